@@ -1,0 +1,17 @@
+//! Fieldbook's domain, shared by the PWA and the sync server.
+//!
+//! Plain Rust and no I/O: everything here is tested natively with `cargo test`, and the same code
+//! decides on the phone (to show the change at once) and on the server (to apply it for good).
+
+pub mod op;
+pub mod sync;
+pub mod user;
+pub mod work_order;
+
+pub use op::{OpKind, Operation, RejectCode};
+pub use sync::{
+    ApiError, Health, OpResult, OpsRequest, OpsResponse, Outcome, PushVerdict, SessionInfo, SignIn,
+    SyncResponse,
+};
+pub use user::{Role, UserProfile};
+pub use work_order::{Deadline, ServiceType, StatusError, StatusEvent, StatusNode, WorkOrder};

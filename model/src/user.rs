@@ -1,0 +1,62 @@
+//! Who uses Fieldbook, and in which role.
+
+use serde::{Deserialize, Serialize};
+
+/// The role decides which screens a person sees and what the server lets them touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 服务工程师: works assigned work orders on site.
+    Engineer,
+    /// 保洁员: ticks cleaning checklists, records vacant units.
+    Cleaner,
+    /// 主管: patrols, inspects, turns findings into tasks.
+    Supervisor,
+    /// 400 客服专员: creates and assigns work orders in the office.
+    Dispatcher,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Engineer, Role::Cleaner, Role::Supervisor, Role::Dispatcher];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Engineer => "engineer",
+            Role::Cleaner => "cleaner",
+            Role::Supervisor => "supervisor",
+            Role::Dispatcher => "dispatcher",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Office roles may read any work order; field roles only their own assignments.
+    pub fn is_office(self) -> bool {
+        matches!(self, Role::Dispatcher | Role::Supervisor)
+    }
+}
+
+/// What the app keeps about the signed-in person (in IndexedDB, so it opens offline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserProfile {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            let json = serde_json::to_string(&role).unwrap();
+            assert_eq!(json, format!("\"{}\"", role.as_str()));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}

@@ -1,0 +1,355 @@
+//! Work orders (报修工单) and the status nodes an engineer reports on them.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// On site within 36 hours of the customer's call.
+pub const RESPONSE_TARGET: Duration = Duration::hours(36);
+/// The service report is due within 3 days of leaving the site.
+pub const REPORT_WINDOW: Duration = Duration::days(3);
+
+/// The kinds of service the department performs (DOMAIN.md, "Work orders").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceType {
+    /// 故障维修
+    FaultRepair,
+    /// 定检保养
+    PeriodicMaintenance,
+    /// 到机检查
+    ArrivalInspection,
+    /// 交机预检
+    PreDeliveryInspection,
+    /// 新机交机
+    NewMachineHandover,
+    /// 技改
+    TechnicalModification,
+    /// 巡检
+    PatrolInspection,
+    /// 库存机保养
+    StockMaintenance,
+    /// 客户拜访
+    CustomerVisit,
+}
+
+impl ServiceType {
+    pub const ALL: [ServiceType; 9] = [
+        ServiceType::FaultRepair,
+        ServiceType::PeriodicMaintenance,
+        ServiceType::ArrivalInspection,
+        ServiceType::PreDeliveryInspection,
+        ServiceType::NewMachineHandover,
+        ServiceType::TechnicalModification,
+        ServiceType::PatrolInspection,
+        ServiceType::StockMaintenance,
+        ServiceType::CustomerVisit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceType::FaultRepair => "fault_repair",
+            ServiceType::PeriodicMaintenance => "periodic_maintenance",
+            ServiceType::ArrivalInspection => "arrival_inspection",
+            ServiceType::PreDeliveryInspection => "pre_delivery_inspection",
+            ServiceType::NewMachineHandover => "new_machine_handover",
+            ServiceType::TechnicalModification => "technical_modification",
+            ServiceType::PatrolInspection => "patrol_inspection",
+            ServiceType::StockMaintenance => "stock_maintenance",
+            ServiceType::CustomerVisit => "customer_visit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ServiceType> {
+        ServiceType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// The status nodes of a work order, in the order the engineer reports them.
+///
+/// 派工 → 出发 → 到达工地 → 修复离开工地, or 派工 → 电话解决.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusNode {
+    Dispatched,
+    Departed,
+    Arrived,
+    RepairedLeft,
+    ResolvedByPhone,
+}
+
+impl StatusNode {
+    pub const ALL: [StatusNode; 5] = [
+        StatusNode::Dispatched,
+        StatusNode::Departed,
+        StatusNode::Arrived,
+        StatusNode::RepairedLeft,
+        StatusNode::ResolvedByPhone,
+    ];
+
+    /// The nodes that may follow this one.
+    pub fn next(self) -> &'static [StatusNode] {
+        match self {
+            StatusNode::Dispatched => &[StatusNode::Departed, StatusNode::ResolvedByPhone],
+            StatusNode::Departed => &[StatusNode::Arrived],
+            StatusNode::Arrived => &[StatusNode::RepairedLeft],
+            StatusNode::RepairedLeft | StatusNode::ResolvedByPhone => &[],
+        }
+    }
+
+    pub fn can_go_to(self, to: StatusNode) -> bool {
+        self.next().contains(&to)
+    }
+
+    /// No node follows: the field work on this order is over.
+    pub fn is_final(self) -> bool {
+        self.next().is_empty()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusNode::Dispatched => "dispatched",
+            StatusNode::Departed => "departed",
+            StatusNode::Arrived => "arrived",
+            StatusNode::RepairedLeft => "repaired_left",
+            StatusNode::ResolvedByPhone => "resolved_by_phone",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StatusNode> {
+        StatusNode::ALL.into_iter().find(|n| n.as_str() == s)
+    }
+}
+
+/// One reported node: what, when the device said it happened, who, and by which operation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusEvent {
+    pub node: StatusNode,
+    /// The device's clock when the engineer tapped. Kept as data; ordering is the server's.
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub op_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatusError {
+    #[error("a work order at '{}' cannot go to '{}'", from.as_str(), to.as_str())]
+    NotAllowed { from: StatusNode, to: StatusNode },
+}
+
+/// A deadline as a person sees it at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    /// Still open, with the time left.
+    Open { due: DateTime<Utc>, left: Duration },
+    /// Passed and still not met.
+    Overdue { due: DateTime<Utc>, by: Duration },
+    /// Done in time.
+    Met { due: DateTime<Utc>, at: DateTime<Utc> },
+    /// Done, but late.
+    MetLate { due: DateTime<Utc>, at: DateTime<Utc> },
+}
+
+impl Deadline {
+    fn judge(due: DateTime<Utc>, done: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Deadline {
+        match done {
+            Some(at) if at <= due => Deadline::Met { due, at },
+            Some(at) => Deadline::MetLate { due, at },
+            None if now <= due => Deadline::Open { due, left: due - now },
+            None => Deadline::Overdue { due, by: now - due },
+        }
+    }
+
+    pub fn is_late(self) -> bool {
+        matches!(self, Deadline::Overdue { .. } | Deadline::MetLate { .. })
+    }
+}
+
+/// A work order as the engineer's phone and the office see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkOrder {
+    pub id: Uuid,
+    /// 报修单号
+    pub ticket: String,
+    pub customer: String,
+    /// 工地位置
+    pub site: String,
+    /// 机型, e.g. EC210D
+    pub equipment_model: String,
+    /// 序列号
+    pub serial: String,
+    /// 小时数 as read off the hour meter when the call came in.
+    pub engine_hours: u32,
+    /// 工况
+    pub working_condition: String,
+    pub fault_description: String,
+    pub service_type: ServiceType,
+    /// 停机: the machine cannot work until it is fixed.
+    pub machine_down: bool,
+    /// When the customer called: the 36-hour response target counts from here.
+    pub called_at: DateTime<Utc>,
+    pub planned_at: DateTime<Utc>,
+    /// Username of the assigned engineer.
+    pub assignee: String,
+    pub status: StatusNode,
+    /// Every node reported after dispatch, in the server's order.
+    pub history: Vec<StatusEvent>,
+    /// The server's sequence number at this order's last change (0 when never synced).
+    pub seq: i64,
+}
+
+impl WorkOrder {
+    /// Record a status node, if the order's current status allows it.
+    pub fn apply_status(&mut self, event: StatusEvent) -> Result<(), StatusError> {
+        if !self.status.can_go_to(event.node) {
+            return Err(StatusError::NotAllowed { from: self.status, to: event.node });
+        }
+        self.status = event.node;
+        self.history.push(event);
+        Ok(())
+    }
+
+    /// When a node was reported, if it was.
+    pub fn reached_at(&self, node: StatusNode) -> Option<DateTime<Utc>> {
+        self.history.iter().find(|e| e.node == node).map(|e| e.at)
+    }
+
+    /// On site within 36 hours of the call (a phone resolution also answers the call).
+    pub fn response(&self, now: DateTime<Utc>) -> Deadline {
+        let done = self
+            .reached_at(StatusNode::Arrived)
+            .or_else(|| self.reached_at(StatusNode::ResolvedByPhone));
+        Deadline::judge(self.called_at + RESPONSE_TARGET, done, now)
+    }
+
+    /// The service report's deadline: 3 days after leaving the site. None before that.
+    pub fn report_due(&self) -> Option<DateTime<Utc>> {
+        self.reached_at(StatusNode::RepairedLeft).map(|left| left + REPORT_WINDOW)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn order() -> WorkOrder {
+        WorkOrder {
+            id: Uuid::nil(),
+            ticket: "BX-20261127-001".into(),
+            customer: "中铁十四局".into(),
+            site: "济南东站三期".into(),
+            equipment_model: "EC210D".into(),
+            serial: "VCEC210DT00012345".into(),
+            engine_hours: 3520,
+            working_condition: "土方".into(),
+            fault_description: "液压油温高".into(),
+            service_type: ServiceType::FaultRepair,
+            machine_down: true,
+            called_at: Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap(),
+            planned_at: Utc.with_ymd_and_hms(2026, 11, 27, 14, 0, 0).unwrap(),
+            assignee: "engineer1".into(),
+            status: StatusNode::Dispatched,
+            history: vec![],
+            seq: 0,
+        }
+    }
+
+    fn event(node: StatusNode, hour: u32) -> StatusEvent {
+        StatusEvent {
+            node,
+            at: Utc.with_ymd_and_hms(2026, 11, 27, hour, 0, 0).unwrap(),
+            by: "engineer1".into(),
+            op_id: Uuid::new_v4(),
+        }
+    }
+
+    #[test]
+    fn the_nodes_go_in_order_and_nowhere_else() {
+        let mut wo = order();
+        for (node, hour) in
+            [(StatusNode::Departed, 9), (StatusNode::Arrived, 11), (StatusNode::RepairedLeft, 15)]
+        {
+            wo.apply_status(event(node, hour)).unwrap();
+            assert_eq!(wo.status, node);
+        }
+        assert!(wo.status.is_final());
+        assert_eq!(wo.history.len(), 3);
+        let again = wo.apply_status(event(StatusNode::Arrived, 16));
+        assert_eq!(
+            again,
+            Err(StatusError::NotAllowed { from: StatusNode::RepairedLeft, to: StatusNode::Arrived })
+        );
+        assert_eq!(wo.history.len(), 3, "a refused node leaves the history as it was");
+    }
+
+    #[test]
+    fn skipping_a_node_is_refused() {
+        let mut wo = order();
+        assert!(wo.apply_status(event(StatusNode::Arrived, 9)).is_err());
+        assert!(wo.apply_status(event(StatusNode::RepairedLeft, 9)).is_err());
+        assert!(wo.apply_status(event(StatusNode::Dispatched, 9)).is_err());
+        assert_eq!(wo.status, StatusNode::Dispatched);
+        wo.apply_status(event(StatusNode::ResolvedByPhone, 9)).unwrap();
+        assert!(wo.apply_status(event(StatusNode::Departed, 10)).is_err());
+    }
+
+    #[test]
+    fn every_transition_matches_the_table() {
+        let allowed = [
+            (StatusNode::Dispatched, StatusNode::Departed),
+            (StatusNode::Dispatched, StatusNode::ResolvedByPhone),
+            (StatusNode::Departed, StatusNode::Arrived),
+            (StatusNode::Arrived, StatusNode::RepairedLeft),
+        ];
+        for from in StatusNode::ALL {
+            for to in StatusNode::ALL {
+                assert_eq!(from.can_go_to(to), allowed.contains(&(from, to)), "{from:?} -> {to:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn response_target_is_36_hours_from_the_call() {
+        let mut wo = order();
+        let called = wo.called_at;
+        let open = wo.response(called + Duration::hours(30));
+        assert_eq!(open, Deadline::Open { due: called + RESPONSE_TARGET, left: Duration::hours(6) });
+        assert!(wo.response(called + Duration::hours(37)).is_late());
+
+        wo.apply_status(event(StatusNode::Departed, 9)).unwrap();
+        wo.apply_status(event(StatusNode::Arrived, 11)).unwrap();
+        let met = wo.response(called + Duration::hours(100));
+        assert!(matches!(met, Deadline::Met { .. }), "{met:?}");
+    }
+
+    #[test]
+    fn report_is_due_three_days_after_leaving() {
+        let mut wo = order();
+        assert_eq!(wo.report_due(), None);
+        for (node, hour) in
+            [(StatusNode::Departed, 9), (StatusNode::Arrived, 11), (StatusNode::RepairedLeft, 15)]
+        {
+            wo.apply_status(event(node, hour)).unwrap();
+        }
+        assert_eq!(
+            wo.report_due(),
+            Some(Utc.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap())
+        );
+    }
+
+    #[test]
+    fn names_round_trip_through_serde() {
+        for node in StatusNode::ALL {
+            assert_eq!(StatusNode::parse(node.as_str()), Some(node));
+            assert_eq!(serde_json::to_string(&node).unwrap(), format!("\"{}\"", node.as_str()));
+        }
+        for t in ServiceType::ALL {
+            assert_eq!(ServiceType::parse(t.as_str()), Some(t));
+            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{}\"", t.as_str()));
+        }
+        let wo = order();
+        let back: WorkOrder = serde_json::from_str(&serde_json::to_string(&wo).unwrap()).unwrap();
+        assert_eq!(back, wo);
+    }
+}
