@@ -39,6 +39,9 @@ pub struct SyncResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpsRequest {
     pub ops: Vec<Operation>,
+    /// The device's clock when it sent the batch: the server keeps the offset it sees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
