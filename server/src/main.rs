@@ -1,1 +1,144 @@
-fn main() {}
+//! The `fieldbook-server` command: serve, add a user, load the demo data.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use fieldbook_model::Role;
+use fieldbook_server::users::{self, NewUser};
+use fieldbook_server::{Config, db, demo};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "fieldbook-server", version, about = "Fieldbook's sync server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the built PWA.
+    Serve(ServeArgs),
+    /// Create an account (password from FIELDBOOK_PASSWORD or --password).
+    AddUser(AddUserArgs),
+    /// Load the demo accounts and work orders without serving.
+    Demo(DataArgs),
+}
+
+#[derive(Args)]
+struct DataArgs {
+    /// Holds fieldbook.sqlite and photos/.
+    #[arg(long, default_value = ".fieldbook")]
+    data_dir: PathBuf,
+    /// Use this database instead of the SQLite file in the data directory (sqlite:// only).
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+impl DataArgs {
+    fn config(&self) -> Config {
+        Config {
+            database_url: self.database_url.clone(),
+            ..Config::new(&self.data_dir)
+        }
+    }
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    data: DataArgs,
+    /// The PWA built by Trunk.
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+    /// Load the demo data (idempotent) before serving.
+    #[arg(long)]
+    demo: bool,
+    /// Mark the session cookie Secure (when served over HTTPS).
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+#[derive(Args)]
+struct AddUserArgs {
+    #[arg(long)]
+    username: String,
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    /// The name people see, e.g. "张伟".
+    #[arg(long)]
+    name: String,
+    /// Prefer FIELDBOOK_PASSWORD: a password on the command line shows up in `ps`.
+    #[arg(long, env = "FIELDBOOK_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "one of: engineer, cleaner, supervisor, dispatcher".to_string())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    // Logs go to stderr: stdout carries only the startup banner.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => {
+            let config = Config {
+                dist: args.dist,
+                demo: args.demo,
+                secure_cookies: args.secure_cookies,
+                ..args.data.config()
+            };
+            let listener = tokio::net::TcpListener::bind(args.addr)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.addr))?;
+            fieldbook_server::serve(config, listener).await
+        }
+        Command::AddUser(args) => add_user(args).await,
+        Command::Demo(args) => {
+            let config = Config {
+                demo: true,
+                ..args.config()
+            };
+            let (_, state) = fieldbook_server::build(&config).await?;
+            state.db.close().await;
+            println!("Demo data loaded into {}", config.database_url());
+            println!("{}", demo::sign_in_hint());
+            Ok(())
+        }
+    }
+}
+
+async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
+    let Some(password) = args.password else {
+        bail!("no password: set FIELDBOOK_PASSWORD (or pass --password)");
+    };
+    let config = args.data.config();
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    let pool = db::open(&config.database_url()).await?;
+    let user = NewUser {
+        username: args.username,
+        display_name: args.name,
+        role: args.role,
+    };
+    let created = users::create(&pool, user, password).await;
+    pool.close().await;
+    let created = created?;
+    println!(
+        "Created {} ({}, {})",
+        created.username, created.display_name, created.role
+    );
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! Putting the server together: configuration, state, router, and the serving loop.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use object_store::local::LocalFileSystem;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::{AppError, JSON_BODY_LIMIT};
+use crate::routes;
+use crate::state::AppState;
+use crate::static_files::{self, StaticSite};
+use crate::{db, demo};
+
+/// How the server is started; the CLI's `serve` flags.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Holds `fieldbook.sqlite` and `photos/`.
+    pub data_dir: PathBuf,
+    /// Overrides the SQLite file in `data_dir` (only `sqlite:` URLs for now).
+    pub database_url: Option<String>,
+    /// Trunk's output folder.
+    pub dist: PathBuf,
+    /// Load the demo data (idempotent) before serving.
+    pub demo: bool,
+    /// Mark the session cookie `Secure` (serve behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Config {
+        Config {
+            data_dir: data_dir.into(),
+            database_url: None,
+            dist: PathBuf::from("dist"),
+            demo: false,
+            secure_cookies: false,
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| db::sqlite_url(&self.data_dir.join("fieldbook.sqlite")))
+    }
+}
+
+/// Open the data directory, database and photo store; load the demo if asked.
+pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            config.data_dir.display()
+        )
+    })?;
+    let photos_dir = config.data_dir.join("photos");
+    std::fs::create_dir_all(&photos_dir)
+        .with_context(|| format!("cannot create the photo folder {}", photos_dir.display()))?;
+    let photos = LocalFileSystem::new_with_prefix(&photos_dir)
+        .with_context(|| format!("cannot open the photo folder {}", photos_dir.display()))?;
+    let db = db::open(&config.database_url()).await?;
+    if config.demo {
+        let report = demo::load(&db).await.context("cannot load the demo data")?;
+        tracing::info!(
+            users = report.users,
+            work_orders = report.work_orders,
+            "demo data loaded"
+        );
+    }
+    let state = AppState {
+        db,
+        photos: Arc::new(photos),
+        secure_cookies: config.secure_cookies,
+        site: Arc::new(StaticSite::load(&config.dist)),
+    };
+    Ok((router(state.clone()), state))
+}
+
+/// Every route, the PWA fallback and the headers sent on every response.
+pub fn router(state: AppState) -> Router {
+    let csp = state.site.csp.clone();
+    Router::new()
+        .route("/api/health", get(routes::health::health))
+        .route(
+            "/api/session",
+            post(routes::session::sign_in)
+                .get(routes::session::current)
+                .delete(routes::session::sign_out),
+        )
+        .route("/api/sync", get(routes::sync::sync))
+        .route("/api/ops", post(routes::ops::post_ops))
+        .route(
+            "/api/work-orders/{id}",
+            get(routes::work_orders::get_work_order),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(static_files::serve)
+        .layer(middleware::from_fn(api_responses))
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .with_state(state)
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
+
+/// API answers are never cached, and are JSON even when something below answered otherwise.
+///
+/// Every known rejection is mapped in `error.rs`; this is the net under them, and it logs when
+/// it catches something so the mapping can be fixed.
+async fn api_responses(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let is_api = path == "/api" || path.starts_with("/api/");
+    let mut response = next.run(request).await;
+    if !is_api {
+        return response;
+    }
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        tracing::warn!(%path, %status, "a non-JSON error escaped under /api; answering JSON");
+        let allow = response.headers().get(header::ALLOW).cloned();
+        response = AppError::Status(status).into_response();
+        if let Some(allow) = allow {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// What the server prints on stdout once it listens.
+pub fn banner(addr: SocketAddr, demo: bool) -> String {
+    let mut text = format!("Fieldbook is running: http://{addr}\n");
+    if demo {
+        text.push_str(&demo::sign_in_hint());
+        text.push('\n');
+    }
+    text
+}
+
+/// The CLI's `serve`: print the banner on stdout once ready, serve until SIGINT or SIGTERM.
+pub async fn serve(config: Config, listener: TcpListener) -> anyhow::Result<()> {
+    let (router, state) = build(&config).await?;
+    let addr = listener
+        .local_addr()
+        .context("the listener has no address")?;
+    print!("{}", banner(addr, config.demo));
+    run(router, state, listener, shutdown_signal()).await
+}
+
+/// Serve until `shutdown` completes (tests stop and restart servers with this).
+pub async fn serve_until(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (router, state) = build(&config).await?;
+    run(router, state, listener, shutdown).await
+}
+
+/// Serve until `shutdown` completes; then finish the requests in flight and close the database.
+pub async fn run(
+    router: Router,
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the HTTP server failed")?;
+    state.db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

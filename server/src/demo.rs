@@ -1,0 +1,287 @@
+//! Demo data (`--demo`, `fieldbook-server demo`): a few accounts and realistic work orders, so
+//! the app can be tried at once. Loading twice creates nothing new: accounts are matched by
+//! username and work orders by their fixed ids.
+
+use chrono::{DateTime, Duration, Local, Utc};
+use fieldbook_model::{Role, ServiceType, StatusNode, WorkOrder};
+use uuid::Uuid;
+
+use crate::db::{self, Db};
+use crate::password::{self, PasswordError};
+use crate::users::{self, NewUser, UserError};
+use crate::work_orders;
+
+/// Printed at startup, so nobody has to look it up.
+pub const DEMO_PASSWORD: &str = "demo1234";
+
+/// (username, display name, role)
+pub const DEMO_USERS: [(&str, &str, Role); 5] = [
+    ("engineer1", "张伟", Role::Engineer),
+    ("engineer2", "李强", Role::Engineer),
+    ("cleaner1", "王芳", Role::Cleaner),
+    ("supervisor1", "刘洋", Role::Supervisor),
+    ("dispatcher1", "陈静", Role::Dispatcher),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error(transparent)]
+    User(#[from] UserError),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("the demo assignee '{0}' is missing")]
+    MissingAssignee(&'static str),
+}
+
+/// What a load created.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DemoReport {
+    pub users: usize,
+    pub work_orders: usize,
+}
+
+/// One demo order; times are hours relative to the load.
+struct DemoOrder {
+    id: &'static str,
+    assignee: &'static str,
+    customer: &'static str,
+    site: &'static str,
+    model: &'static str,
+    serial: &'static str,
+    hours: u32,
+    condition: &'static str,
+    fault: &'static str,
+    service: ServiceType,
+    down: bool,
+    called_hours_ago: i64,
+    planned_in_hours: i64,
+}
+
+const DEMO_ORDERS: [DemoOrder; 8] = [
+    DemoOrder {
+        id: "d3e0a001-0000-4000-8000-000000000001",
+        assignee: "engineer1",
+        customer: "中铁十四局",
+        site: "济南东站三期工地",
+        model: "EC210D",
+        serial: "VCEC210DC00312457",
+        hours: 3520,
+        condition: "土方",
+        fault: "液压油温过高，连续作业约两小时后报警，动作明显变慢，现已停机等待维修",
+        service: ServiceType::FaultRepair,
+        down: true,
+        called_hours_ago: 5,
+        planned_in_hours: 1,
+    },
+    DemoOrder {
+        id: "d3e0a001-0000-4000-8000-000000000002",
+        assignee: "engineer1",
+        customer: "山东高速路桥",
+        site: "临沂北绕城高速 K23 标段",
+        model: "EC480D",
+        serial: "VCEC480DA00201883",
+        hours: 7810,
+        condition: "破碎",
+        fault: "破碎锤打击无力，先导压力偏低，怠速时偶有抖动",
+        service: ServiceType::FaultRepair,
+        down: false,
+        called_hours_ago: 38,
+        planned_in_hours: 2,
+    },
+    DemoOrder {
+        id: "d3e0a001-0000-4000-8000-000000000003",
+        assignee: "engineer1",
+        customer: "青岛城投建设",
+        site: "胶州湾第二隧道出口工地",
+        model: "SY215C",
+        serial: "SY215CAC6218K0931",
+        hours: 1998,
+        condition: "装车",
+        fault: "2000 小时定检保养：更换机油、机油滤芯、柴油滤芯、空气滤芯，检查液压油",
+        service: ServiceType::PeriodicMaintenance,
+        down: false,
+        called_hours_ago: 20,
+        planned_in_hours: 4,
+    },
+    DemoOrder {
+        id: "d3e0a001-0000-4000-8000-000000000004",
+        assignee: "engineer1",
+        customer: "潍坊鲁中矿业",
+        site: "昌乐县石灰石矿二号采区",
+        model: "PC200-8",
+        serial: "KMTPC200K52318764",
+        hours: 12450,
+        condition: "装车",
+        fault: "二手机到场检查，客户反映回转时有异响",
+        service: ServiceType::ArrivalInspection,
+        down: false,
+        called_hours_ago: 12,
+        planned_in_hours: 6,
+    },
+    DemoOrder {
+        id: "d3e0a001-0000-4000-8000-000000000005",
+        assignee: "engineer1",
+        customer: "济南城建集团",
+        site: "济南新东站片区市政管网工程",
+        model: "EC210D",
+        serial: "VCEC210DK00318861",
+        hours: 15,
+        condition: "待交机",
+        fault: "新机交付前预检，核对随机工具与资料，检查各油位",
+        service: ServiceType::PreDeliveryInspection,
+        down: false,
+        called_hours_ago: 8,
+        planned_in_hours: 20,
+    },
+    DemoOrder {
+        id: "d3e0a001-0000-4000-8000-000000000006",
+        assignee: "engineer1",
+        customer: "日照港集团",
+        site: "日照港石臼港区散货码头",
+        model: "EC480D",
+        serial: "VCEC480DV00104472",
+        hours: 5230,
+        condition: "装车",
+        fault: "按厂家技改通知更换回转马达密封件",
+        service: ServiceType::TechnicalModification,
+        down: false,
+        called_hours_ago: 30,
+        planned_in_hours: 26,
+    },
+    DemoOrder {
+        id: "d3e0a001-0000-4000-8000-000000000007",
+        assignee: "engineer2",
+        customer: "中建八局",
+        site: "青岛胶东国际机场配套道路工程",
+        model: "SY215C",
+        serial: "SY215CAC6219K1207",
+        hours: 4310,
+        condition: "土方",
+        fault: "空调不制冷，驾驶室温度过高",
+        service: ServiceType::FaultRepair,
+        down: false,
+        called_hours_ago: 6,
+        planned_in_hours: 3,
+    },
+    DemoOrder {
+        id: "d3e0a001-0000-4000-8000-000000000008",
+        assignee: "engineer2",
+        customer: "烟台港建",
+        site: "烟台西港区防波堤工程",
+        model: "PC200-8",
+        serial: "KMTPC200K52320418",
+        hours: 8920,
+        condition: "破碎",
+        fault: "1000 小时定检保养",
+        service: ServiceType::PeriodicMaintenance,
+        down: false,
+        called_hours_ago: 16,
+        planned_in_hours: 5,
+    },
+];
+
+/// The demo's line on the startup banner.
+pub fn sign_in_hint() -> String {
+    format!(
+        "Demo sign-ins (password {DEMO_PASSWORD}): engineer1 (engineer), cleaner1 (cleaner), \
+         supervisor1 (supervisor), dispatcher1 (dispatcher)"
+    )
+}
+
+/// Load whatever of the demo data is missing.
+pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
+    let mut report = DemoReport::default();
+    let mut conn = db.acquire().await?;
+    let mut missing = Vec::new();
+    for (username, display_name, role) in DEMO_USERS {
+        if users::find_by_username(&mut conn, username)
+            .await?
+            .is_none()
+        {
+            missing.push(NewUser {
+                username: username.into(),
+                display_name: display_name.into(),
+                role,
+            });
+        }
+    }
+    if !missing.is_empty() {
+        // One hash for all: they share the published demo password anyway, and argon2 is slow.
+        let hash = password::hash(DEMO_PASSWORD.to_string()).await?;
+        for user in &missing {
+            match users::insert_with_hash(&mut conn, user, &hash).await {
+                Ok(_) => report.users += 1,
+                // Another process loading the demo at the same moment got there first.
+                Err(UserError::Duplicate(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    drop(conn);
+
+    let now = Utc::now();
+    let date = Local::now().format("%Y%m%d").to_string();
+    let mut tx = db.begin().await?;
+    for (n, order) in DEMO_ORDERS.iter().enumerate() {
+        let id = Uuid::parse_str(order.id).expect("demo ids are UUIDs");
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM work_orders WHERE id = ?")
+            .bind(order.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            continue;
+        }
+        let assignee = users::find_by_username(&mut tx, order.assignee)
+            .await?
+            .ok_or(DemoError::MissingAssignee(order.assignee))?;
+        let wo = work_order(id, order, format!("BX-{date}-{:03}", n + 1), now);
+        let seq = db::next_seq(&mut tx).await?;
+        work_orders::insert(&mut tx, &wo, &assignee.id, seq).await?;
+        report.work_orders += 1;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -> WorkOrder {
+    WorkOrder {
+        id,
+        ticket,
+        customer: order.customer.into(),
+        site: order.site.into(),
+        equipment_model: order.model.into(),
+        serial: order.serial.into(),
+        engine_hours: order.hours,
+        working_condition: order.condition.into(),
+        fault_description: order.fault.into(),
+        service_type: order.service,
+        machine_down: order.down,
+        called_at: now - Duration::hours(order.called_hours_ago),
+        planned_at: now + Duration::hours(order.planned_in_hours),
+        assignee: order.assignee.into(),
+        status: StatusNode::Dispatched,
+        history: Vec::new(),
+        seq: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fieldbook_model::work_order::RESPONSE_TARGET;
+
+    #[test]
+    fn the_demo_orders_look_real() {
+        for order in &DEMO_ORDERS {
+            assert_eq!(order.serial.len(), 17, "{}", order.serial);
+            Uuid::parse_str(order.id).unwrap();
+        }
+        let mine = |name| DEMO_ORDERS.iter().filter(move |o| o.assignee == name);
+        assert_eq!(mine("engineer1").count(), 6);
+        assert_eq!(mine("engineer2").count(), 2);
+        assert_eq!(mine("engineer1").filter(|o| o.down).count(), 1);
+        assert!(mine("engineer1").any(|o| Duration::hours(o.called_hours_ago) > RESPONSE_TARGET));
+    }
+}

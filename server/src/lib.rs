@@ -1,0 +1,22 @@
+//! Fieldbook's sync server: sign-in, sync, exactly-once operations, and the built PWA.
+//!
+//! `build` gives the router and its state, `serve` runs it until SIGINT/SIGTERM; tests run the
+//! same code in-process on `127.0.0.1:0`.
+
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod ops;
+pub mod password;
+pub mod routes;
+pub mod state;
+pub mod static_files;
+pub mod users;
+pub mod work_orders;
+
+mod app;
+
+pub use app::{Config, banner, build, router, run, serve, serve_until};
+pub use state::AppState;

@@ -1,0 +1,18 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+
+use object_store::ObjectStore;
+
+use crate::db::Db;
+use crate::static_files::StaticSite;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    /// Photo bytes: a local folder now, any S3-compatible bucket by configuration later.
+    pub photos: Arc<dyn ObjectStore>,
+    /// Add `Secure` to the session cookie (behind HTTPS).
+    pub secure_cookies: bool,
+    pub site: Arc<StaticSite>,
+}

@@ -1,0 +1,147 @@
+//! User accounts: created by operators (`add-user`) and by the demo loader, never by sign-in.
+
+use chrono::Utc;
+use fieldbook_model::{Role, UserProfile};
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::db::{self, Db};
+use crate::password::{self, PasswordError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("a user named '{0}' already exists")]
+    Duplicate(String),
+    #[error("the username must be 1 to 64 letters, digits, '.', '_' or '-'")]
+    BadUsername,
+    #[error("the display name must not be empty")]
+    EmptyDisplayName,
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// What a new account needs.
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+}
+
+/// A user as sign-in and authorisation see it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled: bool,
+}
+
+impl UserRecord {
+    /// The profile the app keeps. A role the model does not know is a corrupt row.
+    pub fn profile(&self) -> Option<UserProfile> {
+        Some(UserProfile {
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: Role::parse(&self.role)?,
+        })
+    }
+}
+
+/// Usernames end up in ops, logs and photo metadata: keep them plain.
+fn valid_username(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+pub async fn find_by_username(
+    conn: &mut SqliteConnection,
+    username: &str,
+) -> Result<Option<UserRecord>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, username, display_name, role, password_hash, disabled \
+         FROM users WHERE username = ?",
+    )
+    .bind(username)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Create an account with a password to hash. Refuses a short password and a taken username.
+pub async fn create(db: &Db, user: NewUser, password: String) -> Result<UserRecord, UserError> {
+    check(&user)?;
+    let mut conn = db.acquire().await?;
+    if find_by_username(&mut conn, &user.username).await?.is_some() {
+        return Err(UserError::Duplicate(user.username));
+    }
+    let hash = password::hash(password).await?;
+    insert_with_hash(&mut conn, &user, &hash).await
+}
+
+fn check(user: &NewUser) -> Result<(), UserError> {
+    if !valid_username(&user.username) {
+        return Err(UserError::BadUsername);
+    }
+    if user.display_name.trim().is_empty() {
+        return Err(UserError::EmptyDisplayName);
+    }
+    Ok(())
+}
+
+/// Insert an account whose password is already hashed (the demo loader hashes once for all).
+pub async fn insert_with_hash(
+    conn: &mut SqliteConnection,
+    user: &NewUser,
+    password_hash: &str,
+) -> Result<UserRecord, UserError> {
+    check(user)?;
+    let id = Uuid::new_v4().to_string();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at) \
+         VALUES (?, ?, ?, ?, ?, FALSE, ?)",
+    )
+    .bind(&id)
+    .bind(&user.username)
+    .bind(&user.display_name)
+    .bind(user.role.as_str())
+    .bind(password_hash)
+    .bind(db::millis(Utc::now()))
+    .execute(&mut *conn)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        // Two operators racing for one name: the UNIQUE constraint decides.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(UserError::Duplicate(user.username.clone()));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(UserRecord {
+        id,
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.as_str().to_string(),
+        password_hash: password_hash.to_string(),
+        disabled: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_plain() {
+        assert!(valid_username("engineer1"));
+        assert!(valid_username("zhang.wei-2"));
+        assert!(!valid_username(""));
+        assert!(!valid_username("a b"));
+        assert!(!valid_username("../x/"));
+        assert!(!valid_username(&"x".repeat(65)));
+    }
+}

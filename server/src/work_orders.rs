@@ -1,0 +1,248 @@
+//! Reading and writing work orders and their status history.
+
+use std::collections::HashMap;
+
+use fieldbook_model::{ServiceType, StatusEvent, StatusNode, WorkOrder};
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::db;
+
+/// A row that does not make a valid work order: the database was edited by hand or is corrupt.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("work order {id}: bad {field} '{value}'")]
+    BadField {
+        id: String,
+        field: &'static str,
+        value: String,
+    },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<StoreError> for crate::error::AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Database(e) => e.into(),
+            other => crate::error::AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OrderRow {
+    id: String,
+    ticket: String,
+    customer: String,
+    site: String,
+    equipment_model: String,
+    serial: String,
+    engine_hours: i64,
+    working_condition: String,
+    fault_description: String,
+    service_type: String,
+    machine_down: bool,
+    called_at: String,
+    planned_at: String,
+    assignee: String,
+    assignee_id: String,
+    status: String,
+    seq: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    work_order_id: String,
+    node: String,
+    device_time: String,
+    username: String,
+    op_id: String,
+}
+
+const SELECT_ORDERS: &str = "SELECT w.id, w.ticket, w.customer, w.site, w.equipment_model, \
+    w.serial, w.engine_hours, w.working_condition, w.fault_description, w.service_type, \
+    w.machine_down, w.called_at, w.planned_at, u.username AS assignee, w.assignee_id, w.status, w.seq \
+    FROM work_orders w JOIN users u ON u.id = w.assignee_id";
+
+fn bad(id: &str, field: &'static str, value: &str) -> StoreError {
+    StoreError::BadField {
+        id: id.to_string(),
+        field,
+        value: value.to_string(),
+    }
+}
+
+fn uuid(id: &str, field: &'static str, value: &str) -> Result<Uuid, StoreError> {
+    Uuid::parse_str(value).map_err(|_| bad(id, field, value))
+}
+
+fn time(
+    id: &str,
+    field: &'static str,
+    value: &str,
+) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    db::time_from_text(value).map_err(|_| bad(id, field, value))
+}
+
+fn event(row: &EventRow) -> Result<StatusEvent, StoreError> {
+    let id = &row.work_order_id;
+    Ok(StatusEvent {
+        node: StatusNode::parse(&row.node).ok_or_else(|| bad(id, "event node", &row.node))?,
+        at: time(id, "event device_time", &row.device_time)?,
+        by: row.username.clone(),
+        op_id: uuid(id, "event op_id", &row.op_id)?,
+    })
+}
+
+/// The work order in a row, and its assignee's user id.
+fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String), StoreError> {
+    let id = row.id.as_str();
+    let wo = WorkOrder {
+        id: uuid(id, "id", id)?,
+        service_type: ServiceType::parse(&row.service_type)
+            .ok_or_else(|| bad(id, "service_type", &row.service_type))?,
+        engine_hours: u32::try_from(row.engine_hours)
+            .map_err(|_| bad(id, "engine_hours", &row.engine_hours.to_string()))?,
+        called_at: time(id, "called_at", &row.called_at)?,
+        planned_at: time(id, "planned_at", &row.planned_at)?,
+        status: StatusNode::parse(&row.status).ok_or_else(|| bad(id, "status", &row.status))?,
+        ticket: row.ticket,
+        customer: row.customer,
+        site: row.site,
+        equipment_model: row.equipment_model,
+        serial: row.serial,
+        working_condition: row.working_condition,
+        fault_description: row.fault_description,
+        machine_down: row.machine_down,
+        assignee: row.assignee,
+        history,
+        seq: row.seq,
+    };
+    Ok((wo, row.assignee_id))
+}
+
+/// One work order with its history, and the id of its assignee.
+pub async fn find(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+) -> Result<Option<(WorkOrder, String)>, StoreError> {
+    let id = id.to_string();
+    let row: Option<OrderRow> = sqlx::query_as(&format!("{SELECT_ORDERS} WHERE w.id = ?"))
+        .bind(&id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let events: Vec<EventRow> = sqlx::query_as(
+        "SELECT work_order_id, node, device_time, username, op_id \
+         FROM status_events WHERE work_order_id = ? ORDER BY seq",
+    )
+    .bind(&id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let history = events.iter().map(event).collect::<Result<_, _>>()?;
+    order(row, history).map(Some)
+}
+
+/// The work orders assigned to `assignee_id` that changed after sequence value `after`, in
+/// sequence order, each with its whole history.
+pub async fn changed_for_assignee(
+    conn: &mut SqliteConnection,
+    assignee_id: &str,
+    after: i64,
+) -> Result<Vec<WorkOrder>, StoreError> {
+    let rows: Vec<OrderRow> = sqlx::query_as(&format!(
+        "{SELECT_ORDERS} WHERE w.assignee_id = ? AND w.seq > ? ORDER BY w.seq"
+    ))
+    .bind(assignee_id)
+    .bind(after)
+    .fetch_all(&mut *conn)
+    .await?;
+    let events: Vec<EventRow> = sqlx::query_as(
+        "SELECT e.work_order_id, e.node, e.device_time, e.username, e.op_id \
+         FROM status_events e JOIN work_orders w ON w.id = e.work_order_id \
+         WHERE w.assignee_id = ? AND w.seq > ? ORDER BY e.seq",
+    )
+    .bind(assignee_id)
+    .bind(after)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut histories: HashMap<String, Vec<StatusEvent>> = HashMap::new();
+    for row in &events {
+        histories
+            .entry(row.work_order_id.clone())
+            .or_default()
+            .push(event(row)?);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let history = histories.remove(&row.id).unwrap_or_default();
+            order(row, history).map(|(wo, _)| wo)
+        })
+        .collect()
+}
+
+/// Insert a new work order (status and history as given) at sequence value `seq`.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    wo: &WorkOrder,
+    assignee_id: &str,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO work_orders (id, ticket, customer, site, equipment_model, serial, \
+         engine_hours, working_condition, fault_description, service_type, machine_down, \
+         called_at, planned_at, assignee_id, status, seq) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(wo.id.to_string())
+    .bind(&wo.ticket)
+    .bind(&wo.customer)
+    .bind(&wo.site)
+    .bind(&wo.equipment_model)
+    .bind(&wo.serial)
+    .bind(i64::from(wo.engine_hours))
+    .bind(&wo.working_condition)
+    .bind(&wo.fault_description)
+    .bind(wo.service_type.as_str())
+    .bind(wo.machine_down)
+    .bind(db::time_to_text(wo.called_at))
+    .bind(db::time_to_text(wo.planned_at))
+    .bind(assignee_id)
+    .bind(wo.status.as_str())
+    .bind(seq)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Record a reported status node: the order's new status and seq, and the event in its history.
+pub async fn record_status(
+    conn: &mut SqliteConnection,
+    work_order_id: Uuid,
+    event: &StatusEvent,
+    seq: i64,
+    received_at_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let id = work_order_id.to_string();
+    sqlx::query("UPDATE work_orders SET status = ?, seq = ? WHERE id = ?")
+        .bind(event.node.as_str())
+        .bind(seq)
+        .bind(&id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO status_events (seq, work_order_id, node, device_time, username, op_id, \
+         received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(seq)
+    .bind(&id)
+    .bind(event.node.as_str())
+    .bind(db::time_to_text(event.at))
+    .bind(&event.by)
+    .bind(event.op_id.to_string())
+    .bind(received_at_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
