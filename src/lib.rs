@@ -1,0 +1,35 @@
+//! Fieldbook's PWA: Leptos rendered on the client, IndexedDB as the source of every screen, and
+//! an outbox that sends what people did when the server can be reached.
+//!
+//! Everything here is browser code: it compiles for wasm32 only. Pure logic lives in `model/`.
+#![cfg(target_arch = "wasm32")]
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod db;
+pub mod i18n;
+pub mod pages;
+pub mod service_worker;
+pub mod session;
+pub mod sync;
+pub mod time;
+
+/// Open the device's database, start the uploader, then mount the app.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::task::spawn_local(async {
+        service_worker::register();
+        match db::Db::open(db::DB_NAME).await {
+            Ok(db) => {
+                let boot = app::Boot::load(&db).await;
+                let sync = sync::start(db);
+                leptos::mount::mount_to_body(move || app::App(app::AppProps { boot, sync }));
+            }
+            Err(e) => {
+                gloo::console::error!(format!("opening IndexedDB failed: {e:?}"));
+                leptos::mount::mount_to_body(app::NoStorage);
+            }
+        }
+    });
+}

@@ -1,0 +1,134 @@
+// What every end-to-end journey needs: the real server as a child process, and Debian's Chromium.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+
+const root = resolve(import.meta.dirname, "..");
+export const SERVER_BIN = process.env.FIELDBOOK_SERVER_BIN ?? join(root, "target/debug/fieldbook-server");
+export const DIST = process.env.FIELDBOOK_DIST ?? join(root, "dist");
+export const SHOTS = join(root, "docs/screenshots");
+mkdirSync(SHOTS, { recursive: true });
+
+export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+export const TABLET = { viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
+
+export async function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** The real server on a port of its own, with its own SQLite file and photo folder. */
+export class Server {
+  constructor({ port, dataDir, demo = true }) {
+    this.port = port;
+    this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), "fieldbook-e2e-"));
+    this.demo = demo;
+    this.url = `http://127.0.0.1:${port}`;
+    this.log = "";
+  }
+
+  static async start(opts = {}) {
+    const server = new Server({ port: opts.port ?? (await freePort()), ...opts });
+    await server.start();
+    return server;
+  }
+
+  async start() {
+    const args = ["serve", "--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", DIST];
+    if (this.demo) args.push("--demo");
+    this.child = spawn(SERVER_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.child.stdout.on("data", (d) => (this.log += d));
+    this.child.stderr.on("data", (d) => (this.log += d));
+    const exited = new Promise((_, fail) =>
+      this.child.once("exit", (code) => fail(new Error(`server exited (${code}):\n${this.log}`))),
+    );
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      try {
+        const r = await Promise.race([fetch(`${this.url}/api/health`), exited]);
+        if (r.ok) return;
+      } catch (e) {
+        if (String(e.message).startsWith("server exited")) throw e;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server did not answer on ${this.url}:\n${this.log}`);
+  }
+
+  /** Stop the way a crash or a pulled cable does: no goodbye. */
+  async kill() {
+    if (!this.child || this.child.exitCode !== null) return;
+    const gone = new Promise((ok) => this.child.once("exit", ok));
+    this.child.kill("SIGKILL");
+    await gone;
+  }
+
+  /** A signed-in HTTP client for checking what the server really holds. */
+  async client(username, password = "demo1234") {
+    const r = await fetch(`${this.url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+    if (r.status !== 200) throw new Error(`sign-in ${username}: ${r.status} ${await r.text()}`);
+    const cookie = r.headers.get("set-cookie").split(";")[0];
+    const url = this.url;
+    return {
+      async get(path) {
+        const res = await fetch(url + path, { headers: { cookie } });
+        return { status: res.status, body: await res.json() };
+      },
+      async post(path, body) {
+        const res = await fetch(url + path, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, body: await res.json() };
+      },
+    };
+  }
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Wait until the page's sync badge is in a state (savedhere, sending, allsent, attention). */
+export async function badge(page, state, timeout = 45_000) {
+  await page.waitForSelector(`[data-testid=sync-badge][data-state=${state}]`, { timeout });
+}
+
+/** Wait until the service worker controls the page and has its cache. */
+export async function serviceWorkerReady(page) {
+  await page.waitForFunction(
+    async () => {
+      if (!navigator.serviceWorker.controller) return false;
+      const keys = await caches.keys();
+      return keys.some((k) => k.startsWith("fieldbook-shell-"));
+    },
+    null,
+    { timeout: 30_000, polling: 200 },
+  );
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Command 2: install what is missing and run every test: native (model, server over real HTTP
+# on a real SQLite file), in-browser (IndexedDB store and outbox in headless Chromium), and the
+# end-to-end journeys (Playwright driving Chromium against the real server).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
+cd "$ROOT"
+
+install_build_tools
+install_test_tools
+
+step "Formatting"
+cargo fmt --all --check
+
+step "Native tests: model and server"
+cargo test --locked -p fieldbook-model -p fieldbook-server
+
+step "In-browser tests: store and outbox in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p fieldbook --target wasm32-unknown-unknown
+
+step "Release build of the PWA, and its size (wasm budget: 250 KiB brotli)"
+trunk build index.html --release
+node tools/size-report.mjs dist --max-wasm-brotli-kb 250
+
+step "End-to-end journeys: real Chromium against the real server"
+cargo build --locked -p fieldbook-server
+FIELDBOOK_SERVER_BIN="$ROOT/target/debug/fieldbook-server" FIELDBOOK_DIST="$ROOT/dist" \
+  node --test --test-concurrency=1 e2e/

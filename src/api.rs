@@ -1,0 +1,97 @@
+//! Talking to the sync server. Only the server's own JSON counts as an answer.
+
+use fieldbook_model::{
+    ApiError, OpsRequest, PushVerdict, SessionInfo, SignIn, SyncResponse, sync::judge_ops_reply,
+};
+use gloo::net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+use web_sys::AbortController;
+
+/// A weak network can leave a request hanging for minutes; give up and retry later instead.
+const TIMEOUT_MS: u32 = 20_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiFail {
+    /// No answer, a timeout, or an answer that is not the server's JSON (a captive portal).
+    Unreachable,
+    /// The server says the session is missing or expired.
+    Unauthorized,
+    /// The server answered with its own error.
+    Server(u16, ApiError),
+}
+
+struct Raw {
+    status: u16,
+    content_type: Option<String>,
+    body: String,
+}
+
+async fn send(builder: RequestBuilder, body: Option<&impl serde::Serialize>) -> Result<Raw, ApiFail> {
+    let controller = AbortController::new().map_err(|_| ApiFail::Unreachable)?;
+    let builder = builder
+        .header("Accept", "application/json")
+        .abort_signal(Some(&controller.signal()));
+    let request = match body {
+        Some(b) => builder.json(b),
+        None => builder.build(),
+    }
+    .map_err(|_| ApiFail::Unreachable)?;
+    let timer = gloo::timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort());
+    let result = read(request.send().await).await;
+    drop(timer);
+    result
+}
+
+async fn read(response: Result<Response, gloo::net::Error>) -> Result<Raw, ApiFail> {
+    let response = response.map_err(|_| ApiFail::Unreachable)?;
+    let status = response.status();
+    let content_type = response.headers().get("content-type");
+    let body = response.text().await.map_err(|_| ApiFail::Unreachable)?;
+    Ok(Raw { status, content_type, body })
+}
+
+fn is_json(raw: &Raw) -> bool {
+    raw.content_type
+        .as_deref()
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn judge<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiFail> {
+    if !is_json(&raw) {
+        return Err(ApiFail::Unreachable);
+    }
+    match raw.status {
+        200..=299 => serde_json::from_str(&raw.body).map_err(|_| ApiFail::Unreachable),
+        401 => Err(ApiFail::Unauthorized),
+        408 | 429 | 500..=599 => Err(ApiFail::Unreachable),
+        status => match serde_json::from_str::<ApiError>(&raw.body) {
+            Ok(err) => Err(ApiFail::Server(status, err)),
+            Err(_) => Err(ApiFail::Unreachable),
+        },
+    }
+}
+
+pub async fn sign_in(username: &str, password: &str) -> Result<SessionInfo, ApiFail> {
+    let body = SignIn { username: username.to_string(), password: password.to_string() };
+    judge(send(Request::post("/api/session"), Some(&body)).await?)
+}
+
+pub async fn sign_out() -> Result<(), ApiFail> {
+    let raw = send(Request::delete("/api/session"), None::<&()>).await?;
+    judge::<serde_json::Value>(raw).map(|_| ())
+}
+
+pub async fn pull(cursor: i64) -> Result<SyncResponse, ApiFail> {
+    judge(send(Request::get(&format!("/api/sync?cursor={cursor}")), None::<&()>).await?)
+}
+
+/// Send one batch of operations and judge the answer against what was sent.
+pub async fn push(request: &OpsRequest) -> PushVerdict {
+    let sent: Vec<Uuid> = request.ops.iter().map(|op| op.id).collect();
+    match send(Request::post("/api/ops"), Some(request)).await {
+        Ok(raw) => judge_ops_reply(raw.status, raw.content_type.as_deref(), &raw.body, &sent),
+        Err(_) => PushVerdict::RetryLater,
+    }
+}

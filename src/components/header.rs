@@ -1,0 +1,65 @@
+//! The header: who is signed in, the sync badge, the language switch, and the sign-in-again banner.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::components::sync_badge::SyncBadge;
+use crate::i18n::{Msg, tr, use_lang};
+use crate::session::{self, use_session};
+use crate::sync::{self, use_sync};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let sync = use_sync();
+    let (notice, set_notice) = signal(None::<Msg>);
+
+    let switch_lang = move |_| {
+        let next = lang.get_untracked().other();
+        lang.set(next);
+        spawn_local(async move {
+            let _ = sync::db().set_lang(next.code()).await;
+        });
+    };
+    let sign_out = move |_| {
+        spawn_local(async move {
+            set_notice.set(session::sign_out(session).await.err());
+        });
+    };
+    let name = move || session.0.with(|p| p.as_ref().map(|p| p.display_name.clone()));
+
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <img src="/icons/icon-192.png" alt="" width="32" height="32"/>
+                <span>{tr(Msg::AppName)}</span>
+            </a>
+            <div class="topbar-actions">
+                <Show when=move || name().is_some()>
+                    <SyncBadge/>
+                </Show>
+                <button class="chip" data-testid="lang-switch" on:click=switch_lang>
+                    {tr(Msg::Language)}
+                </button>
+            </div>
+        </header>
+        <Show when=move || name().is_some()>
+            <div class="userbar">
+                <span class="who" data-testid="who">{name}</span>
+                <button class="link" data-testid="sign-out" on:click=sign_out>{tr(Msg::SignOut)}</button>
+            </div>
+        </Show>
+        <Show when=move || sync.needs_sign_in.get() && name().is_some()>
+            <div class="banner attention" role="alert" data-testid="sign-in-again">
+                <p>{tr(Msg::SignInAgain)}</p>
+                <crate::pages::sign_in::SignInForm again=true/>
+            </div>
+        </Show>
+        {move || notice.get().map(|m| view! {
+            <div class="banner attention" role="alert">
+                <p>{move || m.text(lang.get())}</p>
+            </div>
+        })}
+    }
+}

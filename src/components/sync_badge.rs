@@ -1,0 +1,52 @@
+//! The sync badge, always in the header: saved here / sending / all sent / needs attention.
+
+use leptos::prelude::*;
+
+use crate::i18n::{self, Msg, use_lang};
+use crate::sync::{self, Badge, use_sync};
+
+#[component]
+pub fn SyncBadge() -> impl IntoView {
+    let sync = use_sync();
+    let lang = use_lang();
+    let badge = move || sync.badge();
+    let class = move || match badge() {
+        Badge::SavedHere => "sync-badge saved-here",
+        Badge::Sending => "sync-badge sending",
+        Badge::AllSent => "sync-badge all-sent",
+        Badge::Attention => "sync-badge attention",
+    };
+    let label = move || {
+        let msg = match badge() {
+            Badge::SavedHere => Msg::BadgeSavedHere,
+            Badge::Sending => Msg::BadgeSending,
+            Badge::AllSent => Msg::BadgeAllSent,
+            Badge::Attention => Msg::BadgeAttention,
+        };
+        msg.text(lang.get())
+    };
+    let detail = move || {
+        let counts = sync.counts.get();
+        let lang = lang.get();
+        if counts.rejected > 0 {
+            Some(i18n::rejected_count(counts.rejected, lang))
+        } else if counts.queued > 0 {
+            Some(i18n::unsent_count(counts.queued, lang))
+        } else {
+            None
+        }
+    };
+    view! {
+        <button
+            class=class
+            data-testid="sync-badge"
+            data-state=move || format!("{:?}", badge()).to_lowercase()
+            title=move || Msg::SendNow.text(lang.get())
+            on:click=|_| sync::kick()
+        >
+            <span class="dot" aria-hidden="true"></span>
+            <span class="label">{label}</span>
+            {move || detail().map(|d| view! { <span class="count">{d}</span> })}
+        </button>
+    }
+}

@@ -1,0 +1,339 @@
+//! The one module that owns IndexedDB. No other code touches rexie.
+//!
+//! Every screen reads from here, never from the network, so the app behaves the same online and
+//! offline. Every change a person makes is written in ONE transaction to the record and to the
+//! outbox, so a crash, a reload or a flat battery can never leave one without the other.
+
+mod schema;
+
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use fieldbook_model::{
+    OpResult, Operation, Outcome, RejectCode, StatusError, SyncResponse, UserProfile, WorkOrder,
+};
+use rexie::{Rexie, TransactionMode};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+pub use schema::DB_NAME;
+use schema::{META, OUTBOX, WORK_ORDERS};
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DbError {
+    /// The browser refused: quota, private mode, a blocked upgrade. The text is the browser's own.
+    #[error("the browser's storage refused: {0}")]
+    Browser(String),
+    #[error("stored data could not be read: {0}")]
+    Decode(String),
+    #[error("work order {0} is not on this device")]
+    UnknownWorkOrder(Uuid),
+    #[error(transparent)]
+    Status(#[from] StatusError),
+}
+
+impl From<rexie::Error> for DbError {
+    fn from(e: rexie::Error) -> Self {
+        // rexie's Display hides the browser's reason; its Debug keeps it.
+        DbError::Browser(format!("{e:?}"))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, DbError>;
+
+/// Where an outbox entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryState {
+    /// Saved on this device, not yet confirmed by the server.
+    Queued,
+    /// The server refused it; it stays, with the reason, for the person to see.
+    Rejected,
+}
+
+/// One operation waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// IndexedDB's auto-increment key: the order the person acted in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u32>,
+    pub op: Operation,
+    pub state: EntryState,
+    #[serde(default)]
+    pub code: Option<RejectCode>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub tries: u32,
+    pub created_at: DateTime<Utc>,
+    #[serde(default)]
+    pub last_try_at: Option<DateTime<Utc>>,
+}
+
+/// How many entries wait, and how many the server refused.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub queued: usize,
+    pub rejected: usize,
+}
+
+/// A handle on the app's database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    rexie: Rc<Rexie>,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
+    // json_compatible: maps as plain objects and i64 as numbers, readable in DevTools.
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| DbError::Decode(e.to_string()))
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| DbError::Decode(e.to_string()))
+}
+
+impl Db {
+    /// Open (and create or upgrade) the database with the given name.
+    pub async fn open(name: &str) -> Result<Db> {
+        let rexie = schema::builder(name).build().await?;
+        Ok(Db { rexie: Rc::new(rexie) })
+    }
+
+    /// Delete a database (tests, and nothing else).
+    pub async fn delete(name: &str) -> Result<()> {
+        Rexie::delete(name).await?;
+        Ok(())
+    }
+
+    async fn meta_get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+        let tx = self.rexie.transaction(&[META], TransactionMode::ReadOnly)?;
+        let value = tx.store(META)?.get(JsValue::from_str(key)).await?;
+        match value {
+            Some(v) if !v.is_undefined() => Ok(Some(from_js(v)?)),
+            _ => Ok(None),
+        }
+    }
+
+    async fn meta_put<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
+        let tx = self.rexie.transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.store(META)?.put(&to_js(value)?, Some(&JsValue::from_str(key))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn profile(&self) -> Result<Option<UserProfile>> {
+        self.meta_get("profile").await
+    }
+
+    pub async fn set_profile(&self, profile: &UserProfile) -> Result<()> {
+        self.meta_put("profile", profile).await
+    }
+
+    /// This device's id, made once and kept.
+    pub async fn device_id(&self) -> Result<Uuid> {
+        if let Some(id) = self.meta_get::<Uuid>("device_id").await? {
+            return Ok(id);
+        }
+        let id = Uuid::new_v4();
+        self.meta_put("device_id", &id).await?;
+        Ok(id)
+    }
+
+    pub async fn lang(&self) -> Result<Option<String>> {
+        self.meta_get("lang").await
+    }
+
+    pub async fn set_lang(&self, code: &str) -> Result<()> {
+        self.meta_put("lang", &code.to_string()).await
+    }
+
+    /// The server cursor of the last pull that was fully stored.
+    pub async fn cursor(&self) -> Result<i64> {
+        Ok(self.meta_get("cursor").await?.unwrap_or(0))
+    }
+
+    pub async fn last_synced(&self) -> Result<Option<DateTime<Utc>>> {
+        self.meta_get("last_synced").await
+    }
+
+    /// Server time minus device time, in milliseconds, as seen at the last pull.
+    pub async fn clock_offset_ms(&self) -> Result<i64> {
+        Ok(self.meta_get("clock_offset_ms").await?.unwrap_or(0))
+    }
+
+    pub async fn work_orders(&self) -> Result<Vec<WorkOrder>> {
+        let tx = self.rexie.transaction(&[WORK_ORDERS], TransactionMode::ReadOnly)?;
+        let all = tx.store(WORK_ORDERS)?.get_all(None, None).await?;
+        let mut orders = all.into_iter().map(from_js).collect::<Result<Vec<WorkOrder>>>()?;
+        // Machines that are down first, then by planned time.
+        orders.sort_by(|a, b| {
+            b.machine_down.cmp(&a.machine_down).then(a.planned_at.cmp(&b.planned_at))
+        });
+        Ok(orders)
+    }
+
+    pub async fn work_order(&self, id: Uuid) -> Result<Option<WorkOrder>> {
+        let tx = self.rexie.transaction(&[WORK_ORDERS], TransactionMode::ReadOnly)?;
+        match tx.store(WORK_ORDERS)?.get(JsValue::from_str(&id.to_string())).await? {
+            Some(v) if !v.is_undefined() => Ok(Some(from_js(v)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Record what a person did: the changed work order and its outbox entry, in one transaction.
+    ///
+    /// The operation is applied with the same model code the server uses, so a step the server
+    /// would refuse is refused here first, and nothing is written.
+    pub async fn record(&self, op: Operation) -> Result<WorkOrder> {
+        let tx = self.rexie.transaction(&[WORK_ORDERS, OUTBOX], TransactionMode::ReadWrite)?;
+        let orders = tx.store(WORK_ORDERS)?;
+        let id = op.work_order_id();
+        let mut order: WorkOrder = match orders.get(JsValue::from_str(&id.to_string())).await? {
+            Some(v) if !v.is_undefined() => from_js(v)?,
+            _ => {
+                tx.abort().await.ok();
+                return Err(DbError::UnknownWorkOrder(id));
+            }
+        };
+        if let Err(e) = op.apply_to(&mut order) {
+            tx.abort().await.ok();
+            return Err(e.into());
+        }
+        let entry = OutboxEntry {
+            seq: None,
+            created_at: op.device_time,
+            op,
+            state: EntryState::Queued,
+            code: None,
+            reason: None,
+            tries: 0,
+            last_try_at: None,
+        };
+        orders.put(&to_js(&order)?, None).await?;
+        tx.store(OUTBOX)?.add(&to_js(&entry)?, None).await?;
+        tx.commit().await?;
+        Ok(order)
+    }
+
+    /// Every outbox entry, oldest first.
+    pub async fn outbox(&self) -> Result<Vec<OutboxEntry>> {
+        let tx = self.rexie.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+        let all = tx.store(OUTBOX)?.get_all(None, None).await?;
+        all.into_iter().map(from_js).collect()
+    }
+
+    pub async fn outbox_counts(&self) -> Result<OutboxCounts> {
+        let entries = self.outbox().await?;
+        let rejected = entries.iter().filter(|e| e.state == EntryState::Rejected).count();
+        Ok(OutboxCounts { queued: entries.len() - rejected, rejected })
+    }
+
+    /// The oldest queued entries, at most `limit`, to send in one batch.
+    pub async fn next_batch(&self, limit: usize) -> Result<Vec<OutboxEntry>> {
+        let mut entries = self.outbox().await?;
+        entries.retain(|e| e.state == EntryState::Queued);
+        entries.truncate(limit);
+        Ok(entries)
+    }
+
+    /// Count a try on these entries (they stay queued).
+    pub async fn mark_tried(&self, batch: &[OutboxEntry], at: DateTime<Utc>) -> Result<()> {
+        let tx = self.rexie.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+        let store = tx.store(OUTBOX)?;
+        for entry in batch {
+            let mut entry = entry.clone();
+            entry.tries += 1;
+            entry.last_try_at = Some(at);
+            store.put(&to_js(&entry)?, None).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Take the server's answers: applied and duplicate entries leave the outbox, rejected ones
+    /// stay with their reason. Entries the answer does not name are left as they are.
+    pub async fn settle(&self, batch: &[OutboxEntry], results: &[OpResult]) -> Result<()> {
+        let tx = self.rexie.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+        let store = tx.store(OUTBOX)?;
+        for entry in batch {
+            let Some(result) = results.iter().find(|r| r.id == entry.op.id) else { continue };
+            let Some(seq) = entry.seq else { continue };
+            match result.outcome {
+                Outcome::Applied | Outcome::Duplicate => {
+                    store.delete(JsValue::from(seq)).await?;
+                }
+                Outcome::Rejected => {
+                    let mut entry = entry.clone();
+                    entry.state = EntryState::Rejected;
+                    entry.code = result.code;
+                    entry.reason = result.reason.clone();
+                    store.put(&to_js(&entry)?, None).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Store a pull: the server's work orders with this device's unsent operations applied on
+    /// top (so a tap made offline never disappears from the screen), then the new cursor. One
+    /// transaction: the cursor only moves when the batch is stored.
+    pub async fn apply_pull(&self, pull: &SyncResponse, device_now: DateTime<Utc>) -> Result<()> {
+        let tx = self
+            .rexie
+            .transaction(&[WORK_ORDERS, OUTBOX, META], TransactionMode::ReadWrite)?;
+        let orders = tx.store(WORK_ORDERS)?;
+        let pending: Vec<OutboxEntry> = tx
+            .store(OUTBOX)?
+            .get_all(None, None)
+            .await?
+            .into_iter()
+            .map(from_js)
+            .collect::<Result<_>>()?;
+        for order in &pull.work_orders {
+            let mut order = order.clone();
+            let id = order.id;
+            for entry in
+                pending.iter().filter(|e| e.state == EntryState::Queued && e.op.work_order_id() == id)
+            {
+                // Already in the server's history (sent, answer lost): nothing to re-apply.
+                if order.history.iter().any(|h| h.op_id == entry.op.id) {
+                    continue;
+                }
+                // A step the server's newer state no longer allows shows when the server answers.
+                let _ = entry.op.apply_to(&mut order);
+            }
+            orders.put(&to_js(&order)?, None).await?;
+        }
+        for id in &pull.removed {
+            orders.delete(JsValue::from_str(&id.to_string())).await?;
+        }
+        let meta = tx.store(META)?;
+        meta.put(&to_js(&pull.cursor)?, Some(&JsValue::from_str("cursor"))).await?;
+        meta.put(&to_js(&device_now)?, Some(&JsValue::from_str("last_synced"))).await?;
+        let offset = (pull.server_time - device_now).num_milliseconds();
+        meta.put(&to_js(&offset)?, Some(&JsValue::from_str("clock_offset_ms"))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Forget the signed-in person's data on this device. Refused while anything is unsent.
+    pub async fn sign_out(&self) -> Result<bool> {
+        let tx = self
+            .rexie
+            .transaction(&[WORK_ORDERS, OUTBOX, META], TransactionMode::ReadWrite)?;
+        if tx.store(OUTBOX)?.count(None).await? > 0 {
+            tx.abort().await.ok();
+            return Ok(false);
+        }
+        tx.store(WORK_ORDERS)?.clear().await?;
+        let meta = tx.store(META)?;
+        for key in ["profile", "cursor", "last_synced"] {
+            meta.delete(JsValue::from_str(key)).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,202 @@
+//! One i18n mechanism for the whole app: zh-CN first, English second.
+//!
+//! Every message is a variant of [`Msg`] and every variant has both languages in one `match`, so a
+//! missing translation does not compile. Text that depends on data (counts, durations) is built by
+//! the small functions at the bottom, again in both languages side by side.
+
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Lang {
+        if code.starts_with("en") { Lang::En } else { Lang::Zh }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// The language the app is shown in, from context.
+pub fn use_lang() -> RwSignal<Lang> {
+    expect_context::<RwSignal<Lang>>()
+}
+
+/// A message in the current language, as a reactive closure for `view!`.
+pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || msg.text(lang.get())
+}
+
+macro_rules! messages {
+    ($($name:ident => $zh:literal, $en:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($name),* }
+
+        impl Msg {
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$name, Lang::Zh) => $zh, (Msg::$name, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "Fieldbook 现场通", "Fieldbook";
+    Tagline => "客务与服务现场工作台", "Field work, offline first";
+    Username => "用户名", "Username";
+    Password => "密码", "Password";
+    SignIn => "登录", "Sign in";
+    SigningIn => "正在登录…", "Signing in…";
+    SignOut => "退出登录", "Sign out";
+    SignInAgain => "登录已过期，请重新登录。未发送的记录都保存在本机，登录后自动发送。", "Your session has expired. Sign in again: everything unsent is kept on this device and goes out after you sign in.";
+    SignInAgainButton => "重新登录", "Sign in again";
+    UsernameRequired => "请输入用户名", "Enter your username";
+    PasswordRequired => "请输入密码", "Enter your password";
+    BadCredentials => "用户名或密码不正确", "Wrong username or password";
+    SignInOffline => "连不上服务器。首次登录需要网络，请到有信号的地方再试。", "Cannot reach the server. The first sign-in on a device needs a connection: try again where there is signal.";
+    SignInServerError => "服务器暂时出错，请稍后再试。", "The server had a problem. Please try again shortly.";
+    OtherUserQueued => "本机还有其他用户未发送的记录，请先由该用户登录发送。", "This device still holds another person's unsent records. That person must sign in and send them first.";
+    SignOutBlocked => "还有未发送的记录，联网发送后才能退出。", "Some records are not sent yet. Connect and let them send before signing out.";
+    Language => "English", "中文";
+    BadgeSavedHere => "已存本机", "Saved here";
+    BadgeSending => "发送中", "Sending";
+    BadgeAllSent => "已全部发送", "All sent";
+    BadgeAttention => "需要处理", "Needs attention";
+    MyWorkOrders => "我的工单", "My work orders";
+    NoWorkOrders => "暂无分配给你的工单。", "No work orders assigned to you.";
+    Loading => "加载中…", "Loading…";
+    MachineDown => "停机", "Machine down";
+    Planned => "计划时间", "Planned";
+    Called => "报修时间", "Called";
+    Hours => "小时数", "Hours";
+    Serial => "序列号", "Serial";
+    Model => "机型", "Model";
+    Customer => "客户", "Customer";
+    Site => "工地位置", "Site";
+    Condition => "工况", "Working condition";
+    Fault => "故障描述", "Fault";
+    ServiceTypeLabel => "服务类型", "Service type";
+    Ticket => "报修单号", "Ticket";
+    Status => "状态节点", "Status";
+    Back => "返回", "Back";
+    NotFound => "本机没有这个工单。", "This work order is not on this device.";
+    ResponseTarget => "36 小时到场", "36 h response";
+    ReportDue => "服务报告截止", "Service report due";
+    NodeSaved => "已保存在本机，联网后自动发送", "Saved on this device; it will send when online";
+    Rejected => "服务器拒收", "Refused by the server";
+    LastSynced => "上次同步", "Last synced";
+    NeverSynced => "尚未同步", "Not synced yet";
+    Offline => "离线：记录会保存在本机", "Offline: everything is saved on this device";
+    Done => "已完成", "Done";
+    NextStep => "下一步", "Next step";
+    SendNow => "立即发送", "Send now";
+}
+
+use fieldbook_model::{RejectCode, ServiceType, StatusNode};
+
+pub fn service_type(t: ServiceType, lang: Lang) -> &'static str {
+    use ServiceType::*;
+    match (t, lang) {
+        (FaultRepair, Lang::Zh) => "故障维修",
+        (FaultRepair, Lang::En) => "Fault repair",
+        (PeriodicMaintenance, Lang::Zh) => "定检保养",
+        (PeriodicMaintenance, Lang::En) => "Periodic maintenance",
+        (ArrivalInspection, Lang::Zh) => "到机检查",
+        (ArrivalInspection, Lang::En) => "Arrival inspection",
+        (PreDeliveryInspection, Lang::Zh) => "交机预检",
+        (PreDeliveryInspection, Lang::En) => "Pre-delivery inspection",
+        (NewMachineHandover, Lang::Zh) => "新机交机",
+        (NewMachineHandover, Lang::En) => "New-machine handover",
+        (TechnicalModification, Lang::Zh) => "技改",
+        (TechnicalModification, Lang::En) => "Technical modification",
+        (PatrolInspection, Lang::Zh) => "巡检",
+        (PatrolInspection, Lang::En) => "Patrol inspection",
+        (StockMaintenance, Lang::Zh) => "库存机保养",
+        (StockMaintenance, Lang::En) => "Stock-machine maintenance",
+        (CustomerVisit, Lang::Zh) => "客户拜访",
+        (CustomerVisit, Lang::En) => "Customer visit",
+    }
+}
+
+pub fn status_node(n: StatusNode, lang: Lang) -> &'static str {
+    use StatusNode::*;
+    match (n, lang) {
+        (Dispatched, Lang::Zh) => "已派工",
+        (Dispatched, Lang::En) => "Dispatched",
+        (Departed, Lang::Zh) => "出发",
+        (Departed, Lang::En) => "Departed",
+        (Arrived, Lang::Zh) => "到达工地",
+        (Arrived, Lang::En) => "Arrived on site",
+        (RepairedLeft, Lang::Zh) => "修复离开工地",
+        (RepairedLeft, Lang::En) => "Repaired, left site",
+        (ResolvedByPhone, Lang::Zh) => "电话解决",
+        (ResolvedByPhone, Lang::En) => "Resolved by phone",
+    }
+}
+
+pub fn reject_code(code: RejectCode, lang: Lang) -> &'static str {
+    use RejectCode::*;
+    match (code, lang) {
+        (Malformed, Lang::Zh) => "记录格式无法识别，请升级应用",
+        (Malformed, Lang::En) => "The record could not be read; please update the app",
+        (WrongUser, Lang::Zh) => "该记录属于其他用户",
+        (WrongUser, Lang::En) => "This record belongs to another user",
+        (IdReused, Lang::Zh) => "记录编号冲突",
+        (IdReused, Lang::En) => "The record's id clashes with another",
+        (UnknownWorkOrder, Lang::Zh) => "服务器上没有这个工单",
+        (UnknownWorkOrder, Lang::En) => "The server has no such work order",
+        (NotAssigned, Lang::Zh) => "该工单已不再分配给你，请联系调度",
+        (NotAssigned, Lang::En) => "This work order is no longer assigned to you; call dispatch",
+        (InvalidTransition, Lang::Zh) => "工单状态已变化，这一步不再适用",
+        (InvalidTransition, Lang::En) => "The work order's status changed; this step no longer applies",
+        (Forbidden, Lang::Zh) => "你的角色无权执行此操作",
+        (Forbidden, Lang::En) => "Your role may not do this",
+    }
+}
+
+/// "剩余 5 小时 20 分" / "5 h 20 min left", or overdue.
+pub fn duration_left(minutes: i64, lang: Lang) -> String {
+    let (h, m) = (minutes.abs() / 60, minutes.abs() % 60);
+    match (minutes >= 0, lang) {
+        (true, Lang::Zh) => format!("剩余 {h} 小时 {m} 分"),
+        (true, Lang::En) => format!("{h} h {m} min left"),
+        (false, Lang::Zh) => format!("已超时 {h} 小时 {m} 分"),
+        (false, Lang::En) => format!("overdue by {h} h {m} min"),
+    }
+}
+
+/// The badge's count of what is still on the device.
+pub fn unsent_count(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 条待发送"),
+        Lang::En if n == 1 => "1 item to send".to_string(),
+        Lang::En => format!("{n} items to send"),
+    }
+}
+
+pub fn rejected_count(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 条被拒收"),
+        Lang::En if n == 1 => "1 item refused".to_string(),
+        Lang::En => format!("{n} items refused"),
+    }
+}

@@ -1,0 +1,3 @@
+pub mod sign_in;
+pub mod work_order;
+pub mod work_orders;

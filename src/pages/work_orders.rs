@@ -1,0 +1,114 @@
+//! The engineer's list of assigned work orders, read from the device.
+
+use fieldbook_model::{Deadline, StatusNode, WorkOrder};
+use leptos::prelude::*;
+
+use crate::i18n::{self, Lang, Msg, tr, use_lang};
+use crate::sync::{self, use_sync};
+use crate::time::{self, use_now};
+
+#[component]
+pub fn WorkOrderList() -> impl IntoView {
+    let sync = use_sync();
+    let orders = LocalResource::new(move || {
+        sync.data_version.track();
+        async move { sync::db().work_orders().await }
+    });
+    let lang = use_lang();
+    let now = use_now();
+    let freshness = move || match sync.last_synced.get() {
+        Some(at) => format!("{} {}", Msg::LastSynced.text(lang.get()), time::short(at)),
+        None => Msg::NeverSynced.text(lang.get()).to_string(),
+    };
+
+    view! {
+        <section class="list-page">
+            <div class="list-head">
+                <h1>{tr(Msg::MyWorkOrders)}</h1>
+                <span class="muted small" data-testid="freshness">{freshness}</span>
+            </div>
+            <Show when=move || sync.reachable.get() == Some(false)>
+                <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
+            </Show>
+            {move || match orders.get() {
+                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => {
+                    view! { <p class="empty muted">{tr(Msg::NoWorkOrders)}</p> }.into_any()
+                }
+                Some(Ok(list)) => view! {
+                    <ul class="cards" data-testid="work-order-list">
+                        {list.into_iter().map(|wo| view! { <WorkOrderCard order=wo now=now/> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// "剩余 5 小时 20 分" or overdue, for the 36-hour response target.
+pub fn response_text(order: &WorkOrder, now: chrono::DateTime<chrono::Utc>, lang: Lang) -> (String, &'static str) {
+    match order.response(now) {
+        Deadline::Open { left, .. } => {
+            let class = if left.num_hours() < 6 { "deadline soon" } else { "deadline" };
+            (i18n::duration_left(left.num_minutes(), lang), class)
+        }
+        Deadline::Overdue { by, .. } => (i18n::duration_left(-by.num_minutes(), lang), "deadline overdue"),
+        Deadline::Met { at, .. } => (format!("✓ {}", time::short(at)), "deadline met"),
+        Deadline::MetLate { at, .. } => (format!("✓ {}", time::short(at)), "deadline overdue"),
+    }
+}
+
+pub fn status_class(node: StatusNode) -> &'static str {
+    match node {
+        StatusNode::Dispatched => "status dispatched",
+        StatusNode::Departed | StatusNode::Arrived => "status active",
+        StatusNode::RepairedLeft | StatusNode::ResolvedByPhone => "status done",
+    }
+}
+
+#[component]
+fn WorkOrderCard(order: WorkOrder, now: ReadSignal<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
+    let lang = use_lang();
+    let href = format!("/work-orders/{}", order.id);
+    let machine_down = order.machine_down;
+    let status = order.status;
+    let service = order.service_type;
+    let planned = time::short(order.planned_at);
+    let response = {
+        let order = order.clone();
+        move || response_text(&order, now.get(), lang.get())
+    };
+    let response_class = {
+        let response = response.clone();
+        move || response().1
+    };
+    view! {
+        <li>
+            <a class="card order-card" href=href data-testid="work-order-card" data-ticket=order.ticket.clone()>
+                <div class="row between">
+                    <span class="ticket">{order.ticket.clone()}</span>
+                    <span class="chips">
+                        {machine_down.then(|| view! { <span class="badge down">{tr(Msg::MachineDown)}</span> })}
+                        <span class=status_class(status)>{move || i18n::status_node(status, lang.get())}</span>
+                    </span>
+                </div>
+                <div class="customer">{order.customer.clone()}</div>
+                <div class="muted">{order.site.clone()}</div>
+                <div class="machine">
+                    <span class="model">{order.equipment_model.clone()}</span>
+                    <span class="serial">{order.serial.clone()}</span>
+                    <span class="hours">{format!("{} h", order.engine_hours)}</span>
+                </div>
+                <div class="row between foot">
+                    <span class="service">{move || i18n::service_type(service, lang.get())}</span>
+                    <span class="muted small">{tr(Msg::Planned)}" "{planned}</span>
+                </div>
+                <div class=move || response_class() data-testid="response">
+                    <span class="small">{tr(Msg::ResponseTarget)}</span>" "
+                    <strong>{move || response().0}</strong>
+                </div>
+            </a>
+        </li>
+    }
+}

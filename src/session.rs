@@ -1,0 +1,52 @@
+//! Who is signed in on this device. Kept in IndexedDB so the app opens signed in with no signal.
+
+use fieldbook_model::UserProfile;
+use leptos::prelude::*;
+
+use crate::api::{self, ApiFail};
+use crate::i18n::Msg;
+use crate::sync;
+
+/// The signed-in person, or None for the sign-in screen.
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<Option<UserProfile>>);
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// Why a sign-in did not happen, as a message for the person.
+pub fn sign_in_error(fail: &ApiFail) -> Msg {
+    match fail {
+        ApiFail::Unauthorized => Msg::BadCredentials,
+        ApiFail::Unreachable => Msg::SignInOffline,
+        ApiFail::Server(..) => Msg::SignInServerError,
+    }
+}
+
+/// Sign in with the server, then keep the profile on the device and let the queue go.
+pub async fn sign_in(session: Session, username: &str, password: &str) -> Result<(), Msg> {
+    let db = sync::db();
+    // Another person's unsent work stays on the device until they send it themselves.
+    let queued = db.outbox().await.map_err(|_| Msg::SignInServerError)?;
+    if queued.iter().any(|e| e.op.user != username) {
+        return Err(Msg::OtherUserQueued);
+    }
+    let info = api::sign_in(username, password).await.map_err(|e| sign_in_error(&e))?;
+    db.set_profile(&info.user).await.map_err(|_| Msg::SignInServerError)?;
+    session.0.set(Some(info.user));
+    sync::signed_in();
+    Ok(())
+}
+
+/// Sign out: refused while anything is unsent, so nothing saved is ever lost.
+pub async fn sign_out(session: Session) -> Result<(), Msg> {
+    let db = sync::db();
+    if !db.sign_out().await.map_err(|_| Msg::SignInServerError)? {
+        return Err(Msg::SignOutBlocked);
+    }
+    // The server side is best effort: without signal the cookie simply expires.
+    let _ = api::sign_out().await;
+    session.0.set(None);
+    Ok(())
+}

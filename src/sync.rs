@@ -1,0 +1,275 @@
+//! The uploader: drains the outbox to the server, then pulls what changed.
+//!
+//! It runs on start, on `online`, when the app becomes visible, on a timer, after every new entry,
+//! and when the service worker relays a Background Sync. One run at a time; a trigger during a run
+//! makes it go round once more. `navigator.onLine` is only a hint: every run simply tries, and a
+//! failed contact is normal and retried with jittered backoff.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use fieldbook_model::{OpKind, Operation, OpsRequest, PushVerdict, UserProfile, WorkOrder, sync};
+use gloo::events::EventListener;
+use gloo::timers::callback::{Interval, Timeout};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use crate::api::{self, ApiFail};
+use crate::db::{Db, DbError, OutboxCounts};
+
+/// Operations per `POST /api/ops`.
+const BATCH: usize = 100;
+/// Pull (and retry anything left) this often while the app is open.
+const TICK_MS: u32 = 30_000;
+
+/// What the screens show about syncing. Plain signals: cheap to copy into any component.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    pub counts: RwSignal<OutboxCounts>,
+    pub sending: RwSignal<bool>,
+    /// The server said the session is gone; the queue waits for a new sign-in.
+    pub needs_sign_in: RwSignal<bool>,
+    /// Whether the last contact with the server worked (None before the first try).
+    pub reachable: RwSignal<Option<bool>>,
+    pub last_synced: RwSignal<Option<DateTime<Utc>>>,
+    /// Bumped whenever stored data changed, so pages read IndexedDB again.
+    pub data_version: RwSignal<u64>,
+}
+
+/// The sync badge's four states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Badge {
+    SavedHere,
+    Sending,
+    AllSent,
+    Attention,
+}
+
+impl SyncState {
+    fn new() -> Self {
+        SyncState {
+            counts: RwSignal::new(OutboxCounts::default()),
+            sending: RwSignal::new(false),
+            needs_sign_in: RwSignal::new(false),
+            reachable: RwSignal::new(None),
+            last_synced: RwSignal::new(None),
+            data_version: RwSignal::new(0),
+        }
+    }
+
+    pub fn badge(&self) -> Badge {
+        let counts = self.counts.get();
+        if self.needs_sign_in.get() || counts.rejected > 0 {
+            Badge::Attention
+        } else if self.sending.get() && counts.queued > 0 {
+            Badge::Sending
+        } else if counts.queued > 0 {
+            Badge::SavedHere
+        } else {
+            Badge::AllSent
+        }
+    }
+}
+
+pub fn use_sync() -> SyncState {
+    expect_context::<SyncState>()
+}
+
+struct Engine {
+    db: Db,
+    state: SyncState,
+    running: Cell<bool>,
+    again: Cell<bool>,
+    failures: Cell<u32>,
+    retry: RefCell<Option<Timeout>>,
+    // Kept alive for the app's lifetime.
+    _listeners: RefCell<Vec<EventListener>>,
+    _tick: RefCell<Option<Interval>>,
+}
+
+thread_local! {
+    static ENGINE: RefCell<Option<Rc<Engine>>> = const { RefCell::new(None) };
+}
+
+fn engine() -> Option<Rc<Engine>> {
+    ENGINE.with(|e| e.borrow().clone())
+}
+
+/// The database handle the app opened at start.
+pub fn db() -> Db {
+    engine().expect("sync engine started").db.clone()
+}
+
+/// Start the engine once, with the database the app opened, and wire up its triggers.
+pub fn start(db: Db) -> SyncState {
+    let state = SyncState::new();
+    let engine = Rc::new(Engine {
+        db,
+        state,
+        running: Cell::new(false),
+        again: Cell::new(false),
+        failures: Cell::new(0),
+        retry: RefCell::new(None),
+        _listeners: RefCell::new(Vec::new()),
+        _tick: RefCell::new(None),
+    });
+    ENGINE.with(|e| *e.borrow_mut() = Some(engine.clone()));
+
+    let window = gloo::utils::window();
+    let document = gloo::utils::document();
+    let mut listeners = vec![EventListener::new(&window, "online", |_| kick())];
+    listeners.push(EventListener::new(&document, "visibilitychange", |_| {
+        if gloo::utils::document().visibility_state() == web_sys::VisibilityState::Visible {
+            kick();
+        }
+    }));
+    if let Some(sw) = crate::service_worker::container() {
+        // The service worker's Background Sync wakes us through a message.
+        listeners.push(EventListener::new(&sw, "message", |_| kick()));
+    }
+    *engine._listeners.borrow_mut() = listeners;
+    *engine._tick.borrow_mut() = Some(Interval::new(TICK_MS, kick));
+    spawn_local(async move {
+        refresh(&engine).await;
+        if let Ok(at) = engine.db.last_synced().await {
+            engine.state.last_synced.set(at);
+        }
+    });
+    kick();
+    state
+}
+
+/// Ask for a run now (or once more after the current one).
+pub fn kick() {
+    let Some(engine) = engine() else { return };
+    if engine.running.replace(true) {
+        engine.again.set(true);
+        return;
+    }
+    engine.retry.borrow_mut().take();
+    spawn_local(async move {
+        loop {
+            engine.again.set(false);
+            run(&engine).await;
+            if !engine.again.get() {
+                break;
+            }
+        }
+        engine.running.set(false);
+    });
+}
+
+async fn refresh(engine: &Engine) {
+    if let Ok(counts) = engine.db.outbox_counts().await {
+        engine.state.counts.set(counts);
+    }
+    engine.state.data_version.update(|v| *v += 1);
+}
+
+fn contact_failed(engine: &Rc<Engine>) {
+    engine.state.reachable.set(Some(false));
+    let attempt = engine.failures.get();
+    engine.failures.set(attempt + 1);
+    let delay = sync::backoff_ms(attempt, js_sys::Math::random());
+    *engine.retry.borrow_mut() = Some(Timeout::new(delay, kick));
+}
+
+async fn run(engine: &Rc<Engine>) {
+    let Ok(Some(profile)) = engine.db.profile().await else { return };
+    if engine.state.needs_sign_in.get_untracked() {
+        return;
+    }
+    engine.state.sending.set(true);
+    let pushed = push_all(engine, &profile).await;
+    if pushed {
+        pull(engine).await;
+    }
+    engine.state.sending.set(false);
+    refresh(engine).await;
+}
+
+/// Send every queued entry, batch by batch. False when a batch could not be delivered.
+async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
+    loop {
+        let Ok(mut batch) = engine.db.next_batch(BATCH).await else { return false };
+        // One person's queue never goes out under another person's session.
+        batch.retain(|e| e.op.user == profile.username);
+        if batch.is_empty() {
+            return true;
+        }
+        let now = Utc::now();
+        if engine.db.mark_tried(&batch, now).await.is_err() {
+            return false;
+        }
+        let request = OpsRequest { ops: batch.iter().map(|e| e.op.clone()).collect(), sent_at: Some(now) };
+        match api::push(&request).await {
+            PushVerdict::Results(results) => {
+                engine.state.reachable.set(Some(true));
+                engine.failures.set(0);
+                if let Err(e) = engine.db.settle(&batch, &results).await {
+                    gloo::console::error!(format!("outbox settle failed: {e:?}"));
+                    return false;
+                }
+                refresh(engine).await;
+            }
+            PushVerdict::SignInAgain => {
+                engine.state.reachable.set(Some(true));
+                engine.state.needs_sign_in.set(true);
+                return false;
+            }
+            PushVerdict::RetryLater => {
+                contact_failed(engine);
+                return false;
+            }
+            PushVerdict::Refused(err) => {
+                gloo::console::warn!(format!("batch refused: {} {}", err.error, err.message));
+                contact_failed(engine);
+                return false;
+            }
+        }
+    }
+}
+
+async fn pull(engine: &Rc<Engine>) {
+    let Ok(cursor) = engine.db.cursor().await else { return };
+    match api::pull(cursor).await {
+        Ok(batch) => {
+            engine.state.reachable.set(Some(true));
+            engine.failures.set(0);
+            let now = Utc::now();
+            match engine.db.apply_pull(&batch, now).await {
+                Ok(()) => engine.state.last_synced.set(Some(now)),
+                Err(e) => gloo::console::error!(format!("storing the pull failed: {e:?}")),
+            }
+        }
+        Err(ApiFail::Unauthorized) => engine.state.needs_sign_in.set(true),
+        Err(_) => contact_failed(engine),
+    }
+}
+
+/// Record what the signed-in person did, on this device first, then let the uploader send it.
+pub async fn record(profile: &UserProfile, kind: OpKind) -> Result<WorkOrder, DbError> {
+    let engine = engine().expect("sync engine started");
+    let op = Operation {
+        id: Uuid::new_v4(),
+        user: profile.username.clone(),
+        device_id: engine.db.device_id().await?,
+        device_time: Utc::now(),
+        kind,
+    };
+    let order = engine.db.record(op).await?;
+    refresh(&engine).await;
+    kick();
+    Ok(order)
+}
+
+/// After a successful (re-)sign-in: the queue may go again.
+pub fn signed_in() {
+    if let Some(engine) = engine() {
+        engine.state.needs_sign_in.set(false);
+        engine.failures.set(0);
+    }
+    kick();
+}
