@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use object_store::ObjectStore;
 use object_store::local::LocalFileSystem;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -69,6 +70,10 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
         .with_context(|| format!("cannot create the photo folder {}", photos_dir.display()))?;
     let photos = LocalFileSystem::new_with_prefix(&photos_dir)
         .with_context(|| format!("cannot open the photo folder {}", photos_dir.display()))?;
+    let photos: Arc<dyn ObjectStore> = Arc::new(photos);
+    routes::health::mark_photo_store(photos.as_ref())
+        .await
+        .with_context(|| format!("cannot write to the photo folder {}", photos_dir.display()))?;
     let db = db::open(&config.database_url()).await?;
     if config.demo {
         let report = demo::load(&db).await.context("cannot load the demo data")?;
@@ -80,7 +85,7 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
     }
     let state = AppState {
         db,
-        photos: Arc::new(photos),
+        photos,
         secure_cookies: config.secure_cookies,
         site: Arc::new(StaticSite::load(&config.dist)),
     };

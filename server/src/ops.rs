@@ -54,9 +54,7 @@ pub async fn apply(
             .await?;
     if let Some((payload, result)) = stored {
         tx.rollback().await?;
-        return Ok(answer_again(
-            id, &op, &canonical, &payload, &result, arrival,
-        )?);
+        return answer_again(id, &op, &canonical, &payload, &result, arrival);
     }
 
     match check_and_apply(&mut tx, &op, seq, arrival).await? {

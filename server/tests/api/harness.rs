@@ -1,0 +1,198 @@
+//! Starting, stopping and talking to a real server.
+
+use std::path::PathBuf;
+
+use fieldbook_model::{OpsResponse, SyncResponse, WorkOrder};
+use fieldbook_server::Config;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+pub struct TestServer {
+    pub base: String,
+    pub data: TempDir,
+    config: Config,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+pub struct Options {
+    pub demo: bool,
+    pub dist: Option<PathBuf>,
+}
+
+impl TestServer {
+    pub async fn with_demo() -> TestServer {
+        TestServer::start(Options {
+            demo: true,
+            dist: None,
+        })
+        .await
+    }
+
+    pub async fn empty() -> TestServer {
+        TestServer::start(Options {
+            demo: false,
+            dist: None,
+        })
+        .await
+    }
+
+    pub async fn start(options: Options) -> TestServer {
+        let data = tempfile::tempdir().unwrap();
+        let config = Config {
+            demo: options.demo,
+            // A folder that does not exist unless the test made one: "the PWA is not built".
+            dist: options.dist.unwrap_or_else(|| data.path().join("no-dist")),
+            ..Config::new(data.path().join("data"))
+        };
+        let mut server = TestServer {
+            base: String::new(),
+            data,
+            config,
+            stop: None,
+            task: None,
+        };
+        server.launch().await;
+        server
+    }
+
+    async fn launch(&mut self) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        self.base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let config = self.config.clone();
+        self.stop = Some(stop);
+        self.task = Some(tokio::spawn(async move {
+            fieldbook_server::serve_until(config, listener, async {
+                let _ = stopped.await;
+            })
+            .await
+        }));
+        // Ready when health answers (the demo load and migrations run before serving).
+        let client = Client::new();
+        for _ in 0..200 {
+            if let Ok(r) = client.get(self.url("/api/health")).send().await
+                && r.status() == StatusCode::OK
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the server did not start");
+    }
+
+    /// Stop the server (closing its database) and start it again on the same data directory.
+    pub async fn restart(&mut self) {
+        self.stop.take().unwrap().send(()).unwrap();
+        self.task.take().unwrap().await.unwrap().unwrap();
+        self.config.demo = false;
+        self.launch().await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A browser-like client with a cookie jar.
+    pub fn client(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    /// A client signed in as `username` with the demo password.
+    pub async fn signed_in(&self, username: &str) -> Client {
+        let client = self.client();
+        let r = client
+            .post(self.url("/api/session"))
+            .json(&json!({"username": username, "password": "demo1234"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "sign in as {username}");
+        client
+    }
+
+    pub async fn sync(&self, client: &Client, cursor: i64) -> SyncResponse {
+        let r = client
+            .get(self.url(&format!("/api/sync?cursor={cursor}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json().await.unwrap()
+    }
+
+    pub async fn post_ops(&self, client: &Client, body: &Value) -> Response {
+        client
+            .post(self.url("/api/ops"))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn push(&self, client: &Client, ops: &[Value]) -> OpsResponse {
+        let r = self.post_ops(client, &json!({ "ops": ops })).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json().await.unwrap()
+    }
+
+    pub async fn work_order(&self, client: &Client, id: Uuid) -> WorkOrder {
+        let r = client
+            .get(self.url(&format!("/api/work-orders/{id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json().await.unwrap()
+    }
+}
+
+/// A `set_status` operation as a phone sends it.
+pub fn set_status(user: &str, work_order: Uuid, node: &str) -> Value {
+    set_status_at(user, work_order, node, "2026-11-27T08:30:00Z")
+}
+
+pub fn set_status_at(user: &str, work_order: Uuid, node: &str, device_time: &str) -> Value {
+    json!({
+        "id": Uuid::new_v4(),
+        "user": user,
+        "device_id": "00000000-0000-4000-8000-000000000001",
+        "device_time": device_time,
+        "kind": {"type": "set_status", "work_order_id": work_order, "node": node}
+    })
+}
+
+/// Assert an API error: exact status, JSON content type, and the error code.
+pub async fn assert_error(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status, "status for {}", response.url());
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("application/json"),
+        "content type {content_type:?}"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], code, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    assert_eq!(
+        body.as_object().unwrap().len(),
+        2,
+        "only error and message: {body}"
+    );
+    body
+}
+
+/// The ids of a user's demo work orders, as their first sync returns them.
+pub async fn my_orders(server: &TestServer, client: &Client) -> Vec<WorkOrder> {
+    server.sync(client, 0).await.work_orders
+}

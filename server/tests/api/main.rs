@@ -1,0 +1,14 @@
+//! The server over real HTTP, against a real SQLite file in a temporary directory.
+//!
+//! One test binary with a module per area: each test starts its own server in-process on
+//! 127.0.0.1:0 with its own data directory.
+
+mod harness;
+
+mod health;
+mod ops;
+mod restart;
+mod session;
+mod static_files;
+mod sync;
+mod work_orders;

@@ -1,0 +1,144 @@
+use base64::Engine;
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+
+use crate::harness::{Options, TestServer, assert_error};
+
+const LOADER: &str = "import init, * as bindings from '/fieldbook-0123456789abcdef.js';\nconst wasm = await init({ module_or_path: '/fieldbook-0123456789abcdef_bg.wasm' });\nwindow.wasmBindings = bindings;\n";
+
+async fn server_with_dist() -> TestServer {
+    let dist = tempfile::tempdir().unwrap().keep();
+    let index = format!(
+        "<!DOCTYPE html><html><head><link rel=\"manifest\" href=\"/manifest.webmanifest\">\
+         <script type=\"module\">{LOADER}</script></head><body></body></html>"
+    );
+    std::fs::write(dist.join("index.html"), index).unwrap();
+    std::fs::write(
+        dist.join("fieldbook-0123456789abcdef.js"),
+        "export default function(){}",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("fieldbook-0123456789abcdef_bg.wasm"),
+        b"\0asm\x01\0\0\0",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.join("manifest.webmanifest"),
+        "{\"name\":\"Fieldbook\"}",
+    )
+    .unwrap();
+    TestServer::start(Options {
+        demo: false,
+        dist: Some(dist),
+    })
+    .await
+}
+
+fn header(r: &reqwest::Response, name: &str) -> String {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn index_is_revalidated_and_its_inline_script_allowed_by_hash() {
+    let server = server_with_dist().await;
+    let r = reqwest::get(server.url("/")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header(&r, "cache-control"), "no-cache");
+    assert!(header(&r, "content-type").starts_with("text/html"));
+    assert_eq!(header(&r, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&r, "referrer-policy"), "no-referrer");
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(LOADER.as_bytes()));
+    let csp = header(&r, "content-security-policy");
+    assert_eq!(
+        csp,
+        format!(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'; \
+             style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; \
+             worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+             frame-ancestors 'none'; form-action 'self'"
+        )
+    );
+    assert!(r.text().await.unwrap().contains("<script type=\"module\">"));
+
+    // The API carries the same policy.
+    let api = reqwest::get(server.url("/api/health")).await.unwrap();
+    assert_eq!(header(&api, "content-security-policy"), csp);
+}
+
+#[tokio::test]
+async fn hashed_assets_are_immutable_and_typed() {
+    let server = server_with_dist().await;
+    let js = reqwest::get(server.url("/fieldbook-0123456789abcdef.js"))
+        .await
+        .unwrap();
+    assert_eq!(js.status(), StatusCode::OK);
+    assert_eq!(
+        header(&js, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert!(header(&js, "content-type").contains("javascript"));
+
+    let wasm = reqwest::get(server.url("/fieldbook-0123456789abcdef_bg.wasm"))
+        .await
+        .unwrap();
+    assert_eq!(
+        header(&wasm, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(header(&wasm, "content-type"), "application/wasm");
+    assert_eq!(wasm.bytes().await.unwrap().as_ref(), b"\0asm\x01\0\0\0");
+
+    let manifest = reqwest::get(server.url("/manifest.webmanifest"))
+        .await
+        .unwrap();
+    assert_eq!(header(&manifest, "cache-control"), "no-cache");
+    assert_eq!(
+        header(&manifest, "content-type"),
+        "application/manifest+json"
+    );
+
+    let sw = reqwest::get(server.url("/sw.js")).await.unwrap();
+    assert_eq!(header(&sw, "cache-control"), "no-cache");
+}
+
+#[tokio::test]
+async fn client_routes_get_index_and_unknown_api_routes_json() {
+    let server = server_with_dist().await;
+    let r = reqwest::get(server.url("/work-orders/x")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(header(&r, "cache-control"), "no-cache");
+    assert!(r.text().await.unwrap().contains("<script type=\"module\">"));
+
+    let r = reqwest::get(server.url("/api/nope")).await.unwrap();
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
+    let r = reqwest::get(server.url("/api")).await.unwrap();
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
+    let r = reqwest::Client::new()
+        .post(server.url("/api/nope/deeper"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
+}
+
+#[tokio::test]
+async fn without_a_build_the_root_says_so() {
+    let server = TestServer::empty().await;
+    let r = reqwest::get(server.url("/")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(header(&r, "content-type").starts_with("text/plain"));
+    assert!(r.text().await.unwrap().contains("PWA is not built"));
+    let csp = reqwest::get(server.url("/")).await.unwrap();
+    assert!(
+        header(&csp, "content-security-policy").contains("script-src 'self' 'wasm-unsafe-eval';")
+    );
+}
