@@ -16,7 +16,8 @@ use object_store::ObjectStore;
 use object_store::local::LocalFileSystem;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::error::{AppError, JSON_BODY_LIMIT};
 use crate::routes;
@@ -113,7 +114,12 @@ pub fn router(state: AppState) -> Router {
         .fallback(static_files::serve)
         .layer(middleware::from_fn(api_responses))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
-        .layer(TraceLayer::new_for_http())
+        // One line per request at info (headers are not logged: they carry the session cookie).
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             csp,

@@ -93,6 +93,14 @@ impl TestServer {
         self.launch().await;
     }
 
+    /// A second pool on the server's SQLite file, to look at or age rows directly.
+    pub async fn database(&self) -> sqlx::SqlitePool {
+        let file = self.data.path().join("data/fieldbook.sqlite");
+        fieldbook_server::db::open(&fieldbook_server::db::sqlite_url(&file))
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -295,11 +295,7 @@ async fn device_clocks_are_data_and_the_order_is_the_servers() {
     );
 
     // The device's clock offset, as the server saw it, is kept with each op.
-    let pool = fieldbook_server::db::open(&fieldbook_server::db::sqlite_url(
-        &server.data.path().join("data/fieldbook.sqlite"),
-    ))
-    .await
-    .unwrap();
+    let pool = server.database().await;
     let offsets: Vec<Option<i64>> =
         sqlx::query_scalar("SELECT clock_offset_ms FROM applied_ops ORDER BY seq")
             .fetch_all(&pool)
@@ -310,4 +306,42 @@ async fn device_clocks_are_data_and_the_order_is_the_servers() {
         let hours = offset.unwrap() as f64 / 3_600_000.0;
         assert!((1.9..2.1).contains(&hours), "{hours} h");
     }
+}
+
+#[tokio::test]
+async fn concurrent_sends_of_one_op_apply_it_once() {
+    let server = TestServer::with_demo().await;
+    let e1 = server.signed_in("engineer1").await;
+    let orders = my_orders(&server, &e1).await;
+    let op = set_status("engineer1", orders[0].id, "departed");
+    // The same op from several connections at once, plus unrelated ops on other orders.
+    let mut sends = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let batch = json!({"ops": [op.clone(), set_status("engineer1", orders[1 + i % 5].id, "resolved_by_phone")]});
+        let (client, url) = (e1.clone(), server.url("/api/ops"));
+        sends.spawn(async move {
+            let r = client.post(url).json(&batch).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<OpsResponse>().await.unwrap()
+        });
+    }
+    let responses = sends.join_all().await;
+    let applied = responses
+        .iter()
+        .filter(|r| r.results[0].outcome == Outcome::Applied)
+        .count();
+    let duplicate = responses
+        .iter()
+        .filter(|r| r.results[0].outcome == Outcome::Duplicate)
+        .count();
+    assert_eq!((applied, duplicate), (1, 5));
+    assert_eq!(server.work_order(&e1, orders[0].id).await.history.len(), 1);
+    let after = server.sync(&e1, 0).await;
+    let changed = after
+        .work_orders
+        .iter()
+        .filter(|wo| wo.status != StatusNode::Dispatched)
+        .count();
+    assert_eq!(changed, 6);
+    assert_eq!(after.cursor, 8 + 6, "one sequence value per applied op");
 }

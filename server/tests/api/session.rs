@@ -361,3 +361,65 @@ async fn serve_prints_the_banner_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
 }
+
+#[tokio::test]
+async fn idle_old_and_disabled_sessions_end() {
+    let server = TestServer::with_demo().await;
+    let pool = server.database().await;
+    let day_ms: i64 = 24 * 3600 * 1000;
+    let now_ms = chrono::Utc::now().timestamp_millis();
+
+    // Idle for 31 days: ended.
+    let idle = server.signed_in("engineer1").await;
+    sqlx::query("UPDATE sessions SET last_seen_at = ?")
+        .bind(now_ms - 31 * day_ms)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let r = idle.get(server.url("/api/session")).send().await.unwrap();
+    assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    // Used yesterday but signed in 91 days ago: ended.
+    let old = server.signed_in("engineer1").await;
+    sqlx::query("UPDATE sessions SET created_at = ?, last_seen_at = ?")
+        .bind(now_ms - 91 * day_ms)
+        .bind(now_ms - day_ms)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let r = old.get(server.url("/api/session")).send().await.unwrap();
+    assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    // Offline for 29 days: still signed in.
+    let away = server.signed_in("engineer1").await;
+    sqlx::query("UPDATE sessions SET created_at = ?, last_seen_at = ?")
+        .bind(now_ms - 60 * day_ms)
+        .bind(now_ms - 29 * day_ms)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        away.get(server.url("/api/session"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    // A disabled account loses its session and cannot sign in.
+    sqlx::query("UPDATE users SET disabled = TRUE WHERE username = 'engineer1'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let r = away.get(server.url("/api/sync")).send().await.unwrap();
+    assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let r = server
+        .client()
+        .post(server.url("/api/session"))
+        .json(&json!({"username": "engineer1", "password": "demo1234"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::UNAUTHORIZED, "bad_credentials").await;
+}
