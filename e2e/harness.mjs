@@ -99,20 +99,28 @@ export class Server {
   }
 }
 
+const CHROMIUM = {
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  // No background traffic: this machine's network is closed, and the tests talk only to localhost.
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
 export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return chromium.launch(CHROMIUM);
+}
+
+/** A browser with a real profile folder (what a phone has), as one context. */
+export async function launchPersistent(dir, device) {
+  return chromium.launchPersistentContext(dir, { ...CHROMIUM, ...device });
 }
 
 /** Wait until the page's sync badge is in a state (savedhere, sending, allsent, attention). */

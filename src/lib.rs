@@ -18,7 +18,8 @@ pub mod time;
 /// Open the device's database, start the uploader, then mount the app.
 pub fn start() {
     console_error_panic_hook::set_once();
-    leptos::task::spawn_local(async {
+    // Not Leptos's spawn_local: its executor is set up when the app mounts, after this.
+    wasm_bindgen_futures::spawn_local(async {
         service_worker::register();
         match db::Db::open(db::DB_NAME).await {
             Ok(db) => {

@@ -13,7 +13,8 @@ use fieldbook_model::{OpKind, Operation, OpsRequest, PushVerdict, UserProfile, W
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+// The engine runs beside Leptos, from before the app mounts.
+use wasm_bindgen_futures::spawn_local;
 use uuid::Uuid;
 
 use crate::api::{self, ApiFail};

@@ -40,6 +40,10 @@ pub fn WorkOrderPage() -> impl IntoView {
         }
     });
 
+    // Outside the part that re-renders on every change, so a confirmation outlives the re-read.
+    let feedback = RwSignal::new(None::<Feedback>);
+    let lang = use_lang();
+
     view! {
         <section class="detail-page">
             <a class="back" href="/">"‹ "{tr(Msg::Back)}</a>
@@ -47,19 +51,30 @@ pub fn WorkOrderPage() -> impl IntoView {
                 None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
                 Some(Ok((None, _))) => view! { <p class="empty muted">{tr(Msg::NotFound)}</p> }.into_any(),
-                Some(Ok((Some(order), entries))) => view! { <WorkOrderDetail order entries/> }.into_any(),
+                Some(Ok((Some(order), entries))) => view! { <WorkOrderDetail order entries feedback/> }.into_any(),
             }}
+            {move || feedback.get().map(|f| match f {
+                Feedback::Saved => view! {
+                    <p class="toast" role="status" data-testid="saved-toast">{move || Msg::NodeSaved.text(lang.get())}</p>
+                }.into_any(),
+                Feedback::Failed(e) => view! { <p class="form-error" role="alert">{e}</p> }.into_any(),
+            })}
         </section>
     }
 }
 
+/// What became of the last tap.
+#[derive(Debug, Clone, PartialEq)]
+enum Feedback {
+    Saved,
+    Failed(String),
+}
+
 #[component]
-fn WorkOrderDetail(order: WorkOrder, entries: Vec<OutboxEntry>) -> impl IntoView {
+fn WorkOrderDetail(order: WorkOrder, entries: Vec<OutboxEntry>, feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let now = use_now();
-    let (saved, set_saved) = signal(false);
-    let (error, set_error) = signal(None::<String>);
     let order_id = order.id;
     let service = order.service_type;
     let status = order.status;
@@ -69,11 +84,8 @@ fn WorkOrderDetail(order: WorkOrder, entries: Vec<OutboxEntry>) -> impl IntoView
         spawn_local(async move {
             let kind = OpKind::SetStatus { work_order_id: order_id, node };
             match sync::record(&profile, kind).await {
-                Ok(_) => {
-                    set_error.set(None);
-                    set_saved.set(true);
-                }
-                Err(e) => set_error.set(Some(e.to_string())),
+                Ok(_) => feedback.set(Some(Feedback::Saved)),
+                Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
             }
         });
     };
@@ -160,10 +172,6 @@ fn WorkOrderDetail(order: WorkOrder, entries: Vec<OutboxEntry>) -> impl IntoView
                 <h2>{tr(Msg::Status)}</h2>
                 <ol class="stepper" data-testid="stepper">{steps}</ol>
                 <div class="actions">{actions}</div>
-                <Show when=move || saved.get()>
-                    <p class="toast" role="status" data-testid="saved-toast">{tr(Msg::NodeSaved)}</p>
-                </Show>
-                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             </div>
             {(!rejected.is_empty()).then(|| view! {
                 <div class="card attention-card" data-testid="rejected">
