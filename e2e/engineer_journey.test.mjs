@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { badge, launch, launchPersistent, PHONE, Server, serviceWorkerReady, SHOTS, TABLET } from "./harness.mjs";
+import { badge, launch, launchPersistent, PHONE, Server, serviceWorkerReady, shoot, TABLET } from "./harness.mjs";
 
 let server;
 let browser;
@@ -38,7 +38,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
 
   await page.goto(server.url);
   await page.waitForSelector("form.form");
-  await page.screenshot({ path: join(SHOTS, "phone-sign-in.png") });
+  await shoot(page, "phone-sign-in.png");
 
   // Empty fields and a wrong password get clear messages, and no session.
   await page.click("button[type=submit]");
@@ -61,7 +61,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   // The machine that is down comes first.
   await assert.doesNotReject(cards.first().locator(".badge.down").waitFor({ timeout: 2000 }));
   await serviceWorkerReady(page);
-  await page.screenshot({ path: join(SHOTS, "phone-work-orders.png"), fullPage: true });
+  await shoot(page, "phone-work-orders.png", { fullPage: true });
 
   // Open a dispatched order and report departure, online.
   const ticket = await cards.first().getAttribute("data-ticket");
@@ -85,7 +85,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   await page.waitForSelector(".step.reached.pending[data-node=arrived]");
   await page.waitForSelector("[data-testid=saved-toast]");
   await badge(page, "savedhere", 10_000);
-  await page.screenshot({ path: join(SHOTS, "phone-offline-saved-here.png"), fullPage: true });
+  await shoot(page, "phone-offline-saved-here.png", { fullPage: true });
 
   // A second reload while offline still shows the queued node.
   await page.reload();
@@ -104,7 +104,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   await page.waitForSelector(".step.reached[data-node=repaired_left]");
   assert.deepEqual(await serverHistory(order.id), ["departed", "arrived", "repaired_left"]);
   assert.equal(await page.locator("[data-testid=next-node]").count(), 0, "no step after leaving site");
-  await page.screenshot({ path: join(SHOTS, "phone-work-order-done.png"), fullPage: true });
+  await shoot(page, "phone-work-order-done.png", { fullPage: true });
 
   // The same batch sent twice: one effect, and the same answer.
   assert.ok(opsBodies.length >= 3);
@@ -171,6 +171,6 @@ test("tablet layout of the work-order list", { timeout: 180_000 }, async () => {
   await page.click("button[type=submit]");
   await page.waitForSelector("[data-testid=work-order-card]");
   await badge(page, "allsent");
-  await page.screenshot({ path: join(SHOTS, "tablet-work-orders.png") });
+  await shoot(page, "tablet-work-orders.png");
   await context.close();
 });

@@ -140,3 +140,9 @@ export async function serviceWorkerReady(page) {
     { timeout: 30_000, polling: 200 },
   );
 }
+
+/** A screenshot for docs/screenshots, from the top of the page (a sticky header stays on top). */
+export async function shoot(page, name, { fullPage = false } = {}) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SHOTS, name), fullPage });
+}

@@ -27,7 +27,10 @@ struct Raw {
     body: String,
 }
 
-async fn send(builder: RequestBuilder, body: Option<&impl serde::Serialize>) -> Result<Raw, ApiFail> {
+async fn send(
+    builder: RequestBuilder,
+    body: Option<&impl serde::Serialize>,
+) -> Result<Raw, ApiFail> {
     let controller = AbortController::new().map_err(|_| ApiFail::Unreachable)?;
     let builder = builder
         .header("Accept", "application/json")
@@ -48,7 +51,11 @@ async fn read(response: Result<Response, gloo::net::Error>) -> Result<Raw, ApiFa
     let status = response.status();
     let content_type = response.headers().get("content-type");
     let body = response.text().await.map_err(|_| ApiFail::Unreachable)?;
-    Ok(Raw { status, content_type, body })
+    Ok(Raw {
+        status,
+        content_type,
+        body,
+    })
 }
 
 fn is_json(raw: &Raw) -> bool {
@@ -74,7 +81,10 @@ fn judge<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiFail> {
 }
 
 pub async fn sign_in(username: &str, password: &str) -> Result<SessionInfo, ApiFail> {
-    let body = SignIn { username: username.to_string(), password: password.to_string() };
+    let body = SignIn {
+        username: username.to_string(),
+        password: password.to_string(),
+    };
     judge(send(Request::post("/api/session"), Some(&body)).await?)
 }
 
@@ -84,7 +94,13 @@ pub async fn sign_out() -> Result<(), ApiFail> {
 }
 
 pub async fn pull(cursor: i64) -> Result<SyncResponse, ApiFail> {
-    judge(send(Request::get(&format!("/api/sync?cursor={cursor}")), None::<&()>).await?)
+    judge(
+        send(
+            Request::get(&format!("/api/sync?cursor={cursor}")),
+            None::<&()>,
+        )
+        .await?,
+    )
 }
 
 /// Send one batch of operations and judge the answer against what was sent.

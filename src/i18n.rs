@@ -22,7 +22,11 @@ impl Lang {
     }
 
     pub fn from_code(code: &str) -> Lang {
-        if code.starts_with("en") { Lang::En } else { Lang::Zh }
+        if code.starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
     }
 
     pub fn other(self) -> Lang {
@@ -101,7 +105,7 @@ messages! {
     NotFound => "本机没有这个工单。", "This work order is not on this device.";
     ResponseTarget => "36 小时到场", "36 h response";
     ReportDue => "服务报告截止", "Service report due";
-    NodeSaved => "已保存在本机，联网后自动发送", "Saved on this device; it will send when online";
+    NodeSaved => "已保存在本机，有网络时自动发送", "Saved on this device; it sends by itself when there is a connection";
     Rejected => "服务器拒收", "Refused by the server";
     LastSynced => "上次同步", "Last synced";
     NeverSynced => "尚未同步", "Not synced yet";
@@ -167,7 +171,9 @@ pub fn reject_code(code: RejectCode, lang: Lang) -> &'static str {
         (NotAssigned, Lang::Zh) => "该工单已不再分配给你，请联系调度",
         (NotAssigned, Lang::En) => "This work order is no longer assigned to you; call dispatch",
         (InvalidTransition, Lang::Zh) => "工单状态已变化，这一步不再适用",
-        (InvalidTransition, Lang::En) => "The work order's status changed; this step no longer applies",
+        (InvalidTransition, Lang::En) => {
+            "The work order's status changed; this step no longer applies"
+        }
         (Forbidden, Lang::Zh) => "你的角色无权执行此操作",
         (Forbidden, Lang::En) => "Your role may not do this",
     }

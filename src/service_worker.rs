@@ -7,7 +7,8 @@ use web_sys::ServiceWorkerContainer;
 /// browsers, not on plain http other than localhost).
 pub fn container() -> Option<ServiceWorkerContainer> {
     let navigator = gloo::utils::window().navigator();
-    let has = js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
+    let has =
+        js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false);
     has.then(|| navigator.service_worker())
 }
 
@@ -25,11 +26,15 @@ pub fn register() {
 /// Ask for a Background Sync, where the browser has it: the worker then wakes the page's
 /// uploader when the connection returns, even if the app is in the background.
 fn request_background_sync(registration: JsValue) {
-    let Ok(sync) = js_sys::Reflect::get(&registration, &JsValue::from_str("sync")) else { return };
+    let Ok(sync) = js_sys::Reflect::get(&registration, &JsValue::from_str("sync")) else {
+        return;
+    };
     if sync.is_undefined() {
         return;
     }
-    let Ok(register) = js_sys::Reflect::get(&sync, &JsValue::from_str("register")) else { return };
+    let Ok(register) = js_sys::Reflect::get(&sync, &JsValue::from_str("register")) else {
+        return;
+    };
     if let Some(register) = register.dyn_ref::<js_sys::Function>() {
         // A refusal (permission, unsupported) is fine: the page's own triggers still run.
         if let Ok(p) = register.call1(&sync, &JsValue::from_str("fieldbook-outbox")) {

@@ -32,8 +32,12 @@ pub async fn sign_in(session: Session, username: &str, password: &str) -> Result
     if queued.iter().any(|e| e.op.user != username) {
         return Err(Msg::OtherUserQueued);
     }
-    let info = api::sign_in(username, password).await.map_err(|e| sign_in_error(&e))?;
-    db.set_profile(&info.user).await.map_err(|_| Msg::SignInServerError)?;
+    let info = api::sign_in(username, password)
+        .await
+        .map_err(|e| sign_in_error(&e))?;
+    db.set_profile(&info.user)
+        .await
+        .map_err(|_| Msg::SignInServerError)?;
     session.0.set(Some(info.user));
     sync::signed_in();
     Ok(())

@@ -14,8 +14,8 @@ use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
 // The engine runs beside Leptos, from before the app mounts.
-use wasm_bindgen_futures::spawn_local;
 use uuid::Uuid;
+use wasm_bindgen_futures::spawn_local;
 
 use crate::api::{self, ApiFail};
 use crate::db::{Db, DbError, OutboxCounts};
@@ -178,7 +178,9 @@ fn contact_failed(engine: &Rc<Engine>) {
 }
 
 async fn run(engine: &Rc<Engine>) {
-    let Ok(Some(profile)) = engine.db.profile().await else { return };
+    let Ok(Some(profile)) = engine.db.profile().await else {
+        return;
+    };
     if engine.state.needs_sign_in.get_untracked() {
         return;
     }
@@ -194,7 +196,9 @@ async fn run(engine: &Rc<Engine>) {
 /// Send every queued entry, batch by batch. False when a batch could not be delivered.
 async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
     loop {
-        let Ok(mut batch) = engine.db.next_batch(BATCH).await else { return false };
+        let Ok(mut batch) = engine.db.next_batch(BATCH).await else {
+            return false;
+        };
         // One person's queue never goes out under another person's session.
         batch.retain(|e| e.op.user == profile.username);
         if batch.is_empty() {
@@ -204,7 +208,10 @@ async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
         if engine.db.mark_tried(&batch, now).await.is_err() {
             return false;
         }
-        let request = OpsRequest { ops: batch.iter().map(|e| e.op.clone()).collect(), sent_at: Some(now) };
+        let request = OpsRequest {
+            ops: batch.iter().map(|e| e.op.clone()).collect(),
+            sent_at: Some(now),
+        };
         match api::push(&request).await {
             PushVerdict::Results(results) => {
                 engine.state.reachable.set(Some(true));
@@ -234,7 +241,9 @@ async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
 }
 
 async fn pull(engine: &Rc<Engine>) {
-    let Ok(cursor) = engine.db.cursor().await else { return };
+    let Ok(cursor) = engine.db.cursor().await else {
+        return;
+    };
     match api::pull(cursor).await {
         Ok(batch) => {
             engine.state.reachable.set(Some(true));

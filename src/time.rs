@@ -9,7 +9,9 @@ pub fn short(at: DateTime<Utc>) -> String {
 
 /// "2026-11-27 14:05" in the device's time zone.
 pub fn full(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// The current time, ticking every 30 s while the calling component lives: countdowns move

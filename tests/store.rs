@@ -39,12 +39,20 @@ fn op(order: &WorkOrder, node: StatusNode) -> Operation {
         user: "engineer1".into(),
         device_id: Uuid::new_v4(),
         device_time: Utc::now(),
-        kind: OpKind::SetStatus { work_order_id: order.id, node },
+        kind: OpKind::SetStatus {
+            work_order_id: order.id,
+            node,
+        },
     }
 }
 
 fn pull(cursor: i64, orders: Vec<WorkOrder>) -> SyncResponse {
-    SyncResponse { cursor, server_time: Utc::now(), work_orders: orders, removed: vec![] }
+    SyncResponse {
+        cursor,
+        server_time: Utc::now(),
+        work_orders: orders,
+        removed: vec![],
+    }
 }
 
 /// A fresh database per test, so tests do not see each other's data.
@@ -57,7 +65,9 @@ async fn fresh() -> (Db, String) {
 async fn a_tap_writes_the_order_and_its_outbox_entry_together() {
     let (db, _) = fresh().await;
     let wo = order("BX-1");
-    db.apply_pull(&pull(3, vec![wo.clone()]), Utc::now()).await.unwrap();
+    db.apply_pull(&pull(3, vec![wo.clone()]), Utc::now())
+        .await
+        .unwrap();
     assert_eq!(db.cursor().await.unwrap(), 3);
 
     let departed = op(&wo, StatusNode::Departed);
@@ -78,14 +88,22 @@ async fn a_tap_writes_the_order_and_its_outbox_entry_together() {
 async fn a_refused_step_writes_nothing() {
     let (db, _) = fresh().await;
     let wo = order("BX-2");
-    db.apply_pull(&pull(1, vec![wo.clone()]), Utc::now()).await.unwrap();
+    db.apply_pull(&pull(1, vec![wo.clone()]), Utc::now())
+        .await
+        .unwrap();
     let skip = op(&wo, StatusNode::RepairedLeft);
     assert!(matches!(db.record(skip).await, Err(DbError::Status(_))));
-    assert_eq!(db.work_order(wo.id).await.unwrap().unwrap().status, StatusNode::Dispatched);
+    assert_eq!(
+        db.work_order(wo.id).await.unwrap().unwrap().status,
+        StatusNode::Dispatched
+    );
     assert!(db.outbox().await.unwrap().is_empty());
 
     let unknown = op(&order("BX-404"), StatusNode::Departed);
-    assert!(matches!(db.record(unknown).await, Err(DbError::UnknownWorkOrder(_))));
+    assert!(matches!(
+        db.record(unknown).await,
+        Err(DbError::UnknownWorkOrder(_))
+    ));
     assert!(db.outbox().await.unwrap().is_empty());
 }
 
@@ -94,7 +112,9 @@ async fn the_outbox_keeps_the_order_people_acted_in() {
     let (db, _) = fresh().await;
     let a = order("BX-A");
     let b = order("BX-B");
-    db.apply_pull(&pull(1, vec![a.clone(), b.clone()]), Utc::now()).await.unwrap();
+    db.apply_pull(&pull(1, vec![a.clone(), b.clone()]), Utc::now())
+        .await
+        .unwrap();
     let ops = vec![
         op(&a, StatusNode::Departed),
         op(&b, StatusNode::ResolvedByPhone),
@@ -114,7 +134,9 @@ async fn the_servers_answers_settle_the_outbox() {
     let (db, _) = fresh().await;
     let a = order("BX-3");
     let b = order("BX-4");
-    db.apply_pull(&pull(1, vec![a.clone(), b.clone()]), Utc::now()).await.unwrap();
+    db.apply_pull(&pull(1, vec![a.clone(), b.clone()]), Utc::now())
+        .await
+        .unwrap();
     let sent = op(&a, StatusNode::Departed);
     let refused = op(&b, StatusNode::Departed);
     let unanswered = op(&a, StatusNode::Arrived);
@@ -123,7 +145,10 @@ async fn the_servers_answers_settle_the_outbox() {
     }
     let batch = db.next_batch(10).await.unwrap();
     db.mark_tried(&batch, Utc::now()).await.unwrap();
-    let results = vec![OpResult::applied(sent.id), OpResult::rejected(refused.id, RejectCode::NotAssigned)];
+    let results = vec![
+        OpResult::applied(sent.id),
+        OpResult::rejected(refused.id, RejectCode::NotAssigned),
+    ];
     let batch = db.next_batch(10).await.unwrap();
     assert!(batch.iter().all(|e| e.tries == 1));
     db.settle(&batch, &results).await.unwrap();
@@ -146,7 +171,9 @@ async fn the_servers_answers_settle_the_outbox() {
 async fn a_pull_keeps_taps_that_are_not_sent_yet() {
     let (db, _) = fresh().await;
     let wo = order("BX-5");
-    db.apply_pull(&pull(1, vec![wo.clone()]), Utc::now()).await.unwrap();
+    db.apply_pull(&pull(1, vec![wo.clone()]), Utc::now())
+        .await
+        .unwrap();
     let departed = op(&wo, StatusNode::Departed);
     db.record(departed.clone()).await.unwrap();
 
@@ -154,16 +181,24 @@ async fn a_pull_keeps_taps_that_are_not_sent_yet() {
     let mut server_copy = wo.clone();
     server_copy.seq = 7;
     server_copy.customer = "中铁十四局集团".into();
-    db.apply_pull(&pull(7, vec![server_copy.clone()]), Utc::now()).await.unwrap();
+    db.apply_pull(&pull(7, vec![server_copy.clone()]), Utc::now())
+        .await
+        .unwrap();
     let read = db.work_order(wo.id).await.unwrap().unwrap();
     assert_eq!(read.customer, "中铁十四局集团", "the server's fields win");
-    assert_eq!(read.status, StatusNode::Departed, "the unsent tap is still there");
+    assert_eq!(
+        read.status,
+        StatusNode::Departed,
+        "the unsent tap is still there"
+    );
     assert_eq!(read.history.len(), 1);
 
     // The server applied it but the answer was lost: not applied twice.
     departed.apply_to(&mut server_copy).unwrap();
     server_copy.seq = 8;
-    db.apply_pull(&pull(8, vec![server_copy]), Utc::now()).await.unwrap();
+    db.apply_pull(&pull(8, vec![server_copy]), Utc::now())
+        .await
+        .unwrap();
     let read = db.work_order(wo.id).await.unwrap().unwrap();
     assert_eq!(read.history.len(), 1);
     assert_eq!(db.cursor().await.unwrap(), 8);
@@ -173,30 +208,46 @@ async fn a_pull_keeps_taps_that_are_not_sent_yet() {
 async fn everything_survives_closing_and_reopening() {
     let (db, name) = fresh().await;
     let wo = order("BX-6");
-    db.apply_pull(&pull(2, vec![wo.clone()]), Utc::now()).await.unwrap();
+    db.apply_pull(&pull(2, vec![wo.clone()]), Utc::now())
+        .await
+        .unwrap();
     db.record(op(&wo, StatusNode::Departed)).await.unwrap();
     let device = db.device_id().await.unwrap();
     drop(db);
 
     let again = Db::open(&name).await.unwrap();
-    assert_eq!(again.work_order(wo.id).await.unwrap().unwrap().status, StatusNode::Departed);
+    assert_eq!(
+        again.work_order(wo.id).await.unwrap().unwrap().status,
+        StatusNode::Departed
+    );
     assert_eq!(again.outbox().await.unwrap().len(), 1);
     assert_eq!(again.cursor().await.unwrap(), 2);
-    assert_eq!(again.device_id().await.unwrap(), device, "the device keeps its id");
+    assert_eq!(
+        again.device_id().await.unwrap(),
+        device,
+        "the device keeps its id"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn sign_out_is_refused_while_anything_is_unsent() {
     let (db, _) = fresh().await;
     let wo = order("BX-7");
-    db.apply_pull(&pull(2, vec![wo.clone()]), Utc::now()).await.unwrap();
+    db.apply_pull(&pull(2, vec![wo.clone()]), Utc::now())
+        .await
+        .unwrap();
     let tap = op(&wo, StatusNode::Departed);
     db.record(tap.clone()).await.unwrap();
     assert!(!db.sign_out().await.unwrap());
-    assert!(db.work_order(wo.id).await.unwrap().is_some(), "nothing was cleared");
+    assert!(
+        db.work_order(wo.id).await.unwrap().is_some(),
+        "nothing was cleared"
+    );
 
     let batch = db.next_batch(10).await.unwrap();
-    db.settle(&batch, &[OpResult::applied(tap.id)]).await.unwrap();
+    db.settle(&batch, &[OpResult::applied(tap.id)])
+        .await
+        .unwrap();
     assert!(db.sign_out().await.unwrap());
     assert!(db.work_orders().await.unwrap().is_empty());
     assert_eq!(db.cursor().await.unwrap(), 0);

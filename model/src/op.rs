@@ -27,7 +27,10 @@ pub struct Operation {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OpKind {
     /// The engineer reports a status node on a work order.
-    SetStatus { work_order_id: Uuid, node: StatusNode },
+    SetStatus {
+        work_order_id: Uuid,
+        node: StatusNode,
+    },
 }
 
 /// Why the server refused an operation; the app shows it in the person's language.

@@ -67,11 +67,21 @@ pub struct OpResult {
 
 impl OpResult {
     pub fn applied(id: Uuid) -> Self {
-        OpResult { id, outcome: Outcome::Applied, code: None, reason: None }
+        OpResult {
+            id,
+            outcome: Outcome::Applied,
+            code: None,
+            reason: None,
+        }
     }
 
     pub fn rejected(id: Uuid, code: RejectCode) -> Self {
-        OpResult { id, outcome: Outcome::Rejected, code: Some(code), reason: Some(code.to_string()) }
+        OpResult {
+            id,
+            outcome: Outcome::Rejected,
+            code: Some(code),
+            reason: Some(code.to_string()),
+        }
     }
 }
 
@@ -191,8 +201,14 @@ mod tests {
     fn a_captive_portal_page_is_not_success() {
         let sent = ids(1);
         let html = "<html><body>Welcome to Airport WiFi. Accept terms.</body></html>";
-        assert_eq!(judge_ops_reply(200, Some("text/html"), html, &sent), PushVerdict::RetryLater);
-        assert_eq!(judge_ops_reply(200, None, html, &sent), PushVerdict::RetryLater);
+        assert_eq!(
+            judge_ops_reply(200, Some("text/html"), html, &sent),
+            PushVerdict::RetryLater
+        );
+        assert_eq!(
+            judge_ops_reply(200, None, html, &sent),
+            PushVerdict::RetryLater
+        );
         // A portal that lies about its content type is still not our answer.
         assert_eq!(
             judge_ops_reply(200, Some("application/json"), "{\"ok\":true}", &sent),
@@ -204,9 +220,15 @@ mod tests {
     fn an_answer_that_misses_an_operation_is_not_success() {
         let sent = ids(3);
         let body = reply_for(&sent[..2]);
-        assert_eq!(judge_ops_reply(200, Some("application/json"), &body, &sent), PushVerdict::RetryLater);
+        assert_eq!(
+            judge_ops_reply(200, Some("application/json"), &body, &sent),
+            PushVerdict::RetryLater
+        );
         let other = reply_for(&ids(3));
-        assert_eq!(judge_ops_reply(200, Some("application/json"), &other, &sent), PushVerdict::RetryLater);
+        assert_eq!(
+            judge_ops_reply(200, Some("application/json"), &other, &sent),
+            PushVerdict::RetryLater
+        );
     }
 
     #[test]
@@ -219,15 +241,24 @@ mod tests {
                 PushVerdict::RetryLater
             );
         }
-        assert_eq!(judge_ops_reply(502, Some("text/html"), "Bad gateway", &sent), PushVerdict::RetryLater);
+        assert_eq!(
+            judge_ops_reply(502, Some("text/html"), "Bad gateway", &sent),
+            PushVerdict::RetryLater
+        );
     }
 
     #[test]
     fn only_the_servers_401_asks_to_sign_in() {
         let sent = ids(1);
         let err = r#"{"error":"unauthorized","message":"sign in"}"#;
-        assert_eq!(judge_ops_reply(401, Some("application/json"), err, &sent), PushVerdict::SignInAgain);
-        assert_eq!(judge_ops_reply(401, Some("text/html"), "login", &sent), PushVerdict::RetryLater);
+        assert_eq!(
+            judge_ops_reply(401, Some("application/json"), err, &sent),
+            PushVerdict::SignInAgain
+        );
+        assert_eq!(
+            judge_ops_reply(401, Some("text/html"), "login", &sent),
+            PushVerdict::RetryLater
+        );
         let bad = r#"{"error":"too_many_ops","message":"at most 200"}"#;
         assert!(matches!(
             judge_ops_reply(400, Some("application/json"), bad, &sent),

@@ -17,7 +17,12 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Engineer, Role::Cleaner, Role::Supervisor, Role::Dispatcher];
+    pub const ALL: [Role; 4] = [
+        Role::Engineer,
+        Role::Cleaner,
+        Role::Supervisor,
+        Role::Dispatcher,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -145,9 +145,15 @@ pub enum Deadline {
     /// Passed and still not met.
     Overdue { due: DateTime<Utc>, by: Duration },
     /// Done in time.
-    Met { due: DateTime<Utc>, at: DateTime<Utc> },
+    Met {
+        due: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
     /// Done, but late.
-    MetLate { due: DateTime<Utc>, at: DateTime<Utc> },
+    MetLate {
+        due: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
 }
 
 impl Deadline {
@@ -155,7 +161,10 @@ impl Deadline {
         match done {
             Some(at) if at <= due => Deadline::Met { due, at },
             Some(at) => Deadline::MetLate { due, at },
-            None if now <= due => Deadline::Open { due, left: due - now },
+            None if now <= due => Deadline::Open {
+                due,
+                left: due - now,
+            },
             None => Deadline::Overdue { due, by: now - due },
         }
     }
@@ -202,7 +211,10 @@ impl WorkOrder {
     /// Record a status node, if the order's current status allows it.
     pub fn apply_status(&mut self, event: StatusEvent) -> Result<(), StatusError> {
         if !self.status.can_go_to(event.node) {
-            return Err(StatusError::NotAllowed { from: self.status, to: event.node });
+            return Err(StatusError::NotAllowed {
+                from: self.status,
+                to: event.node,
+            });
         }
         self.status = event.node;
         self.history.push(event);
@@ -224,7 +236,8 @@ impl WorkOrder {
 
     /// The service report's deadline: 3 days after leaving the site. None before that.
     pub fn report_due(&self) -> Option<DateTime<Utc>> {
-        self.reached_at(StatusNode::RepairedLeft).map(|left| left + REPORT_WINDOW)
+        self.reached_at(StatusNode::RepairedLeft)
+            .map(|left| left + REPORT_WINDOW)
     }
 }
 
@@ -267,9 +280,11 @@ mod tests {
     #[test]
     fn the_nodes_go_in_order_and_nowhere_else() {
         let mut wo = order();
-        for (node, hour) in
-            [(StatusNode::Departed, 9), (StatusNode::Arrived, 11), (StatusNode::RepairedLeft, 15)]
-        {
+        for (node, hour) in [
+            (StatusNode::Departed, 9),
+            (StatusNode::Arrived, 11),
+            (StatusNode::RepairedLeft, 15),
+        ] {
             wo.apply_status(event(node, hour)).unwrap();
             assert_eq!(wo.status, node);
         }
@@ -278,9 +293,16 @@ mod tests {
         let again = wo.apply_status(event(StatusNode::Arrived, 16));
         assert_eq!(
             again,
-            Err(StatusError::NotAllowed { from: StatusNode::RepairedLeft, to: StatusNode::Arrived })
+            Err(StatusError::NotAllowed {
+                from: StatusNode::RepairedLeft,
+                to: StatusNode::Arrived
+            })
         );
-        assert_eq!(wo.history.len(), 3, "a refused node leaves the history as it was");
+        assert_eq!(
+            wo.history.len(),
+            3,
+            "a refused node leaves the history as it was"
+        );
     }
 
     #[test]
@@ -290,7 +312,8 @@ mod tests {
         assert!(wo.apply_status(event(StatusNode::RepairedLeft, 9)).is_err());
         assert!(wo.apply_status(event(StatusNode::Dispatched, 9)).is_err());
         assert_eq!(wo.status, StatusNode::Dispatched);
-        wo.apply_status(event(StatusNode::ResolvedByPhone, 9)).unwrap();
+        wo.apply_status(event(StatusNode::ResolvedByPhone, 9))
+            .unwrap();
         assert!(wo.apply_status(event(StatusNode::Departed, 10)).is_err());
     }
 
@@ -304,7 +327,11 @@ mod tests {
         ];
         for from in StatusNode::ALL {
             for to in StatusNode::ALL {
-                assert_eq!(from.can_go_to(to), allowed.contains(&(from, to)), "{from:?} -> {to:?}");
+                assert_eq!(
+                    from.can_go_to(to),
+                    allowed.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
             }
         }
     }
@@ -314,7 +341,13 @@ mod tests {
         let mut wo = order();
         let called = wo.called_at;
         let open = wo.response(called + Duration::hours(30));
-        assert_eq!(open, Deadline::Open { due: called + RESPONSE_TARGET, left: Duration::hours(6) });
+        assert_eq!(
+            open,
+            Deadline::Open {
+                due: called + RESPONSE_TARGET,
+                left: Duration::hours(6)
+            }
+        );
         assert!(wo.response(called + Duration::hours(37)).is_late());
 
         wo.apply_status(event(StatusNode::Departed, 9)).unwrap();
@@ -327,9 +360,11 @@ mod tests {
     fn report_is_due_three_days_after_leaving() {
         let mut wo = order();
         assert_eq!(wo.report_due(), None);
-        for (node, hour) in
-            [(StatusNode::Departed, 9), (StatusNode::Arrived, 11), (StatusNode::RepairedLeft, 15)]
-        {
+        for (node, hour) in [
+            (StatusNode::Departed, 9),
+            (StatusNode::Arrived, 11),
+            (StatusNode::RepairedLeft, 15),
+        ] {
             wo.apply_status(event(node, hour)).unwrap();
         }
         assert_eq!(
@@ -342,11 +377,17 @@ mod tests {
     fn names_round_trip_through_serde() {
         for node in StatusNode::ALL {
             assert_eq!(StatusNode::parse(node.as_str()), Some(node));
-            assert_eq!(serde_json::to_string(&node).unwrap(), format!("\"{}\"", node.as_str()));
+            assert_eq!(
+                serde_json::to_string(&node).unwrap(),
+                format!("\"{}\"", node.as_str())
+            );
         }
         for t in ServiceType::ALL {
             assert_eq!(ServiceType::parse(t.as_str()), Some(t));
-            assert_eq!(serde_json::to_string(&t).unwrap(), format!("\"{}\"", t.as_str()));
+            assert_eq!(
+                serde_json::to_string(&t).unwrap(),
+                format!("\"{}\"", t.as_str())
+            );
         }
         let wo = order();
         let back: WorkOrder = serde_json::from_str(&serde_json::to_string(&wo).unwrap()).unwrap();

@@ -27,13 +27,19 @@ pub fn Header() -> impl IntoView {
             set_notice.set(session::sign_out(session).await.err());
         });
     };
-    let name = move || session.0.with(|p| p.as_ref().map(|p| p.display_name.clone()));
+    let name = move || {
+        session
+            .0
+            .with(|p| p.as_ref().map(|p| p.display_name.clone()))
+    };
 
     view! {
         <header class="topbar">
             <a class="brand" href="/">
                 <img src="/icons/icon-192.png" alt="" width="32" height="32"/>
-                <span>{tr(Msg::AppName)}</span>
+                // The product's name is the same in every language; the full zh-CN name is on
+                // the sign-in screen, where there is room for it.
+                <span>"Fieldbook"</span>
             </a>
             <div class="topbar-actions">
                 <Show when=move || name().is_some()>

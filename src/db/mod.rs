@@ -98,7 +98,9 @@ impl Db {
     /// Open (and create or upgrade) the database with the given name.
     pub async fn open(name: &str) -> Result<Db> {
         let rexie = schema::builder(name).build().await?;
-        Ok(Db { rexie: Rc::new(rexie) })
+        Ok(Db {
+            rexie: Rc::new(rexie),
+        })
     }
 
     /// Delete a database (tests, and nothing else).
@@ -117,8 +119,12 @@ impl Db {
     }
 
     async fn meta_put<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
-        let tx = self.rexie.transaction(&[META], TransactionMode::ReadWrite)?;
-        tx.store(META)?.put(&to_js(value)?, Some(&JsValue::from_str(key))).await?;
+        let tx = self
+            .rexie
+            .transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.store(META)?
+            .put(&to_js(value)?, Some(&JsValue::from_str(key)))
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -164,19 +170,32 @@ impl Db {
     }
 
     pub async fn work_orders(&self) -> Result<Vec<WorkOrder>> {
-        let tx = self.rexie.transaction(&[WORK_ORDERS], TransactionMode::ReadOnly)?;
+        let tx = self
+            .rexie
+            .transaction(&[WORK_ORDERS], TransactionMode::ReadOnly)?;
         let all = tx.store(WORK_ORDERS)?.get_all(None, None).await?;
-        let mut orders = all.into_iter().map(from_js).collect::<Result<Vec<WorkOrder>>>()?;
+        let mut orders = all
+            .into_iter()
+            .map(from_js)
+            .collect::<Result<Vec<WorkOrder>>>()?;
         // Machines that are down first, then by planned time.
         orders.sort_by(|a, b| {
-            b.machine_down.cmp(&a.machine_down).then(a.planned_at.cmp(&b.planned_at))
+            b.machine_down
+                .cmp(&a.machine_down)
+                .then(a.planned_at.cmp(&b.planned_at))
         });
         Ok(orders)
     }
 
     pub async fn work_order(&self, id: Uuid) -> Result<Option<WorkOrder>> {
-        let tx = self.rexie.transaction(&[WORK_ORDERS], TransactionMode::ReadOnly)?;
-        match tx.store(WORK_ORDERS)?.get(JsValue::from_str(&id.to_string())).await? {
+        let tx = self
+            .rexie
+            .transaction(&[WORK_ORDERS], TransactionMode::ReadOnly)?;
+        match tx
+            .store(WORK_ORDERS)?
+            .get(JsValue::from_str(&id.to_string()))
+            .await?
+        {
             Some(v) if !v.is_undefined() => Ok(Some(from_js(v)?)),
             _ => Ok(None),
         }
@@ -187,7 +206,9 @@ impl Db {
     /// The operation is applied with the same model code the server uses, so a step the server
     /// would refuse is refused here first, and nothing is written.
     pub async fn record(&self, op: Operation) -> Result<WorkOrder> {
-        let tx = self.rexie.transaction(&[WORK_ORDERS, OUTBOX], TransactionMode::ReadWrite)?;
+        let tx = self
+            .rexie
+            .transaction(&[WORK_ORDERS, OUTBOX], TransactionMode::ReadWrite)?;
         let orders = tx.store(WORK_ORDERS)?;
         let id = op.work_order_id();
         let mut order: WorkOrder = match orders.get(JsValue::from_str(&id.to_string())).await? {
@@ -219,15 +240,23 @@ impl Db {
 
     /// Every outbox entry, oldest first.
     pub async fn outbox(&self) -> Result<Vec<OutboxEntry>> {
-        let tx = self.rexie.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+        let tx = self
+            .rexie
+            .transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
         let all = tx.store(OUTBOX)?.get_all(None, None).await?;
         all.into_iter().map(from_js).collect()
     }
 
     pub async fn outbox_counts(&self) -> Result<OutboxCounts> {
         let entries = self.outbox().await?;
-        let rejected = entries.iter().filter(|e| e.state == EntryState::Rejected).count();
-        Ok(OutboxCounts { queued: entries.len() - rejected, rejected })
+        let rejected = entries
+            .iter()
+            .filter(|e| e.state == EntryState::Rejected)
+            .count();
+        Ok(OutboxCounts {
+            queued: entries.len() - rejected,
+            rejected,
+        })
     }
 
     /// The oldest queued entries, at most `limit`, to send in one batch.
@@ -240,7 +269,9 @@ impl Db {
 
     /// Count a try on these entries (they stay queued).
     pub async fn mark_tried(&self, batch: &[OutboxEntry], at: DateTime<Utc>) -> Result<()> {
-        let tx = self.rexie.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+        let tx = self
+            .rexie
+            .transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
         let store = tx.store(OUTBOX)?;
         for entry in batch {
             let mut entry = entry.clone();
@@ -255,10 +286,14 @@ impl Db {
     /// Take the server's answers: applied and duplicate entries leave the outbox, rejected ones
     /// stay with their reason. Entries the answer does not name are left as they are.
     pub async fn settle(&self, batch: &[OutboxEntry], results: &[OpResult]) -> Result<()> {
-        let tx = self.rexie.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+        let tx = self
+            .rexie
+            .transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
         let store = tx.store(OUTBOX)?;
         for entry in batch {
-            let Some(result) = results.iter().find(|r| r.id == entry.op.id) else { continue };
+            let Some(result) = results.iter().find(|r| r.id == entry.op.id) else {
+                continue;
+            };
             let Some(seq) = entry.seq else { continue };
             match result.outcome {
                 Outcome::Applied | Outcome::Duplicate => {
@@ -295,8 +330,9 @@ impl Db {
         for order in &pull.work_orders {
             let mut order = order.clone();
             let id = order.id;
-            for entry in
-                pending.iter().filter(|e| e.state == EntryState::Queued && e.op.work_order_id() == id)
+            for entry in pending
+                .iter()
+                .filter(|e| e.state == EntryState::Queued && e.op.work_order_id() == id)
             {
                 // Already in the server's history (sent, answer lost): nothing to re-apply.
                 if order.history.iter().any(|h| h.op_id == entry.op.id) {
@@ -311,10 +347,19 @@ impl Db {
             orders.delete(JsValue::from_str(&id.to_string())).await?;
         }
         let meta = tx.store(META)?;
-        meta.put(&to_js(&pull.cursor)?, Some(&JsValue::from_str("cursor"))).await?;
-        meta.put(&to_js(&device_now)?, Some(&JsValue::from_str("last_synced"))).await?;
+        meta.put(&to_js(&pull.cursor)?, Some(&JsValue::from_str("cursor")))
+            .await?;
+        meta.put(
+            &to_js(&device_now)?,
+            Some(&JsValue::from_str("last_synced")),
+        )
+        .await?;
         let offset = (pull.server_time - device_now).num_milliseconds();
-        meta.put(&to_js(&offset)?, Some(&JsValue::from_str("clock_offset_ms"))).await?;
+        meta.put(
+            &to_js(&offset)?,
+            Some(&JsValue::from_str("clock_offset_ms")),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

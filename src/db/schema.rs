@@ -20,6 +20,10 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
         // v1: the engineer's work orders (keyed by id), the outbox in the order people acted
         // (auto-increment seq), and small keyed values: profile, device id, cursor, language.
         .add_object_store(ObjectStore::new(WORK_ORDERS).key_path("id"))
-        .add_object_store(ObjectStore::new(OUTBOX).key_path("seq").auto_increment(true))
+        .add_object_store(
+            ObjectStore::new(OUTBOX)
+                .key_path("seq")
+                .auto_increment(true),
+        )
         .add_object_store(ObjectStore::new(META))
 }

@@ -28,7 +28,11 @@ pub fn SignInForm(again: bool) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let initial = if again {
-        session.0.get_untracked().map(|p| p.username).unwrap_or_default()
+        session
+            .0
+            .get_untracked()
+            .map(|p| p.username)
+            .unwrap_or_default()
     } else {
         String::new()
     };

@@ -18,7 +18,12 @@ fn path_of(order: &WorkOrder) -> Vec<StatusNode> {
     if order.status == StatusNode::ResolvedByPhone {
         vec![StatusNode::Dispatched, StatusNode::ResolvedByPhone]
     } else {
-        vec![StatusNode::Dispatched, StatusNode::Departed, StatusNode::Arrived, StatusNode::RepairedLeft]
+        vec![
+            StatusNode::Dispatched,
+            StatusNode::Departed,
+            StatusNode::Arrived,
+            StatusNode::RepairedLeft,
+        ]
     }
 }
 
@@ -31,7 +36,9 @@ pub fn WorkOrderPage() -> impl IntoView {
         sync.data_version.track();
         let id = id();
         async move {
-            let Some(id) = id else { return Ok((None, Vec::new())) };
+            let Some(id) = id else {
+                return Ok((None, Vec::new()));
+            };
             let db = sync::db();
             let order = db.work_order(id).await?;
             let mut entries = db.outbox().await?;
@@ -71,7 +78,11 @@ enum Feedback {
 }
 
 #[component]
-fn WorkOrderDetail(order: WorkOrder, entries: Vec<OutboxEntry>, feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
+fn WorkOrderDetail(
+    order: WorkOrder,
+    entries: Vec<OutboxEntry>,
+    feedback: RwSignal<Option<Feedback>>,
+) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let now = use_now();
@@ -80,36 +91,60 @@ fn WorkOrderDetail(order: WorkOrder, entries: Vec<OutboxEntry>, feedback: RwSign
     let status = order.status;
 
     let tap = move |node: StatusNode| {
-        let Some(profile) = session.0.get_untracked() else { return };
+        let Some(profile) = session.0.get_untracked() else {
+            return;
+        };
         spawn_local(async move {
-            let kind = OpKind::SetStatus { work_order_id: order_id, node };
+            let kind = OpKind::SetStatus {
+                work_order_id: order_id,
+                node,
+            };
             match sync::record(&profile, kind).await {
-                Ok(_) => feedback.set(Some(Feedback::Saved)),
+                Ok(_) => {
+                    feedback.set(Some(Feedback::Saved));
+                    // The badge keeps telling the truth after the confirmation fades.
+                    set_timeout(
+                        move || {
+                            feedback.update(|f| {
+                                if *f == Some(Feedback::Saved) {
+                                    *f = None
+                                }
+                            })
+                        },
+                        std::time::Duration::from_secs(5),
+                    );
+                }
                 Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
             }
         });
     };
 
-    let queued: Vec<Uuid> =
-        entries.iter().filter(|e| e.state == EntryState::Queued).map(|e| e.op.id).collect();
-    let rejected: Vec<OutboxEntry> =
-        entries.into_iter().filter(|e| e.state == EntryState::Rejected).collect();
+    let queued: Vec<Uuid> = entries
+        .iter()
+        .filter(|e| e.state == EntryState::Queued)
+        .map(|e| e.op.id)
+        .collect();
+    let rejected: Vec<OutboxEntry> = entries
+        .into_iter()
+        .filter(|e| e.state == EntryState::Rejected)
+        .collect();
     let steps = path_of(&order)
         .into_iter()
         .map(|node| {
             let event = order.history.iter().find(|h| h.node == node).cloned();
             let reached = node == StatusNode::Dispatched || event.is_some();
             let pending = event.as_ref().is_some_and(|e| queued.contains(&e.op_id));
-            let at = match (&event, node) {
-                (Some(e), _) => Some(time::short(e.at)),
-                (None, StatusNode::Dispatched) => Some(time::short(order.planned_at)),
-                _ => None,
-            };
+            // Dispatch has no tap of its own: show the planned time, marked as such.
+            let planned = (node == StatusNode::Dispatched).then(|| time::short(order.planned_at));
+            let at = event.as_ref().map(|e| time::short(e.at));
             view! {
                 <li class="step" class:reached=reached class:pending=pending data-node=node.as_str()>
                     <span class="step-dot" aria-hidden="true"></span>
                     <span class="step-name">{move || i18n::status_node(node, lang.get())}</span>
-                    <span class="step-time" data-testid="step-time">{at}</span>
+                    <span class="step-time" data-testid="step-time">
+                        {planned.map(|p| view! { <span class="muted small">{tr(Msg::Planned)}" "</span>{p} })}
+                        {at}
+                    </span>
                     {pending.then(|| view! { <span class="step-flag">{tr(Msg::BadgeSavedHere)}</span> })}
                 </li>
             }

@@ -47,13 +47,24 @@ pub fn WorkOrderList() -> impl IntoView {
 }
 
 /// "剩余 5 小时 20 分" or overdue, for the 36-hour response target.
-pub fn response_text(order: &WorkOrder, now: chrono::DateTime<chrono::Utc>, lang: Lang) -> (String, &'static str) {
+pub fn response_text(
+    order: &WorkOrder,
+    now: chrono::DateTime<chrono::Utc>,
+    lang: Lang,
+) -> (String, &'static str) {
     match order.response(now) {
         Deadline::Open { left, .. } => {
-            let class = if left.num_hours() < 6 { "deadline soon" } else { "deadline" };
+            let class = if left.num_hours() < 6 {
+                "deadline soon"
+            } else {
+                "deadline"
+            };
             (i18n::duration_left(left.num_minutes(), lang), class)
         }
-        Deadline::Overdue { by, .. } => (i18n::duration_left(-by.num_minutes(), lang), "deadline overdue"),
+        Deadline::Overdue { by, .. } => (
+            i18n::duration_left(-by.num_minutes(), lang),
+            "deadline overdue",
+        ),
         Deadline::Met { at, .. } => (format!("✓ {}", time::short(at)), "deadline met"),
         Deadline::MetLate { at, .. } => (format!("✓ {}", time::short(at)), "deadline overdue"),
     }
@@ -68,7 +79,10 @@ pub fn status_class(node: StatusNode) -> &'static str {
 }
 
 #[component]
-fn WorkOrderCard(order: WorkOrder, now: ReadSignal<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
+fn WorkOrderCard(
+    order: WorkOrder,
+    now: ReadSignal<chrono::DateTime<chrono::Utc>>,
+) -> impl IntoView {
     let lang = use_lang();
     let href = format!("/work-orders/{}", order.id);
     let machine_down = order.machine_down;
