@@ -121,6 +121,41 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   await context.close();
 });
 
+test("a session that ends keeps the queue, asks to sign in again, then sends everything", { timeout: 180_000 }, async () => {
+  const context = await browser.newContext({ ...PHONE });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.fill("input[name=username]", "engineer1");
+  await page.fill("input[name=password]", "demo1234");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("[data-testid=work-order-card]");
+  await badge(page, "allsent");
+  // Pick an order nobody touched yet.
+  const engineer = await server.client("engineer1");
+  const orders = (await engineer.get("/api/sync?cursor=0")).body.work_orders;
+  const fresh = orders.find((o) => o.status === "dispatched" && !o.machine_down);
+  await page.click(`[data-testid=work-order-card][data-ticket="${fresh.ticket}"]`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${fresh.ticket}')`);
+
+  // The server forgets the session (expired, or ended elsewhere).
+  const ended = await page.evaluate(async () => (await fetch("/api/session", { method: "DELETE" })).status);
+  assert.equal(ended, 200);
+
+  await page.click("[data-testid=next-node][data-node=departed]");
+  await page.waitForSelector("[data-testid=sign-in-again]");
+  await badge(page, "attention", 20_000);
+  assert.deepEqual(await serverHistory(fresh.id), [], "nothing was sent without a session");
+  assert.equal(await page.locator(".step.reached.pending[data-node=departed]").count(), 1, "the tap is kept");
+
+  // Signing in again sends what waited.
+  await page.fill("[data-testid=sign-in-again] input[name=password]", "demo1234");
+  await page.click("[data-testid=sign-in-again] button[type=submit]");
+  await badge(page, "allsent", 30_000);
+  assert.equal(await page.locator("[data-testid=sign-in-again]").count(), 0);
+  assert.deepEqual(await serverHistory(fresh.id), ["departed"]);
+  await context.close();
+});
+
 test("English is one tap away, and stays chosen after a reload", { timeout: 180_000 }, async () => {
   const context = await browser.newContext({ ...PHONE });
   const page = await context.newPage();

@@ -115,7 +115,7 @@ messages! {
     SendNow => "立即发送", "Send now";
 }
 
-use fieldbook_model::{RejectCode, ServiceType, StatusNode};
+use fieldbook_model::{OpKind, RejectCode, ServiceType, StatusNode};
 
 pub fn service_type(t: ServiceType, lang: Lang) -> &'static str {
     use ServiceType::*;
@@ -176,6 +176,55 @@ pub fn reject_code(code: RejectCode, lang: Lang) -> &'static str {
         }
         (Forbidden, Lang::Zh) => "你的角色无权执行此操作",
         (Forbidden, Lang::En) => "Your role may not do this",
+        (ReportSubmitted, Lang::Zh) => "服务报告已提交，不能再修改",
+        (ReportSubmitted, Lang::En) => "The service report was already submitted; it cannot change",
+        (ReportIncomplete, Lang::Zh) => "服务报告还不完整",
+        (ReportIncomplete, Lang::En) => "The service report is not complete",
+        (InvalidPhoto, Lang::Zh) => "照片信息不符合要求",
+        (InvalidPhoto, Lang::En) => "The photo's details are not acceptable",
+        (InvalidValue, Lang::Zh) => "填写的内容为空或超出范围",
+        (InvalidValue, Lang::En) => "A value is empty or out of range",
+    }
+}
+
+/// What an operation was, in a few words: "出发", "照片 · nameplate", "服务报告".
+pub fn op_label(kind: &OpKind, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match kind {
+        OpKind::SetStatus { node, .. } => status_node(*node, lang).to_string(),
+        OpKind::CorrectHours { hours, .. } => {
+            if zh {
+                format!("小时数 {hours} h")
+            } else {
+                format!("Engine hours {hours} h")
+            }
+        }
+        OpKind::AddPhoto { slot, .. } => {
+            if zh {
+                format!("照片 · {slot}")
+            } else {
+                format!("Photo · {slot}")
+            }
+        }
+        OpKind::SaveReport { .. } => (if zh {
+            "服务报告内容"
+        } else {
+            "Service report"
+        })
+        .to_string(),
+        OpKind::Sign { .. } => (if zh {
+            "客户签名"
+        } else {
+            "Customer signature"
+        })
+        .to_string(),
+        OpKind::WaiveSignature { .. } => (if zh { "免签" } else { "Signature waived" }).to_string(),
+        OpKind::SubmitReport { .. } => (if zh {
+            "提交服务报告"
+        } else {
+            "Report submitted"
+        })
+        .to_string(),
     }
 }
 

@@ -92,7 +92,7 @@ async fn a_refused_step_writes_nothing() {
         .await
         .unwrap();
     let skip = op(&wo, StatusNode::RepairedLeft);
-    assert!(matches!(db.record(skip).await, Err(DbError::Status(_))));
+    assert!(matches!(db.record(skip).await, Err(DbError::Refused(_))));
     assert_eq!(
         db.work_order(wo.id).await.unwrap().unwrap().status,
         StatusNode::Dispatched

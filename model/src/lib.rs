@@ -4,11 +4,15 @@
 //! decides on the phone (to show the change at once) and on the server (to apply it for good).
 
 pub mod op;
+pub mod photo;
+pub mod report;
 pub mod sync;
 pub mod user;
 pub mod work_order;
 
-pub use op::{OpKind, Operation, RejectCode};
+pub use op::{OpError, OpKind, Operation, RejectCode};
+pub use photo::{PhotoMeta, PhotoSlot};
+pub use report::{Missing, PartUsed, ServiceReport, Signature, Waiver};
 pub use sync::{
     ApiError, Health, OpResult, OpsRequest, OpsResponse, Outcome, PushVerdict, SessionInfo, SignIn,
     SyncResponse,

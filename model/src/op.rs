@@ -7,7 +7,21 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::photo::{self, EXTRA_SLOT, PhotoMeta, SIGNATURE_SLOT};
+use crate::report::{Missing, PartUsed, Signature, Waiver, tag_returns};
 use crate::work_order::{StatusError, StatusEvent, StatusNode, WorkOrder};
+
+/// Limits on what one operation may carry; the phone's forms enforce the same.
+pub mod limits {
+    pub const MAX_HOURS: u32 = 200_000;
+    pub const MAX_TEXT_CHARS: usize = 2_000;
+    pub const MAX_SHORT_CHARS: usize = 60;
+    pub const MAX_PARTS: usize = 50;
+    pub const MAX_PART_QTY: u32 = 9_999;
+    pub const MAX_COMPANIONS: usize = 10;
+    pub const MAX_PHOTO_BYTES: u64 = 15 * 1024 * 1024;
+    pub const MAX_PHOTO_EDGE: u32 = 8_192;
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operation {
@@ -31,6 +45,57 @@ pub enum OpKind {
         work_order_id: Uuid,
         node: StatusNode,
     },
+    /// The engine hours read off the hour meter on site (photo names use them).
+    CorrectHours { work_order_id: Uuid, hours: u32 },
+    /// A photo was taken; its bytes follow with `PUT /api/photos/{photo_id}`. The name is made
+    /// from the work order by the company rule, never taken from the device.
+    AddPhoto {
+        work_order_id: Uuid,
+        photo_id: Uuid,
+        slot: String,
+        sha256: String,
+        bytes: u64,
+        width: u32,
+        height: u32,
+        content_type: String,
+    },
+    /// The report's text and parts, as they stand now (replaces the previous draft).
+    SaveReport {
+        work_order_id: Uuid,
+        fault_cause: String,
+        work_done: String,
+        parts: Vec<PartUsed>,
+        companions: Vec<String>,
+    },
+    /// The customer signed; the signature image is the photo `photo_id` (slot `signature`).
+    Sign {
+        work_order_id: Uuid,
+        photo_id: Uuid,
+        signer: String,
+    },
+    /// A supervisor waived the customer's signature, with the reason.
+    WaiveSignature {
+        work_order_id: Uuid,
+        by: String,
+        reason: String,
+    },
+    /// Submit the service report: refused while anything is missing.
+    SubmitReport { work_order_id: Uuid },
+}
+
+/// Why an operation cannot apply to a work order.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpError {
+    #[error(transparent)]
+    Status(#[from] StatusError),
+    #[error("the service report was already submitted")]
+    ReportSubmitted,
+    #[error("the report cannot be submitted yet: {0:?}")]
+    Incomplete(Vec<Missing>),
+    #[error("the photo is not acceptable: {0}")]
+    BadPhoto(&'static str),
+    #[error("a value is out of range or empty: {0}")]
+    BadValue(&'static str),
 }
 
 /// Why the server refused an operation; the app shows it in the person's language.
@@ -51,6 +116,14 @@ pub enum RejectCode {
     InvalidTransition,
     #[error("your role may not do this")]
     Forbidden,
+    #[error("the service report was already submitted; it cannot change")]
+    ReportSubmitted,
+    #[error("the service report is not complete")]
+    ReportIncomplete,
+    #[error("the photo's details are not acceptable")]
+    InvalidPhoto,
+    #[error("a value is out of range or empty")]
+    InvalidValue,
 }
 
 impl From<StatusError> for RejectCode {
@@ -61,24 +134,208 @@ impl From<StatusError> for RejectCode {
     }
 }
 
+impl From<OpError> for RejectCode {
+    fn from(e: OpError) -> Self {
+        match e {
+            OpError::Status(s) => s.into(),
+            OpError::ReportSubmitted => RejectCode::ReportSubmitted,
+            OpError::Incomplete(_) => RejectCode::ReportIncomplete,
+            OpError::BadPhoto(_) => RejectCode::InvalidPhoto,
+            OpError::BadValue(_) => RejectCode::InvalidValue,
+        }
+    }
+}
+
+/// The date in photo names: the company works in China Standard Time (UTC+8), so the phone and
+/// the server get the same date from the same instant, whatever their own time zones.
+pub fn naming_date(at: DateTime<Utc>) -> chrono::NaiveDate {
+    (at + chrono::Duration::hours(8)).date_naive()
+}
+
+fn text_ok(s: &str, max: usize) -> bool {
+    s.chars().count() <= max && !s.chars().any(|c| c.is_control() && c != '\n')
+}
+
+fn short_ok(s: &str) -> bool {
+    !s.trim().is_empty() && text_ok(s, limits::MAX_SHORT_CHARS) && !s.contains('\n')
+}
+
 impl Operation {
     /// The work order this operation changes.
     pub fn work_order_id(&self) -> Uuid {
         match &self.kind {
-            OpKind::SetStatus { work_order_id, .. } => *work_order_id,
+            OpKind::SetStatus { work_order_id, .. }
+            | OpKind::CorrectHours { work_order_id, .. }
+            | OpKind::AddPhoto { work_order_id, .. }
+            | OpKind::SaveReport { work_order_id, .. }
+            | OpKind::Sign { work_order_id, .. }
+            | OpKind::WaiveSignature { work_order_id, .. }
+            | OpKind::SubmitReport { work_order_id } => *work_order_id,
         }
     }
 
-    /// Apply to a work order: the phone does it at once, the server does it for good.
-    pub fn apply_to(&self, wo: &mut WorkOrder) -> Result<(), StatusError> {
+    /// Apply to a work order: the phone does it at once, the server does it for good. A refused
+    /// operation leaves the work order exactly as it was.
+    pub fn apply_to(&self, wo: &mut WorkOrder) -> Result<(), OpError> {
+        if wo.report.submitted_at.is_some() {
+            return Err(OpError::ReportSubmitted);
+        }
         match &self.kind {
             OpKind::SetStatus { node, .. } => wo.apply_status(StatusEvent {
                 node: *node,
                 at: self.device_time,
                 by: self.user.clone(),
                 op_id: self.id,
-            }),
+            })?,
+            OpKind::CorrectHours { hours, .. } => {
+                if *hours > limits::MAX_HOURS {
+                    return Err(OpError::BadValue("engine hours"));
+                }
+                wo.engine_hours = *hours;
+            }
+            OpKind::AddPhoto {
+                photo_id,
+                slot,
+                sha256,
+                bytes,
+                width,
+                height,
+                content_type,
+                ..
+            } => {
+                let known = wo.slots.iter().any(|s| &s.key == slot)
+                    || slot == EXTRA_SLOT
+                    || slot == SIGNATURE_SLOT;
+                if !known {
+                    return Err(OpError::BadPhoto("no such photo slot"));
+                }
+                if sha256.len() != 64
+                    || !sha256
+                        .bytes()
+                        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+                {
+                    return Err(OpError::BadPhoto("sha256 must be 64 lowercase hex digits"));
+                }
+                if *bytes == 0 || *bytes > limits::MAX_PHOTO_BYTES {
+                    return Err(OpError::BadPhoto("size"));
+                }
+                let edge_ok = |v: u32| (1..=limits::MAX_PHOTO_EDGE).contains(&v);
+                if !edge_ok(*width) || !edge_ok(*height) {
+                    return Err(OpError::BadPhoto("dimensions"));
+                }
+                if !matches!(content_type.as_str(), "image/jpeg" | "image/png") {
+                    return Err(OpError::BadPhoto("only JPEG and PNG"));
+                }
+                if wo.photos.iter().any(|p| p.id == *photo_id) {
+                    return Err(OpError::BadPhoto(
+                        "this photo id is already on the work order",
+                    ));
+                }
+                let n = wo.photos_in(slot) as u32 + 1;
+                let name = photo::photo_name(
+                    &wo.ticket,
+                    &wo.equipment_model,
+                    &wo.serial,
+                    wo.engine_hours,
+                    naming_date(self.device_time),
+                    slot,
+                    n,
+                );
+                let name = if content_type == "image/png" {
+                    name.replace(".jpg", ".png")
+                } else {
+                    name
+                };
+                wo.photos.push(PhotoMeta {
+                    id: *photo_id,
+                    slot: slot.clone(),
+                    n,
+                    name,
+                    sha256: sha256.clone(),
+                    bytes: *bytes,
+                    width: *width,
+                    height: *height,
+                    content_type: content_type.clone(),
+                    uploaded: false,
+                });
+            }
+            OpKind::SaveReport {
+                fault_cause,
+                work_done,
+                parts,
+                companions,
+                ..
+            } => {
+                if !text_ok(fault_cause, limits::MAX_TEXT_CHARS)
+                    || !text_ok(work_done, limits::MAX_TEXT_CHARS)
+                {
+                    return Err(OpError::BadValue("report text"));
+                }
+                if parts.len() > limits::MAX_PARTS
+                    || parts.iter().any(|p| {
+                        !short_ok(&p.part_no)
+                            || !short_ok(&p.name)
+                            || p.qty == 0
+                            || p.qty > limits::MAX_PART_QTY
+                    })
+                {
+                    return Err(OpError::BadValue("parts"));
+                }
+                if companions.len() > limits::MAX_COMPANIONS
+                    || companions.iter().any(|c| !short_ok(c))
+                {
+                    return Err(OpError::BadValue("companions"));
+                }
+                let mut parts = parts.clone();
+                tag_returns(&wo.ticket, &mut parts);
+                wo.report.fault_cause = fault_cause.clone();
+                wo.report.work_done = work_done.clone();
+                wo.report.parts = parts;
+                wo.report.companions = companions.clone();
+            }
+            OpKind::Sign {
+                photo_id, signer, ..
+            } => {
+                if !short_ok(signer) {
+                    return Err(OpError::BadValue("signer"));
+                }
+                if !wo
+                    .photos
+                    .iter()
+                    .any(|p| p.id == *photo_id && p.slot == SIGNATURE_SLOT)
+                {
+                    return Err(OpError::BadPhoto(
+                        "the signature image is not on the work order",
+                    ));
+                }
+                wo.report.signature = Some(Signature {
+                    photo_id: *photo_id,
+                    signer: signer.clone(),
+                    at: self.device_time,
+                });
+            }
+            OpKind::WaiveSignature { by, reason, .. } => {
+                if !short_ok(by)
+                    || reason.trim().is_empty()
+                    || !text_ok(reason, limits::MAX_TEXT_CHARS)
+                {
+                    return Err(OpError::BadValue("waiver"));
+                }
+                wo.report.waiver = Some(Waiver {
+                    by: by.clone(),
+                    reason: reason.clone(),
+                    at: self.device_time,
+                });
+            }
+            OpKind::SubmitReport { .. } => {
+                let missing = wo.report_missing();
+                if !missing.is_empty() {
+                    return Err(OpError::Incomplete(missing));
+                }
+                wo.report.submitted_at = Some(self.device_time);
+            }
         }
+        Ok(())
     }
 }
 

@@ -4,6 +4,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::photo::{PhotoMeta, PhotoSlot};
+use crate::report::ServiceReport;
+
 /// On site within 36 hours of the customer's call.
 pub const RESPONSE_TARGET: Duration = Duration::hours(36);
 /// The service report is due within 3 days of leaving the site.
@@ -205,6 +208,14 @@ pub struct WorkOrder {
     pub history: Vec<StatusEvent>,
     /// The server's sequence number at this order's last change (0 when never synced).
     pub seq: i64,
+    /// The photos this order's service type asks for (server configuration).
+    #[serde(default)]
+    pub slots: Vec<PhotoSlot>,
+    /// Photos taken so far, in the order they were taken.
+    #[serde(default)]
+    pub photos: Vec<PhotoMeta>,
+    #[serde(default)]
+    pub report: ServiceReport,
 }
 
 impl WorkOrder {
@@ -265,6 +276,9 @@ mod tests {
             status: StatusNode::Dispatched,
             history: vec![],
             seq: 0,
+            slots: vec![],
+            photos: vec![],
+            report: Default::default(),
         }
     }
 

@@ -264,6 +264,9 @@ fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -
         status: StatusNode::Dispatched,
         history: Vec::new(),
         seq: 0,
+        slots: Vec::new(),
+        photos: Vec::new(),
+        report: Default::default(),
     }
 }
 

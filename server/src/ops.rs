@@ -128,6 +128,11 @@ async fn check_and_apply(
     if assignee_id != arrival.user.id {
         return Ok(Err(RejectCode::NotAssigned));
     }
+    // Photos and the service report are not stored by the server yet: refuse rather than
+    // answer "applied" for an effect that would be lost.
+    if !matches!(op.kind, fieldbook_model::OpKind::SetStatus { .. }) {
+        return Ok(Err(RejectCode::Forbidden));
+    }
     // The model decides which steps are allowed, the same code the phone ran.
     if let Err(e) = op.apply_to(&mut wo) {
         return Ok(Err(e.into()));

@@ -118,6 +118,9 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
         assignee: row.assignee,
         history,
         seq: row.seq,
+        slots: Vec::new(),
+        photos: Vec::new(),
+        report: Default::default(),
     };
     Ok((wo, row.assignee_id))
 }

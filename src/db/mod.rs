@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use fieldbook_model::{
-    OpResult, Operation, Outcome, RejectCode, StatusError, SyncResponse, UserProfile, WorkOrder,
+    OpError, OpResult, Operation, Outcome, RejectCode, SyncResponse, UserProfile, WorkOrder,
 };
 use rexie::{Rexie, TransactionMode};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -29,8 +29,9 @@ pub enum DbError {
     Decode(String),
     #[error("work order {0} is not on this device")]
     UnknownWorkOrder(Uuid),
+    /// The model refused the step (the same rules the server applies).
     #[error(transparent)]
-    Status(#[from] StatusError),
+    Refused(#[from] OpError),
 }
 
 impl From<rexie::Error> for DbError {

@@ -213,11 +213,11 @@ fn WorkOrderDetail(
                     <h2>{tr(Msg::Rejected)}</h2>
                     <ul>
                         {rejected.into_iter().map(|e| {
-                            let what = match &e.op.kind { OpKind::SetStatus { node, .. } => *node };
+                            let kind = e.op.kind.clone();
                             let code = e.code;
                             view! {
                                 <li>
-                                    <strong>{move || i18n::status_node(what, lang.get())}</strong>
+                                    <strong>{move || i18n::op_label(&kind, lang.get())}</strong>
                                     " · "{time::short(e.created_at)}" · "
                                     {move || code.map(|c| i18n::reject_code(c, lang.get())).unwrap_or_default()}
                                 </li>

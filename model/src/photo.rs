@@ -1,0 +1,219 @@
+//! Photos: the company's naming rule, and the slots each service type requires.
+//!
+//! A photo's name is `<ticket>-<model>-<serial>-<hours>h-<yyyymmdd>-<slot>[-<n>].jpg`. A wrongly
+//! named photo is a defect, so the name is made by this one function, on the phone (to show it)
+//! and on the server (to file it), from the work order's own fields. Every part is sanitised: the
+//! name is a label, never a storage path.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The longest a single part of a name may be, in characters.
+pub const MAX_PART_CHARS: usize = 40;
+/// A photo is stored with its long edge at most this many pixels.
+pub const LONG_EDGE_PX: u32 = 2048;
+
+/// One photo a service type asks for: its key (used in the name) and its labels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoSlot {
+    /// Short ASCII key, part of the file name, e.g. `nameplate`.
+    pub key: String,
+    pub label_zh: String,
+    pub label_en: String,
+    /// Missing required photos block the service report (each one is a defect).
+    pub required: bool,
+}
+
+/// A photo taken for a work order, as the phone and the server know it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhotoMeta {
+    pub id: Uuid,
+    /// The slot's key, or `extra` for optional photos, or `signature`.
+    pub slot: String,
+    /// 1 for the first photo in a slot; later ones get `-2`, `-3` in their name.
+    pub n: u32,
+    /// The name by the company rule, made from the work order when the photo was taken.
+    pub name: String,
+    /// Lowercase hex SHA-256 of the stored bytes.
+    pub sha256: String,
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
+    pub content_type: String,
+    /// When the server confirmed it holds exactly these bytes (None: still on the phone).
+    #[serde(default)]
+    pub uploaded: bool,
+}
+
+/// The slot key of the customer's signature, stored like a photo.
+pub const SIGNATURE_SLOT: &str = "signature";
+/// The slot key of optional extra photos.
+pub const EXTRA_SLOT: &str = "extra";
+
+/// Names Windows refuses as files, whatever the extension.
+const RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// Make one part of a name safe: letters and digits of any script, `-` and `_` only.
+///
+/// Full-width ASCII (common from Chinese input methods: `ＥＣ２１０Ｄ`) becomes plain ASCII first,
+/// so the same machine gets the same name whichever keyboard typed it. Everything else that is
+/// not a letter or a digit (path separators, dots, control characters, spaces) becomes `_`,
+/// runs of `_` shrink to one, and the part is cut to [`MAX_PART_CHARS`].
+pub fn sanitize_part(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or('_'),
+            '\u{3000}' => ' ',
+            c => c,
+        };
+        let keep = c.is_alphanumeric() || c == '-' || c == '_';
+        let c = if keep { c } else { '_' };
+        if c == '_' && out.ends_with('_') {
+            continue;
+        }
+        out.push(c);
+    }
+    let trimmed: String = out
+        .trim_matches(|c| c == '_' || c == '-')
+        .chars()
+        .take(MAX_PART_CHARS)
+        .collect();
+    let trimmed = trimmed.trim_end_matches(['_', '-']).to_string();
+    if trimmed.is_empty() {
+        return "x".to_string();
+    }
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(&trimmed)) {
+        return format!("{trimmed}_");
+    }
+    trimmed
+}
+
+/// The photo's file name by the company rule.
+pub fn photo_name(
+    ticket: &str,
+    model: &str,
+    serial: &str,
+    hours: u32,
+    date: NaiveDate,
+    slot: &str,
+    n: u32,
+) -> String {
+    let mut name = format!(
+        "{}-{}-{}-{}h-{}-{}",
+        sanitize_part(ticket),
+        sanitize_part(model),
+        sanitize_part(serial),
+        hours,
+        date.format("%Y%m%d"),
+        sanitize_part(slot),
+    );
+    if n > 1 {
+        name.push_str(&format!("-{n}"));
+    }
+    name.push_str(".jpg");
+    name
+}
+
+/// The size a photo is stored at: the long edge at most `long_edge`, proportions kept, never
+/// enlarged.
+pub fn fit_within(width: u32, height: u32, long_edge: u32) -> (u32, u32) {
+    let long = width.max(height);
+    if long <= long_edge || long == 0 {
+        return (width, height);
+    }
+    let scale = long_edge as f64 / long as f64;
+    let w = ((width as f64 * scale).round() as u32).max(1);
+    let h = ((height as f64 * scale).round() as u32).max(1);
+    (w, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn the_company_rule() {
+        let name = photo_name(
+            "BX-20261127-001",
+            "EC210D",
+            "VCEC210DC00312457",
+            3520,
+            day(),
+            "nameplate",
+            1,
+        );
+        assert_eq!(
+            name,
+            "BX-20261127-001-EC210D-VCEC210DC00312457-3520h-20261127-nameplate.jpg"
+        );
+        let second = photo_name("BX-1", "EC210D", "S1", 0, day(), "extra", 3);
+        assert_eq!(second, "BX-1-EC210D-S1-0h-20261127-extra-3.jpg");
+    }
+
+    #[test]
+    fn hostile_parts_cannot_escape_or_break_the_name() {
+        for (raw, want) in [
+            ("../../etc/passwd", "etc_passwd"),
+            ("..\\..\\windows", "windows"),
+            ("a/b\\c", "a_b_c"),
+            ("EC\u{0}210D", "EC_210D"),
+            ("EC210D\r\nX-Injected: 1", "EC210D_X-Injected_1"),
+            ("..", "x"),
+            ("", "x"),
+            ("   ", "x"),
+            ("CON", "CON_"),
+            ("lpt1", "lpt1_"),
+            ("ＥＣ２１０Ｄ", "EC210D"),
+            ("三一 SY215C", "三一_SY215C"),
+            ("PC200-8", "PC200-8"),
+        ] {
+            assert_eq!(sanitize_part(raw), want, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn long_parts_are_capped() {
+        let serial = "S".repeat(300);
+        let part = sanitize_part(&serial);
+        assert_eq!(part.chars().count(), MAX_PART_CHARS);
+        let name = photo_name("T", "M", &serial, 1, day(), "slot", 1);
+        assert!(name.len() < 120, "{}", name.len());
+    }
+
+    #[test]
+    fn names_never_hold_separators_or_control_characters() {
+        let nasty = [
+            "a/../b",
+            "x\\y",
+            "\u{7f}\u{1b}[31m",
+            "\u{202e}gpj.exe",
+            "名/字",
+        ];
+        for n in nasty {
+            let name = photo_name(n, n, n, 1, day(), n, 2);
+            assert!(
+                !name.contains('/') && !name.contains('\\') && !name.contains(".."),
+                "{name}"
+            );
+            assert!(!name.chars().any(|c| c.is_control()), "{name:?}");
+            assert!(name.ends_with("-2.jpg"));
+        }
+    }
+
+    #[test]
+    fn fitting_keeps_proportions_and_never_enlarges() {
+        assert_eq!(fit_within(4000, 3000, 2048), (2048, 1536));
+        assert_eq!(fit_within(3000, 4000, 2048), (1536, 2048));
+        assert_eq!(fit_within(1200, 900, 2048), (1200, 900));
+        assert_eq!(fit_within(10000, 10, 2048), (2048, 2));
+    }
+}

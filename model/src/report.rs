@@ -1,0 +1,445 @@
+//! The service report (服务报告): what was wrong, what was done, parts, signature, and the rules
+//! for submitting it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::work_order::{StatusNode, WorkOrder};
+
+/// A part used on the job. A replaced part (旧件) gets a return tag tying it to the ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartUsed {
+    pub part_no: String,
+    pub name: String,
+    pub qty: u32,
+    /// The old part was taken off and must be returned with its tag.
+    #[serde(default)]
+    pub replaced: bool,
+    /// Set by [`return_tag`] for replaced parts.
+    #[serde(default)]
+    pub return_tag: Option<String>,
+}
+
+/// The customer's signature on the service record, stored as an image like a photo.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    pub photo_id: Uuid,
+    pub signer: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The supervisor's waiver of the customer's signature, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiver {
+    /// The supervisor who agreed.
+    pub by: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceReport {
+    #[serde(default)]
+    pub fault_cause: String,
+    #[serde(default)]
+    pub work_done: String,
+    #[serde(default)]
+    pub parts: Vec<PartUsed>,
+    /// Who else was on the job (同行人员).
+    #[serde(default)]
+    pub companions: Vec<String>,
+    #[serde(default)]
+    pub signature: Option<Signature>,
+    #[serde(default)]
+    pub waiver: Option<Waiver>,
+    #[serde(default)]
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// What still stands between a work order and its submitted report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Missing {
+    /// The engineer has not reported leaving the site (or resolving by phone).
+    NotDone,
+    /// A required photo slot is empty.
+    Photo {
+        slot: String,
+    },
+    FaultCause,
+    WorkDone,
+    /// Neither the customer's signature nor a supervisor's waiver.
+    Signature,
+}
+
+/// The tag for the `index`-th replaced part (0-based) of a ticket: `<ticket>-R<index+1>`.
+pub fn return_tag(ticket: &str, index: usize) -> String {
+    format!("{}-R{}", crate::photo::sanitize_part(ticket), index + 1)
+}
+
+/// Give every replaced part its return tag, and take it from parts that are not replaced.
+pub fn tag_returns(ticket: &str, parts: &mut [PartUsed]) {
+    let mut n = 0;
+    for part in parts.iter_mut() {
+        if part.replaced {
+            part.return_tag = Some(return_tag(ticket, n));
+            n += 1;
+        } else {
+            part.return_tag = None;
+        }
+    }
+}
+
+impl WorkOrder {
+    /// Everything that blocks submitting the report, in the order a person would fix it.
+    pub fn report_missing(&self) -> Vec<Missing> {
+        let mut missing = Vec::new();
+        if !matches!(
+            self.status,
+            StatusNode::RepairedLeft | StatusNode::ResolvedByPhone
+        ) {
+            missing.push(Missing::NotDone);
+        }
+        // A phone resolution has no site visit, so no site photos.
+        if self.status != StatusNode::ResolvedByPhone {
+            for slot in self.slots.iter().filter(|s| s.required) {
+                if !self.photos.iter().any(|p| p.slot == slot.key) {
+                    missing.push(Missing::Photo {
+                        slot: slot.key.clone(),
+                    });
+                }
+            }
+        }
+        if self.report.fault_cause.trim().is_empty() {
+            missing.push(Missing::FaultCause);
+        }
+        if self.report.work_done.trim().is_empty() {
+            missing.push(Missing::WorkDone);
+        }
+        if self.report.signature.is_none() && self.report.waiver.is_none() {
+            missing.push(Missing::Signature);
+        }
+        missing
+    }
+
+    /// How many photos are already in a slot.
+    pub fn photos_in(&self, slot: &str) -> usize {
+        self.photos.iter().filter(|p| p.slot == slot).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::op::{OpError, OpKind, Operation};
+    use crate::photo::PhotoSlot;
+    use crate::work_order::ServiceType;
+    use chrono::TimeZone;
+
+    fn slot(key: &str, required: bool) -> PhotoSlot {
+        PhotoSlot {
+            key: key.into(),
+            label_zh: key.into(),
+            label_en: key.into(),
+            required,
+        }
+    }
+
+    fn order(service_type: ServiceType, slots: Vec<PhotoSlot>) -> WorkOrder {
+        WorkOrder {
+            id: Uuid::nil(),
+            ticket: "BX-20261127-003".into(),
+            customer: "青岛城投建设".into(),
+            site: "胶州湾第二隧道".into(),
+            equipment_model: "SY215C".into(),
+            serial: "SY215CAC6218K0931".into(),
+            engine_hours: 1998,
+            working_condition: "土方".into(),
+            fault_description: "定检".into(),
+            service_type,
+            machine_down: false,
+            called_at: Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap(),
+            planned_at: Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap(),
+            assignee: "engineer1".into(),
+            status: StatusNode::Dispatched,
+            history: vec![],
+            seq: 1,
+            slots,
+            photos: vec![],
+            report: ServiceReport::default(),
+        }
+    }
+
+    fn op(wo: &WorkOrder, kind: OpKind, hour: u32) -> Operation {
+        let _ = wo;
+        Operation {
+            id: Uuid::new_v4(),
+            user: "engineer1".into(),
+            device_id: Uuid::nil(),
+            // 16:30 UTC on the 27th is 00:30 on the 28th in China.
+            device_time: Utc.with_ymd_and_hms(2026, 11, 27, hour, 30, 0).unwrap(),
+            kind,
+        }
+    }
+
+    fn photo(wo: &WorkOrder, slot: &str, content_type: &str) -> OpKind {
+        OpKind::AddPhoto {
+            work_order_id: wo.id,
+            photo_id: Uuid::new_v4(),
+            slot: slot.into(),
+            sha256: "ab".repeat(32),
+            bytes: 400_000,
+            width: 2048,
+            height: 1536,
+            content_type: content_type.into(),
+        }
+    }
+
+    fn walk_to_left(wo: &mut WorkOrder) {
+        for node in [
+            StatusNode::Departed,
+            StatusNode::Arrived,
+            StatusNode::RepairedLeft,
+        ] {
+            op(
+                wo,
+                OpKind::SetStatus {
+                    work_order_id: wo.id,
+                    node,
+                },
+                3,
+            )
+            .apply_to(wo)
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn periodic_maintenance_cannot_be_submitted_until_every_required_photo_is_there() {
+        let slots = vec![
+            slot("hour_meter", true),
+            slot("nameplate", true),
+            slot("oil_filter", true),
+            slot("site", false),
+        ];
+        let mut wo = order(ServiceType::PeriodicMaintenance, slots);
+        let submit = |wo: &WorkOrder| {
+            op(
+                wo,
+                OpKind::SubmitReport {
+                    work_order_id: wo.id,
+                },
+                9,
+            )
+        };
+
+        let missing = wo.report_missing();
+        assert_eq!(
+            missing,
+            vec![
+                Missing::NotDone,
+                Missing::Photo {
+                    slot: "hour_meter".into()
+                },
+                Missing::Photo {
+                    slot: "nameplate".into()
+                },
+                Missing::Photo {
+                    slot: "oil_filter".into()
+                },
+                Missing::FaultCause,
+                Missing::WorkDone,
+                Missing::Signature,
+            ]
+        );
+        assert_eq!(
+            submit(&wo).apply_to(&mut wo),
+            Err(OpError::Incomplete(missing))
+        );
+
+        walk_to_left(&mut wo);
+        for key in ["hour_meter", "nameplate"] {
+            op(&wo, photo(&wo, key, "image/jpeg"), 4)
+                .apply_to(&mut wo)
+                .unwrap();
+        }
+        let report = OpKind::SaveReport {
+            work_order_id: wo.id,
+            fault_cause: "到期保养".into(),
+            work_done: "更换机油、机滤、柴滤".into(),
+            parts: vec![PartUsed {
+                part_no: "VOE21707134".into(),
+                name: "机油滤芯".into(),
+                qty: 1,
+                replaced: true,
+                return_tag: None,
+            }],
+            companions: vec!["李强".into()],
+        };
+        op(&wo, report, 5).apply_to(&mut wo).unwrap();
+        let sig = photo(&wo, crate::photo::SIGNATURE_SLOT, "image/png");
+        let OpKind::AddPhoto { photo_id, .. } = sig.clone() else {
+            unreachable!()
+        };
+        op(&wo, sig, 6).apply_to(&mut wo).unwrap();
+        op(
+            &wo,
+            OpKind::Sign {
+                work_order_id: wo.id,
+                photo_id,
+                signer: "王经理".into(),
+            },
+            6,
+        )
+        .apply_to(&mut wo)
+        .unwrap();
+
+        assert_eq!(
+            wo.report_missing(),
+            vec![Missing::Photo {
+                slot: "oil_filter".into()
+            }]
+        );
+        assert!(submit(&wo).apply_to(&mut wo).is_err());
+        op(&wo, photo(&wo, "oil_filter", "image/jpeg"), 7)
+            .apply_to(&mut wo)
+            .unwrap();
+        assert!(wo.report_missing().is_empty());
+        submit(&wo).apply_to(&mut wo).unwrap();
+        assert!(wo.report.submitted_at.is_some());
+        assert_eq!(
+            wo.report.parts[0].return_tag.as_deref(),
+            Some("BX-20261127-003-R1")
+        );
+
+        // A submitted report is final.
+        let late = op(&wo, photo(&wo, "extra", "image/jpeg"), 10);
+        assert_eq!(late.apply_to(&mut wo), Err(OpError::ReportSubmitted));
+    }
+
+    #[test]
+    fn arrival_inspection_needs_the_certificate_of_conformity() {
+        let mut wo = order(
+            ServiceType::ArrivalInspection,
+            vec![slot("certificate", true), slot("nameplate", true)],
+        );
+        walk_to_left(&mut wo);
+        op(&wo, photo(&wo, "nameplate", "image/jpeg"), 4)
+            .apply_to(&mut wo)
+            .unwrap();
+        assert!(wo.report_missing().contains(&Missing::Photo {
+            slot: "certificate".into()
+        }));
+    }
+
+    #[test]
+    fn a_waiver_stands_in_for_the_signature_but_needs_a_reason() {
+        let mut wo = order(ServiceType::FaultRepair, vec![]);
+        let empty = op(
+            &wo,
+            OpKind::WaiveSignature {
+                work_order_id: wo.id,
+                by: "刘洋".into(),
+                reason: "  ".into(),
+            },
+            5,
+        );
+        assert!(matches!(empty.apply_to(&mut wo), Err(OpError::BadValue(_))));
+        assert!(wo.report_missing().contains(&Missing::Signature));
+        let waiver = OpKind::WaiveSignature {
+            work_order_id: wo.id,
+            by: "刘洋".into(),
+            reason: "客户不在现场，电话确认".into(),
+        };
+        op(&wo, waiver, 5).apply_to(&mut wo).unwrap();
+        assert!(!wo.report_missing().contains(&Missing::Signature));
+    }
+
+    #[test]
+    fn photos_are_named_by_the_rule_from_the_orders_own_fields() {
+        let mut wo = order(
+            ServiceType::PeriodicMaintenance,
+            vec![slot("nameplate", true)],
+        );
+        op(
+            &wo,
+            OpKind::CorrectHours {
+                work_order_id: wo.id,
+                hours: 2004,
+            },
+            3,
+        )
+        .apply_to(&mut wo)
+        .unwrap();
+        op(&wo, photo(&wo, "nameplate", "image/jpeg"), 16)
+            .apply_to(&mut wo)
+            .unwrap();
+        op(&wo, photo(&wo, "nameplate", "image/jpeg"), 16)
+            .apply_to(&mut wo)
+            .unwrap();
+        let names: Vec<&str> = wo.photos.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "BX-20261127-003-SY215C-SY215CAC6218K0931-2004h-20261128-nameplate.jpg",
+                "BX-20261127-003-SY215C-SY215CAC6218K0931-2004h-20261128-nameplate-2.jpg",
+            ],
+            "hours corrected on site, and the date in China time"
+        );
+    }
+
+    #[test]
+    fn bad_photo_details_are_refused_and_change_nothing() {
+        let mut wo = order(ServiceType::FaultRepair, vec![slot("nameplate", true)]);
+        let before = wo.clone();
+        let mut bad = vec![
+            photo(&wo, "no_such_slot", "image/jpeg"),
+            photo(&wo, "nameplate", "image/gif"),
+        ];
+        for (field, value) in [("sha", "XYZ"), ("bytes", "0"), ("width", "99999")] {
+            let mut k = photo(&wo, "nameplate", "image/jpeg");
+            if let OpKind::AddPhoto {
+                sha256,
+                bytes,
+                width,
+                ..
+            } = &mut k
+            {
+                match field {
+                    "sha" => *sha256 = value.into(),
+                    "bytes" => *bytes = 0,
+                    _ => *width = 99_999,
+                }
+            }
+            bad.push(k);
+        }
+        for kind in bad {
+            assert!(matches!(
+                op(&wo, kind, 3).apply_to(&mut wo),
+                Err(OpError::BadPhoto(_))
+            ));
+        }
+        let hours = OpKind::CorrectHours {
+            work_order_id: wo.id,
+            hours: 5_000_000,
+        };
+        assert!(op(&wo, hours, 3).apply_to(&mut wo).is_err());
+        assert_eq!(wo, before);
+    }
+
+    #[test]
+    fn return_tags_follow_the_replaced_parts_only() {
+        let part = |replaced| PartUsed {
+            part_no: "P".into(),
+            name: "N".into(),
+            qty: 1,
+            replaced,
+            return_tag: Some("stale".into()),
+        };
+        let mut parts = vec![part(true), part(false), part(true)];
+        tag_returns("BX/../1", &mut parts);
+        let tags: Vec<Option<&str>> = parts.iter().map(|p| p.return_tag.as_deref()).collect();
+        assert_eq!(tags, vec![Some("BX_1-R1"), None, Some("BX_1-R2")]);
+    }
+}
