@@ -256,7 +256,9 @@ impl Operation {
                     width: *width,
                     height: *height,
                     content_type: content_type.clone(),
+                    taken_at: Some(self.device_time),
                     uploaded: false,
+                    uploaded_at: None,
                 });
             }
             OpKind::SaveReport {

@@ -5,7 +5,7 @@
 //! and on the server (to file it), from the work order's own fields. Every part is sanitised: the
 //! name is a label, never a storage path.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -41,9 +41,15 @@ pub struct PhotoMeta {
     pub width: u32,
     pub height: u32,
     pub content_type: String,
-    /// When the server confirmed it holds exactly these bytes (None: still on the phone).
+    /// The device's clock when the photo was taken.
+    #[serde(default)]
+    pub taken_at: Option<DateTime<Utc>>,
+    /// True once the server confirmed it holds exactly these bytes.
     #[serde(default)]
     pub uploaded: bool,
+    /// When the server stored the bytes (the office's "filled when").
+    #[serde(default)]
+    pub uploaded_at: Option<DateTime<Utc>>,
 }
 
 /// The slot key of the customer's signature, stored like a photo.
