@@ -40,7 +40,18 @@ async fn send(
         None => builder.build(),
     }
     .map_err(|_| ApiFail::Unreachable)?;
-    let timer = gloo::timers::callback::Timeout::new(TIMEOUT_MS, move || controller.abort());
+    send_request(request, controller, TIMEOUT_MS).await
+}
+
+/// A photo of ~400 KB on a weak uplink may need minutes; a stuck one must still end.
+const PHOTO_TIMEOUT_MS: u32 = 180_000;
+
+async fn send_request(
+    request: Request,
+    controller: AbortController,
+    timeout_ms: u32,
+) -> Result<Raw, ApiFail> {
+    let timer = gloo::timers::callback::Timeout::new(timeout_ms, move || controller.abort());
     let result = read(request.send().await).await;
     drop(timer);
     result
@@ -109,5 +120,40 @@ pub async fn push(request: &OpsRequest) -> PushVerdict {
     match send(Request::post("/api/ops"), Some(request)).await {
         Ok(raw) => judge_ops_reply(raw.status, raw.content_type.as_deref(), &raw.body, &sent),
         Err(_) => PushVerdict::RetryLater,
+    }
+}
+
+/// What became of a photo's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhotoPut {
+    /// The server holds exactly these bytes (stored now, or before).
+    Stored,
+    /// The server does not know the photo yet: its metadata operation has not arrived.
+    NotYet,
+    /// The server refused the bytes, with its reason.
+    Refused(String),
+}
+
+/// `PUT /api/photos/{id}` with the bytes and their SHA-256 (RFC 9530 Content-Digest).
+pub async fn put_photo(
+    id: Uuid,
+    blob: &web_sys::Blob,
+    content_type: &str,
+    digest: &str,
+) -> Result<PhotoPut, ApiFail> {
+    let controller = AbortController::new().map_err(|_| ApiFail::Unreachable)?;
+    let request = Request::put(&format!("/api/photos/{id}"))
+        .header("Accept", "application/json")
+        .header("Content-Type", content_type)
+        .header("Content-Digest", digest)
+        .abort_signal(Some(&controller.signal()))
+        .body(blob.clone())
+        .map_err(|_| ApiFail::Unreachable)?;
+    let raw = send_request(request, controller, PHOTO_TIMEOUT_MS).await?;
+    match judge::<serde_json::Value>(raw) {
+        Ok(_) => Ok(PhotoPut::Stored),
+        Err(ApiFail::Server(404, _)) => Ok(PhotoPut::NotYet),
+        Err(ApiFail::Server(_, err)) => Ok(PhotoPut::Refused(err.message)),
+        Err(other) => Err(other),
     }
 }

@@ -113,9 +113,56 @@ messages! {
     Done => "已完成", "Done";
     NextStep => "下一步", "Next step";
     SendNow => "立即发送", "Send now";
+    Photos => "照片", "Photos";
+    PhotoTaken => "已拍", "Taken";
+    PhotoMissing => "缺少", "Missing";
+    PhotoOptional => "可选", "Optional";
+    TakePhoto => "拍照", "Take photo";
+    AddPhoto => "再拍一张", "Add another";
+    Gallery => "相册", "Gallery";
+    Processing => "正在处理照片…", "Processing the photo…";
+    PhotoSent => "已上传", "Uploaded";
+    PhotoWaiting => "待上传", "Waiting to upload";
+    PhotoRefused => "上传被拒", "Upload refused";
+    Watermark => "照片加水印（单号、机器、时间）", "Stamp photos with ticket, machine and time";
+    HoursOnSite => "现场小时表读数", "Hour meter on site";
+    HoursSave => "更正", "Correct";
+    HoursInvalid => "请输入 0 到 200000 之间的整数", "Enter a whole number from 0 to 200000";
+    HoursHint => "拍照前先核对小时数：照片名称使用拍照时的小时数。", "Check the hours before taking photos: photo names use the hours at that moment.";
+    NotAnImage => "这个文件不是可读取的图片，请重拍", "This file is not a readable image; take the photo again";
+    ServiceReport => "服务报告", "Service report";
+    FaultCause => "故障原因", "Fault cause";
+    WorkDone => "处理过程", "Work done";
+    TextTooLong => "内容过长（最多 2000 字）", "Too long (at most 2000 characters)";
+    Parts => "使用配件", "Parts used";
+    PartNo => "配件号", "Part no.";
+    PartName => "名称", "Name";
+    Replaced => "旧件回收", "Old part returned";
+    Remove => "删除", "Remove";
+    PartsInvalid => "每行配件需填写配件号、名称和 1–9999 的数量", "Each part needs a part number, a name and a quantity from 1 to 9999";
+    AddPart => "添加配件", "Add a part";
+    ReturnTags => "旧件标签", "Return tags";
+    Companions => "同行人员（用顿号分隔）", "Companions (separated by commas)";
+    SaveReport => "保存报告", "Save report";
+    CustomerSignature => "客户签名", "Customer signature";
+    Signed => "已签名", "Signed";
+    Waived => "主管免签", "Waived by supervisor";
+    Signer => "签字人姓名", "Name of the person signing";
+    Clear => "清除", "Clear";
+    ConfirmSignature => "确认签名", "Confirm signature";
+    SignerRequired => "请填写签字人姓名", "Enter the name of the person signing";
+    SignatureEmpty => "请客户在框内签名", "Ask the customer to sign in the box";
+    WaiveInstead => "客户无法签名？申请主管免签", "Customer cannot sign? Supervisor's waiver";
+    WaivedBy => "批准的主管", "Supervisor who agreed";
+    WaiveReason => "免签原因", "Reason";
+    WaiverInvalid => "请填写主管姓名和免签原因", "Enter the supervisor's name and the reason";
+    Waive => "记录免签", "Record the waiver";
+    ReportSubmitted => "服务报告已提交", "Service report submitted";
+    StillMissing => "提交前还缺：", "Still missing before you can submit:";
+    SubmitReport => "提交服务报告", "Submit the service report";
 }
 
-use fieldbook_model::{OpKind, RejectCode, ServiceType, StatusNode};
+use fieldbook_model::{Missing, OpKind, RejectCode, ServiceType, StatusNode};
 
 pub fn service_type(t: ServiceType, lang: Lang) -> &'static str {
     use ServiceType::*;
@@ -253,5 +300,31 @@ pub fn rejected_count(n: usize, lang: Lang) -> String {
         Lang::Zh => format!("{n} 条被拒收"),
         Lang::En if n == 1 => "1 item refused".to_string(),
         Lang::En => format!("{n} items refused"),
+    }
+}
+
+pub fn missing_photos(n: usize, lang: Lang) -> String {
+    match (n, lang) {
+        (0, Lang::Zh) => "照片齐全".to_string(),
+        (0, Lang::En) => "All photos taken".to_string(),
+        (n, Lang::Zh) => format!("缺 {n} 张"),
+        (1, Lang::En) => "1 missing".to_string(),
+        (n, Lang::En) => format!("{n} missing"),
+    }
+}
+
+/// What still blocks the report (photos are named by their slot's label instead).
+pub fn missing(m: &Missing, lang: Lang) -> &'static str {
+    match (m, lang) {
+        (Missing::NotDone, Lang::Zh) => "尚未报告“修复离开工地”",
+        (Missing::NotDone, Lang::En) => "\"Repaired, left site\" not reported yet",
+        (Missing::Photo { .. }, Lang::Zh) => "照片",
+        (Missing::Photo { .. }, Lang::En) => "Photo",
+        (Missing::FaultCause, Lang::Zh) => "故障原因",
+        (Missing::FaultCause, Lang::En) => "Fault cause",
+        (Missing::WorkDone, Lang::Zh) => "处理过程",
+        (Missing::WorkDone, Lang::En) => "Work done",
+        (Missing::Signature, Lang::Zh) => "客户签名（或主管免签）",
+        (Missing::Signature, Lang::En) => "Customer signature (or a supervisor's waiver)",
     }
 }

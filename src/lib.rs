@@ -10,6 +10,7 @@ pub mod components;
 pub mod db;
 pub mod i18n;
 pub mod pages;
+pub mod photo;
 pub mod service_worker;
 pub mod session;
 pub mod sync;

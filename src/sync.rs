@@ -62,11 +62,12 @@ impl SyncState {
 
     pub fn badge(&self) -> Badge {
         let counts = self.counts.get();
-        if self.needs_sign_in.get() || counts.rejected > 0 {
+        let unsent = counts.queued + counts.photos;
+        if self.needs_sign_in.get() || counts.rejected > 0 || counts.photos_refused > 0 {
             Badge::Attention
-        } else if self.sending.get() && counts.queued > 0 {
+        } else if self.sending.get() && unsent > 0 {
             Badge::Sending
-        } else if counts.queued > 0 {
+        } else if unsent > 0 {
             Badge::SavedHere
         } else {
             Badge::AllSent
@@ -185,7 +186,7 @@ async fn run(engine: &Rc<Engine>) {
         return;
     }
     engine.state.sending.set(true);
-    let pushed = push_all(engine, &profile).await;
+    let pushed = push_all(engine, &profile).await && upload_photos(engine, &profile).await;
     if pushed {
         pull(engine).await;
     }
@@ -240,6 +241,61 @@ async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
     }
 }
 
+/// Send the bytes of every photo whose metadata the server has. False when contact failed.
+async fn upload_photos(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
+    let (Ok(photos), Ok(outbox)) = (engine.db.photos(None).await, engine.db.outbox().await) else {
+        return false;
+    };
+    // A photo goes only after its AddPhoto operation was answered: the server must know it first.
+    let waiting: Vec<Uuid> = outbox
+        .iter()
+        .filter(|e| e.op.user == profile.username)
+        .filter_map(|e| match &e.op.kind {
+            OpKind::AddPhoto { photo_id, .. } => Some(*photo_id),
+            _ => None,
+        })
+        .collect();
+    for photo in photos
+        .iter()
+        .filter(|p| !p.record.uploaded && p.record.error.is_none())
+    {
+        if waiting.contains(&photo.record.id) {
+            continue;
+        }
+        let Some(digest) = crate::photo::content_digest(&photo.record.sha256) else {
+            continue;
+        };
+        let answer = api::put_photo(
+            photo.record.id,
+            &photo.blob,
+            &photo.record.content_type,
+            &digest,
+        )
+        .await;
+        let noted = match answer {
+            Ok(api::PhotoPut::Stored) => engine.db.photo_sent(photo.record.id, Ok(())).await,
+            Ok(api::PhotoPut::Refused(reason)) => {
+                engine.db.photo_sent(photo.record.id, Err(reason)).await
+            }
+            Ok(api::PhotoPut::NotYet) => Ok(()),
+            Err(ApiFail::Unauthorized) => {
+                engine.state.needs_sign_in.set(true);
+                return false;
+            }
+            Err(_) => {
+                contact_failed(engine);
+                return false;
+            }
+        };
+        engine.state.reachable.set(Some(true));
+        if let Err(e) = noted {
+            gloo::console::error!(format!("noting a photo's upload failed: {e:?}"));
+        }
+        refresh(engine).await;
+    }
+    true
+}
+
 async fn pull(engine: &Rc<Engine>) {
     let Ok(cursor) = engine.db.cursor().await else {
         return;
@@ -261,15 +317,29 @@ async fn pull(engine: &Rc<Engine>) {
 
 /// Record what the signed-in person did, on this device first, then let the uploader send it.
 pub async fn record(profile: &UserProfile, kind: OpKind) -> Result<WorkOrder, DbError> {
+    record_all(profile, vec![kind], Vec::new()).await
+}
+
+/// Record several steps on one work order, with the photo bytes they name, in one transaction.
+pub async fn record_all(
+    profile: &UserProfile,
+    kinds: Vec<OpKind>,
+    photos: Vec<crate::db::PhotoBlob>,
+) -> Result<WorkOrder, DbError> {
     let engine = engine().expect("sync engine started");
-    let op = Operation {
-        id: Uuid::new_v4(),
-        user: profile.username.clone(),
-        device_id: engine.db.device_id().await?,
-        device_time: Utc::now(),
-        kind,
-    };
-    let order = engine.db.record(op).await?;
+    let device_id = engine.db.device_id().await?;
+    let now = Utc::now();
+    let ops = kinds
+        .into_iter()
+        .map(|kind| Operation {
+            id: Uuid::new_v4(),
+            user: profile.username.clone(),
+            device_id,
+            device_time: now,
+            kind,
+        })
+        .collect();
+    let order = engine.db.record_all(ops, photos).await?;
     refresh(&engine).await;
     kick();
     Ok(order)

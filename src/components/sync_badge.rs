@@ -28,10 +28,12 @@ pub fn SyncBadge() -> impl IntoView {
     let detail = move || {
         let counts = sync.counts.get();
         let lang = lang.get();
-        if counts.rejected > 0 {
-            Some(i18n::rejected_count(counts.rejected, lang))
-        } else if counts.queued > 0 {
-            Some(i18n::unsent_count(counts.queued, lang))
+        let refused = counts.rejected + counts.photos_refused;
+        let unsent = counts.queued + counts.photos;
+        if refused > 0 {
+            Some(i18n::rejected_count(refused, lang))
+        } else if unsent > 0 {
+            Some(i18n::unsent_count(unsent, lang))
         } else {
             None
         }

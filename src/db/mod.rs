@@ -18,7 +18,10 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 pub use schema::DB_NAME;
-use schema::{META, OUTBOX, WORK_ORDERS};
+use schema::{META, OUTBOX, PHOTOS, WORK_ORDERS};
+
+mod photos;
+pub use photos::{PhotoBlob, PhotoRecord};
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum DbError {
@@ -76,6 +79,10 @@ pub struct OutboxEntry {
 pub struct OutboxCounts {
     pub queued: usize,
     pub rejected: usize,
+    /// Photos whose bytes the server has not confirmed yet.
+    pub photos: usize,
+    /// Photos whose bytes the server refused.
+    pub photos_refused: usize,
 }
 
 /// A handle on the app's database. Cheap to clone.
@@ -207,11 +214,24 @@ impl Db {
     /// The operation is applied with the same model code the server uses, so a step the server
     /// would refuse is refused here first, and nothing is written.
     pub async fn record(&self, op: Operation) -> Result<WorkOrder> {
+        self.record_all(vec![op], Vec::new()).await
+    }
+
+    /// Record several operations on one work order, and the photo bytes they name, in ONE
+    /// transaction: the photo, its metadata operation and the changed order exist together or
+    /// not at all. Everything (blobs included) is ready before the transaction opens.
+    pub async fn record_all(
+        &self,
+        ops: Vec<Operation>,
+        photos: Vec<PhotoBlob>,
+    ) -> Result<WorkOrder> {
+        let Some(id) = ops.first().map(Operation::work_order_id) else {
+            return Err(DbError::Decode("nothing to record".into()));
+        };
         let tx = self
             .rexie
-            .transaction(&[WORK_ORDERS, OUTBOX], TransactionMode::ReadWrite)?;
+            .transaction(&[WORK_ORDERS, OUTBOX, PHOTOS], TransactionMode::ReadWrite)?;
         let orders = tx.store(WORK_ORDERS)?;
-        let id = op.work_order_id();
         let mut order: WorkOrder = match orders.get(JsValue::from_str(&id.to_string())).await? {
             Some(v) if !v.is_undefined() => from_js(v)?,
             _ => {
@@ -219,24 +239,81 @@ impl Db {
                 return Err(DbError::UnknownWorkOrder(id));
             }
         };
-        if let Err(e) = op.apply_to(&mut order) {
-            tx.abort().await.ok();
-            return Err(e.into());
+        for op in &ops {
+            if op.work_order_id() != id {
+                tx.abort().await.ok();
+                return Err(DbError::Decode("operations for several work orders".into()));
+            }
+            if let Err(e) = op.apply_to(&mut order) {
+                tx.abort().await.ok();
+                return Err(e.into());
+            }
         }
-        let entry = OutboxEntry {
-            seq: None,
-            created_at: op.device_time,
-            op,
-            state: EntryState::Queued,
-            code: None,
-            reason: None,
-            tries: 0,
-            last_try_at: None,
-        };
         orders.put(&to_js(&order)?, None).await?;
-        tx.store(OUTBOX)?.add(&to_js(&entry)?, None).await?;
+        let outbox = tx.store(OUTBOX)?;
+        for op in ops {
+            let entry = OutboxEntry {
+                seq: None,
+                created_at: op.device_time,
+                op,
+                state: EntryState::Queued,
+                code: None,
+                reason: None,
+                tries: 0,
+                last_try_at: None,
+            };
+            outbox.add(&to_js(&entry)?, None).await?;
+        }
+        let store = tx.store(PHOTOS)?;
+        for photo in &photos {
+            store.put(&photo.to_js()?, None).await?;
+        }
         tx.commit().await?;
         Ok(order)
+    }
+
+    /// Photo bytes kept on this device, for one work order or (with None) all of them.
+    pub async fn photos(&self, work_order: Option<Uuid>) -> Result<Vec<PhotoBlob>> {
+        let tx = self
+            .rexie
+            .transaction(&[PHOTOS], TransactionMode::ReadOnly)?;
+        let all = tx.store(PHOTOS)?.get_all(None, None).await?;
+        let mut photos = all
+            .into_iter()
+            .map(PhotoBlob::from_js)
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(id) = work_order {
+            photos.retain(|p| p.record.work_order_id == id);
+        }
+        Ok(photos)
+    }
+
+    /// Note the server's answer for a photo's bytes: confirmed, or refused with a reason.
+    pub async fn photo_sent(
+        &self,
+        id: Uuid,
+        outcome: std::result::Result<(), String>,
+    ) -> Result<()> {
+        let tx = self
+            .rexie
+            .transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
+        let store = tx.store(PHOTOS)?;
+        let Some(value) = store.get(JsValue::from_str(&id.to_string())).await? else {
+            tx.abort().await.ok();
+            return Ok(());
+        };
+        let mut photo = PhotoBlob::from_js(value)?;
+        photo.record.tries += 1;
+        match outcome {
+            Ok(()) => {
+                photo.record.uploaded = true;
+                photo.record.error = None;
+            }
+            Err(reason) => photo.record.error = Some(reason),
+        }
+        store.put(&photo.to_js()?, None).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Every outbox entry, oldest first.
@@ -254,9 +331,14 @@ impl Db {
             .iter()
             .filter(|e| e.state == EntryState::Rejected)
             .count();
+        let photos = self.photos(None).await?;
+        let unsent: Vec<&PhotoBlob> = photos.iter().filter(|p| !p.record.uploaded).collect();
+        let photos_refused = unsent.iter().filter(|p| p.record.error.is_some()).count();
         Ok(OutboxCounts {
             queued: entries.len() - rejected,
             rejected,
+            photos: unsent.len() - photos_refused,
+            photos_refused,
         })
     }
 
@@ -367,13 +449,22 @@ impl Db {
 
     /// Forget the signed-in person's data on this device. Refused while anything is unsent.
     pub async fn sign_out(&self) -> Result<bool> {
-        let tx = self
-            .rexie
-            .transaction(&[WORK_ORDERS, OUTBOX, META], TransactionMode::ReadWrite)?;
-        if tx.store(OUTBOX)?.count(None).await? > 0 {
+        let tx = self.rexie.transaction(
+            &[WORK_ORDERS, OUTBOX, META, PHOTOS],
+            TransactionMode::ReadWrite,
+        )?;
+        let photos = tx.store(PHOTOS)?;
+        let unsent_photo = photos
+            .get_all(None, None)
+            .await?
+            .into_iter()
+            .map(PhotoBlob::from_js)
+            .any(|p| p.map_or(true, |p| !p.record.uploaded));
+        if unsent_photo || tx.store(OUTBOX)?.count(None).await? > 0 {
             tx.abort().await.ok();
             return Ok(false);
         }
+        photos.clear().await?;
         tx.store(WORK_ORDERS)?.clear().await?;
         let meta = tx.store(META)?;
         for key in ["profile", "cursor", "last_synced"] {

@@ -10,9 +10,10 @@ pub const DB_NAME: &str = "fieldbook";
 pub(super) const WORK_ORDERS: &str = "work_orders";
 pub(super) const OUTBOX: &str = "outbox";
 pub(super) const META: &str = "meta";
+pub(super) const PHOTOS: &str = "photos";
 
 /// Bump when a step is added below.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 pub(super) fn builder(name: &str) -> RexieBuilder {
     Rexie::builder(name)
@@ -26,4 +27,6 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
                 .auto_increment(true),
         )
         .add_object_store(ObjectStore::new(META))
+        // v2: photo and signature bytes (Blobs) with their upload state, keyed by photo id.
+        .add_object_store(ObjectStore::new(PHOTOS).key_path("id"))
 }

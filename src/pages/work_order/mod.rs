@@ -1,0 +1,235 @@
+//! One work order: its facts and deadlines, the status nodes, the required photos, the service
+//! report with parts and signature, and submitting it. Everything works with no signal.
+//!
+//! The page reads the order from IndexedDB whenever stored data changes; the sections below read
+//! it through signals, so a background sync refreshes what they show without wiping what a person
+//! is typing or drawing.
+
+mod photos;
+mod report;
+mod status;
+
+use fieldbook_model::{OpKind, WorkOrder};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+use crate::db::{DbError, EntryState, OutboxEntry, PhotoBlob, PhotoRecord};
+use crate::i18n::{self, Msg, tr, use_lang};
+use crate::pages::work_orders::{response_text, status_class};
+use crate::session::Session;
+use crate::sync::{self, use_sync};
+use crate::time::{self, use_now};
+
+/// A photo's bytes on this device, as a URL the page can show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DevicePhoto {
+    pub record: PhotoRecord,
+    pub url: String,
+}
+
+/// What the page read from the device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub order: WorkOrder,
+    pub entries: Vec<OutboxEntry>,
+    pub photos: Vec<DevicePhoto>,
+}
+
+impl Loaded {
+    /// Operations of this order still waiting on the device.
+    pub fn queued(&self) -> impl Iterator<Item = &OutboxEntry> {
+        self.entries
+            .iter()
+            .filter(|e| e.state == EntryState::Queued)
+    }
+}
+
+/// What became of the last thing the person did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Feedback {
+    Saved,
+    Failed(String),
+}
+
+/// Record steps on this order (with photo bytes), and say how it went.
+///
+/// `session` is captured when the component is made: event handlers run outside the component's
+/// owner, where context cannot be looked up.
+pub fn act(
+    session: Session,
+    kinds: Vec<OpKind>,
+    photos: Vec<PhotoBlob>,
+    feedback: RwSignal<Option<Feedback>>,
+) {
+    let Some(profile) = session.0.get_untracked() else {
+        return;
+    };
+    spawn_local(async move {
+        match sync::record_all(&profile, kinds, photos).await {
+            Ok(_) => {
+                feedback.set(Some(Feedback::Saved));
+                // The badge keeps telling the truth after the confirmation fades.
+                set_timeout(
+                    move || {
+                        feedback.update(|f| {
+                            if *f == Some(Feedback::Saved) {
+                                *f = None
+                            }
+                        })
+                    },
+                    std::time::Duration::from_secs(5),
+                );
+            }
+            Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
+        }
+    });
+}
+
+fn object_url(blob: &web_sys::Blob) -> String {
+    web_sys::Url::create_object_url_with_blob(blob).unwrap_or_default()
+}
+
+async fn load(id: Uuid) -> Result<Option<Loaded>, DbError> {
+    let db = sync::db();
+    let Some(order) = db.work_order(id).await? else {
+        return Ok(None);
+    };
+    let mut entries = db.outbox().await?;
+    entries.retain(|e| e.op.work_order_id() == id);
+    let photos = db
+        .photos(Some(id))
+        .await?
+        .into_iter()
+        .map(|p| DevicePhoto {
+            url: object_url(&p.blob),
+            record: p.record,
+        })
+        .collect();
+    Ok(Some(Loaded {
+        order,
+        entries,
+        photos,
+    }))
+}
+
+#[component]
+pub fn WorkOrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let sync = use_sync();
+    let id = move || params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok()));
+    let data = LocalResource::new(move || {
+        sync.data_version.track();
+        let id = id();
+        async move {
+            match id {
+                Some(id) => load(id).await,
+                None => Ok(None),
+            }
+        }
+    });
+    // The last good read, kept while the next one loads, so nothing flickers.
+    let loaded = RwSignal::new(None::<Loaded>);
+    let failed = RwSignal::new(None::<String>);
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| match data.get() {
+        Some(Ok(next)) => {
+            let old = loaded.get_untracked();
+            loaded.set(next);
+            ready.set(true);
+            // Object URLs hold the bytes in memory until revoked.
+            for p in old.into_iter().flat_map(|l| l.photos) {
+                let _ = web_sys::Url::revoke_object_url(&p.url);
+            }
+        }
+        Some(Err(e)) => failed.set(Some(e.to_string())),
+        None => {}
+    });
+    let feedback = RwSignal::new(None::<Feedback>);
+    let lang = use_lang();
+    let has_order = move || loaded.with(Option::is_some);
+
+    view! {
+        <section class="detail-page">
+            <a class="back" href="/">"‹ "{tr(Msg::Back)}</a>
+            {move || failed.get().map(|e| view! { <p class="banner attention">{e}</p> })}
+            <Show when=move || ready.get() fallback=|| view! { <p class="muted">{tr(Msg::Loading)}</p> }>
+                <Show when=has_order fallback=|| view! { <p class="empty muted">{tr(Msg::NotFound)}</p> }>
+                    <Detail loaded feedback/>
+                </Show>
+            </Show>
+            {move || feedback.get().map(|f| match f {
+                Feedback::Saved => view! {
+                    <p class="toast" role="status" data-testid="saved-toast">{move || Msg::NodeSaved.text(lang.get())}</p>
+                }.into_any(),
+                Feedback::Failed(e) => view! { <p class="toast failed" role="alert">{e}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Detail(loaded: RwSignal<Option<Loaded>>, feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
+    let lang = use_lang();
+    let now = use_now();
+    // Shown only while an order is loaded (see the page), so these reads have a value.
+    let order = Memo::new(move |_| loaded.with(|l| l.as_ref().map(|l| l.order.clone())));
+    let order = Signal::derive(move || order.get().expect("an order is loaded"));
+    let field = move |f: fn(&WorkOrder) -> String| move || order.with(f);
+    let response = move || order.with(|o| response_text(o, now.get(), lang.get()));
+    let report_due = move || {
+        order.with(|o| {
+            o.report_due().map(|due| {
+                let late = o.report.submitted_at.is_none() && now.get() > due;
+                (
+                    time::full(due),
+                    if late { "deadline overdue" } else { "deadline" },
+                )
+            })
+        })
+    };
+
+    view! {
+        <div class="detail">
+            <div class="card">
+                <div class="row between">
+                    <h1 class="ticket" data-testid="ticket">{field(|o| o.ticket.clone())}</h1>
+                    <span class="chips">
+                        {move || order.with(|o| o.machine_down).then(|| view! { <span class="badge down">{tr(Msg::MachineDown)}</span> })}
+                        <span class=move || status_class(order.with(|o| o.status)) data-testid="status">
+                            {move || i18n::status_node(order.with(|o| o.status), lang.get())}
+                        </span>
+                    </span>
+                </div>
+                <div class="customer">{field(|o| o.customer.clone())}</div>
+                <div class="muted">{field(|o| o.site.clone())}</div>
+                <dl class="facts">
+                    <dt>{tr(Msg::ServiceTypeLabel)}</dt>
+                    <dd>{move || i18n::service_type(order.with(|o| o.service_type), lang.get())}</dd>
+                    <dt>{tr(Msg::Model)}</dt><dd>{field(|o| o.equipment_model.clone())}</dd>
+                    <dt>{tr(Msg::Serial)}</dt><dd class="mono">{field(|o| o.serial.clone())}</dd>
+                    <dt>{tr(Msg::Hours)}</dt><dd data-testid="hours">{field(|o| format!("{} h", o.engine_hours))}</dd>
+                    <dt>{tr(Msg::Condition)}</dt><dd>{field(|o| o.working_condition.clone())}</dd>
+                    <dt>{tr(Msg::Called)}</dt><dd>{field(|o| time::full(o.called_at))}</dd>
+                    <dt>{tr(Msg::Planned)}</dt><dd>{field(|o| time::full(o.planned_at))}</dd>
+                </dl>
+                <p class="fault"><strong>{tr(Msg::Fault)}": "</strong>{field(|o| o.fault_description.clone())}</p>
+            </div>
+            <div class="card deadlines">
+                <div class=move || response().1 data-testid="response">
+                    <span>{tr(Msg::ResponseTarget)}</span>" "<strong>{move || response().0}</strong>
+                </div>
+                {move || report_due().map(|(due, class)| view! {
+                    <div class=class data-testid="report-due"><span>{tr(Msg::ReportDue)}</span>" "<strong>{due}</strong></div>
+                })}
+            </div>
+            <status::StatusCard loaded feedback/>
+            <photos::PhotosCard loaded feedback/>
+            <report::ReportCard loaded feedback/>
+            <report::SignatureCard loaded feedback/>
+            <report::SubmitCard loaded feedback/>
+            <status::RejectedCard loaded/>
+        </div>
+    }
+}

@@ -1,0 +1,313 @@
+//! The photos the service type requires, slot by slot, and the engine hours they are named with.
+
+use fieldbook_model::photo::{EXTRA_SLOT, LONG_EDGE_PX, PhotoMeta, PhotoSlot};
+use fieldbook_model::{OpKind, WorkOrder, op::limits};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+use web_sys::HtmlInputElement;
+
+use super::{Feedback, Loaded, act};
+use crate::db::{PhotoBlob, PhotoRecord};
+use crate::i18n::{self, Lang, Msg, tr, use_lang};
+use crate::photo::{self, PhotoError};
+use crate::session::{Session, use_session};
+use crate::time;
+
+#[component]
+pub fn PhotosCard(
+    loaded: RwSignal<Option<Loaded>>,
+    feedback: RwSignal<Option<Feedback>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let stamp = RwSignal::new(true);
+    let processing = RwSignal::new(false);
+    let slots = move || {
+        loaded.with(|l| {
+            let Some(l) = l else { return Vec::new() };
+            let mut slots = l.order.slots.clone();
+            slots.push(PhotoSlot {
+                key: EXTRA_SLOT.into(),
+                label_zh: "其他照片".into(),
+                label_en: "Extra photos".into(),
+                required: false,
+            });
+            slots
+        })
+    };
+    let missing = move || {
+        loaded.with(|l| {
+            l.as_ref().map_or(0, |l| {
+                l.order
+                    .slots
+                    .iter()
+                    .filter(|s| s.required && l.order.photos_in(&s.key) == 0)
+                    .count()
+            })
+        })
+    };
+    let submitted = move || {
+        loaded.with(|l| {
+            l.as_ref()
+                .is_some_and(|l| l.order.report.submitted_at.is_some())
+        })
+    };
+
+    view! {
+        <div class="card" data-testid="photos">
+            <div class="row between">
+                <h2>{tr(Msg::Photos)}</h2>
+                <span class=move || { if missing() > 0 { "badge missing" } else { "badge ok" } } data-testid="missing-count">
+                    {move || i18n::missing_photos(missing(), lang.get())}
+                </span>
+            </div>
+            <HoursCorrection loaded feedback session/>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || stamp.get() on:change=move |ev| stamp.set(event_target_checked(&ev))/>
+                <span>{tr(Msg::Watermark)}</span>
+            </label>
+            <Show when=move || processing.get()>
+                <p class="processing" role="status">{tr(Msg::Processing)}</p>
+            </Show>
+            <ul class="slots">
+                <For
+                    each=slots
+                    key=|s| s.key.clone()
+                    children=move |def| view! {
+                        <SlotView def loaded feedback session stamp processing disabled=Signal::derive(submitted)/>
+                    }
+                />
+            </ul>
+        </div>
+    }
+}
+
+fn label(slot: &PhotoSlot, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => slot.label_zh.clone(),
+        Lang::En => slot.label_en.clone(),
+    }
+}
+
+#[component]
+fn SlotView(
+    def: PhotoSlot,
+    loaded: RwSignal<Option<Loaded>>,
+    feedback: RwSignal<Option<Feedback>>,
+    session: Session,
+    stamp: RwSignal<bool>,
+    processing: RwSignal<bool>,
+    disabled: Signal<bool>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let key = def.key.clone();
+    let required = def.required;
+    let title = move || label(&def, lang.get());
+    let taken = {
+        let key = key.clone();
+        Memo::new(move |_| {
+            loaded.with(|l| {
+                l.as_ref().map_or_else(Vec::new, |l| {
+                    l.order
+                        .photos
+                        .iter()
+                        .filter(|p| p.slot == key)
+                        .map(|p| {
+                            let device = l.photos.iter().find(|d| d.record.id == p.id);
+                            let url = device
+                                .map_or_else(|| format!("/api/photos/{}", p.id), |d| d.url.clone());
+                            let state = match device {
+                                _ if p.uploaded => PhotoState::Uploaded,
+                                Some(d) if d.record.uploaded => PhotoState::Uploaded,
+                                Some(d) if d.record.error.is_some() => PhotoState::Refused,
+                                _ => PhotoState::Waiting,
+                            };
+                            (p.clone(), url, state)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+        })
+    };
+    let count = move || taken.with(Vec::len);
+    let state_text = move || match (count(), required) {
+        (0, true) => Msg::PhotoMissing.text(lang.get()),
+        (0, false) => Msg::PhotoOptional.text(lang.get()),
+        _ => Msg::PhotoTaken.text(lang.get()),
+    };
+    let class = move || match (count(), required) {
+        (0, true) => "slot missing",
+        (0, false) => "slot optional",
+        _ => "slot done",
+    };
+    let pick = {
+        let key = key.clone();
+        move |ev: leptos::ev::Event| {
+            let input: HtmlInputElement = event_target(&ev);
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            // The same file may be picked again later.
+            input.set_value("");
+            let Some(order) = loaded.with_untracked(|l| l.as_ref().map(|l| l.order.clone())) else {
+                return;
+            };
+            let caption = if stamp.get_untracked() {
+                caption_lines(&order)
+            } else {
+                Vec::new()
+            };
+            let slot = key.clone();
+            processing.set(true);
+            spawn_local(async move {
+                let result = photo::process(&file, LONG_EDGE_PX, &caption).await;
+                processing.set(false);
+                match result {
+                    Ok(p) => {
+                        let id = Uuid::new_v4();
+                        let kind = OpKind::AddPhoto {
+                            work_order_id: order.id,
+                            photo_id: id,
+                            slot,
+                            sha256: p.sha256.clone(),
+                            bytes: p.bytes,
+                            width: p.width,
+                            height: p.height,
+                            content_type: p.content_type.clone(),
+                        };
+                        let blob = PhotoBlob {
+                            record: PhotoRecord {
+                                id,
+                                work_order_id: order.id,
+                                sha256: p.sha256,
+                                bytes: p.bytes,
+                                content_type: p.content_type,
+                                uploaded: false,
+                                tries: 0,
+                                error: None,
+                            },
+                            blob: p.blob,
+                        };
+                        act(session, vec![kind], vec![blob], feedback);
+                    }
+                    Err(PhotoError::NotAnImage) => feedback.set(Some(Feedback::Failed(
+                        Msg::NotAnImage.text(lang.get_untracked()).into(),
+                    ))),
+                    Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
+                }
+            });
+        }
+    };
+    let pick_gallery = pick.clone();
+
+    view! {
+        <li class=class data-slot=key.clone()>
+            <div class="slot-head">
+                <span class="slot-label">{title}</span>
+                <span class="slot-state" data-testid="slot-state">{state_text}</span>
+            </div>
+            <div class="thumbs">
+                {move || taken.get().into_iter().map(|(meta, url, state)| view! { <Thumb meta url state/> }).collect_view()}
+            </div>
+            <Show when=move || !disabled.get()>
+                <div class="slot-actions">
+                    <label class="capture primary">
+                        {move || if count() == 0 { Msg::TakePhoto.text(lang.get()) } else { Msg::AddPhoto.text(lang.get()) }}
+                        <input type="file" accept="image/*" capture="environment" class="visually-hidden"
+                            data-testid="camera-input" on:change=pick.clone()/>
+                    </label>
+                    <label class="capture secondary">
+                        {tr(Msg::Gallery)}
+                        <input type="file" accept="image/*" class="visually-hidden" data-testid="gallery-input"
+                            on:change=pick_gallery.clone()/>
+                    </label>
+                </div>
+            </Show>
+        </li>
+    }
+}
+
+/// Where a photo's bytes stand, as shown under its thumbnail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PhotoState {
+    Waiting,
+    Uploaded,
+    Refused,
+}
+
+#[component]
+fn Thumb(meta: PhotoMeta, url: String, state: PhotoState) -> impl IntoView {
+    let (text, class) = match state {
+        PhotoState::Waiting => (Msg::PhotoWaiting, "photo-state waiting"),
+        PhotoState::Uploaded => (Msg::PhotoSent, "photo-state sent"),
+        PhotoState::Refused => (Msg::PhotoRefused, "photo-state refused"),
+    };
+    view! {
+        <figure class="thumb" data-photo=meta.id.to_string()>
+            <img src=url alt=meta.name.clone() loading="lazy"/>
+            <figcaption>
+                <span class="photo-name" data-testid="photo-name">{meta.name.clone()}</span>
+                <span class=class>{tr(text)}</span>
+            </figcaption>
+        </figure>
+    }
+}
+
+/// The proof burned into a photo: which ticket, which machine, when.
+fn caption_lines(order: &WorkOrder) -> Vec<String> {
+    vec![
+        format!(
+            "{}  {} {}",
+            order.ticket, order.equipment_model, order.serial
+        ),
+        time::full(chrono::Utc::now()),
+    ]
+}
+
+#[component]
+fn HoursCorrection(
+    loaded: RwSignal<Option<Loaded>>,
+    feedback: RwSignal<Option<Feedback>>,
+    session: Session,
+) -> impl IntoView {
+    let lang = use_lang();
+    let current = move || loaded.with(|l| l.as_ref().map_or(0, |l| l.order.engine_hours));
+    let value = RwSignal::new(current().to_string());
+    let error = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(id) = loaded.with_untracked(|l| l.as_ref().map(|l| l.order.id)) else {
+            return;
+        };
+        match value.get_untracked().trim().parse::<u32>() {
+            Ok(hours) if hours <= limits::MAX_HOURS => {
+                error.set(false);
+                act(
+                    session,
+                    vec![OpKind::CorrectHours {
+                        work_order_id: id,
+                        hours,
+                    }],
+                    Vec::new(),
+                    feedback,
+                );
+            }
+            _ => error.set(true),
+        }
+    };
+    view! {
+        <form class="hours" on:submit=save novalidate>
+            <label class="field inline">
+                <span>{tr(Msg::HoursOnSite)}</span>
+                <input name="hours" inputmode="numeric" prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev)) class:invalid=move || error.get()/>
+                <button class="secondary" type="submit">{tr(Msg::HoursSave)}</button>
+            </label>
+            <small class="field-error" data-testid="hours-error">
+                {move || error.get().then(|| Msg::HoursInvalid.text(lang.get()))}
+            </small>
+            <small class="muted">{tr(Msg::HoursHint)}</small>
+        </form>
+    }
+}

@@ -1,0 +1,132 @@
+//! The status nodes: a stepper with their times, and the button for the next one.
+
+use fieldbook_model::{OpKind, StatusNode, WorkOrder};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::{Feedback, Loaded, act};
+use crate::db::EntryState;
+use crate::i18n::{self, Msg, tr, use_lang};
+use crate::session::use_session;
+use crate::time;
+
+/// The path of nodes this order is on, for the stepper.
+fn path_of(order: &WorkOrder) -> Vec<StatusNode> {
+    if order.status == StatusNode::ResolvedByPhone {
+        vec![StatusNode::Dispatched, StatusNode::ResolvedByPhone]
+    } else {
+        vec![
+            StatusNode::Dispatched,
+            StatusNode::Departed,
+            StatusNode::Arrived,
+            StatusNode::RepairedLeft,
+        ]
+    }
+}
+
+#[component]
+pub fn StatusCard(
+    loaded: RwSignal<Option<Loaded>>,
+    feedback: RwSignal<Option<Feedback>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let steps = move || {
+        let Some(l) = loaded.get() else {
+            return Vec::new();
+        };
+        let queued: Vec<Uuid> = l.queued().map(|e| e.op.id).collect();
+        let order = l.order;
+        path_of(&order)
+            .into_iter()
+            .map(|node| {
+                let event = order.history.iter().find(|h| h.node == node).cloned();
+                let reached = node == StatusNode::Dispatched || event.is_some();
+                let pending = event.as_ref().is_some_and(|e| queued.contains(&e.op_id));
+                // Dispatch has no tap of its own: show the planned time, marked as such.
+                let planned = (node == StatusNode::Dispatched).then(|| time::short(order.planned_at));
+                let at = event.as_ref().map(|e| time::short(e.at));
+                view! {
+                    <li class="step" class:reached=reached class:pending=pending data-node=node.as_str()>
+                        <span class="step-dot" aria-hidden="true"></span>
+                        <span class="step-name">{move || i18n::status_node(node, lang.get())}</span>
+                        <span class="step-time" data-testid="step-time">
+                            {planned.map(|p| view! { <span class="muted small">{tr(Msg::Planned)}" "</span>{p} })}
+                            {at}
+                        </span>
+                        {pending.then(|| view! { <span class="step-flag">{tr(Msg::BadgeSavedHere)}</span> })}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let actions = move || {
+        let Some(l) = loaded.get() else {
+            return Vec::new();
+        };
+        let id = l.order.id;
+        if l.order.report.submitted_at.is_some() {
+            return Vec::new();
+        }
+        l.order
+            .status
+            .next()
+            .iter()
+            .map(|&node| {
+                let class = if node == StatusNode::ResolvedByPhone { "secondary big" } else { "primary big" };
+                let tap = move |_| act(session, vec![OpKind::SetStatus { work_order_id: id, node }], Vec::new(), feedback);
+                view! {
+                    <button class=class data-testid="next-node" data-node=node.as_str() on:click=tap>
+                        {move || i18n::status_node(node, lang.get())}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="card">
+            <h2>{tr(Msg::Status)}</h2>
+            <ol class="stepper" data-testid="stepper">{steps}</ol>
+            <div class="actions">{actions}</div>
+        </div>
+    }
+}
+
+/// What the server refused for this order, with its reason in the person's language.
+#[component]
+pub fn RejectedCard(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
+    let lang = use_lang();
+    let rejected = move || {
+        loaded.with(|l| {
+            l.as_ref()
+                .map(|l| {
+                    l.entries
+                        .iter()
+                        .filter(|e| e.state == EntryState::Rejected)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <Show when=move || !rejected().is_empty()>
+            <div class="card attention-card" data-testid="rejected">
+                <h2>{tr(Msg::Rejected)}</h2>
+                <ul>
+                    {move || rejected().into_iter().map(|e| {
+                        let kind = e.op.kind.clone();
+                        let code = e.code;
+                        view! {
+                            <li>
+                                <strong>{move || i18n::op_label(&kind, lang.get())}</strong>
+                                " · "{time::short(e.created_at)}" · "
+                                {move || code.map(|c| i18n::reject_code(c, lang.get())).unwrap_or_default()}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
