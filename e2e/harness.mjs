@@ -1,6 +1,7 @@
 // What every end-to-end journey needs: the real server as a child process, and Debian's Chromium.
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { inflateRawSync } from "node:zlib";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -83,6 +84,7 @@ export class Server {
     const cookie = r.headers.get("set-cookie").split(";")[0];
     const url = this.url;
     return {
+      cookie,
       async get(path) {
         const res = await fetch(url + path, { headers: { cookie } });
         return { status: res.status, body: await res.json() };
@@ -145,4 +147,68 @@ export async function serviceWorkerReady(page) {
 export async function shoot(page, name, { fullPage = false } = {}) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, name), fullPage });
+}
+
+/**
+ * Phone-camera-sized JPEGs (4000x3000, 12 MP), made by Chromium's own encoder, one per label,
+ * each different, written to a folder: what `<input type=file capture>` hands the app on a phone.
+ */
+export async function makeJpegs(browser, labels, dir) {
+  const page = await browser.newPage();
+  const files = {};
+  for (const [i, label] of labels.entries()) {
+    const base64 = await page.evaluate(async ({ label, i }) => {
+      const c = new OffscreenCanvas(4000, 3000);
+      const g = c.getContext("2d");
+      const grad = g.createLinearGradient(0, 0, 4000, 3000);
+      grad.addColorStop(0, `hsl(${(i * 47) % 360}, 60%, 45%)`);
+      grad.addColorStop(1, `hsl(${(i * 47 + 120) % 360}, 60%, 30%)`);
+      g.fillStyle = grad;
+      g.fillRect(0, 0, 4000, 3000);
+      // Detail, so the JPEG is the size of a real photo rather than a flat colour.
+      for (let k = 0; k < 4000; k++) {
+        g.fillStyle = `rgba(${(k * 13) % 255}, ${(k * 7) % 255}, ${(k * 3) % 255}, 0.35)`;
+        g.fillRect((k * 997) % 4000, (k * 613) % 3000, 40 + (k % 90), 30 + (k % 70));
+      }
+      g.fillStyle = "#fff";
+      g.font = "bold 220px sans-serif";
+      g.fillText(label, 200, 1600);
+      const blob = await c.convertToBlob({ type: "image/jpeg", quality: 0.92 });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let s = "";
+      for (let j = 0; j < bytes.length; j += 0x8000) s += String.fromCharCode(...bytes.subarray(j, j + 0x8000));
+      return btoa(s);
+    }, { label, i });
+    const path = join(dir, `${label}.jpg`);
+    writeFileSync(path, Buffer.from(base64, "base64"));
+    files[label] = path;
+  }
+  await page.close();
+  return files;
+}
+
+/** The entries of a ZIP archive (stored or deflated), by name: enough to check what the office gets. */
+export function readZip(buf) {
+  const entries = {};
+  // End of central directory: the last 22+ bytes, signature 0x06054b50.
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error("not a zip archive");
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error("bad central directory");
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
+    const dataStart = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(dataStart, dataStart + size);
+    entries[name] = method === 0 ? raw : inflateRawSync(raw);
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return entries;
 }

@@ -1,0 +1,161 @@
+// The engineers' issue: a periodic-maintenance order done entirely with the server stopped —
+// hours corrected, every required photo taken (12 MP phone JPEGs through the file input), a
+// reload half-way, parts, the customer's signature drawn on the pad, the report submitted — and
+// when the server returns, the dispatcher's ZIP holds exactly those photos, named by the rule.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { badge, launch, makeJpegs, PHONE, readZip, Server, serviceWorkerReady, shoot } from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await Server.start();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.kill();
+});
+
+const sha256 = (buf) => createHash("sha256").update(buf).digest("hex");
+
+/** The date in photo names: China Standard Time, as the company works. */
+function chinaDate(now = new Date()) {
+  const t = new Date(now.getTime() + 8 * 3600 * 1000);
+  return t.toISOString().slice(0, 10).replaceAll("-", "");
+}
+
+test("a periodic maintenance done offline reaches the office complete and correctly named", { timeout: 300_000 }, async () => {
+  const engineer = await server.client("engineer1");
+  const orders = (await engineer.get("/api/sync?cursor=0")).body.work_orders;
+  const order = orders.find((o) => o.service_type === "periodic_maintenance");
+  assert.ok(order, "the demo has a periodic maintenance order");
+  const required = order.slots.filter((s) => s.required).map((s) => s.key);
+  assert.ok(required.length >= 3, JSON.stringify(order.slots));
+  const fixtures = await makeJpegs(browser, required, mkdtempSync(join(tmpdir(), "fieldbook-jpegs-")));
+
+  const context = await browser.newContext({ ...PHONE });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.fill("input[name=username]", "engineer1");
+  await page.fill("input[name=password]", "demo1234");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("[data-testid=work-order-card]");
+  await badge(page, "allsent");
+  await serviceWorkerReady(page);
+  await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
+
+  // No signal from here on.
+  await server.kill();
+  await page.click("[data-testid=next-node][data-node=departed]");
+  await page.waitForSelector(".step.reached[data-node=departed]");
+  await page.click("[data-testid=next-node][data-node=arrived]");
+  await page.waitForSelector(".step.reached[data-node=arrived]");
+
+  // A wrong hours value gets a message; the right one is saved before the photos.
+  await page.fill("input[name=hours]", "12abc");
+  await page.click(".hours button[type=submit]");
+  await page.waitForSelector("[data-testid=hours-error]:not(:empty)");
+  const hours = order.engine_hours + 6;
+  await page.fill("input[name=hours]", String(hours));
+  await page.click(".hours button[type=submit]");
+  await page.waitForSelector(`[data-testid=hours]:has-text('${hours} h')`);
+
+  // Submitting now is refused, with the list of what is missing.
+  await page.click("[data-testid=submit-report]");
+  await page.waitForSelector("[data-testid=missing-list].refused");
+  assert.equal(await page.locator("[data-testid=submitted]").count(), 0);
+
+  const half = Math.ceil(required.length / 2);
+  const take = async (slot) => {
+    const before = await page.locator(`li[data-slot=${slot}] .thumb`).count();
+    await page.setInputFiles(`li[data-slot=${slot}] [data-testid=camera-input]`, fixtures[slot]);
+    await page.waitForFunction(
+      ([s, n]) => document.querySelectorAll(`li[data-slot=${s}] .thumb`).length > n,
+      [slot, before],
+      { timeout: 30_000 },
+    );
+  };
+  for (const slot of required.slice(0, half)) await take(slot);
+
+  // The battery dies, or the person closes the tab: nothing taken so far is lost.
+  await page.reload();
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
+  for (const slot of required.slice(0, half)) {
+    await page.waitForSelector(`li[data-slot=${slot}].done .thumb img`);
+  }
+  for (const slot of required.slice(half)) await take(slot);
+  await page.waitForSelector("[data-testid=missing-count]:has-text('照片齐全')");
+
+  const date = chinaDate();
+  const expectedName = (slot) => `${order.ticket}-${order.equipment_model}-${order.serial}-${hours}h-${date}-${slot}.jpg`;
+  for (const slot of required) {
+    const shown = await page.locator(`li[data-slot=${slot}] [data-testid=photo-name]`).first().textContent();
+    assert.equal(shown, expectedName(slot));
+  }
+
+  // The report, with a replaced part that gets its return tag.
+  await page.fill("textarea[name=fault_cause]", "到期定检保养");
+  await page.fill("textarea[name=work_done]", "更换机油、机油滤芯、柴油滤芯；检查液压油位");
+  await page.click("text=添加配件");
+  await page.fill("[data-testid=part-row] input[name=part_no]", "VOE21707134");
+  await page.fill("[data-testid=part-row] input[name=part_name]", "机油滤芯");
+  await page.check("[data-testid=part-row] input[name=replaced]");
+  await page.fill("input[name=companions]", "李强");
+  await page.click("[data-testid=save-report]");
+  await page.waitForSelector(`[data-testid=return-tags]:has-text('${order.ticket}-R1')`);
+
+  // Leaving site, then the customer signs with a finger (the mouse here).
+  await page.click("[data-testid=next-node][data-node=repaired_left]");
+  await page.waitForSelector(".step.reached[data-node=repaired_left]");
+  await page.click("[data-testid=confirm-signature]");
+  await page.waitForSelector("[data-testid=signature-error]:not(:empty)");
+  await page.fill("input[name=signer]", "王经理");
+  const pad = await page.locator("[data-testid=signature-pad]").boundingBox();
+  await page.mouse.move(pad.x + 20, pad.y + pad.height / 2);
+  await page.mouse.down();
+  for (let k = 1; k <= 20; k++) {
+    await page.mouse.move(pad.x + 20 + k * (pad.width - 40) / 20, pad.y + pad.height / 2 + Math.sin(k) * 30);
+  }
+  await page.mouse.up();
+  await page.click("[data-testid=confirm-signature]");
+  await page.waitForSelector("[data-testid=signed]:has-text('王经理')");
+
+  await page.click("[data-testid=submit-report]");
+  await page.waitForSelector("[data-testid=submitted]");
+  await badge(page, "savedhere", 10_000);
+  await shoot(page, "phone-work-order-photos-offline.png", { fullPage: true });
+
+  // The server returns: everything goes up by itself.
+  await server.start();
+  await badge(page, "allsent", 120_000);
+
+  const office = await server.client("dispatcher1");
+  const read = (await office.get(`/api/work-orders/${order.id}`)).body;
+  assert.ok(read.report.submitted_at, "the report arrived submitted");
+  assert.equal(read.engine_hours, hours);
+  assert.equal(read.report.parts[0].return_tag, `${order.ticket}-R1`);
+  assert.equal(read.report.signature.signer, "王经理");
+  const photos = read.photos.filter((p) => p.slot !== "signature");
+  assert.deepEqual(photos.map((p) => p.slot).sort(), [...required].sort(), "each required slot exactly once");
+  assert.ok(read.photos.every((p) => p.uploaded), "every photo's bytes confirmed");
+
+  const zipRes = await fetch(`${server.url}/api/work-orders/${order.id}/photos.zip`, { headers: { cookie: office.cookie } });
+  assert.equal(zipRes.status, 200);
+  const zip = readZip(Buffer.from(await zipRes.arrayBuffer()));
+  const names = Object.keys(zip).map((n) => n.split("/").pop()).filter((n) => !n.includes("-signature"));
+  assert.deepEqual(names.sort(), required.map(expectedName).sort());
+  for (const p of photos) {
+    const entry = Object.entries(zip).find(([n]) => n.endsWith(p.name));
+    assert.ok(entry, p.name);
+    assert.equal(sha256(entry[1]), p.sha256, `${p.name}: the office has the bytes the phone hashed`);
+  }
+  await context.close();
+});
