@@ -40,6 +40,7 @@ pub async fn sign_in(session: Session, username: &str, password: &str) -> Result
         .map_err(|_| Msg::SignInServerError)?;
     session.0.set(Some(info.user));
     sync::signed_in();
+    ask_for_persistent_storage();
     Ok(())
 }
 
@@ -53,4 +54,15 @@ pub async fn sign_out(session: Session) -> Result<(), Msg> {
     let _ = api::sign_out().await;
     session.0.set(None);
     Ok(())
+}
+
+/// Ask the browser not to evict this site's storage under pressure: a queue of unsent photos
+/// must survive a phone that runs low on space. A refusal changes nothing else.
+fn ask_for_persistent_storage() {
+    let storage = gloo::utils::window().navigator().storage();
+    if let Ok(promise) = storage.persist() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
+    }
 }

@@ -49,7 +49,7 @@ pub enum Badge {
 }
 
 impl SyncState {
-    fn new() -> Self {
+    pub fn new() -> Self {
         SyncState {
             counts: RwSignal::new(OutboxCounts::default()),
             sending: RwSignal::new(false),

@@ -30,6 +30,9 @@ fn order(ticket: &str) -> WorkOrder {
         status: StatusNode::Dispatched,
         history: vec![],
         seq: 1,
+        slots: vec![],
+        photos: vec![],
+        report: Default::default(),
     }
 }
 
