@@ -4,11 +4,13 @@
 //! decides on the phone (to show the change at once) and on the server (to apply it for good).
 
 pub mod op;
+pub mod outbox;
 pub mod sync;
 pub mod user;
 pub mod work_order;
 
 pub use op::{OpKind, Operation, RejectCode};
+pub use outbox::{EntryState, OutboxEntry, Settlement};
 pub use sync::{
     ApiError, Health, OpResult, OpsRequest, OpsResponse, Outcome, PushVerdict, SessionInfo, SignIn,
     SyncResponse,
