@@ -3,12 +3,14 @@
 //! Plain Rust and no I/O: everything here is tested natively with `cargo test`, and the same code
 //! decides on the phone (to show the change at once) and on the server (to apply it for good).
 
+pub mod office;
 pub mod op;
 pub mod outbox;
 pub mod sync;
 pub mod user;
 pub mod work_order;
 
+pub use office::{AssigneeChange, HeldOperation, WorkOrderDetail};
 pub use op::{OpKind, Operation, RejectCode};
 pub use outbox::{EntryState, OutboxEntry, Settlement};
 pub use sync::{

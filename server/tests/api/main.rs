@@ -7,6 +7,7 @@ mod harness;
 
 mod health;
 mod ops;
+mod protocol;
 mod restart;
 mod session;
 mod static_files;
