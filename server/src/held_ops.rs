@@ -46,7 +46,9 @@ pub async fn hold(
 fn code_text(code: RejectCode) -> Result<String, AppError> {
     match serde_json::to_value(code) {
         Ok(serde_json::Value::String(s)) => Ok(s),
-        _ => Err(AppError::Internal(format!("cannot name reject code {code:?}"))),
+        _ => Err(AppError::Internal(format!(
+            "cannot name reject code {code:?}"
+        ))),
     }
 }
 
@@ -73,8 +75,9 @@ pub async fn for_work_order(
     .await?;
     rows.into_iter()
         .map(|row| {
-            let corrupt =
-                |what: &str| AppError::Internal(format!("held operation {}: bad {what}", row.op_id));
+            let corrupt = |what: &str| {
+                AppError::Internal(format!("held operation {}: bad {what}", row.op_id))
+            };
             Ok(HeldOperation {
                 op: serde_json::from_str(&row.payload).map_err(|_| corrupt("payload"))?,
                 code: serde_json::from_value(serde_json::Value::String(row.reason.clone()))

@@ -84,7 +84,10 @@ impl ReferenceStateMachine for PersonMachine {
         let allowed: Vec<(usize, StatusNode)> = (0..ORDERS)
             .flat_map(|o| state.status[o].next().iter().map(move |n| (o, *n)))
             .collect();
-        let any_node = (0..ORDERS, proptest::sample::select(StatusNode::ALL.to_vec()))
+        let any_node = (
+            0..ORDERS,
+            proptest::sample::select(StatusNode::ALL.to_vec()),
+        )
             .prop_map(|(order, node)| Step::Record { order, node });
         // Steps tapped too early (allowed only after a step not yet recorded) are the refusals
         // that a later resend could wrongly find allowed: make them common.
@@ -204,7 +207,10 @@ impl Field {
             PushVerdict::Results(results) => {
                 outbox::settle(&mut self.outbox, &results);
             }
-            other => panic!("the real server's answer was judged {other:?}: {}", raw.body),
+            other => panic!(
+                "the real server's answer was judged {other:?}: {}",
+                raw.body
+            ),
         }
     }
 
@@ -308,9 +314,9 @@ impl StateMachineTest for Field {
             }
             Step::SendTwice { see_first } => {
                 if let Some((request, sent)) = field.next_request() {
-                    let (first, second) = field
-                        .rt
-                        .block_on(async { (field.post(&request).await, field.post(&request).await) });
+                    let (first, second) = field.rt.block_on(async {
+                        (field.post(&request).await, field.post(&request).await)
+                    });
                     field.take(if see_first { &first } else { &second }, &sent);
                 }
             }
@@ -413,7 +419,10 @@ impl StateMachineTest for Field {
                 .map(|(_, id)| *id)
                 .collect();
             let rejected: Vec<Uuid> = field.outbox.iter().map(|e| e.op.id).collect();
-            assert_eq!(rejected, refused, "the phone keeps exactly the refused steps");
+            assert_eq!(
+                rejected, refused,
+                "the phone keeps exactly the refused steps"
+            );
         };
         check(&field);
         // Batches stuck in the network for weeks finally arrive: nothing changes.
