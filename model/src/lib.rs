@@ -3,14 +3,18 @@
 //! Plain Rust and no I/O: everything here is tested natively with `cargo test`, and the same code
 //! decides on the phone (to show the change at once) and on the server (to apply it for good).
 
+pub mod office;
 pub mod op;
+pub mod outbox;
 pub mod photo;
 pub mod report;
 pub mod sync;
 pub mod user;
 pub mod work_order;
 
+pub use office::{AssigneeChange, HeldOperation, WorkOrderDetail};
 pub use op::{OpError, OpKind, Operation, RejectCode};
+pub use outbox::{EntryState, OutboxEntry, Settlement};
 pub use photo::{PhotoMeta, PhotoSlot};
 pub use report::{Missing, PartUsed, ServiceReport, Signature, Waiver};
 pub use sync::{

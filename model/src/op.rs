@@ -124,6 +124,10 @@ pub enum RejectCode {
     InvalidPhoto,
     #[error("a value is out of range or empty")]
     InvalidValue,
+    /// The person was assigned the work order, but it went to someone else before the
+    /// operation arrived. Nothing is lost: the server keeps it for the office to look at.
+    #[error("the work order was reassigned; your record is kept for the office")]
+    Reassigned,
 }
 
 impl From<StatusError> for RejectCode {
@@ -371,6 +375,28 @@ mod tests {
             })
         );
         assert_eq!(serde_json::from_value::<Operation>(json).unwrap(), op);
+    }
+
+    #[test]
+    fn reject_codes_keep_their_wire_names() {
+        let names = [
+            (RejectCode::Malformed, "malformed"),
+            (RejectCode::WrongUser, "wrong_user"),
+            (RejectCode::IdReused, "id_reused"),
+            (RejectCode::UnknownWorkOrder, "unknown_work_order"),
+            (RejectCode::NotAssigned, "not_assigned"),
+            (RejectCode::InvalidTransition, "invalid_transition"),
+            (RejectCode::Forbidden, "forbidden"),
+            (RejectCode::Reassigned, "reassigned"),
+        ];
+        for (code, name) in names {
+            assert_eq!(serde_json::to_value(code).unwrap(), name);
+            assert_eq!(
+                serde_json::from_value::<RejectCode>(name.into()).unwrap(),
+                code
+            );
+        }
+        assert!(RejectCode::Reassigned.to_string().contains("kept"));
     }
 
     #[test]

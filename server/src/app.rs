@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use object_store::ObjectStore;
 use object_store::local::LocalFileSystem;
 use tokio::net::TcpListener;
@@ -109,6 +109,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/work-orders/{id}",
             get(routes::work_orders::get_work_order),
+        )
+        .route(
+            "/api/work-orders/{id}/assignee",
+            put(routes::work_orders::put_assignee),
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(static_files::serve)

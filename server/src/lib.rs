@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod held_ops;
 pub mod ops;
 pub mod password;
 pub mod routes;

@@ -3,15 +3,23 @@
 //! Each operation gets its own transaction holding its effect, the next sequence value and its
 //! `applied_ops` row: either all three are written or none. A resent operation finds its row and
 //! gets the first answer again, without a second effect.
+//!
+//! Some refusals are settled too, so that a resend after a lost answer is answered the same:
+//! a step the order's status did not allow (`refused_ops`: allowing it later would put it after
+//! steps the person made after it), and an operation on an order that was reassigned away from
+//! its sender (`held_ops`: kept for the office, never lost). Refusals about who may do what keep
+//! nothing.
 
 use chrono::{DateTime, Utc};
 use fieldbook_model::{OpResult, Operation, Outcome, RejectCode};
 use uuid::Uuid;
 
+use sqlx::SqliteConnection;
+
 use crate::auth::CurrentUser;
-use crate::db::{self, Db, Tx};
+use crate::db::{self, Db};
 use crate::error::AppError;
-use crate::work_orders;
+use crate::{held_ops, work_orders};
 
 /// What the server knows about the batch an operation came in.
 pub struct Arrival<'a> {
@@ -44,30 +52,37 @@ pub async fn apply(
 
     let mut tx = db.begin().await?;
     // Taken first, so this transaction writes from its start: SQLite then never has to upgrade
-    // a reader to a writer (which fails under contention instead of waiting).
-    let seq = db::next_seq(&mut tx).await?;
+    // a reader to a writer (which fails under contention instead of waiting). It is taken in a
+    // savepoint so that a refusal gives the value back yet keeps the lock and its own record.
+    let mut attempt = sqlx::Connection::begin(&mut *tx).await?;
+    let seq = db::next_seq(&mut attempt).await?;
 
-    let stored: Option<(String, String)> =
-        sqlx::query_as("SELECT payload, result FROM applied_ops WHERE op_id = ?")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some((payload, result)) = stored {
+    if let Some((payload, result)) = stored_answer(&mut attempt, id).await? {
+        attempt.rollback().await?;
         tx.rollback().await?;
         return answer_again(id, &op, &canonical, &payload, &result, arrival);
     }
 
-    match check_and_apply(&mut tx, &op, seq, arrival).await? {
-        Ok(()) => {}
-        Err(code) => {
-            tx.rollback().await?;
-            tracing::info!(op = %id, user = %arrival.user.profile.username, ?code, "operation rejected");
-            return Ok(OpResult::rejected(id, code));
+    if let Err(refusal) = check_and_apply(&mut attempt, &op, seq, arrival).await? {
+        attempt.rollback().await?;
+        let result = OpResult::rejected(id, refusal.code);
+        tracing::info!(op = %id, user = %arrival.user.profile.username, code = ?refusal.code, "operation rejected");
+        match refusal.keep {
+            Keep::Nothing => tx.rollback().await?,
+            Keep::Verdict => {
+                keep_verdict(&mut tx, &op, &canonical, &result, arrival).await?;
+                tx.commit().await?;
+            }
+            Keep::ForTheOffice => {
+                held_ops::hold(&mut tx, &op, &canonical, &result, arrival).await?;
+                tx.commit().await?;
+                tracing::info!(op = %id, user = %op.user, "operation held for the office");
+            }
         }
+        return Ok(result);
     }
     let result = OpResult::applied(id);
-    let result_json = serde_json::to_string(&result)
-        .map_err(|e| AppError::Internal(format!("cannot serialise result {id}: {e}")))?;
+    let result_json = result_text(&result)?;
     sqlx::query(
         "INSERT INTO applied_ops (op_id, username, device_id, device_time, received_at, \
          clock_offset_ms, payload, result, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -81,14 +96,61 @@ pub async fn apply(
     .bind(&canonical)
     .bind(&result_json)
     .bind(seq)
-    .execute(&mut *tx)
+    .execute(&mut *attempt)
     .await?;
+    attempt.commit().await?;
     tx.commit().await?;
     tracing::info!(op = %id, user = %op.user, seq, "operation applied");
     Ok(result)
 }
 
-/// The answer for an id already in `applied_ops`.
+pub(crate) fn result_text(result: &OpResult) -> Result<String, AppError> {
+    serde_json::to_string(result)
+        .map_err(|e| AppError::Internal(format!("cannot serialise result {}: {e}", result.id)))
+}
+
+/// The payload and first answer of an operation the server already settled: applied, held for
+/// the office, or refused for the order's state.
+async fn stored_answer(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    let id = id.to_string();
+    sqlx::query_as(
+        "SELECT payload, result FROM applied_ops WHERE op_id = ? \
+         UNION ALL SELECT payload, result FROM held_ops WHERE op_id = ? \
+         UNION ALL SELECT payload, result FROM refused_ops WHERE op_id = ?",
+    )
+    .bind(&id)
+    .bind(&id)
+    .bind(&id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Remember a refusal that depends on the order's state, so a resend gets the same answer.
+async fn keep_verdict(
+    conn: &mut SqliteConnection,
+    op: &Operation,
+    canonical: &str,
+    result: &OpResult,
+    arrival: &Arrival<'_>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO refused_ops (op_id, username, received_at, payload, result) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(op.id.to_string())
+    .bind(&op.user)
+    .bind(db::millis(arrival.received_at))
+    .bind(canonical)
+    .bind(result_text(result)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The answer for an id the server already settled.
 fn answer_again(
     id: Uuid,
     op: &Operation,
@@ -106,40 +168,82 @@ fn answer_again(
     }
     let first: OpResult = serde_json::from_str(stored_result)
         .map_err(|e| AppError::Internal(format!("stored result of {id} is unreadable: {e}")))?;
-    Ok(OpResult {
-        outcome: Outcome::Duplicate,
-        ..first
+    // Applied once: now a duplicate. Refused once: refused again, for the same reason.
+    Ok(match first.outcome {
+        Outcome::Applied | Outcome::Duplicate => OpResult {
+            outcome: Outcome::Duplicate,
+            ..first
+        },
+        Outcome::Rejected => first,
     })
+}
+
+/// Why an operation was not applied, and what the server keeps of it.
+struct Refusal {
+    code: RejectCode,
+    keep: Keep,
+}
+
+enum Keep {
+    /// Nothing: the operation was never the sender's to make here (or could not be read).
+    Nothing,
+    /// The verdict, so a resend is answered the same and never applied later out of order.
+    Verdict,
+    /// The operation itself, for the office: the sender did the work on an order that was
+    /// taken from them meanwhile.
+    ForTheOffice,
+}
+
+impl From<RejectCode> for Refusal {
+    fn from(code: RejectCode) -> Self {
+        let keep = match code {
+            // Judged against the order as it stood when the operation arrived: a resend must get
+            // the same verdict, never a later, out-of-order success.
+            RejectCode::InvalidTransition
+            | RejectCode::ReportSubmitted
+            | RejectCode::ReportIncomplete
+            | RejectCode::InvalidPhoto
+            | RejectCode::InvalidValue => Keep::Verdict,
+            RejectCode::Reassigned => Keep::ForTheOffice,
+            _ => Keep::Nothing,
+        };
+        Refusal { code, keep }
+    }
 }
 
 /// Authorise the operation and write its effect, or say why not (leaving the caller to roll back).
 async fn check_and_apply(
-    tx: &mut Tx,
+    conn: &mut SqliteConnection,
     op: &Operation,
     seq: i64,
     arrival: &Arrival<'_>,
-) -> Result<Result<(), RejectCode>, AppError> {
+) -> Result<Result<(), Refusal>, AppError> {
     if op.user != arrival.user.profile.username {
-        return Ok(Err(RejectCode::WrongUser));
+        return Ok(Err(RejectCode::WrongUser.into()));
     }
-    let Some((mut wo, assignee_id)) = work_orders::find(tx, op.work_order_id()).await? else {
-        return Ok(Err(RejectCode::UnknownWorkOrder));
+    let Some((mut wo, assignee_id)) = work_orders::find(conn, op.work_order_id()).await? else {
+        return Ok(Err(RejectCode::UnknownWorkOrder.into()));
     };
     if assignee_id != arrival.user.id {
-        return Ok(Err(RejectCode::NotAssigned));
+        let code = if work_orders::was_assigned(conn, wo.id, &arrival.user.id).await? {
+            RejectCode::Reassigned
+        } else {
+            RejectCode::NotAssigned
+        };
+        return Ok(Err(code.into()));
     }
     // Photos and the service report are not stored by the server yet: refuse rather than
     // answer "applied" for an effect that would be lost.
     if !matches!(op.kind, fieldbook_model::OpKind::SetStatus { .. }) {
-        return Ok(Err(RejectCode::Forbidden));
+        return Ok(Err(RejectCode::Forbidden.into()));
     }
     // The model decides which steps are allowed, the same code the phone ran.
     if let Err(e) = op.apply_to(&mut wo) {
-        return Ok(Err(e.into()));
+        return Ok(Err(RejectCode::from(e).into()));
     }
     let event = wo.history.last().cloned().ok_or_else(|| {
         AppError::Internal(format!("operation {} applied without an event", op.id))
     })?;
-    work_orders::record_status(tx, wo.id, &event, seq, db::millis(arrival.received_at)).await?;
+    work_orders::record_status(conn, wo.id, &event, seq, db::millis(arrival.received_at)).await?;
     Ok(Ok(()))
 }

@@ -185,7 +185,8 @@ pub async fn changed_for_assignee(
         .collect()
 }
 
-/// Insert a new work order (status and history as given) at sequence value `seq`.
+/// Insert a new work order (status and history as given) at sequence value `seq`, with its
+/// first assignment.
 pub async fn insert(
     conn: &mut SqliteConnection,
     wo: &WorkOrder,
@@ -214,9 +215,91 @@ pub async fn insert(
     .bind(assignee_id)
     .bind(wo.status.as_str())
     .bind(seq)
-    .execute(conn)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO work_order_assignments (work_order_id, user_id, from_seq, to_seq) \
+         VALUES (?, ?, ?, NULL)",
+    )
+    .bind(wo.id.to_string())
+    .bind(assignee_id)
+    .bind(seq)
+    .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Give the order to `assignee_id` at sequence value `seq`: the current assignment ends there,
+/// the new one starts, and the order's seq moves so the new assignee's next sync brings it.
+pub async fn reassign(
+    conn: &mut SqliteConnection,
+    work_order_id: Uuid,
+    assignee_id: &str,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    let id = work_order_id.to_string();
+    sqlx::query(
+        "UPDATE work_order_assignments SET to_seq = ? WHERE work_order_id = ? AND to_seq IS NULL",
+    )
+    .bind(seq)
+    .bind(&id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO work_order_assignments (work_order_id, user_id, from_seq, to_seq) \
+         VALUES (?, ?, ?, NULL)",
+    )
+    .bind(&id)
+    .bind(assignee_id)
+    .bind(seq)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE work_orders SET assignee_id = ?, seq = ? WHERE id = ?")
+        .bind(assignee_id)
+        .bind(seq)
+        .bind(&id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether `user_id` was ever assigned the order.
+pub async fn was_assigned(
+    conn: &mut SqliteConnection,
+    work_order_id: Uuid,
+    user_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT from_seq FROM work_order_assignments WHERE work_order_id = ? AND user_id = ? \
+         LIMIT 1",
+    )
+    .bind(work_order_id.to_string())
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// The orders taken from `user_id` after sequence value `after` that are not theirs now.
+pub async fn removed_from(
+    conn: &mut SqliteConnection,
+    user_id: &str,
+    after: i64,
+) -> Result<Vec<Uuid>, StoreError> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT a.work_order_id FROM work_order_assignments a \
+         JOIN work_orders w ON w.id = a.work_order_id \
+         WHERE a.user_id = ? AND a.to_seq IS NOT NULL AND a.to_seq > ? AND w.assignee_id <> ? \
+         ORDER BY a.work_order_id",
+    )
+    .bind(user_id)
+    .bind(after)
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    ids.iter()
+        .map(|id| uuid(id, "assignment work_order_id", id))
+        .collect()
 }
 
 /// Record a reported status node: the order's new status and seq, and the event in its history.

@@ -1,4 +1,5 @@
-//! `GET /api/sync?cursor=N`: the signed-in user's work orders that changed since N.
+//! `GET /api/sync?cursor=N`: the signed-in user's work orders that changed since N, and the
+//! ones reassigned away from them since N.
 
 use axum::Json;
 use axum::extract::State;
@@ -38,11 +39,12 @@ pub async fn sync(
     // A cursor the server never handed out means its database was reset: start over.
     let since = if cursor > current { 0 } else { cursor };
     let orders = work_orders::changed_for_assignee(&mut tx, &user.id, since).await?;
+    let removed = work_orders::removed_from(&mut tx, &user.id, since).await?;
     tx.commit().await?;
     Ok(Json(SyncResponse {
         cursor: current,
         server_time: Utc::now(),
         work_orders: orders,
-        removed: Vec::new(),
+        removed,
     }))
 }

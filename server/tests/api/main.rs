@@ -5,8 +5,11 @@
 
 mod harness;
 
+mod cut_connection;
 mod health;
 mod ops;
+mod protocol;
+mod reassign;
 mod restart;
 mod session;
 mod static_files;

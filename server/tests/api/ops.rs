@@ -113,11 +113,22 @@ async fn a_poison_op_is_rejected_and_the_rest_go_on() {
         StatusNode::Departed
     );
 
-    // A rejected op is not recorded: once it is valid, the same id may be applied.
+    // A step refused for the order's status stays refused, even once the status would allow
+    // it: a resend after a lost answer must not apply it after later steps.
+    let e1_departs = set_status("engineer1", mine[1].id, "departed");
+    server.push(&e1, &[e1_departs]).await;
     let later = server.push(&e1, &[batch[1].clone()]).await;
     assert_eq!(
         outcomes(&later),
         vec![(Outcome::Rejected, Some(RejectCode::InvalidTransition))]
+    );
+    assert_eq!(server.work_order(&e1, mine[1].id).await.history.len(), 1);
+
+    // Refusals about who may do what keep nothing: the same ids are judged again when resent.
+    let again = server.push(&e1, &batch[2..3]).await;
+    assert_eq!(
+        outcomes(&again),
+        vec![(Outcome::Rejected, Some(RejectCode::NotAssigned))]
     );
 }
 

@@ -1,0 +1,91 @@
+//! Operations held for the office: sent by someone a work order was reassigned away from.
+//!
+//! They are not applied (the order is someone else's now) and never dropped: the office sees
+//! them with the work order. The op id is the key, so a resend is held once.
+
+use chrono::{DateTime, Utc};
+use fieldbook_model::{HeldOperation, OpResult, Operation, RejectCode};
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::db;
+use crate::error::AppError;
+use crate::ops::{Arrival, result_text};
+
+/// Keep `op` (re-serialised as `canonical`) with the answer it was given.
+pub async fn hold(
+    conn: &mut SqliteConnection,
+    op: &Operation,
+    canonical: &str,
+    result: &OpResult,
+    arrival: &Arrival<'_>,
+) -> Result<(), AppError> {
+    let code = result
+        .code
+        .ok_or_else(|| AppError::Internal(format!("held operation {} has no code", op.id)))?;
+    sqlx::query(
+        "INSERT INTO held_ops (op_id, work_order_id, username, device_id, device_time, \
+         received_at, clock_offset_ms, reason, payload, result) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(op.id.to_string())
+    .bind(op.work_order_id().to_string())
+    .bind(&op.user)
+    .bind(op.device_id.to_string())
+    .bind(db::time_to_text(op.device_time))
+    .bind(db::millis(arrival.received_at))
+    .bind(arrival.clock_offset_ms)
+    .bind(code_text(code)?)
+    .bind(canonical)
+    .bind(result_text(result)?)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn code_text(code: RejectCode) -> Result<String, AppError> {
+    match serde_json::to_value(code) {
+        Ok(serde_json::Value::String(s)) => Ok(s),
+        _ => Err(AppError::Internal(format!(
+            "cannot name reject code {code:?}"
+        ))),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct HeldRow {
+    op_id: String,
+    received_at: i64,
+    clock_offset_ms: Option<i64>,
+    reason: String,
+    payload: String,
+}
+
+/// The operations held on a work order, oldest first.
+pub async fn for_work_order(
+    conn: &mut SqliteConnection,
+    work_order_id: Uuid,
+) -> Result<Vec<HeldOperation>, AppError> {
+    let rows: Vec<HeldRow> = sqlx::query_as(
+        "SELECT op_id, received_at, clock_offset_ms, reason, payload FROM held_ops \
+         WHERE work_order_id = ? ORDER BY received_at, op_id",
+    )
+    .bind(work_order_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let corrupt = |what: &str| {
+                AppError::Internal(format!("held operation {}: bad {what}", row.op_id))
+            };
+            Ok(HeldOperation {
+                op: serde_json::from_str(&row.payload).map_err(|_| corrupt("payload"))?,
+                code: serde_json::from_value(serde_json::Value::String(row.reason.clone()))
+                    .map_err(|_| corrupt("reason"))?,
+                received_at: DateTime::<Utc>::from_timestamp_millis(row.received_at)
+                    .ok_or_else(|| corrupt("received_at"))?,
+                clock_offset_ms: row.clock_offset_ms,
+            })
+        })
+        .collect()
+}
