@@ -230,7 +230,9 @@ pub fn reject_code(code: RejectCode, lang: Lang) -> &'static str {
         (InvalidPhoto, Lang::Zh) => "照片信息不符合要求",
         (InvalidPhoto, Lang::En) => "The photo's details are not acceptable",
         (Reassigned, Lang::Zh) => "工单已改派他人，你的记录已保存，由调度处理",
-        (Reassigned, Lang::En) => "This work order was reassigned; your record is kept for the office",
+        (Reassigned, Lang::En) => {
+            "This work order was reassigned; your record is kept for the office"
+        }
         (InvalidValue, Lang::Zh) => "填写的内容为空或超出范围",
         (InvalidValue, Lang::En) => "A value is empty or out of range",
     }

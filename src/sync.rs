@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use fieldbook_model::{OpKind, Operation, OpsRequest, PushVerdict, UserProfile, WorkOrder, sync};
+use fieldbook_model::{OpKind, Operation, PushVerdict, UserProfile, WorkOrder, sync};
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
@@ -209,10 +209,7 @@ async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
         if engine.db.mark_tried(&batch, now).await.is_err() {
             return false;
         }
-        let request = OpsRequest {
-            ops: batch.iter().map(|e| e.op.clone()).collect(),
-            sent_at: Some(now),
-        };
+        let request = fieldbook_model::outbox::batch_request(&batch, now);
         match api::push(&request).await {
             PushVerdict::Results(results) => {
                 engine.state.reachable.set(Some(true));

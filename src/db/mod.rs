@@ -9,11 +9,9 @@ mod schema;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use fieldbook_model::{
-    OpError, OpResult, Operation, Outcome, RejectCode, SyncResponse, UserProfile, WorkOrder,
-};
+use fieldbook_model::{OpError, OpResult, Operation, SyncResponse, UserProfile, WorkOrder};
 use rexie::{Rexie, TransactionMode};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
@@ -46,33 +44,10 @@ impl From<rexie::Error> for DbError {
 
 pub type Result<T> = std::result::Result<T, DbError>;
 
-/// Where an outbox entry stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntryState {
-    /// Saved on this device, not yet confirmed by the server.
-    Queued,
-    /// The server refused it; it stays, with the reason, for the person to see.
-    Rejected,
-}
-
-/// One operation waiting in the outbox.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxEntry {
-    /// IndexedDB's auto-increment key: the order the person acted in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seq: Option<u32>,
-    pub op: Operation,
-    pub state: EntryState,
-    #[serde(default)]
-    pub code: Option<RejectCode>,
-    #[serde(default)]
-    pub reason: Option<String>,
-    pub tries: u32,
-    pub created_at: DateTime<Utc>,
-    #[serde(default)]
-    pub last_try_at: Option<DateTime<Utc>>,
-}
+// The outbox's rules (which entries go next, what an answer does to them) are plain functions in
+// model/, tested there with proptest; this module only stores their results.
+use fieldbook_model::outbox;
+pub use fieldbook_model::outbox::{EntryState, OutboxEntry};
 
 /// How many entries wait, and how many the server refused.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -252,17 +227,7 @@ impl Db {
         orders.put(&to_js(&order)?, None).await?;
         let outbox = tx.store(OUTBOX)?;
         for op in ops {
-            let entry = OutboxEntry {
-                seq: None,
-                created_at: op.device_time,
-                op,
-                state: EntryState::Queued,
-                code: None,
-                reason: None,
-                tries: 0,
-                last_try_at: None,
-            };
-            outbox.add(&to_js(&entry)?, None).await?;
+            outbox.add(&to_js(&OutboxEntry::queued(op))?, None).await?;
         }
         let store = tx.store(PHOTOS)?;
         for photo in &photos {
@@ -344,23 +309,20 @@ impl Db {
 
     /// The oldest queued entries, at most `limit`, to send in one batch.
     pub async fn next_batch(&self, limit: usize) -> Result<Vec<OutboxEntry>> {
-        let mut entries = self.outbox().await?;
-        entries.retain(|e| e.state == EntryState::Queued);
-        entries.truncate(limit);
-        Ok(entries)
+        Ok(outbox::next_batch(&self.outbox().await?, limit))
     }
 
     /// Count a try on these entries (they stay queued).
     pub async fn mark_tried(&self, batch: &[OutboxEntry], at: DateTime<Utc>) -> Result<()> {
+        let ids = outbox::batch_ids(batch);
+        let mut batch = batch.to_vec();
+        outbox::mark_tried(&mut batch, &ids, at);
         let tx = self
             .rexie
             .transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
         let store = tx.store(OUTBOX)?;
-        for entry in batch {
-            let mut entry = entry.clone();
-            entry.tries += 1;
-            entry.last_try_at = Some(at);
-            store.put(&to_js(&entry)?, None).await?;
+        for entry in &batch {
+            store.put(&to_js(entry)?, None).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -369,27 +331,19 @@ impl Db {
     /// Take the server's answers: applied and duplicate entries leave the outbox, rejected ones
     /// stay with their reason. Entries the answer does not name are left as they are.
     pub async fn settle(&self, batch: &[OutboxEntry], results: &[OpResult]) -> Result<()> {
+        let mut entries = batch.to_vec();
+        let settlement = outbox::settle(&mut entries, results);
         let tx = self
             .rexie
             .transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
         let store = tx.store(OUTBOX)?;
-        for entry in batch {
-            let Some(result) = results.iter().find(|r| r.id == entry.op.id) else {
-                continue;
-            };
-            let Some(seq) = entry.seq else { continue };
-            match result.outcome {
-                Outcome::Applied | Outcome::Duplicate => {
-                    store.delete(JsValue::from(seq)).await?;
-                }
-                Outcome::Rejected => {
-                    let mut entry = entry.clone();
-                    entry.state = EntryState::Rejected;
-                    entry.code = result.code;
-                    entry.reason = result.reason.clone();
-                    store.put(&to_js(&entry)?, None).await?;
-                }
+        for entry in &settlement.sent {
+            if let Some(seq) = entry.seq {
+                store.delete(JsValue::from(seq)).await?;
             }
+        }
+        for entry in &settlement.rejected {
+            store.put(&to_js(entry)?, None).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -3,6 +3,7 @@
 use fieldbook_model::{Deadline, StatusNode, WorkOrder};
 use leptos::prelude::*;
 
+use crate::db::EntryState;
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::sync::{self, use_sync};
 use crate::time::{self, use_now};
@@ -13,6 +14,21 @@ pub fn WorkOrderList() -> impl IntoView {
     let orders = LocalResource::new(move || {
         sync.data_version.track();
         async move { sync::db().work_orders().await }
+    });
+    // Refused work on orders no longer on this device (reassigned): still shown, never lost.
+    let orphans = LocalResource::new(move || {
+        sync.data_version.track();
+        async move {
+            let db = sync::db();
+            let (Ok(entries), Ok(orders)) = (db.outbox().await, db.work_orders().await) else {
+                return Vec::new();
+            };
+            entries
+                .into_iter()
+                .filter(|e| e.state == EntryState::Rejected)
+                .filter(|e| !orders.iter().any(|o| o.id == e.op.work_order_id()))
+                .collect::<Vec<_>>()
+        }
     });
     let lang = use_lang();
     let now = use_now();
@@ -27,6 +43,24 @@ pub fn WorkOrderList() -> impl IntoView {
                 <h1>{tr(Msg::MyWorkOrders)}</h1>
                 <span class="muted small" data-testid="freshness">{freshness}</span>
             </div>
+            {move || orphans.get().filter(|o| !o.is_empty()).map(|list| view! {
+                <div class="card attention-card" data-testid="orphans">
+                    <h2>{tr(Msg::Rejected)}</h2>
+                    <ul>
+                        {list.into_iter().map(|e| {
+                            let kind = e.op.kind.clone();
+                            let code = e.code;
+                            view! {
+                                <li>
+                                    <strong>{move || i18n::op_label(&kind, lang.get())}</strong>
+                                    " · "{time::short(e.created_at)}" · "
+                                    {move || code.map(|c| i18n::reject_code(c, lang.get())).unwrap_or_default()}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
             <Show when=move || sync.reachable.get() == Some(false)>
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
             </Show>
