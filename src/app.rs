@@ -9,6 +9,7 @@ use crate::components::header::Header;
 use crate::db::Db;
 use crate::i18n::Lang;
 use crate::pages::sign_in::SignInPage;
+use crate::pages::sync::SyncPage;
 use crate::pages::work_order::WorkOrderPage;
 use crate::pages::work_orders::WorkOrderList;
 use crate::session::Session;
@@ -53,6 +54,7 @@ pub fn App(boot: Boot, sync: SyncState) -> impl IntoView {
                     <Routes fallback=|| view! { <WorkOrderList/> }>
                         <Route path=path!("/") view=WorkOrderList/>
                         <Route path=path!("/work-orders/:id") view=WorkOrderPage/>
+                        <Route path=path!("/sync") view=SyncPage/>
                     </Routes>
                 </Show>
             </main>

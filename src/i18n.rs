@@ -160,6 +160,14 @@ messages! {
     ReportSubmitted => "服务报告已提交", "Service report submitted";
     StillMissing => "提交前还缺：", "Still missing before you can submit:";
     SubmitReport => "提交服务报告", "Submit the service report";
+    SyncTitle => "同步", "Sync";
+    StorageUsed => "本机存储", "Storage on this device";
+    StoragePersisted => "浏览器已允许永久保存，不会自动清理", "The browser keeps this storage; it will not clear it by itself";
+    StorageNotPersisted => "浏览器未允许永久保存：存储紧张时可能被清理，请尽快联网发送", "The browser may clear this storage when space runs low: send soon";
+    QueueEmpty => "全部已发送，本机没有待发送的记录。", "Everything is sent; nothing is waiting on this device.";
+    Discard => "丢弃", "Discard";
+    DiscardConfirm => "丢弃后这条记录不会再发送，服务器上也不会有它。确定丢弃？", "Once discarded, this record is never sent and the server will not have it. Discard it?";
+    Cancel => "取消", "Cancel";
 }
 
 use fieldbook_model::{Missing, OpKind, RejectCode, ServiceType, StatusNode};
@@ -330,5 +338,13 @@ pub fn missing(m: &Missing, lang: Lang) -> &'static str {
         (Missing::WorkDone, Lang::En) => "Work done",
         (Missing::Signature, Lang::Zh) => "客户签名（或主管免签）",
         (Missing::Signature, Lang::En) => "Customer signature (or a supervisor's waiver)",
+    }
+}
+
+pub fn tries(n: u32, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已尝试 {n} 次"),
+        Lang::En if n == 1 => "1 try".to_string(),
+        Lang::En => format!("{n} tries"),
     }
 }

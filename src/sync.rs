@@ -350,3 +350,10 @@ pub fn signed_in() {
     }
     kick();
 }
+
+/// Re-read the counts and let every screen read the device again (after a local change).
+pub async fn refresh_now() {
+    if let Some(engine) = engine() {
+        refresh(&engine).await;
+    }
+}

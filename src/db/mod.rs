@@ -281,6 +281,52 @@ impl Db {
         Ok(())
     }
 
+    /// Drop an entry the server refused, after the person confirmed. Only refused entries can
+    /// go: anything still queued is on its way and is never deleted.
+    pub async fn discard_rejected(&self, seq: u32) -> Result<bool> {
+        let tx = self
+            .rexie
+            .transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+        let store = tx.store(OUTBOX)?;
+        let entry = match store.get(JsValue::from(seq)).await? {
+            Some(v) if !v.is_undefined() => from_js::<OutboxEntry>(v)?,
+            _ => {
+                tx.abort().await.ok();
+                return Ok(false);
+            }
+        };
+        if entry.state != EntryState::Rejected {
+            tx.abort().await.ok();
+            return Ok(false);
+        }
+        store.delete(JsValue::from(seq)).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Drop a photo whose bytes the server refused (to take it again), after the person confirmed.
+    pub async fn discard_refused_photo(&self, id: Uuid) -> Result<bool> {
+        let tx = self
+            .rexie
+            .transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
+        let store = tx.store(PHOTOS)?;
+        let key = JsValue::from_str(&id.to_string());
+        let refused = match store.get(key.clone()).await? {
+            Some(v) if !v.is_undefined() => {
+                let p = PhotoBlob::from_js(v)?;
+                !p.record.uploaded && p.record.error.is_some()
+            }
+            _ => false,
+        };
+        if !refused {
+            tx.abort().await.ok();
+            return Ok(false);
+        }
+        store.delete(key).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Every outbox entry, oldest first.
     pub async fn outbox(&self) -> Result<Vec<OutboxEntry>> {
         let tx = self
