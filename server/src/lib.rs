@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod ops;
 pub mod password;
+pub mod photos;
 pub mod routes;
 pub mod state;
 pub mod static_files;

@@ -5,13 +5,13 @@
 //! gets the first answer again, without a second effect.
 
 use chrono::{DateTime, Utc};
-use fieldbook_model::{OpResult, Operation, Outcome, RejectCode};
+use fieldbook_model::{OpKind, OpResult, Operation, Outcome, RejectCode};
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
 use crate::db::{self, Db, Tx};
 use crate::error::AppError;
-use crate::work_orders;
+use crate::{photos, work_orders};
 
 /// What the server knows about the batch an operation came in.
 pub struct Arrival<'a> {
@@ -128,18 +128,41 @@ async fn check_and_apply(
     if assignee_id != arrival.user.id {
         return Ok(Err(RejectCode::NotAssigned));
     }
-    // Photos and the service report are not stored by the server yet: refuse rather than
-    // answer "applied" for an effect that would be lost.
-    if !matches!(op.kind, fieldbook_model::OpKind::SetStatus { .. }) {
-        return Ok(Err(RejectCode::Forbidden));
+    // A photo id names one photo for good: one already on another work order is refused, not
+    // moved (the model refuses it on this work order itself).
+    if let OpKind::AddPhoto { photo_id, .. } = &op.kind
+        && photos::owner(tx, *photo_id)
+            .await?
+            .is_some_and(|owner| owner != wo.id.to_string())
+    {
+        return Ok(Err(RejectCode::InvalidPhoto));
     }
-    // The model decides which steps are allowed, the same code the phone ran.
+    // The model decides, the same code the phone ran; then exactly what it changed is written.
     if let Err(e) = op.apply_to(&mut wo) {
         return Ok(Err(e.into()));
     }
-    let event = wo.history.last().cloned().ok_or_else(|| {
-        AppError::Internal(format!("operation {} applied without an event", op.id))
-    })?;
-    work_orders::record_status(tx, wo.id, &event, seq, db::millis(arrival.received_at)).await?;
+    let missing =
+        |what: &str| AppError::Internal(format!("operation {} applied without {what}", op.id));
+    match &op.kind {
+        OpKind::SetStatus { .. } => {
+            let event = wo.history.last().ok_or_else(|| missing("an event"))?;
+            work_orders::record_status(tx, wo.id, event, seq, db::millis(arrival.received_at))
+                .await?;
+        }
+        OpKind::CorrectHours { .. } => {
+            work_orders::record_hours(tx, wo.id, wo.engine_hours, seq).await?;
+        }
+        OpKind::AddPhoto { .. } => {
+            let photo = wo.photos.last().ok_or_else(|| missing("a photo"))?;
+            photos::insert(tx, wo.id, photo, op.id, seq).await?;
+            work_orders::touch(tx, wo.id, seq).await?;
+        }
+        OpKind::SaveReport { .. }
+        | OpKind::Sign { .. }
+        | OpKind::WaiveSignature { .. }
+        | OpKind::SubmitReport { .. } => {
+            work_orders::record_report(tx, wo.id, &wo.report, seq).await?;
+        }
+    }
     Ok(Ok(()))
 }

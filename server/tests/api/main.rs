@@ -3,10 +3,12 @@
 //! One test binary with a module per area: each test starts its own server in-process on
 //! 127.0.0.1:0 with its own data directory.
 
+mod field;
 mod harness;
 
 mod health;
 mod ops;
+mod report;
 mod restart;
 mod session;
 mod static_files;
