@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use object_store::ObjectStore;
 use object_store::local::LocalFileSystem;
 use tokio::net::TcpListener;
@@ -110,6 +110,17 @@ pub fn router(state: AppState) -> Router {
             "/api/work-orders/{id}",
             get(routes::work_orders::get_work_order),
         )
+        .route(
+            "/api/work-orders/{id}/photos.zip",
+            get(routes::photos::get_zip),
+        )
+        .route(
+            "/api/photos/{photo_id}",
+            // The upload streams its body under its own limit (MAX_PHOTO_BYTES).
+            put(routes::photos::put_photo)
+                .get(routes::photos::get_photo)
+                .layer(DefaultBodyLimit::disable()),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(static_files::serve)
         .layer(middleware::from_fn(api_responses))
@@ -164,9 +175,12 @@ async fn api_responses(request: Request, next: Next) -> Response {
             response.headers_mut().insert(header::ALLOW, allow);
         }
     }
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // A handler that set its own caching (immutable photo bytes) keeps it.
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

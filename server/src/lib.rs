@@ -6,10 +6,13 @@
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod extract;
+pub mod image_check;
 pub mod ops;
 pub mod password;
+pub mod photo_zip;
 pub mod photos;
 pub mod routes;
 pub mod state;

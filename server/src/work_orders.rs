@@ -200,11 +200,14 @@ async fn complete(
     wo: &mut WorkOrder,
     slots: &mut HashMap<ServiceType, Vec<PhotoSlot>>,
 ) -> Result<(), StoreError> {
-    if !slots.contains_key(&wo.service_type) {
-        let configured = photos::slots_for(&mut *conn, wo.service_type).await?;
-        slots.insert(wo.service_type, configured);
-    }
-    wo.slots = slots[&wo.service_type].clone();
+    wo.slots = match slots.get(&wo.service_type) {
+        Some(configured) => configured.clone(),
+        None => {
+            let configured = photos::slots_for(&mut *conn, wo.service_type).await?;
+            slots.insert(wo.service_type, configured.clone());
+            configured
+        }
+    };
     wo.photos = photos::for_order(&mut *conn, wo.id).await?;
     let id = wo.id.to_string();
     let report: String = sqlx::query_scalar("SELECT report_json FROM work_orders WHERE id = ?")

@@ -8,6 +8,7 @@ mod harness;
 
 mod health;
 mod ops;
+mod photos;
 mod report;
 mod restart;
 mod session;
