@@ -114,6 +114,17 @@ pub fn router(state: AppState) -> Router {
             "/api/work-orders/{id}/assignee",
             put(routes::work_orders::put_assignee),
         )
+        .route(
+            "/api/work-orders/{id}/photos.zip",
+            get(routes::photos::get_zip),
+        )
+        .route(
+            "/api/photos/{photo_id}",
+            // The upload streams its body under its own limit (MAX_PHOTO_BYTES).
+            put(routes::photos::put_photo)
+                .get(routes::photos::get_photo)
+                .layer(DefaultBodyLimit::disable()),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(static_files::serve)
         .layer(middleware::from_fn(api_responses))
@@ -168,9 +179,12 @@ async fn api_responses(request: Request, next: Next) -> Response {
             response.headers_mut().insert(header::ALLOW, allow);
         }
     }
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // A handler that set its own caching (immutable photo bytes) keeps it.
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

@@ -38,6 +38,14 @@ pub enum AppError {
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
     Internal(String),
+    /// A refusal with its own status and code, e.g. a photo upload's `digest_mismatch` (422)
+    /// or `unknown_photo` (404).
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     /// An answer from below our handlers that was not JSON, kept with its status.
     #[error("{}", .0.canonical_reason().unwrap_or("error"))]
     Status(StatusCode),
@@ -51,8 +59,17 @@ impl AppError {
         }
     }
 
+    pub fn refused(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Refused {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
+            AppError::Refused { status, .. } => *status,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::BadCredentials | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -69,6 +86,7 @@ impl AppError {
 
     pub fn code(&self) -> &'static str {
         match self {
+            AppError::Refused { code, .. } => code,
             AppError::BadRequest { code, .. } => code,
             AppError::BadCredentials => "bad_credentials",
             AppError::Unauthorized => "unauthorized",

@@ -6,11 +6,15 @@
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod extract;
 pub mod held_ops;
+pub mod image_check;
 pub mod ops;
 pub mod password;
+pub mod photo_zip;
+pub mod photos;
 pub mod routes;
 pub mod state;
 pub mod static_files;

@@ -11,7 +11,7 @@
 //! nothing.
 
 use chrono::{DateTime, Utc};
-use fieldbook_model::{OpResult, Operation, Outcome, RejectCode};
+use fieldbook_model::{OpKind, OpResult, Operation, Outcome, RejectCode};
 use uuid::Uuid;
 
 use sqlx::SqliteConnection;
@@ -19,7 +19,7 @@ use sqlx::SqliteConnection;
 use crate::auth::CurrentUser;
 use crate::db::{self, Db};
 use crate::error::AppError;
-use crate::{held_ops, work_orders};
+use crate::{held_ops, photos, work_orders};
 
 /// What the server knows about the batch an operation came in.
 pub struct Arrival<'a> {
@@ -232,18 +232,47 @@ async fn check_and_apply(
         };
         return Ok(Err(code.into()));
     }
-    // Photos and the service report are not stored by the server yet: refuse rather than
-    // answer "applied" for an effect that would be lost.
-    if !matches!(op.kind, fieldbook_model::OpKind::SetStatus { .. }) {
-        return Ok(Err(RejectCode::Forbidden.into()));
+    // A photo id names one photo for good: one already on another work order is refused, not
+    // moved (the model refuses it on this work order itself).
+    if let OpKind::AddPhoto { photo_id, .. } = &op.kind
+        && photos::owner(&mut *conn, *photo_id)
+            .await?
+            .is_some_and(|owner| owner != wo.id.to_string())
+    {
+        return Ok(Err(RejectCode::InvalidPhoto.into()));
     }
-    // The model decides which steps are allowed, the same code the phone ran.
+    // The model decides, the same code the phone ran; then exactly what it changed is written.
     if let Err(e) = op.apply_to(&mut wo) {
         return Ok(Err(RejectCode::from(e).into()));
     }
-    let event = wo.history.last().cloned().ok_or_else(|| {
-        AppError::Internal(format!("operation {} applied without an event", op.id))
-    })?;
-    work_orders::record_status(conn, wo.id, &event, seq, db::millis(arrival.received_at)).await?;
+    let missing =
+        |what: &str| AppError::Internal(format!("operation {} applied without {what}", op.id));
+    match &op.kind {
+        OpKind::SetStatus { .. } => {
+            let event = wo.history.last().ok_or_else(|| missing("an event"))?;
+            work_orders::record_status(
+                &mut *conn,
+                wo.id,
+                event,
+                seq,
+                db::millis(arrival.received_at),
+            )
+            .await?;
+        }
+        OpKind::CorrectHours { .. } => {
+            work_orders::record_hours(&mut *conn, wo.id, wo.engine_hours, seq).await?;
+        }
+        OpKind::AddPhoto { .. } => {
+            let photo = wo.photos.last().ok_or_else(|| missing("a photo"))?;
+            photos::insert(&mut *conn, wo.id, photo, op.id, seq).await?;
+            work_orders::touch(&mut *conn, wo.id, seq).await?;
+        }
+        OpKind::SaveReport { .. }
+        | OpKind::Sign { .. }
+        | OpKind::WaiveSignature { .. }
+        | OpKind::SubmitReport { .. } => {
+            work_orders::record_report(&mut *conn, wo.id, &wo.report, seq).await?;
+        }
+    }
     Ok(Ok(()))
 }

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
-use fieldbook_model::{ServiceType, StatusEvent, StatusNode, WorkOrder};
+use fieldbook_model::{PhotoSlot, ServiceReport, ServiceType, StatusEvent, StatusNode, WorkOrder};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use crate::db;
+use crate::{db, photos};
 
 /// A row that does not make a valid work order: the database was edited by hand or is corrupt.
 #[derive(Debug, thiserror::Error)]
@@ -144,7 +144,9 @@ pub async fn find(
     .fetch_all(&mut *conn)
     .await?;
     let history = events.iter().map(event).collect::<Result<_, _>>()?;
-    order(row, history).map(Some)
+    let (mut wo, assignee_id) = order(row, history)?;
+    complete(conn, &mut wo, &mut HashMap::new()).await?;
+    Ok(Some((wo, assignee_id)))
 }
 
 /// The work orders assigned to `assignee_id` that changed after sequence value `after`, in
@@ -177,12 +179,47 @@ pub async fn changed_for_assignee(
             .or_default()
             .push(event(row)?);
     }
-    rows.into_iter()
+    let mut orders = rows
+        .into_iter()
         .map(|row| {
             let history = histories.remove(&row.id).unwrap_or_default();
             order(row, history).map(|(wo, _)| wo)
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut slots = HashMap::new();
+    for wo in &mut orders {
+        complete(conn, wo, &mut slots).await?;
+    }
+    Ok(orders)
+}
+
+/// Add what a work order carries besides its row and history: the photo slots of its service
+/// type (server configuration, cached per call in `slots`), its photos and its service report.
+async fn complete(
+    conn: &mut SqliteConnection,
+    wo: &mut WorkOrder,
+    slots: &mut HashMap<ServiceType, Vec<PhotoSlot>>,
+) -> Result<(), StoreError> {
+    wo.slots = match slots.get(&wo.service_type) {
+        Some(configured) => configured.clone(),
+        None => {
+            let configured = photos::slots_for(&mut *conn, wo.service_type).await?;
+            slots.insert(wo.service_type, configured.clone());
+            configured
+        }
+    };
+    wo.photos = photos::for_order(&mut *conn, wo.id).await?;
+    let id = wo.id.to_string();
+    let report: String = sqlx::query_scalar("SELECT report_json FROM work_orders WHERE id = ?")
+        .bind(&id)
+        .fetch_one(&mut *conn)
+        .await?;
+    wo.report = serde_json::from_str(&report).map_err(|_| StoreError::BadField {
+        id,
+        field: "report_json",
+        value: report,
+    })?;
+    Ok(())
 }
 
 /// Insert a new work order (status and history as given) at sequence value `seq`, with its
@@ -330,5 +367,49 @@ pub async fn record_status(
     .bind(received_at_ms)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Mark the order changed at sequence value `seq` (devices pull it again).
+pub async fn touch(conn: &mut SqliteConnection, id: Uuid, seq: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE work_orders SET seq = ? WHERE id = ?")
+        .bind(seq)
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The engine hours read on site, at sequence value `seq`.
+pub async fn record_hours(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    hours: u32,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE work_orders SET engine_hours = ?, seq = ? WHERE id = ?")
+        .bind(i64::from(hours))
+        .bind(seq)
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The service report as it stands now (written whole), at sequence value `seq`.
+pub async fn record_report(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    report: &ServiceReport,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    let json = serde_json::to_string(report)
+        .map_err(|e| sqlx::Error::Protocol(format!("cannot serialise the report of {id}: {e}")))?;
+    sqlx::query("UPDATE work_orders SET report_json = ?, seq = ? WHERE id = ?")
+        .bind(json)
+        .bind(seq)
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -3,13 +3,16 @@
 //! One test binary with a module per area: each test starts its own server in-process on
 //! 127.0.0.1:0 with its own data directory.
 
+mod field;
 mod harness;
 
 mod cut_connection;
 mod health;
 mod ops;
+mod photos;
 mod protocol;
 mod reassign;
+mod report;
 mod restart;
 mod session;
 mod static_files;

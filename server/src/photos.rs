@@ -1,0 +1,351 @@
+//! Photos in the database: the slots each service type asks for, the photos taken on a work
+//! order, and where their bytes are filed in the photo store.
+//!
+//! The bytes themselves go through `routes/photos.rs`; this module only reads and writes rows
+//! and makes storage keys, always from the server's own records.
+
+use chrono::{DateTime, Utc};
+use fieldbook_model::photo::sanitize_part;
+use fieldbook_model::{PhotoMeta, PhotoSlot, ServiceType};
+use object_store::path::Path;
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::db;
+use crate::work_orders::StoreError;
+
+/// The photo slots a service type asks for, in the configured order.
+pub async fn slots_for(
+    conn: &mut SqliteConnection,
+    service_type: ServiceType,
+) -> Result<Vec<PhotoSlot>, sqlx::Error> {
+    let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
+        "SELECT key, label_zh, label_en, required FROM photo_slots \
+         WHERE service_type = ? ORDER BY position, key",
+    )
+    .bind(service_type.as_str())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, label_zh, label_en, required)| PhotoSlot {
+            key,
+            label_zh,
+            label_en,
+            required,
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct PhotoRow {
+    photo_id: String,
+    work_order_id: String,
+    slot: String,
+    n: i64,
+    name: String,
+    sha256: String,
+    bytes: i64,
+    width: i64,
+    height: i64,
+    content_type: String,
+    taken_at: String,
+    uploaded_at: Option<i64>,
+}
+
+const PHOTO_COLUMNS: &str = "photo_id, work_order_id, slot, n, name, sha256, bytes, width, \
+    height, content_type, taken_at, uploaded_at";
+
+fn bad(row: &PhotoRow, field: &'static str, value: String) -> StoreError {
+    StoreError::BadField {
+        id: row.work_order_id.clone(),
+        field,
+        value,
+    }
+}
+
+impl PhotoRow {
+    fn meta(&self) -> Result<PhotoMeta, StoreError> {
+        let int = |field: &'static str, v: i64| {
+            u32::try_from(v).map_err(|_| bad(self, field, v.to_string()))
+        };
+        Ok(PhotoMeta {
+            id: Uuid::parse_str(&self.photo_id)
+                .map_err(|_| bad(self, "photo_id", self.photo_id.clone()))?,
+            slot: self.slot.clone(),
+            n: int("photo n", self.n)?,
+            name: self.name.clone(),
+            sha256: self.sha256.clone(),
+            bytes: u64::try_from(self.bytes)
+                .map_err(|_| bad(self, "photo bytes", self.bytes.to_string()))?,
+            width: int("photo width", self.width)?,
+            height: int("photo height", self.height)?,
+            content_type: self.content_type.clone(),
+            taken_at: Some(
+                db::time_from_text(&self.taken_at)
+                    .map_err(|_| bad(self, "photo taken_at", self.taken_at.clone()))?,
+            ),
+            uploaded: self.uploaded_at.is_some(),
+            uploaded_at: self
+                .uploaded_at
+                .map(|ms| {
+                    DateTime::<Utc>::from_timestamp_millis(ms)
+                        .ok_or_else(|| bad(self, "photo uploaded_at", ms.to_string()))
+                })
+                .transpose()?,
+        })
+    }
+}
+
+/// A work order's photos, in the order the server applied them.
+pub async fn for_order(
+    conn: &mut SqliteConnection,
+    work_order_id: Uuid,
+) -> Result<Vec<PhotoMeta>, StoreError> {
+    let rows: Vec<PhotoRow> = sqlx::query_as(&format!(
+        "SELECT {PHOTO_COLUMNS} FROM photos WHERE work_order_id = ? ORDER BY seq"
+    ))
+    .bind(work_order_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(PhotoRow::meta).collect()
+}
+
+/// The work order a photo id belongs to, if it is used at all.
+pub async fn owner(
+    conn: &mut SqliteConnection,
+    photo_id: Uuid,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT work_order_id FROM photos WHERE photo_id = ?")
+        .bind(photo_id.to_string())
+        .fetch_optional(conn)
+        .await
+}
+
+/// Record a photo the model accepted (`meta` as the model made it, name included).
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    work_order_id: Uuid,
+    meta: &PhotoMeta,
+    op_id: Uuid,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    let taken_at = meta
+        .taken_at
+        .ok_or_else(|| sqlx::Error::Protocol(format!("photo {} has no taken_at", meta.id)))?;
+    sqlx::query(
+        "INSERT INTO photos (photo_id, work_order_id, slot, n, name, sha256, bytes, width, \
+         height, content_type, taken_at, op_id, seq, stored_key, uploaded_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+    )
+    .bind(meta.id.to_string())
+    .bind(work_order_id.to_string())
+    .bind(&meta.slot)
+    .bind(i64::from(meta.n))
+    .bind(&meta.name)
+    .bind(&meta.sha256)
+    .bind(i64::try_from(meta.bytes).unwrap_or(i64::MAX))
+    .bind(i64::from(meta.width))
+    .bind(i64::from(meta.height))
+    .bind(&meta.content_type)
+    .bind(db::time_to_text(taken_at))
+    .bind(op_id.to_string())
+    .bind(seq)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A photo with what the server needs to take, check and file its bytes.
+pub struct StoredPhoto {
+    pub meta: PhotoMeta,
+    pub work_order_id: Uuid,
+    pub assignee_id: String,
+    pub ticket: String,
+    pub equipment_model: String,
+    pub serial: String,
+    pub stored_key: Option<String>,
+}
+
+impl StoredPhoto {
+    /// Where the bytes are filed: `<model>-<serial>/<ticket>/<name>`, from the server's records.
+    pub fn key(&self) -> Path {
+        storage_key(
+            &self.equipment_model,
+            &self.serial,
+            &self.ticket,
+            &self.meta.name,
+        )
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredRow {
+    #[sqlx(flatten)]
+    photo: PhotoRow,
+    assignee_id: String,
+    ticket: String,
+    equipment_model: String,
+    serial: String,
+    stored_key: Option<String>,
+}
+
+impl StoredRow {
+    fn into_stored(self) -> Result<StoredPhoto, StoreError> {
+        let meta = self.photo.meta()?;
+        let work_order_id = Uuid::parse_str(&self.photo.work_order_id).map_err(|_| {
+            bad(
+                &self.photo,
+                "photo work_order_id",
+                self.photo.work_order_id.clone(),
+            )
+        })?;
+        Ok(StoredPhoto {
+            meta,
+            work_order_id,
+            assignee_id: self.assignee_id,
+            ticket: self.ticket,
+            equipment_model: self.equipment_model,
+            serial: self.serial,
+            stored_key: self.stored_key,
+        })
+    }
+}
+
+const STORED_SELECT: &str = "SELECT p.photo_id, p.work_order_id, p.slot, p.n, p.name, \
+    p.sha256, p.bytes, p.width, p.height, p.content_type, p.taken_at, p.uploaded_at, \
+    p.stored_key, w.assignee_id, w.ticket, w.equipment_model, w.serial \
+    FROM photos p JOIN work_orders w ON w.id = p.work_order_id";
+
+/// One photo with its work order's filing fields.
+pub async fn find(
+    conn: &mut SqliteConnection,
+    photo_id: Uuid,
+) -> Result<Option<StoredPhoto>, StoreError> {
+    let row: Option<StoredRow> = sqlx::query_as(&format!("{STORED_SELECT} WHERE p.photo_id = ?"))
+        .bind(photo_id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.map(StoredRow::into_stored).transpose()
+}
+
+/// A work order's uploaded photos, in the order taken.
+pub async fn uploaded_for_order(
+    conn: &mut SqliteConnection,
+    work_order_id: Uuid,
+) -> Result<Vec<StoredPhoto>, StoreError> {
+    let rows: Vec<StoredRow> = sqlx::query_as(&format!(
+        "{STORED_SELECT} WHERE p.work_order_id = ? AND p.uploaded_at IS NOT NULL ORDER BY p.seq"
+    ))
+    .bind(work_order_id.to_string())
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter().map(StoredRow::into_stored).collect()
+}
+
+/// Whether another photo is already filed under `key` (two tickets that sanitise alike).
+pub async fn key_taken_by_other(
+    conn: &mut SqliteConnection,
+    key: &str,
+    photo_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    let other: Option<String> =
+        sqlx::query_scalar("SELECT photo_id FROM photos WHERE stored_key = ? AND photo_id <> ?")
+            .bind(key)
+            .bind(photo_id.to_string())
+            .fetch_optional(conn)
+            .await?;
+    Ok(other.is_some())
+}
+
+/// Record that the bytes are stored. False when another request recorded it first: the first
+/// one to commit answers 201, every other one 200.
+pub async fn mark_uploaded(
+    conn: &mut SqliteConnection,
+    photo_id: Uuid,
+    key: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE photos SET stored_key = ?, uploaded_at = ? \
+         WHERE photo_id = ? AND uploaded_at IS NULL",
+    )
+    .bind(key)
+    .bind(db::millis(at))
+    .bind(photo_id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The folder of a ticket's photos: `<model>-<serial>/<ticket>`, every part sanitised, so no
+/// part can hold a separator, `..` or a control character whatever was typed in the office.
+pub fn folder(model: &str, serial: &str, ticket: &str) -> [String; 2] {
+    [
+        format!("{}-{}", sanitize_part(model), sanitize_part(serial)),
+        sanitize_part(ticket),
+    ]
+}
+
+/// The object key of a photo. `name` is the model's (already sanitised); it is checked again
+/// here because a key is a path and must never come out of anything but our own rules.
+pub fn storage_key(model: &str, serial: &str, ticket: &str, name: &str) -> Path {
+    let [machine, ticket] = folder(model, serial, ticket);
+    let name = if is_safe_name(name) {
+        name.to_string()
+    } else {
+        sanitize_part(name)
+    };
+    Path::from_iter([machine, ticket, name])
+}
+
+/// A file name as the model makes them: letters, digits, `-`, `_` and one `.` before the
+/// extension.
+pub fn is_safe_name(name: &str) -> bool {
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let part_ok = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    };
+    part_ok(stem) && part_ok(ext)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_built_from_sanitised_parts_only() {
+        let key = storage_key(
+            "EC210D",
+            "VCEC210DC00312457",
+            "BX-20261127-001",
+            "BX-20261127-001-EC210D-VCEC210DC00312457-3520h-20261127-nameplate.jpg",
+        );
+        assert_eq!(
+            key.as_ref(),
+            "EC210D-VCEC210DC00312457/BX-20261127-001/\
+             BX-20261127-001-EC210D-VCEC210DC00312457-3520h-20261127-nameplate.jpg"
+        );
+        for hostile in ["../..", "a/b", "..\\x", "\u{0}", "", "名/字"] {
+            let key = storage_key(hostile, hostile, hostile, hostile);
+            let key = key.as_ref();
+            assert!(!key.contains("..") && !key.contains('\\'), "{key}");
+            assert_eq!(key.split('/').count(), 3, "{key}");
+        }
+    }
+
+    #[test]
+    fn only_model_made_names_pass_as_is() {
+        assert!(is_safe_name("BX-1-EC210D-S1-0h-20261127-extra-3.jpg"));
+        assert!(is_safe_name("BX_1-三一-S1-0h-20261127-signature.png"));
+        for bad in [
+            "../x.jpg", "a/b.jpg", "x", ".jpg", "a..jpg", "a.b.jpg", "a\\b.jpg",
+        ] {
+            assert!(!is_safe_name(bad), "{bad}");
+        }
+    }
+}
