@@ -5,6 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 pub mod api;
+pub mod bench;
 pub mod app;
 pub mod components;
 pub mod db;
