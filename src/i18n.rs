@@ -79,7 +79,7 @@ messages! {
     SignInOffline => "连不上服务器。首次登录需要网络，请到有信号的地方再试。", "Cannot reach the server. The first sign-in on a device needs a connection: try again where there is signal.";
     SignInServerError => "服务器暂时出错，请稍后再试。", "The server had a problem. Please try again shortly.";
     OtherUserQueued => "本机还有其他用户未发送的记录，请先由该用户登录发送。", "This device still holds another person's unsent records. That person must sign in and send them first.";
-    SignOutBlocked => "还有未发送的记录，联网发送后才能退出。", "Some records are not sent yet. Connect and let them send before signing out.";
+    SignOutBlocked => "还有未发送的记录：联网发送后再退出，或保留在本机由你下次登录发送。", "Some records are not sent yet: let them send first, or keep them on this device for your next sign-in.";
     Language => "English", "中文";
     BadgeSavedHere => "已存本机", "Saved here";
     BadgeSending => "发送中", "Sending";
@@ -168,6 +168,9 @@ messages! {
     Discard => "丢弃", "Discard";
     DiscardConfirm => "丢弃后这条记录不会再发送，服务器上也不会有它。确定丢弃？", "Once discarded, this record is never sent and the server will not have it. Discard it?";
     Cancel => "取消", "Cancel";
+    KeepForLater => "保留在本机，下次由我登录发送", "Keep them here; I will send them when I sign in again";
+    StorageFull => "手机存储已满：这一条没有保存，之前保存的都还在。请联网发送或清理手机空间后重试。", "This phone's storage is full: this one was NOT saved; everything saved before is intact. Send what is waiting or free some space, then try again.";
+    StorageLow => "手机剩余存储不足 50 MB：照片可能无法保存，请尽快联网发送。", "Less than 50 MB of storage left: photos may not save. Send what is waiting soon.";
 }
 
 use fieldbook_model::{Missing, OpKind, RejectCode, ServiceType, StatusNode};

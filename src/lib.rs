@@ -5,8 +5,8 @@
 #![cfg(target_arch = "wasm32")]
 
 pub mod api;
-pub mod bench;
 pub mod app;
+pub mod bench;
 pub mod components;
 pub mod db;
 pub mod i18n;

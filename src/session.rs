@@ -4,6 +4,7 @@ use fieldbook_model::UserProfile;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFail};
+use crate::db::SignOut;
 use crate::i18n::Msg;
 use crate::sync;
 
@@ -28,14 +29,17 @@ pub fn sign_in_error(fail: &ApiFail) -> Msg {
 pub async fn sign_in(session: Session, username: &str, password: &str) -> Result<(), Msg> {
     let db = sync::db();
     // Another person's unsent work stays on the device until they send it themselves.
-    let queued = db.outbox().await.map_err(|_| Msg::SignInServerError)?;
-    if queued.iter().any(|e| e.op.user != username) {
+    if !db
+        .may_sign_in(username)
+        .await
+        .map_err(|_| Msg::SignInServerError)?
+    {
         return Err(Msg::OtherUserQueued);
     }
     let info = api::sign_in(username, password)
         .await
         .map_err(|e| sign_in_error(&e))?;
-    db.set_profile(&info.user)
+    db.signed_in_as(&info.user)
         .await
         .map_err(|_| Msg::SignInServerError)?;
     session.0.set(Some(info.user));
@@ -44,15 +48,21 @@ pub async fn sign_in(session: Session, username: &str, password: &str) -> Result
     Ok(())
 }
 
-/// Sign out: refused while anything is unsent, so nothing saved is ever lost.
-pub async fn sign_out(session: Session) -> Result<(), Msg> {
+/// Sign out: refused while anything is unsent, unless the person keeps it for later.
+pub async fn sign_out(session: Session, keep_for_later: bool) -> Result<(), Msg> {
     let db = sync::db();
-    if !db.sign_out().await.map_err(|_| Msg::SignInServerError)? {
-        return Err(Msg::SignOutBlocked);
+    let Some(profile) = session.0.get_untracked() else {
+        return Ok(());
+    };
+    match db.sign_out(&profile.username, keep_for_later).await {
+        Ok(SignOut::Unsent) => return Err(Msg::SignOutBlocked),
+        Ok(_) => {}
+        Err(_) => return Err(Msg::SignInServerError),
     }
     // The server side is best effort: without signal the cookie simply expires.
     let _ = api::sign_out().await;
     session.0.set(None);
+    sync::refresh_now().await;
     Ok(())
 }
 

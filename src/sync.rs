@@ -252,9 +252,13 @@ async fn upload_photos(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
             _ => None,
         })
         .collect();
+    // One person's photos never go out under another person's session.
+    let mine =
+        |p: &&crate::db::PhotoBlob| p.record.user.is_empty() || p.record.user == profile.username;
     for photo in photos
         .iter()
         .filter(|p| !p.record.uploaded && p.record.error.is_none())
+        .filter(mine)
     {
         if waiting.contains(&photo.record.id) {
             continue;

@@ -22,9 +22,9 @@ pub fn Header() -> impl IntoView {
             let _ = sync::db().set_lang(next.code()).await;
         });
     };
-    let sign_out = move |_| {
+    let sign_out = move |keep: bool| {
         spawn_local(async move {
-            set_notice.set(session::sign_out(session).await.err());
+            set_notice.set(session::sign_out(session, keep).await.err());
         });
     };
     let name = move || {
@@ -43,7 +43,7 @@ pub fn Header() -> impl IntoView {
             </a>
             <div class="topbar-actions">
                 <Show when=move || name().is_some()>
-                    <SyncBadge/>
+                    <a href="/sync" class="badge-link"><SyncBadge/></a>
                 </Show>
                 <button class="chip" data-testid="lang-switch" on:click=switch_lang>
                     {tr(Msg::Language)}
@@ -53,7 +53,7 @@ pub fn Header() -> impl IntoView {
         <Show when=move || name().is_some()>
             <div class="userbar">
                 <span class="who" data-testid="who">{name}</span>
-                <button class="link" data-testid="sign-out" on:click=sign_out>{tr(Msg::SignOut)}</button>
+                <button class="link" data-testid="sign-out" on:click=move |_| sign_out(false)>{tr(Msg::SignOut)}</button>
             </div>
         </Show>
         <Show when=move || sync.needs_sign_in.get() && name().is_some()>
@@ -63,8 +63,16 @@ pub fn Header() -> impl IntoView {
             </div>
         </Show>
         {move || notice.get().map(|m| view! {
-            <div class="banner attention" role="alert">
+            <div class="banner attention" role="alert" data-testid="notice">
                 <p>{move || m.text(lang.get())}</p>
+                {(m == Msg::SignOutBlocked).then(|| view! {
+                    <div class="row">
+                        <button class="secondary" on:click=move |_| set_notice.set(None)>{tr(Msg::Cancel)}</button>
+                        <button class="primary" data-testid="keep-for-later" on:click=move |_| sign_out(true)>
+                            {tr(Msg::KeepForLater)}
+                        </button>
+                    </div>
+                })}
             </div>
         })}
     }

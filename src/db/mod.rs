@@ -60,6 +60,17 @@ pub struct OutboxCounts {
     pub photos_refused: usize,
 }
 
+/// What became of a sign-out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOut {
+    /// Signed out; the person's data is gone from the device (all of it was sent).
+    Done,
+    /// Signed out; their unsent work stays on the device for them.
+    Kept,
+    /// Refused: something is unsent and they did not choose to keep it.
+    Unsent,
+}
+
 /// A handle on the app's database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -447,8 +458,12 @@ impl Db {
         Ok(())
     }
 
-    /// Forget the signed-in person's data on this device. Refused while anything is unsent.
-    pub async fn sign_out(&self) -> Result<bool> {
+    /// Sign the person out of this device.
+    ///
+    /// With nothing unsent, their data is forgotten. With something unsent it is refused, unless
+    /// they chose to keep it for later: then everything stays, and only they can send it when they
+    /// sign in again; someone else may use the device meanwhile.
+    pub async fn sign_out(&self, username: &str, keep_for_later: bool) -> Result<SignOut> {
         let tx = self.rexie.transaction(
             &[WORK_ORDERS, OUTBOX, META, PHOTOS],
             TransactionMode::ReadWrite,
@@ -460,17 +475,52 @@ impl Db {
             .into_iter()
             .map(PhotoBlob::from_js)
             .any(|p| p.map_or(true, |p| !p.record.uploaded));
-        if unsent_photo || tx.store(OUTBOX)?.count(None).await? > 0 {
-            tx.abort().await.ok();
-            return Ok(false);
-        }
-        photos.clear().await?;
-        tx.store(WORK_ORDERS)?.clear().await?;
+        let unsent = unsent_photo || tx.store(OUTBOX)?.count(None).await? > 0;
         let meta = tx.store(META)?;
+        if unsent && !keep_for_later {
+            tx.abort().await.ok();
+            return Ok(SignOut::Unsent);
+        }
+        if unsent {
+            let key = JsValue::from_str("kept_for_later");
+            let mut kept: Vec<String> = match meta.get(key.clone()).await? {
+                Some(v) if !v.is_undefined() => from_js(v)?,
+                _ => Vec::new(),
+            };
+            if !kept.iter().any(|k| k == username) {
+                kept.push(username.to_string());
+            }
+            meta.put(&to_js(&kept)?, Some(&key)).await?;
+        } else {
+            photos.clear().await?;
+            tx.store(WORK_ORDERS)?.clear().await?;
+        }
         for key in ["profile", "cursor", "last_synced"] {
             meta.delete(JsValue::from_str(key)).await?;
         }
         tx.commit().await?;
-        Ok(true)
+        Ok(if unsent { SignOut::Kept } else { SignOut::Done })
+    }
+
+    /// Whether `username` may sign in here: refused while another person's unsent work is on the
+    /// device and that person did not choose to keep it for later.
+    pub async fn may_sign_in(&self, username: &str) -> Result<bool> {
+        let kept: Vec<String> = self.meta_get("kept_for_later").await?.unwrap_or_default();
+        let foreign =
+            |user: &str| !user.is_empty() && user != username && !kept.iter().any(|k| k == user);
+        let entries = self.outbox().await?;
+        let photos = self.photos(None).await?;
+        Ok(!entries.iter().any(|e| foreign(&e.op.user))
+            && !photos
+                .iter()
+                .any(|p| !p.record.uploaded && foreign(&p.record.user)))
+    }
+
+    /// The person is back: their kept work is theirs to send again.
+    pub async fn signed_in_as(&self, profile: &UserProfile) -> Result<()> {
+        let mut kept: Vec<String> = self.meta_get("kept_for_later").await?.unwrap_or_default();
+        kept.retain(|k| k != &profile.username);
+        self.meta_put("kept_for_later", &kept).await?;
+        self.set_profile(profile).await
     }
 }

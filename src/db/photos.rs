@@ -11,6 +11,9 @@ use super::{DbError, Result, from_js, to_js};
 pub struct PhotoRecord {
     pub id: Uuid,
     pub work_order_id: Uuid,
+    /// Who took it: its bytes only ever go out under that person's session.
+    #[serde(default)]
+    pub user: String,
     pub sha256: String,
     pub bytes: u64,
     pub content_type: String,

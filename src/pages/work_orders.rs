@@ -11,9 +11,16 @@ use crate::time::{self, use_now};
 #[component]
 pub fn WorkOrderList() -> impl IntoView {
     let sync = use_sync();
+    let session = crate::session::use_session();
     let orders = LocalResource::new(move || {
         sync.data_version.track();
-        async move { sync::db().work_orders().await }
+        let user = session.0.with(|p| p.as_ref().map(|p| p.username.clone()));
+        async move {
+            // A shared device may keep another person's orders (and unsent work) for them.
+            let mut list = sync::db().work_orders().await?;
+            list.retain(|o| Some(&o.assignee) == user.as_ref());
+            Ok::<_, crate::db::DbError>(list)
+        }
     });
     // Refused work on orders no longer on this device (reassigned): still shown, never lost.
     let orphans = LocalResource::new(move || {

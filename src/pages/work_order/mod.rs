@@ -51,6 +51,8 @@ impl Loaded {
 pub enum Feedback {
     Saved,
     Failed(String),
+    /// A failure we can explain in the person's language.
+    Problem(Msg),
 }
 
 /// Record steps on this order (with photo bytes), and say how it went.
@@ -82,6 +84,9 @@ pub fn act(
                     std::time::Duration::from_secs(5),
                 );
             }
+            Err(DbError::Browser(e)) if e.contains("QuotaExceeded") => {
+                feedback.set(Some(Feedback::Problem(Msg::StorageFull)))
+            }
             Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
         }
     });
@@ -91,9 +96,14 @@ fn object_url(blob: &web_sys::Blob) -> String {
     web_sys::Url::create_object_url_with_blob(blob).unwrap_or_default()
 }
 
-async fn load(id: Uuid) -> Result<Option<Loaded>, DbError> {
+async fn load(id: Uuid, user: Option<String>) -> Result<Option<Loaded>, DbError> {
     let db = sync::db();
-    let Some(order) = db.work_order(id).await? else {
+    // Another person's order kept on a shared device is not shown to whoever is signed in.
+    let Some(order) = db
+        .work_order(id)
+        .await?
+        .filter(|o| Some(&o.assignee) == user.as_ref())
+    else {
         return Ok(None);
     };
     let mut entries = db.outbox().await?;
@@ -119,12 +129,14 @@ pub fn WorkOrderPage() -> impl IntoView {
     let params = use_params_map();
     let sync = use_sync();
     let id = move || params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok()));
+    let session = crate::session::use_session();
     let data = LocalResource::new(move || {
         sync.data_version.track();
         let id = id();
+        let user = session.0.with(|p| p.as_ref().map(|p| p.username.clone()));
         async move {
             match id {
-                Some(id) => load(id).await,
+                Some(id) => load(id, user).await,
                 None => Ok(None),
             }
         }
@@ -164,6 +176,9 @@ pub fn WorkOrderPage() -> impl IntoView {
                     <p class="toast" role="status" data-testid="saved-toast">{move || Msg::NodeSaved.text(lang.get())}</p>
                 }.into_any(),
                 Feedback::Failed(e) => view! { <p class="toast failed" role="alert">{e}</p> }.into_any(),
+                Feedback::Problem(m) => view! {
+                    <p class="toast failed" role="alert" data-testid="problem">{move || m.text(lang.get())}</p>
+                }.into_any(),
             })}
         </section>
     }

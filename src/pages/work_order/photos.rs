@@ -53,6 +53,12 @@ pub fn PhotosCard(
                 .is_some_and(|l| l.order.report.submitted_at.is_some())
         })
     };
+    // Warn before the phone runs out of room, not after a photo failed to save.
+    let low_space = LocalResource::new(|| async {
+        crate::pages::sync::storage_info()
+            .await
+            .is_some_and(|s| s.quota > 0.0 && s.quota - s.used < 50.0 * 1_048_576.0)
+    });
 
     view! {
         <div class="card" data-testid="photos">
@@ -67,6 +73,9 @@ pub fn PhotosCard(
                 <input type="checkbox" prop:checked=move || stamp.get() on:change=move |ev| stamp.set(event_target_checked(&ev))/>
                 <span>{tr(Msg::Watermark)}</span>
             </label>
+            <Show when=move || low_space.get().unwrap_or(false)>
+                <p class="banner offline" data-testid="low-space">{tr(Msg::StorageLow)}</p>
+            </Show>
             <Show when=move || processing.get()>
                 <p class="processing" role="status">{tr(Msg::Processing)}</p>
             </Show>
@@ -180,6 +189,11 @@ fn SlotView(
                             record: PhotoRecord {
                                 id,
                                 work_order_id: order.id,
+                                user: session
+                                    .0
+                                    .get_untracked()
+                                    .map(|p| p.username)
+                                    .unwrap_or_default(),
                                 sha256: p.sha256,
                                 bytes: p.bytes,
                                 content_type: p.content_type,

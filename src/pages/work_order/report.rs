@@ -322,6 +322,11 @@ pub fn SignatureCard(
             let record = PhotoRecord {
                 id: photo_id,
                 work_order_id: id,
+                user: session
+                    .0
+                    .get_untracked()
+                    .map(|p| p.username)
+                    .unwrap_or_default(),
                 sha256: p.sha256,
                 bytes: p.bytes,
                 content_type: p.content_type,
