@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::{TimeZone, Utc};
-use fieldbook::db::{Db, DbError, EntryState};
+use fieldbook::db::{Db, DbError, EntryState, SignOut};
 use fieldbook_model::{
     OpKind, OpResult, Operation, RejectCode, ServiceType, StatusNode, SyncResponse, WorkOrder,
 };
@@ -241,7 +241,10 @@ async fn sign_out_is_refused_while_anything_is_unsent() {
         .unwrap();
     let tap = op(&wo, StatusNode::Departed);
     db.record(tap.clone()).await.unwrap();
-    assert!(!db.sign_out().await.unwrap());
+    assert_eq!(
+        db.sign_out("engineer1", false).await.unwrap(),
+        SignOut::Unsent
+    );
     assert!(
         db.work_order(wo.id).await.unwrap().is_some(),
         "nothing was cleared"
@@ -251,7 +254,38 @@ async fn sign_out_is_refused_while_anything_is_unsent() {
     db.settle(&batch, &[OpResult::applied(tap.id)])
         .await
         .unwrap();
-    assert!(db.sign_out().await.unwrap());
+    assert_eq!(
+        db.sign_out("engineer1", false).await.unwrap(),
+        SignOut::Done
+    );
     assert!(db.work_orders().await.unwrap().is_empty());
     assert_eq!(db.cursor().await.unwrap(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn kept_work_waits_for_its_owner_while_someone_else_uses_the_device() {
+    let (db, _) = fresh().await;
+    let wo = order("BX-8");
+    db.apply_pull(&pull(2, vec![wo.clone()]), Utc::now())
+        .await
+        .unwrap();
+    let tap = op(&wo, StatusNode::Departed);
+    db.record(tap.clone()).await.unwrap();
+    assert!(
+        !db.may_sign_in("engineer2").await.unwrap(),
+        "someone else's unsent work blocks"
+    );
+    assert_eq!(db.sign_out("engineer1", true).await.unwrap(), SignOut::Kept);
+    assert!(
+        db.may_sign_in("engineer2").await.unwrap(),
+        "kept for later: the device is free"
+    );
+    assert_eq!(db.outbox().await.unwrap().len(), 1, "nothing was lost");
+    // The other person has nothing unsent: their sign-out leaves the kept work alone.
+    assert_eq!(
+        db.sign_out("engineer2", false).await.unwrap(),
+        SignOut::Done
+    );
+    assert_eq!(db.outbox().await.unwrap()[0].op, tap);
+    assert!(db.work_order(wo.id).await.unwrap().is_some());
 }

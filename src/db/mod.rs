@@ -469,13 +469,24 @@ impl Db {
             TransactionMode::ReadWrite,
         )?;
         let photos = tx.store(PHOTOS)?;
-        let unsent_photo = photos
+        let all_photos = photos
             .get_all(None, None)
             .await?
             .into_iter()
             .map(PhotoBlob::from_js)
-            .any(|p| p.map_or(true, |p| !p.record.uploaded));
-        let unsent = unsent_photo || tx.store(OUTBOX)?.count(None).await? > 0;
+            .collect::<Result<Vec<_>>>()?;
+        let entries: Vec<OutboxEntry> = tx
+            .store(OUTBOX)?
+            .get_all(None, None)
+            .await?
+            .into_iter()
+            .map(from_js)
+            .collect::<Result<_>>()?;
+        let mine = |user: &str| user.is_empty() || user == username;
+        let unsent = entries.iter().any(|e| mine(&e.op.user))
+            || all_photos
+                .iter()
+                .any(|p| !p.record.uploaded && mine(&p.record.user));
         let meta = tx.store(META)?;
         if unsent && !keep_for_later {
             tx.abort().await.ok();
@@ -492,8 +503,22 @@ impl Db {
             }
             meta.put(&to_js(&kept)?, Some(&key)).await?;
         } else {
-            photos.clear().await?;
-            tx.store(WORK_ORDERS)?.clear().await?;
+            // All of it was sent: forget this person's orders and photos; anything another
+            // person kept here for later stays.
+            for photo in all_photos.iter().filter(|p| mine(&p.record.user)) {
+                photos
+                    .delete(JsValue::from_str(&photo.record.id.to_string()))
+                    .await?;
+            }
+            let orders = tx.store(WORK_ORDERS)?;
+            for value in orders.get_all(None, None).await? {
+                let order: WorkOrder = from_js(value)?;
+                if order.assignee == username {
+                    orders
+                        .delete(JsValue::from_str(&order.id.to_string()))
+                        .await?;
+                }
+            }
         }
         for key in ["profile", "cursor", "last_synced"] {
             meta.delete(JsValue::from_str(key)).await?;
