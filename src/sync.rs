@@ -164,7 +164,15 @@ pub fn kick() {
 }
 
 async fn refresh(engine: &Engine) {
-    if let Ok(counts) = engine.db.outbox_counts().await {
+    let user = engine
+        .db
+        .profile()
+        .await
+        .ok()
+        .flatten()
+        .map(|p| p.username)
+        .unwrap_or_default();
+    if let Ok(counts) = engine.db.outbox_counts(&user).await {
         engine.state.counts.set(counts);
     }
     engine.state.data_version.update(|v| *v += 1);

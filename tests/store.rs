@@ -164,7 +164,7 @@ async fn the_servers_answers_settle_the_outbox() {
     assert!(rejected.reason.is_some());
     let still = left.iter().find(|e| e.op.id == unanswered.id).unwrap();
     assert_eq!(still.state, EntryState::Queued);
-    let counts = db.outbox_counts().await.unwrap();
+    let counts = db.outbox_counts("engineer1").await.unwrap();
     assert_eq!((counts.queued, counts.rejected), (1, 1));
     // A rejected entry is not sent again by itself.
     assert_eq!(db.next_batch(10).await.unwrap().len(), 1);

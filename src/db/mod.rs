@@ -347,14 +347,19 @@ impl Db {
         all.into_iter().map(from_js).collect()
     }
 
-    pub async fn outbox_counts(&self) -> Result<OutboxCounts> {
-        let entries = self.outbox().await?;
+    /// What `user` still has on this device (someone else's work kept for later is not theirs).
+    pub async fn outbox_counts(&self, user: &str) -> Result<OutboxCounts> {
+        let mut entries = self.outbox().await?;
+        entries.retain(|e| e.op.user == user);
         let rejected = entries
             .iter()
             .filter(|e| e.state == EntryState::Rejected)
             .count();
         let photos = self.photos(None).await?;
-        let unsent: Vec<&PhotoBlob> = photos.iter().filter(|p| !p.record.uploaded).collect();
+        let unsent: Vec<&PhotoBlob> = photos
+            .iter()
+            .filter(|p| !p.record.uploaded && (p.record.user.is_empty() || p.record.user == user))
+            .collect();
         let photos_refused = unsent.iter().filter(|p| p.record.error.is_some()).count();
         Ok(OutboxCounts {
             queued: entries.len() - rejected,

@@ -66,13 +66,23 @@ pub fn SyncPage() -> impl IntoView {
         sync.data_version.track();
         async move {
             let db = sync::db();
-            let entries = db.outbox().await.unwrap_or_default();
+            // Only the signed-in person's: work kept here for someone else is theirs to see.
+            let user = db
+                .profile()
+                .await
+                .ok()
+                .flatten()
+                .map(|p| p.username)
+                .unwrap_or_default();
+            let mut entries = db.outbox().await.unwrap_or_default();
+            entries.retain(|e| e.op.user == user);
             let photos = db
                 .photos(None)
                 .await
                 .unwrap_or_default()
                 .into_iter()
                 .map(|p| p.record)
+                .filter(|r| r.user.is_empty() || r.user == user)
                 .collect();
             let orders = db.work_orders().await.unwrap_or_default();
             Queue {
