@@ -12,3 +12,88 @@ pub async fn bench_process_photo(file: web_sys::Blob) -> Result<Vec<f64>, JsValu
         .map_err(|e| JsValue::from_str(&e.to_string()))?;
     Ok(vec![p.bytes as f64, p.width as f64, p.height as f64])
 }
+
+/// Queue already-encoded JPEGs on a work order exactly as the photo screen does after a capture:
+/// hash and measure with [`crate::photo::finish`], then one [`crate::sync::record_all`] per photo
+/// (its `AddPhoto` operation and its bytes in one transaction). Returns how many were queued.
+#[wasm_bindgen]
+pub async fn bench_queue_photos(
+    work_order_id: String,
+    slot: String,
+    width: u32,
+    height: u32,
+    blobs: js_sys::Array,
+) -> Result<u32, JsValue> {
+    use fieldbook_model::OpKind;
+    use wasm_bindgen::JsCast;
+
+    use crate::db::{PhotoBlob, PhotoRecord};
+
+    let fail = |e: &dyn std::fmt::Display| JsValue::from_str(&e.to_string());
+    let order = uuid::Uuid::parse_str(&work_order_id).map_err(|e| fail(&e))?;
+    let profile = crate::sync::db()
+        .profile()
+        .await
+        .map_err(|e| fail(&e))?
+        .ok_or_else(|| JsValue::from_str("nobody is signed in"))?;
+    let mut queued = 0;
+    for blob in blobs.iter() {
+        let blob: web_sys::Blob = blob
+            .dyn_into()
+            .map_err(|_| JsValue::from_str("not a Blob"))?;
+        let p = crate::photo::finish(blob, width, height, "image/jpeg")
+            .await
+            .map_err(|e| fail(&e))?;
+        let id = uuid::Uuid::new_v4();
+        let kind = OpKind::AddPhoto {
+            work_order_id: order,
+            photo_id: id,
+            slot: slot.clone(),
+            sha256: p.sha256.clone(),
+            bytes: p.bytes,
+            width: p.width,
+            height: p.height,
+            content_type: p.content_type.clone(),
+        };
+        let photo = PhotoBlob {
+            record: PhotoRecord {
+                id,
+                work_order_id: order,
+                sha256: p.sha256,
+                bytes: p.bytes,
+                content_type: p.content_type,
+                uploaded: false,
+                tries: 0,
+                error: None,
+            },
+            blob: p.blob,
+        };
+        crate::sync::record_all(&profile, vec![kind], vec![photo])
+            .await
+            .map_err(|e| fail(&e))?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Ask the uploader for a run now, as the `online` event does (skips any backoff wait).
+#[wasm_bindgen]
+pub fn bench_kick() {
+    crate::sync::kick();
+}
+
+/// The outbox as the sync badge sees it: `[queued, rejected, photos unsent, photos refused]`,
+/// read from IndexedDB the way the uploader's refresh reads it.
+#[wasm_bindgen]
+pub async fn bench_outbox_counts() -> Result<Vec<f64>, JsValue> {
+    let c = crate::sync::db()
+        .outbox_counts()
+        .await
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    Ok(vec![
+        c.queued as f64,
+        c.rejected as f64,
+        c.photos as f64,
+        c.photos_refused as f64,
+    ])
+}
