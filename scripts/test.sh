@@ -9,8 +9,10 @@ cd "$ROOT"
 install_build_tools
 install_test_tools
 
-step "Formatting"
+step "Formatting and lints (native and wasm32)"
 cargo fmt --all --check
+cargo clippy --locked -p fieldbook-model -p fieldbook-server --all-targets -- -D warnings
+cargo clippy --locked -p fieldbook --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "Native tests: model and server"
 cargo test --locked -p fieldbook-model -p fieldbook-server

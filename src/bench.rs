@@ -59,6 +59,7 @@ pub async fn bench_queue_photos(
             record: PhotoRecord {
                 id,
                 work_order_id: order,
+                user: profile.username.clone(),
                 sha256: p.sha256,
                 bytes: p.bytes,
                 content_type: p.content_type,
@@ -86,8 +87,16 @@ pub fn bench_kick() {
 /// read from IndexedDB the way the uploader's refresh reads it.
 #[wasm_bindgen]
 pub async fn bench_outbox_counts() -> Result<Vec<f64>, JsValue> {
-    let c = crate::sync::db()
-        .outbox_counts()
+    let db = crate::sync::db();
+    let user = db
+        .profile()
+        .await
+        .ok()
+        .flatten()
+        .map(|p| p.username)
+        .unwrap_or_default();
+    let c = db
+        .outbox_counts(&user)
         .await
         .map_err(|e| JsValue::from_str(&e.to_string()))?;
     Ok(vec![

@@ -37,12 +37,12 @@ fn request_background_sync(registration: JsValue) {
     };
     if let Some(register) = register.dyn_ref::<js_sys::Function>() {
         // A refusal (permission, unsupported) is fine: the page's own triggers still run.
-        if let Ok(p) = register.call1(&sync, &JsValue::from_str("fieldbook-outbox")) {
-            if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-                });
-            }
+        if let Ok(p) = register.call1(&sync, &JsValue::from_str("fieldbook-outbox"))
+            && let Ok(p) = p.dyn_into::<js_sys::Promise>()
+        {
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+            });
         }
     }
 }

@@ -27,7 +27,7 @@ async fn settle() {
 async fn the_sync_badge_tells_the_truth_in_both_languages() {
     let state = SyncState::new();
     let lang = RwSignal::new(Lang::Zh);
-    let _handle = leptos::mount::mount_to_body(move || {
+    leptos::mount::mount_to_body(move || {
         provide_context(lang);
         provide_context(state);
         view! { <SyncBadge/> }

@@ -159,7 +159,7 @@ fn WorkOrderCard(
                     <span class="service">{move || i18n::service_type(service, lang.get())}</span>
                     <span class="muted small">{tr(Msg::Planned)}" "{planned}</span>
                 </div>
-                <div class=move || response_class() data-testid="response">
+                <div class=response_class data-testid="response">
                     <span class="small">{tr(Msg::ResponseTarget)}</span>" "
                     <strong>{move || response().0}</strong>
                 </div>
