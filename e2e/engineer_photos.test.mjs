@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, makeJpegs, PHONE, readZip, Server, serviceWorkerReady, shoot } from "./harness.mjs";
+import { badge, launch, makeJpegs, PHONE, readZip, Server, serviceWorkerReady, shoot, TABLET } from "./harness.mjs";
 
 let server;
 let browser;
@@ -158,4 +158,23 @@ test("a periodic maintenance done offline reaches the office complete and correc
     assert.equal(sha256(entry[1]), p.sha256, `${p.name}: the office has the bytes the phone hashed`);
   }
   await context.close();
+
+  // The dispatcher, on a tablet in the office: every order, this one's slots filled and when.
+  const desk = await browser.newContext({ ...TABLET });
+  const officePage = await desk.newPage();
+  await officePage.goto(server.url);
+  await officePage.fill("input[name=username]", "dispatcher1");
+  await officePage.fill("input[name=password]", "demo1234");
+  await officePage.click("button[type=submit]");
+  await officePage.waitForSelector(`[data-testid=office-card][data-ticket="${order.ticket}"]`);
+  await shoot(officePage, "tablet-office-list.png");
+  await officePage.click(`[data-testid=office-card][data-ticket="${order.ticket}"]`);
+  await officePage.waitForSelector("[data-testid=office-photos]");
+  for (const slot of required) {
+    await officePage.waitForSelector(`[data-testid=office-photos] li[data-slot=${slot}].done`);
+    assert.equal(await officePage.textContent(`li[data-slot=${slot}] [data-testid=photo-name]`), expectedName(slot));
+  }
+  assert.equal(await officePage.getAttribute("[data-testid=zip]", "href"), `/api/work-orders/${order.id}/photos.zip`);
+  await shoot(officePage, "tablet-office-work-order.png");
+  await desk.close();
 });

@@ -157,3 +157,13 @@ pub async fn put_photo(
         Err(other) => Err(other),
     }
 }
+
+/// The office's list of recent work orders (needs a connection: the office works online).
+pub async fn office_orders() -> Result<Vec<fieldbook_model::WorkOrder>, ApiFail> {
+    judge(send(Request::get("/api/work-orders"), None::<&()>).await?)
+}
+
+/// One work order as the office sees it, with work held after a reassignment.
+pub async fn office_order(id: Uuid) -> Result<fieldbook_model::WorkOrderDetail, ApiFail> {
+    judge(send(Request::get(&format!("/api/work-orders/{id}")), None::<&()>).await?)
+}

@@ -8,6 +8,7 @@ use leptos_router::path;
 use crate::components::header::Header;
 use crate::db::Db;
 use crate::i18n::Lang;
+use crate::pages::office::{OfficeList, OfficeOrderPage};
 use crate::pages::sign_in::SignInPage;
 use crate::pages::sync::SyncPage;
 use crate::pages::work_order::WorkOrderPage;
@@ -52,7 +53,8 @@ pub fn App(boot: Boot, sync: SyncState) -> impl IntoView {
             <main class="page">
                 <Show when=move || session.0.with(Option::is_some) fallback=|| view! { <SignInPage/> }>
                     <Routes fallback=|| view! { <WorkOrderList/> }>
-                        <Route path=path!("/") view=WorkOrderList/>
+                        <Route path=path!("/") view=move || view! { <Home session/> }/>
+                        <Route path=path!("/office/:id") view=OfficeOrderPage/>
                         <Route path=path!("/work-orders/:id") view=WorkOrderPage/>
                         <Route path=path!("/sync") view=SyncPage/>
                     </Routes>
@@ -73,5 +75,20 @@ pub fn NoStorage() -> impl IntoView {
                 <p>"Fieldbook keeps your work on the device. Leave private mode or use Chrome."</p>
             </div>
         </main>
+    }
+}
+
+/// The first screen: the office sees every order, field staff their own.
+#[component]
+fn Home(session: Session) -> impl IntoView {
+    let office = move || {
+        session
+            .0
+            .with(|p| p.as_ref().is_some_and(|p| p.role.is_office()))
+    };
+    view! {
+        <Show when=office fallback=|| view! { <WorkOrderList/> }>
+            <OfficeList/>
+        </Show>
     }
 }

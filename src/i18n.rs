@@ -168,6 +168,12 @@ messages! {
     Discard => "丢弃", "Discard";
     DiscardConfirm => "丢弃后这条记录不会再发送，服务器上也不会有它。确定丢弃？", "Once discarded, this record is never sent and the server will not have it. Discard it?";
     Cancel => "取消", "Cancel";
+    AllWorkOrders => "全部工单", "All work orders";
+    Refresh => "刷新", "Refresh";
+    OfficeOffline => "连不上服务器：办公室页面需要网络。", "Cannot reach the server: the office screens need a connection.";
+    DownloadZip => "下载照片 ZIP", "Download photos (ZIP)";
+    TakenAt => "拍摄", "Taken";
+    HeldWork => "改派后保留待处理的记录", "Records kept after a reassignment";
     KeepForLater => "保留在本机，下次由我登录发送", "Keep them here; I will send them when I sign in again";
     StorageFull => "手机存储已满：这一条没有保存，之前保存的都还在。请联网发送或清理手机空间后重试。", "This phone's storage is full: this one was NOT saved; everything saved before is intact. Send what is waiting or free some space, then try again.";
     StorageLow => "手机剩余存储不足 50 MB：照片可能无法保存，请尽快联网发送。", "Less than 50 MB of storage left: photos may not save. Send what is waiting soon.";

@@ -107,6 +107,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/sync", get(routes::sync::sync))
         .route("/api/ops", post(routes::ops::post_ops))
         .route(
+            "/api/work-orders",
+            get(routes::work_orders::list_work_orders),
+        )
+        .route(
             "/api/work-orders/{id}",
             get(routes::work_orders::get_work_order),
         )

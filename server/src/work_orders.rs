@@ -222,6 +222,25 @@ async fn complete(
     Ok(())
 }
 
+/// The most recent orders, newest call first, for the office's list (at most `limit`).
+pub async fn recent(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<WorkOrder>, StoreError> {
+    let ids: Vec<(String,)> =
+        sqlx::query_as("SELECT id FROM work_orders ORDER BY called_at DESC LIMIT ?")
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut orders = Vec::with_capacity(ids.len());
+    for (id,) in ids {
+        let Ok(id) = Uuid::parse_str(&id) else {
+            continue;
+        };
+        if let Some((order, _)) = find(conn, id).await? {
+            orders.push(order);
+        }
+    }
+    Ok(orders)
+}
+
 /// Insert a new work order (status and history as given) at sequence value `seq`, with its
 /// first assignment.
 pub async fn insert(

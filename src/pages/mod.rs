@@ -1,3 +1,4 @@
+pub mod office;
 pub mod sign_in;
 pub mod sync;
 pub mod work_order;

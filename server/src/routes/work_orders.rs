@@ -41,6 +41,20 @@ async fn detail(
     Ok(WorkOrderDetail { work_order, held })
 }
 
+/// The office's list of recent work orders (dispatchers and supervisors only).
+pub async fn list_work_orders(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<fieldbook_model::WorkOrder>>, AppError> {
+    if !user.profile.role.is_office() {
+        return Err(AppError::Forbidden(
+            "the work-order list is for the office".into(),
+        ));
+    }
+    let mut conn = state.db.acquire().await?;
+    Ok(Json(work_orders::recent(&mut conn, 500).await?))
+}
+
 pub async fn get_work_order(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -50,3 +50,28 @@ async fn unknown_and_malformed_ids_are_json_errors() {
         .unwrap();
     assert_error(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
 }
+
+#[tokio::test]
+async fn the_office_lists_every_order_and_field_staff_may_not() {
+    let server = TestServer::with_demo().await;
+    let url = server.url("/api/work-orders");
+    let e1 = server.signed_in("engineer1").await;
+    let e2 = server.signed_in("engineer2").await;
+    let all = my_orders(&server, &e1).await.len() + my_orders(&server, &e2).await.len();
+    for office in ["dispatcher1", "supervisor1"] {
+        let client = server.signed_in(office).await;
+        let r = client.get(&url).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{office}");
+        let list: Vec<WorkOrder> = r.json().await.unwrap();
+        assert_eq!(list.len(), all, "{office} sees every engineer's orders");
+        assert!(
+            list.windows(2).all(|w| w[0].called_at >= w[1].called_at),
+            "newest call first"
+        );
+    }
+    for field in ["engineer1", "cleaner1"] {
+        let client = server.signed_in(field).await;
+        let r = client.get(&url).send().await.unwrap();
+        assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    }
+}
