@@ -41,7 +41,11 @@ pub async fn storage_info() -> Option<StorageInfo> {
 }
 
 fn mb(bytes: f64) -> String {
-    format!("{:.1} MB", bytes / 1_048_576.0)
+    if bytes >= 1_073_741_824.0 {
+        format!("{:.1} GB", bytes / 1_073_741_824.0)
+    } else {
+        format!("{:.1} MB", bytes / 1_048_576.0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
