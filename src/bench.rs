@@ -24,10 +24,7 @@ pub async fn bench_queue_photos(
     height: u32,
     blobs: js_sys::Array,
 ) -> Result<u32, JsValue> {
-    use fieldbook_model::OpKind;
     use wasm_bindgen::JsCast;
-
-    use crate::db::{PhotoBlob, PhotoRecord};
 
     let fail = |e: &dyn std::fmt::Display| JsValue::from_str(&e.to_string());
     let order = uuid::Uuid::parse_str(&work_order_id).map_err(|e| fail(&e))?;
@@ -44,31 +41,7 @@ pub async fn bench_queue_photos(
         let p = crate::photo::finish(blob, width, height, "image/jpeg")
             .await
             .map_err(|e| fail(&e))?;
-        let id = uuid::Uuid::new_v4();
-        let kind = OpKind::AddPhoto {
-            work_order_id: order,
-            photo_id: id,
-            slot: slot.clone(),
-            sha256: p.sha256.clone(),
-            bytes: p.bytes,
-            width: p.width,
-            height: p.height,
-            content_type: p.content_type.clone(),
-        };
-        let photo = PhotoBlob {
-            record: PhotoRecord {
-                id,
-                work_order_id: order,
-                user: profile.username.clone(),
-                sha256: p.sha256,
-                bytes: p.bytes,
-                content_type: p.content_type,
-                uploaded: false,
-                tries: 0,
-                error: None,
-            },
-            blob: p.blob,
-        };
+        let (kind, photo) = p.into_record(order, &slot, &profile.username);
         crate::sync::record_all(&profile, vec![kind], vec![photo])
             .await
             .map_err(|e| fail(&e))?;

@@ -190,3 +190,44 @@ pub fn content_digest(sha256_hex: &str) -> Option<String> {
         .ok()?;
     Some(format!("sha-256=:{b64}:"))
 }
+
+impl Processed {
+    /// What the device records for this photo: its metadata operation, and its bytes with their
+    /// upload state, made together so that one can never be recorded without the other.
+    pub fn into_record(
+        self,
+        work_order_id: uuid::Uuid,
+        slot: &str,
+        user: &str,
+    ) -> (fieldbook_model::OpKind, crate::db::PhotoBlob) {
+        let id = uuid::Uuid::new_v4();
+        let kind = fieldbook_model::OpKind::AddPhoto {
+            work_order_id,
+            photo_id: id,
+            slot: slot.to_string(),
+            sha256: self.sha256.clone(),
+            bytes: self.bytes,
+            width: self.width,
+            height: self.height,
+            content_type: self.content_type.clone(),
+        };
+        let record = crate::db::PhotoRecord {
+            id,
+            work_order_id,
+            user: user.to_string(),
+            sha256: self.sha256,
+            bytes: self.bytes,
+            content_type: self.content_type,
+            uploaded: false,
+            tries: 0,
+            error: None,
+        };
+        (
+            kind,
+            crate::db::PhotoBlob {
+                record,
+                blob: self.blob,
+            },
+        )
+    }
+}

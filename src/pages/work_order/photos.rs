@@ -4,11 +4,9 @@ use fieldbook_model::photo::{EXTRA_SLOT, LONG_EDGE_PX, PhotoMeta, PhotoSlot};
 use fieldbook_model::{OpKind, WorkOrder, op::limits};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uuid::Uuid;
 use web_sys::HtmlInputElement;
 
 use super::{Feedback, Loaded, act};
-use crate::db::{PhotoBlob, PhotoRecord};
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::photo::{self, PhotoError};
 use crate::session::{Session, use_session};
@@ -174,35 +172,12 @@ fn SlotView(
                 processing.set(false);
                 match result {
                     Ok(p) => {
-                        let id = Uuid::new_v4();
-                        let kind = OpKind::AddPhoto {
-                            work_order_id: order.id,
-                            photo_id: id,
-                            slot,
-                            sha256: p.sha256.clone(),
-                            bytes: p.bytes,
-                            width: p.width,
-                            height: p.height,
-                            content_type: p.content_type.clone(),
-                        };
-                        let blob = PhotoBlob {
-                            record: PhotoRecord {
-                                id,
-                                work_order_id: order.id,
-                                user: session
-                                    .0
-                                    .get_untracked()
-                                    .map(|p| p.username)
-                                    .unwrap_or_default(),
-                                sha256: p.sha256,
-                                bytes: p.bytes,
-                                content_type: p.content_type,
-                                uploaded: false,
-                                tries: 0,
-                                error: None,
-                            },
-                            blob: p.blob,
-                        };
+                        let user = session
+                            .0
+                            .get_untracked()
+                            .map(|p| p.username)
+                            .unwrap_or_default();
+                        let (kind, blob) = p.into_record(order.id, &slot, &user);
                         act(session, vec![kind], vec![blob], feedback);
                     }
                     Err(PhotoError::NotAnImage) => feedback.set(Some(Feedback::Failed(

@@ -6,13 +6,11 @@ use fieldbook_model::{Missing, OpKind, PartUsed, op::limits};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use uuid::Uuid;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::CanvasRenderingContext2d;
 
 use super::{Feedback, Loaded, act};
-use crate::db::{PhotoBlob, PhotoRecord};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::photo;
 use crate::session::use_session;
@@ -301,48 +299,21 @@ pub fn SignatureCard(
                 Ok(p) => p,
                 Err(e) => return feedback.set(Some(Feedback::Failed(e.to_string()))),
             };
-            let photo_id = Uuid::new_v4();
-            let kinds = vec![
-                OpKind::AddPhoto {
-                    work_order_id: id,
-                    photo_id,
-                    slot: SIGNATURE_SLOT.into(),
-                    sha256: p.sha256.clone(),
-                    bytes: p.bytes,
-                    width,
-                    height,
-                    content_type: p.content_type.clone(),
-                },
-                OpKind::Sign {
-                    work_order_id: id,
-                    photo_id,
-                    signer: name,
-                },
-            ];
-            let record = PhotoRecord {
-                id: photo_id,
-                work_order_id: id,
-                user: session
-                    .0
-                    .get_untracked()
-                    .map(|p| p.username)
-                    .unwrap_or_default(),
-                sha256: p.sha256,
-                bytes: p.bytes,
-                content_type: p.content_type,
-                uploaded: false,
-                tries: 0,
-                error: None,
+            let user = session
+                .0
+                .get_untracked()
+                .map(|p| p.username)
+                .unwrap_or_default();
+            let (add, photo) = p.into_record(id, SIGNATURE_SLOT, &user);
+            let OpKind::AddPhoto { photo_id, .. } = &add else {
+                return;
             };
-            act(
-                session,
-                kinds,
-                vec![PhotoBlob {
-                    record,
-                    blob: p.blob,
-                }],
-                feedback,
-            );
+            let sign = OpKind::Sign {
+                work_order_id: id,
+                photo_id: *photo_id,
+                signer: name,
+            };
+            act(session, vec![add, sign], vec![photo], feedback);
         });
     };
     let waive = move |ev: leptos::ev::SubmitEvent| {
