@@ -2,8 +2,6 @@
 
 use fieldbook_model::UserProfile;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
 use crate::components::header::Header;
 use crate::db::Db;
@@ -13,6 +11,7 @@ use crate::pages::sign_in::SignInPage;
 use crate::pages::sync::SyncPage;
 use crate::pages::work_order::WorkOrderPage;
 use crate::pages::work_orders::WorkOrderList;
+use crate::router::{self, Route};
 use crate::session::Session;
 use crate::sync::SyncState;
 
@@ -47,20 +46,19 @@ pub fn App(boot: Boot, sync: SyncState) -> impl IntoView {
         }
     });
 
+    let route = router::start();
     view! {
-        <Router>
-            <Header/>
-            <main class="page">
-                <Show when=move || session.0.with(Option::is_some) fallback=|| view! { <SignInPage/> }>
-                    <Routes fallback=|| view! { <WorkOrderList/> }>
-                        <Route path=path!("/") view=move || view! { <Home session/> }/>
-                        <Route path=path!("/office/:id") view=OfficeOrderPage/>
-                        <Route path=path!("/work-orders/:id") view=WorkOrderPage/>
-                        <Route path=path!("/sync") view=SyncPage/>
-                    </Routes>
-                </Show>
-            </main>
-        </Router>
+        <Header/>
+        <main class="page">
+            <Show when=move || session.0.with(Option::is_some) fallback=|| view! { <SignInPage/> }>
+                {move || match route.get() {
+                    Route::Home => view! { <Home session/> }.into_any(),
+                    Route::WorkOrder(id) => view! { <WorkOrderPage id/> }.into_any(),
+                    Route::Office(id) => view! { <OfficeOrderPage id/> }.into_any(),
+                    Route::Sync => view! { <SyncPage/> }.into_any(),
+                }}
+            </Show>
+        </main>
     }
 }
 

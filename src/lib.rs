@@ -12,6 +12,7 @@ pub mod db;
 pub mod i18n;
 pub mod pages;
 pub mod photo;
+pub mod router;
 pub mod service_worker;
 pub mod session;
 pub mod sync;

@@ -1,17 +1,32 @@
 //! Times as people read them: the device's local time zone, short and unambiguous.
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, Datelike, Local, Timelike, Utc};
+
+// Formatted by hand: chrono's strftime machinery costs the wasm more than these two lines.
 
 /// "11-27 14:05" in the device's time zone.
 pub fn short(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local).format("%m-%d %H:%M").to_string()
+    let t = at.with_timezone(&Local);
+    format!(
+        "{:02}-{:02} {:02}:{:02}",
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// "2026-11-27 14:05" in the device's time zone.
 pub fn full(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    let t = at.with_timezone(&Local);
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// The current time, ticking every 30 s while the calling component lives: countdowns move

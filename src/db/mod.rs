@@ -78,14 +78,18 @@ pub struct Db {
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
-    // json_compatible: maps as plain objects and i64 as numbers, readable in DevTools.
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| DbError::Decode(e.to_string()))
+    // Through JSON text and the browser's own parser: the API already needs serde_json for
+    // every type, and a second serializer (serde-wasm-bindgen) for the same types cost the wasm
+    // tens of KiB. Stored values stay plain objects, readable in DevTools.
+    let text = serde_json::to_string(value).map_err(|e| DbError::Decode(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|e| DbError::Decode(format!("{e:?}")))
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| DbError::Decode(e.to_string()))
+    let text: String = js_sys::JSON::stringify(&value)
+        .map_err(|e| DbError::Decode(format!("{e:?}")))?
+        .into();
+    serde_json::from_str(&text).map_err(|e| DbError::Decode(e.to_string()))
 }
 
 impl Db {

@@ -4,7 +4,6 @@
 
 use fieldbook_model::{WorkOrder, WorkOrderDetail};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use crate::api::{self, ApiFail};
@@ -87,10 +86,9 @@ fn OfficeCard(order: WorkOrder) -> impl IntoView {
 }
 
 #[component]
-pub fn OfficeOrderPage() -> impl IntoView {
+pub fn OfficeOrderPage(id: Uuid) -> impl IntoView {
     let lang = use_lang();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok()));
+    let id = move || Some(id);
     let detail = LocalResource::new(move || {
         let id = id();
         async move {

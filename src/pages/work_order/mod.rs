@@ -12,7 +12,6 @@ mod status;
 use fieldbook_model::{OpKind, WorkOrder};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use crate::db::{DbError, EntryState, OutboxEntry, PhotoBlob, PhotoRecord};
@@ -125,10 +124,9 @@ async fn load(id: Uuid, user: Option<String>) -> Result<Option<Loaded>, DbError>
 }
 
 #[component]
-pub fn WorkOrderPage() -> impl IntoView {
-    let params = use_params_map();
+pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
     let sync = use_sync();
-    let id = move || params.with(|p| p.get("id").and_then(|s| Uuid::parse_str(&s).ok()));
+    let id = move || Some(id);
     let session = crate::session::use_session();
     let data = LocalResource::new(move || {
         sync.data_version.track();
