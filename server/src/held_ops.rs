@@ -66,9 +66,11 @@ pub async fn for_work_order(
     conn: &mut SqliteConnection,
     work_order_id: Uuid,
 ) -> Result<Vec<HeldOperation>, AppError> {
+    // Operations of one batch share a millisecond: insertion order (SQLite's rowid) is the
+    // order they were sent in. The PostgreSQL port (a later issue) needs an identity column here.
     let rows: Vec<HeldRow> = sqlx::query_as(
         "SELECT op_id, received_at, clock_offset_ms, reason, payload FROM held_ops \
-         WHERE work_order_id = ? ORDER BY received_at, op_id",
+         WHERE work_order_id = ? ORDER BY received_at, rowid",
     )
     .bind(work_order_id.to_string())
     .fetch_all(conn)
