@@ -1,2 +1,3 @@
 pub mod header;
+pub mod rejected;
 pub mod sync_badge;

@@ -3,6 +3,7 @@
 use fieldbook_model::{Deadline, StatusNode, WorkOrder};
 use leptos::prelude::*;
 
+use crate::components::rejected::RejectedCard;
 use crate::db::EntryState;
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::sync::{self, use_sync};
@@ -51,22 +52,7 @@ pub fn WorkOrderList() -> impl IntoView {
                 <span class="muted small" data-testid="freshness">{freshness}</span>
             </div>
             {move || orphans.get().filter(|o| !o.is_empty()).map(|list| view! {
-                <div class="card attention-card" data-testid="orphans">
-                    <h2>{tr(Msg::Rejected)}</h2>
-                    <ul>
-                        {list.into_iter().map(|e| {
-                            let kind = e.op.kind.clone();
-                            let code = e.code;
-                            view! {
-                                <li>
-                                    <strong>{move || i18n::op_label(&kind, lang.get())}</strong>
-                                    " · "{time::short(e.created_at)}" · "
-                                    {move || code.map(|c| i18n::reject_code(c, lang.get())).unwrap_or_default()}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                </div>
+                <RejectedCard entries=list testid="orphans"/>
             })}
             <Show when=move || sync.reachable.get() == Some(false)>
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>

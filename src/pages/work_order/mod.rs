@@ -242,7 +242,7 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, feedback: RwSignal<Option<Feedback>>
             <report::ReportCard loaded feedback/>
             <report::SignatureCard loaded feedback/>
             <report::SubmitCard loaded feedback/>
-            <status::RejectedCard loaded/>
+            <status::RefusedForOrder loaded/>
         </div>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{Feedback, Loaded, act};
+use crate::components::rejected::RejectedCard;
 use crate::db::EntryState;
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::session::use_session;
@@ -94,8 +95,7 @@ pub fn StatusCard(
 
 /// What the server refused for this order, with its reason in the person's language.
 #[component]
-pub fn RejectedCard(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
-    let lang = use_lang();
+pub fn RefusedForOrder(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
     let rejected = move || {
         loaded.with(|l| {
             l.as_ref()
@@ -109,24 +109,8 @@ pub fn RejectedCard(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    view! {
-        <Show when=move || !rejected().is_empty()>
-            <div class="card attention-card" data-testid="rejected">
-                <h2>{tr(Msg::Rejected)}</h2>
-                <ul>
-                    {move || rejected().into_iter().map(|e| {
-                        let kind = e.op.kind.clone();
-                        let code = e.code;
-                        view! {
-                            <li>
-                                <strong>{move || i18n::op_label(&kind, lang.get())}</strong>
-                                " · "{time::short(e.created_at)}" · "
-                                {move || code.map(|c| i18n::reject_code(c, lang.get())).unwrap_or_default()}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </div>
-        </Show>
+    move || {
+        let list = rejected();
+        (!list.is_empty()).then(|| view! { <RejectedCard entries=list testid="rejected"/> })
     }
 }
