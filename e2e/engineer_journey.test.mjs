@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { badge, launch, launchPersistent, PHONE, Server, serviceWorkerReady, shoot, TABLET } from "./harness.mjs";
+import { badge, launch, launchPersistent, PHONE, Server, serviceWorkerReady, shoot, TABLET, signIn } from "./harness.mjs";
 
 let server;
 let browser;
@@ -124,11 +124,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
 test("a session that ends keeps the queue, asks to sign in again, then sends everything", { timeout: 180_000 }, async () => {
   const context = await browser.newContext({ ...PHONE });
   const page = await context.newPage();
-  await page.goto(server.url);
-  await page.fill("input[name=username]", "engineer1");
-  await page.fill("input[name=password]", "demo1234");
-  await page.click("button[type=submit]");
-  await page.waitForSelector("[data-testid=work-order-card]");
+  await signIn(page, server.url, "engineer1");
   await badge(page, "allsent");
   // Pick an order nobody touched yet.
   const engineer = await server.client("engineer1");
@@ -159,11 +155,7 @@ test("a session that ends keeps the queue, asks to sign in again, then sends eve
 test("English is one tap away, and stays chosen after a reload", { timeout: 180_000 }, async () => {
   const context = await browser.newContext({ ...PHONE });
   const page = await context.newPage();
-  await page.goto(server.url);
-  await page.fill("input[name=username]", "engineer1");
-  await page.fill("input[name=password]", "demo1234");
-  await page.click("button[type=submit]");
-  await page.waitForSelector("[data-testid=work-order-card]");
+  await signIn(page, server.url, "engineer1");
   await page.click("[data-testid=lang-switch]");
   await page.waitForSelector("h1:has-text('My work orders')");
   assert.equal(await page.getAttribute("html", "lang"), "en");
@@ -200,11 +192,7 @@ test("the app is installable: manifest, icons, standalone, theme colour", { time
 test("tablet layout of the work-order list", { timeout: 180_000 }, async () => {
   const context = await browser.newContext({ ...TABLET });
   const page = await context.newPage();
-  await page.goto(server.url);
-  await page.fill("input[name=username]", "engineer1");
-  await page.fill("input[name=password]", "demo1234");
-  await page.click("button[type=submit]");
-  await page.waitForSelector("[data-testid=work-order-card]");
+  await signIn(page, server.url, "engineer1");
   await badge(page, "allsent");
   await shoot(page, "tablet-work-orders.png");
   await context.close();

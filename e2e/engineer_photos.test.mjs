@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, makeJpegs, PHONE, readZip, Server, serviceWorkerReady, shoot, TABLET } from "./harness.mjs";
+import { badge, launch, makeJpegs, PHONE, readZip, Server, serviceWorkerReady, shoot, TABLET, signIn } from "./harness.mjs";
 
 let server;
 let browser;
@@ -42,11 +42,7 @@ test("a periodic maintenance done offline reaches the office complete and correc
 
   const context = await browser.newContext({ ...PHONE });
   const page = await context.newPage();
-  await page.goto(server.url);
-  await page.fill("input[name=username]", "engineer1");
-  await page.fill("input[name=password]", "demo1234");
-  await page.click("button[type=submit]");
-  await page.waitForSelector("[data-testid=work-order-card]");
+  await signIn(page, server.url, "engineer1");
   await badge(page, "allsent");
   await serviceWorkerReady(page);
   await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
@@ -162,11 +158,7 @@ test("a periodic maintenance done offline reaches the office complete and correc
   // The dispatcher, on a tablet in the office: every order, this one's slots filled and when.
   const desk = await browser.newContext({ ...TABLET });
   const officePage = await desk.newPage();
-  await officePage.goto(server.url);
-  await officePage.fill("input[name=username]", "dispatcher1");
-  await officePage.fill("input[name=password]", "demo1234");
-  await officePage.click("button[type=submit]");
-  await officePage.waitForSelector(`[data-testid=office-card][data-ticket="${order.ticket}"]`);
+  await signIn(officePage, server.url, "dispatcher1", `[data-testid=office-card][data-ticket="${order.ticket}"]`);
   await shoot(officePage, "tablet-office-list.png");
   await officePage.click(`[data-testid=office-card][data-ticket="${order.ticket}"]`);
   await officePage.waitForSelector("[data-testid=office-photos]");

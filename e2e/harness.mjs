@@ -212,3 +212,12 @@ export function readZip(buf) {
   }
   return entries;
 }
+
+/** Open the app and sign in through its form; waits until the first list is on screen. */
+export async function signIn(page, url, username, list = "[data-testid=work-order-card]") {
+  await page.goto(url);
+  await page.fill("input[name=username]", username);
+  await page.fill("input[name=password]", "demo1234");
+  await page.click("button[type=submit]");
+  await page.waitForSelector(list);
+}

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot } from "./harness.mjs";
+import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn } from "./harness.mjs";
 
 let server;
 let browser;
@@ -24,14 +24,6 @@ after(async () => {
   await browser?.close();
   await server?.kill();
 });
-
-async function signIn(page, username) {
-  await page.goto(server.url);
-  await page.fill("input[name=username]", username);
-  await page.fill("input[name=password]", "demo1234");
-  await page.click("button[type=submit]");
-  await page.waitForSelector("[data-testid=work-order-card]");
-}
 
 async function openOrder(page, order) {
   await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
@@ -57,7 +49,7 @@ test("the server dies while photo 5 of 10 uploads, the tab reloads mid-upload: e
   const order = orders.find((o) => o.service_type === "fault_repair" && !o.machine_down) ?? orders[1];
   const context = await browser.newContext({ ...PHONE });
   const page = await context.newPage();
-  await signIn(page, "engineer1");
+  await signIn(page, server.url, "engineer1");
   await serviceWorkerReady(page);
   await openOrder(page, order);
 
@@ -108,7 +100,7 @@ test("a shared phone: unsent work is kept for its owner and only ever sent under
   const order = mine.find((o) => o.status === "dispatched");
   const context = await browser.newContext({ ...PHONE });
   const page = await context.newPage();
-  await signIn(page, "engineer1");
+  await signIn(page, server.url, "engineer1");
   await serviceWorkerReady(page);
   await openOrder(page, order);
   await server.kill();
