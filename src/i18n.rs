@@ -252,6 +252,10 @@ pub fn reject_code(code: RejectCode, lang: Lang) -> &'static str {
         }
         (InvalidValue, Lang::Zh) => "填写的内容为空或超出范围",
         (InvalidValue, Lang::En) => "A value is empty or out of range",
+        (UnknownRecord, Lang::Zh) => "服务器上没有这条记录，或你无权查看",
+        (UnknownRecord, Lang::En) => "The server has no such record, or it is not yours",
+        (Closed, Lang::Zh) => "主管已验收，不能再修改",
+        (Closed, Lang::En) => "A supervisor approved it; it cannot change",
     }
 }
 
@@ -293,6 +297,38 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
             "Report submitted"
         })
         .to_string(),
+        OpKind::MarkItem { mark, .. } => (match (mark, zh) {
+            (Some(fieldbook_model::cleaning::Mark::Done), true) => "勾选清洁项",
+            (Some(fieldbook_model::cleaning::Mark::Done), false) => "Item ticked",
+            (Some(fieldbook_model::cleaning::Mark::Problem), true) => "清洁项有问题",
+            (Some(fieldbook_model::cleaning::Mark::Problem), false) => "Item flagged",
+            (None, true) => "取消勾选",
+            (None, false) => "Tick cleared",
+        })
+        .to_string(),
+        OpKind::FinishArea { .. } => (if zh { "区域完成" } else { "Area finished" }).to_string(),
+        OpKind::ReviewArea { .. } | OpKind::ReviewVacantRecord { .. } => {
+            (if zh { "抽查" } else { "Spot check" }).to_string()
+        }
+        OpKind::SaveVacantRecord { .. } => (if zh {
+            "空置单元清洁记录"
+        } else {
+            "Vacant-unit record"
+        })
+        .to_string(),
+        OpKind::ReportFinding { .. } => (if zh {
+            "问题上报"
+        } else {
+            "Problem reported"
+        })
+        .to_string(),
+        OpKind::AssignFinding { .. } => (if zh { "派发整改" } else { "Task assigned" }).to_string(),
+        OpKind::CloseFinding { .. } => (if zh { "整改完成" } else { "Task closed" }).to_string(),
+        OpKind::ConfirmFinding { .. } => {
+            (if zh { "确认整改" } else { "Fix confirmed" }).to_string()
+        }
+        OpKind::ReopenFinding { .. } => (if zh { "退回整改" } else { "Task reopened" }).to_string(),
+        OpKind::SubmitRound { .. } => (if zh { "巡检记录" } else { "Patrol round" }).to_string(),
     }
 }
 

@@ -73,6 +73,9 @@ struct AddUserArgs {
     /// The name people see, e.g. "张伟".
     #[arg(long)]
     name: String,
+    /// The team (班组) of a cleaner or supervisor, e.g. "team-a".
+    #[arg(long)]
+    team: Option<String>,
     /// Prefer FIELDBOOK_PASSWORD: a password on the command line shows up in `ps`.
     #[arg(long, env = "FIELDBOOK_PASSWORD", hide_env_values = true)]
     password: Option<String>,
@@ -134,6 +137,7 @@ async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
         username: args.username,
         display_name: args.name,
         role: args.role,
+        team: args.team,
     };
     let created = users::create(&pool, user, password).await;
     pool.close().await;

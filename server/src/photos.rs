@@ -12,6 +12,7 @@ use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::db;
+use crate::error::AppError;
 use crate::work_orders::StoreError;
 
 /// The photo slots a service type asks for, in the configured order.
@@ -159,23 +160,60 @@ pub async fn insert(
 /// A photo with what the server needs to take, check and file its bytes.
 pub struct StoredPhoto {
     pub meta: PhotoMeta,
-    pub work_order_id: Uuid,
+    /// The work order it belongs to; None for a field record's photo.
+    pub work_order_id: Option<Uuid>,
+    /// Who uploads its bytes: the work order's assignee, or who sent the field record.
     pub assignee_id: String,
-    pub ticket: String,
-    pub equipment_model: String,
-    pub serial: String,
+    pub filing: Filing,
     pub stored_key: Option<String>,
 }
 
+/// What a photo is filed under.
+pub enum Filing {
+    /// `<model>-<serial>/<ticket>/<name>`
+    Ticket {
+        ticket: String,
+        equipment_model: String,
+        serial: String,
+    },
+    /// `field/<team>/<owner kind>/<owner id>/<name>`: a finding's, a closing's or a
+    /// vacant-unit record's photo.
+    Field {
+        team: String,
+        owner_kind: String,
+        owner_id: Uuid,
+    },
+}
+
 impl StoredPhoto {
-    /// Where the bytes are filed: `<model>-<serial>/<ticket>/<name>`, from the server's records.
+    /// Where the bytes are filed, from the server's records only.
     pub fn key(&self) -> Path {
-        storage_key(
-            &self.equipment_model,
-            &self.serial,
-            &self.ticket,
-            &self.meta.name,
-        )
+        match &self.filing {
+            Filing::Ticket {
+                ticket,
+                equipment_model,
+                serial,
+            } => storage_key(equipment_model, serial, ticket, &self.meta.name),
+            Filing::Field {
+                team,
+                owner_kind,
+                owner_id,
+            } => Path::from_iter([
+                "field".to_string(),
+                sanitize_part(team),
+                sanitize_part(owner_kind),
+                owner_id.to_string(),
+                sanitize_part(&self.meta.name),
+            ]),
+        }
+    }
+
+    /// The table its row is in.
+    fn table(&self) -> &'static str {
+        match self.filing {
+            Filing::Ticket { .. } => "photos",
+            Filing::Field { .. } => "field_photos",
+        }
     }
 }
 
@@ -202,11 +240,13 @@ impl StoredRow {
         })?;
         Ok(StoredPhoto {
             meta,
-            work_order_id,
+            work_order_id: Some(work_order_id),
             assignee_id: self.assignee_id,
-            ticket: self.ticket,
-            equipment_model: self.equipment_model,
-            serial: self.serial,
+            filing: Filing::Ticket {
+                ticket: self.ticket,
+                equipment_model: self.equipment_model,
+                serial: self.serial,
+            },
             stored_key: self.stored_key,
         })
     }
@@ -217,16 +257,19 @@ const STORED_SELECT: &str = "SELECT p.photo_id, p.work_order_id, p.slot, p.n, p.
     p.stored_key, w.assignee_id, w.ticket, w.equipment_model, w.serial \
     FROM photos p JOIN work_orders w ON w.id = p.work_order_id";
 
-/// One photo with its work order's filing fields.
+/// One photo with its filing fields: a work order's, or a field record's.
 pub async fn find(
     conn: &mut SqliteConnection,
     photo_id: Uuid,
-) -> Result<Option<StoredPhoto>, StoreError> {
+) -> Result<Option<StoredPhoto>, AppError> {
     let row: Option<StoredRow> = sqlx::query_as(&format!("{STORED_SELECT} WHERE p.photo_id = ?"))
         .bind(photo_id.to_string())
-        .fetch_optional(conn)
+        .fetch_optional(&mut *conn)
         .await?;
-    row.map(StoredRow::into_stored).transpose()
+    match row {
+        Some(row) => Ok(Some(row.into_stored()?)),
+        None => crate::field::find_photo(conn, photo_id).await,
+    }
 }
 
 /// A work order's uploaded photos, in the order taken.
@@ -249,12 +292,14 @@ pub async fn key_taken_by_other(
     key: &str,
     photo_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    let other: Option<String> =
-        sqlx::query_scalar("SELECT photo_id FROM photos WHERE stored_key = ? AND photo_id <> ?")
-            .bind(key)
-            .bind(photo_id.to_string())
-            .fetch_optional(conn)
-            .await?;
+    let other: Option<String> = sqlx::query_scalar(
+        "SELECT photo_id FROM photos WHERE stored_key = $1 AND photo_id <> $2 \
+         UNION ALL SELECT photo_id FROM field_photos WHERE stored_key = $1 AND photo_id <> $2",
+    )
+    .bind(key)
+    .bind(photo_id.to_string())
+    .fetch_optional(conn)
+    .await?;
     Ok(other.is_some())
 }
 
@@ -262,17 +307,18 @@ pub async fn key_taken_by_other(
 /// one to commit answers 201, every other one 200.
 pub async fn mark_uploaded(
     conn: &mut SqliteConnection,
-    photo_id: Uuid,
+    photo: &StoredPhoto,
     key: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE photos SET stored_key = ?, uploaded_at = ? \
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET stored_key = ?, uploaded_at = ? \
          WHERE photo_id = ? AND uploaded_at IS NULL",
-    )
+        photo.table()
+    ))
     .bind(key)
     .bind(db::millis(at))
-    .bind(photo_id.to_string())
+    .bind(photo.meta.id.to_string())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

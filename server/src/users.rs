@@ -27,6 +27,8 @@ pub struct NewUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The team (班组) for field staff and their supervisor.
+    pub team: Option<String>,
 }
 
 /// A user as sign-in and authorisation see it.
@@ -36,6 +38,7 @@ pub struct UserRecord {
     pub username: String,
     pub display_name: String,
     pub role: String,
+    pub team: Option<String>,
     pub password_hash: String,
     pub disabled: bool,
 }
@@ -47,6 +50,7 @@ impl UserRecord {
             username: self.username.clone(),
             display_name: self.display_name.clone(),
             role: Role::parse(&self.role)?,
+            team: self.team.clone(),
         })
     }
 }
@@ -64,7 +68,7 @@ pub async fn find_by_username(
     username: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, username, display_name, role, password_hash, disabled \
+        "SELECT id, username, display_name, role, team, password_hash, disabled \
          FROM users WHERE username = ?",
     )
     .bind(username)
@@ -102,13 +106,14 @@ pub async fn insert_with_hash(
     check(user)?;
     let id = Uuid::new_v4().to_string();
     let inserted = sqlx::query(
-        "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at) \
-         VALUES (?, ?, ?, ?, ?, FALSE, ?)",
+        "INSERT INTO users (id, username, display_name, role, team, password_hash, disabled, \
+         created_at) VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)",
     )
     .bind(&id)
     .bind(&user.username)
     .bind(&user.display_name)
     .bind(user.role.as_str())
+    .bind(&user.team)
     .bind(password_hash)
     .bind(db::millis(Utc::now()))
     .execute(&mut *conn)
@@ -126,6 +131,7 @@ pub async fn insert_with_hash(
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         role: user.role.as_str().to_string(),
+        team: user.team.clone(),
         password_hash: password_hash.to_string(),
         disabled: false,
     })

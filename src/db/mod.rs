@@ -215,7 +215,7 @@ impl Db {
         ops: Vec<Operation>,
         photos: Vec<PhotoBlob>,
     ) -> Result<WorkOrder> {
-        let Some(id) = ops.first().map(Operation::work_order_id) else {
+        let Some(id) = ops.first().and_then(Operation::work_order_id) else {
             return Err(DbError::Decode("nothing to record".into()));
         };
         let tx = self
@@ -230,7 +230,7 @@ impl Db {
             }
         };
         for op in &ops {
-            if op.work_order_id() != id {
+            if op.work_order_id() != Some(id) {
                 tx.abort().await.ok();
                 return Err(DbError::Decode("operations for several work orders".into()));
             }
@@ -435,7 +435,7 @@ impl Db {
             let id = order.id;
             for entry in pending
                 .iter()
-                .filter(|e| e.state == EntryState::Queued && e.op.work_order_id() == id)
+                .filter(|e| e.state == EntryState::Queued && e.op.work_order_id() == Some(id))
             {
                 // Already in the server's history (sent, answer lost): nothing to re-apply.
                 if order.history.iter().any(|h| h.op_id == entry.op.id) {
