@@ -1,0 +1,89 @@
+//! The cleaner's screens (today's checklists by area, vacant units, problem reports) and the
+//! finding/task screen everyone shares. Everything reads IndexedDB; every change goes through
+//! `sync::record_field`, one transaction with its outbox entry.
+
+pub mod area;
+pub mod finding;
+pub mod report;
+pub mod today;
+pub mod unit;
+
+use fieldbook_model::OpKind;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::db::{DbError, PhotoBlob};
+use crate::i18n::Msg;
+use crate::pages::work_order::Feedback;
+use crate::session::Session;
+use crate::sync;
+
+/// Record field steps (with photo bytes) and say how it went; `then` runs after it was saved.
+pub fn field_act(
+    session: Session,
+    kinds: Vec<OpKind>,
+    photos: Vec<PhotoBlob>,
+    feedback: RwSignal<Option<Feedback>>,
+    then: impl FnOnce() + 'static,
+) {
+    let Some(profile) = session.0.get_untracked() else {
+        return;
+    };
+    spawn_local(async move {
+        match sync::record_field(&profile, kinds, photos).await {
+            Ok(()) => {
+                feedback.set(Some(Feedback::Saved));
+                then();
+                set_timeout(
+                    move || {
+                        feedback.update(|f| {
+                            if *f == Some(Feedback::Saved) {
+                                *f = None
+                            }
+                        })
+                    },
+                    std::time::Duration::from_secs(4),
+                );
+            }
+            Err(DbError::Browser(e)) if e.contains("QuotaExceeded") => {
+                feedback.set(Some(Feedback::Problem(Msg::StorageFull)))
+            }
+            Err(DbError::Refused(e)) => feedback.set(Some(Feedback::Failed(e.to_string()))),
+            Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
+        }
+    });
+}
+
+/// The toast under a form: saved on this device, or why not.
+#[component]
+pub fn FeedbackToast(feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
+    let lang = crate::i18n::use_lang();
+    move || {
+        feedback.get().map(|f| match f {
+            Feedback::Saved => view! {
+                <p class="toast" role="status" data-testid="saved">{Msg::NodeSaved.text(lang.get())}</p>
+            }
+            .into_any(),
+            Feedback::Problem(m) => view! {
+                <p class="toast failed" role="alert">{m.text(lang.get())}</p>
+            }
+            .into_any(),
+            Feedback::Failed(text) => view! {
+                <p class="toast failed" role="alert">{text}</p>
+            }
+            .into_any(),
+        })
+    }
+}
+
+/// "3/5" with a bar.
+#[component]
+pub fn Progress(done: usize, due: usize) -> impl IntoView {
+    let pct = if due == 0 { 100 } else { done * 100 / due };
+    let complete = done >= due;
+    view! {
+        <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=due aria-valuenow=done>
+            <div class="progress-bar" class:complete=complete style=format!("width:{pct}%")></div>
+        </div>
+    }
+}
