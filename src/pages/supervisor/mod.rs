@@ -1,39 +1,33 @@
 //! The supervisor's screens: today's board beside the lists (tablet), patrol rounds, spot checks
 //! of the cleaners' checklists and vacant-unit records, and acting on findings.
+//!
+//! Everything reads IndexedDB (the board works offline and says how fresh it is); every change goes
+//! through `sync::record_field`, one transaction with its outbox entry.
 
-use chrono::NaiveDate;
-use fieldbook_model::UserProfile;
-use fieldbook_model::findings::Finding;
-use leptos::prelude::*;
-use uuid::Uuid;
+mod actions;
+mod board;
+mod home;
+mod patrol;
+mod review;
 
-/// The supervisor's home: the board and the lists. (Being built.)
-#[component]
-pub fn SupervisorHome() -> impl IntoView {
-    view! { <crate::pages::office::OfficeList/> }
+pub use actions::FindingActions;
+pub use home::SupervisorHome;
+pub use patrol::PatrolPage;
+pub use review::{AreaReview, RecordPage};
+
+/// Whether the screen is wide enough for the list and the detail side by side (the CSS breakpoint).
+fn is_wide() -> bool {
+    gloo::utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w >= 900.0)
 }
 
-/// The patrol round in progress. (Being built.)
-#[component]
-pub fn PatrolPage() -> impl IntoView {
-    view! { <p class="muted">"…"</p> }
-}
-
-/// A vacant-unit record, for the spot check. (Being built.)
-#[component]
-pub fn RecordPage(id: Uuid) -> impl IntoView {
-    let _ = id;
-    view! { <p class="muted">"…"</p> }
-}
-
-/// Approve an area's checklist or send it back with a reason. (Being built.)
-#[component]
-pub fn AreaReview(area_id: Uuid, date: NaiveDate) -> impl IntoView {
-    let _ = (area_id, date);
-}
-
-/// Assign, confirm or reopen a finding. (Being built.)
-#[component]
-pub fn FindingActions(finding: Finding, people: Vec<UserProfile>) -> impl IntoView {
-    let _ = (finding, people);
+/// The display name of a username, from the people the device knows.
+fn display_name(people: &[fieldbook_model::UserProfile], username: &str) -> String {
+    people
+        .iter()
+        .find(|p| p.username == username)
+        .map_or_else(|| username.to_string(), |p| p.display_name.clone())
 }
