@@ -531,10 +531,14 @@ pub(crate) async fn apply(
             let Some(mut f) = visible_finding(conn, *finding_id, &actor).await? else {
                 return refuse(RejectCode::UnknownRecord);
             };
+            // A person: an engineer (they serve every team) or someone of the finding's team.
             if let Assignee::Person { username } = assignee {
                 let person = crate::users::find_by_username(conn, username).await?;
                 let can_work = person.is_some_and(|p| {
-                    !p.disabled && matches!(p.role.as_str(), "engineer" | "cleaner" | "supervisor")
+                    !p.disabled
+                        && (p.role == "engineer"
+                            || (matches!(p.role.as_str(), "cleaner" | "supervisor")
+                                && p.team.as_deref() == Some(f.team.as_str())))
                 });
                 if !can_work {
                     return refuse(RejectCode::UnknownRecord);
