@@ -185,6 +185,7 @@ async fn a_reported_finding_goes_to_an_engineer_and_back_with_an_after_photo() {
         FindingEvent::Reopened { reason } if reason == "仍有渗水"
     ));
 
+    // The second closing's after photo is filed beside the first, the same day.
     let again = Photo::jpeg(33);
     apply(
         &server,
@@ -192,6 +193,25 @@ async fn a_reported_finding_goes_to_an_engineer_and_back_with_an_after_photo() {
         &close("engineer1", id, vec![photo_ref(&again, "after")]),
     )
     .await;
+    assert_eq!(again.put(&server, &e1).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        get_photo(&server, &sup, again.id).await,
+        (200, again.bytes.clone())
+    );
+    assert_eq!(
+        get_photo(&server, &sup, after.id).await,
+        (200, after.bytes.clone())
+    );
+    let r = sup
+        .get(server.url(&format!("/api/photos/{}", again.id)))
+        .send()
+        .await
+        .unwrap();
+    let disposition = r.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.contains("finding_after-20261127-after-2.jpg"),
+        "{disposition}"
+    );
     apply(&server, &sup, &confirm("supervisor1", id)).await;
     let done = the_finding(&server, &e1, id).await;
     assert_eq!(done.state, FindingState::Confirmed);
