@@ -373,6 +373,35 @@ async fn another_teams_supervisor_sees_and_changes_nothing_of_team_a() {
     .await;
     assert_eq!(get_photo(&server, &sup_b, after.id).await.0, 403);
     assert!(server.sync(&sup_b, 0).await.field.findings.is_empty());
+
+    // Nor do they report on team-a's areas; an engineer (no team) reports nowhere.
+    let restroom = area(&reference(&server, &c1).await, "A座 3F 卫生间").id;
+    let photos = || vec![photo_ref(&Photo::jpeg(52), "before")];
+    let on_a = report_finding("supervisor2", Uuid::new_v4(), Some(restroom), photos());
+    refused(&server, &sup_b, &on_a, RejectCode::UnknownRecord, &everyone).await;
+    let mut by_engineer = report_finding("engineer1", Uuid::new_v4(), None, photos());
+    by_engineer["kind"]["place"] = "B座 地下车库".into();
+    refused(&server, &e1, &by_engineer, RejectCode::Forbidden, &everyone).await;
+    // A refused report files no photo: its bytes have nowhere to go.
+    let orphan = Photo::jpeg(53);
+    let refused_report = report_finding(
+        "supervisor2",
+        Uuid::new_v4(),
+        Some(restroom),
+        vec![photo_ref(&orphan, "before")],
+    );
+    refused(
+        &server,
+        &sup_b,
+        &refused_report,
+        RejectCode::UnknownRecord,
+        &everyone,
+    )
+    .await;
+    assert_eq!(
+        orphan.put(&server, &sup_b).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
