@@ -9,9 +9,9 @@ use uuid::Uuid;
 use crate::field::Photo;
 use crate::harness::TestServer;
 use crate::team::{
-    add_area, add_user, all_pass, apply, area, assert_applied, assert_unchanged, assign_to, at,
-    close, confirm, due, finish_at, mark, photo_ref, reference, refused, report_finding, round,
-    send, unit, vacant_record,
+    add_area, add_user, all_pass, apply, approved, area, assert_applied, assert_unchanged,
+    assign_to, at, close, confirm, due, finish_at, mark, op, photo_ref, reference, refused, reopen,
+    report_finding, review_area, round, send, unit, vacant_record,
 };
 
 fn pass(area: Uuid) -> Value {
@@ -234,16 +234,27 @@ async fn every_field_operation_applies_exactly_once() {
     let finish = finish_at("cleaner1", lobby, "2026-11-27T03:00:00Z");
     apply(&server, &c1, &finish).await;
     resend_changes_nothing(&server, &c1, &finish, &all).await;
+    let spot_check = review_area("supervisor1", lobby, approved());
+    apply(&server, &sup, &spot_check).await;
+    resend_changes_nothing(&server, &sup, &spot_check, &all).await;
 
+    let record_id = Uuid::new_v4();
     let record = vacant_record(
         "cleaner1",
-        Uuid::new_v4(),
+        record_id,
         unit(&r, "3栋 1204").id,
         all_pass(),
         vec![photo_ref(&Photo::jpeg(81), "unit")],
     );
     apply(&server, &c1, &record).await;
     resend_changes_nothing(&server, &c1, &record, &all).await;
+    let record_review = op(
+        "supervisor1",
+        json!({"type": "review_vacant_record", "record_id": record_id,
+               "verdict": {"verdict": "sent_back", "reason": "门窗未关"}}),
+    );
+    apply(&server, &sup, &record_review).await;
+    resend_changes_nothing(&server, &sup, &record_review, &all).await;
 
     let finding = Uuid::new_v4();
     let report = report_finding(
@@ -264,14 +275,29 @@ async fn every_field_operation_applies_exactly_once() {
     );
     apply(&server, &e1, &fix).await;
     resend_changes_nothing(&server, &e1, &fix, &all).await;
+    let not_yet = reopen("supervisor1", finding, "仍有积水");
+    apply(&server, &sup, &not_yet).await;
+    resend_changes_nothing(&server, &sup, &not_yet, &all).await;
+    let fix_again = close(
+        "engineer1",
+        finding,
+        vec![photo_ref(&Photo::jpeg(84), "after")],
+    );
+    apply(&server, &e1, &fix_again).await;
+    resend_changes_nothing(&server, &e1, &fix_again, &all).await;
     let done = confirm("supervisor1", finding);
     apply(&server, &sup, &done).await;
     resend_changes_nothing(&server, &sup, &done, &all).await;
     let history = server.sync(&sup, 0).await.field.findings[0].history.len();
     assert_eq!(
-        history, 4,
-        "reported, assigned, fixed, confirmed: once each"
+        history, 6,
+        "reported, assigned, fixed, reopened, fixed, confirmed: once each"
     );
+    let field = server.sync(&c1, 0).await.field;
+    assert_eq!(field.area_days.len(), 1);
+    assert!(field.area_days[0].review.is_some());
+    assert_eq!(field.vacant_records.len(), 1);
+    assert!(field.vacant_records[0].review.is_some());
 
     // The same id with other content is not a resend.
     let mut reused = tick.clone();
