@@ -431,4 +431,143 @@ mod tests {
             }
         );
     }
+
+    /// A work order called at `called`, walked through `steps` (node, time), as the engineer's
+    /// phone reported them.
+    fn order(n: u128, called: &str, steps: &[(StatusNode, &str)]) -> WorkOrder {
+        let mut wo: WorkOrder = serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(n), "ticket": format!("BX-{n}"), "customer": "c", "site": "s",
+            "equipment_model": "EC210D", "serial": "x", "engine_hours": 1,
+            "working_condition": "", "fault_description": "", "service_type": "fault_repair",
+            "machine_down": false, "called_at": called, "planned_at": called,
+            "assignee": "engineer1", "status": "dispatched", "history": [], "seq": 0
+        }))
+        .unwrap();
+        for (node, when) in steps {
+            wo.apply_status(crate::work_order::StatusEvent {
+                node: *node,
+                at: at(when),
+                by: "engineer1".into(),
+                op_id: Uuid::from_u128(n * 100 + wo.history.len() as u128),
+            })
+            .unwrap();
+        }
+        wo
+    }
+
+    /// The engineers' orders against the 36-hour response and the 3-day report, at their edges.
+    #[test]
+    fn the_board_judges_work_orders_by_36_hours_and_3_days() {
+        use StatusNode::{Arrived, Departed, RepairedLeft, ResolvedByPhone};
+        let now = at("2026-11-27T07:00:00Z");
+        let mut submitted = order(
+            6,
+            "2026-11-20T00:00:00Z",
+            &[
+                (Departed, "2026-11-20T05:00:00Z"),
+                (Arrived, "2026-11-20T08:00:00Z"),
+                (RepairedLeft, "2026-11-21T08:00:00Z"),
+            ],
+        );
+        submitted.report.submitted_at = Some(at("2026-11-22T08:00:00Z"));
+        let orders = vec![
+            // Called 31 hours ago, nobody on site: pending (5 hours left).
+            order(1, "2026-11-26T00:00:00Z", &[]),
+            // Called 55 hours ago, on the way but not there: overdue.
+            order(
+                2,
+                "2026-11-25T00:00:00Z",
+                &[(Departed, "2026-11-25T20:00:00Z")],
+            ),
+            // Called exactly 36 hours ago: still in time, to the second.
+            order(3, "2026-11-25T19:00:00Z", &[]),
+            // On site in time, left 4 days ago, no report: the report is overdue.
+            order(
+                4,
+                "2026-11-20T00:00:00Z",
+                &[
+                    (Departed, "2026-11-20T05:00:00Z"),
+                    (Arrived, "2026-11-21T06:00:00Z"),
+                    (RepairedLeft, "2026-11-23T07:00:00Z"),
+                ],
+            ),
+            // Left yesterday: the report is pending.
+            order(
+                5,
+                "2026-11-25T00:00:00Z",
+                &[
+                    (Departed, "2026-11-25T05:00:00Z"),
+                    (Arrived, "2026-11-25T10:00:00Z"),
+                    (RepairedLeft, "2026-11-26T10:00:00Z"),
+                ],
+            ),
+            // Report submitted: no longer counted anywhere.
+            submitted,
+            // Resolved by phone: the call is answered, no report window.
+            order(
+                7,
+                "2026-11-26T00:00:00Z",
+                &[(ResolvedByPhone, "2026-11-26T01:00:00Z")],
+            ),
+            // Arrived late and still on site: open, but the response is no longer pending.
+            order(
+                8,
+                "2026-11-24T00:00:00Z",
+                &[
+                    (Departed, "2026-11-25T10:00:00Z"),
+                    (Arrived, "2026-11-25T14:00:00Z"),
+                ],
+            ),
+            // Left exactly 3 days ago: the report is still in time.
+            order(
+                9,
+                "2026-11-23T00:00:00Z",
+                &[
+                    (Departed, "2026-11-23T05:00:00Z"),
+                    (Arrived, "2026-11-23T09:00:00Z"),
+                    (RepairedLeft, "2026-11-24T07:00:00Z"),
+                ],
+            ),
+        ];
+        let board = Board::compute(&BoardInput {
+            now,
+            areas: &[],
+            items: &[],
+            days: &[],
+            units: &[],
+            rounds: &[],
+            findings: &[],
+            work_orders: &orders,
+        });
+        assert_eq!(
+            board.work_orders,
+            WorkOrderFigures {
+                open: 4,
+                response_overdue: 1,
+                response_pending: 2,
+                report_overdue: 1,
+                report_pending: 2,
+            }
+        );
+        // A second later both edges tip over.
+        let board = Board::compute(&BoardInput {
+            now: now + Duration::seconds(1),
+            areas: &[],
+            items: &[],
+            days: &[],
+            units: &[],
+            rounds: &[],
+            findings: &[],
+            work_orders: &orders,
+        });
+        assert_eq!(
+            (
+                board.work_orders.response_overdue,
+                board.work_orders.response_pending,
+                board.work_orders.report_overdue,
+                board.work_orders.report_pending
+            ),
+            (2, 1, 2, 1)
+        );
+    }
 }

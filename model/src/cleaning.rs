@@ -184,11 +184,7 @@ pub struct ChecklistItem {
 }
 
 /// The items of `area` due on `date`, in their order.
-pub fn due_items<'a>(
-    items: &'a [ChecklistItem],
-    area: Uuid,
-    date: NaiveDate,
-) -> Vec<&'a ChecklistItem> {
+pub fn due_items(items: &[ChecklistItem], area: Uuid, date: NaiveDate) -> Vec<&ChecklistItem> {
     let mut due: Vec<&ChecklistItem> = items
         .iter()
         .filter(|i| i.area_id == area && i.schedule.due_on(date))

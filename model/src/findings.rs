@@ -222,12 +222,16 @@ impl Finding {
         actor.role == Role::Supervisor && actor.team.as_deref() == Some(self.team.as_str())
     }
 
-    /// Whether `actor` is the one (or of the department) the task is assigned to.
+    /// Whether `actor` is the one (or of the department) the task is assigned to. Engineering
+    /// serves every team (engineers have none); the cleaning department is the finding's own
+    /// team's cleaners, never another team's.
     pub fn is_assigned_to(&self, actor: &Actor) -> bool {
         match &self.assignee {
             Some(Assignee::Person { username }) => *username == actor.username,
             Some(Assignee::Department { department }) => {
                 Department::of(actor.role) == Some(*department)
+                    && (*department == Department::Engineering
+                        || actor.team.as_deref() == Some(self.team.as_str()))
             }
             None => false,
         }
@@ -496,6 +500,13 @@ mod tests {
         let sup = actor("supervisor1", Role::Supervisor, "a");
         f.assign(&sup, dept, due, at("2026-11-27T02:00:00Z"))
             .unwrap();
+        // Another team's cleaner is not of this team's cleaning department.
+        let elsewhere = actor("cleaner3", Role::Cleaner, "b");
+        assert!(!f.is_assigned_to(&elsewhere) && !f.visible_to(&elsewhere));
+        assert_eq!(
+            f.close(&elsewhere, "", vec![photo(5)], at("2026-11-27T03:00:00Z")),
+            Err(OpError::NotAllowed)
+        );
         // The cleaning department: any cleaner may close; a cleaner cannot confirm their own
         // task, and a supervisor cannot confirm a task they closed themselves.
         f.close(&cleaner, "", vec![photo(5)], at("2026-11-27T03:00:00Z"))

@@ -130,10 +130,21 @@ fn demo_id(kind: u128, n: usize) -> Uuid {
     Uuid::from_u128(0xf1e1_d000_0000_4000_8000_0000_0000_0000 | (kind << 32) | n as u128)
 }
 
+/// One sequence value for the whole load, taken only when something is created: loading again
+/// changes nothing, not even the sequence.
+async fn load_seq(conn: &mut SqliteConnection, seq: &mut Option<i64>) -> Result<i64, AppError> {
+    if let Some(s) = *seq {
+        return Ok(s);
+    }
+    let s = db::next_seq(conn).await?;
+    *seq = Some(s);
+    Ok(s)
+}
+
 /// Load whatever of the field demo is missing. Returns how many areas were created.
 pub async fn load(conn: &mut SqliteConnection) -> Result<usize, AppError> {
     let mut created = 0;
-    let seq = db::next_seq(&mut *conn).await?;
+    let mut seq = None;
     for (n, (name, kind, cleaner, patrol, items)) in AREAS.iter().enumerate() {
         let id = demo_id(1, n).to_string();
         let exists: Option<String> = sqlx::query_scalar("SELECT id FROM areas WHERE id = $1")
@@ -143,6 +154,7 @@ pub async fn load(conn: &mut SqliteConnection) -> Result<usize, AppError> {
         if exists.is_some() {
             continue;
         }
+        let seq = load_seq(&mut *conn, &mut seq).await?;
         let cleaner_id = match cleaner {
             Some(c) => users::find_by_username(&mut *conn, c).await?.map(|u| u.id),
             None => None,
@@ -193,6 +205,7 @@ pub async fn load(conn: &mut SqliteConnection) -> Result<usize, AppError> {
         if exists.is_some() {
             continue;
         }
+        let seq = load_seq(&mut *conn, &mut seq).await?;
         // Cleaned `months` ago, a few days over, so one is overdue and one is due this week.
         let last: Option<NaiveDate> = months
             .map(|m| today - chrono::Months::new(m) - Duration::days(if m == 0 { 20 } else { 3 }));

@@ -259,6 +259,16 @@ async fn add_photos(
     seq: i64,
 ) -> Result<Result<(), Refusal>, AppError> {
     let date = naming_date(op.device_time).format("%Y%m%d");
+    // Numbered after the photos the record already has: a second closing (after a reopening)
+    // on the same day is filed beside the first, never under its name.
+    let earlier: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM field_photos WHERE owner_kind = $1 AND owner_id = $2",
+    )
+    .bind(owner_kind)
+    .bind(owner_id.to_string())
+    .fetch_one(&mut *conn)
+    .await?;
+    let earlier = usize::try_from(earlier).unwrap_or(0);
     for (n, p) in photos.iter().enumerate() {
         let id = p.photo_id.to_string();
         let taken: Option<String> = sqlx::query_scalar(
@@ -276,7 +286,7 @@ async fn add_photos(
         } else {
             "jpg"
         };
-        let name = format!("{owner_kind}-{date}-{}-{}.{ext}", p.slot, n + 1);
+        let name = format!("{owner_kind}-{date}-{}-{}.{ext}", p.slot, earlier + n + 1);
         sqlx::query(
             "INSERT INTO field_photos (photo_id, owner_kind, owner_id, team, slot, name, sha256, \
              bytes, width, height, content_type, taken_at, op_id, seq) \
@@ -531,10 +541,14 @@ pub(crate) async fn apply(
             let Some(mut f) = visible_finding(conn, *finding_id, &actor).await? else {
                 return refuse(RejectCode::UnknownRecord);
             };
+            // A person: an engineer (they serve every team) or someone of the finding's team.
             if let Assignee::Person { username } = assignee {
                 let person = crate::users::find_by_username(conn, username).await?;
                 let can_work = person.is_some_and(|p| {
-                    !p.disabled && matches!(p.role.as_str(), "engineer" | "cleaner" | "supervisor")
+                    !p.disabled
+                        && (p.role == "engineer"
+                            || (matches!(p.role.as_str(), "cleaner" | "supervisor")
+                                && p.team.as_deref() == Some(f.team.as_str())))
                 });
                 if !can_work {
                     return refuse(RejectCode::UnknownRecord);

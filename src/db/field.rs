@@ -216,19 +216,19 @@ impl Db {
 
     pub async fn vacant_records(&self) -> Result<Vec<VacantRecord>> {
         let mut records: Vec<VacantRecord> = all(self, VACANT_RECORDS).await?;
-        records.sort_by(|a, b| b.ended_at.cmp(&a.ended_at));
+        records.sort_by_key(|r| std::cmp::Reverse(r.ended_at));
         Ok(records)
     }
 
     pub async fn findings(&self) -> Result<Vec<Finding>> {
         let mut findings: Vec<Finding> = all(self, FINDINGS).await?;
-        findings.sort_by(|a, b| b.reported_at.cmp(&a.reported_at));
+        findings.sort_by_key(|f| std::cmp::Reverse(f.reported_at));
         Ok(findings)
     }
 
     pub async fn rounds(&self) -> Result<Vec<PatrolRound>> {
         let mut rounds: Vec<PatrolRound> = all(self, ROUNDS).await?;
-        rounds.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        rounds.sort_by_key(|r| std::cmp::Reverse(r.started_at));
         Ok(rounds)
     }
 

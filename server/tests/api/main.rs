@@ -5,10 +5,14 @@
 
 mod field;
 mod harness;
+mod team;
 
+mod cleaning;
 mod cut_connection;
+mod findings;
 mod health;
 mod ops;
+mod patrol;
 mod photos;
 mod protocol;
 mod reassign;

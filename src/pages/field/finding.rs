@@ -79,6 +79,13 @@ fn FindingView(finding: Finding, people: Vec<fieldbook_model::UserProfile>) -> i
         .as_ref()
         .map(|a| assignee_text(a, &people, lang.get_untracked()));
     let history = finding.history.clone();
+    let names = people.clone();
+    let name_of = move |username: &str| {
+        names
+            .iter()
+            .find(|p| p.username == username)
+            .map_or_else(|| username.to_string(), |p| p.display_name.clone())
+    };
     let reporter = people
         .iter()
         .find(|p| p.username == finding.reported_by)
@@ -124,7 +131,7 @@ fn FindingView(finding: Finding, people: Vec<fieldbook_model::UserProfile>) -> i
                     let event = s.event.clone();
                     view! {
                         <li>
-                            <span class="muted small">{time::short(s.at)}" · "{s.by.clone()}</span>
+                            <span class="muted small">{time::short(s.at)}" · "{name_of(&s.by)}</span>
                             " "
                             {move || match &event {
                                 FindingEvent::Reported => Msg::EventReported.text(lang.get()).to_string(),

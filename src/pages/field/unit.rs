@@ -278,7 +278,7 @@ fn RecordForm(
                                     <span>{tr(Msg::WhatIsWrong)}</span>
                                     <input data-testid="problem-note" maxlength="200"
                                         prop:value=move || draft.with(|d| d.as_ref().and_then(|d| d.checks.iter().find(|c| c.0 == item).map(|c| c.2.clone())).unwrap_or_default())
-                                        on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(d) = d { if let Some(c) = d.checks.iter_mut().find(|c| c.0 == item) { c.2 = v } }); persist.run(()); }/>
+                                        on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(c) = d.as_mut().and_then(|d| d.checks.iter_mut().find(|c| c.0 == item)) { c.2 = v }); persist.run(()); }/>
                                 </label>
                                 <div class="thumbs">{move || photos().into_iter().map(|id| view! { <FieldPhoto id/> }).collect_view()}</div>
                                 <PhotoCapture label=Signal::derive(move || Msg::TakePhoto.text(lang.get())) caption
