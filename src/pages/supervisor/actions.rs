@@ -195,7 +195,7 @@ fn AssignForm(
                     </button>
                 }).collect_view()}
             </div>
-            {move || (tried.get()).then(|| due_error()).flatten().map(|m| view! { <p class="field-error" role="alert" data-testid="due-error">{move || m.text(lang.get())}</p> })}
+            {move || tried.get().then(due_error).flatten().map(|m| view! { <p class="field-error" role="alert" data-testid="due-error">{move || m.text(lang.get())}</p> })}
             <button class="primary big" data-testid="assign" on:click=assign>{tr(Msg::AssignButton)}</button>
         </div>
     }
