@@ -11,6 +11,7 @@ use fieldbook_model::{OpKind, Role, UserProfile};
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::{forget_typed, typed};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::field::{FeedbackToast, field_act};
 use crate::pages::work_order::Feedback;
@@ -47,6 +48,29 @@ fn from_input(value: &str) -> Option<DateTime<Utc>> {
         .from_local_datetime(&naive)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
+}
+
+/// An assignee as the form keeps it: "person:engineer1", "department:Engineering".
+fn to_text(a: &Assignee) -> String {
+    match a {
+        Assignee::Person { username } => format!("person:{username}"),
+        Assignee::Department { department } => format!("department:{department:?}"),
+    }
+}
+
+fn from_text(s: &str) -> Option<Assignee> {
+    match s.split_once(':')? {
+        ("person", username) if !username.is_empty() => Some(Assignee::Person {
+            username: username.to_string(),
+        }),
+        ("department", "Engineering") => Some(Assignee::Department {
+            department: Department::Engineering,
+        }),
+        ("department", "Cleaning") => Some(Assignee::Department {
+            department: Department::Cleaning,
+        }),
+        _ => None,
+    }
 }
 
 /// Engineers first, then cleaners: the people a task can go to.
@@ -107,12 +131,22 @@ fn AssignForm(
     let session = use_session();
     let finding_id = finding.id;
     let reported_at = finding.reported_at;
-    let to = RwSignal::new(finding.assignee.clone());
-    let due = RwSignal::new(to_input(
-        finding
-            .due
-            .unwrap_or_else(|| Utc::now() + Duration::hours(24)),
-    ));
+    // Kept while typed (see `typed`): a sync rebuilding the page does not undo a choice.
+    let to_key = format!("assign-to:{finding_id}");
+    let due_key = format!("assign-due:{finding_id}");
+    let chosen = typed(to_key.clone());
+    if chosen.get_untracked().is_empty() {
+        chosen.set(finding.assignee.as_ref().map(to_text).unwrap_or_default());
+    }
+    let to = Signal::derive(move || chosen.with(|c| from_text(c)));
+    let due = typed(due_key.clone());
+    if due.get_untracked().is_empty() {
+        due.set(to_input(
+            finding
+                .due
+                .unwrap_or_else(|| Utc::now() + Duration::hours(24)),
+        ));
+    }
     let tried = RwSignal::new(false);
     let parsed = move || due.with(|v| from_input(v));
     let due_error = move || match parsed() {
@@ -125,6 +159,8 @@ fn AssignForm(
         let (Some(assignee), Some(due), None) = (to.get_untracked(), parsed(), due_error()) else {
             return;
         };
+        forget_typed(&to_key);
+        forget_typed(&due_key);
         field_act(
             session,
             vec![OpKind::AssignFinding {
@@ -144,7 +180,7 @@ fn AssignForm(
         };
         view! {
             <button type="button" class="chip choice person" class:selected=selected
-                data-testid="assignee" data-to=testid on:click=move |_| to.set(Some(a.clone()))>
+                data-testid="assignee" data-to=testid on:click=move |_| chosen.set(to_text(&a))>
                 <span>{label}</span><span class="chip-sub">{sub}</span>
             </button>
         }
@@ -204,7 +240,8 @@ fn AssignForm(
 #[component]
 fn ConfirmForm(finding_id: Uuid, feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
     let session = use_session();
-    let reason = RwSignal::new(String::new());
+    let reason_key = format!("reopen:{finding_id}");
+    let reason = typed(reason_key.clone());
     let tried = RwSignal::new(false);
     let missing = move || reason.with(|r| r.trim().is_empty());
     let confirm = move |_| {
@@ -221,6 +258,7 @@ fn ConfirmForm(finding_id: Uuid, feedback: RwSignal<Option<Feedback>>) -> impl I
         if missing() {
             return;
         }
+        forget_typed(&reason_key);
         field_act(
             session,
             vec![OpKind::ReopenFinding {

@@ -25,7 +25,7 @@ use crate::sync::{self, use_sync};
 use crate::time;
 
 /// What the home screen reads from the device.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 struct HomeData {
     reference: FieldReference,
     days: Vec<AreaDay>,
@@ -47,6 +47,19 @@ async fn load() -> Result<HomeData, DbError> {
         rounds: db.rounds().await?,
         work_orders: db.work_orders().await?,
         round_in_progress: draft.is_some(),
+    })
+}
+
+fn compute(d: &HomeData, now: chrono::DateTime<Utc>) -> Board {
+    Board::compute(&BoardInput {
+        now,
+        areas: &d.reference.areas,
+        items: &d.reference.items,
+        days: &d.days,
+        units: &d.reference.units,
+        rounds: &d.rounds,
+        findings: &d.findings,
+        work_orders: &d.work_orders,
     })
 }
 
@@ -83,6 +96,8 @@ pub fn SupervisorHome() -> impl IntoView {
         sync.data_version.track();
         load()
     });
+    // Every sync re-reads the device: rebuild only when something changed.
+    let shown = Memo::new(move |_| data.get().map(|r| r.map_err(|e| e.to_string())));
     let picked = RwSignal::new(None::<Pick>);
     let tab = RwSignal::new(Tab::Findings);
     let now = time::use_now();
@@ -111,27 +126,29 @@ pub fn SupervisorHome() -> impl IntoView {
             <Show when=move || sync.reachable.get() == Some(false)>
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
             </Show>
-            {move || match data.get() {
+            {move || match shown.get() {
                 None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="banner attention">{e}</p> }.into_any(),
                 Some(Ok(d)) => {
-                    let board = Board::compute(&BoardInput {
-                        now: now.get(),
-                        areas: &d.reference.areas,
-                        items: &d.reference.items,
-                        days: &d.days,
-                        units: &d.reference.units,
-                        rounds: &d.rounds,
-                        findings: &d.findings,
-                        work_orders: &d.work_orders,
-                    });
+                    let board = compute(&d, now.get());
                     view! {
                         <RoundsStrip board=board.clone() rounds=d.rounds.clone() in_progress=d.round_in_progress/>
-                        <BoardTiles board=board.clone() people=d.reference.people.clone()/>
-                        <Lists data=d board picked tab open/>
+                        <BoardTiles board people=d.reference.people.clone()/>
                     }.into_any()
                 }
             }}
+            <div class="sv-split">
+                <div class="sv-lists">
+                    {move || shown.get().and_then(Result::ok).map(|d| {
+                        let board = compute(&d, Utc::now());
+                        view! { <Lists data=d board picked tab open/> }
+                    })}
+                </div>
+                // Outside the lists: a sync that refreshes them leaves the detail as it is.
+                <aside class="sv-detail" data-testid="sv-detail">
+                    <Detail picked/>
+                </aside>
+            </div>
         </section>
     }
 }
@@ -307,8 +324,6 @@ fn Lists(
     };
 
     view! {
-        <div class="sv-split">
-            <div class="sv-lists">
                 <div class="tabs" role="tablist">
                     {tab_button(Tab::Findings, Msg::FindingsList, open_count, "tab-findings")}
                     {tab_button(Tab::Areas, Msg::AreasList, n_areas, "tab-areas")}
@@ -317,11 +332,6 @@ fn Lists(
                 <div class="tab-panel" class:hidden=move || tab.get() != Tab::Findings>{finding_list}</div>
                 <div class="tab-panel" class:hidden=move || tab.get() != Tab::Areas>{area_list}</div>
                 <div class="tab-panel" class:hidden=move || tab.get() != Tab::Records>{record_list}</div>
-            </div>
-            <aside class="sv-detail" data-testid="sv-detail">
-                <Detail picked/>
-            </aside>
-        </div>
     }
 }
 

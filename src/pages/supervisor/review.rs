@@ -9,7 +9,7 @@ use fieldbook_model::cleaning::{
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::display_name;
+use super::{display_name, forget_typed, typed};
 use crate::components::capture::FieldPhoto;
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::field::{FeedbackToast, field_act};
@@ -21,6 +21,8 @@ use crate::time;
 /// Approve, or send back with a reason (required): the verdict goes to `on_verdict`.
 #[component]
 fn ReviewPanel(
+    /// What the reason is kept under while it is typed (see `typed`).
+    key: String,
     /// The review so far, if any.
     current: Option<Review>,
     /// Whether approving is possible now (an area must be finished first).
@@ -30,7 +32,7 @@ fn ReviewPanel(
     feedback: RwSignal<Option<Feedback>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let reason = RwSignal::new(String::new());
+    let reason = typed(key.clone());
     let tried = RwSignal::new(false);
     let approved = matches!(
         current.as_ref().map(|r| &r.verdict),
@@ -42,6 +44,7 @@ fn ReviewPanel(
         if text.is_empty() {
             return;
         }
+        forget_typed(&key);
         on_verdict.run(Verdict::SentBack { reason: text });
     };
     let verdict_line = current.map(|r| {
@@ -119,7 +122,7 @@ pub fn AreaReview(area_id: Uuid, date: NaiveDate) -> impl IntoView {
         data.get().map(|r| match r {
             Err(e) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
             Ok((day, people)) => view! {
-                <ReviewPanel current=day.review.clone() can_approve=day.finished_at.is_some() people on_verdict feedback/>
+                <ReviewPanel key=format!("review:{area_id}:{date}") current=day.review.clone() can_approve=day.finished_at.is_some() people on_verdict feedback/>
             }
             .into_any(),
         })
@@ -224,6 +227,6 @@ fn RecordView(
             <div class="thumbs" data-testid="unit-photos">{unit_photos.into_iter().map(|id| view! { <FieldPhoto id/> }).collect_view()}</div>
             {(!record.note.is_empty()).then(|| view! { <p><strong>{tr(Msg::Note)}": "</strong>{record.note.clone()}</p> })}
         </div>
-        <ReviewPanel current=record.review.clone() can_approve=true people on_verdict feedback/>
+        <ReviewPanel key=format!("review:{record_id}") current=record.review.clone() can_approve=true people on_verdict feedback/>
     }
 }
