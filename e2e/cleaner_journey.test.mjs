@@ -138,7 +138,7 @@ test("a cleaner's offline day reaches the supervisor whole", { timeout: 300_000 
   assert.ok(finding, JSON.stringify(field.findings));
   assert.equal(finding.problem, "leak");
   assert.equal(finding.place, "大堂");
-  assert.equal(finding.source.from, "checklist");
+  assert.ok(finding.source.checklist, JSON.stringify(finding.source));
   assert.equal(finding.photos.length, 1);
   const photo = await fetch(`${server.url}/api/photos/${finding.photos[0].photo_id}`, { headers: { cookie: sup.cookie } });
   assert.equal(photo.status, 200);
