@@ -4,6 +4,7 @@
 //! 127.0.0.1:0 with its own data directory.
 
 mod field;
+mod field_admin;
 mod harness;
 mod team;
 
