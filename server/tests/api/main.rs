@@ -8,6 +8,7 @@ mod field_admin;
 mod harness;
 mod team;
 
+mod authz_matrix;
 mod cleaning;
 mod cut_connection;
 mod findings;
