@@ -115,6 +115,19 @@ test("a cleaner's offline day reaches the supervisor whole", { timeout: 300_000 
   await page.waitForSelector("[data-testid=record-card]");
   await badge(page, "savedhere");
 
+  // Damage seen on the way, somewhere that is not one of her areas: two taps to the camera.
+  await page.click("a.back");
+  await page.click("[data-testid=report-problem]");
+  await page.setInputFiles("[data-testid=finding-photo] [data-testid=camera-input]", fixtures.leak);
+  await page.waitForSelector("[data-testid=finding-photo] ~ * .thumb img, .thumbs .thumb img", { timeout: 30_000 });
+  await page.click("[data-testid=problem-kind][data-kind=Damaged]");
+  await page.click("[data-testid=save-finding]");
+  // Where it is must be said.
+  await page.waitForSelector("[data-testid=place-required]");
+  await page.fill("[data-testid=report-place]", "B座 地下车库入口");
+  await page.click("[data-testid=save-finding]");
+  await page.waitForSelector("[data-testid=report-list] [data-testid=finding-card] >> nth=1");
+
   // The server returns: everything goes up by itself.
   await server.start();
   await badge(page, "allsent", 90_000);
@@ -134,11 +147,14 @@ test("a cleaner's offline day reaches the supervisor whole", { timeout: 300_000 
   }
   const marks = Object.values(day("大堂").marks);
   assert.equal(marks.filter((m) => m.mark === "problem").length, 1);
-  const finding = field.findings.find((f) => f.reported_by === "cleaner1");
+  const spotted = field.findings.find((f) => f.source === "spotted");
+  assert.equal(spotted?.place, "B座 地下车库入口", JSON.stringify(field.findings));
+  assert.equal(spotted.problem, "damaged");
+  const finding = field.findings.find((f) => f.reported_by === "cleaner1" && f.source !== "spotted");
   assert.ok(finding, JSON.stringify(field.findings));
   assert.equal(finding.problem, "leak");
   assert.equal(finding.place, "大堂");
-  assert.equal(finding.source.from, "checklist");
+  assert.ok(finding.source.checklist, JSON.stringify(finding.source));
   assert.equal(finding.photos.length, 1);
   const photo = await fetch(`${server.url}/api/photos/${finding.photos[0].photo_id}`, { headers: { cookie: sup.cookie } });
   assert.equal(photo.status, 200);

@@ -231,6 +231,11 @@ messages! {
     EventFixed => "完成整改", "fixed it:";
     EventConfirmed => "确认整改", "confirmed the fix";
     EventReopened => "退回重做", "reopened it";
+    PlaceRequired => "请选择区域或写明地点。", "Choose an area or say where it is.";
+    NotAllowedHere => "你无权这样做。", "You may not do this.";
+    StateChanged => "状态已变化，这一步不再适用。", "The state changed; this step no longer applies.";
+    ApprovedClosed => "主管已验收，不能再修改。", "A supervisor approved it; it cannot change.";
+    IncompleteValue => "内容不完整或超出范围：", "Something is missing or out of range: ";
 
     // Supervisors: patrol rounds, spot checks, today's board (issue 6).
     Board => "今日看板", "Today's board";
@@ -437,6 +442,18 @@ pub fn vacant_standard(item: VacantStandard, lang: Lang) -> &'static str {
         (VacantStandard::EquipmentClean, Lang::En) => "All equipment clean",
         (VacantStandard::DoorsWindowsClosed, Lang::Zh) => "关好所有门窗",
         (VacantStandard::DoorsWindowsClosed, Lang::En) => "All doors and windows closed",
+    }
+}
+
+/// Why the model refused a field step on this device, in the person's language.
+pub fn op_error(e: &fieldbook_model::OpError, lang: Lang) -> String {
+    use fieldbook_model::OpError;
+    match e {
+        OpError::Closed => Msg::ApprovedClosed.text(lang).into(),
+        OpError::NotAllowed => Msg::NotAllowedHere.text(lang).into(),
+        OpError::WrongState | OpError::Status(_) => Msg::StateChanged.text(lang).into(),
+        // The forms check every field first; what is left is rare and named in the model's words.
+        other => format!("{}{other}", Msg::IncompleteValue.text(lang)),
     }
 }
 

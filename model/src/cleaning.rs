@@ -93,7 +93,9 @@ pub struct Area {
 /// When a checklist item is due. Days past a month's end fall on its last day (a monthly item
 /// on the 31st is due on 30 April and on 28 or 29 February).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "every", rename_all = "snake_case")]
+// Externally tagged ("daily", {"weekly": {"weekday": 1}}): an internally tagged enum costs the
+// phone's wasm several KiB of buffering code per type.
+#[serde(rename_all = "snake_case")]
 pub enum Schedule {
     Daily,
     /// `weekday`: 1 = Monday … 7 = Sunday.
@@ -210,7 +212,7 @@ pub struct ItemMark {
 
 /// A supervisor's spot check of a cleaner's work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Approved,
     /// Sent back to the cleaner with the reason; they see it after sync.
@@ -221,7 +223,6 @@ pub enum Verdict {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Review {
-    #[serde(flatten)]
     pub verdict: Verdict,
     pub by: String,
     pub at: DateTime<Utc>,

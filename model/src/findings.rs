@@ -34,7 +34,7 @@ impl Department {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "to", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Assignee {
     Person { username: String },
     Department { department: Department },
@@ -42,7 +42,7 @@ pub enum Assignee {
 
 /// Where a finding came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "from", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FindingSource {
     /// "Problem" on a checklist item.
     Checklist { item_id: Uuid, date: NaiveDate },
@@ -105,7 +105,7 @@ pub struct Actor {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FindingEvent {
     Reported,
     Assigned { to: Assignee, due: DateTime<Utc> },
@@ -116,7 +116,6 @@ pub enum FindingEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingStep {
-    #[serde(flatten)]
     pub event: FindingEvent,
     pub by: String,
     pub at: DateTime<Utc>,

@@ -600,7 +600,7 @@ mod tests {
             },
         };
         let json = serde_json::to_value(&review).unwrap();
-        assert_eq!(json["verdict"]["verdict"], "sent_back");
+        assert_eq!(json["verdict"]["sent_back"]["reason"], "地面有水");
         assert_eq!(serde_json::from_value::<OpKind>(json).unwrap(), review);
 
         let assign = OpKind::AssignFinding {
@@ -613,7 +613,7 @@ mod tests {
         let json = serde_json::to_value(&assign).unwrap();
         assert_eq!(
             json["assignee"],
-            serde_json::json!({"to": "person", "username": "engineer1"})
+            serde_json::json!({"person": {"username": "engineer1"}})
         );
         assert_eq!(serde_json::from_value::<OpKind>(json).unwrap(), assign);
     }

@@ -76,7 +76,7 @@ impl OutletCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AreaResult {
     Pass,
     /// Something wrong: the finding (reported with its photos) carries the rest.
@@ -89,7 +89,6 @@ pub enum AreaResult {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundArea {
     pub area_id: Uuid,
-    #[serde(flatten)]
     pub result: AreaResult,
     #[serde(default)]
     pub note: String,

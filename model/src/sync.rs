@@ -54,6 +54,9 @@ pub struct FieldData {
     pub vacant_records: Vec<VacantRecord>,
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// Findings this user had (a task since moved to someone else): the device drops them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings_removed: Vec<Uuid>,
     #[serde(default)]
     pub rounds: Vec<PatrolRound>,
 }

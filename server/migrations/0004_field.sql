@@ -28,7 +28,7 @@ CREATE TABLE checklist_items (
     id            TEXT    PRIMARY KEY,
     area_id       TEXT    NOT NULL REFERENCES areas (id),
     label         TEXT    NOT NULL CHECK (length(label) BETWEEN 1 AND 120),
-    -- the model's Schedule as JSON, e.g. {"every":"monthly","day":31}
+    -- the model's Schedule as JSON, e.g. "daily" or {"monthly":{"day":31}}
     schedule_json TEXT    NOT NULL,
     position      BIGINT  NOT NULL DEFAULT 0,
     retired       BOOLEAN NOT NULL DEFAULT FALSE,

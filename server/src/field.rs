@@ -754,6 +754,27 @@ pub async fn pull(
         .into_iter()
         .filter(|f| f.visible_to(&actor))
         .collect();
+    // Tasks that were this user's (by name or by department) and went to someone else since:
+    // the device drops them rather than keep a task nobody may close there. Usernames and
+    // department names are plain ASCII, so they are found in the stored JSON as they are.
+    let mine = format!("%\"username\":\"{}\"%", profile.username);
+    // No department: a pattern only the empty text matches.
+    let dept = department.map_or_else(String::new, |d| format!("%\"department\":\"{d}\"%"));
+    let moved: Vec<String> = sqlx::query_scalar(
+        "SELECT finding_json FROM findings WHERE seq > $1 AND reported_by <> $2 \
+         AND (finding_json LIKE $3 OR finding_json LIKE $4)",
+    )
+    .bind(since)
+    .bind(&profile.username)
+    .bind(&mine)
+    .bind(&dept)
+    .fetch_all(&mut *conn)
+    .await?;
+    data.findings_removed = parse_all::<Finding>(&moved, "finding")?
+        .into_iter()
+        .filter(|f| !f.visible_to(&actor))
+        .map(|f| f.id)
+        .collect();
     Ok(data)
 }
 

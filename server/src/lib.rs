@@ -11,6 +11,7 @@ pub mod digest;
 pub mod error;
 pub mod extract;
 pub mod field;
+pub mod field_admin;
 pub mod held_ops;
 pub mod image_check;
 pub mod ops;

@@ -26,6 +26,38 @@ enum Command {
     AddUser(AddUserArgs),
     /// Load the demo accounts and work orders without serving.
     Demo(DataArgs),
+    /// Import the cleaning areas, their checklist items and schedules from a CSV sheet
+    /// (columns: team,area,kind,cleaner,patrol,item,schedule; see server/src/field_admin.rs).
+    ImportAreas(ImportAreasArgs),
+    /// Add a vacant unit and the cleaner responsible for it.
+    AddUnit(UnitArgs),
+    /// Mark a vacant unit as let: it leaves the cleaners' lists.
+    LetUnit(UnitArgs),
+}
+
+#[derive(Args)]
+struct ImportAreasArgs {
+    /// The CSV sheet (UTF-8, with a header line).
+    file: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct UnitArgs {
+    #[arg(long)]
+    team: String,
+    /// e.g. "3栋 1204"
+    #[arg(long)]
+    name: String,
+    /// The responsible cleaner's username (add-unit).
+    #[arg(long)]
+    responsible: Option<String>,
+    /// Vacant since (add-unit) or let on (let-unit), YYYY-MM-DD; today if not given.
+    #[arg(long)]
+    date: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Args)]
@@ -111,6 +143,9 @@ async fn main() -> anyhow::Result<()> {
             fieldbook_server::serve(config, listener).await
         }
         Command::AddUser(args) => add_user(args).await,
+        Command::ImportAreas(args) => import_areas(args).await,
+        Command::AddUnit(args) => unit(args, true).await,
+        Command::LetUnit(args) => unit(args, false).await,
         Command::Demo(args) => {
             let config = Config {
                 demo: true,
@@ -123,6 +158,50 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn import_areas(args: ImportAreasArgs) -> anyhow::Result<()> {
+    let csv = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let pool = db::open(&args.data.config().database_url()).await?;
+    let report = fieldbook_server::field_admin::import_areas(&pool, &csv).await;
+    pool.close().await;
+    let report = report.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "Areas: {} new, {} updated. Items: {} new, {} retired.",
+        report.areas_created, report.areas_updated, report.items_created, report.items_retired
+    );
+    for (line, why) in &report.refused {
+        println!("line {line}: refused: {why}");
+    }
+    if !report.refused.is_empty() {
+        bail!(
+            "{} lines were refused (the others were imported)",
+            report.refused.len()
+        );
+    }
+    Ok(())
+}
+
+async fn unit(args: UnitArgs, add: bool) -> anyhow::Result<()> {
+    let pool = db::open(&args.data.config().database_url()).await?;
+    let date = args
+        .date
+        .unwrap_or_else(|| fieldbook_model::op::naming_date(chrono::Utc::now()));
+    let done = if add {
+        let Some(responsible) = args.responsible.as_deref() else {
+            bail!("add-unit needs --responsible <cleaner's username>");
+        };
+        fieldbook_server::field_admin::add_unit(&pool, &args.team, &args.name, responsible, date)
+            .await
+            .map(|id| println!("Added {} ({id})", args.name))
+    } else {
+        fieldbook_server::field_admin::let_unit(&pool, &args.team, &args.name, date)
+            .await
+            .map(|()| println!("{} is let from {date}", args.name))
+    };
+    pool.close().await;
+    done.map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {

@@ -352,6 +352,9 @@ pub(super) async fn store_pull(
     for f in &field.findings {
         findings.put(&to_js(f)?, None).await?;
     }
+    for id in &field.findings_removed {
+        findings.delete(id_key(*id)).await?;
+    }
     let rounds = tx.store(ROUNDS)?;
     for r in &field.rounds {
         rounds.put(&to_js(r)?, None).await?;

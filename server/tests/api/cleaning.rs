@@ -435,7 +435,7 @@ async fn the_supervisor_reviews_vacant_records_and_a_cleaner_sees_it() {
     let unknown = crate::team::op(
         "supervisor1",
         serde_json::json!({"type": "review_vacant_record", "record_id": Uuid::new_v4(),
-                           "verdict": {"verdict": "approved"}}),
+                           "verdict": "approved"}),
     );
     refused(
         &server,

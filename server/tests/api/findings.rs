@@ -479,3 +479,52 @@ async fn a_department_task_reaches_that_department_of_the_team_only() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_task_moved_to_someone_else_leaves_the_first_assignee_s_phone() {
+    let server = TestServer::with_demo().await;
+    let c1 = server.signed_in("cleaner1").await;
+    let sup = server.signed_in("supervisor1").await;
+    let e1 = server.signed_in("engineer1").await;
+    let e2 = server.signed_in("engineer2").await;
+    let (id, _) = reported(&server, &c1).await;
+    apply(
+        &server,
+        &sup,
+        &assign_department("supervisor1", id, "engineering"),
+    )
+    .await;
+    let e1_cursor = server.sync(&e1, 0).await.cursor;
+    let e2_cursor = server.sync(&e2, 0).await.cursor;
+    assert_eq!(
+        the_finding(&server, &e2, id).await.state,
+        FindingState::Assigned
+    );
+
+    // From the department to engineer1: engineer2's phone drops it, engineer1's keeps it.
+    apply(
+        &server,
+        &sup,
+        &assign_to("supervisor1", id, "engineer1", DUE),
+    )
+    .await;
+    let e2_pull = server.sync(&e2, e2_cursor).await.field;
+    assert_eq!(e2_pull.findings_removed, vec![id]);
+    assert!(e2_pull.findings.is_empty());
+    let e1_pull = server.sync(&e1, e1_cursor).await.field;
+    assert!(e1_pull.findings_removed.is_empty());
+    assert_eq!(e1_pull.findings.len(), 1);
+
+    // Then to engineer2 by name: now engineer1's phone drops it.
+    apply(
+        &server,
+        &sup,
+        &assign_to("supervisor1", id, "engineer2", DUE),
+    )
+    .await;
+    let e1_pull = server.sync(&e1, e1_cursor).await.field;
+    assert_eq!(e1_pull.findings_removed, vec![id]);
+    // The reporter and the supervisor keep seeing it.
+    assert!(server.sync(&c1, 0).await.field.findings_removed.is_empty());
+    assert!(server.sync(&sup, 0).await.field.findings_removed.is_empty());
+}

@@ -4,9 +4,11 @@
 //! 127.0.0.1:0 with its own data directory.
 
 mod field;
+mod field_admin;
 mod harness;
 mod team;
 
+mod authz_matrix;
 mod cleaning;
 mod cut_connection;
 mod findings;

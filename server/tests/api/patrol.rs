@@ -38,12 +38,12 @@ async fn the_supervisor_submits_a_round_with_a_finding_and_a_skipped_area() {
         vec![photo_ref(&Photo::jpeg(71), "before")],
     );
     let id = Uuid::new_v4();
-    report["kind"]["source"] = json!({"from": "patrol", "round_id": id});
+    report["kind"]["source"] = json!({"patrol": {"round_id": id}});
     apply(&server, &sup, &report).await;
 
     let areas = vec![
         pass(lobby),
-        json!({"area_id": exterior, "result": "finding", "finding_id": finding, "note": "路面破损"}),
+        json!({"area_id": exterior, "result": {"finding": {"finding_id": finding}}, "note": "路面破损"}),
         json!({"area_id": garbage, "result": "skipped", "note": "清运车占道"}),
         pass(office),
     ];
@@ -251,7 +251,7 @@ async fn every_field_operation_applies_exactly_once() {
     let record_review = op(
         "supervisor1",
         json!({"type": "review_vacant_record", "record_id": record_id,
-               "verdict": {"verdict": "sent_back", "reason": "门窗未关"}}),
+               "verdict": {"sent_back": {"reason": "门窗未关"}}}),
     );
     apply(&server, &sup, &record_review).await;
     resend_changes_nothing(&server, &sup, &record_review, &all).await;

@@ -74,11 +74,11 @@ pub fn review_area(user: &str, area: Uuid, verdict: Value) -> Value {
 }
 
 pub fn approved() -> Value {
-    json!({"verdict": "approved"})
+    json!("approved")
 }
 
 pub fn sent_back(reason: &str) -> Value {
-    json!({"verdict": "sent_back", "reason": reason})
+    json!({"sent_back": {"reason": reason}})
 }
 
 /// The four items of the company standard, all passed.
@@ -126,7 +126,7 @@ pub fn report_finding(user: &str, finding: Uuid, area: Option<Uuid>, photos: Vec
             "finding_id": finding,
             "area_id": area,
             "place": "",
-            "source": {"from": "spotted"},
+            "source": "spotted",
             "problem": "leak",
             "note": "洗手台下水管漏水",
             "photos": photos,
@@ -140,7 +140,7 @@ pub fn assign_to(user: &str, finding: Uuid, username: &str, due: &str) -> Value 
         json!({
             "type": "assign_finding",
             "finding_id": finding,
-            "assignee": {"to": "person", "username": username},
+            "assignee": {"person": {"username": username}},
             "due": due,
         }),
     )
@@ -152,7 +152,7 @@ pub fn assign_department(user: &str, finding: Uuid, department: &str) -> Value {
         json!({
             "type": "assign_finding",
             "finding_id": finding,
-            "assignee": {"to": "department", "department": department},
+            "assignee": {"department": {"department": department}},
             "due": "2026-11-28T08:30:00Z",
         }),
     )

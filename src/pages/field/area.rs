@@ -245,9 +245,10 @@ pub fn FindingForm(
     let missing_problem = move || problem.get().is_none();
     let missing_note =
         move || problem.get() == Some(ProblemKind::Other) && note.with(|n| n.trim().is_empty());
+    let missing_place = move || area.get().is_none() && place.with(|p| p.trim().is_empty());
     let save = move |_| {
         tried.set(true);
-        if missing_photo() || missing_problem() || missing_note() {
+        if missing_photo() || missing_problem() || missing_note() || missing_place() {
             return;
         }
         let Some(kind) = problem.get_untracked() else {
@@ -295,6 +296,7 @@ pub fn FindingForm(
                 on:input=move |ev| note.set(event_target_value(&ev))></textarea>
         </label>
         {move || (tried.get() && missing_note()).then(|| view! { <p class="field-error">{tr(Msg::NoteRequired)}</p> })}
+        {move || (tried.get() && missing_place()).then(|| view! { <p class="field-error" data-testid="place-required">{tr(Msg::PlaceRequired)}</p> })}
         <div class="row dialog-actions">
             <button class="secondary" type="button" on:click=move |_| on_done.run(())>{tr(Msg::Cancel)}</button>
             <button class="primary" type="button" data-testid="save-finding" disabled=move || busy.get() on:click=save>{tr(Msg::SaveFinding)}</button>

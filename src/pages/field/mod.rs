@@ -29,6 +29,14 @@ pub fn field_act(
     let Some(profile) = session.0.get_untracked() else {
         return;
     };
+    // Event handlers run outside the component's owner, where context cannot be looked up: the
+    // page's own `lang` attribute (kept by the app) says the language.
+    let lang = crate::i18n::Lang::from_code(
+        &gloo::utils::document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .unwrap_or_default(),
+    );
     spawn_local(async move {
         match sync::record_field(&profile, kinds, photos).await {
             Ok(()) => {
@@ -48,7 +56,9 @@ pub fn field_act(
             Err(DbError::Browser(e)) if e.contains("QuotaExceeded") => {
                 feedback.set(Some(Feedback::Problem(Msg::StorageFull)))
             }
-            Err(DbError::Refused(e)) => feedback.set(Some(Feedback::Failed(e.to_string()))),
+            Err(DbError::Refused(e)) => {
+                feedback.set(Some(Feedback::Failed(crate::i18n::op_error(&e, lang))))
+            }
             Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
         }
     });
