@@ -118,14 +118,16 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   assert.ok(round, JSON.stringify(field.rounds));
   assert.ok(new Date(round.ended_at) >= new Date(round.started_at));
   const areaName = (id) => field.reference.areas.find((a) => a.id === id).name;
-  const results = Object.fromEntries(round.areas.map((a) => [areaName(a.area_id), a.result]));
+  // Externally tagged: "pass", "skipped", or {"finding": {"finding_id": ...}}.
+  const results = Object.fromEntries(
+    round.areas.map((a) => [areaName(a.area_id), typeof a.result === "string" ? a.result : Object.keys(a.result)[0]]),
+  );
   assert.deepEqual(results, { 大堂: "pass", 外围: "finding", 垃圾房: "pass", "A座 5F 办公区": "skipped" });
-  const findingId = round.areas.find((a) => a.result === "finding").finding_id;
+  const findingId = round.areas.find((a) => a.result.finding).result.finding.finding_id;
   let finding = field.findings.find((f) => f.id === findingId);
-  assert.equal(finding.source.from, "patrol");
-  assert.equal(finding.source.round_id, round.id);
+  assert.equal(finding.source.patrol?.round_id, round.id, JSON.stringify(finding.source));
   assert.equal(finding.state, "assigned");
-  assert.deepEqual(finding.assignee, { to: "person", username: "engineer1" });
+  assert.deepEqual(finding.assignee, { person: { username: "engineer1" } });
   assert.ok(new Date(finding.due) > new Date(finding.reported_at));
   assert.equal(finding.photos.length, 1);
 
@@ -185,7 +187,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   assert.equal(await figure(sp, "findings-to-confirm"), 0);
   assert.equal(await sp.locator("[data-testid=round-state][data-kind=Morning]").getAttribute("data-state"), "Done");
   const lobby = field.area_days.find((d) => areaName(d.area_id) === "大堂");
-  assert.equal(lobby.review.verdict, "sent_back");
+  assert.equal(lobby.review.verdict.sent_back?.reason, "前台玻璃门仍有手印，请重新擦拭");
   await sp.click("[data-testid=tab-findings]");
   await shoot(sp, "supervisor-board-after-tablet.png");
   await tablet.close();
