@@ -8,7 +8,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn, TABLET } from "./harness.mjs";
+import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, SHOTS, signIn, TABLET } from "./harness.mjs";
+
+/** A screenshot of the screen as it is (the picked item's detail beside the list), not scrolled to the top. */
+async function shootHere(page, name) {
+  await page.screenshot({ path: join(SHOTS, name) });
+}
 
 let server;
 let browser;
@@ -104,7 +109,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await sp.waitForSelector("[data-testid=assign-form] .field-error:has-text('请选择责任人或部门')");
   await sp.click("[data-testid=quick-due] >> nth=1");
   await sp.click("[data-testid=assignee][data-to=engineer1]");
-  await shoot(sp, "supervisor-assign-tablet.png");
+  await shootHere(sp, "supervisor-assign-tablet.png");
   await sp.click("[data-testid=assign]");
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=assignee]:has-text('张伟')");
   await sp.waitForSelector("[data-testid=sv-finding][data-state=Assigned]");
@@ -161,12 +166,29 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   const afterBox = await sp.locator("[data-testid=sv-detail] [data-testid=after-photos] img").boundingBox();
   assert.ok(afterBox.x > beforeBox.x + beforeBox.width - 1, `side by side: ${JSON.stringify({ beforeBox, afterBox })}`);
   assert.ok(Math.abs(afterBox.y - beforeBox.y) < 4, "on one line");
-  await shoot(sp, "supervisor-before-after-tablet.png");
+  await sp.evaluate(() => document.querySelector(".sv-detail").scrollTo(0, 0));
+  await shootHere(sp, "supervisor-before-after-tablet.png");
   await sp.click("[data-testid=confirm-fix]");
   await sp.waitForSelector("[data-testid=sv-finding][data-state=Confirmed]");
   await badge(sp, "allsent", 60_000);
 
-  // A spot check: sending back needs a reason, and the cleaner gets it.
+  // A spot check: sending back needs a reason, and the cleaner gets it. First cleaner1 starts
+  // the lobby (an area nobody touched today has nothing to check).
+  const cleanerPhone = await browser.newContext({ ...PHONE });
+  const cp = await cleanerPhone.newPage();
+  await signIn(cp, server.url, "cleaner1", "[data-testid=area-card]");
+  await cp.click("[data-testid=area-card][data-area=大堂]");
+  await cp.click("[data-testid=check-item] >> nth=0 >> [data-testid=tick]");
+  await cp.waitForSelector("[data-testid=check-item].done");
+  await badge(cp, "allsent", 60_000);
+  await sp.reload();
+  await sp.waitForSelector("[data-testid=board-rounds]");
+  await badge(sp, "allsent");
+  await sp.click("[data-testid=tab-areas]");
+  await sp.click("[data-testid=sv-area][data-area=大堂]");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=review-panel] [data-testid=send-back]");
+  // Not finished: approving waits for the cleaner.
+  assert.equal(await sp.locator("[data-testid=approve]").isDisabled(), true);
   await sp.click("[data-testid=tab-areas]");
   await sp.click("[data-testid=sv-area][data-area=大堂]");
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=review-panel]");
@@ -176,6 +198,11 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await sp.click("[data-testid=send-back]");
   await sp.waitForSelector("[data-testid=verdict][data-verdict=sent_back]");
   await badge(sp, "allsent", 60_000);
+  await shootHere(sp, "supervisor-spot-check-tablet.png");
+  // The cleaner sees the reason after sync.
+  await cp.reload();
+  await cp.waitForSelector("[data-testid=sent-back]:has-text('前台玻璃门仍有手印')");
+  await cleanerPhone.close();
 
   // The board's figures are the server's.
   field = (await sup.get("/api/sync?cursor=0")).body.field;

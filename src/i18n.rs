@@ -260,7 +260,7 @@ messages! {
     InTime => "进行中", "Running";
     FindingsList => "问题清单", "Findings";
     AreasList => "区域抽查", "Areas";
-    RecordsList => "空置单元记录", "Vacant-unit records";
+    RecordsList => "空置记录", "Unit records";
     NoOpenFindings => "没有未关闭的问题。", "No open findings.";
     NoRecordsToday => "今天还没有空置单元清洁记录。", "No vacant-unit records today.";
     PickToSee => "点选左侧的问题、区域或记录，在这里查看和处理。", "Pick a finding, area or record on the left to see and act on it here.";
@@ -286,6 +286,7 @@ messages! {
     SendBack => "退回重做", "Send back";
     SendBackReason => "退回原因（保洁员会看到）", "Reason (the cleaner sees it)";
     ReasonRequired => "请填写原因。", "Give a reason.";
+    NotStartedYet => "保洁员今天还没有开始这个区域，暂无可抽查的内容。", "The cleaner has not started this area today: nothing to check yet.";
     NotFinishedYet => "保洁员尚未完成本区域：现在只能退回。", "Not finished yet: it can only be sent back now.";
     CheckedBy => "抽查", "Checked by";
     Cleaner => "保洁员", "Cleaner";

@@ -75,13 +75,14 @@ fn from_text(s: &str) -> Option<Assignee> {
 
 /// Engineers first, then cleaners: the people a task can go to.
 fn assignable(people: &[UserProfile]) -> Vec<UserProfile> {
-    let mut p: Vec<UserProfile> = people
+    let p: Vec<UserProfile> = people
         .iter()
         .filter(|p| matches!(p.role, Role::Engineer | Role::Cleaner))
         .cloned()
         .collect();
-    p.sort_by_key(|p| (p.role != Role::Engineer, p.username.clone()));
-    p
+    super::ordered(p, |p| {
+        (i64::from(p.role != Role::Engineer), 0, p.username.clone())
+    })
 }
 
 #[component]
@@ -205,7 +206,11 @@ fn AssignForm(
                 Assignee::Department { department: d },
                 i18n::department(d, lang.get_untracked()).to_string(),
                 "",
-                format!("{d:?}").to_lowercase(),
+                match d {
+                    Department::Engineering => "engineering",
+                    Department::Cleaning => "cleaning",
+                }
+                .to_string(),
             )
         })
         .collect_view();

@@ -11,6 +11,14 @@ use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::field::Progress;
 use crate::time;
 
+/// "14:05": the time of day, for rounds of today.
+fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
+    let short = time::short(at);
+    short
+        .split_once(' ')
+        .map_or(short.clone(), |(_, t)| t.to_string())
+}
+
 /// The day's rounds, each with its state (and times when done), and the button to start one.
 #[component]
 pub fn RoundsStrip(board: Board, rounds: Vec<PatrolRound>, in_progress: bool) -> impl IntoView {
@@ -23,7 +31,7 @@ pub fn RoundsStrip(board: Board, rounds: Vec<PatrolRound>, in_progress: bool) ->
                 {board.rounds.iter().map(|(kind, state)| {
                     let (kind, state) = (*kind, *state);
                     let done = rounds.iter().find(|r| r.kind == kind && (r.date == date || kind == RoundKind::MonthlyOutlets));
-                    let times = done.map(|r| format!("{}–{}", time::short(r.started_at), time::short(r.ended_at)));
+                    let times = done.map(|r| format!("{}–{}", clock(r.started_at), clock(r.ended_at)));
                     let class = match state {
                         RoundState::Done => "round-pill done",
                         RoundState::Due => "round-pill due",

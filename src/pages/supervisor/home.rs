@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::board::{BoardTiles, RoundsStrip};
 use super::patrol::{DRAFT_KEY, RoundDraft};
-use super::{display_name, is_wide};
+use super::{display_name, is_wide, ordered};
 use crate::db::{DbError, today};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::field::Progress;
@@ -88,6 +88,20 @@ enum Tab {
     Records,
 }
 
+/// Bring the lists and the picked item's detail to the top of the screen (below the bar), the
+/// detail scrolled to its start.
+fn show_detail() {
+    let document = gloo::utils::document();
+    let window = gloo::utils::window();
+    if let Ok(Some(split)) = document.query_selector(".sv-split") {
+        let top = split.get_bounding_client_rect().top() + window.scroll_y().unwrap_or(0.0) - 72.0;
+        window.scroll_to_with_x_and_y(0.0, top.max(0.0));
+    }
+    if let Ok(Some(detail)) = document.query_selector(".sv-detail") {
+        detail.set_scroll_top(0);
+    }
+}
+
 #[component]
 pub fn SupervisorHome() -> impl IntoView {
     let sync = use_sync();
@@ -109,6 +123,7 @@ pub fn SupervisorHome() -> impl IntoView {
     let open = Callback::new(move |p: Pick| {
         if is_wide() {
             picked.set(Some(p));
+            show_detail();
         } else {
             router::navigate(&p.path());
         }
@@ -167,23 +182,21 @@ fn Lists(
     let people = data.reference.people.clone();
 
     // Open findings, the ones needing the supervisor first; then the ones closed today.
-    let mut findings: Vec<Finding> = data
+    let findings: Vec<Finding> = data
         .findings
         .iter()
         .filter(|f| f.is_open() || f.history.last().is_some_and(|s| naming_date(s.at) == date))
         .cloned()
         .collect();
-    let rank = |f: &Finding| match f.state {
-        FindingState::Fixed => 0,
-        FindingState::Open => 1,
-        FindingState::Assigned if f.is_overdue(now) => 2,
-        FindingState::Assigned => 3,
-        FindingState::Confirmed => 4,
-    };
-    findings.sort_by(|a, b| {
-        rank(a)
-            .cmp(&rank(b))
-            .then(b.reported_at.cmp(&a.reported_at))
+    let findings = ordered(findings, |f| {
+        let rank = match f.state {
+            FindingState::Fixed => 0,
+            FindingState::Open => 1,
+            FindingState::Assigned if f.is_overdue(now) => 2,
+            FindingState::Assigned => 3,
+            FindingState::Confirmed => 4,
+        };
+        (rank, -f.reported_at.timestamp(), String::new())
     });
     let open_count = findings.iter().filter(|f| f.is_open()).count();
 

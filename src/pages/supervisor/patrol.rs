@@ -107,14 +107,13 @@ impl RoundDraft {
 
 /// The areas a round covers, in their order.
 fn covered(reference: &FieldReference, kind: RoundKind) -> Vec<Area> {
-    let mut areas: Vec<Area> = reference
+    let areas: Vec<Area> = reference
         .areas
         .iter()
         .filter(|a| kind.covers(a))
         .cloned()
         .collect();
-    areas.sort_by_key(|a| (a.position, a.name.clone()));
-    areas
+    super::ordered(areas, |a| (a.position, 0, a.name.clone()))
 }
 
 fn persist(draft: Option<RoundDraft>) {

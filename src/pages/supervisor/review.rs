@@ -3,9 +3,7 @@
 
 use chrono::NaiveDate;
 use fieldbook_model::OpKind;
-use fieldbook_model::cleaning::{
-    AreaDay, Review, UNIT_PHOTO_SLOT, VacantRecord, VacantStandard, Verdict,
-};
+use fieldbook_model::cleaning::{Review, UNIT_PHOTO_SLOT, VacantRecord, VacantStandard, Verdict};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -99,10 +97,7 @@ pub fn AreaReview(area_id: Uuid, date: NaiveDate) -> impl IntoView {
                 .into_iter()
                 .find(|d| d.area_id == area_id && d.date == date);
             let people = db.field_reference().await?.people;
-            Ok::<_, crate::db::DbError>((
-                day.unwrap_or_else(|| AreaDay::new(area_id, date)),
-                people,
-            ))
+            Ok::<_, crate::db::DbError>((day, people))
         }
     });
     let on_verdict = Callback::new(move |verdict: Verdict| {
@@ -121,7 +116,15 @@ pub fn AreaReview(area_id: Uuid, date: NaiveDate) -> impl IntoView {
     move || {
         data.get().map(|r| match r {
             Err(e) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
-            Ok((day, people)) => view! {
+            // Nothing ticked yet: there is no work to check (the server has no record of the day).
+            Ok((None, _)) => view! {
+                <div class="card review-panel" data-testid="review-panel">
+                    <h2>{tr(Msg::SpotCheck)}</h2>
+                    <p class="muted" data-testid="not-started">{tr(Msg::NotStartedYet)}</p>
+                </div>
+            }
+            .into_any(),
+            Ok((Some(day), people)) => view! {
                 <ReviewPanel key=format!("review:{area_id}:{date}") current=day.review.clone() can_approve=day.finished_at.is_some() people on_verdict feedback/>
             }
             .into_any(),
