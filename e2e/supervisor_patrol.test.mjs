@@ -37,8 +37,8 @@ async function figure(page, testid) {
 const area = (name) => `[data-testid=patrol-area][data-area="${name}"]`;
 
 test("morning round offline, a finding becomes engineer1's task, fixed and confirmed", { timeout: 420_000 }, async () => {
-  const fixtures = await makeJpegs(browser, ["lamp", "fixed"], mkdtempSync(join(tmpdir(), "fieldbook-jpegs-")));
-  const tablet = await browser.newContext({ ...TABLET });
+  const fixtures = await makeJpegs(browser, ["lamp", "fixed", "unit", "poster"], mkdtempSync(join(tmpdir(), "fieldbook-jpegs-")));
+  const tablet = await browser.newContext({ ...TABLET, locale: "zh-CN" });
   const sp = await tablet.newPage();
   await signIn(sp, server.url, "supervisor1", "[data-testid=board-rounds]");
   await badge(sp, "allsent");
@@ -50,6 +50,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   const openOrders = first.work_orders.filter((o) => !["repaired_left", "resolved_by_phone"].includes(o.status)).length;
   assert.ok(first.work_orders.length >= 4, "supervisors pull every work order");
   assert.equal(await figure(sp, "orders-open"), openOrders);
+  const overdueUnits = await figure(sp, "units-overdue");
   await shoot(sp, "supervisor-board-tablet.png");
 
   // No signal from here on.
@@ -137,7 +138,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   assert.equal(finding.photos.length, 1);
 
   // engineer1, on a phone: the task with the supervisor's photo; closed with an after photo.
-  const phone = await browser.newContext({ ...PHONE });
+  const phone = await browser.newContext({ ...PHONE, locale: "zh-CN" });
   const ep = await phone.newPage();
   await signIn(ep, server.url, "engineer1");
   await ep.waitForSelector("[data-testid=task-list] [data-testid=finding-card]");
@@ -174,7 +175,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
 
   // A spot check: sending back needs a reason, and the cleaner gets it. First cleaner1 starts
   // the lobby (an area nobody touched today has nothing to check).
-  const cleanerPhone = await browser.newContext({ ...PHONE });
+  const cleanerPhone = await browser.newContext({ ...PHONE, locale: "zh-CN" });
   const cp = await cleanerPhone.newPage();
   await signIn(cp, server.url, "cleaner1", "[data-testid=area-card]");
   await cp.click("[data-testid=area-card][data-area=大堂]");
@@ -199,10 +200,64 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await sp.waitForSelector("[data-testid=verdict][data-verdict=sent_back]");
   await badge(sp, "allsent", 60_000);
   await shootHere(sp, "supervisor-spot-check-tablet.png");
-  // The cleaner sees the reason after sync.
+  // The cleaner sees the reason after sync, and records a vacant unit's monthly cleaning.
   await cp.reload();
   await cp.waitForSelector("[data-testid=sent-back]:has-text('前台玻璃门仍有手印')");
+  await cp.goto(server.url);
+  await cp.click("[data-testid=unit-card][data-unit='3栋 1204']");
+  await cp.click("[data-testid=start-cleaning]");
+  for (const slot of ["floor", "walls", "equipment", "doors_windows"]) {
+    await cp.click(`[data-testid=standard-item][data-item=${slot}] [data-testid=pass]`);
+  }
+  await cp.setInputFiles("[data-testid=unit-photo] [data-testid=camera-input]", fixtures.unit);
+  await cp.waitForSelector(".unit-photo .thumb img", { timeout: 30_000 });
+  await cp.click("[data-testid=save-record]");
+  await cp.waitForSelector("[data-testid=record-card]");
+  await badge(cp, "allsent", 60_000);
   await cleanerPhone.close();
+
+  // The supervisor checks the record beside the list: times, items, photo; approves it.
+  await sp.reload();
+  await sp.waitForSelector("[data-testid=board-rounds]");
+  await badge(sp, "allsent");
+  await sp.click("[data-testid=tab-records]");
+  await sp.click("[data-testid=sv-record] >> nth=0");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=record-detail]:has-text('3栋 1204')");
+  assert.equal(await sp.locator("[data-testid=record-check] .badge.ok").count(), 4);
+  await sp.waitForFunction(() => document.querySelector("[data-testid=unit-photos] img")?.naturalWidth > 0);
+  await shootHere(sp, "supervisor-record-tablet.png");
+  await sp.click("[data-testid=sv-detail] [data-testid=approve]");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=verdict][data-verdict=approved]");
+  await badge(sp, "allsent", 60_000);
+  const records = (await sup.get("/api/sync?cursor=0")).body.field.vacant_records;
+  assert.equal(records.length, 1);
+  assert.equal(records[0].review?.verdict, "approved", JSON.stringify(records[0].review));
+
+  // The monthly outlet check: a failed check needs a finding; the round keeps which check failed.
+  await sp.click("[data-testid=start-round]");
+  await sp.click("[data-testid=round-kind][data-kind=MonthlyOutlets]");
+  await sp.click("[data-testid=begin-round]");
+  const shop = area("商铺 101 便利店");
+  await sp.click(`${shop} [data-testid=outlet-check][data-check=NoPostersOrGraffiti]`);
+  await sp.click(`${shop} [data-testid=area-pass]`);
+  await sp.waitForSelector(`${shop} .field-error:has-text('有不合格项')`);
+  await sp.click(`${shop} [data-testid=area-finding]`);
+  await sp.setInputFiles("[data-testid=problem-form] [data-testid=camera-input]", fixtures.poster);
+  await sp.waitForSelector("[data-testid=problem-form] .thumb img", { timeout: 30_000 });
+  await sp.click("[data-testid=problem-kind][data-kind=Other]");
+  await sp.fill("[data-testid=finding-note]", "门口乱张贴小广告");
+  await sp.click("[data-testid=save-finding]");
+  await sp.waitForSelector(`${shop}[data-result=finding]`);
+  await sp.click(`${area("商铺 102 茶饮店")} [data-testid=area-pass]`);
+  await shoot(sp, "supervisor-outlets-tablet.png", { fullPage: true });
+  await sp.click("[data-testid=finish-round]");
+  await sp.waitForSelector("[data-testid=round-state][data-kind=MonthlyOutlets][data-state=Done]");
+  await badge(sp, "allsent", 60_000);
+  field = (await sup.get("/api/sync?cursor=0")).body.field;
+  const monthly = field.rounds.find((r) => r.kind === "monthly_outlets");
+  const shopRow = monthly.areas.find((a) => areaName(a.area_id) === "商铺 101 便利店");
+  assert.deepEqual(shopRow.failed_checks, ["no_posters_or_graffiti"]);
+  assert.ok(shopRow.result.finding);
 
   // The board's figures are the server's.
   field = (await sup.get("/api/sync?cursor=0")).body.field;
@@ -213,6 +268,10 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   assert.equal(await figure(sp, "findings-unassigned"), open.filter((f) => !f.assignee).length);
   assert.equal(await figure(sp, "findings-to-confirm"), 0);
   assert.equal(await sp.locator("[data-testid=round-state][data-kind=Morning]").getAttribute("data-state"), "Done");
+  assert.equal(await sp.locator("[data-testid=round-state][data-kind=MonthlyOutlets]").getAttribute("data-state"), "Done");
+  // The lobby's one tick; the unit cleaned today is no longer overdue.
+  assert.match(await sp.locator("[data-testid=items-done]").innerText(), /^1\//);
+  assert.equal(await figure(sp, "units-overdue"), overdueUnits - 1);
   const lobby = field.area_days.find((d) => areaName(d.area_id) === "大堂");
   assert.equal(lobby.review.verdict.sent_back?.reason, "前台玻璃门仍有手印，请重新擦拭");
   await sp.click("[data-testid=tab-findings]");
@@ -221,7 +280,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
 });
 
 test("the supervisor's board on a phone is one column, and a tap opens the finding's page", { timeout: 180_000 }, async () => {
-  const context = await browser.newContext({ ...PHONE });
+  const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
   const page = await context.newPage();
   await signIn(page, server.url, "supervisor1", "[data-testid=board-rounds]");
   await badge(page, "allsent");
