@@ -290,6 +290,7 @@ messages! {
     NotFinishedYet => "保洁员尚未完成本区域：现在只能退回。", "Not finished yet: it can only be sent back now.";
     CheckedBy => "抽查", "Checked by";
     Cleaner => "保洁员", "Cleaner";
+    CleanedAt => "清洁时间", "Cleaned";
     Standard => "检查标准", "Standard";
     AssignTitle => "派发整改", "Assign the task";
     Reassign => "改派", "Reassign";

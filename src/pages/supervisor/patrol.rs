@@ -448,7 +448,7 @@ fn PatrolArea(
                 <button type="button" class="seg skip" class:selected=move || mark() == Some(AreaResult::Skipped)
                     disabled=has_finding data-testid="area-skip" on:click=move |_| update.run((id, AreaResult::Skipped))>{tr(Msg::Skip)}</button>
             </div>
-            {move || (tried_pass.get() && failed()).then(|| view! { <p class="field-error">{tr(Msg::FailedChecksNeedFinding)}</p> })}
+            {move || (tried_pass.get() && failed() && !has_finding()).then(|| view! { <p class="field-error">{tr(Msg::FailedChecksNeedFinding)}</p> })}
         </li>
     }
 }

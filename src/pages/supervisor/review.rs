@@ -199,7 +199,7 @@ fn RecordView(
             <p class="muted small">{tr(Msg::VacantRecord)}</p>
             <dl class="facts">
                 <dt>{tr(Msg::Cleaner)}</dt><dd>{cleaner}</dd>
-                <dt>{tr(Msg::StartedAt)}</dt>
+                <dt>{tr(Msg::CleanedAt)}</dt>
                 <dd>{time::short(record.started_at)}" – "{time::short(record.ended_at)}
                     {move || match lang.get() { i18n::Lang::Zh => format!("（{minutes} 分钟）"), i18n::Lang::En => format!(" ({minutes} min)") }}</dd>
             </dl>
