@@ -23,9 +23,13 @@ pub use photos::{PhotoBlob, PhotoRecord};
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum DbError {
-    /// The browser refused: quota, private mode, a blocked upgrade. The text is the browser's own.
+    /// The browser refused: private mode, a blocked upgrade. The text is the browser's own.
     #[error("the browser's storage refused: {0}")]
     Browser(String),
+    /// The browser would not keep a write: the device is out of room (QuotaExceededError) or its
+    /// storage is failing. Nothing of that transaction was saved; everything before it is intact.
+    #[error("the device's storage is full: nothing of this change was saved ({0})")]
+    StorageRefused(String),
     #[error("stored data could not be read: {0}")]
     Decode(String),
     #[error("work order {0} is not on this device")]
@@ -38,7 +42,16 @@ pub enum DbError {
 impl From<rexie::Error> for DbError {
     fn from(e: rexie::Error) -> Self {
         // rexie's Display hides the browser's reason; its Debug keeps it.
-        DbError::Browser(format!("{e:?}"))
+        let text = format!("{e:?}");
+        // A commit the browser aborted by itself: every request in it had succeeded, so the
+        // writes were refused as a whole. That is QuotaExceededError (or a failing disk, which
+        // the person must treat the same way). rexie drops the transaction's own error, so the
+        // name is only there when a request failed on its own.
+        if matches!(e, rexie::Error::TransactioncommitFailed) || text.contains("QuotaExceeded") {
+            DbError::StorageRefused(text)
+        } else {
+            DbError::Browser(text)
+        }
     }
 }
 

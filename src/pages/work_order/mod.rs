@@ -89,7 +89,8 @@ pub fn act(
                     std::time::Duration::from_secs(5),
                 );
             }
-            Err(DbError::Browser(e)) if e.contains("QuotaExceeded") => {
+            Err(DbError::StorageRefused(e)) => {
+                gloo::console::warn!(format!("storage refused a write: {e}"));
                 feedback.set(Some(Feedback::Problem(full)))
             }
             Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
