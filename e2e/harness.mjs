@@ -29,8 +29,9 @@ export async function freePort() {
 
 /** The real server on a port of its own, with its own SQLite file and photo folder. */
 export class Server {
-  constructor({ port, dataDir, demo = true }) {
+  constructor({ port, dataDir, demo = true, dist = DIST }) {
     this.port = port;
+    this.dist = dist;
     this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), "fieldbook-e2e-"));
     this.demo = demo;
     this.url = `http://127.0.0.1:${port}`;
@@ -44,7 +45,7 @@ export class Server {
   }
 
   async start() {
-    const args = ["serve", "--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", DIST];
+    const args = ["serve", "--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", this.dist];
     if (this.demo) args.push("--demo");
     this.child = spawn(SERVER_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout.on("data", (d) => (this.log += d));
