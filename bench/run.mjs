@@ -25,7 +25,10 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
 process.env.FIELDBOOK_SERVER_BIN ??= join(targetDir, "release/fieldbook-server");
 process.env.FIELDBOOK_DIST ??= join(root, "dist");
 const FLOOR_DIST = join(targetDir, "bench/floor-dist");
-const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length) ?? null;
+// --report: measure nothing, write the table from the last JSON of each part.
+const only = process.argv.includes("--report")
+  ? "none"
+  : (process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length) ?? null);
 
 if (process.argv.includes("--build")) {
   const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: "inherit" });
@@ -561,13 +564,13 @@ let photo;
 let outbox;
 let app;
 try {
-  if (only !== "app") {
+  if (only === null || only === "queue") {
     console.log(`1. photo pipeline: ${PHOTO_RUNS} runs each, interleaved, then ${HEAP_PHOTOS} in a row for the heap`);
     photo = await photoBench(browser);
     console.log(`2. outbox drain: ${DRAIN_ROUNDS} rounds of ${QUEUE_PHOTOS} photos, each with its fetch loop`);
     outbox = await outboxBench(browser);
   }
-  if (only !== "queue") {
+  if (only === null || only === "app") {
     console.log("3. the app at scale");
     app = await appBench(browser, helpers);
   }
@@ -575,27 +578,37 @@ try {
   await browser.close();
 }
 
-const tbl = table(photo, outbox, app);
-const more = details(photo, outbox, app);
-console.log("\n" + tbl + "\n\n" + more);
+console.log("\n" + table(photo, outbox, app) + "\n\n" + details(photo, outbox, app));
 console.log(`\n(${f((Date.now() - started) / 1000)} s in all; JSON in ${join("target/bench")}/)`);
 
 mkdirSync(OUT, { recursive: true });
 if (photo) writeFileSync(join(OUT, "photo_pipeline.json"), JSON.stringify({ machine: info, ...photo }, null, 2) + "\n");
 if (outbox) writeFileSync(join(OUT, "outbox_drain.json"), JSON.stringify({ machine: info, ...outbox }, null, 2) + "\n");
 if (app) writeFileSync(join(OUT, "app.json"), JSON.stringify({ machine: info, ...app }, null, 2) + "\n");
-if (only) process.exit(0);
+// A partial run still leaves a whole table: the parts it skipped come from their last JSON.
+const earlier = [];
+const last = (file) => {
+  const path = join(OUT, file);
+  if (!existsSync(path)) return undefined;
+  const data = JSON.parse(readFileSync(path, "utf8"));
+  earlier.push(`${file} of ${data.machine.date.slice(0, 16).replace("T", " ")} UTC`);
+  return data;
+};
+photo ??= last("photo_pipeline.json");
+outbox ??= last("outbox_drain.json");
+app ??= last("app.json");
 
 // The generated part of BENCHMARKS.md sits between two markers; what is written around it stays.
 const BEGIN = "<!-- bench:begin (written by npm run bench) -->";
 const END = "<!-- bench:end -->";
 const generated = [
   BEGIN,
-  `Last run: ${info.date.slice(0, 16).replace("T", " ")} UTC, \`${info.command}\`, on ${info.nproc} cores (${info.cpu}), Chromium ${info.chromium}.`,
+  `Last run: ${info.date.slice(0, 16).replace("T", " ")} UTC, \`${info.command}\`${only === "none" ? " --report" : only ? ` --only=${only}` : ""}, on ${info.nproc} cores (${info.cpu}), Chromium ${info.chromium}.` +
+    (earlier.length ? ` Figures from earlier runs on the same machine: ${earlier.join(", ")}.` : ""),
   "",
-  tbl,
+  table(photo, outbox, app),
   "",
-  more,
+  details(photo, outbox, app),
   END,
 ].join("\n");
 const mdPath = join(root, "BENCHMARKS.md");

@@ -68,7 +68,8 @@ export class Server {
 
   /** Stop the way a crash or a pulled cable does: no goodbye. */
   async kill() {
-    if (!this.child || this.child.exitCode !== null) return;
+    // A child ended by a signal has exitCode null and signalCode set: both mean it is gone.
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
     const gone = new Promise((ok) => this.child.once("exit", ok));
     this.child.kill("SIGKILL");
     await gone;
