@@ -603,8 +603,11 @@ const BEGIN = "<!-- bench:begin (written by npm run bench) -->";
 const END = "<!-- bench:end -->";
 const generated = [
   BEGIN,
-  `Last run: ${info.date.slice(0, 16).replace("T", " ")} UTC, \`${info.command}\`${only === "none" ? " --report" : only ? ` --only=${only}` : ""}, on ${info.nproc} cores (${info.cpu}), Chromium ${info.chromium}.` +
-    (earlier.length ? ` Figures from earlier runs on the same machine: ${earlier.join(", ")}.` : ""),
+  (only === "none"
+    ? `Figures of the last run of each part (table written by \`node bench/run.mjs --report\`): ${earlier.join(", ")}; `
+    : `Last run: ${info.date.slice(0, 16).replace("T", " ")} UTC, \`${info.command}\`${only ? ` --only=${only}` : ""}` +
+      (earlier.length ? ` (figures from earlier runs: ${earlier.join(", ")})` : "") + "; ") +
+    `${info.nproc} cores (${info.cpu}), Chromium ${info.chromium}.`,
   "",
   table(photo, outbox, app),
   "",
