@@ -1,14 +1,19 @@
-// Fieldbook's benchmarks: `node bench/run.mjs` (or `npm run bench`).
+// Fieldbook's benchmarks: `npm run bench` (= `node bench/run.mjs --build`).
 //
-// Two figures, each next to a floor measured in the same run and the same browser:
+// Every figure next to a floor measured in the same run and the same browser:
 //   1. the photo pipeline (12 MP JPEG -> stored photo) against the same steps in plain JS;
 //   2. the outbox draining 100 queued ~300 KB photos against a plain `fetch` PUT loop of the
-//      same bytes.
-// It prints median and spread (min-max) and writes target/bench/*.json and the table in
-// BENCHMARKS.md. Nothing passes or fails: it exits 0 unless the harness itself breaks.
+//      same bytes;
+//   3. the app at scale (bench/app.mjs): sizes, cold load under Slow 4G and 4x CPU against a
+//      minimal Leptos page (bench/floor-app), warm start, 10,000 writes, scrolling, a big pull.
+// It prints median and spread (min-max) and writes target/bench/*.json and, after a full run,
+// the table in BENCHMARKS.md. Nothing passes or fails: it exits 0 unless the harness breaks.
 //
-// Needs the release builds: `trunk build index.html --release` (dist/) and
-// `cargo build --release -p fieldbook-server`.
+// `--build` first builds what it needs (the release PWA, the release server, the floor page);
+// without it they must be built: `trunk build index.html --release`, `cargo build --release -p
+// fieldbook-server`, and bench/floor-app with `trunk build index.html --dist
+// $CARGO_TARGET_DIR/bench/floor-dist --release` in its folder. `--only=queue` runs 1 and 2,
+// `--only=app` runs 3 (neither rewrites BENCHMARKS.md).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -19,7 +24,21 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
 // The harness reads these when it is imported: the release server, the release build.
 process.env.FIELDBOOK_SERVER_BIN ??= join(targetDir, "release/fieldbook-server");
 process.env.FIELDBOOK_DIST ??= join(root, "dist");
-const { badge, freePort, launch, makeJpegs, PHONE, Server } = await import("../e2e/harness.mjs");
+const FLOOR_DIST = join(targetDir, "bench/floor-dist");
+// --report: measure nothing, write the table from the last JSON of each part.
+const only = process.argv.includes("--report")
+  ? "none"
+  : (process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length) ?? null);
+
+if (process.argv.includes("--build")) {
+  const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: "inherit" });
+  run("trunk", ["build", "index.html", "--release"]);
+  run("cargo", ["build", "--release", "-p", "fieldbook-server"]);
+  run("trunk", ["build", "index.html", "--dist", FLOOR_DIST, "--release"], join(root, "bench/floor-app"));
+}
+
+const { badge, freePort, launch, makeJpegs, PHONE, Server, serviceWorkerReady } = await import("../e2e/harness.mjs");
+const { appBench, appDetails, appRows } = await import("./app.mjs");
 
 const PHOTO_RUNS = 7;
 const HEAP_PHOTOS = 30;
@@ -33,6 +52,7 @@ const OUT = join(root, "target/bench");
 for (const [what, path] of [
   ["release server (cargo build --release -p fieldbook-server)", process.env.FIELDBOOK_SERVER_BIN],
   ["release PWA (trunk build index.html --release)", join(process.env.FIELDBOOK_DIST, "index.html")],
+  ["floor page (bench/floor-app, see above)", join(FLOOR_DIST, "index.html")],
 ]) {
   if (!existsSync(path)) {
     console.error(`bench: missing the ${what}: ${path}`);
@@ -486,25 +506,34 @@ async function outboxBench(browser) {
 
 // ---------------------------------------------------------------- report
 
-function table(photo, outbox) {
-  const h = photo.heap;
-  const rows = [
-    "| benchmark | ours | floor (same run) | ours vs floor |",
-    "|---|---|---|---|",
-    `| 12 MP JPEG → stored photo, ms (median (min–max), n=${photo.runs}) | ${spread(photo.ours_ms)} | ${spread(photo.floor_ms)} | ${f(photo.ratio_of_medians, 2)}x time (goal ≤ 1.3x) |`,
-    `| JS heap after ${h.photos} photos, MiB (before → after, after GC) | ${f(mib(h.ours.before_gc), 1)} → ${f(mib(h.ours.after), 1)}, ${f(mib(h.ours.after_gc), 1)} | ${f(mib(h.floor.before_gc), 1)} → ${f(mib(h.floor.after), 1)}, ${f(mib(h.floor.after_gc), 1)} | |`,
-    `| outbox drain of ${outbox.photos} photos (${f(median(outbox.bytes_per_round) / 1e6, 1)} MB), ms (n=${outbox.rounds}) | ${spread(outbox.outbox_ms)} | ${spread(outbox.floor_put_ms)} (PUT loop only) | |`,
-    `| outbox drain, MB/s (median (min–max)) | ${spread(outbox.outbox_mb_s, 1)} | ${spread(outbox.floor_mb_s, 1)} | ${f(outbox.outbox_percent_of_floor, 0)}% of floor throughput (goal ≥ 85%) |`,
-  ];
+function table(photo, outbox, app) {
+  const rows = ["| benchmark | ours | floor (same run) | ours vs floor |", "|---|---|---|---|"];
+  if (photo) {
+    const h = photo.heap;
+    rows.push(
+      `| 12 MP JPEG → stored photo, ms (median (min–max), n=${photo.runs}) | ${spread(photo.ours_ms)} | ${spread(photo.floor_ms)} | ${f(photo.ratio_of_medians, 2)}x time (goal ≤ 1.3x) |`,
+      `| JS heap after ${h.photos} photos, MiB (before → after, after GC) | ${f(mib(h.ours.before_gc), 1)} → ${f(mib(h.ours.after), 1)}, ${f(mib(h.ours.after_gc), 1)} | ${f(mib(h.floor.before_gc), 1)} → ${f(mib(h.floor.after), 1)}, ${f(mib(h.floor.after_gc), 1)} | |`,
+    );
+  }
+  if (outbox) {
+    rows.push(
+      `| outbox drain of ${outbox.photos} photos (${f(median(outbox.bytes_per_round) / 1e6, 1)} MB), ms (n=${outbox.rounds}) | ${spread(outbox.outbox_ms)} | ${spread(outbox.floor_put_ms)} (PUT loop only) | |`,
+      `| outbox drain, MB/s (median (min–max)) | ${spread(outbox.outbox_mb_s, 1)} | ${spread(outbox.floor_mb_s, 1)} | ${f(outbox.outbox_percent_of_floor, 0)}% of floor throughput (goal ≥ 85%) |`,
+    );
+  }
+  if (app) rows.push(...appRows(app, null, helpers));
   return rows.join("\n");
 }
 
-function details(photo, outbox) {
-  const lines = [
+function details(photo, outbox, app) {
+  const lines = [];
+  if (photo) lines.push(
     `- Photo input: ${photo.input.width}x${photo.input.height} JPEG of ${f(photo.input.bytes / 1e6, 2)} MB (e2e/harness.mjs makeJpegs); ` +
       `output ours ${photo.output.ours.join(" / ")} vs floor ${photo.output.floor.join(" / ")} (bytes / width / height).`,
     `- ${photo.heap.photos} photos through our pipeline took ${f(photo.heap.seconds_for_30, 1)} s; ` +
       `wasm linear memory afterwards: ${photo.heap.wasm_memory_bytes == null ? "not exposed" : f(mib(photo.heap.wasm_memory_bytes), 1) + " MiB"}.`,
+  );
+  if (outbox) lines.push(
     `- Queued photos: ${QUEUE_W}x${QUEUE_H}, ${f(outbox.detail[0].photo_bytes.min / 1e3)}–${f(outbox.detail[0].photo_bytes.max / 1e3)} KB ` +
       `(JPEG quality ${outbox.detail[0].photo_bytes.quality}), each different.`,
     `- Outbox time runs from the restarted server answering /api/health (then \`sync::kick()\`) until the badge says all sent; ` +
@@ -516,46 +545,73 @@ function details(photo, outbox) {
       `One read of the outbox counts (what the uploader does after every photo): ${spread(outbox.counts_read_ms_with_100_queued, 1)} ms with 100 queued, ` +
       `${spread(outbox.counts_read_ms_after_drain, 1)} ms after the drain (the 100 sent photos stay on the device).`,
     `- Server check after each round: ${outbox.detail.map((r) => `${r.server_confirmed}/${r.server_expected}`).join(", ")} photos uploaded (outbox + floor).`,
-  ];
+  );
+  if (app) lines.push(appDetails(app));
   return lines.join("\n");
 }
 
 // ---------------------------------------------------------------- main
 
+const helpers = {
+  PHONE, Server, badge, serviceWorkerReady, stats, median, f, spread, mib,
+  DIST: process.env.FIELDBOOK_DIST, FLOOR_DIST, SERVER_BIN: process.env.FIELDBOOK_SERVER_BIN,
+};
 const started = Date.now();
 const browser = await launch();
-const info = { ...machine(), chromium: browser.version(), date: new Date().toISOString(), command: "node bench/run.mjs" };
+const info = { ...machine(), chromium: browser.version(), date: new Date().toISOString(), command: "npm run bench" };
 console.log(`Fieldbook benchmarks — ${info.nproc} cores, ${info.cpu}, Chromium ${info.chromium}`);
 let photo;
 let outbox;
+let app;
 try {
-  console.log(`1. photo pipeline: ${PHOTO_RUNS} runs each, interleaved, then ${HEAP_PHOTOS} in a row for the heap`);
-  photo = await photoBench(browser);
-  console.log(`2. outbox drain: ${DRAIN_ROUNDS} rounds of ${QUEUE_PHOTOS} photos, each with its fetch loop`);
-  outbox = await outboxBench(browser);
+  if (only === null || only === "queue") {
+    console.log(`1. photo pipeline: ${PHOTO_RUNS} runs each, interleaved, then ${HEAP_PHOTOS} in a row for the heap`);
+    photo = await photoBench(browser);
+    console.log(`2. outbox drain: ${DRAIN_ROUNDS} rounds of ${QUEUE_PHOTOS} photos, each with its fetch loop`);
+    outbox = await outboxBench(browser);
+  }
+  if (only === null || only === "app") {
+    console.log("3. the app at scale");
+    app = await appBench(browser, helpers);
+  }
 } finally {
   await browser.close();
 }
 
-const tbl = table(photo, outbox);
-const more = details(photo, outbox);
-console.log("\n" + tbl + "\n\n" + more);
+console.log("\n" + table(photo, outbox, app) + "\n\n" + details(photo, outbox, app));
 console.log(`\n(${f((Date.now() - started) / 1000)} s in all; JSON in ${join("target/bench")}/)`);
 
 mkdirSync(OUT, { recursive: true });
-writeFileSync(join(OUT, "photo_pipeline.json"), JSON.stringify({ machine: info, ...photo }, null, 2) + "\n");
-writeFileSync(join(OUT, "outbox_drain.json"), JSON.stringify({ machine: info, ...outbox }, null, 2) + "\n");
+if (photo) writeFileSync(join(OUT, "photo_pipeline.json"), JSON.stringify({ machine: info, ...photo }, null, 2) + "\n");
+if (outbox) writeFileSync(join(OUT, "outbox_drain.json"), JSON.stringify({ machine: info, ...outbox }, null, 2) + "\n");
+if (app) writeFileSync(join(OUT, "app.json"), JSON.stringify({ machine: info, ...app }, null, 2) + "\n");
+// A partial run still leaves a whole table: the parts it skipped come from their last JSON.
+const earlier = [];
+const last = (file) => {
+  const path = join(OUT, file);
+  if (!existsSync(path)) return undefined;
+  const data = JSON.parse(readFileSync(path, "utf8"));
+  earlier.push(`${file} of ${data.machine.date.slice(0, 16).replace("T", " ")} UTC`);
+  return data;
+};
+photo ??= last("photo_pipeline.json");
+outbox ??= last("outbox_drain.json");
+app ??= last("app.json");
 
 // The generated part of BENCHMARKS.md sits between two markers; what is written around it stays.
-const BEGIN = "<!-- bench:begin (written by node bench/run.mjs) -->";
+const BEGIN = "<!-- bench:begin (written by npm run bench) -->";
 const END = "<!-- bench:end -->";
 const generated = [
   BEGIN,
-  `Last run: ${info.date.slice(0, 16).replace("T", " ")} UTC, \`${info.command}\`, on ${info.nproc} cores (${info.cpu}), Chromium ${info.chromium}.`,
+  (only === "none"
+    ? `Figures of the last run of each part (table written by \`node bench/run.mjs --report\`): ${earlier.join(", ")}; `
+    : `Last run: ${info.date.slice(0, 16).replace("T", " ")} UTC, \`${info.command}\`${only ? ` --only=${only}` : ""}` +
+      (earlier.length ? ` (figures from earlier runs: ${earlier.join(", ")})` : "") + "; ") +
+    `${info.nproc} cores (${info.cpu}), Chromium ${info.chromium}.`,
   "",
-  tbl,
+  table(photo, outbox, app),
   "",
-  more,
+  details(photo, outbox, app),
   END,
 ].join("\n");
 const mdPath = join(root, "BENCHMARKS.md");

@@ -29,8 +29,9 @@ export async function freePort() {
 
 /** The real server on a port of its own, with its own SQLite file and photo folder. */
 export class Server {
-  constructor({ port, dataDir, demo = true }) {
+  constructor({ port, dataDir, demo = true, dist = DIST }) {
     this.port = port;
+    this.dist = dist;
     this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), "fieldbook-e2e-"));
     this.demo = demo;
     this.url = `http://127.0.0.1:${port}`;
@@ -44,7 +45,7 @@ export class Server {
   }
 
   async start() {
-    const args = ["serve", "--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", DIST];
+    const args = ["serve", "--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", this.dist];
     if (this.demo) args.push("--demo");
     this.child = spawn(SERVER_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout.on("data", (d) => (this.log += d));
@@ -67,7 +68,8 @@ export class Server {
 
   /** Stop the way a crash or a pulled cable does: no goodbye. */
   async kill() {
-    if (!this.child || this.child.exitCode !== null) return;
+    // A child ended by a signal has exitCode null and signalCode set: both mean it is gone.
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
     const gone = new Promise((ok) => this.child.once("exit", ok));
     this.child.kill("SIGKILL");
     await gone;

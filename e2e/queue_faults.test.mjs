@@ -1,7 +1,6 @@
 // The queue under the faults field staff meet: the server dying mid-upload, a reload mid-upload,
-// and a shared device. (A full phone is not here: Chromium 156 ignores
-// Storage.overrideQuotaForOrigin, so IndexedDB cannot be made to refuse a write from a test.) In every case the server ends with every saved item exactly
-// once, and the screen tells the truth.
+// and a shared device. In every case the server ends with every saved item exactly once, and the
+// screen tells the truth. (A full phone is in queue_storage.test.mjs.)
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";

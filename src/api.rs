@@ -135,27 +135,85 @@ pub enum PhotoPut {
 }
 
 /// `PUT /api/photos/{id}` with the bytes and their SHA-256 (RFC 9530 Content-Digest).
+///
+/// Sent with XMLHttpRequest rather than fetch: only XHR reports upload progress in every browser
+/// we target (a streaming fetch body needs HTTP/2 and is Chromium-only). `progress` gets the
+/// fraction sent, 0.0 to 1.0. The answer is judged exactly as any other: only the server's own
+/// JSON counts, and a photo that hangs is abandoned after [`PHOTO_TIMEOUT_MS`].
 pub async fn put_photo(
     id: Uuid,
     blob: &web_sys::Blob,
     content_type: &str,
     digest: &str,
+    progress: impl Fn(f64) + 'static,
 ) -> Result<PhotoPut, ApiFail> {
-    let controller = AbortController::new().map_err(|_| ApiFail::Unreachable)?;
-    let request = Request::put(&format!("/api/photos/{id}"))
-        .header("Accept", "application/json")
-        .header("Content-Type", content_type)
-        .header("Content-Digest", digest)
-        .abort_signal(Some(&controller.signal()))
-        .body(blob.clone())
-        .map_err(|_| ApiFail::Unreachable)?;
-    let raw = send_request(request, controller, PHOTO_TIMEOUT_MS).await?;
+    let raw = xhr_put(
+        &format!("/api/photos/{id}"),
+        blob,
+        content_type,
+        digest,
+        progress,
+    )
+    .await?;
     match judge::<serde_json::Value>(raw) {
         Ok(_) => Ok(PhotoPut::Stored),
         Err(ApiFail::Server(404, _)) => Ok(PhotoPut::NotYet),
         Err(ApiFail::Server(_, err)) => Ok(PhotoPut::Refused(err.message)),
         Err(other) => Err(other),
     }
+}
+
+async fn xhr_put(
+    url: &str,
+    blob: &web_sys::Blob,
+    content_type: &str,
+    digest: &str,
+    progress: impl Fn(f64) + 'static,
+) -> Result<Raw, ApiFail> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    let fail = |_| ApiFail::Unreachable;
+    let xhr = web_sys::XmlHttpRequest::new().map_err(fail)?;
+    xhr.open("PUT", url).map_err(fail)?;
+    xhr.set_timeout(PHOTO_TIMEOUT_MS);
+    for (name, value) in [
+        ("Accept", "application/json"),
+        ("Content-Type", content_type),
+        ("Content-Digest", digest),
+    ] {
+        xhr.set_request_header(name, value).map_err(fail)?;
+    }
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+            if ev.length_computable() && ev.total() > 0.0 {
+                progress(ev.loaded() / ev.total());
+            }
+        });
+    xhr.upload()
+        .map_err(fail)?
+        .set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    // `loadend` follows every ending: answered, network error, timeout or abort.
+    let done = js_sys::Promise::new(&mut |resolve, _| {
+        xhr.set_onloadend(Some(&resolve));
+    });
+    xhr.send_with_opt_blob(Some(blob)).map_err(fail)?;
+    let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+    xhr.set_onloadend(None);
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(None);
+    }
+    drop(on_progress);
+    let status = xhr.status().map_err(fail)?;
+    // Status 0: no answer at all (network error, timeout, abort).
+    if status == 0 {
+        return Err(ApiFail::Unreachable);
+    }
+    Ok(Raw {
+        status,
+        content_type: xhr.get_response_header("content-type").ok().flatten(),
+        body: xhr.response_text().ok().flatten().unwrap_or_default(),
+    })
 }
 
 /// The office's list of recent work orders (needs a connection: the office works online).

@@ -79,3 +79,48 @@ pub async fn bench_outbox_counts() -> Result<Vec<f64>, JsValue> {
         c.photos_refused as f64,
     ])
 }
+
+/// Write `orders_json` (a JSON array of work orders) to a fresh database named `db_name` the way
+/// a sync pull does: [`crate::db::Db::apply_pull`], one transaction, from the JSON text.
+/// Returns the milliseconds from the text to the committed transaction.
+#[wasm_bindgen]
+pub async fn bench_write_orders(db_name: String, orders_json: String) -> Result<f64, JsValue> {
+    let fail = |e: &dyn std::fmt::Display| JsValue::from_str(&e.to_string());
+    let db = crate::db::Db::open(&db_name).await.map_err(|e| fail(&e))?;
+    let start = js_sys::Date::now();
+    let work_orders: Vec<fieldbook_model::WorkOrder> =
+        serde_json::from_str(&orders_json).map_err(|e| fail(&e))?;
+    let pull = fieldbook_model::SyncResponse {
+        cursor: 1,
+        server_time: chrono::Utc::now(),
+        work_orders,
+        removed: Vec::new(),
+        field: Default::default(),
+    };
+    db.apply_pull(&pull, chrono::Utc::now())
+        .await
+        .map_err(|e| fail(&e))?;
+    Ok(js_sys::Date::now() - start)
+}
+
+/// A whole sync pull from cursor 0 into a fresh database named `db_name`, as the uploader does
+/// it ([`crate::api::pull`], then [`crate::db::Db::apply_pull`]). Returns `[request to parsed
+/// response, parsed response to written, orders]` in milliseconds.
+#[wasm_bindgen]
+pub async fn bench_pull(db_name: String) -> Result<Vec<f64>, JsValue> {
+    let fail = |e: &dyn std::fmt::Display| JsValue::from_str(&e.to_string());
+    let db = crate::db::Db::open(&db_name).await.map_err(|e| fail(&e))?;
+    let start = js_sys::Date::now();
+    let batch = crate::api::pull(0)
+        .await
+        .map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
+    let answered = js_sys::Date::now();
+    db.apply_pull(&batch, chrono::Utc::now())
+        .await
+        .map_err(|e| fail(&e))?;
+    Ok(vec![
+        answered - start,
+        js_sys::Date::now() - answered,
+        batch.work_orders.len() as f64,
+    ])
+}

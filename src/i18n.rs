@@ -166,7 +166,6 @@ messages! {
     StorageNotPersisted => "浏览器未允许永久保存：存储紧张时可能被清理，请尽快联网发送", "The browser may clear this storage when space runs low: send soon";
     QueueEmpty => "全部已发送，本机没有待发送的记录。", "Everything is sent; nothing is waiting on this device.";
     Discard => "丢弃", "Discard";
-    DiscardConfirm => "丢弃后这条记录不会再发送，服务器上也不会有它。确定丢弃？", "Once discarded, this record is never sent and the server will not have it. Discard it?";
     Cancel => "取消", "Cancel";
     AllWorkOrders => "全部工单", "All work orders";
     Refresh => "刷新", "Refresh";
@@ -306,6 +305,12 @@ messages! {
     ReopenReason => "退回原因（责任人会看到）", "Reason (the assignee sees it)";
     OwnFix => "这是你本人完成的整改，需由其他主管确认。", "You fixed this yourself: another supervisor confirms it.";
     CheckAfterPhoto => "请对照整改前后照片，确认后关闭。", "Compare the before and after photos, then confirm.";
+    // The upload queue (issue 4): fixing and discarding refused items, a full phone.
+    DiscardTitle => "确定丢弃？", "Discard it?";
+    DiscardKept => "其他记录不受影响，仍会照常发送。", "Nothing else is affected; everything else is still sent.";
+    FixInOrder => "打开工单重新填写", "Open the work order and redo it";
+    RetakeInOrder => "打开工单重新拍摄", "Open the work order and take it again";
+    PhotoNotSaved => "手机存储已满：这张照片没有保存，请联网发送已保存的内容或清理手机空间后重拍。之前保存的照片和记录都还在。", "This phone's storage is full: this photo was NOT saved. Send what is waiting or free some space, then take it again. Every photo and record saved before is intact.";
 }
 
 use fieldbook_model::{Missing, OpKind, RejectCode, ServiceType, StatusNode};
@@ -812,5 +817,49 @@ pub fn due_in(hours: i64, lang: Lang) -> String {
         (true, Lang::En) => format!("{} days", hours / 24),
         (false, Lang::Zh) => format!("{hours} 小时"),
         (false, Lang::En) => format!("{hours} h"),
+    }
+}
+
+// The upload queue (issue 4): progress and what a discard loses.
+
+/// A size as people read it: "340 KB", "1.2 MB".
+pub fn size(bytes: u64) -> String {
+    if bytes >= 1_048_576 {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+    } else {
+        format!("{:.0} KB", (bytes as f64 / 1024.0).ceil())
+    }
+}
+
+pub fn sending_percent(percent: u8, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("正在发送 {percent}%"),
+        Lang::En => format!("Sending {percent}%"),
+    }
+}
+
+/// What discarding a refused photo loses.
+pub fn discard_photo(name: &str, bytes: u64, lang: Lang) -> String {
+    let size = size(bytes);
+    match lang {
+        Lang::Zh => {
+            format!("照片 {name}（{size}）将从这部手机上删除，不会再发送，服务器上也不会有它。")
+        }
+        Lang::En => format!(
+            "The photo {name} ({size}) will be deleted from this phone. It will never be sent and the server will not have it."
+        ),
+    }
+}
+
+/// What discarding a refused record loses: "出发" on work order T-1.
+pub fn discard_entry(kind: &OpKind, ticket: &str, lang: Lang) -> String {
+    let what = op_label(kind, lang);
+    match lang {
+        Lang::Zh => {
+            format!("工单 {ticket} 的“{what}”将从这部手机上删除，不会再发送，服务器上也不会有它。")
+        }
+        Lang::En => format!(
+            "\"{what}\" on work order {ticket} will be deleted from this phone. It will never be sent and the server will not have it."
+        ),
     }
 }

@@ -24,6 +24,10 @@ use crate::db::{Db, DbError, OutboxCounts};
 const BATCH: usize = 100;
 /// Pull (and retry anything left) this often while the app is open.
 const TICK_MS: u32 = 30_000;
+/// Photo confirmations noted on the device in one transaction. One read-write transaction per
+/// photo cost a sixth of the upload's throughput; a confirmation lost to a crash before it is
+/// noted only means the photo is sent again, and the server answers "already stored".
+const NOTE_EVERY: usize = 10;
 
 /// What the screens show about syncing. Plain signals: cheap to copy into any component.
 #[derive(Clone, Copy)]
@@ -37,6 +41,8 @@ pub struct SyncState {
     pub last_synced: RwSignal<Option<DateTime<Utc>>>,
     /// Bumped whenever stored data changed, so pages read IndexedDB again.
     pub data_version: RwSignal<u64>,
+    /// The photo whose bytes are on their way now, and the whole percent of them sent.
+    pub upload: RwSignal<Option<(Uuid, u8)>>,
 }
 
 /// The sync badge's four states.
@@ -63,6 +69,7 @@ impl SyncState {
             reachable: RwSignal::new(None),
             last_synced: RwSignal::new(None),
             data_version: RwSignal::new(0),
+            upload: RwSignal::new(None),
         }
     }
 
@@ -267,6 +274,8 @@ async fn upload_photos(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
     // One person's photos never go out under another person's session.
     let mine =
         |p: &&crate::db::PhotoBlob| p.record.user.is_empty() || p.record.user == profile.username;
+    let mut answers: Vec<(Uuid, Result<(), String>)> = Vec::new();
+    let mut contact = true;
     for photo in photos
         .iter()
         .filter(|p| !p.record.uploaded && p.record.error.is_none() && !p.record.draft)
@@ -278,41 +287,64 @@ async fn upload_photos(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
         let Some(digest) = crate::photo::content_digest(&photo.record.sha256) else {
             continue;
         };
+        let id = photo.record.id;
+        let upload = engine.state.upload;
+        upload.set(Some((id, 0)));
         let answer = api::put_photo(
-            photo.record.id,
+            id,
             &photo.blob,
             &photo.record.content_type,
             &digest,
+            move |sent| {
+                let percent = (sent * 100.0).floor().clamp(0.0, 100.0) as u8;
+                // Only whole-percent steps reach the screen.
+                if upload.get_untracked() != Some((id, percent)) {
+                    upload.set(Some((id, percent)));
+                }
+            },
         )
         .await;
-        let noted = match answer {
-            Ok(api::PhotoPut::Stored) => engine.db.photo_sent(photo.record.id, Ok(())).await,
-            Ok(api::PhotoPut::Refused(reason)) => {
-                engine.db.photo_sent(photo.record.id, Err(reason)).await
-            }
-            Ok(api::PhotoPut::NotYet) => Ok(()),
+        upload.set(None);
+        match answer {
+            Ok(api::PhotoPut::Stored) => answers.push((id, Ok(()))),
+            Ok(api::PhotoPut::Refused(reason)) => answers.push((id, Err(reason))),
+            Ok(api::PhotoPut::NotYet) => continue,
             Err(ApiFail::Unauthorized) => {
                 engine.state.needs_sign_in.set(true);
-                return false;
+                contact = false;
+                break;
             }
             Err(_) => {
                 contact_failed(engine);
-                return false;
+                contact = false;
+                break;
             }
-        };
+        }
         engine.state.reachable.set(Some(true));
-        match noted {
-            // The badge counts down photo by photo; the screens re-read once, at the end:
-            // re-reading IndexedDB after every photo cost a third of the upload's throughput.
-            Ok(()) => engine
-                .state
-                .counts
-                .update(|c| c.photos = c.photos.saturating_sub(1)),
-            Err(e) => gloo::console::error!(format!("noting a photo's upload failed: {e:?}")),
+        // The badge counts down photo by photo; the screens re-read once, at the end:
+        // re-reading IndexedDB after every photo cost a third of the upload's throughput.
+        engine
+            .state
+            .counts
+            .update(|c| c.photos = c.photos.saturating_sub(1));
+        if answers.len() >= NOTE_EVERY {
+            note(engine, &mut answers).await;
         }
     }
+    note(engine, &mut answers).await;
     refresh(engine).await;
-    true
+    contact
+}
+
+/// Write the server's answers for photos to the device, in one transaction.
+async fn note(engine: &Engine, answers: &mut Vec<(Uuid, Result<(), String>)>) {
+    if answers.is_empty() {
+        return;
+    }
+    if let Err(e) = engine.db.photos_sent(answers).await {
+        gloo::console::error!(format!("noting photo uploads failed: {e:?}"));
+    }
+    answers.clear();
 }
 
 async fn pull(engine: &Rc<Engine>) {

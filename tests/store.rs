@@ -290,3 +290,166 @@ async fn kept_work_waits_for_its_owner_while_someone_else_uses_the_device() {
     assert_eq!(db.outbox().await.unwrap()[0].op, tap);
     assert!(db.work_order(wo.id).await.unwrap().is_some());
 }
+
+/// A photo taken on `order` by engineer1: its `AddPhoto` operation and its bytes.
+fn photo(order: &WorkOrder) -> (Operation, fieldbook::db::PhotoBlob) {
+    let bytes = vec![0xFFu8; 1200];
+    let array = js_sys::Uint8Array::from(bytes.as_slice());
+    let parts = js_sys::Array::of1(&array);
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    let id = Uuid::new_v4();
+    let sha256 = "ab".repeat(32);
+    let op = Operation {
+        kind: OpKind::AddPhoto {
+            work_order_id: order.id,
+            photo_id: id,
+            slot: fieldbook_model::photo::EXTRA_SLOT.into(),
+            sha256: sha256.clone(),
+            bytes: 1200,
+            width: 2048,
+            height: 1536,
+            content_type: "image/jpeg".into(),
+        },
+        ..op(order, StatusNode::Departed)
+    };
+    let record = fieldbook::db::PhotoRecord {
+        id,
+        work_order_id: order.id,
+        user: "engineer1".into(),
+        sha256,
+        bytes: 1200,
+        content_type: "image/jpeg".into(),
+        uploaded: false,
+        tries: 0,
+        error: None,
+        draft: false,
+    };
+    (op, fieldbook::db::PhotoBlob { record, blob })
+}
+
+#[wasm_bindgen_test]
+async fn only_what_the_server_refused_can_be_discarded_and_a_refused_photo_takes_its_bytes() {
+    let (db, _) = fresh().await;
+    let wo = order("BX-9");
+    db.apply_pull(&pull(2, vec![wo.clone()]), Utc::now())
+        .await
+        .unwrap();
+    let tap = op(&wo, StatusNode::Departed);
+    db.record(tap.clone()).await.unwrap();
+    let (add, bytes) = photo(&wo);
+    db.record_all(vec![add.clone()], vec![bytes]).await.unwrap();
+    let seq_of = |entries: &[fieldbook::db::OutboxEntry], id| {
+        entries
+            .iter()
+            .find(|e| e.op.id == id)
+            .and_then(|e| e.seq)
+            .unwrap()
+    };
+    let entries = db.outbox().await.unwrap();
+    for id in [tap.id, add.id] {
+        assert!(
+            !db.discard_rejected(seq_of(&entries, id)).await.unwrap(),
+            "a queued entry is on its way and cannot be discarded"
+        );
+    }
+    assert_eq!(db.outbox().await.unwrap().len(), 2);
+    assert_eq!(db.photos(None).await.unwrap().len(), 1);
+
+    let batch = db.next_batch(10).await.unwrap();
+    db.settle(
+        &batch,
+        &[OpResult::rejected(add.id, RejectCode::InvalidPhoto)],
+    )
+    .await
+    .unwrap();
+    assert!(db.discard_rejected(seq_of(&entries, add.id)).await.unwrap());
+    let left = db.outbox().await.unwrap();
+    assert_eq!(left.len(), 1, "only the refused photo's record went");
+    assert_eq!(left[0].op.id, tap.id);
+    assert_eq!(left[0].state, EntryState::Queued);
+    assert!(
+        db.photos(None).await.unwrap().is_empty(),
+        "the refused photo's bytes went with its record"
+    );
+    assert!(
+        !db.discard_rejected(seq_of(&entries, add.id)).await.unwrap(),
+        "a second discard finds nothing"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn photo_bytes_can_be_discarded_only_after_the_server_refused_them() {
+    let (db, _) = fresh().await;
+    let wo = order("BX-10");
+    db.apply_pull(&pull(2, vec![wo.clone()]), Utc::now())
+        .await
+        .unwrap();
+    let (add_a, a) = photo(&wo);
+    let (add_b, b) = photo(&wo);
+    let (add_c, c) = photo(&wo);
+    let (ida, idb, idc) = (a.record.id, b.record.id, c.record.id);
+    db.record_all(
+        vec![add_a.clone(), add_b.clone(), add_c.clone()],
+        vec![a, b, c],
+    )
+    .await
+    .unwrap();
+    let batch = db.next_batch(10).await.unwrap();
+    db.settle(
+        &batch,
+        &[
+            OpResult::applied(add_a.id),
+            OpResult::applied(add_b.id),
+            OpResult::applied(add_c.id),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(
+        !db.discard_refused_photo(ida).await.unwrap(),
+        "waiting bytes cannot be discarded"
+    );
+
+    // The uploader notes several answers in one transaction; a photo no longer here is skipped.
+    db.photos_sent(&[
+        (ida, Err("digest_mismatch".into())),
+        (idb, Ok(())),
+        (Uuid::new_v4(), Ok(())),
+    ])
+    .await
+    .unwrap();
+    let photos = db.photos(None).await.unwrap();
+    let rec = |id| {
+        photos
+            .iter()
+            .find(|p| p.record.id == id)
+            .unwrap()
+            .record
+            .clone()
+    };
+    assert_eq!(rec(ida).error.as_deref(), Some("digest_mismatch"));
+    assert_eq!((rec(ida).tries, rec(ida).uploaded), (1, false));
+    assert_eq!((rec(idb).tries, rec(idb).uploaded), (1, true));
+    assert_eq!((rec(idc).tries, rec(idc).uploaded), (0, false));
+    let counts = db.outbox_counts("engineer1").await.unwrap();
+    assert_eq!((counts.photos, counts.photos_refused), (1, 1));
+
+    assert!(
+        !db.discard_refused_photo(idb).await.unwrap(),
+        "sent bytes stay"
+    );
+    assert!(
+        !db.discard_refused_photo(idc).await.unwrap(),
+        "waiting bytes stay"
+    );
+    assert!(db.discard_refused_photo(ida).await.unwrap());
+    let left: Vec<Uuid> = db
+        .photos(None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.record.id)
+        .collect();
+    assert_eq!(left.len(), 2);
+    assert!(left.contains(&idb) && left.contains(&idc));
+}

@@ -22,7 +22,8 @@ function walk(d) {
 
 const files = walk(dir)
   .map((p) => "/" + relative(dir, p).split(sep).join("/"))
-  .filter((p) => p !== "/sw.js")
+  // The .br / .gz copies (tools/precompress.mjs) are the same files for the network, not for the cache.
+  .filter((p) => p !== "/sw.js" && !p.endsWith(".br") && !p.endsWith(".gz"))
   .sort();
 const hash = createHash("sha256");
 for (const f of files) hash.update(f).update(readFileSync(join(dir, f)));

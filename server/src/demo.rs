@@ -257,6 +257,28 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
     Ok(report)
 }
 
+/// `count` more work orders for `assignee`, made up from the demo's, for measuring the app with a
+/// big list (`fieldbook-server demo --generate N`). Each call adds new ones; one transaction.
+pub async fn generate(db: &Db, assignee: &'static str, count: usize) -> Result<usize, DemoError> {
+    let now = Utc::now();
+    let date = Local::now().format("%Y%m%d").to_string();
+    let mut tx = db.begin().await?;
+    let user = users::find_by_username(&mut tx, assignee)
+        .await?
+        .ok_or(DemoError::MissingAssignee(assignee))?;
+    for n in 0..count {
+        let template = &DEMO_ORDERS[n % DEMO_ORDERS.len()];
+        let ticket = format!("GX-{date}-{:05}", n + 1);
+        let mut wo = work_order(Uuid::new_v4(), template, ticket, now);
+        wo.assignee = assignee.into();
+        wo.planned_at = now + Duration::minutes(n as i64);
+        let seq = db::next_seq(&mut tx).await?;
+        work_orders::insert(&mut tx, &wo, &user.id, seq).await?;
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
 fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -> WorkOrder {
     WorkOrder {
         id,

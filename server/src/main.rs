@@ -25,7 +25,7 @@ enum Command {
     /// Create an account (password from FIELDBOOK_PASSWORD or --password).
     AddUser(AddUserArgs),
     /// Load the demo accounts and work orders without serving.
-    Demo(DataArgs),
+    Demo(DemoArgs),
     /// Import the cleaning areas, their checklist items and schedules from a CSV sheet
     /// (columns: team,area,kind,cleaner,patrol,item,schedule; see server/src/field_admin.rs).
     ImportAreas(ImportAreasArgs),
@@ -77,6 +77,15 @@ impl DataArgs {
             ..Config::new(&self.data_dir)
         }
     }
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Also generate this many more work orders for engineer1 (benchmarks: a big list).
+    #[arg(long, default_value_t = 0)]
+    generate: usize,
 }
 
 #[derive(Args)]
@@ -149,9 +158,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo(args) => {
             let config = Config {
                 demo: true,
-                ..args.config()
+                ..args.data.config()
             };
             let (_, state) = fieldbook_server::build(&config).await?;
+            if args.generate > 0 {
+                let n = demo::generate(&state.db, "engineer1", args.generate).await?;
+                println!("Generated {n} more work orders for engineer1");
+            }
             state.db.close().await;
             println!("Demo data loaded into {}", config.database_url());
             println!("{}", demo::sign_in_hint());

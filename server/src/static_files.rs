@@ -171,7 +171,11 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_string();
-    let mut response = match ServeFile::new(&file).oneshot(request).await {
+    // The build's .br / .gz copies (tools/precompress.mjs) go to browsers that accept them.
+    let serve = ServeFile::new(&file)
+        .precompressed_br()
+        .precompressed_gzip();
+    let mut response = match serve.oneshot(request).await {
         Ok(response) => response.map(Body::new),
         Err(never) => match never {},
     };
@@ -184,6 +188,10 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        // The same URL may be answered brotli, gzip or plain: caches must key on the encoding.
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         if let Some(mime) = content_type_override(&file_name) {
             response
                 .headers_mut()

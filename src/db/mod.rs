@@ -25,9 +25,13 @@ pub use photos::{PhotoBlob, PhotoRecord};
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum DbError {
-    /// The browser refused: quota, private mode, a blocked upgrade. The text is the browser's own.
+    /// The browser refused: private mode, a blocked upgrade. The text is the browser's own.
     #[error("the browser's storage refused: {0}")]
     Browser(String),
+    /// The browser would not keep a write: the device is out of room (QuotaExceededError) or its
+    /// storage is failing. Nothing of that transaction was saved; everything before it is intact.
+    #[error("the device's storage is full: nothing of this change was saved ({0})")]
+    StorageRefused(String),
     #[error("stored data could not be read: {0}")]
     Decode(String),
     #[error("work order {0} is not on this device")]
@@ -40,7 +44,16 @@ pub enum DbError {
 impl From<rexie::Error> for DbError {
     fn from(e: rexie::Error) -> Self {
         // rexie's Display hides the browser's reason; its Debug keeps it.
-        DbError::Browser(format!("{e:?}"))
+        let text = format!("{e:?}");
+        // A commit the browser aborted by itself: every request in it had succeeded, so the
+        // writes were refused as a whole. That is QuotaExceededError (or a failing disk, which
+        // the person must treat the same way). rexie drops the transaction's own error, so the
+        // name is only there when a request failed on its own.
+        if matches!(e, rexie::Error::TransactioncommitFailed) || text.contains("QuotaExceeded") {
+            DbError::StorageRefused(text)
+        } else {
+            DbError::Browser(text)
+        }
     }
 }
 
@@ -71,6 +84,15 @@ pub enum SignOut {
     Kept,
     /// Refused: something is unsent and they did not choose to keep it.
     Unsent,
+}
+
+/// The photo whose bytes an entry names (a photo or a signature), if any.
+pub fn entry_photo(entry: &OutboxEntry) -> Option<Uuid> {
+    match &entry.op.kind {
+        fieldbook_model::OpKind::AddPhoto { photo_id, .. }
+        | fieldbook_model::OpKind::Sign { photo_id, .. } => Some(*photo_id),
+        _ => None,
+    }
 }
 
 /// A handle on the app's database. Cheap to clone.
@@ -276,34 +298,48 @@ impl Db {
         id: Uuid,
         outcome: std::result::Result<(), String>,
     ) -> Result<()> {
+        self.photos_sent(&[(id, outcome)]).await
+    }
+
+    /// Note the server's answers for several photos in one transaction (the uploader notes them
+    /// in groups: a transaction per photo slowed the upload). Photos no longer here are skipped.
+    pub async fn photos_sent(
+        &self,
+        answers: &[(Uuid, std::result::Result<(), String>)],
+    ) -> Result<()> {
         let tx = self
             .rexie
             .transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
         let store = tx.store(PHOTOS)?;
-        let Some(value) = store.get(JsValue::from_str(&id.to_string())).await? else {
-            tx.abort().await.ok();
-            return Ok(());
-        };
-        let mut photo = PhotoBlob::from_js(value)?;
-        photo.record.tries += 1;
-        match outcome {
-            Ok(()) => {
-                photo.record.uploaded = true;
-                photo.record.error = None;
+        for (id, outcome) in answers {
+            let Some(value) = store.get(JsValue::from_str(&id.to_string())).await? else {
+                continue;
+            };
+            if value.is_undefined() {
+                continue;
             }
-            Err(reason) => photo.record.error = Some(reason),
+            let mut photo = PhotoBlob::from_js(value)?;
+            photo.record.tries += 1;
+            match outcome {
+                Ok(()) => {
+                    photo.record.uploaded = true;
+                    photo.record.error = None;
+                }
+                Err(reason) => photo.record.error = Some(reason.clone()),
+            }
+            store.put(&photo.to_js()?, None).await?;
         }
-        store.put(&photo.to_js()?, None).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Drop an entry the server refused, after the person confirmed. Only refused entries can
-    /// go: anything still queued is on its way and is never deleted.
+    /// go: anything still queued is on its way and is never deleted. A refused photo or signature
+    /// takes its bytes with it, in the same transaction (the server will never ask for them).
     pub async fn discard_rejected(&self, seq: u32) -> Result<bool> {
         let tx = self
             .rexie
-            .transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+            .transaction(&[OUTBOX, PHOTOS], TransactionMode::ReadWrite)?;
         let store = tx.store(OUTBOX)?;
         let entry = match store.get(JsValue::from(seq)).await? {
             Some(v) if !v.is_undefined() => from_js::<OutboxEntry>(v)?,
@@ -317,6 +353,11 @@ impl Db {
             return Ok(false);
         }
         store.delete(JsValue::from(seq)).await?;
+        if let Some(photo) = entry_photo(&entry) {
+            tx.store(PHOTOS)?
+                .delete(JsValue::from_str(&photo.to_string()))
+                .await?;
+        }
         tx.commit().await?;
         Ok(true)
     }

@@ -3,14 +3,14 @@
 //! Nothing here can delete what is still on its way; only what the server refused can be
 //! discarded, after a confirmation that says what will be lost.
 
-use fieldbook_model::WorkOrder;
+use fieldbook_model::{OpKind, RejectCode, WorkOrder};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::db::{EntryState, OutboxEntry, PhotoRecord};
-use crate::i18n::{self, Msg, tr, use_lang};
+use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::sync::{self, use_sync};
 use crate::time;
 
@@ -55,11 +55,43 @@ struct Queue {
     orders: Vec<WorkOrder>,
 }
 
-/// What the person is about to discard, waiting for their confirmation.
+/// What the person is about to discard, waiting for their confirmation, and what it loses.
 #[derive(Debug, Clone, PartialEq)]
 enum Discard {
-    Entry(u32, String),
-    Photo(uuid::Uuid, String),
+    /// A refused record (with the photo bytes it names, if it is a photo or a signature).
+    Entry { seq: u32, lost: Lost },
+    /// Photo bytes the server refused.
+    Photo { id: uuid::Uuid, lost: Lost },
+}
+
+/// What a discard deletes, said in the person's language when the dialog opens.
+#[derive(Debug, Clone, PartialEq)]
+enum Lost {
+    Photo { name: String, bytes: u64 },
+    Record { kind: OpKind, ticket: String },
+}
+
+impl Lost {
+    fn text(&self, lang: Lang) -> String {
+        match self {
+            Lost::Photo { name, bytes } => i18n::discard_photo(name, *bytes, lang),
+            Lost::Record { kind, ticket } => i18n::discard_entry(kind, ticket, lang),
+        }
+    }
+}
+
+/// Refusals the person can put right by doing the step again on the work order; the others
+/// (another user's record, an unknown order, a reassignment) can only be discarded.
+fn fixable(code: Option<RejectCode>) -> bool {
+    matches!(
+        code,
+        Some(
+            RejectCode::InvalidValue
+                | RejectCode::InvalidTransition
+                | RejectCode::ReportIncomplete
+                | RejectCode::InvalidPhoto
+        )
+    )
 }
 
 #[component]
@@ -108,10 +140,13 @@ pub fn SyncPage() -> impl IntoView {
         confirm.set(None);
         spawn_local(async move {
             let db = sync::db();
-            let _ = match what {
-                Discard::Entry(seq, _) => db.discard_rejected(seq).await,
-                Discard::Photo(id, _) => db.discard_refused_photo(id).await,
+            let done = match what {
+                Discard::Entry { seq, .. } => db.discard_rejected(seq).await,
+                Discard::Photo { id, .. } => db.discard_refused_photo(id).await,
             };
+            if let Err(e) = done {
+                gloo::console::error!(format!("discard failed: {e:?}"));
+            }
             sync::refresh_now().await;
         });
     };
@@ -133,10 +168,17 @@ pub fn SyncPage() -> impl IntoView {
                 })}
             </div>
             {move || queue.get().map(|q| {
-                let ticket = |id: Option<uuid::Uuid>| q.orders.iter().find(|o| Some(o.id) == id).map(|o| o.ticket.clone()).unwrap_or_default();
+                let order_of = |id: Option<uuid::Uuid>| q.orders.iter().find(|o| Some(o.id) == id);
+                let ticket = |id: Option<uuid::Uuid>| order_of(id).map(|o| o.ticket.clone()).unwrap_or_default();
                 let photo_name = |id: uuid::Uuid| {
                     q.orders.iter().flat_map(|o| o.photos.iter()).find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string())
                 };
+                let photo_bytes = |id: uuid::Uuid| q.photos.iter().find(|p| p.id == id).map_or(0, |p| p.bytes);
+                // Photos whose record the server refused are shown (and discarded) with that record.
+                let refused_records: Vec<uuid::Uuid> = q.entries.iter()
+                    .filter(|e| e.state == EntryState::Rejected)
+                    .filter_map(crate::db::entry_photo)
+                    .collect();
                 let sending = sync.sending.get();
                 let entries = q.entries.iter().map(|e| {
                     let kind = e.op.kind.clone();
@@ -145,7 +187,14 @@ pub fn SyncPage() -> impl IntoView {
                     let code = e.code;
                     let seq = e.seq;
                     let tries = e.tries;
-                    let what = format!("{} {}", ticket(e.op.work_order_id()), i18n::op_label(&kind, lang.get_untracked()));
+                    let order_id = e.op.work_order_id();
+                    let lost = match crate::db::entry_photo(e) {
+                        Some(id) => Lost::Photo { name: photo_name(id), bytes: photo_bytes(id) },
+                        None => Lost::Record { kind: kind.clone(), ticket: ticket(order_id) },
+                    };
+                    let fix = order_id
+                        .filter(|_| refused && fixable(code) && order_of(order_id).is_some())
+                        .map(|id| format!("/work-orders/{id}"));
                     view! {
                         <li class="queue-item" class:refused=refused data-testid="queue-entry">
                             <div class="row between">
@@ -154,35 +203,50 @@ pub fn SyncPage() -> impl IntoView {
                                     {move || if refused { Msg::BadgeAttention.text(lang.get()) } else if sending { Msg::BadgeSending.text(lang.get()) } else { Msg::BadgeSavedHere.text(lang.get()) }}
                                 </span>
                             </div>
-                            <div class="muted small">{ticket(e.op.work_order_id())}" · "{time::short(e.created_at)}" · "{move || i18n::tries(tries, lang.get())}</div>
+                            <div class="muted small">{ticket(order_id)}" · "{time::short(e.created_at)}" · "{move || i18n::tries(tries, lang.get())}</div>
                             {refused.then(|| view! {
-                                <p class="reason">{move || code.map(|c| i18n::reject_code(c, lang.get())).unwrap_or_default()}</p>
-                                <button class="link danger" data-testid="discard" on:click=move |_| {
-                                    if let Some(seq) = seq { confirm.set(Some(Discard::Entry(seq, what.clone()))) }
-                                }>{tr(Msg::Discard)}</button>
+                                <p class="reason" data-testid="reason">{move || code.map(|c| i18n::reject_code(c, lang.get())).unwrap_or_default()}</p>
+                                <div class="row">
+                                    {fix.map(|href| view! { <a class="button secondary" data-testid="fix" href=href>{tr(Msg::FixInOrder)}</a> })}
+                                    <button class="link danger" data-testid="discard" on:click=move |_| {
+                                        if let Some(seq) = seq { confirm.set(Some(Discard::Entry { seq, lost: lost.clone() })) }
+                                    }>{tr(Msg::Discard)}</button>
+                                </div>
                             })}
                         </li>
                     }
                 }).collect_view();
-                let photos = q.photos.iter().filter(|p| !p.uploaded).map(|p| {
+                let photos = q.photos.iter().filter(|p| !p.uploaded && !refused_records.contains(&p.id)).map(|p| {
                     let name = photo_name(p.id);
                     let refused = p.error.clone();
                     let id = p.id;
-                    let what = name.clone();
+                    let lost = Lost::Photo { name: name.clone(), bytes: p.bytes };
                     let tries = p.tries;
                     let is_refused = refused.is_some();
+                    let retake = format!("/work-orders/{}", p.work_order_id);
+                    let has_order = order_of(Some(p.work_order_id)).is_some();
+                    let upload = sync.upload;
+                    let percent = move || upload.get().and_then(|(at, pc)| (at == id).then_some(pc));
                     view! {
-                        <li class="queue-item" class:refused=is_refused data-testid="queue-photo">
+                        <li class="queue-item" class:refused=is_refused data-testid="queue-photo" data-photo=id.to_string()>
                             <div class="row between">
                                 <strong class="photo-name">{name.clone()}</strong>
-                                <span class=if is_refused { "state refused" } else { "state saved" }>
-                                    {move || if is_refused { Msg::PhotoRefused.text(lang.get()) } else { Msg::PhotoWaiting.text(lang.get()) }}
+                                <span class=move || if is_refused { "state refused" } else if percent().is_some() { "state sending" } else { "state saved" } data-testid="photo-state">
+                                    {move || match (is_refused, percent()) {
+                                        (true, _) => Msg::PhotoRefused.text(lang.get()).to_string(),
+                                        (false, Some(pc)) => i18n::sending_percent(pc, lang.get()),
+                                        (false, None) => Msg::PhotoWaiting.text(lang.get()).to_string(),
+                                    }}
                                 </span>
                             </div>
-                            <div class="muted small">{format!("{:.0} KB", p.bytes as f64 / 1024.0)}" · "{move || i18n::tries(tries, lang.get())}</div>
+                            {move || percent().map(|pc| view! { <progress max="100" value=pc.to_string() data-testid="upload-progress"></progress> })}
+                            <div class="muted small">{i18n::size(p.bytes)}" · "{move || i18n::tries(tries, lang.get())}</div>
                             {refused.clone().map(|r| view! {
-                                <p class="reason">{r}</p>
-                                <button class="link danger" on:click=move |_| confirm.set(Some(Discard::Photo(id, what.clone())))>{tr(Msg::Discard)}</button>
+                                <p class="reason" data-testid="reason">{r}</p>
+                                <div class="row">
+                                    {has_order.then(|| view! { <a class="button secondary" data-testid="fix" href=retake.clone()>{tr(Msg::RetakeInOrder)}</a> })}
+                                    <button class="link danger" data-testid="discard" on:click=move |_| confirm.set(Some(Discard::Photo { id, lost: lost.clone() }))>{tr(Msg::Discard)}</button>
+                                </div>
                             })}
                         </li>
                     }
@@ -194,14 +258,15 @@ pub fn SyncPage() -> impl IntoView {
                 }
             })}
             {move || confirm.get().map(|what| {
-                let text = match &what { Discard::Entry(_, t) | Discard::Photo(_, t) => t.clone() };
+                let lost = match what { Discard::Entry { lost, .. } | Discard::Photo { lost, .. } => lost };
                 view! {
                     <div class="dialog-backdrop">
-                        <div class="dialog" role="alertdialog" data-testid="discard-dialog">
-                            <p><strong>{tr(Msg::DiscardConfirm)}</strong></p>
-                            <p>{text}</p>
+                        <div class="dialog" role="alertdialog" aria-labelledby="discard-title" data-testid="discard-dialog">
+                            <p id="discard-title"><strong>{tr(Msg::DiscardTitle)}</strong></p>
+                            <p data-testid="discard-lost">{move || lost.text(lang.get())}</p>
+                            <p class="muted small">{tr(Msg::DiscardKept)}</p>
                             <div class="row">
-                                <button class="secondary" on:click=move |_| confirm.set(None)>{tr(Msg::Cancel)}</button>
+                                <button class="secondary" data-testid="cancel-discard" on:click=move |_| confirm.set(None)>{tr(Msg::Cancel)}</button>
                                 <button class="primary danger" data-testid="confirm-discard" on:click=do_discard>{tr(Msg::Discard)}</button>
                             </div>
                         </div>

@@ -7,6 +7,19 @@ use crate::harness::{Options, TestServer, assert_error};
 const LOADER: &str = "import init, * as bindings from '/fieldbook-0123456789abcdef.js';\nconst wasm = await init({ module_or_path: '/fieldbook-0123456789abcdef_bg.wasm' });\nwindow.wasmBindings = bindings;\n";
 
 async fn server_with_dist() -> TestServer {
+    serve(dist_folder()).await
+}
+
+async fn serve(dist: std::path::PathBuf) -> TestServer {
+    TestServer::start(Options {
+        demo: false,
+        dist: Some(dist),
+    })
+    .await
+}
+
+/// A small built PWA: index.html with its loader, the hashed JS and wasm, sw.js, the manifest.
+fn dist_folder() -> std::path::PathBuf {
     let dist = tempfile::tempdir().unwrap().keep();
     let index = format!(
         "<!DOCTYPE html><html><head><link rel=\"manifest\" href=\"/manifest.webmanifest\">\
@@ -33,11 +46,7 @@ async fn server_with_dist() -> TestServer {
         "{\"name\":\"Fieldbook\"}",
     )
     .unwrap();
-    TestServer::start(Options {
-        demo: false,
-        dist: Some(dist),
-    })
-    .await
+    dist
 }
 
 fn header(r: &reqwest::Response, name: &str) -> String {
@@ -141,4 +150,36 @@ async fn without_a_build_the_root_says_so() {
     assert!(
         header(&csp, "content-security-policy").contains("script-src 'self' 'wasm-unsafe-eval';")
     );
+}
+
+#[tokio::test]
+async fn the_builds_compressed_copies_go_to_browsers_that_accept_them() {
+    let dist = dist_folder();
+    std::fs::write(
+        dist.join("fieldbook-0123456789abcdef.js.br"),
+        b"brotli bytes",
+    )
+    .unwrap();
+    std::fs::write(dist.join("fieldbook-0123456789abcdef.js.gz"), b"gzip bytes").unwrap();
+    let server = serve(dist).await;
+    let path = server.url("/fieldbook-0123456789abcdef.js");
+    let client = reqwest::Client::new();
+    for (accept, encoding, body) in [
+        ("br, gzip", "br", "brotli bytes"),
+        ("gzip", "gzip", "gzip bytes"),
+        ("identity", "", "export default function(){}"),
+    ] {
+        let r = client
+            .get(&path)
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(header(&r, "content-encoding"), encoding, "{accept}");
+        assert_eq!(header(&r, "vary"), "accept-encoding");
+        assert!(header(&r, "content-type").starts_with("text/javascript"));
+        assert!(header(&r, "cache-control").contains("immutable"));
+        assert_eq!(r.text().await.unwrap(), body);
+    }
 }

@@ -67,6 +67,12 @@ pub fn act(
     let Some(profile) = session.0.get_untracked() else {
         return;
     };
+    // Said precisely when the phone is full: a photo was not saved, or this one step was not.
+    let full = if photos.is_empty() {
+        Msg::StorageFull
+    } else {
+        Msg::PhotoNotSaved
+    };
     spawn_local(async move {
         match sync::record_all(&profile, kinds, photos).await {
             Ok(_) => {
@@ -83,8 +89,9 @@ pub fn act(
                     std::time::Duration::from_secs(5),
                 );
             }
-            Err(DbError::Browser(e)) if e.contains("QuotaExceeded") => {
-                feedback.set(Some(Feedback::Problem(Msg::StorageFull)))
+            Err(DbError::StorageRefused(e)) => {
+                gloo::console::warn!(format!("storage refused a write: {e}"));
+                feedback.set(Some(Feedback::Problem(full)))
             }
             Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
         }

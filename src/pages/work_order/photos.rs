@@ -12,6 +12,10 @@ use crate::photo::{self, PhotoError};
 use crate::session::{Session, use_session};
 use crate::time;
 
+/// Below this much free room the person is warned before taking a photo: a few photos' worth,
+/// and the browser's estimate is coarse.
+const LOW_SPACE_BYTES: f64 = 50.0 * 1_048_576.0;
+
 #[component]
 pub fn PhotosCard(
     loaded: RwSignal<Option<Loaded>>,
@@ -52,10 +56,15 @@ pub fn PhotosCard(
         })
     };
     // Warn before the phone runs out of room, not after a photo failed to save.
-    let low_space = LocalResource::new(|| async {
-        crate::pages::sync::storage_info()
-            .await
-            .is_some_and(|s| s.quota > 0.0 && s.quota - s.used < 50.0 * 1_048_576.0)
+    let sync = crate::sync::use_sync();
+    let low_space = LocalResource::new(move || {
+        // Checked again after every change: each saved photo takes room.
+        sync.data_version.track();
+        async {
+            crate::pages::sync::storage_info()
+                .await
+                .is_some_and(|s| s.quota > 0.0 && s.quota - s.used < LOW_SPACE_BYTES)
+        }
     });
 
     view! {
