@@ -30,7 +30,7 @@ use crate::{db, demo};
 pub struct Config {
     /// Holds `fieldbook.sqlite` and `photos/`.
     pub data_dir: PathBuf,
-    /// Overrides the SQLite file in `data_dir` (only `sqlite:` URLs for now).
+    /// Overrides the SQLite file in `data_dir`: a `sqlite:` or `postgres://` URL.
     pub database_url: Option<String>,
     /// Trunk's output folder.
     pub dist: PathBuf,

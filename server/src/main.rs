@@ -33,8 +33,9 @@ struct DataArgs {
     /// Holds fieldbook.sqlite and photos/.
     #[arg(long, default_value = ".fieldbook")]
     data_dir: PathBuf,
-    /// Use this database instead of the SQLite file in the data directory (sqlite:// only).
-    #[arg(long)]
+    /// Use this database instead of the SQLite file in the data directory: sqlite://PATH or
+    /// postgres://USER:PASSWORD@HOST:PORT/DB.
+    #[arg(long, env = "FIELDBOOK_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
 }
 
@@ -115,7 +116,10 @@ async fn main() -> anyhow::Result<()> {
             };
             let (_, state) = fieldbook_server::build(&config).await?;
             state.db.close().await;
-            println!("Demo data loaded into {}", config.database_url());
+            println!(
+                "Demo data loaded into {}",
+                db::redact(&config.database_url())
+            );
             println!("{}", demo::sign_in_hint());
             Ok(())
         }

@@ -4,11 +4,11 @@
 //! The bytes themselves go through `routes/photos.rs`; this module only reads and writes rows
 //! and makes storage keys, always from the server's own records.
 
+use crate::db::Conn;
 use chrono::{DateTime, Utc};
 use fieldbook_model::photo::sanitize_part;
 use fieldbook_model::{PhotoMeta, PhotoSlot, ServiceType};
 use object_store::path::Path;
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::db;
@@ -16,12 +16,12 @@ use crate::work_orders::StoreError;
 
 /// The photo slots a service type asks for, in the configured order.
 pub async fn slots_for(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     service_type: ServiceType,
 ) -> Result<Vec<PhotoSlot>, sqlx::Error> {
-    let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
-        "SELECT key, label_zh, label_en, required FROM photo_slots \
-         WHERE service_type = ? ORDER BY position, key",
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT key, label_zh, label_en, CASE WHEN required THEN 1 ELSE 0 END FROM photo_slots \
+         WHERE service_type = $1 ORDER BY position, key",
     )
     .bind(service_type.as_str())
     .fetch_all(conn)
@@ -32,7 +32,7 @@ pub async fn slots_for(
             key,
             label_zh,
             label_en,
-            required,
+            required: required != 0,
         })
         .collect())
 }
@@ -98,12 +98,9 @@ impl PhotoRow {
 }
 
 /// A work order's photos, in the order the server applied them.
-pub async fn for_order(
-    conn: &mut SqliteConnection,
-    work_order_id: Uuid,
-) -> Result<Vec<PhotoMeta>, StoreError> {
+pub async fn for_order(conn: &mut Conn, work_order_id: Uuid) -> Result<Vec<PhotoMeta>, StoreError> {
     let rows: Vec<PhotoRow> = sqlx::query_as(&format!(
-        "SELECT {PHOTO_COLUMNS} FROM photos WHERE work_order_id = ? ORDER BY seq"
+        "SELECT {PHOTO_COLUMNS} FROM photos WHERE work_order_id = $1 ORDER BY seq"
     ))
     .bind(work_order_id.to_string())
     .fetch_all(conn)
@@ -112,11 +109,8 @@ pub async fn for_order(
 }
 
 /// The work order a photo id belongs to, if it is used at all.
-pub async fn owner(
-    conn: &mut SqliteConnection,
-    photo_id: Uuid,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT work_order_id FROM photos WHERE photo_id = ?")
+pub async fn owner(conn: &mut Conn, photo_id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT work_order_id FROM photos WHERE photo_id = $1")
         .bind(photo_id.to_string())
         .fetch_optional(conn)
         .await
@@ -124,7 +118,7 @@ pub async fn owner(
 
 /// Record a photo the model accepted (`meta` as the model made it, name included).
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work_order_id: Uuid,
     meta: &PhotoMeta,
     op_id: Uuid,
@@ -136,7 +130,7 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO photos (photo_id, work_order_id, slot, n, name, sha256, bytes, width, \
          height, content_type, taken_at, op_id, seq, stored_key, uploaded_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, NULL)",
     )
     .bind(meta.id.to_string())
     .bind(work_order_id.to_string())
@@ -218,11 +212,8 @@ const STORED_SELECT: &str = "SELECT p.photo_id, p.work_order_id, p.slot, p.n, p.
     FROM photos p JOIN work_orders w ON w.id = p.work_order_id";
 
 /// One photo with its work order's filing fields.
-pub async fn find(
-    conn: &mut SqliteConnection,
-    photo_id: Uuid,
-) -> Result<Option<StoredPhoto>, StoreError> {
-    let row: Option<StoredRow> = sqlx::query_as(&format!("{STORED_SELECT} WHERE p.photo_id = ?"))
+pub async fn find(conn: &mut Conn, photo_id: Uuid) -> Result<Option<StoredPhoto>, StoreError> {
+    let row: Option<StoredRow> = sqlx::query_as(&format!("{STORED_SELECT} WHERE p.photo_id = $1"))
         .bind(photo_id.to_string())
         .fetch_optional(conn)
         .await?;
@@ -231,11 +222,11 @@ pub async fn find(
 
 /// A work order's uploaded photos, in the order taken.
 pub async fn uploaded_for_order(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work_order_id: Uuid,
 ) -> Result<Vec<StoredPhoto>, StoreError> {
     let rows: Vec<StoredRow> = sqlx::query_as(&format!(
-        "{STORED_SELECT} WHERE p.work_order_id = ? AND p.uploaded_at IS NOT NULL ORDER BY p.seq"
+        "{STORED_SELECT} WHERE p.work_order_id = $1 AND p.uploaded_at IS NOT NULL ORDER BY p.seq"
     ))
     .bind(work_order_id.to_string())
     .fetch_all(conn)
@@ -245,12 +236,12 @@ pub async fn uploaded_for_order(
 
 /// Whether another photo is already filed under `key` (two tickets that sanitise alike).
 pub async fn key_taken_by_other(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     key: &str,
     photo_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
     let other: Option<String> =
-        sqlx::query_scalar("SELECT photo_id FROM photos WHERE stored_key = ? AND photo_id <> ?")
+        sqlx::query_scalar("SELECT photo_id FROM photos WHERE stored_key = $1 AND photo_id <> $2")
             .bind(key)
             .bind(photo_id.to_string())
             .fetch_optional(conn)
@@ -261,14 +252,14 @@ pub async fn key_taken_by_other(
 /// Record that the bytes are stored. False when another request recorded it first: the first
 /// one to commit answers 201, every other one 200.
 pub async fn mark_uploaded(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     photo_id: Uuid,
     key: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE photos SET stored_key = ?, uploaded_at = ? \
-         WHERE photo_id = ? AND uploaded_at IS NULL",
+        "UPDATE photos SET stored_key = $1, uploaded_at = $2 \
+         WHERE photo_id = $3 AND uploaded_at IS NULL",
     )
     .bind(key)
     .bind(db::millis(at))

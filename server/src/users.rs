@@ -1,8 +1,8 @@
 //! User accounts: created by operators (`add-user`) and by the demo loader, never by sign-in.
 
+use crate::db::Conn;
 use chrono::Utc;
 use fieldbook_model::{Role, UserProfile};
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::db::{self, Db};
@@ -37,6 +37,7 @@ pub struct UserRecord {
     pub display_name: String,
     pub role: String,
     pub password_hash: String,
+    #[sqlx(try_from = "crate::db::IntFlag")]
     pub disabled: bool,
 }
 
@@ -60,12 +61,12 @@ fn valid_username(name: &str) -> bool {
 }
 
 pub async fn find_by_username(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     username: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, username, display_name, role, password_hash, disabled \
-         FROM users WHERE username = ?",
+        "SELECT id, username, display_name, role, password_hash, \
+         CASE WHEN disabled THEN 1 ELSE 0 END AS disabled FROM users WHERE username = $1",
     )
     .bind(username)
     .fetch_optional(conn)
@@ -95,7 +96,7 @@ fn check(user: &NewUser) -> Result<(), UserError> {
 
 /// Insert an account whose password is already hashed (the demo loader hashes once for all).
 pub async fn insert_with_hash(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: &NewUser,
     password_hash: &str,
 ) -> Result<UserRecord, UserError> {
@@ -103,7 +104,7 @@ pub async fn insert_with_hash(
     let id = Uuid::new_v4().to_string();
     let inserted = sqlx::query(
         "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at) \
-         VALUES (?, ?, ?, ?, ?, FALSE, ?)",
+         VALUES ($1, $2, $3, $4, $5, FALSE, $6)",
     )
     .bind(&id)
     .bind(&user.username)

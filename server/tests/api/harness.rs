@@ -44,6 +44,7 @@ impl TestServer {
     pub async fn start(options: Options) -> TestServer {
         let data = tempfile::tempdir().unwrap();
         let config = Config {
+            database_url: fresh_database_url().await,
             demo: options.demo,
             // A folder that does not exist unless the test made one: "the PWA is not built".
             dist: options.dist.unwrap_or_else(|| data.path().join("no-dist")),
@@ -93,10 +94,9 @@ impl TestServer {
         self.launch().await;
     }
 
-    /// A second pool on the server's SQLite file, to look at or age rows directly.
-    pub async fn database(&self) -> sqlx::SqlitePool {
-        let file = self.data.path().join("data/fieldbook.sqlite");
-        fieldbook_server::db::open(&fieldbook_server::db::sqlite_url(&file))
+    /// A second pool on the server's database, to look at or age rows directly.
+    pub async fn database(&self) -> fieldbook_server::db::Db {
+        fieldbook_server::db::open(&self.config.database_url())
             .await
             .unwrap()
     }
@@ -157,6 +157,32 @@ impl TestServer {
         assert_eq!(r.status(), StatusCode::OK);
         r.json().await.unwrap()
     }
+}
+
+/// The PostgreSQL server the tests also run against: an admin URL such as
+/// `postgres://postgres@127.0.0.1:5433/postgres` (scripts/test.sh starts one). Unset: SQLite.
+pub const TEST_DATABASE_ENV: &str = "FIELDBOOK_TEST_DATABASE_URL";
+
+/// A new, empty database for one test on the PostgreSQL server named by
+/// `FIELDBOOK_TEST_DATABASE_URL`; `None` (the SQLite file in the data directory) when unset.
+pub async fn fresh_database_url() -> Option<String> {
+    use sqlx::Connection;
+    let admin = std::env::var(TEST_DATABASE_ENV)
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let name = format!("fbtest_{}", Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("{TEST_DATABASE_ENV}={admin}: {e}"));
+    sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let (server, _) = admin
+        .split_once('?')
+        .map_or((admin.as_str(), ""), |(a, b)| (a, b));
+    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
+    Some(format!("{base}/{name}"))
 }
 
 /// A `set_status` operation as a phone sends it.

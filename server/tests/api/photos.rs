@@ -591,7 +591,8 @@ async fn keys_come_from_the_servers_records_whatever_the_office_typed() {
         id: Uuid::new_v4(),
         ticket: "../../../etc/cron.d/BX-1".into(),
         equipment_model: "..\\..\\windows".into(),
-        serial: "S/../1\u{0}".into(),
+        // A control character (PostgreSQL refuses NUL in text outright, so not that one).
+        serial: "S/../1\u{1}".into(),
         ..template
     };
     let mut tx = pool.begin().await.unwrap();
