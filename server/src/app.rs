@@ -13,13 +13,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use object_store::ObjectStore;
-use object_store::local::LocalFileSystem;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::error::{AppError, JSON_BODY_LIMIT};
+use crate::photo_store::{self, S3Config};
 use crate::routes;
 use crate::state::AppState;
 use crate::static_files::{self, StaticSite};
@@ -38,6 +38,8 @@ pub struct Config {
     pub demo: bool,
     /// Mark the session cookie `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
+    /// Photos in this S3-compatible bucket instead of `data_dir/photos`.
+    pub s3: Option<S3Config>,
 }
 
 impl Config {
@@ -48,6 +50,20 @@ impl Config {
             dist: PathBuf::from("dist"),
             demo: false,
             secure_cookies: false,
+            s3: None,
+        }
+    }
+
+    /// The photo store this configuration names.
+    pub fn photo_store(&self) -> anyhow::Result<Arc<dyn ObjectStore>> {
+        photo_store::open(&self.data_dir, self.s3.as_ref())
+    }
+
+    /// Where photos go, for messages.
+    pub fn describe_photo_store(&self) -> String {
+        match &self.s3 {
+            Some(s3) => s3.describe(),
+            None => self.data_dir.join("photos").display().to_string(),
         }
     }
 
@@ -66,15 +82,15 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
             config.data_dir.display()
         )
     })?;
-    let photos_dir = config.data_dir.join("photos");
-    std::fs::create_dir_all(&photos_dir)
-        .with_context(|| format!("cannot create the photo folder {}", photos_dir.display()))?;
-    let photos = LocalFileSystem::new_with_prefix(&photos_dir)
-        .with_context(|| format!("cannot open the photo folder {}", photos_dir.display()))?;
-    let photos: Arc<dyn ObjectStore> = Arc::new(photos);
+    let photos = config.photo_store()?;
     routes::health::mark_photo_store(photos.as_ref())
         .await
-        .with_context(|| format!("cannot write to the photo folder {}", photos_dir.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot write to the photo store {}",
+                config.describe_photo_store()
+            )
+        })?;
     let db = db::open(&config.database_url()).await?;
     if config.demo {
         let report = demo::load(&db).await.context("cannot load the demo data")?;

@@ -13,6 +13,7 @@ pub mod held_ops;
 pub mod image_check;
 pub mod ops;
 pub mod password;
+pub mod photo_store;
 pub mod photo_zip;
 pub mod photos;
 pub mod routes;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use fieldbook_model::Role;
+use fieldbook_server::photo_store::S3Config;
 use fieldbook_server::users::{self, NewUser};
 use fieldbook_server::{Config, db, demo};
 use tracing_subscriber::EnvFilter;
@@ -37,14 +38,62 @@ struct DataArgs {
     /// postgres://USER:PASSWORD@HOST:PORT/DB.
     #[arg(long, env = "FIELDBOOK_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    #[command(flatten)]
+    s3: S3Args,
+}
+
+/// An S3-compatible bucket for the photos instead of the data directory's `photos/` folder.
+#[derive(Args)]
+struct S3Args {
+    /// The bucket (it must exist). Setting it switches photos to S3.
+    #[arg(long, env = "FIELDBOOK_S3_BUCKET")]
+    s3_bucket: Option<String>,
+    /// An S3-compatible server, e.g. http://127.0.0.1:3900 (Garage); unset for AWS S3.
+    #[arg(long, env = "FIELDBOOK_S3_ENDPOINT")]
+    s3_endpoint: Option<String>,
+    #[arg(long, env = "FIELDBOOK_S3_REGION", default_value = "us-east-1")]
+    s3_region: String,
+    #[arg(long, env = "FIELDBOOK_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    s3_access_key_id: Option<String>,
+    /// Prefer the environment variable: a secret on the command line shows up in `ps`.
+    #[arg(long, env = "FIELDBOOK_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    s3_secret_access_key: Option<String>,
+    /// Keep every photo under this folder of the bucket.
+    #[arg(long, env = "FIELDBOOK_S3_PREFIX")]
+    s3_prefix: Option<String>,
+}
+
+impl S3Args {
+    fn config(&self) -> anyhow::Result<Option<S3Config>> {
+        let Some(bucket) = self.s3_bucket.clone() else {
+            return Ok(None);
+        };
+        let (Some(access_key_id), Some(secret_access_key)) = (
+            self.s3_access_key_id.clone(),
+            self.s3_secret_access_key.clone(),
+        ) else {
+            bail!(
+                "--s3-bucket needs FIELDBOOK_S3_ACCESS_KEY_ID and FIELDBOOK_S3_SECRET_ACCESS_KEY"
+            );
+        };
+        Ok(Some(S3Config {
+            endpoint: self.s3_endpoint.clone(),
+            bucket,
+            region: self.s3_region.clone(),
+            access_key_id,
+            secret_access_key,
+            prefix: self.s3_prefix.clone(),
+        }))
+    }
 }
 
 impl DataArgs {
-    fn config(&self) -> Config {
-        Config {
+    fn config(&self) -> anyhow::Result<Config> {
+        Ok(Config {
             database_url: self.database_url.clone(),
+            s3: self.s3.config()?,
             ..Config::new(&self.data_dir)
-        }
+        })
     }
 }
 
@@ -101,7 +150,7 @@ async fn main() -> anyhow::Result<()> {
                 dist: args.dist,
                 demo: args.demo,
                 secure_cookies: args.secure_cookies,
-                ..args.data.config()
+                ..args.data.config()?
             };
             let listener = tokio::net::TcpListener::bind(args.addr)
                 .await
@@ -112,7 +161,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo(args) => {
             let config = Config {
                 demo: true,
-                ..args.config()
+                ..args.config()?
             };
             let (_, state) = fieldbook_server::build(&config).await?;
             state.db.close().await;
@@ -130,7 +179,7 @@ async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
     let Some(password) = args.password else {
         bail!("no password: set FIELDBOOK_PASSWORD (or pass --password)");
     };
-    let config = args.data.config();
+    let config = args.data.config()?;
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let pool = db::open(&config.database_url()).await?;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use fieldbook_model::{OpsResponse, SyncResponse, WorkOrder};
 use fieldbook_server::Config;
+use fieldbook_server::photo_store::S3Config;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -45,6 +46,7 @@ impl TestServer {
         let data = tempfile::tempdir().unwrap();
         let config = Config {
             database_url: fresh_database_url().await,
+            s3: fresh_s3(),
             demo: options.demo,
             // A folder that does not exist unless the test made one: "the PWA is not built".
             dist: options.dist.unwrap_or_else(|| data.path().join("no-dist")),
@@ -99,6 +101,16 @@ impl TestServer {
         fieldbook_server::db::open(&self.config.database_url())
             .await
             .unwrap()
+    }
+
+    /// The server's photo store (its folder, or its place in the test bucket).
+    pub fn photo_store(&self) -> std::sync::Arc<dyn object_store::ObjectStore> {
+        self.config.photo_store().unwrap()
+    }
+
+    /// Whether photos go to an S3-compatible server rather than the data directory.
+    pub fn uses_s3(&self) -> bool {
+        self.config.s3.is_some()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -183,6 +195,22 @@ pub async fn fresh_database_url() -> Option<String> {
         .map_or((admin.as_str(), ""), |(a, b)| (a, b));
     let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
     Some(format!("{base}/{name}"))
+}
+
+/// The S3-compatible server the photo tests also run against (scripts/test.sh starts s3s-fs):
+/// `FIELDBOOK_TEST_S3_ENDPOINT`, `_BUCKET`, `_ACCESS_KEY`, `_SECRET_KEY`. Each test files its
+/// photos under its own prefix of the bucket. `None` (the data directory's folder) when unset.
+pub fn fresh_s3() -> Option<S3Config> {
+    let var = |name: &str| std::env::var(format!("FIELDBOOK_TEST_S3_{name}")).ok();
+    let endpoint = var("ENDPOINT").filter(|e| !e.is_empty())?;
+    Some(S3Config {
+        endpoint: Some(endpoint),
+        bucket: var("BUCKET").expect("FIELDBOOK_TEST_S3_BUCKET"),
+        region: "us-east-1".into(),
+        access_key_id: var("ACCESS_KEY").expect("FIELDBOOK_TEST_S3_ACCESS_KEY"),
+        secret_access_key: var("SECRET_KEY").expect("FIELDBOOK_TEST_S3_SECRET_KEY"),
+        prefix: Some(format!("test-{}", Uuid::new_v4().simple())),
+    })
 }
 
 /// A `set_status` operation as a phone sends it.

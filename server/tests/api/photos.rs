@@ -2,12 +2,13 @@
 //! real photo folder.
 
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fieldbook_model::op::limits::MAX_PHOTO_BYTES;
 use fieldbook_model::photo::sanitize_part;
 use fieldbook_model::{Outcome, PhotoMeta, ServiceType, StatusNode, WorkOrder};
+use futures_util::StreamExt;
+use object_store::ObjectStore;
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -18,29 +19,24 @@ use crate::field::{Photo, digest_header, save_report, sha256_hex, sign, submit, 
 use crate::harness::{TestServer, assert_error, my_orders};
 use crate::report::order_of;
 
-/// Every object in the photo folder (the health marker aside), as paths relative to it.
-fn stored_objects(server: &TestServer) -> Vec<String> {
-    fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, root, out);
-            } else {
-                out.push(
-                    path.strip_prefix(root)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
-                );
-            }
-        }
-    }
-    let root: PathBuf = server.data.path().join("data/photos");
-    let mut out = Vec::new();
-    walk(&root, &root, &mut out);
+/// Every object in the photo store (the health marker aside), as keys.
+async fn stored_objects(server: &TestServer) -> Vec<String> {
+    let mut out: Vec<String> = server
+        .photo_store()
+        .list(None)
+        .map(|meta| meta.unwrap().location.to_string())
+        .collect()
+        .await;
     out.retain(|p| !p.starts_with("_fieldbook"));
     out.sort();
     out
+}
+
+/// The bytes stored under `key`.
+async fn stored_bytes(server: &TestServer, key: &str) -> Vec<u8> {
+    let key = object_store::path::Path::parse(key).unwrap();
+    let got = server.photo_store().get(&key).await.unwrap();
+    got.bytes().await.unwrap().to_vec()
 }
 
 /// Push the photo's metadata on `wo` and check it applied.
@@ -84,15 +80,8 @@ async fn the_same_photo_sent_twice_is_stored_once() {
     assert_eq!(r.json::<PhotoMeta>().await.unwrap(), first);
 
     let name = &first.name;
-    assert_eq!(stored_objects(&server), vec![expected_key(&wo, name)]);
-    let on_disk = std::fs::read(
-        server
-            .data
-            .path()
-            .join("data/photos")
-            .join(expected_key(&wo, name)),
-    )
-    .unwrap();
+    assert_eq!(stored_objects(&server).await, vec![expected_key(&wo, name)]);
+    let on_disk = stored_bytes(&server, &expected_key(&wo, name)).await;
     assert_eq!(on_disk, photo.bytes);
 
     // The office sees the slot filled, and when; the phone's next sync too.
@@ -147,7 +136,7 @@ async fn bytes_that_do_not_match_their_digest_are_refused_and_nothing_is_stored(
         .unwrap();
     assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "digest_mismatch").await;
 
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
     let read = server.work_order(&e1, wo.id).await;
     assert!(!read.photos[0].uploaded && read.photos[0].uploaded_at.is_none());
     // The right bytes still go through afterwards.
@@ -191,7 +180,7 @@ async fn what_is_not_the_image_its_metadata_says_is_refused() {
         let r = photo.put(&server, &e1).await;
         assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, code).await;
     }
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
     let read = server.work_order(&e1, wo.id).await;
     assert!(read.photos.iter().all(|p| !p.uploaded));
 }
@@ -252,7 +241,7 @@ async fn a_pixel_flood_is_refused_before_it_is_decoded() {
         body["message"].as_str().unwrap().contains("too large"),
         "{body}"
     );
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
 }
 
 /// A session cookie for raw HTTP.
@@ -349,7 +338,7 @@ async fn bodies_over_the_limit_are_refused_while_they_stream() {
     let (status, body) = read_response(&mut stream).await;
     assert_eq!(status, 413, "{body}");
 
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
     assert!(!server.work_order(&e1, wo.id).await.photos[0].uploaded);
 }
 
@@ -394,7 +383,7 @@ async fn an_empty_body_or_a_missing_digest_is_400() {
         .await
         .unwrap();
     assert_error(r, StatusCode::BAD_REQUEST, "bad_id").await;
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
 }
 
 #[tokio::test]
@@ -417,7 +406,7 @@ async fn only_the_assignee_uploads_and_metadata_comes_first() {
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
     let r = photo.put(&server, &server.client()).await;
     assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
 
     // Reading: not there yet, then the same readers as the work order.
     let url = server.url(&format!("/api/photos/{}", photo.id));
@@ -475,7 +464,7 @@ async fn concurrent_puts_of_one_photo_store_one_object_and_answer_201_once() {
         .count();
     let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
     assert_eq!((created, ok), (1, 5), "{statuses:?}");
-    assert_eq!(stored_objects(&server).len(), 1);
+    assert_eq!(stored_objects(&server).await.len(), 1);
 }
 
 #[tokio::test]
@@ -562,7 +551,7 @@ async fn a_whole_visit_ends_in_the_offices_zip() {
     // The folder on disk is the same tree.
     let mut expected: Vec<String> = names.iter().map(|n| expected_key(&wo, n)).collect();
     expected.sort();
-    assert_eq!(stored_objects(&server), expected);
+    assert_eq!(stored_objects(&server).await, expected);
 
     // Other engineers may not download it; unknown orders are 404.
     let e2 = server.signed_in("engineer2").await;
@@ -605,7 +594,7 @@ async fn keys_come_from_the_servers_records_whatever_the_office_typed() {
     let photo = Photo::jpeg(9);
     add(&server, &e1, hostile.id, "nameplate", &photo).await;
     assert_eq!(photo.put(&server, &e1).await.status(), StatusCode::CREATED);
-    let objects = stored_objects(&server);
+    let objects = stored_objects(&server).await;
     assert_eq!(objects.len(), 1);
     let key = &objects[0];
     assert!(!key.contains("..") && !key.contains('\\'), "{key}");
