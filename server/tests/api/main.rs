@@ -10,6 +10,7 @@ mod cut_connection;
 mod health;
 mod ops;
 mod photos;
+mod processes;
 mod protocol;
 mod reassign;
 mod report;
