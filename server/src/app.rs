@@ -20,6 +20,7 @@ use tracing::Level;
 
 use crate::error::{AppError, JSON_BODY_LIMIT};
 use crate::photo_store::{self, S3Config};
+use crate::rate_limit::{self, Limiter, RateLimits};
 use crate::routes;
 use crate::state::AppState;
 use crate::static_files::{self, StaticSite};
@@ -40,6 +41,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Photos in this S3-compatible bucket instead of `data_dir/photos`.
     pub s3: Option<S3Config>,
+    /// Request bursts and failed sign-ins.
+    pub rate_limits: RateLimits,
 }
 
 impl Config {
@@ -51,6 +54,7 @@ impl Config {
             demo: false,
             secure_cookies: false,
             s3: None,
+            rate_limits: RateLimits::default(),
         }
     }
 
@@ -105,6 +109,7 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
         photos,
         secure_cookies: config.secure_cookies,
         site: Arc::new(StaticSite::load(&config.dist)),
+        limiter: Arc::new(Limiter::new(config.rate_limits.clone())),
     };
     Ok((router(state.clone()), state))
 }
@@ -147,6 +152,10 @@ pub fn router(state: AppState) -> Router {
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(static_files::serve)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit_requests,
+        ))
         .layer(middleware::from_fn(api_responses))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         // One line per request at info (headers are not logged: they carry the session cookie).
@@ -245,10 +254,14 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the HTTP server failed")?;
+    // The peer address is the client a rate limit counts (unless a trusted proxy says otherwise).
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("the HTTP server failed")?;
     state.db.close().await;
     Ok(())
 }

@@ -16,6 +16,7 @@ pub mod password;
 pub mod photo_store;
 pub mod photo_zip;
 pub mod photos;
+pub mod rate_limit;
 pub mod routes;
 pub mod state;
 pub mod static_files;

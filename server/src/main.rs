@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use fieldbook_model::Role;
 use fieldbook_server::photo_store::S3Config;
+use fieldbook_server::rate_limit::RateLimits;
 use fieldbook_server::users::{self, NewUser};
 use fieldbook_server::{Config, db, demo};
 use tracing_subscriber::EnvFilter;
@@ -112,6 +113,9 @@ struct ServeArgs {
     /// Mark the session cookie Secure (when served over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Count rate limits by the last X-Forwarded-For address (only behind a proxy that sets it).
+    #[arg(long, env = "FIELDBOOK_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
 }
 
 #[derive(Args)]
@@ -150,6 +154,10 @@ async fn main() -> anyhow::Result<()> {
                 dist: args.dist,
                 demo: args.demo,
                 secure_cookies: args.secure_cookies,
+                rate_limits: RateLimits {
+                    trust_forwarded_for: args.trust_forwarded_for,
+                    ..RateLimits::default()
+                },
                 ..args.data.config()?
             };
             let listener = tokio::net::TcpListener::bind(args.addr)

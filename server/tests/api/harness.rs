@@ -43,8 +43,13 @@ impl TestServer {
     }
 
     pub async fn start(options: Options) -> TestServer {
+        TestServer::start_with(options, |_| {}).await
+    }
+
+    /// Start with the configuration changed by `tweak` (rate limits, say).
+    pub async fn start_with(options: Options, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let data = tempfile::tempdir().unwrap();
-        let config = Config {
+        let mut config = Config {
             database_url: fresh_database_url().await,
             s3: fresh_s3(),
             demo: options.demo,
@@ -52,6 +57,7 @@ impl TestServer {
             dist: options.dist.unwrap_or_else(|| data.path().join("no-dist")),
             ..Config::new(data.path().join("data"))
         };
+        tweak(&mut config);
         let mut server = TestServer {
             base: String::new(),
             data,

@@ -8,6 +8,7 @@ mod harness;
 
 mod cut_connection;
 mod health;
+mod limits;
 mod ops;
 mod photos;
 mod processes;
