@@ -82,6 +82,7 @@ async fn the_same_photo_sent_twice_is_stored_once() {
     let name = &first.name;
     assert_eq!(stored_objects(&server).await, vec![expected_key(&wo, name)]);
     let on_disk = stored_bytes(&server, &expected_key(&wo, name)).await;
+    // The app's photos carry no metadata: kept byte for byte.
     assert_eq!(on_disk, photo.bytes);
 
     // The office sees the slot filled, and when; the phone's next sync too.
@@ -105,6 +106,76 @@ async fn the_same_photo_sent_twice_is_stored_once() {
         "private, max-age=31536000, immutable"
     );
     assert_eq!(r.bytes().await.unwrap().as_ref(), photo.bytes.as_slice());
+}
+
+/// `bytes` are the photo's clean copy: an image of its format and `dimensions`, with no EXIF.
+fn assert_clean_copy(bytes: &[u8], photo: &Photo, dimensions: (u32, u32)) {
+    let format = image::guess_format(bytes).unwrap();
+    assert_eq!(format.to_mime_type(), photo.content_type);
+    let decoded = image::load_from_memory_with_format(bytes, format).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), dimensions);
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "no EXIF left");
+}
+
+/// A JPEG as some cameras write it: landscape pixels, an EXIF orientation saying "turn 90
+/// degrees clockwise", and a description with where it was taken.
+fn jpeg_with_exif(secret: &str) -> Vec<u8> {
+    let plain = Photo::jpeg(42).bytes;
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    let text = format!("{secret}\0");
+    let data_offset: u32 = 8 + 2 + 2 * 12 + 4;
+    tiff.extend_from_slice(&2u16.to_be_bytes());
+    // ImageDescription (ASCII), stored after the IFD.
+    tiff.extend_from_slice(&0x010Eu16.to_be_bytes());
+    tiff.extend_from_slice(&2u16.to_be_bytes());
+    tiff.extend_from_slice(&(text.len() as u32).to_be_bytes());
+    tiff.extend_from_slice(&data_offset.to_be_bytes());
+    // Orientation (SHORT) = 6: rotate 90 degrees clockwise to show.
+    tiff.extend_from_slice(&0x0112u16.to_be_bytes());
+    tiff.extend_from_slice(&3u16.to_be_bytes());
+    tiff.extend_from_slice(&1u32.to_be_bytes());
+    tiff.extend_from_slice(&[0, 6, 0, 0]);
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    tiff.extend_from_slice(text.as_bytes());
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[tokio::test]
+async fn photos_with_metadata_are_kept_and_served_upright_without_it() {
+    let server = TestServer::with_demo().await;
+    let e1 = server.signed_in("engineer1").await;
+    let wo = my_orders(&server, &e1).await[0].clone();
+    let secret = "GPS 31.2304N 121.4737E owner Zhang Wei";
+    let photo = Photo::new(jpeg_with_exif(secret), 160, 120, "image/jpeg");
+    assert!(
+        photo
+            .bytes
+            .windows(secret.len())
+            .any(|w| w == secret.as_bytes())
+    );
+    add(&server, &e1, wo.id, "nameplate", &photo).await;
+    assert_eq!(photo.put(&server, &e1).await.status(), StatusCode::CREATED);
+
+    let r = e1
+        .get(server.url(&format!("/api/photos/{}", photo.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let served = r.bytes().await.unwrap();
+    // Turned upright: 160x120 landscape pixels shown as 120x160 portrait.
+    assert_clean_copy(&served, &photo, (120, 160));
+    assert!(!served.windows(secret.len()).any(|w| w == secret.as_bytes()));
+    // What is stored is that clean copy too: the original never reaches the store.
+    let objects = stored_objects(&server).await;
+    assert_eq!(stored_bytes(&server, &objects[0]).await, served.to_vec());
 }
 
 #[tokio::test]
