@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod held_ops;
 pub mod image_check;
+pub mod import;
 pub mod ops;
 pub mod password;
 pub mod photo_store;

@@ -5,8 +5,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use chrono::FixedOffset;
 use clap::{Args, Parser, Subcommand};
 use fieldbook_model::Role;
+use fieldbook_server::import::{self, LineOutcome};
 use fieldbook_server::photo_store::S3Config;
 use fieldbook_server::rate_limit::RateLimits;
 use fieldbook_server::users::{self, NewUser};
@@ -28,6 +30,71 @@ enum Command {
     AddUser(AddUserArgs),
     /// Load the demo accounts and work orders without serving.
     Demo(DataArgs),
+    /// Disable an account: every session of it ends at once; it cannot sign in.
+    DisableUser(UserArgs),
+    /// Enable a disabled account again.
+    EnableUser(UserArgs),
+    /// Set a new password (from FIELDBOOK_PASSWORD or --password); every session ends.
+    ResetPassword(ResetPasswordArgs),
+    /// Change an account's role; it applies to the user's next request.
+    SetRole(SetRoleArgs),
+    /// Import new work orders from the dispatcher's CSV (columns in the README); prints one line
+    /// per record, imported or refused and why. Exit status 1 when any line was refused.
+    ImportWorkOrders(ImportArgs),
+}
+
+#[derive(Args)]
+struct UserArgs {
+    #[arg(long)]
+    username: String,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct ResetPasswordArgs {
+    #[arg(long)]
+    username: String,
+    /// Prefer FIELDBOOK_PASSWORD: a password on the command line shows up in `ps`.
+    #[arg(long, env = "FIELDBOOK_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct SetRoleArgs {
+    #[arg(long)]
+    username: String,
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The CSV file (UTF-8, header row).
+    #[arg(long)]
+    file: PathBuf,
+    /// The time zone of times written without one, e.g. +08:00.
+    #[arg(long, default_value = "+08:00", value_parser = parse_offset, allow_hyphen_values = true)]
+    utc_offset: FixedOffset,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+    s.parse::<FixedOffset>()
+        .map_err(|_| "an offset like +08:00 or -05:00".to_string())
+}
+
+/// Open the database of `data` (creating the data directory for SQLite).
+async fn open_db(data: &DataArgs) -> anyhow::Result<db::Db> {
+    let config = data.config()?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    Ok(db::open(&config.database_url()).await?)
 }
 
 #[derive(Args)]
@@ -166,6 +233,43 @@ async fn main() -> anyhow::Result<()> {
             fieldbook_server::serve(config, listener).await
         }
         Command::AddUser(args) => add_user(args).await,
+        Command::DisableUser(args) => {
+            let pool = open_db(&args.data).await?;
+            let ended = users::set_disabled(&pool, &args.username, true).await;
+            pool.close().await;
+            println!("Disabled {}; {} session(s) ended", args.username, ended?);
+            Ok(())
+        }
+        Command::EnableUser(args) => {
+            let pool = open_db(&args.data).await?;
+            let done = users::set_disabled(&pool, &args.username, false).await;
+            pool.close().await;
+            done?;
+            println!("Enabled {}", args.username);
+            Ok(())
+        }
+        Command::ResetPassword(args) => {
+            let Some(password) = args.password else {
+                bail!("no password: set FIELDBOOK_PASSWORD (or pass --password)");
+            };
+            let pool = open_db(&args.data).await?;
+            let ended = users::reset_password(&pool, &args.username, password).await;
+            pool.close().await;
+            println!(
+                "New password set for {}; {} session(s) ended",
+                args.username, ended?
+            );
+            Ok(())
+        }
+        Command::SetRole(args) => {
+            let pool = open_db(&args.data).await?;
+            let done = users::set_role(&pool, &args.username, args.role).await;
+            pool.close().await;
+            done?;
+            println!("{} is now {}", args.username, args.role.as_str());
+            Ok(())
+        }
+        Command::ImportWorkOrders(args) => import_work_orders(args).await,
         Command::Demo(args) => {
             let config = Config {
                 demo: true,
@@ -181,6 +285,30 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn import_work_orders(args: ImportArgs) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {} as UTF-8 text", args.file.display()))?;
+    let pool = open_db(&args.data).await?;
+    let reports = import::import(&pool, &text, args.utc_offset).await;
+    pool.close().await;
+    let reports = reports?;
+    let mut refused = 0;
+    for report in &reports {
+        match &report.outcome {
+            LineOutcome::Imported { ticket } => println!("line {}: imported {ticket}", report.line),
+            LineOutcome::Refused { reason } => {
+                refused += 1;
+                println!("line {}: refused: {reason}", report.line);
+            }
+        }
+    }
+    println!("{} imported, {refused} refused", reports.len() - refused);
+    if refused > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
 }
 
 async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {

@@ -16,6 +16,8 @@ pub enum UserError {
     BadUsername,
     #[error("the display name must not be empty")]
     EmptyDisplayName,
+    #[error("no user named '{0}'")]
+    NotFound(String),
     #[error(transparent)]
     Password(#[from] PasswordError),
     #[error("database error: {0}")]
@@ -130,6 +132,66 @@ pub async fn insert_with_hash(
         password_hash: password_hash.to_string(),
         disabled: false,
     })
+}
+
+/// Disable (or enable again) an account. Disabling ends every session of the user in the same
+/// transaction: each device is signed out on its next request. Returns the sessions ended.
+pub async fn set_disabled(db: &Db, username: &str, disabled: bool) -> Result<u64, UserError> {
+    let mut tx = db.begin().await?;
+    let user = find_by_username(&mut tx, username)
+        .await?
+        .ok_or_else(|| UserError::NotFound(username.to_string()))?;
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(disabled)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    let ended = if disabled {
+        end_sessions(&mut tx, &user.id).await?
+    } else {
+        0
+    };
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Set a new password; every session of the user ends (whoever knew the old one is out).
+pub async fn reset_password(db: &Db, username: &str, password: String) -> Result<u64, UserError> {
+    let hash = password::hash(password).await?;
+    let mut tx = db.begin().await?;
+    let user = find_by_username(&mut tx, username)
+        .await?
+        .ok_or_else(|| UserError::NotFound(username.to_string()))?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    let ended = end_sessions(&mut tx, &user.id).await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Change a user's role. Sessions stay: the role is read from the database on every request,
+/// so it applies at once.
+pub async fn set_role(db: &Db, username: &str, role: Role) -> Result<(), UserError> {
+    let done = sqlx::query("UPDATE users SET role = $1 WHERE username = $2")
+        .bind(role.as_str())
+        .bind(username)
+        .execute(db)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(UserError::NotFound(username.to_string()));
+    }
+    Ok(())
+}
+
+async fn end_sessions(conn: &mut Conn, user_id: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 #[cfg(test)]

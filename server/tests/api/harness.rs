@@ -114,6 +114,11 @@ impl TestServer {
         self.config.photo_store().unwrap()
     }
 
+    /// The server's configuration (data directory, database URL, photo store).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     /// Whether photos go to an S3-compatible server rather than the data directory.
     pub fn uses_s3(&self) -> bool {
         self.config.s3.is_some()

@@ -3,6 +3,7 @@
 //! One test binary with a module per area: each test starts its own server in-process on
 //! 127.0.0.1:0 with its own data directory.
 
+mod accounts;
 mod field;
 mod harness;
 
