@@ -24,7 +24,7 @@ use crate::rate_limit::{self, Limiter, RateLimits};
 use crate::routes;
 use crate::state::AppState;
 use crate::static_files::{self, StaticSite};
-use crate::{db, demo};
+use crate::{db, demo, janitor};
 
 /// How the server is started; the CLI's `serve` flags.
 #[derive(Debug, Clone)]
@@ -43,6 +43,15 @@ pub struct Config {
     pub s3: Option<S3Config>,
     /// Request bursts and failed sign-ins.
     pub rate_limits: RateLimits,
+    /// Run the janitor periodically while serving.
+    pub janitor: Option<JanitorSchedule>,
+}
+
+/// `serve --janitor-every`: how often, and the age below which leftovers are kept.
+#[derive(Debug, Clone, Copy)]
+pub struct JanitorSchedule {
+    pub every: std::time::Duration,
+    pub older_than: std::time::Duration,
 }
 
 impl Config {
@@ -55,6 +64,7 @@ impl Config {
             secure_cookies: false,
             s3: None,
             rate_limits: RateLimits::default(),
+            janitor: None,
         }
     }
 
@@ -69,6 +79,11 @@ impl Config {
             Some(s3) => s3.describe(),
             None => self.data_dir.join("photos").display().to_string(),
         }
+    }
+
+    /// The photo folder when photos are on local disk (the janitor cleans its temporary files).
+    pub fn local_photo_dir(&self) -> Option<PathBuf> {
+        self.s3.is_none().then(|| self.data_dir.join("photos"))
     }
 
     pub fn database_url(&self) -> String {
@@ -230,6 +245,7 @@ pub fn banner(addr: SocketAddr, demo: bool) -> String {
 /// The CLI's `serve`: print the banner on stdout once ready, serve until SIGINT or SIGTERM.
 pub async fn serve(config: Config, listener: TcpListener) -> anyhow::Result<()> {
     let (router, state) = build(&config).await?;
+    start_janitor(&config, &state);
     let addr = listener
         .local_addr()
         .context("the listener has no address")?;
@@ -244,7 +260,34 @@ pub async fn serve_until(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (router, state) = build(&config).await?;
+    start_janitor(&config, &state);
     run(router, state, listener, shutdown).await
+}
+
+/// The periodic janitor, when configured: a failed pass is logged and tried again next time.
+fn start_janitor(config: &Config, state: &AppState) {
+    let Some(schedule) = config.janitor else {
+        return;
+    };
+    let (db, store, local) = (
+        state.db.clone(),
+        state.photos.clone(),
+        config.local_photo_dir(),
+    );
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(schedule.every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            if db.is_closed() {
+                return;
+            }
+            match janitor::run(&db, store.as_ref(), local.as_deref(), schedule.older_than).await {
+                Ok(report) => tracing::info!(?report, "janitor pass done"),
+                Err(e) => tracing::warn!(error = %e, "janitor pass failed"),
+            }
+        }
+    });
 }
 
 /// Serve until `shutdown` completes; then finish the requests in flight and close the database.

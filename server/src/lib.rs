@@ -12,6 +12,7 @@ pub mod extract;
 pub mod held_ops;
 pub mod image_check;
 pub mod import;
+pub mod janitor;
 pub mod ops;
 pub mod password;
 pub mod photo_store;
@@ -26,5 +27,5 @@ pub mod work_orders;
 
 mod app;
 
-pub use app::{Config, banner, build, router, run, serve, serve_until};
+pub use app::{Config, JanitorSchedule, banner, build, router, run, serve, serve_until};
 pub use state::AppState;

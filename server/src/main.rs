@@ -12,7 +12,9 @@ use fieldbook_server::import::{self, LineOutcome};
 use fieldbook_server::photo_store::S3Config;
 use fieldbook_server::rate_limit::RateLimits;
 use fieldbook_server::users::{self, NewUser};
-use fieldbook_server::{Config, db, demo};
+use std::time::Duration;
+
+use fieldbook_server::{Config, JanitorSchedule, db, demo, janitor};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -38,9 +40,20 @@ enum Command {
     ResetPassword(ResetPasswordArgs),
     /// Change an account's role; it applies to the user's next request.
     SetRole(SetRoleArgs),
+    /// Remove half-written temporary files and objects no photo refers to, older than an age.
+    Janitor(JanitorArgs),
     /// Import new work orders from the dispatcher's CSV (columns in the README); prints one line
     /// per record, imported or refused and why. Exit status 1 when any line was refused.
     ImportWorkOrders(ImportArgs),
+}
+
+#[derive(Args)]
+struct JanitorArgs {
+    /// Leave anything younger alone (a write may be in progress): 30m, 24h, 7d...
+    #[arg(long, default_value = "24h", value_parser = janitor::parse_age)]
+    older_than: Duration,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Args)]
@@ -180,6 +193,12 @@ struct ServeArgs {
     /// Mark the session cookie Secure (when served over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Run the janitor this often while serving (e.g. 6h); off by default.
+    #[arg(long, env = "FIELDBOOK_JANITOR_EVERY", value_parser = janitor::parse_age)]
+    janitor_every: Option<Duration>,
+    /// The janitor's age: leftovers younger than this are kept.
+    #[arg(long, env = "FIELDBOOK_JANITOR_OLDER_THAN", default_value = "24h", value_parser = janitor::parse_age)]
+    janitor_older_than: Duration,
     /// Count rate limits by the last X-Forwarded-For address (only behind a proxy that sets it).
     #[arg(long, env = "FIELDBOOK_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
@@ -221,6 +240,10 @@ async fn main() -> anyhow::Result<()> {
                 dist: args.dist,
                 demo: args.demo,
                 secure_cookies: args.secure_cookies,
+                janitor: args.janitor_every.map(|every| JanitorSchedule {
+                    every,
+                    older_than: args.janitor_older_than,
+                }),
                 rate_limits: RateLimits {
                     trust_forwarded_for: args.trust_forwarded_for,
                     ..RateLimits::default()
@@ -270,6 +293,29 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::ImportWorkOrders(args) => import_work_orders(args).await,
+        Command::Janitor(args) => {
+            let config = args.data.config()?;
+            let store = config.photo_store()?;
+            let pool = open_db(&args.data).await?;
+            let report = janitor::run(
+                &pool,
+                store.as_ref(),
+                config.local_photo_dir().as_deref(),
+                args.older_than,
+            )
+            .await;
+            pool.close().await;
+            let report = report?;
+            println!(
+                "Removed {} half-written file(s) and {} unreferenced object(s); kept {} photo(s) \
+                 and {} unreferenced object(s) younger than the age",
+                report.temp_files_removed,
+                report.orphans_removed,
+                report.referenced,
+                report.young_orphans_kept
+            );
+            Ok(())
+        }
         Command::Demo(args) => {
             let config = Config {
                 demo: true,

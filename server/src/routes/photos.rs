@@ -129,8 +129,8 @@ pub async fn put_photo(
     drop(conn);
     // Every check passed: only now is anything written. Concurrent PUTs of one photo may all
     // get here; they write the same bytes under the same key, and the database decides which
-    // one answers 201. If the database fails after this write, the object is an orphan that
-    // no row points to; the photo-store janitor (a later issue) removes those.
+    // one answers 201. If the database fails after this write, the photo's row still protects
+    // the key (janitor.rs) and a retry of the upload completes it.
     state
         .photos
         .put(&key, PutPayload::from(clean))

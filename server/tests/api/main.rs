@@ -9,6 +9,7 @@ mod harness;
 
 mod cut_connection;
 mod health;
+mod janitor;
 mod limits;
 mod ops;
 mod photos;
