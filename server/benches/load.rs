@@ -300,6 +300,7 @@ async fn run(backend: &str, database_url: Option<String>, devices: usize, second
         },
         ..Config::new(dir.path().join("data"))
     };
+    std::fs::create_dir_all(&config.data_dir).unwrap();
     let pool = db::open(&config.database_url()).await.unwrap();
     let accounts = seed(&pool, devices).await;
     pool.close().await;

@@ -41,8 +41,8 @@ impl Default for RateLimits {
     fn default() -> Self {
         RateLimits {
             // A phone draining its outbox sends a few requests a second; a page load a handful.
-            request_burst: 200,
-            requests_per_second: 50.0,
+            request_burst: 300,
+            requests_per_second: 100.0,
             sign_in_failures_per_user: 5,
             sign_in_failures_per_client: 20,
             sign_in_failure_forgotten_after: Duration::from_secs(60),
