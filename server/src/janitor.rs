@@ -21,6 +21,8 @@ use futures_util::TryStreamExt;
 use object_store::ObjectStore;
 use object_store::path::Path as Key;
 
+use uuid::Uuid;
+
 use crate::db::Db;
 use crate::photos;
 
@@ -52,19 +54,25 @@ pub enum JanitorError {
 
 /// Every key a photo row refers to: stored ones, and the keys pending uploads will use.
 async fn protected_keys(db: &Db) -> Result<HashSet<String>, sqlx::Error> {
-    let rows: Vec<(Option<String>, String, String, String, String)> = sqlx::query_as(
-        "SELECT p.stored_key, w.equipment_model, w.serial, w.ticket, p.name \
-         FROM photos p JOIN work_orders w ON w.id = p.work_order_id",
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(stored, model, serial, ticket, name)| {
-            stored
-                .unwrap_or_else(|| photos::storage_key(&model, &serial, &ticket, &name).to_string())
-        })
-        .collect())
+    let rows: Vec<(Option<String>, String, i64, String, String)> =
+        sqlx::query_as("SELECT stored_key, work_order_id, seq, sha256, content_type FROM photos")
+            .fetch_all(db)
+            .await?;
+    let mut keys = HashSet::with_capacity(rows.len());
+    for (stored, work_order_id, seq, sha256, content_type) in rows {
+        match (stored, Uuid::parse_str(&work_order_id)) {
+            (Some(stored), _) => keys.insert(stored),
+            (None, Ok(wo)) => {
+                keys.insert(photos::object_key(wo, seq, &sha256, &content_type).to_string())
+            }
+            // A row the server cannot read names no key; say so.
+            (None, Err(_)) => {
+                tracing::warn!(%work_order_id, "photo row with a bad work order id");
+                false
+            }
+        };
+    }
+    Ok(keys)
 }
 
 /// Objects the server itself keeps outside photos (the health marker).

@@ -154,6 +154,8 @@ pub async fn insert(
 pub struct StoredPhoto {
     pub meta: PhotoMeta,
     pub work_order_id: Uuid,
+    /// The sequence value the photo's `add_photo` took: unique, made by the server.
+    pub seq: i64,
     pub assignee_id: String,
     pub ticket: String,
     pub equipment_model: String,
@@ -162,13 +164,13 @@ pub struct StoredPhoto {
 }
 
 impl StoredPhoto {
-    /// Where the bytes are filed: `<model>-<serial>/<ticket>/<name>`, from the server's records.
+    /// Where the bytes are filed (see [`object_key`]).
     pub fn key(&self) -> Path {
-        storage_key(
-            &self.equipment_model,
-            &self.serial,
-            &self.ticket,
-            &self.meta.name,
+        object_key(
+            self.work_order_id,
+            self.seq,
+            &self.meta.sha256,
+            &self.meta.content_type,
         )
     }
 }
@@ -177,6 +179,7 @@ impl StoredPhoto {
 struct StoredRow {
     #[sqlx(flatten)]
     photo: PhotoRow,
+    seq: i64,
     assignee_id: String,
     ticket: String,
     equipment_model: String,
@@ -197,6 +200,7 @@ impl StoredRow {
         Ok(StoredPhoto {
             meta,
             work_order_id,
+            seq: self.seq,
             assignee_id: self.assignee_id,
             ticket: self.ticket,
             equipment_model: self.equipment_model,
@@ -208,7 +212,7 @@ impl StoredRow {
 
 const STORED_SELECT: &str = "SELECT p.photo_id, p.work_order_id, p.slot, p.n, p.name, \
     p.sha256, p.bytes, p.width, p.height, p.content_type, p.taken_at, p.uploaded_at, \
-    p.stored_key, w.assignee_id, w.ticket, w.equipment_model, w.serial \
+    p.stored_key, p.seq, w.assignee_id, w.ticket, w.equipment_model, w.serial \
     FROM photos p JOIN work_orders w ON w.id = p.work_order_id";
 
 /// One photo with its work order's filing fields.
@@ -278,16 +282,23 @@ pub fn folder(model: &str, serial: &str, ticket: &str) -> [String; 2] {
     ]
 }
 
-/// The object key of a photo. `name` is the model's (already sanitised); it is checked again
-/// here because a key is a path and must never come out of anything but our own rules.
-pub fn storage_key(model: &str, serial: &str, ticket: &str, name: &str) -> Path {
-    let [machine, ticket] = folder(model, serial, ticket);
-    let name = if is_safe_name(name) {
-        name.to_string()
+/// The object key of a photo: `wo-<work order id>/<seq>-<sha256>.<jpg|png>`, made only of what
+/// the server made or checked (its own ids and sequence, the SHA-256 it verified), never of text
+/// anyone typed: no separator, `..` or control character can get in, and two photos never share
+/// a key. People see the company's file names in the ZIP and in `Content-Disposition`; the key
+/// is for the store alone.
+pub fn object_key(work_order_id: Uuid, seq: i64, sha256: &str, content_type: &str) -> Path {
+    let hash: String = sha256
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(64)
+        .collect();
+    let ext = if content_type == "image/png" {
+        "png"
     } else {
-        sanitize_part(name)
+        "jpg"
     };
-    Path::from_iter([machine, ticket, name])
+    Path::from_iter([format!("wo-{work_order_id}"), format!("{seq}-{hash}.{ext}")])
 }
 
 /// A file name as the model makes them: letters, digits, `-`, `_` and one `.` before the
@@ -309,24 +320,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_built_from_sanitised_parts_only() {
-        let key = storage_key(
-            "EC210D",
-            "VCEC210DC00312457",
-            "BX-20261127-001",
-            "BX-20261127-001-EC210D-VCEC210DC00312457-3520h-20261127-nameplate.jpg",
+    fn keys_are_made_of_server_ids_and_hashes_only() {
+        let wo = Uuid::parse_str("7d9f2c1e-0000-4000-8000-000000000001").unwrap();
+        let sha = "ab".repeat(32);
+        assert_eq!(
+            object_key(wo, 42, &sha, "image/jpeg").as_ref(),
+            format!("wo-{wo}/42-{sha}.jpg")
         );
         assert_eq!(
-            key.as_ref(),
-            "EC210D-VCEC210DC00312457/BX-20261127-001/\
-             BX-20261127-001-EC210D-VCEC210DC00312457-3520h-20261127-nameplate.jpg"
+            object_key(wo, 7, &sha, "image/png").as_ref(),
+            format!("wo-{wo}/7-{sha}.png")
         );
-        for hostile in ["../..", "a/b", "..\\x", "\u{0}", "", "名/字"] {
-            let key = storage_key(hostile, hostile, hostile, hostile);
-            let key = key.as_ref();
-            assert!(!key.contains("..") && !key.contains('\\'), "{key}");
-            assert_eq!(key.split('/').count(), 3, "{key}");
-        }
+        // Even a corrupt row cannot put a separator or `..` into a key.
+        let key = object_key(wo, 1, "../../etc/passwd", "../x");
+        assert_eq!(key.as_ref(), format!("wo-{wo}/1-ecad.jpg"));
     }
 
     #[test]

@@ -76,20 +76,18 @@ async fn the_janitor_removes_leftovers_and_never_a_photo_a_record_refers_to() {
     server
         .push(&e1, &[pending.add("engineer1", wo.id, "hour_meter")])
         .await;
-    let order = server.work_order(&e1, wo.id).await;
-    let keys: Vec<String> = order
-        .photos
-        .iter()
-        .map(|p| {
-            fieldbook_server::photos::storage_key(
-                &wo.equipment_model,
-                &wo.serial,
-                &wo.ticket,
-                &p.name,
-            )
-            .to_string()
-        })
-        .collect();
+    let pool = server.database().await;
+    let seq: i64 = sqlx::query_scalar("SELECT seq FROM photos WHERE photo_id = $1")
+        .bind(pending.id.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let stored_key = objects(&server).await.remove(0);
+    let pending_key =
+        fieldbook_server::photos::object_key(wo.id, seq, &pending.sha256(), "image/jpeg")
+            .to_string();
+    let keys = [stored_key, pending_key];
     store
         .put(&Key::from(keys[1].as_str()), pending.bytes.clone().into())
         .await
@@ -135,7 +133,7 @@ async fn the_janitor_removes_leftovers_and_never_a_photo_a_record_refers_to() {
         )),
         "{report}"
     );
-    let mut expected = keys.clone();
+    let mut expected = keys.to_vec();
     expected.sort();
     assert_eq!(objects(&server).await, expected);
     if let Some(folder) = &folder {

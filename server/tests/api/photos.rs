@@ -5,7 +5,6 @@ use std::io::{Cursor, Read};
 use std::time::Duration;
 
 use fieldbook_model::op::limits::MAX_PHOTO_BYTES;
-use fieldbook_model::photo::sanitize_part;
 use fieldbook_model::{Outcome, PhotoMeta, ServiceType, StatusNode, WorkOrder};
 use futures_util::StreamExt;
 use object_store::ObjectStore;
@@ -51,14 +50,15 @@ async fn add(server: &TestServer, client: &Client, wo: Uuid, slot: &str, photo: 
     );
 }
 
-fn expected_key(wo: &WorkOrder, name: &str) -> String {
-    format!(
-        "{}-{}/{}/{}",
-        sanitize_part(&wo.equipment_model),
-        sanitize_part(&wo.serial),
-        sanitize_part(&wo.ticket),
-        name
-    )
+/// `key` is the store key of a photo of work order `wo` with these bytes:
+/// `wo-<id>/<seq>-<sha256>.<ext>`, server ids and hashes only.
+fn assert_key_of(key: &str, wo: Uuid, sha256: &str, ext: &str) {
+    let rest = key
+        .strip_prefix(&format!("wo-{wo}/"))
+        .unwrap_or_else(|| panic!("{key}"));
+    let (seq, file) = rest.split_once('-').unwrap_or_else(|| panic!("{key}"));
+    assert!(seq.parse::<u64>().is_ok(), "{key}");
+    assert_eq!(file, format!("{sha256}.{ext}"), "{key}");
 }
 
 #[tokio::test]
@@ -79,9 +79,10 @@ async fn the_same_photo_sent_twice_is_stored_once() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<PhotoMeta>().await.unwrap(), first);
 
-    let name = &first.name;
-    assert_eq!(stored_objects(&server).await, vec![expected_key(&wo, name)]);
-    let on_disk = stored_bytes(&server, &expected_key(&wo, name)).await;
+    let objects = stored_objects(&server).await;
+    assert_eq!(objects.len(), 1, "{objects:?}");
+    assert_key_of(&objects[0], wo.id, &photo.sha256(), "jpg");
+    let on_disk = stored_bytes(&server, &objects[0]).await;
     // The app's photos carry no metadata: kept byte for byte.
     assert_eq!(on_disk, photo.bytes);
 
@@ -619,10 +620,21 @@ async fn a_whole_visit_ends_in_the_offices_zip() {
     );
     assert!(names.last().unwrap().ends_with("-signature.png"));
 
-    // The folder on disk is the same tree.
-    let mut expected: Vec<String> = names.iter().map(|n| expected_key(&wo, n)).collect();
-    expected.sort();
-    assert_eq!(stored_objects(&server).await, expected);
+    // The store holds one object per photo, under its work order's id.
+    let objects = stored_objects(&server).await;
+    assert_eq!(objects.len(), order.photos.len(), "{objects:?}");
+    for meta in &order.photos {
+        let ext = if meta.content_type == "image/png" {
+            "png"
+        } else {
+            "jpg"
+        };
+        let key = objects
+            .iter()
+            .find(|k| k.ends_with(&format!("-{}.{ext}", meta.sha256)))
+            .unwrap_or_else(|| panic!("{} not stored: {objects:?}", meta.name));
+        assert_key_of(key, wo.id, &meta.sha256, ext);
+    }
 
     // Other engineers may not download it; unknown orders are 404.
     let e2 = server.signed_in("engineer2").await;
@@ -637,7 +649,7 @@ async fn a_whole_visit_ends_in_the_offices_zip() {
 }
 
 #[tokio::test]
-async fn keys_come_from_the_servers_records_whatever_the_office_typed() {
+async fn keys_and_zip_paths_never_carry_what_the_office_typed() {
     let server = TestServer::with_demo().await;
     let e1 = server.signed_in("engineer1").await;
     let template = my_orders(&server, &e1).await.remove(0);
@@ -668,12 +680,7 @@ async fn keys_come_from_the_servers_records_whatever_the_office_typed() {
     let objects = stored_objects(&server).await;
     assert_eq!(objects.len(), 1);
     let key = &objects[0];
-    assert!(!key.contains("..") && !key.contains('\\'), "{key}");
-    assert_eq!(key.split('/').count(), 3, "{key}");
-    assert!(
-        key.starts_with("windows-S_1/etc_cron_d_BX-1/etc_cron_d_BX-1-windows-S_1-"),
-        "{key}"
-    );
+    assert_key_of(key, hostile.id, &photo.sha256(), "jpg");
     let stored: Option<String> = sqlx::query_scalar("SELECT stored_key FROM photos")
         .fetch_one(&pool)
         .await
@@ -694,6 +701,13 @@ async fn keys_come_from_the_servers_records_whatever_the_office_typed() {
     assert!(!disposition.contains(".."), "{disposition}");
     let mut archive = zip::ZipArchive::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
     let entry = archive.by_index(0).unwrap();
-    assert_eq!(entry.name(), key.as_str());
+    // In the ZIP, the company's names, every part sanitised.
+    let path = entry.name();
+    assert!(!path.contains("..") && !path.contains('\\'), "{path}");
+    assert_eq!(path.split('/').count(), 3, "{path}");
+    assert!(
+        path.starts_with("windows-S_1/etc_cron_d_BX-1/etc_cron_d_BX-1-windows-S_1-"),
+        "{path}"
+    );
     assert!(entry.enclosed_name().is_some());
 }
