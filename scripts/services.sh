@@ -15,8 +15,13 @@ services_cleanup() {
 }
 trap services_cleanup EXIT
 
+# A port nothing listens on now (bash alone: a fresh Debian may have no python).
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
 }
 
 pg_bin() {
