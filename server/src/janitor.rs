@@ -3,8 +3,9 @@
 //!
 //! Two kinds of leftovers, both only once older than a configurable age (a write in progress is
 //! young): half-written temporary files of the local folder (object_store stages a file as
-//! `<name>#<digits>` and renames it when complete), and objects no photo row points to (the
-//! bytes were stored, then the database failed before recording them). A photo row protects its
+//! `<name>#<digits>` and renames it when complete), and objects under the work-order photo keys
+//! (`wo-...`) that no photo row points to (the bytes were stored, then the database failed before
+//! recording them). Objects outside `wo-` are never judged. A photo row protects its
 //! key whether its upload finished (`stored_key`) or not yet (the key its upload will use), so
 //! a retry of a half-done upload finds nothing missing. Several processes may run it at once:
 //! every step is a delete of something no one refers to.
@@ -37,6 +38,8 @@ pub struct JanitorReport {
     pub young_orphans_kept: usize,
     /// Objects a photo refers to (all kept).
     pub referenced: usize,
+    /// Objects outside the janitor's scope (not under `wo-`), never touched.
+    pub out_of_scope: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,9 +78,14 @@ async fn protected_keys(db: &Db) -> Result<HashSet<String>, sqlx::Error> {
     Ok(keys)
 }
 
-/// Objects the server itself keeps outside photos (the health marker).
-fn is_own(key: &Key) -> bool {
-    key.as_ref().starts_with("_fieldbook/")
+/// Whether the janitor may judge this object at all: only work-order photos under the keys
+/// `photos::object_key` makes (`wo-...`). Anything else in the store (the health marker, photos
+/// filed by other schemes or other tables, objects that are not ours) is never touched, so a
+/// new kind of photo is safe until the janitor is taught its references.
+fn in_scope(key: &Key) -> bool {
+    key.parts()
+        .next()
+        .is_some_and(|first| first.as_ref().starts_with(photos::OBJECT_KEY_PREFIX))
 }
 
 /// One pass over the store. `local_root` is the photo folder when photos are on local disk.
@@ -97,7 +105,12 @@ pub async fn run(
     // Read after listing: a photo recorded meanwhile is protected all the same.
     let protected = protected_keys(db).await?;
     for object in objects {
-        if is_own(&object.location) {
+        if object.location.as_ref().starts_with("_fieldbook/") {
+            // The server's own (the health marker).
+            continue;
+        }
+        if !in_scope(&object.location) {
+            report.out_of_scope += 1;
             continue;
         }
         if protected.contains(object.location.as_ref()) {

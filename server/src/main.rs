@@ -308,11 +308,13 @@ async fn main() -> anyhow::Result<()> {
             let report = report?;
             println!(
                 "Removed {} half-written file(s) and {} unreferenced object(s); kept {} photo(s) \
-                 and {} unreferenced object(s) younger than the age",
+                 and {} unreferenced object(s) younger than the age; left {} object(s) outside \
+                 wo-/ alone",
                 report.temp_files_removed,
                 report.orphans_removed,
                 report.referenced,
-                report.young_orphans_kept
+                report.young_orphans_kept,
+                report.out_of_scope
             );
             Ok(())
         }

@@ -282,6 +282,9 @@ pub fn folder(model: &str, serial: &str, ticket: &str) -> [String; 2] {
     ]
 }
 
+/// The first part of every key [`object_key`] makes (the janitor's scope).
+pub const OBJECT_KEY_PREFIX: &str = "wo-";
+
 /// The object key of a photo: `wo-<work order id>/<seq>-<sha256>.<jpg|png>`, made only of what
 /// the server made or checked (its own ids and sequence, the SHA-256 it verified), never of text
 /// anyone typed: no separator, `..` or control character can get in, and two photos never share

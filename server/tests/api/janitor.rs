@@ -92,10 +92,17 @@ async fn the_janitor_removes_leftovers_and_never_a_photo_a_record_refers_to() {
         .put(&Key::from(keys[1].as_str()), pending.bytes.clone().into())
         .await
         .unwrap();
-    // An object no record refers to.
-    let orphan = "EC210D-NOBODY/BX-0/BX-0-EC210D-NOBODY-0h-20261127-nameplate.jpg";
+    // An object no record refers to, where photos are filed.
+    let orphan = format!("wo-{}/99-{}.jpg", uuid::Uuid::new_v4(), "ab".repeat(32));
+    let orphan = orphan.as_str();
     store
         .put(&Key::from(orphan), Photo::jpeg(3).bytes.into())
+        .await
+        .unwrap();
+    // Something else in the store, outside the janitor's scope: never touched.
+    let foreign = "EC210D-NOBODY/BX-0/BX-0-EC210D-NOBODY-0h-20261127-nameplate.jpg";
+    store
+        .put(&Key::from(foreign), Photo::jpeg(4).bytes.into())
         .await
         .unwrap();
     // On local disk: a half-written temporary file from two days ago, and one being written.
@@ -117,11 +124,16 @@ async fn the_janitor_removes_leftovers_and_never_a_photo_a_record_refers_to() {
     let report = janitor(&server, "1h");
     assert!(
         report.contains(&format!(
-            "Removed {temp_files} half-written file(s) and 0 unreferenced object(s); kept 2 photo(s) and 1 unreferenced"
+            "Removed {temp_files} half-written file(s) and 0 unreferenced object(s); kept 2 photo(s) and 1 unreferenced object(s) younger than the age; left 1 object(s) outside wo-/ alone"
         )),
         "{report}"
     );
-    let mut expected = vec![keys[0].clone(), keys[1].clone(), orphan.to_string()];
+    let mut expected = vec![
+        keys[0].clone(),
+        keys[1].clone(),
+        orphan.to_string(),
+        foreign.to_string(),
+    ];
     expected.sort();
     assert_eq!(objects(&server).await, expected);
 
@@ -129,11 +141,12 @@ async fn the_janitor_removes_leftovers_and_never_a_photo_a_record_refers_to() {
     let report = janitor(&server, "0s");
     assert!(
         report.contains(&format!(
-            "Removed {temp_files} half-written file(s) and 1 unreferenced object(s); kept 2 photo(s)"
+            "Removed {temp_files} half-written file(s) and 1 unreferenced object(s); kept 2 photo(s) and 0 unreferenced object(s) younger than the age; left 1 object(s) outside wo-/ alone"
         )),
         "{report}"
     );
     let mut expected = keys.to_vec();
+    expected.push(foreign.to_string());
     expected.sort();
     assert_eq!(objects(&server).await, expected);
     if let Some(folder) = &folder {
@@ -188,7 +201,11 @@ async fn a_serving_process_runs_the_janitor_on_its_schedule() {
         .push(&e1, &[photo.add("engineer1", wo.id, "nameplate")])
         .await;
     assert_eq!(photo.put(&server, &e1).await.status(), StatusCode::CREATED);
-    let orphan = Key::from("EC210D-NOBODY/BX-0/orphan.jpg");
+    let orphan = Key::from(format!(
+        "wo-{}/1-{}.jpg",
+        uuid::Uuid::new_v4(),
+        "cd".repeat(32)
+    ));
     server
         .photo_store()
         .put(&orphan, Photo::jpeg(6).bytes.into())
@@ -203,5 +220,5 @@ async fn a_serving_process_runs_the_janitor_on_its_schedule() {
         left = objects(&server).await;
     }
     assert_eq!(left.len(), 1, "only the photo is left: {left:?}");
-    assert!(!left[0].contains("orphan"));
+    assert!(left[0].starts_with(&format!("wo-{}/", wo.id)), "{left:?}");
 }
