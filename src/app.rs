@@ -1,13 +1,19 @@
 //! The app's frame: contexts, the header with the sync badge, and the routes.
 
-use fieldbook_model::UserProfile;
+use fieldbook_model::{Role, UserProfile};
 use leptos::prelude::*;
 
 use crate::components::header::Header;
 use crate::db::Db;
 use crate::i18n::Lang;
+use crate::pages::field::area::AreaPage;
+use crate::pages::field::finding::FindingPage;
+use crate::pages::field::report::ReportPage;
+use crate::pages::field::today::{TaskList, TodayPage};
+use crate::pages::field::unit::UnitPage;
 use crate::pages::office::{OfficeList, OfficeOrderPage};
 use crate::pages::sign_in::SignInPage;
+use crate::pages::supervisor::{PatrolPage, RecordPage, SupervisorHome};
 use crate::pages::sync::SyncPage;
 use crate::pages::work_order::WorkOrderPage;
 use crate::pages::work_orders::WorkOrderList;
@@ -56,6 +62,12 @@ pub fn App(boot: Boot, sync: SyncState) -> impl IntoView {
                     Route::WorkOrder(id) => view! { <WorkOrderPage id/> }.into_any(),
                     Route::Office(id) => view! { <OfficeOrderPage id/> }.into_any(),
                     Route::Sync => view! { <SyncPage/> }.into_any(),
+                    Route::Area(id) => view! { <AreaPage id/> }.into_any(),
+                    Route::Unit(id) => view! { <UnitPage id/> }.into_any(),
+                    Route::Report => view! { <ReportPage/> }.into_any(),
+                    Route::Finding(id) => view! { <FindingPage id/> }.into_any(),
+                    Route::Patrol => view! { <PatrolPage/> }.into_any(),
+                    Route::Record(id) => view! { <RecordPage id/> }.into_any(),
                 }}
             </Show>
         </main>
@@ -76,17 +88,30 @@ pub fn NoStorage() -> impl IntoView {
     }
 }
 
-/// The first screen: the office sees every order, field staff their own.
+/// The first screen, by role: the cleaner's today, the supervisor's board, the engineer's work
+/// orders (with any tasks given to them), the office's list.
 #[component]
 fn Home(session: Session) -> impl IntoView {
-    let office = move || {
-        session
-            .0
-            .with(|p| p.as_ref().is_some_and(|p| p.role.is_office()))
-    };
-    view! {
-        <Show when=office fallback=|| view! { <WorkOrderList/> }>
-            <OfficeList/>
-        </Show>
+    let role = move || session.0.with(|p| p.as_ref().map(|p| p.role));
+    move || match role() {
+        Some(Role::Cleaner) => view! { <TodayPage/> }.into_any(),
+        Some(Role::Supervisor) => view! { <SupervisorHome/> }.into_any(),
+        Some(Role::Dispatcher) => view! { <OfficeList/> }.into_any(),
+        _ => view! { <EngineerTasks/><WorkOrderList/> }.into_any(),
+    }
+}
+
+/// Tasks from findings given to an engineer (or to engineering), above their work orders.
+#[component]
+fn EngineerTasks() -> impl IntoView {
+    let sync = crate::sync::use_sync();
+    let findings = LocalResource::new(move || {
+        sync.data_version.track();
+        async { crate::sync::db().findings().await.unwrap_or_default() }
+    });
+    move || {
+        findings.get().filter(|f| !f.is_empty()).map(
+            |f| view! { <section class="list-page tasks-above"><TaskList findings=f/></section> },
+        )
     }
 }

@@ -177,9 +177,250 @@ messages! {
     KeepForLater => "保留在本机，下次由我登录发送", "Keep them here; I will send them when I sign in again";
     StorageFull => "手机存储已满：这一条没有保存，之前保存的都还在。请联网发送或清理手机空间后重试。", "This phone's storage is full: this one was NOT saved; everything saved before is intact. Send what is waiting or free some space, then try again.";
     StorageLow => "手机剩余存储不足 50 MB：照片可能无法保存，请尽快联网发送。", "Less than 50 MB of storage left: photos may not save. Send what is waiting soon.";
+
+    // Cleaners: today's checklists, vacant units, problem reports; findings and tasks (issue 5).
+    Today => "今日保洁", "Today's cleaning";
+    MyAreas => "我的区域", "My areas";
+    NoAreas => "今天没有分配给你的区域。", "No areas are assigned to you today.";
+    VacantUnits => "空置单元", "Vacant units";
+    NoUnits => "没有需要你负责的空置单元。", "No vacant units are yours.";
+    MyTasks => "交给我的整改", "Tasks for me";
+    MyReports => "我上报的问题", "Problems I reported";
+    ReportProblem => "上报问题", "Report a problem";
+    NotOnDevice => "本机没有这条记录（可能尚未同步）。", "This record is not on this device (not synced yet?).";
+    NothingDueToday => "这个区域今天没有要做的项目。", "Nothing is due in this area today.";
+    FinishArea => "本区域完成", "Area done";
+    AreaFinished => "已完成", "Done";
+    AreaFinishedAt => "完成于", "Done at";
+    Approved => "主管已验收", "Approved by the supervisor";
+    SentBack => "主管退回", "Sent back by the supervisor";
+    Problem => "有问题", "Problem";
+    ProblemReported => "已报问题", "Reported";
+    Pass => "合格", "Pass";
+    PhotoRequired => "请先拍照：问题需要照片为证。", "Take a photo first: a problem needs one as evidence.";
+    ChooseProblem => "请选择问题类型。", "Choose what the problem is.";
+    Note => "备注", "Note";
+    NoteRequired => "选择“其他”时请写明问题。", "With “Other”, say what the problem is.";
+    SaveFinding => "保存并上报", "Save and report";
+    WhereIsIt => "在哪里", "Where is it";
+    OtherPlace => "其他地点（手动填写）", "Somewhere else (type it)";
+    PlaceInWords => "地点", "Place";
+    LastCleaned => "上次清洁", "Last cleaned";
+    NeverCleaned => "尚无清洁记录", "Never cleaned";
+    StartCleaning => "开始清洁（记录开始时间）", "Start cleaning (records the start time)";
+    VacantRecord => "空置单元清洁记录", "Vacant-unit cleaning record";
+    StartedAt => "开始", "Started";
+    WhatIsWrong => "问题说明", "What is wrong";
+    UnitPhoto => "单元整体照片（必拍）", "Photo of the unit (required)";
+    FinishAndSave => "清洁完成，保存记录", "Done: save the record";
+    Records => "清洁记录", "Cleaning records";
+    NoRecords => "还没有记录。", "No records yet.";
+    ReportedBy => "上报", "Reported by";
+    AssignedTo => "责任人", "Assigned to";
+    DueBy => "限期", "Due";
+    Before => "整改前", "Before";
+    After => "整改后", "After";
+    History => "处理经过", "History";
+    CloseTask => "完成整改", "Close the task";
+    TakeAfterPhoto => "拍整改后照片", "Take the after photo";
+    AfterPhotoRequired => "必须有整改后照片才能完成。", "An after photo is required to close it.";
+    WhatWasDone => "处理说明", "What was done";
+    MarkFixed => "已整改，提交主管确认", "Fixed: send for confirmation";
+    EventReported => "上报问题", "reported it";
+    EventAssigned => "派发整改", "assigned it";
+    EventFixed => "完成整改", "fixed it:";
+    EventConfirmed => "确认整改", "confirmed the fix";
+    EventReopened => "退回重做", "reopened it";
+    PlaceRequired => "请选择区域或写明地点。", "Choose an area or say where it is.";
+    NotAllowedHere => "你无权这样做。", "You may not do this.";
+    StateChanged => "状态已变化，这一步不再适用。", "The state changed; this step no longer applies.";
+    ApprovedClosed => "主管已验收，不能再修改。", "A supervisor approved it; it cannot change.";
+    IncompleteValue => "内容不完整或超出范围：", "Something is missing or out of range: ";
+
+    // Supervisors: patrol rounds, spot checks, today's board (issue 6).
+    Board => "今日看板", "Today's board";
 }
 
 use fieldbook_model::{Missing, OpKind, RejectCode, ServiceType, StatusNode};
+
+use fieldbook_model::cleaning::{Frequency, RecordMissing, VacantStandard};
+use fieldbook_model::findings::{Department, FindingState, ProblemKind};
+
+const WEEKDAYS_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+const WEEKDAYS_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// "11月27日 周五" / "Fri 27 Nov".
+pub fn date_label(d: chrono::NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    let w = d.weekday().num_days_from_monday() as usize;
+    match lang {
+        Lang::Zh => format!("{}月{}日 {}", d.month(), d.day(), WEEKDAYS_ZH[w]),
+        Lang::En => format!("{} {}/{}", WEEKDAYS_EN[w], d.day(), d.month()),
+    }
+}
+
+pub fn items_done(done: usize, due: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("今日已完成 {done}/{due} 项"),
+        Lang::En => format!("{done} of {due} items done today"),
+    }
+}
+
+pub fn items_left(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("还有 {n} 项未勾选"),
+        Lang::En => format!("{n} items still unticked"),
+    }
+}
+
+pub fn areas_finished(done: usize, of: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("区域 {done}/{of} 完成"),
+        Lang::En => format!("{done}/{of} areas done"),
+    }
+}
+
+pub fn unit_due(due: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{due} 前清洁"),
+        Lang::En => format!("Clean by {due}"),
+    }
+}
+
+pub fn unit_overdue(days: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已超期 {days} 天"),
+        Lang::En => format!("{days} days overdue"),
+    }
+}
+
+pub fn problems_found(n: usize, lang: Lang) -> String {
+    match (n, lang) {
+        (0, Lang::Zh) => "全部合格".into(),
+        (0, Lang::En) => "All passed".into(),
+        (n, Lang::Zh) => format!("{n} 项问题"),
+        (n, Lang::En) => format!("{n} problems"),
+    }
+}
+
+pub fn frequency(f: Frequency, lang: Lang) -> &'static str {
+    match (f, lang) {
+        (Frequency::Daily, Lang::Zh) => "每日",
+        (Frequency::Daily, Lang::En) => "Daily",
+        (Frequency::Weekly, Lang::Zh) => "周保洁",
+        (Frequency::Weekly, Lang::En) => "Weekly",
+        (Frequency::Monthly, Lang::Zh) => "月保洁",
+        (Frequency::Monthly, Lang::En) => "Monthly",
+        (Frequency::Quarterly, Lang::Zh) => "季度大清",
+        (Frequency::Quarterly, Lang::En) => "Quarterly",
+    }
+}
+
+pub fn problem_kind(k: ProblemKind, lang: Lang) -> &'static str {
+    match (k, lang) {
+        (ProblemKind::Damaged, Lang::Zh) => "设施损坏",
+        (ProblemKind::Damaged, Lang::En) => "Damaged",
+        (ProblemKind::Leak, Lang::Zh) => "漏水积水",
+        (ProblemKind::Leak, Lang::En) => "Leak / water",
+        (ProblemKind::LightOut, Lang::Zh) => "灯不亮",
+        (ProblemKind::LightOut, Lang::En) => "Light out",
+        (ProblemKind::Blocked, Lang::Zh) => "堵塞",
+        (ProblemKind::Blocked, Lang::En) => "Blocked",
+        (ProblemKind::Dirty, Lang::Zh) => "脏污未清",
+        (ProblemKind::Dirty, Lang::En) => "Not clean",
+        (ProblemKind::Safety, Lang::Zh) => "安全隐患",
+        (ProblemKind::Safety, Lang::En) => "Safety hazard",
+        (ProblemKind::Other, Lang::Zh) => "其他",
+        (ProblemKind::Other, Lang::En) => "Other",
+    }
+}
+
+pub fn finding_state(s: FindingState, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (FindingState::Open, Lang::Zh) => "待派发",
+        (FindingState::Open, Lang::En) => "Open",
+        (FindingState::Assigned, Lang::Zh) => "整改中",
+        (FindingState::Assigned, Lang::En) => "Assigned",
+        (FindingState::Fixed, Lang::Zh) => "待确认",
+        (FindingState::Fixed, Lang::En) => "To confirm",
+        (FindingState::Confirmed, Lang::Zh) => "已关闭",
+        (FindingState::Confirmed, Lang::En) => "Closed",
+    }
+}
+
+/// The CSS class of a finding's state badge.
+pub fn finding_state_class(s: FindingState) -> &'static str {
+    match s {
+        FindingState::Open => "open",
+        FindingState::Assigned => "assigned",
+        FindingState::Fixed => "fixed",
+        FindingState::Confirmed => "confirmed",
+    }
+}
+
+pub fn department(d: Department, lang: Lang) -> &'static str {
+    match (d, lang) {
+        (Department::Engineering, Lang::Zh) => "工程部",
+        (Department::Engineering, Lang::En) => "Engineering",
+        (Department::Cleaning, Lang::Zh) => "保洁部",
+        (Department::Cleaning, Lang::En) => "Cleaning",
+    }
+}
+
+pub fn vacant_standard(item: VacantStandard, lang: Lang) -> &'static str {
+    match (item, lang) {
+        (VacantStandard::FloorClear, Lang::Zh) => "地面无杂物、无积水",
+        (VacantStandard::FloorClear, Lang::En) => "Floor free of debris and standing water",
+        (VacantStandard::WallsClean, Lang::Zh) => "墙面无污染、无蜘蛛网",
+        (VacantStandard::WallsClean, Lang::En) => "Walls free of stains and cobwebs",
+        (VacantStandard::EquipmentClean, Lang::Zh) => "所有设备无污染",
+        (VacantStandard::EquipmentClean, Lang::En) => "All equipment clean",
+        (VacantStandard::DoorsWindowsClosed, Lang::Zh) => "关好所有门窗",
+        (VacantStandard::DoorsWindowsClosed, Lang::En) => "All doors and windows closed",
+    }
+}
+
+/// Why the model refused a field step on this device, in the person's language.
+pub fn op_error(e: &fieldbook_model::OpError, lang: Lang) -> String {
+    use fieldbook_model::OpError;
+    match e {
+        OpError::Closed => Msg::ApprovedClosed.text(lang).into(),
+        OpError::NotAllowed => Msg::NotAllowedHere.text(lang).into(),
+        OpError::WrongState | OpError::Status(_) => Msg::StateChanged.text(lang).into(),
+        // The forms check every field first; what is left is rare and named in the model's words.
+        other => format!("{}{other}", Msg::IncompleteValue.text(lang)),
+    }
+}
+
+pub fn record_missing(m: &RecordMissing, lang: Lang) -> String {
+    match (m, lang) {
+        (RecordMissing::Item { item }, Lang::Zh) => {
+            format!("“{}”未选择合格或有问题", vacant_standard(*item, lang))
+        }
+        (RecordMissing::Item { item }, Lang::En) => {
+            format!("“{}”: choose pass or problem", vacant_standard(*item, lang))
+        }
+        (RecordMissing::ProblemPhoto { item }, Lang::Zh) => {
+            format!("“{}”有问题，需要拍照", vacant_standard(*item, lang))
+        }
+        (RecordMissing::ProblemPhoto { item }, Lang::En) => format!(
+            "“{}”: a problem needs a photo",
+            vacant_standard(*item, lang)
+        ),
+        (RecordMissing::ProblemNote { item }, Lang::Zh) => {
+            format!("“{}”有问题，请写明问题", vacant_standard(*item, lang))
+        }
+        (RecordMissing::ProblemNote { item }, Lang::En) => {
+            format!("“{}”: say what is wrong", vacant_standard(*item, lang))
+        }
+        (RecordMissing::UnitPhoto, Lang::Zh) => "缺少单元整体照片".into(),
+        (RecordMissing::UnitPhoto, Lang::En) => "The photo of the unit is missing".into(),
+        (RecordMissing::Times, Lang::Zh) => "开始和结束时间不合理（超过一天或结束早于开始）".into(),
+        (RecordMissing::Times, Lang::En) => {
+            "The start and end times do not fit (over a day, or end before start)".into()
+        }
+    }
+}
 
 pub fn service_type(t: ServiceType, lang: Lang) -> &'static str {
     use ServiceType::*;
@@ -252,6 +493,10 @@ pub fn reject_code(code: RejectCode, lang: Lang) -> &'static str {
         }
         (InvalidValue, Lang::Zh) => "填写的内容为空或超出范围",
         (InvalidValue, Lang::En) => "A value is empty or out of range",
+        (UnknownRecord, Lang::Zh) => "服务器上没有这条记录，或你无权查看",
+        (UnknownRecord, Lang::En) => "The server has no such record, or it is not yours",
+        (Closed, Lang::Zh) => "主管已验收，不能再修改",
+        (Closed, Lang::En) => "A supervisor approved it; it cannot change",
     }
 }
 
@@ -293,6 +538,38 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
             "Report submitted"
         })
         .to_string(),
+        OpKind::MarkItem { mark, .. } => (match (mark, zh) {
+            (Some(fieldbook_model::cleaning::Mark::Done), true) => "勾选清洁项",
+            (Some(fieldbook_model::cleaning::Mark::Done), false) => "Item ticked",
+            (Some(fieldbook_model::cleaning::Mark::Problem), true) => "清洁项有问题",
+            (Some(fieldbook_model::cleaning::Mark::Problem), false) => "Item flagged",
+            (None, true) => "取消勾选",
+            (None, false) => "Tick cleared",
+        })
+        .to_string(),
+        OpKind::FinishArea { .. } => (if zh { "区域完成" } else { "Area finished" }).to_string(),
+        OpKind::ReviewArea { .. } | OpKind::ReviewVacantRecord { .. } => {
+            (if zh { "抽查" } else { "Spot check" }).to_string()
+        }
+        OpKind::SaveVacantRecord { .. } => (if zh {
+            "空置单元清洁记录"
+        } else {
+            "Vacant-unit record"
+        })
+        .to_string(),
+        OpKind::ReportFinding { .. } => (if zh {
+            "问题上报"
+        } else {
+            "Problem reported"
+        })
+        .to_string(),
+        OpKind::AssignFinding { .. } => (if zh { "派发整改" } else { "Task assigned" }).to_string(),
+        OpKind::CloseFinding { .. } => (if zh { "整改完成" } else { "Task closed" }).to_string(),
+        OpKind::ConfirmFinding { .. } => {
+            (if zh { "确认整改" } else { "Fix confirmed" }).to_string()
+        }
+        OpKind::ReopenFinding { .. } => (if zh { "退回整改" } else { "Task reopened" }).to_string(),
+        OpKind::SubmitRound { .. } => (if zh { "巡检记录" } else { "Patrol round" }).to_string(),
     }
 }
 

@@ -192,6 +192,45 @@ pub fn content_digest(sha256_hex: &str) -> Option<String> {
 }
 
 impl Processed {
+    /// A photo for a field record (a finding, its closing, a vacant-unit record): the details
+    /// its operation carries, and its bytes. `owner` is the record's id.
+    pub fn into_field_photo(
+        self,
+        owner: uuid::Uuid,
+        slot: &str,
+        user: &str,
+    ) -> (fieldbook_model::cleaning::PhotoRef, crate::db::PhotoBlob) {
+        let id = uuid::Uuid::new_v4();
+        let photo = fieldbook_model::cleaning::PhotoRef {
+            photo_id: id,
+            slot: slot.to_string(),
+            sha256: self.sha256.clone(),
+            bytes: self.bytes,
+            width: self.width,
+            height: self.height,
+            content_type: self.content_type.clone(),
+        };
+        let record = crate::db::PhotoRecord {
+            id,
+            work_order_id: owner,
+            user: user.to_string(),
+            sha256: self.sha256,
+            bytes: self.bytes,
+            content_type: self.content_type,
+            uploaded: false,
+            tries: 0,
+            error: None,
+            draft: false,
+        };
+        (
+            photo,
+            crate::db::PhotoBlob {
+                record,
+                blob: self.blob,
+            },
+        )
+    }
+
     /// What the device records for this photo: its metadata operation, and its bytes with their
     /// upload state, made together so that one can never be recorded without the other.
     pub fn into_record(
@@ -221,6 +260,7 @@ impl Processed {
             uploaded: false,
             tries: 0,
             error: None,
+            draft: false,
         };
         (
             kind,

@@ -1,7 +1,7 @@
-//! The app's four screens by path, and in-app navigation through the History API.
+//! The app's screens by path, and in-app navigation through the History API.
 //!
 //! A router crate pulled in a URL parser with international-domain tables (~90 KiB of wasm) for
-//! four fixed paths; this is the whole of what the app needs: links are ordinary `<a href>`,
+//! a handful of fixed paths; this is the whole of what the app needs: links are ordinary `<a href>`,
 //! clicks on same-origin app links become `pushState`, and back/forward come from `popstate`.
 
 use gloo::events::EventListener;
@@ -15,6 +15,18 @@ pub enum Route {
     WorkOrder(Uuid),
     Office(Uuid),
     Sync,
+    /// An area's checklist for today (a cleaner ticks, a supervisor spot-checks).
+    Area(Uuid),
+    /// A vacant unit: its records, and the form for a new one.
+    Unit(Uuid),
+    /// Report a problem seen anywhere.
+    Report,
+    /// A finding and the task it became.
+    Finding(Uuid),
+    /// The supervisor's patrol round in progress.
+    Patrol,
+    /// A vacant-unit record, for the supervisor's spot check.
+    Record(Uuid),
 }
 
 impl Route {
@@ -26,6 +38,12 @@ impl Route {
             ["work-orders", s] => id(s).map_or(Route::Home, Route::WorkOrder),
             ["office", s] => id(s).map_or(Route::Home, Route::Office),
             ["sync"] => Route::Sync,
+            ["areas", s] => id(s).map_or(Route::Home, Route::Area),
+            ["units", s] => id(s).map_or(Route::Home, Route::Unit),
+            ["report"] => Route::Report,
+            ["findings", s] => id(s).map_or(Route::Home, Route::Finding),
+            ["patrol"] => Route::Patrol,
+            ["records", s] => id(s).map_or(Route::Home, Route::Record),
             _ => Route::Home,
         }
     }
@@ -38,9 +56,26 @@ fn current_path() -> String {
         .unwrap_or_else(|_| "/".into())
 }
 
+thread_local! {
+    static SET_ROUTE: std::cell::Cell<Option<WriteSignal<Route>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Go to an app path from code (after a form is saved), as a link click would.
+pub fn navigate(href: &str) {
+    let window = gloo::utils::window();
+    if let Ok(history) = window.history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));
+    }
+    if let Some(set) = SET_ROUTE.with(std::cell::Cell::get) {
+        set.set(Route::parse(href));
+    }
+    window.scroll_to_with_x_and_y(0.0, 0.0);
+}
+
 /// Start listening for navigation; the returned signal is the current route.
 pub fn start() -> ReadSignal<Route> {
     let (route, set_route) = signal(Route::parse(&current_path()));
+    SET_ROUTE.with(|s| s.set(Some(set_route)));
     let window = gloo::utils::window();
     let pop = EventListener::new(&window, "popstate", move |_| {
         set_route.set(Route::parse(&current_path()))

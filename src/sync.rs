@@ -257,21 +257,19 @@ async fn upload_photos(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
     let (Ok(photos), Ok(outbox)) = (engine.db.photos(None).await, engine.db.outbox().await) else {
         return false;
     };
-    // A photo goes only after its AddPhoto operation was answered: the server must know it first.
+    // A photo goes only after the operation naming it was answered: the server must know it
+    // first (an AddPhoto, or a finding's or record's operation).
     let waiting: Vec<Uuid> = outbox
         .iter()
         .filter(|e| e.op.user == profile.username)
-        .filter_map(|e| match &e.op.kind {
-            OpKind::AddPhoto { photo_id, .. } => Some(*photo_id),
-            _ => None,
-        })
+        .flat_map(|e| e.op.photo_ids())
         .collect();
     // One person's photos never go out under another person's session.
     let mine =
         |p: &&crate::db::PhotoBlob| p.record.user.is_empty() || p.record.user == profile.username;
     for photo in photos
         .iter()
-        .filter(|p| !p.record.uploaded && p.record.error.is_none())
+        .filter(|p| !p.record.uploaded && p.record.error.is_none() && !p.record.draft)
         .filter(mine)
     {
         if waiting.contains(&photo.record.id) {
@@ -364,6 +362,32 @@ pub async fn record_all(
     refresh(&engine).await;
     kick();
     Ok(order)
+}
+
+/// Record field steps (ticks, records, findings, rounds) with the photo bytes they name, in one
+/// transaction, then let the uploader send them.
+pub async fn record_field(
+    profile: &UserProfile,
+    kinds: Vec<OpKind>,
+    photos: Vec<crate::db::PhotoBlob>,
+) -> Result<(), DbError> {
+    let engine = engine().expect("sync engine started");
+    let device_id = engine.db.device_id().await?;
+    let now = Utc::now();
+    let ops = kinds
+        .into_iter()
+        .map(|kind| Operation {
+            id: Uuid::new_v4(),
+            user: profile.username.clone(),
+            device_id,
+            device_time: now,
+            kind,
+        })
+        .collect();
+    engine.db.record_field(ops, photos).await?;
+    refresh(&engine).await;
+    kick();
+    Ok(())
 }
 
 /// After a successful (re-)sign-in: the queue may go again.

@@ -3,9 +3,13 @@
 //! Plain Rust and no I/O: everything here is tested natively with `cargo test`, and the same code
 //! decides on the phone (to show the change at once) and on the server (to apply it for good).
 
+pub mod board;
+pub mod cleaning;
+pub mod findings;
 pub mod office;
 pub mod op;
 pub mod outbox;
+pub mod patrol;
 pub mod photo;
 pub mod report;
 pub mod sync;
@@ -13,7 +17,7 @@ pub mod user;
 pub mod work_order;
 
 pub use office::{AssigneeChange, HeldOperation, WorkOrderDetail};
-pub use op::{OpError, OpKind, Operation, RejectCode};
+pub use op::{OpError, OpKind, Operation, RejectCode, Subject};
 pub use outbox::{EntryState, OutboxEntry, Settlement};
 pub use photo::{PhotoMeta, PhotoSlot};
 pub use report::{Missing, PartUsed, ServiceReport, Signature, Waiver};

@@ -3,10 +3,13 @@
 //! An operation states intent ("arrived at T"), carries a UUID made on the device, the device's
 //! clock and the person who did it. The server applies each UUID once, whatever the network does.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::cleaning::{Mark, PhotoRef, VacantCheck, Verdict};
+use crate::findings::{Assignee, FindingSource, ProblemKind};
+use crate::patrol::{RoundArea, RoundKind};
 use crate::photo::{self, EXTRA_SLOT, PhotoMeta, SIGNATURE_SLOT};
 use crate::report::{Missing, PartUsed, Signature, Waiver, tag_returns};
 use crate::work_order::{StatusError, StatusEvent, StatusNode, WorkOrder};
@@ -46,7 +49,10 @@ pub enum OpKind {
         node: StatusNode,
     },
     /// The engine hours read off the hour meter on site (photo names use them).
-    CorrectHours { work_order_id: Uuid, hours: u32 },
+    CorrectHours {
+        work_order_id: Uuid,
+        hours: u32,
+    },
     /// A photo was taken; its bytes follow with `PUT /api/photos/{photo_id}`. The name is made
     /// from the work order by the company rule, never taken from the device.
     AddPhoto {
@@ -80,7 +86,83 @@ pub enum OpKind {
         reason: String,
     },
     /// Submit the service report: refused while anything is missing.
-    SubmitReport { work_order_id: Uuid },
+    SubmitReport {
+        work_order_id: Uuid,
+    },
+
+    // Cleaning, vacant units, findings and patrols (the local date is the China date the person
+    // worked on, as the phone showed it).
+    /// A cleaner ticks (`Done`), flags (`Problem`, with a `ReportFinding` beside it) or clears
+    /// (`None`) an item of an area's checklist.
+    MarkItem {
+        area_id: Uuid,
+        item_id: Uuid,
+        date: NaiveDate,
+        mark: Option<Mark>,
+    },
+    /// Every item due in the area is marked: the finishing time is the operation's device time.
+    FinishArea {
+        area_id: Uuid,
+        date: NaiveDate,
+    },
+    /// A supervisor's spot check of an area's checklist.
+    ReviewArea {
+        area_id: Uuid,
+        date: NaiveDate,
+        verdict: Verdict,
+    },
+    /// The vacant-unit cleaning record, whole; its photos' bytes follow.
+    SaveVacantRecord {
+        record_id: Uuid,
+        unit_id: Uuid,
+        started_at: DateTime<Utc>,
+        ended_at: DateTime<Utc>,
+        checks: Vec<VacantCheck>,
+        note: String,
+        photos: Vec<PhotoRef>,
+    },
+    ReviewVacantRecord {
+        record_id: Uuid,
+        verdict: Verdict,
+    },
+    /// A problem, with its "before" photos.
+    ReportFinding {
+        finding_id: Uuid,
+        area_id: Option<Uuid>,
+        place: String,
+        source: FindingSource,
+        problem: ProblemKind,
+        note: String,
+        photos: Vec<PhotoRef>,
+    },
+    /// The supervisor makes a finding a task for a person or a department.
+    AssignFinding {
+        finding_id: Uuid,
+        assignee: Assignee,
+        due: DateTime<Utc>,
+    },
+    /// The assignee fixed it: "after" photos required.
+    CloseFinding {
+        finding_id: Uuid,
+        note: String,
+        photos: Vec<PhotoRef>,
+    },
+    ConfirmFinding {
+        finding_id: Uuid,
+    },
+    ReopenFinding {
+        finding_id: Uuid,
+        reason: String,
+    },
+    /// A finished patrol round, whole (its findings were reported while walking).
+    SubmitRound {
+        round_id: Uuid,
+        kind: RoundKind,
+        date: NaiveDate,
+        started_at: DateTime<Utc>,
+        ended_at: DateTime<Utc>,
+        areas: Vec<RoundArea>,
+    },
 }
 
 /// Why an operation cannot apply to a work order.
@@ -96,6 +178,15 @@ pub enum OpError {
     BadPhoto(&'static str),
     #[error("a value is out of range or empty: {0}")]
     BadValue(&'static str),
+    /// Approved by a supervisor: it cannot change any more.
+    #[error("it was approved and cannot change")]
+    Closed,
+    /// This person's role or place does not allow it.
+    #[error("not allowed for this person")]
+    NotAllowed,
+    /// The record's state does not allow this step (e.g. confirming an open task).
+    #[error("not allowed in this state")]
+    WrongState,
 }
 
 /// Why the server refused an operation; the app shows it in the person's language.
@@ -128,6 +219,12 @@ pub enum RejectCode {
     /// operation arrived. Nothing is lost: the server keeps it for the office to look at.
     #[error("the work order was reassigned; your record is kept for the office")]
     Reassigned,
+    /// No such area, item, unit, record, finding or round (or not one this person may see).
+    #[error("no such record")]
+    UnknownRecord,
+    /// A supervisor approved it already.
+    #[error("it was approved by a supervisor and cannot change")]
+    Closed,
 }
 
 impl From<StatusError> for RejectCode {
@@ -146,6 +243,9 @@ impl From<OpError> for RejectCode {
             OpError::Incomplete(_) => RejectCode::ReportIncomplete,
             OpError::BadPhoto(_) => RejectCode::InvalidPhoto,
             OpError::BadValue(_) => RejectCode::InvalidValue,
+            OpError::Closed => RejectCode::Closed,
+            OpError::NotAllowed => RejectCode::Forbidden,
+            OpError::WrongState => RejectCode::InvalidTransition,
         }
     }
 }
@@ -156,7 +256,7 @@ pub fn naming_date(at: DateTime<Utc>) -> chrono::NaiveDate {
     (at + chrono::Duration::hours(8)).date_naive()
 }
 
-fn text_ok(s: &str, max: usize) -> bool {
+pub(crate) fn text_ok(s: &str, max: usize) -> bool {
     s.chars().count() <= max && !s.chars().any(|c| c.is_control() && c != '\n')
 }
 
@@ -164,9 +264,55 @@ fn short_ok(s: &str) -> bool {
     !s.trim().is_empty() && text_ok(s, limits::MAX_SHORT_CHARS) && !s.contains('\n')
 }
 
+/// The checks every photo's details pass, whatever it is attached to.
+pub(crate) fn check_photo_fields(
+    sha256: &str,
+    bytes: u64,
+    width: u32,
+    height: u32,
+    content_type: &str,
+) -> Result<(), OpError> {
+    if sha256.len() != 64
+        || !sha256
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(OpError::BadPhoto("sha256 must be 64 lowercase hex digits"));
+    }
+    if bytes == 0 || bytes > limits::MAX_PHOTO_BYTES {
+        return Err(OpError::BadPhoto("size"));
+    }
+    let edge_ok = |v: u32| (1..=limits::MAX_PHOTO_EDGE).contains(&v);
+    if !edge_ok(width) || !edge_ok(height) {
+        return Err(OpError::BadPhoto("dimensions"));
+    }
+    if !matches!(content_type, "image/jpeg" | "image/png") {
+        return Err(OpError::BadPhoto("only JPEG and PNG"));
+    }
+    Ok(())
+}
+
+/// What an operation is about, for the queue's list and the server's authorisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    WorkOrder(Uuid),
+    /// An area's checklist on a date.
+    AreaDay(Uuid, NaiveDate),
+    VacantRecord(Uuid),
+    Finding(Uuid),
+    Round(Uuid),
+}
+
 impl Operation {
-    /// The work order this operation changes.
-    pub fn work_order_id(&self) -> Uuid {
+    /// The work order this operation changes, if it is about one.
+    pub fn work_order_id(&self) -> Option<Uuid> {
+        match self.subject() {
+            Subject::WorkOrder(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn subject(&self) -> Subject {
         match &self.kind {
             OpKind::SetStatus { work_order_id, .. }
             | OpKind::CorrectHours { work_order_id, .. }
@@ -174,13 +320,40 @@ impl Operation {
             | OpKind::SaveReport { work_order_id, .. }
             | OpKind::Sign { work_order_id, .. }
             | OpKind::WaiveSignature { work_order_id, .. }
-            | OpKind::SubmitReport { work_order_id } => *work_order_id,
+            | OpKind::SubmitReport { work_order_id } => Subject::WorkOrder(*work_order_id),
+            OpKind::MarkItem { area_id, date, .. }
+            | OpKind::FinishArea { area_id, date }
+            | OpKind::ReviewArea { area_id, date, .. } => Subject::AreaDay(*area_id, *date),
+            OpKind::SaveVacantRecord { record_id, .. }
+            | OpKind::ReviewVacantRecord { record_id, .. } => Subject::VacantRecord(*record_id),
+            OpKind::ReportFinding { finding_id, .. }
+            | OpKind::AssignFinding { finding_id, .. }
+            | OpKind::CloseFinding { finding_id, .. }
+            | OpKind::ConfirmFinding { finding_id }
+            | OpKind::ReopenFinding { finding_id, .. } => Subject::Finding(*finding_id),
+            OpKind::SubmitRound { round_id, .. } => Subject::Round(*round_id),
+        }
+    }
+
+    /// The photos whose bytes follow this operation (`AddPhoto`'s one, or a record's).
+    pub fn photo_ids(&self) -> Vec<Uuid> {
+        match &self.kind {
+            OpKind::AddPhoto { photo_id, .. } => vec![*photo_id],
+            OpKind::SaveVacantRecord { photos, .. }
+            | OpKind::ReportFinding { photos, .. }
+            | OpKind::CloseFinding { photos, .. } => photos.iter().map(|p| p.photo_id).collect(),
+            _ => Vec::new(),
         }
     }
 
     /// Apply to a work order: the phone does it at once, the server does it for good. A refused
     /// operation leaves the work order exactly as it was.
     pub fn apply_to(&self, wo: &mut WorkOrder) -> Result<(), OpError> {
+        if self.work_order_id() != Some(wo.id) {
+            return Err(OpError::BadValue(
+                "the operation is not about this work order",
+            ));
+        }
         if wo.report.submitted_at.is_some() {
             return Err(OpError::ReportSubmitted);
         }
@@ -213,23 +386,7 @@ impl Operation {
                 if !known {
                     return Err(OpError::BadPhoto("no such photo slot"));
                 }
-                if sha256.len() != 64
-                    || !sha256
-                        .bytes()
-                        .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-                {
-                    return Err(OpError::BadPhoto("sha256 must be 64 lowercase hex digits"));
-                }
-                if *bytes == 0 || *bytes > limits::MAX_PHOTO_BYTES {
-                    return Err(OpError::BadPhoto("size"));
-                }
-                let edge_ok = |v: u32| (1..=limits::MAX_PHOTO_EDGE).contains(&v);
-                if !edge_ok(*width) || !edge_ok(*height) {
-                    return Err(OpError::BadPhoto("dimensions"));
-                }
-                if !matches!(content_type.as_str(), "image/jpeg" | "image/png") {
-                    return Err(OpError::BadPhoto("only JPEG and PNG"));
-                }
+                check_photo_fields(sha256, *bytes, *width, *height, content_type)?;
                 if wo.photos.iter().any(|p| p.id == *photo_id) {
                     return Err(OpError::BadPhoto(
                         "this photo id is already on the work order",
@@ -340,6 +497,12 @@ impl Operation {
                 }
                 wo.report.submitted_at = Some(self.device_time);
             }
+            // Not about a work order: refused above.
+            _ => {
+                return Err(OpError::BadValue(
+                    "the operation is not about this work order",
+                ));
+            }
         }
         Ok(())
     }
@@ -388,6 +551,8 @@ mod tests {
             (RejectCode::InvalidTransition, "invalid_transition"),
             (RejectCode::Forbidden, "forbidden"),
             (RejectCode::Reassigned, "reassigned"),
+            (RejectCode::UnknownRecord, "unknown_record"),
+            (RejectCode::Closed, "closed"),
         ];
         for (code, name) in names {
             assert_eq!(serde_json::to_value(code).unwrap(), name);
@@ -397,6 +562,83 @@ mod tests {
             );
         }
         assert!(RejectCode::Reassigned.to_string().contains("kept"));
+    }
+
+    #[test]
+    fn field_operations_keep_their_wire_format() {
+        let op = Operation {
+            id: Uuid::from_u128(1),
+            user: "cleaner1".into(),
+            device_id: Uuid::from_u128(2),
+            device_time: "2026-11-27T08:30:00Z".parse().unwrap(),
+            kind: OpKind::MarkItem {
+                area_id: Uuid::from_u128(3),
+                item_id: Uuid::from_u128(4),
+                date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+                mark: Some(Mark::Done),
+            },
+        };
+        let json = serde_json::to_value(&op).unwrap();
+        assert_eq!(json["kind"]["type"], "mark_item");
+        assert_eq!(json["kind"]["date"], "2026-11-27");
+        assert_eq!(json["kind"]["mark"], "done");
+        assert_eq!(serde_json::from_value::<Operation>(json).unwrap(), op);
+        assert_eq!(
+            op.subject(),
+            Subject::AreaDay(
+                Uuid::from_u128(3),
+                NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+            )
+        );
+        assert_eq!(op.work_order_id(), None);
+
+        let review = OpKind::ReviewArea {
+            area_id: Uuid::from_u128(3),
+            date: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            verdict: Verdict::SentBack {
+                reason: "地面有水".into(),
+            },
+        };
+        let json = serde_json::to_value(&review).unwrap();
+        assert_eq!(json["verdict"]["sent_back"]["reason"], "地面有水");
+        assert_eq!(serde_json::from_value::<OpKind>(json).unwrap(), review);
+
+        let assign = OpKind::AssignFinding {
+            finding_id: Uuid::from_u128(5),
+            assignee: Assignee::Person {
+                username: "engineer1".into(),
+            },
+            due: "2026-11-28T08:30:00Z".parse().unwrap(),
+        };
+        let json = serde_json::to_value(&assign).unwrap();
+        assert_eq!(
+            json["assignee"],
+            serde_json::json!({"person": {"username": "engineer1"}})
+        );
+        assert_eq!(serde_json::from_value::<OpKind>(json).unwrap(), assign);
+    }
+
+    #[test]
+    fn a_field_operation_never_applies_to_a_work_order() {
+        let wo_id = Uuid::from_u128(9);
+        let op = Operation {
+            id: Uuid::from_u128(1),
+            user: "u".into(),
+            device_id: Uuid::from_u128(2),
+            device_time: "2026-11-27T08:30:00Z".parse().unwrap(),
+            kind: OpKind::ConfirmFinding { finding_id: wo_id },
+        };
+        let mut wo: WorkOrder = serde_json::from_value(serde_json::json!({
+            "id": wo_id, "ticket": "T1", "customer": "c", "site": "s", "equipment_model": "m",
+            "serial": "x", "engine_hours": 1, "working_condition": "", "fault_description": "",
+            "service_type": "fault_repair", "machine_down": false,
+            "called_at": "2026-11-27T00:00:00Z", "planned_at": "2026-11-27T00:00:00Z",
+            "assignee": "u", "status": "dispatched", "history": [], "seq": 0
+        }))
+        .unwrap();
+        let before = wo.clone();
+        assert!(op.apply_to(&mut wo).is_err());
+        assert_eq!(wo, before);
     }
 
     #[test]

@@ -4,7 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::cleaning::{Area, AreaDay, ChecklistItem, VacantRecord, VacantUnit};
+use crate::findings::Finding;
 use crate::op::{Operation, RejectCode};
+use crate::patrol::PatrolRound;
 use crate::user::UserProfile;
 use crate::work_order::WorkOrder;
 
@@ -34,6 +37,39 @@ pub struct SyncResponse {
     /// Work orders the user may no longer see (reassigned); the device drops them.
     #[serde(default)]
     pub removed: Vec<Uuid>,
+    /// Cleaning, vacant units, findings and patrols.
+    #[serde(default)]
+    pub field: FieldData,
+}
+
+/// The field side of a sync pull: what changed since the cursor, for this user only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FieldData {
+    /// Present when anything in it changed: the device replaces what it held with it whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<FieldReference>,
+    #[serde(default)]
+    pub area_days: Vec<AreaDay>,
+    #[serde(default)]
+    pub vacant_records: Vec<VacantRecord>,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// Findings this user had (a task since moved to someone else): the device drops them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings_removed: Vec<Uuid>,
+    #[serde(default)]
+    pub rounds: Vec<PatrolRound>,
+}
+
+/// The office's data the field screens work from: this user's areas and their items, vacant
+/// units, and the people a supervisor can give a task to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FieldReference {
+    pub areas: Vec<Area>,
+    pub items: Vec<ChecklistItem>,
+    pub units: Vec<VacantUnit>,
+    #[serde(default)]
+    pub people: Vec<UserProfile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

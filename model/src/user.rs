@@ -49,6 +49,21 @@ pub struct UserProfile {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The team (班组) whose areas, units and findings the person works on; a supervisor leads
+    /// their team. None for people outside the field teams (the office).
+    #[serde(default)]
+    pub team: Option<String>,
+}
+
+impl UserProfile {
+    /// The person as the rules for findings see them.
+    pub fn actor(&self) -> crate::findings::Actor {
+        crate::findings::Actor {
+            username: self.username.clone(),
+            role: self.role,
+            team: self.team.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

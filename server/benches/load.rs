@@ -131,6 +131,7 @@ async fn seed(pool: &db::Db, devices: usize) -> Vec<(String, Vec<Uuid>)> {
                 username: username.clone(),
                 display_name: format!("工程师{d}"),
                 role: Role::Engineer,
+                team: None,
             },
             &hash,
         )

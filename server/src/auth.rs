@@ -91,6 +91,7 @@ struct SessionRow {
     username: String,
     display_name: String,
     role: String,
+    team: Option<String>,
     #[sqlx(try_from = "crate::db::IntFlag")]
     disabled: bool,
     created_at: i64,
@@ -101,7 +102,7 @@ struct SessionRow {
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
     let hash = token_hash(token);
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT s.user_id, u.username, u.display_name, u.role, \
+        "SELECT s.user_id, u.username, u.display_name, u.role, u.team, \
                 CASE WHEN u.disabled THEN 1 ELSE 0 END AS disabled, s.created_at, \
                 s.last_seen_at \
          FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
@@ -140,6 +141,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>,
             username: row.username,
             display_name: row.display_name,
             role,
+            team: row.team,
         },
     }))
 }

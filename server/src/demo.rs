@@ -14,19 +14,26 @@ use crate::work_orders;
 /// Printed at startup, so nobody has to look it up.
 pub const DEMO_PASSWORD: &str = "demo1234";
 
-/// (username, display name, role)
-pub const DEMO_USERS: [(&str, &str, Role); 5] = [
-    ("engineer1", "张伟", Role::Engineer),
-    ("engineer2", "李强", Role::Engineer),
-    ("cleaner1", "王芳", Role::Cleaner),
-    ("supervisor1", "刘洋", Role::Supervisor),
-    ("dispatcher1", "陈静", Role::Dispatcher),
+/// The demo's one field team: its cleaners, supervisor, areas and vacant units.
+pub const DEMO_TEAM: &str = "team-a";
+
+/// (username, display name, role, team). Engineers work as the engineering department, for
+/// every team; the dispatcher is in the office.
+pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 6] = [
+    ("engineer1", "张伟", Role::Engineer, None),
+    ("engineer2", "李强", Role::Engineer, None),
+    ("cleaner1", "王芳", Role::Cleaner, Some(DEMO_TEAM)),
+    ("cleaner2", "赵敏", Role::Cleaner, Some(DEMO_TEAM)),
+    ("supervisor1", "刘洋", Role::Supervisor, Some(DEMO_TEAM)),
+    ("dispatcher1", "陈静", Role::Dispatcher, None),
 ];
 
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     #[error(transparent)]
     User(#[from] UserError),
+    #[error("the field demo data: {0}")]
+    Field(String),
     #[error(transparent)]
     Password(#[from] PasswordError),
     #[error("database error: {0}")]
@@ -40,6 +47,7 @@ pub enum DemoError {
 pub struct DemoReport {
     pub users: usize,
     pub work_orders: usize,
+    pub areas: usize,
 }
 
 /// One demo order; times are hours relative to the load.
@@ -186,7 +194,7 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
 pub fn sign_in_hint() -> String {
     format!(
         "Demo sign-ins (password {DEMO_PASSWORD}): engineer1 (engineer), cleaner1 (cleaner), \
-         supervisor1 (supervisor), dispatcher1 (dispatcher)"
+         cleaner2 (cleaner), supervisor1 (supervisor), dispatcher1 (dispatcher)"
     )
 }
 
@@ -195,7 +203,7 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
     let mut report = DemoReport::default();
     let mut conn = db.acquire().await?;
     let mut missing = Vec::new();
-    for (username, display_name, role) in DEMO_USERS {
+    for (username, display_name, role, team) in DEMO_USERS {
         if users::find_by_username(&mut conn, username)
             .await?
             .is_none()
@@ -204,6 +212,7 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
                 username: username.into(),
                 display_name: display_name.into(),
                 role,
+                team: team.map(str::to_string),
             });
         }
     }
@@ -241,6 +250,9 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
         work_orders::insert(&mut tx, &wo, &assignee.id, seq).await?;
         report.work_orders += 1;
     }
+    report.areas = crate::demo_field::load(&mut tx)
+        .await
+        .map_err(|e| DemoError::Field(e.to_string()))?;
     tx.commit().await?;
     Ok(report)
 }

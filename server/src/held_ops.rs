@@ -29,7 +29,7 @@ pub async fn hold(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(op.id.to_string())
-    .bind(op.work_order_id().to_string())
+    .bind(op.work_order_id().map(|id| id.to_string()))
     .bind(&op.user)
     .bind(op.device_id.to_string())
     .bind(db::time_to_text(op.device_time))

@@ -6,9 +6,12 @@
 pub mod auth;
 pub mod db;
 pub mod demo;
+pub mod demo_field;
 pub mod digest;
 pub mod error;
 pub mod extract;
+pub mod field;
+pub mod field_admin;
 pub mod held_ops;
 pub mod image_check;
 pub mod import;

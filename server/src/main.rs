@@ -45,6 +45,13 @@ enum Command {
     /// Import new work orders from the dispatcher's CSV (columns in the README); prints one line
     /// per record, imported or refused and why. Exit status 1 when any line was refused.
     ImportWorkOrders(ImportArgs),
+    /// Import the cleaning areas, their checklist items and schedules from a CSV sheet
+    /// (columns: team,area,kind,cleaner,patrol,item,schedule; see server/src/field_admin.rs).
+    ImportAreas(ImportAreasArgs),
+    /// Add a vacant unit and the cleaner responsible for it.
+    AddUnit(UnitArgs),
+    /// Mark a vacant unit as let: it leaves the cleaners' lists.
+    LetUnit(UnitArgs),
 }
 
 #[derive(Args)]
@@ -97,6 +104,14 @@ struct ImportArgs {
     data: DataArgs,
 }
 
+#[derive(Args)]
+struct ImportAreasArgs {
+    /// The CSV sheet (UTF-8, with a header line).
+    file: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
 fn parse_offset(s: &str) -> Result<FixedOffset, String> {
     s.parse::<FixedOffset>()
         .map_err(|_| "an offset like +08:00 or -05:00".to_string())
@@ -108,6 +123,23 @@ async fn open_db(data: &DataArgs) -> anyhow::Result<db::Db> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     Ok(db::open(&config.database_url()).await?)
+}
+
+#[derive(Args)]
+struct UnitArgs {
+    #[arg(long)]
+    team: String,
+    /// e.g. "3栋 1204"
+    #[arg(long)]
+    name: String,
+    /// The responsible cleaner's username (add-unit).
+    #[arg(long)]
+    responsible: Option<String>,
+    /// Vacant since (add-unit) or let on (let-unit), YYYY-MM-DD; today if not given.
+    #[arg(long)]
+    date: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Args)]
@@ -213,6 +245,9 @@ struct AddUserArgs {
     /// The name people see, e.g. "张伟".
     #[arg(long)]
     name: String,
+    /// The team (班组) of a cleaner or supervisor, e.g. "team-a".
+    #[arg(long)]
+    team: Option<String>,
     /// Prefer FIELDBOOK_PASSWORD: a password on the command line shows up in `ps`.
     #[arg(long, env = "FIELDBOOK_PASSWORD", hide_env_values = true)]
     password: Option<String>,
@@ -318,6 +353,9 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::ImportAreas(args) => import_areas(args).await,
+        Command::AddUnit(args) => unit(args, true).await,
+        Command::LetUnit(args) => unit(args, false).await,
         Command::Demo(args) => {
             let config = Config {
                 demo: true,
@@ -359,6 +397,50 @@ async fn import_work_orders(args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn import_areas(args: ImportAreasArgs) -> anyhow::Result<()> {
+    let csv = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let pool = open_db(&args.data).await?;
+    let report = fieldbook_server::field_admin::import_areas(&pool, &csv).await;
+    pool.close().await;
+    let report = report.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "Areas: {} new, {} updated. Items: {} new, {} retired.",
+        report.areas_created, report.areas_updated, report.items_created, report.items_retired
+    );
+    for (line, why) in &report.refused {
+        println!("line {line}: refused: {why}");
+    }
+    if !report.refused.is_empty() {
+        bail!(
+            "{} lines were refused (the others were imported)",
+            report.refused.len()
+        );
+    }
+    Ok(())
+}
+
+async fn unit(args: UnitArgs, add: bool) -> anyhow::Result<()> {
+    let pool = open_db(&args.data).await?;
+    let date = args
+        .date
+        .unwrap_or_else(|| fieldbook_model::op::naming_date(chrono::Utc::now()));
+    let done = if add {
+        let Some(responsible) = args.responsible.as_deref() else {
+            bail!("add-unit needs --responsible <cleaner's username>");
+        };
+        fieldbook_server::field_admin::add_unit(&pool, &args.team, &args.name, responsible, date)
+            .await
+            .map(|id| println!("Added {} ({id})", args.name))
+    } else {
+        fieldbook_server::field_admin::let_unit(&pool, &args.team, &args.name, date)
+            .await
+            .map(|()| println!("{} is let from {date}", args.name))
+    };
+    pool.close().await;
+    done.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
     let Some(password) = args.password else {
         bail!("no password: set FIELDBOOK_PASSWORD (or pass --password)");
@@ -371,6 +453,7 @@ async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
         username: args.username,
         display_name: args.name,
         role: args.role,
+        team: args.team,
     };
     let created = users::create(&pool, user, password).await;
     pool.close().await;

@@ -176,12 +176,12 @@ fn answer_again(
 }
 
 /// Why an operation was not applied, and what the server keeps of it.
-struct Refusal {
-    code: RejectCode,
-    keep: Keep,
+pub(crate) struct Refusal {
+    pub(crate) code: RejectCode,
+    pub(crate) keep: Keep,
 }
 
-enum Keep {
+pub(crate) enum Keep {
     /// Nothing: the operation was never the sender's to make here (or could not be read).
     Nothing,
     /// The verdict, so a resend is answered the same and never applied later out of order.
@@ -200,7 +200,8 @@ impl From<RejectCode> for Refusal {
             | RejectCode::ReportSubmitted
             | RejectCode::ReportIncomplete
             | RejectCode::InvalidPhoto
-            | RejectCode::InvalidValue => Keep::Verdict,
+            | RejectCode::InvalidValue
+            | RejectCode::Closed => Keep::Verdict,
             RejectCode::Reassigned => Keep::ForTheOffice,
             _ => Keep::Nothing,
         };
@@ -218,7 +219,10 @@ async fn check_and_apply(
     if op.user != arrival.user.profile.username {
         return Ok(Err(RejectCode::WrongUser.into()));
     }
-    let Some((mut wo, assignee_id)) = work_orders::find(conn, op.work_order_id()).await? else {
+    let Some(work_order_id) = op.work_order_id() else {
+        return crate::field::apply(conn, op, seq, arrival).await;
+    };
+    let Some((mut wo, assignee_id)) = work_orders::find(conn, work_order_id).await? else {
         return Ok(Err(RejectCode::UnknownWorkOrder.into()));
     };
     if assignee_id != arrival.user.id {
@@ -270,6 +274,7 @@ async fn check_and_apply(
         | OpKind::SubmitReport { .. } => {
             work_orders::record_report(&mut *conn, wo.id, &wo.report, seq).await?;
         }
+        _ => return Err(missing("a work order")),
     }
     Ok(Ok(()))
 }

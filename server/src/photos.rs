@@ -12,6 +12,7 @@ use object_store::path::Path;
 use uuid::Uuid;
 
 use crate::db;
+use crate::error::AppError;
 use crate::work_orders::StoreError;
 
 /// The photo slots a service type asks for, in the configured order.
@@ -153,25 +154,73 @@ pub async fn insert(
 /// A photo with what the server needs to take, check and file its bytes.
 pub struct StoredPhoto {
     pub meta: PhotoMeta,
-    pub work_order_id: Uuid,
-    /// The sequence value the photo's `add_photo` took: unique, made by the server.
+    /// The work order it belongs to; None for a field record's photo.
+    pub work_order_id: Option<Uuid>,
+    /// The sequence value the photo's operation took: unique, made by the server.
     pub seq: i64,
+    /// Who uploads its bytes: the work order's assignee, or who sent the field record.
     pub assignee_id: String,
-    pub ticket: String,
-    pub equipment_model: String,
-    pub serial: String,
+    pub filing: Filing,
     pub stored_key: Option<String>,
 }
 
+/// What a photo is filed under.
+pub enum Filing {
+    /// `<model>-<serial>/<ticket>/<name>`
+    Ticket {
+        ticket: String,
+        equipment_model: String,
+        serial: String,
+    },
+    /// `field/<team>/<owner kind>/<owner id>/<name>`: a finding's, a closing's or a
+    /// vacant-unit record's photo.
+    Field {
+        team: String,
+        owner_kind: String,
+        owner_id: Uuid,
+    },
+}
+
 impl StoredPhoto {
-    /// Where the bytes are filed (see [`object_key`]).
+    /// Where the bytes are filed, from the server's records only: a work order's photo under
+    /// [`object_key`], a field record's under `field/...`.
     pub fn key(&self) -> Path {
-        object_key(
-            self.work_order_id,
-            self.seq,
-            &self.meta.sha256,
-            &self.meta.content_type,
-        )
+        match (&self.filing, self.work_order_id) {
+            (Filing::Ticket { .. }, Some(work_order_id)) => object_key(
+                work_order_id,
+                self.seq,
+                &self.meta.sha256,
+                &self.meta.content_type,
+            ),
+            (
+                Filing::Field {
+                    team,
+                    owner_kind,
+                    owner_id,
+                },
+                _,
+            ) => Path::from_iter([
+                "field".to_string(),
+                sanitize_part(team),
+                sanitize_part(owner_kind),
+                owner_id.to_string(),
+                sanitize_part(&self.meta.name),
+            ]),
+            // A work-order filing always has its order (into_stored sets both).
+            (Filing::Ticket { .. }, None) => Path::from_iter([
+                "field".to_string(),
+                "unfiled".to_string(),
+                self.meta.id.to_string(),
+            ]),
+        }
+    }
+
+    /// The table its row is in.
+    fn table(&self) -> &'static str {
+        match self.filing {
+            Filing::Ticket { .. } => "photos",
+            Filing::Field { .. } => "field_photos",
+        }
     }
 }
 
@@ -199,12 +248,14 @@ impl StoredRow {
         })?;
         Ok(StoredPhoto {
             meta,
-            work_order_id,
+            work_order_id: Some(work_order_id),
             seq: self.seq,
             assignee_id: self.assignee_id,
-            ticket: self.ticket,
-            equipment_model: self.equipment_model,
-            serial: self.serial,
+            filing: Filing::Ticket {
+                ticket: self.ticket,
+                equipment_model: self.equipment_model,
+                serial: self.serial,
+            },
             stored_key: self.stored_key,
         })
     }
@@ -215,13 +266,16 @@ const STORED_SELECT: &str = "SELECT p.photo_id, p.work_order_id, p.slot, p.n, p.
     p.stored_key, p.seq, w.assignee_id, w.ticket, w.equipment_model, w.serial \
     FROM photos p JOIN work_orders w ON w.id = p.work_order_id";
 
-/// One photo with its work order's filing fields.
-pub async fn find(conn: &mut Conn, photo_id: Uuid) -> Result<Option<StoredPhoto>, StoreError> {
+/// One photo with its filing fields: a work order's, or a field record's.
+pub async fn find(conn: &mut Conn, photo_id: Uuid) -> Result<Option<StoredPhoto>, AppError> {
     let row: Option<StoredRow> = sqlx::query_as(&format!("{STORED_SELECT} WHERE p.photo_id = $1"))
         .bind(photo_id.to_string())
-        .fetch_optional(conn)
+        .fetch_optional(&mut *conn)
         .await?;
-    row.map(StoredRow::into_stored).transpose()
+    match row {
+        Some(row) => Ok(Some(row.into_stored()?)),
+        None => crate::field::find_photo(conn, photo_id).await,
+    }
 }
 
 /// A work order's uploaded photos, in the order taken.
@@ -244,12 +298,14 @@ pub async fn key_taken_by_other(
     key: &str,
     photo_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    let other: Option<String> =
-        sqlx::query_scalar("SELECT photo_id FROM photos WHERE stored_key = $1 AND photo_id <> $2")
-            .bind(key)
-            .bind(photo_id.to_string())
-            .fetch_optional(conn)
-            .await?;
+    let other: Option<String> = sqlx::query_scalar(
+        "SELECT photo_id FROM photos WHERE stored_key = $1 AND photo_id <> $2 \
+         UNION ALL SELECT photo_id FROM field_photos WHERE stored_key = $1 AND photo_id <> $2",
+    )
+    .bind(key)
+    .bind(photo_id.to_string())
+    .fetch_optional(conn)
+    .await?;
     Ok(other.is_some())
 }
 
@@ -257,17 +313,18 @@ pub async fn key_taken_by_other(
 /// one to commit answers 201, every other one 200.
 pub async fn mark_uploaded(
     conn: &mut Conn,
-    photo_id: Uuid,
+    photo: &StoredPhoto,
     key: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE photos SET stored_key = $1, uploaded_at = $2 \
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET stored_key = $1, uploaded_at = $2 \
          WHERE photo_id = $3 AND uploaded_at IS NULL",
-    )
+        photo.table()
+    ))
     .bind(key)
     .bind(db::millis(at))
-    .bind(photo_id.to_string())
+    .bind(photo.meta.id.to_string())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -29,6 +29,8 @@ pub struct NewUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The team (班组) for field staff and their supervisor.
+    pub team: Option<String>,
 }
 
 /// A user as sign-in and authorisation see it.
@@ -38,6 +40,7 @@ pub struct UserRecord {
     pub username: String,
     pub display_name: String,
     pub role: String,
+    pub team: Option<String>,
     pub password_hash: String,
     #[sqlx(try_from = "crate::db::IntFlag")]
     pub disabled: bool,
@@ -50,6 +53,7 @@ impl UserRecord {
             username: self.username.clone(),
             display_name: self.display_name.clone(),
             role: Role::parse(&self.role)?,
+            team: self.team.clone(),
         })
     }
 }
@@ -67,7 +71,7 @@ pub async fn find_by_username(
     username: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, username, display_name, role, password_hash, \
+        "SELECT id, username, display_name, role, team, password_hash, \
          CASE WHEN disabled THEN 1 ELSE 0 END AS disabled FROM users WHERE username = $1",
     )
     .bind(username)
@@ -105,13 +109,14 @@ pub async fn insert_with_hash(
     check(user)?;
     let id = Uuid::new_v4().to_string();
     let inserted = sqlx::query(
-        "INSERT INTO users (id, username, display_name, role, password_hash, disabled, created_at) \
-         VALUES ($1, $2, $3, $4, $5, FALSE, $6)",
+        "INSERT INTO users (id, username, display_name, role, team, password_hash, disabled, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7)",
     )
     .bind(&id)
     .bind(&user.username)
     .bind(&user.display_name)
     .bind(user.role.as_str())
+    .bind(&user.team)
     .bind(password_hash)
     .bind(db::millis(Utc::now()))
     .execute(&mut *conn)
@@ -129,6 +134,7 @@ pub async fn insert_with_hash(
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         role: user.role.as_str().to_string(),
+        team: user.team.clone(),
         password_hash: password_hash.to_string(),
         disabled: false,
     })

@@ -1,3 +1,4 @@
+pub mod capture;
 pub mod header;
 pub mod rejected;
 pub mod sync_badge;

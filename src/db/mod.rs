@@ -16,9 +16,11 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 pub use schema::DB_NAME;
-use schema::{META, OUTBOX, PHOTOS, WORK_ORDERS};
+use schema::{AREA_DAYS, FINDINGS, META, OUTBOX, PHOTOS, ROUNDS, VACANT_RECORDS, WORK_ORDERS};
 
+mod field;
 mod photos;
+pub use field::today;
 pub use photos::{PhotoBlob, PhotoRecord};
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -215,7 +217,7 @@ impl Db {
         ops: Vec<Operation>,
         photos: Vec<PhotoBlob>,
     ) -> Result<WorkOrder> {
-        let Some(id) = ops.first().map(Operation::work_order_id) else {
+        let Some(id) = ops.first().and_then(Operation::work_order_id) else {
             return Err(DbError::Decode("nothing to record".into()));
         };
         let tx = self
@@ -230,7 +232,7 @@ impl Db {
             }
         };
         for op in &ops {
-            if op.work_order_id() != id {
+            if op.work_order_id() != Some(id) {
                 tx.abort().await.ok();
                 return Err(DbError::Decode("operations for several work orders".into()));
             }
@@ -419,9 +421,18 @@ impl Db {
     /// top (so a tap made offline never disappears from the screen), then the new cursor. One
     /// transaction: the cursor only moves when the batch is stored.
     pub async fn apply_pull(&self, pull: &SyncResponse, device_now: DateTime<Utc>) -> Result<()> {
-        let tx = self
-            .rexie
-            .transaction(&[WORK_ORDERS, OUTBOX, META], TransactionMode::ReadWrite)?;
+        let tx = self.rexie.transaction(
+            &[
+                WORK_ORDERS,
+                OUTBOX,
+                META,
+                AREA_DAYS,
+                VACANT_RECORDS,
+                FINDINGS,
+                ROUNDS,
+            ],
+            TransactionMode::ReadWrite,
+        )?;
         let orders = tx.store(WORK_ORDERS)?;
         let pending: Vec<OutboxEntry> = tx
             .store(OUTBOX)?
@@ -435,7 +446,7 @@ impl Db {
             let id = order.id;
             for entry in pending
                 .iter()
-                .filter(|e| e.state == EntryState::Queued && e.op.work_order_id() == id)
+                .filter(|e| e.state == EntryState::Queued && e.op.work_order_id() == Some(id))
             {
                 // Already in the server's history (sent, answer lost): nothing to re-apply.
                 if order.history.iter().any(|h| h.op_id == entry.op.id) {
@@ -449,6 +460,7 @@ impl Db {
         for id in &pull.removed {
             orders.delete(JsValue::from_str(&id.to_string())).await?;
         }
+        field::store_pull(&tx, &pull.field, &pending).await?;
         let meta = tx.store(META)?;
         meta.put(&to_js(&pull.cursor)?, Some(&JsValue::from_str("cursor")))
             .await?;
@@ -474,7 +486,16 @@ impl Db {
     /// sign in again; someone else may use the device meanwhile.
     pub async fn sign_out(&self, username: &str, keep_for_later: bool) -> Result<SignOut> {
         let tx = self.rexie.transaction(
-            &[WORK_ORDERS, OUTBOX, META, PHOTOS],
+            &[
+                WORK_ORDERS,
+                OUTBOX,
+                META,
+                PHOTOS,
+                AREA_DAYS,
+                VACANT_RECORDS,
+                FINDINGS,
+                ROUNDS,
+            ],
             TransactionMode::ReadWrite,
         )?;
         let photos = tx.store(PHOTOS)?;
@@ -528,6 +549,12 @@ impl Db {
                         .await?;
                 }
             }
+            // The field side is the signed-in person's view of their team: the next person
+            // pulls their own.
+            for store in [AREA_DAYS, VACANT_RECORDS, FINDINGS, ROUNDS] {
+                tx.store(store)?.clear().await?;
+            }
+            meta.delete(JsValue::from_str("field_reference")).await?;
         }
         for key in ["profile", "cursor", "last_synced"] {
             meta.delete(JsValue::from_str(key)).await?;

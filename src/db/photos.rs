@@ -24,6 +24,10 @@ pub struct PhotoRecord {
     /// The server's reason when it refused the bytes.
     #[serde(default)]
     pub error: Option<String>,
+    /// Taken for a form still being filled (a vacant-unit record): kept safe on the device, sent
+    /// once the record that names it is saved.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// A photo's record and its bytes.

@@ -11,9 +11,13 @@ pub(super) const WORK_ORDERS: &str = "work_orders";
 pub(super) const OUTBOX: &str = "outbox";
 pub(super) const META: &str = "meta";
 pub(super) const PHOTOS: &str = "photos";
+pub(super) const AREA_DAYS: &str = "area_days";
+pub(super) const VACANT_RECORDS: &str = "vacant_records";
+pub(super) const FINDINGS: &str = "findings";
+pub(super) const ROUNDS: &str = "rounds";
 
 /// Bump when a step is added below.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 pub(super) fn builder(name: &str) -> RexieBuilder {
     Rexie::builder(name)
@@ -29,4 +33,11 @@ pub(super) fn builder(name: &str) -> RexieBuilder {
         .add_object_store(ObjectStore::new(META))
         // v2: photo and signature bytes (Blobs) with their upload state, keyed by photo id.
         .add_object_store(ObjectStore::new(PHOTOS).key_path("id"))
+        // v3: the field side. An area's checklist on a date (keyed "<area id>/<date>"),
+        // vacant-unit records, findings with their tasks, patrol rounds (keyed by id). The
+        // office's areas, items and units are one value in `meta`.
+        .add_object_store(ObjectStore::new(AREA_DAYS))
+        .add_object_store(ObjectStore::new(VACANT_RECORDS).key_path("id"))
+        .add_object_store(ObjectStore::new(FINDINGS).key_path("id"))
+        .add_object_store(ObjectStore::new(ROUNDS).key_path("id"))
 }

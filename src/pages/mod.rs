@@ -1,5 +1,7 @@
+pub mod field;
 pub mod office;
 pub mod sign_in;
+pub mod supervisor;
 pub mod sync;
 pub mod work_order;
 pub mod work_orders;

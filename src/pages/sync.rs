@@ -133,7 +133,7 @@ pub fn SyncPage() -> impl IntoView {
                 })}
             </div>
             {move || queue.get().map(|q| {
-                let ticket = |id: uuid::Uuid| q.orders.iter().find(|o| o.id == id).map(|o| o.ticket.clone()).unwrap_or_default();
+                let ticket = |id: Option<uuid::Uuid>| q.orders.iter().find(|o| Some(o.id) == id).map(|o| o.ticket.clone()).unwrap_or_default();
                 let photo_name = |id: uuid::Uuid| {
                     q.orders.iter().flat_map(|o| o.photos.iter()).find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string())
                 };

@@ -34,7 +34,10 @@ pub fn WorkOrderList() -> impl IntoView {
             entries
                 .into_iter()
                 .filter(|e| e.state == EntryState::Rejected)
-                .filter(|e| !orders.iter().any(|o| o.id == e.op.work_order_id()))
+                .filter(|e| {
+                    e.op.work_order_id()
+                        .is_some_and(|id| !orders.iter().any(|o| o.id == id))
+                })
                 .collect::<Vec<_>>()
         }
     });

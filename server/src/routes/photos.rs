@@ -141,10 +141,12 @@ pub async fn put_photo(
         })?;
     let mut tx = state.db.begin().await?;
     let seq = db::next_seq(&mut tx).await?;
-    let first = photos::mark_uploaded(&mut tx, photo_id, key.as_ref(), Utc::now()).await?;
+    let first = photos::mark_uploaded(&mut tx, &photo, key.as_ref(), Utc::now()).await?;
     let status = if first {
         // The order changed (a slot is filled): devices and the office pull it again.
-        work_orders::touch(&mut tx, photo.work_order_id, seq).await?;
+        if let Some(work_order_id) = photo.work_order_id {
+            work_orders::touch(&mut tx, work_order_id, seq).await?;
+        }
         tx.commit().await?;
         tracing::info!(photo = %photo_id, %key, "photo stored");
         StatusCode::CREATED
@@ -260,7 +262,19 @@ pub async fn get_photo(
 ) -> Result<Response, AppError> {
     let photo_id = parse_id(&photo_id, "photo")?;
     let photo = find_photo(&state, photo_id).await?;
-    may_read(&user, &photo.assignee_id)?;
+    match &photo.filing {
+        photos::Filing::Ticket { .. } => may_read(&user, &photo.assignee_id)?,
+        photos::Filing::Field {
+            team,
+            owner_kind,
+            owner_id,
+        } => {
+            let mut conn = state.db.acquire().await?;
+            if !crate::field::may_read_photo(&mut conn, &user, owner_kind, *owner_id, team).await? {
+                return Err(AppError::Forbidden("this photo is not yours to see".into()));
+            }
+        }
+    }
     if !photo.meta.uploaded {
         return Err(AppError::refused(
             StatusCode::NOT_FOUND,

@@ -40,11 +40,13 @@ pub async fn sync(
     let since = if cursor > current { 0 } else { cursor };
     let orders = work_orders::changed_for_assignee(&mut tx, &user.id, since).await?;
     let removed = work_orders::removed_from(&mut tx, &user.id, since).await?;
+    let field = crate::field::pull(&mut tx, &user, since).await?;
     tx.commit().await?;
     Ok(Json(SyncResponse {
         cursor: current,
         server_time: Utc::now(),
         work_orders: orders,
         removed,
+        field,
     }))
 }

@@ -5,13 +5,19 @@
 
 mod accounts;
 mod field;
+mod field_admin;
 mod harness;
+mod team;
 
+mod authz_matrix;
+mod cleaning;
 mod cut_connection;
+mod findings;
 mod health;
 mod janitor;
 mod limits;
 mod ops;
+mod patrol;
 mod photos;
 mod processes;
 mod protocol;

@@ -3,7 +3,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{TestServer, assert_error, my_orders, set_status, set_status_at};
+use crate::harness::{DEMO_SEQ, TestServer, assert_error, my_orders, set_status, set_status_at};
 
 fn outcomes(response: &OpsResponse) -> Vec<(Outcome, Option<RejectCode>)> {
     response
@@ -260,7 +260,7 @@ async fn batches_that_cannot_be_answered_change_nothing() {
     assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
 
     let after = server.sync(&e1, 0).await;
-    assert_eq!(after.cursor, 8, "nothing took a sequence value");
+    assert_eq!(after.cursor, DEMO_SEQ, "nothing took a sequence value");
     assert!(after.work_orders.iter().all(|wo| wo.history.is_empty()));
 
     let r = server.post_ops(&e1, &json!({"ops": []})).await;
@@ -354,5 +354,9 @@ async fn concurrent_sends_of_one_op_apply_it_once() {
         .filter(|wo| wo.status != StatusNode::Dispatched)
         .count();
     assert_eq!(changed, 6);
-    assert_eq!(after.cursor, 8 + 6, "one sequence value per applied op");
+    assert_eq!(
+        after.cursor,
+        DEMO_SEQ + 6,
+        "one sequence value per applied op"
+    );
 }

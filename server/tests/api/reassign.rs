@@ -6,7 +6,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::harness::{TestServer, assert_error, my_orders, set_status};
+use crate::harness::{DEMO_SEQ, TestServer, assert_error, my_orders, set_status};
 
 async fn reassign(
     server: &TestServer,
@@ -78,7 +78,7 @@ async fn only_a_dispatcher_reassigns_and_mistakes_change_nothing() {
     assert_error(r, StatusCode::BAD_REQUEST, "bad_json").await;
 
     let after = server.sync(&e1, 0).await;
-    assert_eq!(after.cursor, 8, "no sequence value taken");
+    assert_eq!(after.cursor, DEMO_SEQ, "no sequence value taken");
     assert!(
         after
             .work_orders
@@ -90,7 +90,7 @@ async fn only_a_dispatcher_reassigns_and_mistakes_change_nothing() {
     // Giving it to the engineer who has it is a no-op, not a change.
     let r = reassign(&server, &office, order, "engineer1").await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(server.sync(&e1, 0).await.cursor, 8);
+    assert_eq!(server.sync(&e1, 0).await.cursor, DEMO_SEQ);
 }
 
 #[tokio::test]

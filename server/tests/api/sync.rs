@@ -1,7 +1,7 @@
 use fieldbook_model::{Role, StatusNode};
 use reqwest::StatusCode;
 
-use crate::harness::{TestServer, assert_error, my_orders, set_status};
+use crate::harness::{DEMO_SEQ, TestServer, assert_error, my_orders, set_status};
 
 #[tokio::test]
 async fn sync_without_a_session_is_401_json() {
@@ -55,7 +55,10 @@ async fn each_engineer_gets_only_their_own_orders() {
         seqs.windows(2).all(|w| w[0] < w[1]),
         "ordered by seq: {seqs:?}"
     );
-    assert_eq!(first.cursor, 8, "8 demo orders, one sequence value each");
+    assert_eq!(
+        first.cursor, DEMO_SEQ,
+        "8 demo orders, one sequence value each, and the field demo's one"
+    );
     assert!(first.removed.is_empty());
 
     let e2 = server.signed_in("engineer2").await;
@@ -126,7 +129,7 @@ async fn a_cursor_from_the_future_gets_everything_again() {
     let e1 = server.signed_in("engineer1").await;
     let reset = server.sync(&e1, 1_000_000).await;
     assert_eq!(reset.work_orders.len(), 6);
-    assert_eq!(reset.cursor, 8);
+    assert_eq!(reset.cursor, DEMO_SEQ);
 }
 
 #[tokio::test]

@@ -106,7 +106,7 @@ async fn load(id: Uuid, user: Option<String>) -> Result<Option<Loaded>, DbError>
         return Ok(None);
     };
     let mut entries = db.outbox().await?;
-    entries.retain(|e| e.op.work_order_id() == id);
+    entries.retain(|e| e.op.work_order_id() == Some(id));
     let photos = db
         .photos(Some(id))
         .await?

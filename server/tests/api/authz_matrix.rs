@@ -1,0 +1,422 @@
+//! The authorisation matrix: every endpoint × every kind of caller × the caller's own object, one
+//! of their team's, another team's. Each cell is the exact status. A route the router serves
+//! that the matrix does not list fails the test until someone decides its cells.
+
+use fieldbook_model::Role;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::field::Photo;
+use crate::harness::TestServer;
+use crate::team::{add_user, apply, area, photo_ref, reference, report_finding};
+
+/// The callers: nobody signed in, and one person per role and relation.
+const CALLERS: [&str; 9] = [
+    "anonymous",
+    "engineer1",   // the work order's assignee
+    "engineer2",   // another engineer
+    "cleaner1",    // the finding's reporter
+    "cleaner2",    // same team as the reporter
+    "cleaner3",    // another team
+    "supervisor1", // the team's supervisor
+    "supervisor2", // another team's supervisor
+    "dispatcher1", // the office
+];
+
+/// (method, path pattern as the router declares it, the path with this test's ids, expected
+/// status per caller in CALLERS order).
+type Row = (&'static str, &'static str, String, [u16; 9]);
+
+fn matrix(wo: Uuid, wo_photo: Uuid, finding_photo: Uuid) -> Vec<Row> {
+    vec![
+        // Anyone may ask whether the server is up.
+        ("GET", "/api/health", "/api/health".into(), [200; 9]),
+        // Who am I: only with a session.
+        (
+            "GET",
+            "/api/session",
+            "/api/session".into(),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // Sync: everyone signed in, each their own data (what each sees: cleaning.rs, sync.rs).
+        (
+            "GET",
+            "/api/sync",
+            "/api/sync?cursor=0".into(),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // The office's list: office roles only (supervisors and dispatchers; work orders carry no
+        // team, so every supervisor reads every order).
+        (
+            "GET",
+            "/api/work-orders",
+            "/api/work-orders".into(),
+            [401, 403, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        // One work order: its assignee and the office.
+        (
+            "GET",
+            "/api/work-orders/{id}",
+            format!("/api/work-orders/{wo}"),
+            [401, 200, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        // Its photos as a ZIP: the same people.
+        (
+            "GET",
+            "/api/work-orders/{id}/photos.zip",
+            format!("/api/work-orders/{wo}/photos.zip"),
+            [401, 200, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        // A work order's photo: its assignee and the office.
+        (
+            "GET",
+            "/api/photos/{photo_id}",
+            format!("/api/photos/{wo_photo}"),
+            [401, 200, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        // A finding's photo: its reporter and their team's supervisor; not the reporter's
+        // teammate (the finding is not theirs until it is given to them), nor anyone outside.
+        (
+            "GET",
+            "/api/photos/{photo_id}",
+            format!("/api/photos/{finding_photo}"),
+            [401, 403, 403, 200, 403, 403, 200, 403, 403],
+        ),
+    ]
+}
+
+/// Requests that change something: the status each caller gets. Run after the reads, each on a
+/// fresh object where one would be changed.
+fn writes(wo: Uuid) -> Vec<Row> {
+    vec![
+        // Reassigning a work order: dispatchers only (to engineer1 again: no change of owner).
+        (
+            "PUT",
+            "/api/work-orders/{id}/assignee",
+            format!("/api/work-orders/{wo}/assignee"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        // A batch of operations: anyone signed in may send one; each operation is judged on its
+        // own (the ops, findings, cleaning and patrol tests hold those cells).
+        (
+            "POST",
+            "/api/ops",
+            "/api/ops".into(),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+    ]
+}
+
+/// Every `.route("path", method(...))` in the router's source, as (METHOD, path).
+fn served_routes() -> Vec<(String, String)> {
+    let source = include_str!("../../src/app.rs");
+    let mut routes = Vec::new();
+    for chunk in source.split(".route(").skip(1) {
+        let Some(start) = chunk.find('"') else {
+            continue;
+        };
+        let rest = &chunk[start + 1..];
+        let Some(end) = rest.find('"') else { continue };
+        let path = &rest[..end];
+        // The handlers up to the closing of this `.route(` call.
+        let mut depth = 1;
+        let mut body = String::new();
+        for c in chunk.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                break;
+            }
+            body.push(c);
+        }
+        for method in ["get", "post", "put", "delete", "patch"] {
+            let called =
+                body.contains(&format!("{method}(")) || body.contains(&format!(".{method}("));
+            if called {
+                routes.push((method.to_uppercase(), path.to_string()));
+            }
+        }
+    }
+    routes
+}
+
+#[test]
+fn every_served_route_is_in_the_matrix() {
+    let nil = Uuid::nil();
+    let listed: Vec<(String, String)> = matrix(nil, nil, nil)
+        .into_iter()
+        .chain(writes(nil))
+        .map(|(m, p, _, _)| (m.to_string(), p.to_string()))
+        // Signing in and out are the two calls everyone makes; session.rs tests them.
+        .chain([
+            ("POST".to_string(), "/api/session".to_string()),
+            ("DELETE".to_string(), "/api/session".to_string()),
+            ("PUT".to_string(), "/api/photos/{photo_id}".to_string()),
+        ])
+        .collect();
+    let served = served_routes();
+    assert!(served.len() >= 10, "the router was not read: {served:?}");
+    for route in &served {
+        assert!(
+            listed.contains(route),
+            "{} {} is served but not in the authorisation matrix: add its cells",
+            route.0,
+            route.1
+        );
+    }
+}
+
+async fn callers(server: &TestServer) -> Vec<Client> {
+    let mut clients = vec![server.client()];
+    for name in &CALLERS[1..] {
+        clients.push(server.signed_in(name).await);
+    }
+    clients
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_every_caller_exactly() {
+    let server = TestServer::with_demo().await;
+    add_user(&server, "cleaner3", Role::Cleaner, Some("team-b")).await;
+    add_user(&server, "supervisor2", Role::Supervisor, Some("team-b")).await;
+    let clients = callers(&server).await;
+    let c1 = &clients[3];
+    let e1 = &clients[1];
+
+    // engineer1's work order with an uploaded photo.
+    let orders = crate::harness::my_orders(&server, e1).await;
+    let wo = orders[0].id;
+    let wo_photo = Photo::jpeg(7);
+    apply(&server, e1, &wo_photo.add("engineer1", wo, "extra")).await;
+    assert_eq!(
+        wo_photo.put(&server, e1).await.status(),
+        StatusCode::CREATED
+    );
+    // cleaner1's finding with an uploaded photo.
+    let r = reference(&server, c1).await;
+    let lobby = area(&r, "大堂").id;
+    let finding_photo = Photo::jpeg(8);
+    let report = report_finding(
+        "cleaner1",
+        Uuid::new_v4(),
+        Some(lobby),
+        vec![photo_ref(&finding_photo, "before")],
+    );
+    apply(&server, c1, &report).await;
+    assert_eq!(
+        finding_photo.put(&server, c1).await.status(),
+        StatusCode::CREATED
+    );
+
+    let mut failures = Vec::new();
+    for (method, pattern, path, expected) in matrix(wo, wo_photo.id, finding_photo.id) {
+        for (i, client) in clients.iter().enumerate() {
+            let status = client
+                .request(
+                    Method::from_bytes(method.as_bytes()).unwrap(),
+                    server.url(&path),
+                )
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16();
+            if status != expected[i] {
+                failures.push(format!(
+                    "{method} {pattern} as {}: {status}, expected {}",
+                    CALLERS[i], expected[i]
+                ));
+            }
+        }
+    }
+    for (method, pattern, path, expected) in writes(wo) {
+        for (i, client) in clients.iter().enumerate() {
+            let request = client.request(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                server.url(&path),
+            );
+            let request = match pattern {
+                "/api/ops" => request.json(&json!({"ops": []})),
+                _ => request.json(&json!({"username": "engineer1"})),
+            };
+            let status = request.send().await.unwrap().status().as_u16();
+            if status != expected[i] {
+                failures.push(format!(
+                    "{method} {pattern} as {}: {status}, expected {}",
+                    CALLERS[i], expected[i]
+                ));
+            }
+        }
+    }
+    // Uploading someone else's photo: only the person who took it.
+    let other = Photo::jpeg(9);
+    apply(&server, e1, &other.add("engineer1", wo, "extra")).await;
+    for (i, client) in clients.iter().enumerate() {
+        if CALLERS[i] == "engineer1" {
+            continue;
+        }
+        let status = other.put(&server, client).await.status().as_u16();
+        let expected = if i == 0 { 401 } else { 403 };
+        if status != expected {
+            failures.push(format!(
+                "PUT /api/photos/{{photo_id}} as {}: {status}, expected {expected}",
+                CALLERS[i]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// What a caller's operation on an object gets: applied, or refused with this code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    Applied,
+    No(fieldbook_model::RejectCode),
+}
+
+#[tokio::test]
+async fn every_operation_on_an_object_answers_every_caller_exactly() {
+    use crate::field::walk_to_left;
+    use crate::team::{all_pass, mark, round, send, vacant_record};
+    use Cell::{Applied, No};
+    use fieldbook_model::{Outcome, RejectCode::*};
+
+    let server = TestServer::with_demo().await;
+    add_user(&server, "cleaner3", Role::Cleaner, Some("team-b")).await;
+    add_user(&server, "supervisor2", Role::Supervisor, Some("team-b")).await;
+    let clients = callers(&server).await;
+    let (e1, c1) = (&clients[1], &clients[3]);
+    let wo = crate::harness::my_orders(&server, e1).await[0].id;
+    let r = reference(&server, c1).await;
+    let lobby = area(&r, "大堂").id;
+    let item = r.items.iter().find(|i| i.area_id == lobby).unwrap().id;
+    let unit = r.units[0].id;
+    let finding = Uuid::new_v4();
+    let before = Photo::jpeg(11);
+    apply(
+        &server,
+        c1,
+        &report_finding(
+            "cleaner1",
+            finding,
+            Some(lobby),
+            vec![photo_ref(&before, "before")],
+        ),
+    )
+    .await;
+
+    // Rows: an operation made by `who` on one object; cells in CALLERS order (anonymous is the
+    // endpoint matrix's business: 401 before any operation is read).
+    type Make = Box<dyn Fn(&str) -> serde_json::Value>;
+    let unit_photo = Photo::jpeg(12);
+    let rows: Vec<(&str, Make, [Cell; 8])> = vec![
+        (
+            "set_status on engineer1's work order",
+            Box::new(move |who| walk_to_left(who, wo).remove(0)),
+            [
+                Applied,
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+            ],
+        ),
+        (
+            "mark_item in cleaner1's area",
+            Box::new(move |who| mark(who, lobby, item, Some("done"))),
+            [
+                No(NotAssigned),
+                No(NotAssigned),
+                Applied,
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+            ],
+        ),
+        (
+            "save_vacant_record for cleaner1's unit",
+            Box::new(move |who| {
+                vacant_record(
+                    who,
+                    Uuid::new_v4(),
+                    unit,
+                    all_pass(),
+                    vec![photo_ref(&unit_photo, "unit")],
+                )
+            }),
+            [
+                No(NotAssigned),
+                No(NotAssigned),
+                Applied,
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+            ],
+        ),
+        (
+            "assign_finding on cleaner1's finding",
+            Box::new(move |who| {
+                crate::team::assign_to(who, finding, "engineer1", "2026-12-30T00:00:00Z")
+            }),
+            // The reporter sees it but may not assign; others do not see it at all.
+            [
+                No(UnknownRecord),
+                No(UnknownRecord),
+                No(Forbidden),
+                No(UnknownRecord),
+                No(UnknownRecord),
+                Applied,
+                No(UnknownRecord),
+                No(UnknownRecord),
+            ],
+        ),
+        (
+            "submit_round over team-a's lobby",
+            Box::new(move |who| {
+                round(
+                    who,
+                    Uuid::new_v4(),
+                    "morning",
+                    vec![json!({"area_id": lobby, "result": "pass"})],
+                )
+            }),
+            [
+                No(Forbidden),
+                No(Forbidden),
+                No(Forbidden),
+                No(Forbidden),
+                No(Forbidden),
+                Applied,
+                No(UnknownRecord),
+                No(Forbidden),
+            ],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, make, cells) in &rows {
+        for (i, cell) in cells.iter().enumerate() {
+            let who = CALLERS[i + 1];
+            let result = send(&server, &clients[i + 1], &make(who)).await;
+            let got = match (result.outcome, result.code) {
+                (Outcome::Applied, _) => Applied,
+                (_, Some(code)) => No(code),
+                other => panic!("{what} as {who}: {other:?}"),
+            };
+            if got != *cell {
+                failures.push(format!("{what} as {who}: {got:?}, expected {cell:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,303 @@
+//! One area's checklist for today: one tap ticks an item (48 px and more), "problem" asks for a
+//! photo and a word and becomes a finding; the area is finished when every item is marked.
+
+use fieldbook_model::cleaning::{Area, AreaDay, ChecklistItem, Mark, due_items};
+use fieldbook_model::findings::{FindingSource, ProblemKind};
+use fieldbook_model::{OpKind, Role};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::today::{FieldView, load_field};
+use super::{FeedbackToast, Progress, field_act};
+use crate::components::capture::PhotoCapture;
+use crate::db::{PhotoBlob, today};
+use crate::i18n::{self, Msg, tr, use_lang};
+use crate::pages::work_order::Feedback;
+use crate::photo::Processed;
+use crate::session::use_session;
+use crate::sync::use_sync;
+use crate::time;
+
+#[component]
+pub fn AreaPage(id: Uuid) -> impl IntoView {
+    let sync = use_sync();
+    let lang = use_lang();
+    let data = LocalResource::new(move || {
+        sync.data_version.track();
+        load_field()
+    });
+    view! {
+        <section class="detail-page field-page">
+            <a href="/" class="back">{tr(Msg::Back)}</a>
+            {move || match data.get() {
+                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
+                Some(Ok(v)) => match v.reference.areas.iter().find(|a| a.id == id).cloned() {
+                    None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
+                    Some(area) => view! { <Checklist area view=v/> }.into_any(),
+                },
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Checklist(area: Area, view: FieldView) -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    let date = today();
+    let due: Vec<ChecklistItem> = due_items(&view.reference.items, area.id, date)
+        .into_iter()
+        .cloned()
+        .collect();
+    let day = view
+        .days
+        .iter()
+        .find(|d| d.area_id == area.id && d.date == date)
+        .cloned()
+        .unwrap_or_else(|| AreaDay::new(area.id, date));
+    let feedback = RwSignal::new(None::<Feedback>);
+    let is_cleaner = session
+        .0
+        .get_untracked()
+        .is_some_and(|p| Some(&p.username) == area.cleaner.as_ref());
+    let is_supervisor = session
+        .0
+        .get_untracked()
+        .is_some_and(|p| p.role == Role::Supervisor);
+    let approved = day
+        .review
+        .as_ref()
+        .is_some_and(|r| matches!(r.verdict, fieldbook_model::cleaning::Verdict::Approved));
+    let editable = is_cleaner && !approved;
+    let refs: Vec<&ChecklistItem> = due.iter().collect();
+    let done = day.done_of(&refs);
+    let total = due.len();
+    let finished_at = day.finished_at;
+    let sent_back = match day.review.as_ref().map(|r| &r.verdict) {
+        Some(fieldbook_model::cleaning::Verdict::SentBack { reason }) => Some(reason.clone()),
+        _ => None,
+    };
+    let area_id = area.id;
+    let finish = move |_| {
+        field_act(
+            session,
+            vec![OpKind::FinishArea { area_id, date }],
+            Vec::new(),
+            feedback,
+            || {},
+        )
+    };
+    let problem_for = RwSignal::new(None::<Uuid>);
+    let area_for_problem = area.clone();
+
+    view! {
+        <div class="card">
+            <div class="row between">
+                <h1 data-testid="area-title">{area.name.clone()}</h1>
+                <span class="count big-count" data-testid="area-progress">{format!("{done}/{total}")}</span>
+            </div>
+            <span class="muted small">{move || i18n::date_label(date, lang.get())}</span>
+            <Progress done due=total/>
+            {finished_at.map(|at| view! {
+                <p class="ok-text" data-testid="finished-at">{move || Msg::AreaFinishedAt.text(lang.get())}" "{time::short(at)}</p>
+            })}
+            {approved.then(|| view! { <p class="ok-text">{tr(Msg::Approved)}</p> })}
+            {sent_back.map(|r| view! { <p class="banner attention" data-testid="sent-back">{tr(Msg::SentBack)}": "{r}</p> })}
+        </div>
+        {due.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NothingDueToday)}</p> })}
+        <ul class="checklist" data-testid="checklist">
+            {due.into_iter().map(|item| {
+                let mark = day.marks.get(&item.id).map(|m| m.mark);
+                view! { <ItemRow item mark area_id date editable feedback problem_for/> }
+            }).collect_view()}
+        </ul>
+        {move || problem_for.get().map(|item| view! {
+            <ProblemForm area=area_for_problem.clone() item date feedback problem_for/>
+        })}
+        <FeedbackToast feedback/>
+        {(editable && total > 0).then(|| view! {
+            <button class="primary big finish-button" data-testid="finish-area"
+                disabled=done < total || finished_at.is_some() on:click=finish>
+                {move || if finished_at.is_some() { Msg::AreaFinished.text(lang.get()) } else { Msg::FinishArea.text(lang.get()) }}
+            </button>
+            {(done < total).then(|| view! { <p class="muted small center">{move || i18n::items_left(total - done, lang.get())}</p> })}
+        })}
+        {is_supervisor.then(|| view! { <crate::pages::supervisor::AreaReview area_id date/> })}
+    }
+}
+
+#[component]
+fn ItemRow(
+    item: ChecklistItem,
+    mark: Option<Mark>,
+    area_id: Uuid,
+    date: chrono::NaiveDate,
+    editable: bool,
+    feedback: RwSignal<Option<Feedback>>,
+    problem_for: RwSignal<Option<Uuid>>,
+) -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    let item_id = item.id;
+    let frequency = item.schedule.frequency();
+    let tick = move |_| {
+        // One tap ticks; a tap on a ticked item clears it (a mistake is one tap to undo).
+        let next = if mark == Some(Mark::Done) {
+            None
+        } else {
+            Some(Mark::Done)
+        };
+        field_act(
+            session,
+            vec![OpKind::MarkItem {
+                area_id,
+                item_id,
+                date,
+                mark: next,
+            }],
+            Vec::new(),
+            feedback,
+            || {},
+        )
+    };
+    view! {
+        <li class="check-item" class:done=mark == Some(Mark::Done) class:problem=mark == Some(Mark::Problem)
+            data-testid="check-item" data-item=item.label.clone()>
+            <button class="tick" data-testid="tick" disabled=!editable on:click=tick
+                aria-pressed=if mark == Some(Mark::Done) { "true" } else { "false" }>
+                <span class="tick-box" aria-hidden="true">{if mark == Some(Mark::Done) { "✓" } else { "" }}</span>
+                <span class="item-label">{item.label.clone()}</span>
+                {(frequency != fieldbook_model::cleaning::Frequency::Daily).then(|| view! {
+                    <span class="freq">{move || i18n::frequency(frequency, lang.get())}</span>
+                })}
+            </button>
+            <button class="problem-button" data-testid="problem" disabled=!editable
+                class:active=mark == Some(Mark::Problem)
+                on:click=move |_| problem_for.set(Some(item_id))>
+                {move || if mark == Some(Mark::Problem) { Msg::ProblemReported.text(lang.get()) } else { Msg::Problem.text(lang.get()) }}
+            </button>
+        </li>
+    }
+}
+
+/// Problem on an item: a photo (required), a common problem in one tap or a note, and it goes to
+/// the supervisor as a finding, in the same transaction as the item's mark.
+#[component]
+fn ProblemForm(
+    area: Area,
+    item: Uuid,
+    date: chrono::NaiveDate,
+    feedback: RwSignal<Option<Feedback>>,
+    problem_for: RwSignal<Option<Uuid>>,
+) -> impl IntoView {
+    let session = use_session();
+    let place = area.name.clone();
+    view! {
+        <div class="dialog-backdrop">
+            <div class="dialog problem-dialog" role="dialog" aria-modal="true" data-testid="problem-form">
+                <FindingForm area=Some(area.id) place=place source=FindingSource::Checklist { item_id: item, date }
+                    on_done=Callback::new(move |()| problem_for.set(None))
+                    extra=Callback::new(move |()| vec![OpKind::MarkItem { area_id: area.id, item_id: item, date, mark: Some(Mark::Problem) }])
+                    feedback session/>
+            </div>
+        </div>
+    }
+}
+
+/// The finding form, shared by a checklist item's problem, the "report a problem" screen and the
+/// supervisor's patrol: photo first (required), one tap for a common problem, an optional note.
+#[component]
+pub fn FindingForm(
+    #[prop(into)] area: Signal<Option<Uuid>>,
+    #[prop(into)] place: Signal<String>,
+    source: FindingSource,
+    on_done: Callback<()>,
+    /// Operations recorded with the finding, in the same transaction (e.g. the item's mark).
+    extra: Callback<(), Vec<OpKind>>,
+    feedback: RwSignal<Option<Feedback>>,
+    session: crate::session::Session,
+    /// Called with the new finding's id before it is recorded (the patrol keeps it).
+    #[prop(optional)]
+    on_id: Option<Callback<Uuid>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let finding_id = Uuid::new_v4();
+    let photos = RwSignal::new(Vec::<(fieldbook_model::cleaning::PhotoRef, PhotoBlob)>::new());
+    let problem = RwSignal::new(None::<ProblemKind>);
+    let note = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let tried = RwSignal::new(false);
+    let user = session
+        .0
+        .get_untracked()
+        .map(|p| p.username)
+        .unwrap_or_default();
+    let caption = Signal::derive(move || vec![place.get(), time::full(chrono::Utc::now())]);
+    let on_photo = Callback::new(move |p: Processed| {
+        let (r, blob) = p.into_field_photo(finding_id, "before", &user);
+        photos.update(|list| list.push((r, blob)));
+    });
+    let missing_photo = move || photos.with(Vec::is_empty);
+    let missing_problem = move || problem.get().is_none();
+    let missing_note =
+        move || problem.get() == Some(ProblemKind::Other) && note.with(|n| n.trim().is_empty());
+    let missing_place = move || area.get().is_none() && place.with(|p| p.trim().is_empty());
+    let save = move |_| {
+        tried.set(true);
+        if missing_photo() || missing_problem() || missing_note() || missing_place() {
+            return;
+        }
+        let Some(kind) = problem.get_untracked() else {
+            return;
+        };
+        let (refs, blobs): (Vec<_>, Vec<_>) = photos.get_untracked().into_iter().unzip();
+        let mut kinds = extra.run(());
+        kinds.push(OpKind::ReportFinding {
+            finding_id,
+            area_id: area.get_untracked(),
+            place: place.get_untracked(),
+            source: source.clone(),
+            problem: kind,
+            note: note.get_untracked().trim().to_string(),
+            photos: refs,
+        });
+        if let Some(cb) = on_id {
+            cb.run(finding_id);
+        }
+        field_act(session, kinds, blobs, feedback, move || on_done.run(()));
+    };
+    view! {
+        <h2>{tr(Msg::ReportProblem)}" · "{move || place.get()}</h2>
+        <div class="thumbs">
+            {move || photos.get().into_iter().map(|(r, blob)| {
+                let url = web_sys::Url::create_object_url_with_blob(&blob.blob).unwrap_or_default();
+                view! { <figure class="thumb" data-photo=r.photo_id.to_string()><img src=url alt=""/></figure> }
+            }).collect_view()}
+        </div>
+        <PhotoCapture label=Signal::derive(move || if photos.with(Vec::is_empty) { Msg::TakePhoto.text(lang.get()) } else { Msg::AddPhoto.text(lang.get()) })
+            caption on_photo busy error testid="finding-photo"/>
+        {move || (tried.get() && missing_photo()).then(|| view! { <p class="field-error" data-testid="photo-required">{tr(Msg::PhotoRequired)}</p> })}
+        <div class="chips problem-chips" role="radiogroup">
+            {ProblemKind::ALL.into_iter().map(|k| view! {
+                <button type="button" class="chip choice" class:selected=move || problem.get() == Some(k)
+                    data-testid="problem-kind" data-kind=format!("{k:?}") on:click=move |_| problem.set(Some(k))>
+                    {move || i18n::problem_kind(k, lang.get())}
+                </button>
+            }).collect_view()}
+        </div>
+        {move || (tried.get() && missing_problem()).then(|| view! { <p class="field-error">{tr(Msg::ChooseProblem)}</p> })}
+        <label class="field">
+            <span>{tr(Msg::Note)}</span>
+            <textarea rows="2" maxlength="500" data-testid="finding-note" prop:value=move || note.get()
+                on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+        </label>
+        {move || (tried.get() && missing_note()).then(|| view! { <p class="field-error">{tr(Msg::NoteRequired)}</p> })}
+        {move || (tried.get() && missing_place()).then(|| view! { <p class="field-error" data-testid="place-required">{tr(Msg::PlaceRequired)}</p> })}
+        <div class="row dialog-actions">
+            <button class="secondary" type="button" on:click=move |_| on_done.run(())>{tr(Msg::Cancel)}</button>
+            <button class="primary" type="button" data-testid="save-finding" disabled=move || busy.get() on:click=save>{tr(Msg::SaveFinding)}</button>
+        </div>
+    }
+}

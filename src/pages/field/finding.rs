@@ -1,0 +1,210 @@
+//! A finding and the task it became: the "before" photos, where and what, who has it and by when,
+//! its history; the assignee closes it with an "after" photo, shown beside the "before" one; the
+//! supervisor assigns, confirms or reopens it (their part is in `pages::supervisor`).
+
+use fieldbook_model::OpKind;
+use fieldbook_model::findings::{Assignee, Finding, FindingEvent, FindingState};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::{FeedbackToast, field_act};
+use crate::components::capture::{FieldPhoto, PhotoCapture};
+use crate::db::PhotoBlob;
+use crate::i18n::{self, Msg, tr, use_lang};
+use crate::pages::work_order::Feedback;
+use crate::photo::Processed;
+use crate::session::use_session;
+use crate::sync::{self, use_sync};
+use crate::time;
+
+#[component]
+pub fn FindingPage(id: Uuid) -> impl IntoView {
+    let sync = use_sync();
+    let lang = use_lang();
+    let data = LocalResource::new(move || {
+        sync.data_version.track();
+        async move {
+            let db = sync::db();
+            let findings = db.findings().await?;
+            let people = db.field_reference().await?.people;
+            Ok::<_, crate::db::DbError>((findings.into_iter().find(|f| f.id == id), people))
+        }
+    });
+    view! {
+        <section class="detail-page field-page">
+            <a href="/" class="back">{tr(Msg::Back)}</a>
+            {move || match data.get() {
+                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
+                Some(Ok((None, _))) => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
+                Some(Ok((Some(f), people))) => view! { <FindingView finding=f people/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Who has a task, in words.
+pub fn assignee_text(
+    a: &Assignee,
+    people: &[fieldbook_model::UserProfile],
+    lang: i18n::Lang,
+) -> String {
+    match a {
+        Assignee::Person { username } => people
+            .iter()
+            .find(|p| &p.username == username)
+            .map_or_else(|| username.clone(), |p| p.display_name.clone()),
+        Assignee::Department { department } => i18n::department(*department, lang).to_string(),
+    }
+}
+
+#[component]
+fn FindingView(finding: Finding, people: Vec<fieldbook_model::UserProfile>) -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let me = session.0.get_untracked();
+    let actor = me.as_ref().map(|p| p.actor());
+    let can_close = finding.state == FindingState::Assigned
+        && actor.as_ref().is_some_and(|a| finding.is_assigned_to(a));
+    let is_supervisor = me
+        .as_ref()
+        .is_some_and(|p| p.role == fieldbook_model::Role::Supervisor);
+    let state = finding.state;
+    let problem = finding.problem;
+    let before: Vec<Uuid> = finding.photos.iter().map(|p| p.photo_id).collect();
+    let after: Vec<Uuid> = finding.after_photos.iter().map(|p| p.photo_id).collect();
+    let has_after = !after.is_empty();
+    let assignee = finding
+        .assignee
+        .as_ref()
+        .map(|a| assignee_text(a, &people, lang.get_untracked()));
+    let history = finding.history.clone();
+    let names = people.clone();
+    let name_of = move |username: &str| {
+        names
+            .iter()
+            .find(|p| p.username == username)
+            .map_or_else(|| username.to_string(), |p| p.display_name.clone())
+    };
+    let reporter = people
+        .iter()
+        .find(|p| p.username == finding.reported_by)
+        .map_or_else(|| finding.reported_by.clone(), |p| p.display_name.clone());
+    view! {
+        <div class="card finding-detail" data-testid="finding-detail">
+            <div class="row between">
+                <h1>{finding.place.clone()}</h1>
+                <span class=format!("status finding-{}", i18n::finding_state_class(state)) data-testid="finding-state">
+                    {move || i18n::finding_state(state, lang.get())}
+                </span>
+            </div>
+            <p><strong>{move || i18n::problem_kind(problem, lang.get())}</strong>
+                {(!finding.note.is_empty()).then(|| format!(" · {}", finding.note))}</p>
+            <dl class="facts">
+                <dt>{tr(Msg::ReportedBy)}</dt><dd>{reporter}" · "{time::short(finding.reported_at)}</dd>
+                {assignee.map(|a| view! { <dt>{tr(Msg::AssignedTo)}</dt><dd data-testid="assignee">{a}</dd> })}
+                {finding.due.map(|d| view! { <dt>{tr(Msg::DueBy)}</dt><dd>{time::short(d)}</dd> })}
+            </dl>
+            <div class="before-after" class:both=has_after>
+                <div>
+                    <h3>{tr(Msg::Before)}</h3>
+                    <div class="thumbs" data-testid="before-photos">
+                        {before.into_iter().map(|id| view! { <FieldPhoto id/> }).collect_view()}
+                    </div>
+                </div>
+                {has_after.then(|| view! {
+                    <div>
+                        <h3>{tr(Msg::After)}</h3>
+                        <div class="thumbs" data-testid="after-photos">
+                            {after.into_iter().map(|id| view! { <FieldPhoto id/> }).collect_view()}
+                        </div>
+                    </div>
+                })}
+            </div>
+        </div>
+        {can_close.then(|| view! { <CloseForm finding_id=finding.id place=finding.place.clone()/> })}
+        {is_supervisor.then(|| view! { <crate::pages::supervisor::FindingActions finding=finding.clone() people=people.clone()/> })}
+        <div class="card">
+            <h2>{tr(Msg::History)}</h2>
+            <ol class="history" data-testid="finding-history">
+                {history.into_iter().map(|s| {
+                    let event = s.event.clone();
+                    view! {
+                        <li>
+                            <span class="muted small">{time::short(s.at)}" · "{name_of(&s.by)}</span>
+                            " "
+                            {move || match &event {
+                                FindingEvent::Reported => Msg::EventReported.text(lang.get()).to_string(),
+                                FindingEvent::Assigned { .. } => Msg::EventAssigned.text(lang.get()).to_string(),
+                                FindingEvent::Fixed { note } => format!("{} {note}", Msg::EventFixed.text(lang.get())),
+                                FindingEvent::Confirmed => Msg::EventConfirmed.text(lang.get()).to_string(),
+                                FindingEvent::Reopened { reason } => format!("{}: {reason}", Msg::EventReopened.text(lang.get())),
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </div>
+    }
+}
+
+/// The assignee's closing: never without an "after" photo.
+#[component]
+fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let feedback = RwSignal::new(None::<Feedback>);
+    let photos = RwSignal::new(Vec::<(fieldbook_model::cleaning::PhotoRef, PhotoBlob)>::new());
+    let note = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let tried = RwSignal::new(false);
+    let user = session
+        .0
+        .get_untracked()
+        .map(|p| p.username)
+        .unwrap_or_default();
+    let caption = Signal::derive(move || vec![place.clone(), time::full(chrono::Utc::now())]);
+    let on_photo = Callback::new(move |p: Processed| {
+        let (r, blob) = p.into_field_photo(finding_id, "after", &user);
+        photos.update(|l| l.push((r, blob)));
+    });
+    let save = move |_| {
+        tried.set(true);
+        if photos.with(Vec::is_empty) {
+            return;
+        }
+        let (refs, blobs): (Vec<_>, Vec<_>) = photos.get_untracked().into_iter().unzip();
+        field_act(
+            session,
+            vec![OpKind::CloseFinding {
+                finding_id,
+                note: note.get_untracked().trim().to_string(),
+                photos: refs,
+            }],
+            blobs,
+            feedback,
+            || {},
+        );
+    };
+    view! {
+        <div class="card" data-testid="close-form">
+            <h2>{tr(Msg::CloseTask)}</h2>
+            <div class="thumbs">
+                {move || photos.get().into_iter().map(|(r, blob)| {
+                    let url = web_sys::Url::create_object_url_with_blob(&blob.blob).unwrap_or_default();
+                    view! { <figure class="thumb" data-photo=r.photo_id.to_string()><img src=url alt=""/></figure> }
+                }).collect_view()}
+            </div>
+            <PhotoCapture label=Signal::derive(move || Msg::TakeAfterPhoto.text(lang.get())) caption on_photo busy error testid="after-photo"/>
+            {move || (tried.get() && photos.with(Vec::is_empty)).then(|| view! { <p class="field-error" data-testid="after-required">{tr(Msg::AfterPhotoRequired)}</p> })}
+            <label class="field">
+                <span>{tr(Msg::WhatWasDone)}</span>
+                <textarea rows="2" maxlength="500" data-testid="close-note" prop:value=move || note.get()
+                    on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+            </label>
+            <button class="primary big" data-testid="close-task" on:click=save>{tr(Msg::MarkFixed)}</button>
+            <FeedbackToast feedback/>
+        </div>
+    }
+}

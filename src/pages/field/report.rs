@@ -1,0 +1,70 @@
+//! "Report a problem" from anywhere: damaged equipment or facilities, in two taps (the button,
+//! then the camera), then one tap for what it is.
+
+use fieldbook_model::findings::FindingSource;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::FeedbackToast;
+use super::area::FindingForm;
+use super::today::load_field;
+use crate::i18n::{Msg, tr, use_lang};
+use crate::pages::work_order::Feedback;
+use crate::session::use_session;
+
+#[component]
+pub fn ReportPage() -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    let feedback = RwSignal::new(None::<Feedback>);
+    let data = LocalResource::new(load_field);
+    // Where it is: one of the person's areas, or a few words.
+    let area = RwSignal::new(None::<Uuid>);
+    let place = RwSignal::new(String::new());
+    let go_home = Callback::new(move |()| crate::router::navigate("/"));
+    let place_name = move || match area.get() {
+        Some(id) => data
+            .get()
+            .and_then(Result::ok)
+            .and_then(|v| {
+                v.reference
+                    .areas
+                    .into_iter()
+                    .find(|x| x.id == id)
+                    .map(|x| x.name)
+            })
+            .unwrap_or_default(),
+        None => place.get(),
+    };
+    view! {
+        <section class="detail-page field-page">
+            <a href="/" class="back">{tr(Msg::Back)}</a>
+            <div class="card">
+                <label class="field">
+                    <span>{tr(Msg::WhereIsIt)}</span>
+                    <select data-testid="report-area" on:change=move |ev| {
+                        area.set(Uuid::parse_str(&event_target_value(&ev)).ok())
+                    }>
+                        <option value="">{move || Msg::OtherPlace.text(lang.get())}</option>
+                        {move || data.get().and_then(Result::ok).map(|v| v.reference.areas.into_iter().map(|a| view! {
+                            <option value=a.id.to_string()>{a.name}</option>
+                        }).collect_view())}
+                    </select>
+                </label>
+                <Show when=move || area.get().is_none()>
+                    <label class="field">
+                        <span>{tr(Msg::PlaceInWords)}</span>
+                        <input data-testid="report-place" maxlength="60" prop:value=move || place.get()
+                            on:input=move |ev| place.set(event_target_value(&ev))/>
+                    </label>
+                </Show>
+            </div>
+            <div class="card">
+                <FindingForm area=Signal::derive(move || area.get()) place=Signal::derive(place_name)
+                    source=FindingSource::Spotted on_done=go_home
+                    extra=Callback::new(|()| Vec::new()) feedback session/>
+            </div>
+            <FeedbackToast feedback/>
+        </section>
+    }
+}

@@ -1,0 +1,226 @@
+//! The cleaner's "today": their areas with the items due today, the day's progress, their vacant
+//! units with the monthly cleaning due, their tasks, and one big button to report a problem.
+
+use fieldbook_model::cleaning::{Area, AreaDay, UnitDue, Verdict, due_items};
+use fieldbook_model::findings::{Finding, FindingState};
+use fieldbook_model::sync::FieldReference;
+use leptos::prelude::*;
+
+use super::Progress;
+use crate::db::today;
+use crate::i18n::{self, Msg, tr, use_lang};
+use crate::session::use_session;
+use crate::sync::{self, use_sync};
+use crate::time;
+
+/// What the today screen reads from the device.
+#[derive(Clone, Default)]
+pub struct FieldView {
+    pub reference: FieldReference,
+    pub days: Vec<AreaDay>,
+    pub findings: Vec<Finding>,
+}
+
+pub async fn load_field() -> Result<FieldView, crate::db::DbError> {
+    let db = sync::db();
+    Ok(FieldView {
+        reference: db.field_reference().await?,
+        days: db.area_days().await?,
+        findings: db.findings().await?,
+    })
+}
+
+/// An area's progress today: (done, due, finished, sent back with reason).
+pub fn area_today(view: &FieldView, area: &Area) -> (usize, usize, bool, Option<String>) {
+    let date = today();
+    let due = due_items(&view.reference.items, area.id, date);
+    let day = view
+        .days
+        .iter()
+        .find(|d| d.area_id == area.id && d.date == date);
+    let done = day.map_or(0, |d| d.done_of(&due));
+    let finished = day.is_some_and(|d| d.finished_at.is_some());
+    let back = day.and_then(|d| match d.review.as_ref().map(|r| &r.verdict) {
+        Some(Verdict::SentBack { reason }) => Some(reason.clone()),
+        _ => None,
+    });
+    (done, due.len(), finished, back)
+}
+
+#[component]
+pub fn TodayPage() -> impl IntoView {
+    let sync = use_sync();
+    let session = use_session();
+    let lang = use_lang();
+    let data = LocalResource::new(move || {
+        sync.data_version.track();
+        load_field()
+    });
+    let me = move || session.0.get().map(|p| p.username).unwrap_or_default();
+    let freshness = move || match sync.last_synced.get() {
+        Some(at) => format!("{} {}", Msg::LastSynced.text(lang.get()), time::short(at)),
+        None => Msg::NeverSynced.text(lang.get()).to_string(),
+    };
+
+    view! {
+        <section class="list-page field-page">
+            <div class="list-head">
+                <div>
+                    <h1>{tr(Msg::Today)}</h1>
+                    <span class="muted small">{move || i18n::date_label(today(), lang.get())}</span>
+                </div>
+                <span class="muted small" data-testid="freshness">{freshness}</span>
+            </div>
+            <Show when=move || sync.reachable.get() == Some(false)>
+                <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
+            </Show>
+            <a href="/report" class="primary big report-button" data-testid="report-problem">{tr(Msg::ReportProblem)}</a>
+            {move || match data.get() {
+                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
+                Some(Ok(v)) => {
+                    let mine = me();
+                    let areas: Vec<Area> = v.reference.areas.iter()
+                        .filter(|a| a.cleaner.as_deref() == Some(mine.as_str()))
+                        .cloned()
+                        .collect();
+                    let figures: Vec<_> = areas.iter().map(|a| area_today(&v, a)).collect();
+                    let (done, due) = figures.iter().fold((0, 0), |(d, n), f| (d + f.0, n + f.1));
+                    let finished = figures.iter().filter(|f| f.2).count();
+                    let with_items = figures.iter().filter(|f| f.1 > 0).count();
+                    view! {
+                        <div class="card day-summary" data-testid="day-progress">
+                            <div class="row between">
+                                <strong>{move || i18n::items_done(done, due, lang.get())}</strong>
+                                <span class="muted small">{move || i18n::areas_finished(finished, with_items, lang.get())}</span>
+                            </div>
+                            <Progress done due/>
+                        </div>
+                        <h2 class="section-title">{tr(Msg::MyAreas)}</h2>
+                        {areas.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoAreas)}</p> })}
+                        <ul class="cards" data-testid="area-list">
+                            {areas.into_iter().zip(figures).map(|(area, (done, due, finished, back))| { let sent_back = back.is_some(); view! {
+                                <li>
+                                    <a class="card order-card area-card" class:finished=finished class:sent-back=sent_back
+                                        href=format!("/areas/{}", area.id) data-testid="area-card" data-area=area.name.clone()>
+                                        <div class="row between">
+                                            <strong class="area-name">{area.name.clone()}</strong>
+                                            <span class="count" data-testid="area-count">{format!("{done}/{due}")}</span>
+                                        </div>
+                                        <Progress done due/>
+                                        {finished.then(|| view! { <span class="ok-text small">{tr(Msg::AreaFinished)}</span> })}
+                                        {back.map(|r| view! { <span class="warn-text small">{tr(Msg::SentBack)}": "{r}</span> })}
+                                    </a>
+                                </li>
+                            }}).collect_view()}
+                        </ul>
+                        <UnitList reference=v.reference.clone() me=mine.clone()/>
+                        <TaskList findings=v.findings.clone()/>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// The vacant units the person is responsible for, with the monthly cleaning due.
+#[component]
+fn UnitList(reference: FieldReference, me: String) -> impl IntoView {
+    let lang = use_lang();
+    let date = today();
+    let mut units: Vec<_> = reference
+        .units
+        .into_iter()
+        .filter(|u| u.responsible == me && u.is_vacant_on(date))
+        .collect();
+    units.sort_by_key(|u| u.due_date());
+    view! {
+        <h2 class="section-title">{tr(Msg::VacantUnits)}</h2>
+        {units.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoUnits)}</p> })}
+        <ul class="cards" data-testid="unit-list">
+            {units.into_iter().map(|u| {
+                let state = u.due_state(date);
+                let (class, text) = match state {
+                    UnitDue::Overdue { days, .. } => ("deadline overdue", i18n::unit_overdue(days, lang.get_untracked())),
+                    UnitDue::DueSoon { due } => ("deadline soon", i18n::unit_due(due, lang.get_untracked())),
+                    UnitDue::Upcoming { due } => ("deadline met", i18n::unit_due(due, lang.get_untracked())),
+                };
+                let last = u.last_cleaned.map(|d| d.to_string());
+                view! {
+                    <li>
+                        <a class="card order-card unit-card" href=format!("/units/{}", u.id) data-testid="unit-card" data-unit=u.name.clone()>
+                            <div class="row between">
+                                <strong>{u.name.clone()}</strong>
+                                <span class=class data-testid="unit-due">{text}</span>
+                            </div>
+                            <span class="muted small">
+                                {move || match &last {
+                                    Some(d) => format!("{} {d}", Msg::LastCleaned.text(lang.get())),
+                                    None => Msg::NeverCleaned.text(lang.get()).to_string(),
+                                }}
+                            </span>
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Findings given to the person (or their department), and the ones they reported.
+#[component]
+pub fn TaskList(findings: Vec<Finding>) -> impl IntoView {
+    let session = use_session();
+    let lang = use_lang();
+    let Some(me) = session.0.get_untracked() else {
+        return ().into_any();
+    };
+    let actor = me.actor();
+    let (tasks, reported): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .filter(|f| f.is_assigned_to(&actor) || f.reported_by == me.username)
+        .partition(|f| f.is_assigned_to(&actor));
+    let open_tasks: Vec<Finding> = tasks
+        .into_iter()
+        .filter(|f| f.state == FindingState::Assigned || f.state == FindingState::Fixed)
+        .collect();
+    view! {
+        {(!open_tasks.is_empty()).then(|| view! {
+            <h2 class="section-title">{tr(Msg::MyTasks)}</h2>
+            <ul class="cards" data-testid="task-list">
+                {open_tasks.into_iter().map(|f| view! { <FindingCard finding=f/> }).collect_view()}
+            </ul>
+        })}
+        {(!reported.is_empty()).then(|| view! {
+            <h2 class="section-title">{move || Msg::MyReports.text(lang.get())}</h2>
+            <ul class="cards" data-testid="report-list">
+                {reported.into_iter().take(10).map(|f| view! { <FindingCard finding=f/> }).collect_view()}
+            </ul>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+pub fn FindingCard(finding: Finding) -> impl IntoView {
+    let lang = use_lang();
+    let state = finding.state;
+    let problem = finding.problem;
+    let overdue = finding.is_overdue(chrono::Utc::now());
+    view! {
+        <li>
+            <a class="card order-card finding-card" class:overdue=overdue href=format!("/findings/{}", finding.id) data-testid="finding-card">
+                <div class="row between">
+                    <strong>{finding.place.clone()}</strong>
+                    <span class=format!("status finding-{}", i18n::finding_state_class(state)) data-testid="finding-state">
+                        {move || i18n::finding_state(state, lang.get())}
+                    </span>
+                </div>
+                <span class="small">{move || i18n::problem_kind(problem, lang.get())}
+                    {(!finding.note.is_empty()).then(|| format!(" · {}", finding.note))}</span>
+                <span class="muted small">{time::short(finding.reported_at)}
+                    {finding.due.map(|d| view! { " · "{move || Msg::DueBy.text(lang.get())}" "{time::short(d)} })}</span>
+            </a>
+        </li>
+    }
+}
