@@ -228,6 +228,45 @@ pub fn fresh_s3() -> Option<S3Config> {
     })
 }
 
+/// Drop a database `fresh_database_url` made (its server may still hold connections: FORCE).
+/// Blocking, on a thread of its own, so that it can run from `Drop` inside a test's runtime.
+fn drop_database(url: &str) {
+    use sqlx::Connection;
+    let (Ok(admin), Some((_, name))) = (std::env::var(TEST_DATABASE_ENV), url.rsplit_once('/'))
+    else {
+        return;
+    };
+    let name = name.to_string();
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        runtime.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            sqlx::Executor::execute(&mut conn, sql.as_str())
+                .await
+                .ok()?;
+            conn.close().await.ok()
+        })
+    })
+    .join();
+    // A database left behind only costs disk in a throwaway cluster.
+    let _ = dropped;
+}
+
+impl Drop for TestServer {
+    /// Each test's PostgreSQL database goes with it: a whole run would otherwise leave ~90.
+    fn drop(&mut self) {
+        if let Some(url) = &self.config.database_url
+            && url.starts_with("postgres")
+        {
+            drop_database(url);
+        }
+    }
+}
+
 /// A `set_status` operation as a phone sends it.
 pub fn set_status(user: &str, work_order: Uuid, node: &str) -> Value {
     set_status_at(user, work_order, node, "2026-11-27T08:30:00Z")
