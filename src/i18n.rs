@@ -239,6 +239,73 @@ messages! {
 
     // Supervisors: patrol rounds, spot checks, today's board (issue 6).
     Board => "今日看板", "Today's board";
+    StartRound => "开始巡检", "Start a round";
+    ContinueRound => "继续巡检", "Continue the round";
+    Rounds => "巡检", "Patrol rounds";
+    CleaningProgress => "保洁完成情况", "Cleaning today";
+    ItemsDone => "项已完成", "items done";
+    AreasDone => "区域完成", "areas done";
+    UnitsDue => "近期待清洁", "Due soon";
+    UnitsOverdue => "已超期", "Overdue";
+    FindingsTile => "问题整改", "Findings";
+    OpenFindings => "未关闭", "Open";
+    Unassigned => "待派发", "Unassigned";
+    TaskOverdue => "已超期", "Overdue";
+    ToConfirm => "待确认", "To confirm";
+    EngineersOrders => "工程师工单", "Engineers' work orders";
+    OpenOrders => "未完成", "Open";
+    Response36h => "36 小时到场", "On site within 36 h";
+    Report3d => "3 天交报告", "Report within 3 days";
+    Late => "超时", "Late";
+    InTime => "进行中", "Running";
+    FindingsList => "问题清单", "Findings";
+    AreasList => "区域抽查", "Areas";
+    RecordsList => "空置记录", "Unit records";
+    NoOpenFindings => "没有未关闭的问题。", "No open findings.";
+    NoRecordsToday => "今天还没有空置单元清洁记录。", "No vacant-unit records today.";
+    PickToSee => "点选左侧的问题、区域或记录，在这里查看和处理。", "Pick a finding, area or record on the left to see and act on it here.";
+    NotReviewed => "待抽查", "Not checked";
+    ClosedToday => "今日已关闭", "Closed today";
+    PatrolTitle => "巡检", "Patrol round";
+    ChooseRound => "选择巡检类型", "Which round";
+    Suggested => "建议", "Suggested";
+    AreasCovered => "巡检区域", "Areas on this round";
+    StartRoundNow => "开始巡检（记录开始时间）", "Start (records the start time)";
+    NoAreasForRound => "这一类巡检没有区域。", "This round has no areas.";
+    Skip => "跳过", "Skip";
+    Skipped => "已跳过", "Skipped";
+    FindingRecorded => "已记录问题", "Finding recorded";
+    FinishRound => "完成巡检", "Finish the round";
+    FinishAnyway => "确定完成", "Finish anyway";
+    DiscardRound => "放弃本次巡检", "Discard this round";
+    DiscardRoundConfirm => "本次巡检的勾选将被丢弃（已上报的问题仍然保留）。确定放弃？", "The marks of this round are discarded (findings already reported stay). Discard it?";
+    FailedChecksNeedFinding => "有不合格项：请点“有问题”拍照记录。", "A check failed: tap “Problem” and take a photo.";
+    OutletChecks => "商铺检查项", "Outlet checks";
+    SpotCheck => "主管抽查", "Spot check";
+    Approve => "验收通过", "Approve";
+    SendBack => "退回重做", "Send back";
+    SendBackReason => "退回原因（保洁员会看到）", "Reason (the cleaner sees it)";
+    ReasonRequired => "请填写原因。", "Give a reason.";
+    NotStartedYet => "保洁员今天还没有开始这个区域，暂无可抽查的内容。", "The cleaner has not started this area today: nothing to check yet.";
+    NotFinishedYet => "保洁员尚未完成本区域：现在只能退回。", "Not finished yet: it can only be sent back now.";
+    CheckedBy => "抽查", "Checked by";
+    Cleaner => "保洁员", "Cleaner";
+    CleanedAt => "清洁时间", "Cleaned";
+    Standard => "检查标准", "Standard";
+    AssignTitle => "派发整改", "Assign the task";
+    Reassign => "改派", "Reassign";
+    ToPerson => "指定人员", "To a person";
+    ToDepartment => "指定部门", "To a department";
+    DueTime => "整改期限", "Due";
+    DueAfterReport => "期限必须晚于上报时间。", "The due time must be after the report.";
+    DueInvalid => "请选择整改期限。", "Choose a due time.";
+    ChooseAssignee => "请选择责任人或部门。", "Choose a person or a department.";
+    AssignButton => "派发", "Assign";
+    ConfirmFix => "确认整改完成", "Confirm the fix";
+    Reopen => "退回重做", "Reopen";
+    ReopenReason => "退回原因（责任人会看到）", "Reason (the assignee sees it)";
+    OwnFix => "这是你本人完成的整改，需由其他主管确认。", "You fixed this yourself: another supervisor confirms it.";
+    CheckAfterPhoto => "请对照整改前后照片，确认后关闭。", "Compare the before and after photos, then confirm.";
 }
 
 use fieldbook_model::{Missing, OpKind, RejectCode, ServiceType, StatusNode};
@@ -632,5 +699,118 @@ pub fn tries(n: u32, lang: Lang) -> String {
         Lang::Zh => format!("已尝试 {n} 次"),
         Lang::En if n == 1 => "1 try".to_string(),
         Lang::En => format!("{n} tries"),
+    }
+}
+
+// Supervisors (issue 6).
+
+pub fn round_kind(k: fieldbook_model::patrol::RoundKind, lang: Lang) -> &'static str {
+    use fieldbook_model::patrol::RoundKind::*;
+    match (k, lang) {
+        (Morning, Lang::Zh) => "上午巡检",
+        (Morning, Lang::En) => "Morning round",
+        (Afternoon, Lang::Zh) => "下午巡检",
+        (Afternoon, Lang::En) => "Afternoon round",
+        (LastRound, Lang::Zh) => "下班前巡视",
+        (LastRound, Lang::En) => "Last round",
+        (MonthlyOutlets, Lang::Zh) => "商铺月检",
+        (MonthlyOutlets, Lang::En) => "Monthly outlet check",
+    }
+}
+
+pub fn round_state(s: fieldbook_model::patrol::RoundState, lang: Lang) -> &'static str {
+    use fieldbook_model::patrol::RoundState::*;
+    match (s, lang) {
+        (Done, Lang::Zh) => "已完成",
+        (Done, Lang::En) => "Done",
+        (Due, Lang::Zh) => "待巡",
+        (Due, Lang::En) => "Due now",
+        (Upcoming, Lang::Zh) => "未到时间",
+        (Upcoming, Lang::En) => "Later",
+        (Missed, Lang::Zh) => "已错过",
+        (Missed, Lang::En) => "Missed",
+    }
+}
+
+pub fn outlet_check(c: fieldbook_model::patrol::OutletCheck, lang: Lang) -> &'static str {
+    use fieldbook_model::patrol::OutletCheck::*;
+    match (c, lang) {
+        (NoIllegalStalls, Lang::Zh) => "无违章摆卖",
+        (NoIllegalStalls, Lang::En) => "No illegal stalls",
+        (NoBillboards, Lang::Zh) => "无违规广告牌",
+        (NoBillboards, Lang::En) => "No unauthorised billboards",
+        (NoPostersOrGraffiti, Lang::Zh) => "无乱张贴、涂画",
+        (NoPostersOrGraffiti, Lang::En) => "No posters or graffiti",
+        (NoAnimals, Lang::Zh) => "无饲养家禽、家畜及宠物",
+        (NoAnimals, Lang::En) => "No poultry, livestock or pets",
+    }
+}
+
+pub fn role_name(r: fieldbook_model::Role, lang: Lang) -> &'static str {
+    use fieldbook_model::Role::*;
+    match (r, lang) {
+        (Engineer, Lang::Zh) => "工程师",
+        (Engineer, Lang::En) => "Engineer",
+        (Cleaner, Lang::Zh) => "保洁员",
+        (Cleaner, Lang::En) => "Cleaner",
+        (Supervisor, Lang::Zh) => "主管",
+        (Supervisor, Lang::En) => "Supervisor",
+        (Dispatcher, Lang::Zh) => "客服专员",
+        (Dispatcher, Lang::En) => "Dispatcher",
+    }
+}
+
+/// "已巡 3/5" / "3 of 5 checked".
+pub fn areas_checked(done: usize, of: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("已巡 {done}/{of}"),
+        Lang::En => format!("{done} of {of} checked"),
+    }
+}
+
+pub fn unmarked_areas(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("还有 {n} 个区域未巡检，将记为“跳过”。确定完成本次巡检？"),
+        Lang::En if n == 1 => {
+            "1 area is not marked and will count as skipped. Finish the round?".into()
+        }
+        Lang::En => {
+            format!("{n} areas are not marked and will count as skipped. Finish the round?")
+        }
+    }
+}
+
+/// How long ago: "15 分钟前", "3 小时前", "2 天前".
+pub fn age(minutes: i64, lang: Lang) -> String {
+    let m = minutes.max(0);
+    match (m, lang) {
+        (0..=59, Lang::Zh) => format!("{m} 分钟前"),
+        (0..=59, Lang::En) => format!("{m} min ago"),
+        (60..=1439, Lang::Zh) => format!("{} 小时前", m / 60),
+        (60..=1439, Lang::En) => format!("{} h ago", m / 60),
+        (_, Lang::Zh) => format!("{} 天前", m / 1440),
+        (_, Lang::En) => format!("{} d ago", m / 1440),
+    }
+}
+
+/// The age bands of open findings on the board.
+pub fn age_band(band: usize, lang: Lang) -> &'static str {
+    match (band, lang) {
+        (0, Lang::Zh) => "1 天内",
+        (0, Lang::En) => "< 1 day",
+        (1, Lang::Zh) => "1–3 天",
+        (1, Lang::En) => "1–3 days",
+        (_, Lang::Zh) => "超过 3 天",
+        (_, Lang::En) => "> 3 days",
+    }
+}
+
+/// Quick due times offered when assigning.
+pub fn due_in(hours: i64, lang: Lang) -> String {
+    match (hours % 24 == 0 && hours >= 48, lang) {
+        (true, Lang::Zh) => format!("{} 天", hours / 24),
+        (true, Lang::En) => format!("{} days", hours / 24),
+        (false, Lang::Zh) => format!("{hours} 小时"),
+        (false, Lang::En) => format!("{hours} h"),
     }
 }

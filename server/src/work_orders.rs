@@ -154,8 +154,23 @@ pub async fn changed_for_assignee(
     assignee_id: &str,
     after: i64,
 ) -> Result<Vec<WorkOrder>, StoreError> {
+    changed(conn, Some(assignee_id), after).await
+}
+
+/// Every work order that changed after `after`: a supervisor's board counts the engineers'
+/// 36-hour responses and 3-day reports from what the tablet holds, offline too.
+pub async fn changed_for_all(conn: &mut Conn, after: i64) -> Result<Vec<WorkOrder>, StoreError> {
+    changed(conn, None, after).await
+}
+
+async fn changed(
+    conn: &mut Conn,
+    assignee_id: Option<&str>,
+    after: i64,
+) -> Result<Vec<WorkOrder>, StoreError> {
+    // `$1 IS NULL` keeps one query for both: the assignee's orders, or all of them.
     let rows: Vec<OrderRow> = sqlx::query_as(&format!(
-        "{SELECT_ORDERS} WHERE w.assignee_id = $1 AND w.seq > $2 ORDER BY w.seq"
+        "{SELECT_ORDERS} WHERE ($1 IS NULL OR w.assignee_id = $1) AND w.seq > $2 ORDER BY w.seq"
     ))
     .bind(assignee_id)
     .bind(after)
@@ -164,7 +179,7 @@ pub async fn changed_for_assignee(
     let events: Vec<EventRow> = sqlx::query_as(
         "SELECT e.work_order_id, e.node, e.device_time, e.username, e.op_id \
          FROM status_events e JOIN work_orders w ON w.id = e.work_order_id \
-         WHERE w.assignee_id = $1 AND w.seq > $2 ORDER BY e.seq",
+         WHERE ($1 IS NULL OR w.assignee_id = $1) AND w.seq > $2 ORDER BY e.seq",
     )
     .bind(assignee_id)
     .bind(after)

@@ -1,10 +1,10 @@
-//! `GET /api/sync?cursor=N`: the signed-in user's work orders that changed since N, and the
-//! ones reassigned away from them since N.
+//! `GET /api/sync?cursor=N`: the signed-in user's work orders (a supervisor's: all of them) that
+//! changed since N, and the ones reassigned away from them since N.
 
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
-use fieldbook_model::SyncResponse;
+use fieldbook_model::{Role, SyncResponse};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -38,7 +38,12 @@ pub async fn sync(
     let current = db::current_seq(&mut tx).await?;
     // A cursor the server never handed out means its database was reset: start over.
     let since = if cursor > current { 0 } else { cursor };
-    let orders = work_orders::changed_for_assignee(&mut tx, &user.id, since).await?;
+    // Supervisors are an office role too: their board shows every engineer's work orders.
+    let orders = if user.profile.role == Role::Supervisor {
+        work_orders::changed_for_all(&mut tx, since).await?
+    } else {
+        work_orders::changed_for_assignee(&mut tx, &user.id, since).await?
+    };
     let removed = work_orders::removed_from(&mut tx, &user.id, since).await?;
     let field = crate::field::pull(&mut tx, &user, since).await?;
     tx.commit().await?;

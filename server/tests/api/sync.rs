@@ -161,3 +161,30 @@ async fn cursor_absent_means_zero_and_bad_cursors_are_400() {
         .unwrap();
     assert_error(r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
 }
+
+#[tokio::test]
+async fn a_supervisor_pulls_every_engineer_s_orders_for_the_board() {
+    let server = TestServer::with_demo().await;
+    let sup = server.signed_in("supervisor1").await;
+    let first = server.sync(&sup, 0).await;
+    assert_eq!(first.work_orders.len(), 8, "every demo order");
+    for who in ["engineer1", "engineer2"] {
+        assert!(
+            first.work_orders.iter().any(|wo| wo.assignee == who),
+            "{who}"
+        );
+    }
+    // Then only what changed, whoever's it is.
+    let e2 = server.signed_in("engineer2").await;
+    let theirs = my_orders(&server, &e2).await[0].id;
+    server
+        .push(&e2, &[set_status("engineer2", theirs, "departed")])
+        .await;
+    let next = server.sync(&sup, first.cursor).await;
+    assert_eq!(next.work_orders.len(), 1);
+    assert_eq!(next.work_orders[0].id, theirs);
+    assert_eq!(next.work_orders[0].status, StatusNode::Departed);
+    // A cleaner still pulls none.
+    let cleaner = server.signed_in("cleaner1").await;
+    assert!(server.sync(&cleaner, 0).await.work_orders.is_empty());
+}

@@ -26,12 +26,14 @@ pub fn AreaPage(id: Uuid) -> impl IntoView {
         sync.data_version.track();
         load_field()
     });
+    // Every sync re-reads the device: rebuild only when what the page shows changed.
+    let shown = Memo::new(move |_| data.get().map(|r| r.map_err(|e| e.to_string())));
     view! {
         <section class="detail-page field-page">
             <a href="/" class="back">{tr(Msg::Back)}</a>
-            {move || match data.get() {
+            {move || match shown.get() {
                 None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="banner attention">{e}</p> }.into_any(),
                 Some(Ok(v)) => match v.reference.areas.iter().find(|a| a.id == id).cloned() {
                     None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
                     Some(area) => view! { <Checklist area view=v/> }.into_any(),

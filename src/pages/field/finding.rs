@@ -30,12 +30,15 @@ pub fn FindingPage(id: Uuid) -> impl IntoView {
             Ok::<_, crate::db::DbError>((findings.into_iter().find(|f| f.id == id), people))
         }
     });
+    // Every sync re-reads the device: rebuild only when the finding or the people changed, so a
+    // half-typed reason and the photos on screen survive a sync that brought nothing new.
+    let shown = Memo::new(move |_| data.get().map(|r| r.map_err(|e| e.to_string())));
     view! {
         <section class="detail-page field-page">
             <a href="/" class="back">{tr(Msg::Back)}</a>
-            {move || match data.get() {
+            {move || match shown.get() {
                 None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="banner attention">{e}</p> }.into_any(),
                 Some(Ok((None, _))) => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
                 Some(Ok((Some(f), people))) => view! { <FindingView finding=f people/> }.into_any(),
             }}

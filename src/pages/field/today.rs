@@ -14,7 +14,7 @@ use crate::sync::{self, use_sync};
 use crate::time;
 
 /// What the today screen reads from the device.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, PartialEq)]
 pub struct FieldView {
     pub reference: FieldReference,
     pub days: Vec<AreaDay>,

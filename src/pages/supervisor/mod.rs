@@ -1,39 +1,68 @@
 //! The supervisor's screens: today's board beside the lists (tablet), patrol rounds, spot checks
 //! of the cleaners' checklists and vacant-unit records, and acting on findings.
+//!
+//! Everything reads IndexedDB (the board works offline and says how fresh it is); every change goes
+//! through `sync::record_field`, one transaction with its outbox entry.
 
-use chrono::NaiveDate;
-use fieldbook_model::UserProfile;
-use fieldbook_model::findings::Finding;
-use leptos::prelude::*;
-use uuid::Uuid;
+mod actions;
+mod board;
+mod home;
+mod patrol;
+mod review;
 
-/// The supervisor's home: the board and the lists. (Being built.)
-#[component]
-pub fn SupervisorHome() -> impl IntoView {
-    view! { <crate::pages::office::OfficeList/> }
+pub use actions::FindingActions;
+pub use home::SupervisorHome;
+pub use patrol::PatrolPage;
+pub use review::{AreaReview, RecordPage};
+
+/// Whether the screen is wide enough for the list and the detail side by side (the CSS breakpoint).
+fn is_wide() -> bool {
+    gloo::utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w >= 900.0)
 }
 
-/// The patrol round in progress. (Being built.)
-#[component]
-pub fn PatrolPage() -> impl IntoView {
-    view! { <p class="muted">"…"</p> }
+/// Items in the order of a key. Every list here sorts the same (key, index) pairs: each `sort_by`
+/// with its own closure would be another copy of the sort in the wasm.
+fn ordered<T>(items: Vec<T>, key: impl Fn(&T) -> (i64, i64, String)) -> Vec<T> {
+    let mut keys: Vec<((i64, i64, String), usize)> =
+        items.iter().enumerate().map(|(i, t)| (key(t), i)).collect();
+    keys.sort();
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    keys.into_iter()
+        .filter_map(|(_, i)| slots[i].take())
+        .collect()
 }
 
-/// A vacant-unit record, for the spot check. (Being built.)
-#[component]
-pub fn RecordPage(id: Uuid) -> impl IntoView {
-    let _ = id;
-    view! { <p class="muted">"…"</p> }
+/// The display name of a username, from the people the device knows.
+fn display_name(people: &[fieldbook_model::UserProfile], username: &str) -> String {
+    people
+        .iter()
+        .find(|p| p.username == username)
+        .map_or_else(|| username.to_string(), |p| p.display_name.clone())
 }
 
-/// Approve an area's checklist or send it back with a reason. (Being built.)
-#[component]
-pub fn AreaReview(area_id: Uuid, date: NaiveDate) -> impl IntoView {
-    let _ = (area_id, date);
+thread_local! {
+    static TYPED: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        Default::default();
 }
 
-/// Assign, confirm or reopen a finding. (Being built.)
-#[component]
-pub fn FindingActions(finding: Finding, people: Vec<UserProfile>) -> impl IntoView {
-    let _ = (finding, people);
+/// A form field's value that outlives its component: the pages are rebuilt when a sync brings
+/// new data, and what the supervisor was typing must not vanish with them.
+fn typed(key: String) -> leptos::prelude::RwSignal<String> {
+    use leptos::prelude::*;
+    let initial = TYPED.with(|t| t.borrow().get(&key).cloned().unwrap_or_default());
+    let value = RwSignal::new(initial);
+    Effect::new(move |_| {
+        let v = value.get();
+        TYPED.with(|t| t.borrow_mut().insert(key.clone(), v));
+    });
+    value
+}
+
+/// Forget a field's value once what it was typed for is saved.
+fn forget_typed(key: &str) {
+    TYPED.with(|t| t.borrow_mut().remove(key));
 }

@@ -1,0 +1,293 @@
+// The supervisors' issue: supervisor1 does the morning round on a tablet with the server stopped
+// (a reload mid-round loses nothing), records a finding with a photo and assigns it to engineer1;
+// the server returns; engineer1 on a phone sees the task with the photo and closes it with an after
+// photo; supervisor1 sees before and after side by side and confirms. The board's figures match
+// what the server holds, and a spot check needs its reason.
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, SHOTS, signIn, TABLET } from "./harness.mjs";
+
+/** A screenshot of the screen as it is (the picked item's detail beside the list), not scrolled to the top. */
+async function shootHere(page, name) {
+  await page.screenshot({ path: join(SHOTS, name) });
+}
+
+let server;
+let browser;
+
+before(async () => {
+  server = await Server.start();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.kill();
+});
+
+/** A figure on the board, as a number. */
+async function figure(page, testid) {
+  return Number(await page.locator(`[data-testid=${testid}]`).innerText());
+}
+
+/** The area row of the round in progress. */
+const area = (name) => `[data-testid=patrol-area][data-area="${name}"]`;
+
+test("morning round offline, a finding becomes engineer1's task, fixed and confirmed", { timeout: 420_000 }, async () => {
+  const fixtures = await makeJpegs(browser, ["lamp", "fixed", "unit", "poster"], mkdtempSync(join(tmpdir(), "fieldbook-jpegs-")));
+  const tablet = await browser.newContext({ ...TABLET, locale: "zh-CN" });
+  const sp = await tablet.newPage();
+  await signIn(sp, server.url, "supervisor1", "[data-testid=board-rounds]");
+  await badge(sp, "allsent");
+  await serviceWorkerReady(sp);
+  await sp.waitForSelector("[data-testid=freshness]:has-text('上次同步')");
+  // The engineers' work orders are on the tablet for the board (supervisors pull them all).
+  const sup = await server.client("supervisor1");
+  const first = (await sup.get("/api/sync?cursor=0")).body;
+  const openOrders = first.work_orders.filter((o) => !["repaired_left", "resolved_by_phone"].includes(o.status)).length;
+  assert.ok(first.work_orders.length >= 4, "supervisors pull every work order");
+  assert.equal(await figure(sp, "orders-open"), openOrders);
+  const overdueUnits = await figure(sp, "units-overdue");
+  await shoot(sp, "supervisor-board-tablet.png");
+
+  // No signal from here on.
+  await server.kill();
+  await sp.click("[data-testid=start-round]");
+  await sp.waitForSelector("[data-testid=round-kind]");
+  await sp.click("[data-testid=round-kind][data-kind=Morning]");
+  const covered = await sp.locator("[data-testid=round-areas]").innerText();
+  for (const name of ["大堂", "外围", "垃圾房", "A座 5F 办公区"]) assert.ok(covered.includes(name), covered);
+  assert.ok(!covered.includes("商铺"), "outlets are the monthly check's");
+  await sp.click("[data-testid=begin-round]");
+  await sp.waitForSelector("[data-testid=round-head][data-kind=Morning]");
+  const startedText = await sp.locator("[data-testid=round-started]").innerText();
+
+  await sp.click(`${area("大堂")} [data-testid=area-pass]`);
+  await sp.waitForSelector(`${area("大堂")}[data-result=pass]`);
+  // The exterior: a finding, with a photo, reported at once.
+  await sp.click(`${area("外围")} [data-testid=area-finding]`);
+  await sp.waitForSelector("[data-testid=problem-form]");
+  await sp.setInputFiles("[data-testid=problem-form] [data-testid=camera-input]", fixtures.lamp);
+  await sp.waitForSelector("[data-testid=problem-form] .thumb img", { timeout: 30_000 });
+  await sp.click("[data-testid=problem-kind][data-kind=Damaged]");
+  await sp.fill("[data-testid=finding-note]", "东侧路灯灯罩破损");
+  await shoot(sp, "supervisor-patrol-finding-tablet.png");
+  await sp.click("[data-testid=save-finding]");
+  await sp.waitForSelector(`${area("外围")}[data-result=finding]`);
+  await sp.click(`${area("垃圾房")} [data-testid=area-pass]`);
+  await sp.waitForSelector(`${area("垃圾房")}[data-result=pass]`);
+
+  // A reload mid-round (served by the service worker): the round, its start and its marks stay.
+  await sp.reload();
+  await sp.waitForSelector("[data-testid=round-head][data-kind=Morning]");
+  assert.equal(await sp.locator("[data-testid=round-started]").innerText(), startedText);
+  await sp.waitForSelector(`${area("外围")}[data-result=finding]`);
+  assert.equal(await sp.locator("[data-testid=round-progress]").innerText(), "3/4");
+  await shoot(sp, "supervisor-patrol-tablet.png", { fullPage: true });
+
+  // Finishing with the office area unmarked asks first; it then counts as skipped.
+  await sp.click("[data-testid=finish-round]");
+  await sp.waitForSelector("[data-testid=confirm-finish]:has-text('1 个区域未巡检')");
+  await sp.click("[data-testid=finish-anyway]");
+  await sp.waitForSelector("[data-testid=round-state][data-kind=Morning][data-state=Done]");
+  await badge(sp, "savedhere");
+  assert.equal(await sp.locator("[data-testid=start-round]").innerText(), "开始巡检");
+
+  // The new finding is on the board, unassigned; open it beside the list and assign it.
+  const unassignedBefore = await figure(sp, "findings-unassigned");
+  const card = sp.locator("[data-testid=sv-finding]", { hasText: "外围" });
+  await card.click();
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=finding-detail]");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=before-photos] img");
+  assert.ok(await sp.isVisible("[data-testid=sv-lists], [data-testid=sv-findings]"), "the list stays beside the detail");
+  // A due time before the report is refused with a clear message; no one chosen, too.
+  await sp.fill("[data-testid=due]", "2020-01-01T08:00");
+  await sp.click("[data-testid=assign]");
+  await sp.waitForSelector("[data-testid=due-error]:has-text('期限必须晚于上报时间')");
+  await sp.waitForSelector("[data-testid=assign-form] .field-error:has-text('请选择责任人或部门')");
+  await sp.click("[data-testid=quick-due] >> nth=1");
+  await sp.click("[data-testid=assignee][data-to=engineer1]");
+  await shootHere(sp, "supervisor-assign-tablet.png");
+  await sp.click("[data-testid=assign]");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=assignee]:has-text('张伟')");
+  await sp.waitForSelector("[data-testid=sv-finding][data-state=Assigned]");
+  assert.equal(await figure(sp, "findings-unassigned"), unassignedBefore - 1);
+
+  // The server returns: everything goes up by itself.
+  await server.start();
+  await badge(sp, "allsent", 90_000);
+  let field = (await sup.get("/api/sync?cursor=0")).body.field;
+  const round = field.rounds.find((r) => r.kind === "morning");
+  assert.ok(round, JSON.stringify(field.rounds));
+  assert.ok(new Date(round.ended_at) >= new Date(round.started_at));
+  const areaName = (id) => field.reference.areas.find((a) => a.id === id).name;
+  // Externally tagged: "pass", "skipped", or {"finding": {"finding_id": ...}}.
+  const results = Object.fromEntries(
+    round.areas.map((a) => [areaName(a.area_id), typeof a.result === "string" ? a.result : Object.keys(a.result)[0]]),
+  );
+  assert.deepEqual(results, { 大堂: "pass", 外围: "finding", 垃圾房: "pass", "A座 5F 办公区": "skipped" });
+  const findingId = round.areas.find((a) => a.result.finding).result.finding.finding_id;
+  let finding = field.findings.find((f) => f.id === findingId);
+  assert.equal(finding.source.patrol?.round_id, round.id, JSON.stringify(finding.source));
+  assert.equal(finding.state, "assigned");
+  assert.deepEqual(finding.assignee, { person: { username: "engineer1" } });
+  assert.ok(new Date(finding.due) > new Date(finding.reported_at));
+  assert.equal(finding.photos.length, 1);
+
+  // engineer1, on a phone: the task with the supervisor's photo; closed with an after photo.
+  const phone = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+  const ep = await phone.newPage();
+  await signIn(ep, server.url, "engineer1");
+  await ep.waitForSelector("[data-testid=task-list] [data-testid=finding-card]");
+  await ep.click("[data-testid=task-list] [data-testid=finding-card]");
+  await ep.waitForSelector("[data-testid=finding-detail]:has-text('东侧路灯灯罩破损')");
+  await ep.waitForFunction(() => document.querySelector("[data-testid=before-photos] img")?.naturalWidth > 0);
+  await ep.setInputFiles("[data-testid=after-photo] [data-testid=camera-input]", fixtures.fixed);
+  await ep.waitForSelector("[data-testid=close-form] .thumb img", { timeout: 30_000 });
+  await ep.fill("[data-testid=close-note]", "更换灯罩");
+  await shoot(ep, "engineer-task-phone.png", { fullPage: true });
+  await ep.click("[data-testid=close-task]");
+  await ep.waitForSelector("[data-testid=after-photos] img");
+  await badge(ep, "allsent", 60_000);
+  await phone.close();
+
+  // supervisor1: the fixed task to confirm, before and after side by side.
+  await sp.reload();
+  await sp.waitForSelector("[data-testid=board-rounds]");
+  await badge(sp, "allsent");
+  await sp.waitForSelector("[data-testid=sv-finding][data-state=Fixed]", { timeout: 45_000 });
+  assert.equal(await figure(sp, "findings-to-confirm"), 1);
+  await sp.click("[data-testid=sv-finding][data-state=Fixed]");
+  await sp.waitForFunction(() => document.querySelector("[data-testid=sv-detail] [data-testid=after-photos] img")?.naturalWidth > 0);
+  await sp.waitForFunction(() => document.querySelector("[data-testid=sv-detail] [data-testid=before-photos] img")?.naturalWidth > 0);
+  const beforeBox = await sp.locator("[data-testid=sv-detail] [data-testid=before-photos] img").boundingBox();
+  const afterBox = await sp.locator("[data-testid=sv-detail] [data-testid=after-photos] img").boundingBox();
+  assert.ok(afterBox.x > beforeBox.x + beforeBox.width - 1, `side by side: ${JSON.stringify({ beforeBox, afterBox })}`);
+  assert.ok(Math.abs(afterBox.y - beforeBox.y) < 4, "on one line");
+  await sp.evaluate(() => document.querySelector(".sv-detail").scrollTo(0, 0));
+  await shootHere(sp, "supervisor-before-after-tablet.png");
+  await sp.click("[data-testid=confirm-fix]");
+  await sp.waitForSelector("[data-testid=sv-finding][data-state=Confirmed]");
+  await badge(sp, "allsent", 60_000);
+
+  // A spot check: sending back needs a reason, and the cleaner gets it. First cleaner1 starts
+  // the lobby (an area nobody touched today has nothing to check).
+  const cleanerPhone = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+  const cp = await cleanerPhone.newPage();
+  await signIn(cp, server.url, "cleaner1", "[data-testid=area-card]");
+  await cp.click("[data-testid=area-card][data-area=大堂]");
+  await cp.click("[data-testid=check-item] >> nth=0 >> [data-testid=tick]");
+  await cp.waitForSelector("[data-testid=check-item].done");
+  await badge(cp, "allsent", 60_000);
+  await sp.reload();
+  await sp.waitForSelector("[data-testid=board-rounds]");
+  await badge(sp, "allsent");
+  await sp.click("[data-testid=tab-areas]");
+  await sp.click("[data-testid=sv-area][data-area=大堂]");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=review-panel] [data-testid=send-back]");
+  // Not finished: approving waits for the cleaner.
+  assert.equal(await sp.locator("[data-testid=approve]").isDisabled(), true);
+  await sp.click("[data-testid=tab-areas]");
+  await sp.click("[data-testid=sv-area][data-area=大堂]");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=review-panel]");
+  await sp.click("[data-testid=send-back]");
+  await sp.waitForSelector("[data-testid=reason-required]:has-text('请填写原因')");
+  await sp.fill("[data-testid=send-back-reason]", "前台玻璃门仍有手印，请重新擦拭");
+  await sp.click("[data-testid=send-back]");
+  await sp.waitForSelector("[data-testid=verdict][data-verdict=sent_back]");
+  await badge(sp, "allsent", 60_000);
+  await shootHere(sp, "supervisor-spot-check-tablet.png");
+  // The cleaner sees the reason after sync, and records a vacant unit's monthly cleaning.
+  await cp.reload();
+  await cp.waitForSelector("[data-testid=sent-back]:has-text('前台玻璃门仍有手印')");
+  await cp.goto(server.url);
+  await cp.click("[data-testid=unit-card][data-unit='3栋 1204']");
+  await cp.click("[data-testid=start-cleaning]");
+  for (const slot of ["floor", "walls", "equipment", "doors_windows"]) {
+    await cp.click(`[data-testid=standard-item][data-item=${slot}] [data-testid=pass]`);
+  }
+  await cp.setInputFiles("[data-testid=unit-photo] [data-testid=camera-input]", fixtures.unit);
+  await cp.waitForSelector(".unit-photo .thumb img", { timeout: 30_000 });
+  await cp.click("[data-testid=save-record]");
+  await cp.waitForSelector("[data-testid=record-card]");
+  await badge(cp, "allsent", 60_000);
+  await cleanerPhone.close();
+
+  // The supervisor checks the record beside the list: times, items, photo; approves it.
+  await sp.reload();
+  await sp.waitForSelector("[data-testid=board-rounds]");
+  await badge(sp, "allsent");
+  await sp.click("[data-testid=tab-records]");
+  await sp.click("[data-testid=sv-record] >> nth=0");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=record-detail]:has-text('3栋 1204')");
+  assert.equal(await sp.locator("[data-testid=record-check] .badge.ok").count(), 4);
+  await sp.waitForFunction(() => document.querySelector("[data-testid=unit-photos] img")?.naturalWidth > 0);
+  await shootHere(sp, "supervisor-record-tablet.png");
+  await sp.click("[data-testid=sv-detail] [data-testid=approve]");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=verdict][data-verdict=approved]");
+  await badge(sp, "allsent", 60_000);
+  const records = (await sup.get("/api/sync?cursor=0")).body.field.vacant_records;
+  assert.equal(records.length, 1);
+  assert.equal(records[0].review?.verdict, "approved", JSON.stringify(records[0].review));
+
+  // The monthly outlet check: a failed check needs a finding; the round keeps which check failed.
+  await sp.click("[data-testid=start-round]");
+  await sp.click("[data-testid=round-kind][data-kind=MonthlyOutlets]");
+  await sp.click("[data-testid=begin-round]");
+  const shop = area("商铺 101 便利店");
+  await sp.click(`${shop} [data-testid=outlet-check][data-check=NoPostersOrGraffiti]`);
+  await sp.click(`${shop} [data-testid=area-pass]`);
+  await sp.waitForSelector(`${shop} .field-error:has-text('有不合格项')`);
+  await sp.click(`${shop} [data-testid=area-finding]`);
+  await sp.setInputFiles("[data-testid=problem-form] [data-testid=camera-input]", fixtures.poster);
+  await sp.waitForSelector("[data-testid=problem-form] .thumb img", { timeout: 30_000 });
+  await sp.click("[data-testid=problem-kind][data-kind=Other]");
+  await sp.fill("[data-testid=finding-note]", "门口乱张贴小广告");
+  await sp.click("[data-testid=save-finding]");
+  await sp.waitForSelector(`${shop}[data-result=finding]`);
+  await sp.click(`${area("商铺 102 茶饮店")} [data-testid=area-pass]`);
+  await shoot(sp, "supervisor-outlets-tablet.png", { fullPage: true });
+  await sp.click("[data-testid=finish-round]");
+  await sp.waitForSelector("[data-testid=round-state][data-kind=MonthlyOutlets][data-state=Done]");
+  await badge(sp, "allsent", 60_000);
+  field = (await sup.get("/api/sync?cursor=0")).body.field;
+  const monthly = field.rounds.find((r) => r.kind === "monthly_outlets");
+  const shopRow = monthly.areas.find((a) => areaName(a.area_id) === "商铺 101 便利店");
+  assert.deepEqual(shopRow.failed_checks, ["no_posters_or_graffiti"]);
+  assert.ok(shopRow.result.finding);
+
+  // The board's figures are the server's.
+  field = (await sup.get("/api/sync?cursor=0")).body.field;
+  finding = field.findings.find((f) => f.id === findingId);
+  assert.equal(finding.state, "confirmed");
+  const open = field.findings.filter((f) => f.state !== "confirmed");
+  assert.equal(await figure(sp, "findings-open"), open.length);
+  assert.equal(await figure(sp, "findings-unassigned"), open.filter((f) => !f.assignee).length);
+  assert.equal(await figure(sp, "findings-to-confirm"), 0);
+  assert.equal(await sp.locator("[data-testid=round-state][data-kind=Morning]").getAttribute("data-state"), "Done");
+  assert.equal(await sp.locator("[data-testid=round-state][data-kind=MonthlyOutlets]").getAttribute("data-state"), "Done");
+  // The lobby's one tick; the unit cleaned today is no longer overdue.
+  assert.match(await sp.locator("[data-testid=items-done]").innerText(), /^1\//);
+  assert.equal(await figure(sp, "units-overdue"), overdueUnits - 1);
+  const lobby = field.area_days.find((d) => areaName(d.area_id) === "大堂");
+  assert.equal(lobby.review.verdict.sent_back?.reason, "前台玻璃门仍有手印，请重新擦拭");
+  await sp.click("[data-testid=tab-findings]");
+  await shoot(sp, "supervisor-board-after-tablet.png");
+  await tablet.close();
+});
+
+test("the supervisor's board on a phone is one column, and a tap opens the finding's page", { timeout: 180_000 }, async () => {
+  const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+  const page = await context.newPage();
+  await signIn(page, server.url, "supervisor1", "[data-testid=board-rounds]");
+  await badge(page, "allsent");
+  assert.equal(await page.isVisible("[data-testid=sv-detail]"), false);
+  await shoot(page, "supervisor-board-phone.png", { fullPage: true });
+  await page.click("[data-testid=sv-finding] >> nth=0");
+  await page.waitForSelector("[data-testid=finding-detail]");
+  assert.match(new URL(page.url()).pathname, /^\/findings\//);
+  await context.close();
+});

@@ -1,0 +1,159 @@
+//! Today's board (今日看板): the rounds of the day and four tiles of figures, all computed on the
+//! device by `Board::compute`, so they are the same offline.
+
+use fieldbook_model::UserProfile;
+use fieldbook_model::board::Board;
+use fieldbook_model::patrol::{PatrolRound, RoundKind, RoundState};
+use leptos::prelude::*;
+
+use super::display_name;
+use crate::i18n::{self, Msg, tr, use_lang};
+use crate::pages::field::Progress;
+use crate::time;
+
+/// "14:05": the time of day, for rounds of today.
+fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
+    let short = time::short(at);
+    short
+        .split_once(' ')
+        .map_or(short.clone(), |(_, t)| t.to_string())
+}
+
+/// The day's rounds, each with its state (and times when done), and the button to start one.
+#[component]
+pub fn RoundsStrip(board: Board, rounds: Vec<PatrolRound>, in_progress: bool) -> impl IntoView {
+    let lang = use_lang();
+    let date = board.date;
+    view! {
+        <div class="card sv-rounds" data-testid="board-rounds">
+            <h2>{tr(Msg::Rounds)}</h2>
+            <ul class="round-pills">
+                {board.rounds.iter().map(|(kind, state)| {
+                    let (kind, state) = (*kind, *state);
+                    let done = rounds.iter().find(|r| r.kind == kind && (r.date == date || kind == RoundKind::MonthlyOutlets));
+                    let times = done.map(|r| format!("{}–{}", clock(r.started_at), clock(r.ended_at)));
+                    let class = match state {
+                        RoundState::Done => "round-pill done",
+                        RoundState::Due => "round-pill due",
+                        RoundState::Upcoming => "round-pill upcoming",
+                        RoundState::Missed => "round-pill missed",
+                    };
+                    view! {
+                        <li class=class data-testid="round-state" data-kind=format!("{kind:?}") data-state=format!("{state:?}")>
+                            <span class="round-name">{move || i18n::round_kind(kind, lang.get())}</span>
+                            <span class="round-state">{move || i18n::round_state(state, lang.get())}</span>
+                            {times.map(|t| view! { <span class="round-times">{t}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <a href="/patrol" class="primary start-round" data-testid="start-round">
+                {move || if in_progress { Msg::ContinueRound.text(lang.get()) } else { Msg::StartRound.text(lang.get()) }}
+            </a>
+        </div>
+    }
+}
+
+/// A figure with its label; `tone` colours it when it needs attention.
+#[component]
+fn Figure(
+    value: usize,
+    label: Msg,
+    testid: &'static str,
+    #[prop(optional)] bad: bool,
+) -> impl IntoView {
+    let tone = if bad && value > 0 {
+        "figure bad"
+    } else {
+        "figure"
+    };
+    view! {
+        <div class=tone>
+            <span class="figure-value" data-testid=testid>{value}</span>
+            <span class="figure-label">{tr(label)}</span>
+        </div>
+    }
+}
+
+/// The four tiles: cleaning per cleaner, vacant units, findings, engineers' work orders.
+#[component]
+pub fn BoardTiles(board: Board, people: Vec<UserProfile>) -> impl IntoView {
+    let lang = use_lang();
+    let (done, due) = board
+        .areas
+        .iter()
+        .fold((0, 0), |(d, n), a| (d + a.done, n + a.due));
+    let finished = board
+        .areas
+        .iter()
+        .filter(|a| a.finished_at.is_some())
+        .count();
+    let areas = board.areas.len();
+    let f = board.findings.clone();
+    let open = f.under_1d + f.from_1d_to_3d + f.over_3d;
+    let w = board.work_orders.clone();
+    view! {
+        <div class="sv-tiles">
+            <div class="card tile" data-testid="tile-cleaning">
+                <h3>{tr(Msg::CleaningProgress)}</h3>
+                <div class="row between">
+                    <span class="tile-big" data-testid="items-done">{format!("{done}/{due}")}</span>
+                    <span class="muted small">{move || i18n::areas_finished(finished, areas, lang.get())}</span>
+                </div>
+                <Progress done due/>
+                <ul class="per-cleaner">
+                    {board.cleaners.iter().map(|c| {
+                        let name = display_name(&people, &c.username);
+                        view! {
+                            <li data-testid="cleaner-progress" data-cleaner=c.username.clone()>
+                                <span class="who">{name}</span>
+                                <span class="count">{format!("{}/{}", c.done, c.due)}</span>
+                                <Progress done=c.done due=c.due/>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </div>
+            <div class="card tile" data-testid="tile-units">
+                <h3>{tr(Msg::VacantUnits)}</h3>
+                <div class="figures">
+                    <Figure value=board.units_overdue label=Msg::UnitsOverdue testid="units-overdue" bad=true/>
+                    <Figure value=board.units_due label=Msg::UnitsDue testid="units-due"/>
+                </div>
+            </div>
+            <div class="card tile" data-testid="tile-findings">
+                <h3>{tr(Msg::FindingsTile)}</h3>
+                <div class="figures">
+                    <Figure value=open label=Msg::OpenFindings testid="findings-open"/>
+                    <Figure value=f.unassigned label=Msg::Unassigned testid="findings-unassigned" bad=true/>
+                    <Figure value=f.overdue label=Msg::TaskOverdue testid="findings-overdue" bad=true/>
+                    <Figure value=f.to_confirm label=Msg::ToConfirm testid="findings-to-confirm"/>
+                </div>
+                <p class="ages muted small" data-testid="finding-ages">
+                    {move || format!("{} {} · {} {} · {} {}",
+                        i18n::age_band(0, lang.get()), f.under_1d,
+                        i18n::age_band(1, lang.get()), f.from_1d_to_3d,
+                        i18n::age_band(2, lang.get()), f.over_3d)}
+                </p>
+            </div>
+            <div class="card tile" data-testid="tile-orders">
+                <h3>{tr(Msg::EngineersOrders)}</h3>
+                <div class="figures">
+                    <Figure value=w.open label=Msg::OpenOrders testid="orders-open"/>
+                </div>
+                <dl class="deadline-rows">
+                    <dt>{tr(Msg::Response36h)}</dt>
+                    <dd>
+                        <span class="late" class:zero=w.response_overdue == 0 data-testid="response-overdue">{tr(Msg::Late)}" "{w.response_overdue}</span>
+                        <span class="running" data-testid="response-pending">{tr(Msg::InTime)}" "{w.response_pending}</span>
+                    </dd>
+                    <dt>{tr(Msg::Report3d)}</dt>
+                    <dd>
+                        <span class="late" class:zero=w.report_overdue == 0 data-testid="report-overdue">{tr(Msg::Late)}" "{w.report_overdue}</span>
+                        <span class="running" data-testid="report-pending">{tr(Msg::InTime)}" "{w.report_pending}</span>
+                    </dd>
+                </dl>
+            </div>
+        </div>
+    }
+}
