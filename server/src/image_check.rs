@@ -174,6 +174,8 @@ fn jpeg_is_bare(bytes: &[u8]) -> Option<bool> {
         let segment = bytes.get(i + 2..i + len)?;
         match marker {
             0xE0 if segment.starts_with(b"JFIF\0") && len == 16 => {}
+            // A colour profile draws the image (browsers' canvas JPEGs carry sRGB's).
+            0xE2 if segment.starts_with(b"ICC_PROFILE\0") => {}
             0xE0..=0xEF | 0xFE => return Some(false),
             _ => {}
         }
@@ -195,8 +197,9 @@ fn jpeg_is_bare(bytes: &[u8]) -> Option<bool> {
 
 /// Walk the PNG's chunks: only those that draw the image, and nothing after its end.
 fn png_is_bare(bytes: &[u8]) -> Option<bool> {
-    const DRAWING: [&[u8; 4]; 10] = [
+    const DRAWING: [&[u8; 4]; 11] = [
         b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"sRGB", b"gAMA", b"cHRM", b"pHYs", b"sBIT",
+        b"iCCP",
     ];
     let mut i = 8;
     loop {
@@ -236,6 +239,14 @@ mod tests {
         let clean = verify_and_clean(&commented, "image/jpeg", 64, 48).unwrap();
         assert!(is_bare(&clean, ImageFormat::Jpeg));
         assert!(!clean.windows(5).any(|w| w == b"hello"));
+        // Chromium's canvas JPEG: JFIF, then its sRGB profile in APP2.
+        let mut icc = bare[..20].to_vec();
+        let profile = b"ICC_PROFILE\0\x01\x01sRGB...";
+        icc.extend_from_slice(&[0xFF, 0xE2]);
+        icc.extend_from_slice(&((profile.len() + 2) as u16).to_be_bytes());
+        icc.extend_from_slice(profile);
+        icc.extend_from_slice(&bare[20..]);
+        assert!(is_bare(&icc, ImageFormat::Jpeg));
         let mut trailing = bare.clone();
         trailing.extend_from_slice(b"PK\x03\x04 a zip hidden after the image");
         assert!(!is_bare(&trailing, ImageFormat::Jpeg));
