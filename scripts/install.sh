@@ -7,6 +7,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"   # trunk 0.22 needs rustc 1.96.1
+S3S_FS_VERSION="0.14.1"   # the S3-compatible server the photo tests also run against
 export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -73,4 +74,16 @@ install_build_tools() {
 install_test_tools() {
   step "Chromium, ChromeDriver and CJK fonts (Debian) for in-browser and end-to-end tests"
   apt_install chromium chromium-driver fonts-noto-cjk
+}
+
+install_server_test_tools() {
+  step "PostgreSQL (Debian) for the server tests against PostgreSQL"
+  apt_install postgresql
+
+  step "s3s-fs $S3S_FS_VERSION, an S3-compatible server for the photo tests (first install: ~5 min)"
+  if s3s-fs --version 2>/dev/null | grep -q "$S3S_FS_VERSION"; then
+    skip "s3s-fs $S3S_FS_VERSION"
+  else
+    cargo install s3s-fs --version "$S3S_FS_VERSION" --features binary --locked
+  fi
 }

@@ -4,18 +4,25 @@
 # end-to-end journeys (Playwright driving Chromium against the real server).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/services.sh"
 cd "$ROOT"
 
 install_build_tools
 install_test_tools
+install_server_test_tools
 
 step "Formatting and lints (native and wasm32)"
 cargo fmt --all --check
 cargo clippy --locked -p fieldbook-model -p fieldbook-server --all-targets -- -D warnings
 cargo clippy --locked -p fieldbook --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-step "Native tests: model and server"
+step "Native tests: model and server (SQLite, local photo folder)"
 cargo test --locked -p fieldbook-model -p fieldbook-server
+
+step "Server tests again against a real PostgreSQL and a real S3-compatible store (s3s-fs)"
+start_postgres
+start_s3
+cargo test --locked -p fieldbook-server
 
 step "In-browser tests: store and outbox in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p fieldbook --target wasm32-unknown-unknown

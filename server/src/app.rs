@@ -13,24 +13,25 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use object_store::ObjectStore;
-use object_store::local::LocalFileSystem;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::error::{AppError, JSON_BODY_LIMIT};
+use crate::photo_store::{self, S3Config};
+use crate::rate_limit::{self, Limiter, RateLimits};
 use crate::routes;
 use crate::state::AppState;
 use crate::static_files::{self, StaticSite};
-use crate::{db, demo};
+use crate::{db, demo, janitor};
 
 /// How the server is started; the CLI's `serve` flags.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Holds `fieldbook.sqlite` and `photos/`.
     pub data_dir: PathBuf,
-    /// Overrides the SQLite file in `data_dir` (only `sqlite:` URLs for now).
+    /// Overrides the SQLite file in `data_dir`: a `sqlite:` or `postgres://` URL.
     pub database_url: Option<String>,
     /// Trunk's output folder.
     pub dist: PathBuf,
@@ -38,6 +39,19 @@ pub struct Config {
     pub demo: bool,
     /// Mark the session cookie `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
+    /// Photos in this S3-compatible bucket instead of `data_dir/photos`.
+    pub s3: Option<S3Config>,
+    /// Request bursts and failed sign-ins.
+    pub rate_limits: RateLimits,
+    /// Run the janitor periodically while serving.
+    pub janitor: Option<JanitorSchedule>,
+}
+
+/// `serve --janitor-every`: how often, and the age below which leftovers are kept.
+#[derive(Debug, Clone, Copy)]
+pub struct JanitorSchedule {
+    pub every: std::time::Duration,
+    pub older_than: std::time::Duration,
 }
 
 impl Config {
@@ -48,7 +62,28 @@ impl Config {
             dist: PathBuf::from("dist"),
             demo: false,
             secure_cookies: false,
+            s3: None,
+            rate_limits: RateLimits::default(),
+            janitor: None,
         }
+    }
+
+    /// The photo store this configuration names.
+    pub fn photo_store(&self) -> anyhow::Result<Arc<dyn ObjectStore>> {
+        photo_store::open(&self.data_dir, self.s3.as_ref())
+    }
+
+    /// Where photos go, for messages.
+    pub fn describe_photo_store(&self) -> String {
+        match &self.s3 {
+            Some(s3) => s3.describe(),
+            None => self.data_dir.join("photos").display().to_string(),
+        }
+    }
+
+    /// The photo folder when photos are on local disk (the janitor cleans its temporary files).
+    pub fn local_photo_dir(&self) -> Option<PathBuf> {
+        self.s3.is_none().then(|| self.data_dir.join("photos"))
     }
 
     pub fn database_url(&self) -> String {
@@ -66,15 +101,15 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
             config.data_dir.display()
         )
     })?;
-    let photos_dir = config.data_dir.join("photos");
-    std::fs::create_dir_all(&photos_dir)
-        .with_context(|| format!("cannot create the photo folder {}", photos_dir.display()))?;
-    let photos = LocalFileSystem::new_with_prefix(&photos_dir)
-        .with_context(|| format!("cannot open the photo folder {}", photos_dir.display()))?;
-    let photos: Arc<dyn ObjectStore> = Arc::new(photos);
+    let photos = config.photo_store()?;
     routes::health::mark_photo_store(photos.as_ref())
         .await
-        .with_context(|| format!("cannot write to the photo folder {}", photos_dir.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot write to the photo store {}",
+                config.describe_photo_store()
+            )
+        })?;
     let db = db::open(&config.database_url()).await?;
     if config.demo {
         let report = demo::load(&db).await.context("cannot load the demo data")?;
@@ -89,6 +124,7 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
         photos,
         secure_cookies: config.secure_cookies,
         site: Arc::new(StaticSite::load(&config.dist)),
+        limiter: Arc::new(Limiter::new(config.rate_limits.clone())),
     };
     Ok((router(state.clone()), state))
 }
@@ -131,6 +167,10 @@ pub fn router(state: AppState) -> Router {
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(static_files::serve)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::limit_requests,
+        ))
         .layer(middleware::from_fn(api_responses))
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         // One line per request at info (headers are not logged: they carry the session cookie).
@@ -205,6 +245,7 @@ pub fn banner(addr: SocketAddr, demo: bool) -> String {
 /// The CLI's `serve`: print the banner on stdout once ready, serve until SIGINT or SIGTERM.
 pub async fn serve(config: Config, listener: TcpListener) -> anyhow::Result<()> {
     let (router, state) = build(&config).await?;
+    start_janitor(&config, &state);
     let addr = listener
         .local_addr()
         .context("the listener has no address")?;
@@ -219,7 +260,34 @@ pub async fn serve_until(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let (router, state) = build(&config).await?;
+    start_janitor(&config, &state);
     run(router, state, listener, shutdown).await
+}
+
+/// The periodic janitor, when configured: a failed pass is logged and tried again next time.
+fn start_janitor(config: &Config, state: &AppState) {
+    let Some(schedule) = config.janitor else {
+        return;
+    };
+    let (db, store, local) = (
+        state.db.clone(),
+        state.photos.clone(),
+        config.local_photo_dir(),
+    );
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(schedule.every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            if db.is_closed() {
+                return;
+            }
+            match janitor::run(&db, store.as_ref(), local.as_deref(), schedule.older_than).await {
+                Ok(report) => tracing::info!(?report, "janitor pass done"),
+                Err(e) => tracing::warn!(error = %e, "janitor pass failed"),
+            }
+        }
+    });
 }
 
 /// Serve until `shutdown` completes; then finish the requests in flight and close the database.
@@ -229,10 +297,14 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the HTTP server failed")?;
+    // The peer address is the client a rate limit counts (unless a trusted proxy says otherwise).
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("the HTTP server failed")?;
     state.db.close().await;
     Ok(())
 }

@@ -55,14 +55,16 @@ pub async fn start_session(db: &Db, user_id: &str) -> Result<String, sqlx::Error
     let now = Utc::now();
     let mut tx = db.begin().await?;
     // Sign-in is a good moment to forget this user's dead sessions.
-    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND (created_at < ? OR last_seen_at < ?)")
-        .bind(user_id)
-        .bind(db::millis(now - ABSOLUTE_TIMEOUT))
-        .bind(db::millis(now - IDLE_TIMEOUT))
-        .execute(&mut *tx)
-        .await?;
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        "DELETE FROM sessions WHERE user_id = $1 AND (created_at < $2 OR last_seen_at < $3)",
+    )
+    .bind(user_id)
+    .bind(db::millis(now - ABSOLUTE_TIMEOUT))
+    .bind(db::millis(now - IDLE_TIMEOUT))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(token_hash(&token))
     .bind(user_id)
@@ -76,7 +78,7 @@ pub async fn start_session(db: &Db, user_id: &str) -> Result<String, sqlx::Error
 
 /// End the session with this token, if there is one.
 pub async fn end_session(db: &Db, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash(token))
         .execute(db)
         .await?;
@@ -90,6 +92,7 @@ struct SessionRow {
     display_name: String,
     role: String,
     team: Option<String>,
+    #[sqlx(try_from = "crate::db::IntFlag")]
     disabled: bool,
     created_at: i64,
     last_seen_at: i64,
@@ -99,9 +102,10 @@ struct SessionRow {
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
     let hash = token_hash(token);
     let row: Option<SessionRow> = sqlx::query_as(
-        "SELECT s.user_id, u.username, u.display_name, u.role, u.team, u.disabled, s.created_at, \
+        "SELECT s.user_id, u.username, u.display_name, u.role, u.team, \
+                CASE WHEN u.disabled THEN 1 ELSE 0 END AS disabled, s.created_at, \
                 s.last_seen_at \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(db)
@@ -111,7 +115,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>,
     let expired = row.created_at < db::millis(now - ABSOLUTE_TIMEOUT)
         || row.last_seen_at < db::millis(now - IDLE_TIMEOUT);
     if expired {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(&hash)
             .execute(db)
             .await?;
@@ -125,7 +129,7 @@ pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<CurrentUser>,
         return Ok(None);
     };
     if row.last_seen_at < db::millis(now - TOUCH_INTERVAL) {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(db::millis(now))
             .bind(&hash)
             .execute(db)

@@ -1,24 +1,50 @@
 //! The database: opening it, its migrations, the server's sequence and how times are stored.
 //!
-//! SQLite is the embedded default. Queries stay plain SQL with `?` placeholders and no
-//! SQLite-only functions, so that the PostgreSQL backend (a later issue) is a matter of the pool
-//! type, not of rewriting the logic.
+//! SQLite is the embedded default; PostgreSQL is chosen by a `postgres://` URL. Handlers name
+//! neither: they use [`Db`], [`Tx`] and [`Conn`] (sqlx's `Any` driver underneath), so every
+//! query must run unchanged on both:
+//! - placeholders are `$1, $2, ...` (SQLite accepts them too);
+//! - values are i64, f64, String, bool and `Vec<u8>` (what `Any` carries); ids are TEXT UUIDs,
+//!   server times BIGINT Unix milliseconds, device times RFC 3339 TEXT;
+//! - a BOOLEAN column is read as `CASE WHEN col THEN 1 ELSE 0 END` into an i64 or
+//!   [`IntFlag`]: `Any` cannot describe a column SQLite declares BOOLEAN (binding a bool works);
+//! - no backend-only functions; migrations are kept twice, `migrations/sqlite/` and
+//!   `migrations/postgres/`, with the same numbers and the same meaning.
 
-use std::str::FromStr;
-use std::time::Duration;
+use sqlx::Executor;
+use sqlx::any::AnyPoolOptions;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqliteConnection};
 
 /// The pool every handler shares.
-pub type Db = sqlx::SqlitePool;
+pub type Db = sqlx::AnyPool;
 /// One transaction: an operation's effect, its sequence value and its exactly-once record.
-pub type Tx = sqlx::Transaction<'static, Sqlite>;
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// One connection (or a transaction, through `&mut *tx`).
+pub type Conn = sqlx::AnyConnection;
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Result<Backend, DbError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(DbError::UnsupportedUrl(url.to_string()))
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("unsupported database URL '{0}': only sqlite:// is supported for now")]
+    #[error("unsupported database URL '{0}': use sqlite:// or postgres://")]
     UnsupportedUrl(String),
     #[error("could not open the database at '{url}': {source}")]
     Open { url: String, source: sqlx::Error },
@@ -26,32 +52,85 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Open (creating if missing) and migrate the database at `url`.
-///
-/// WAL lets sync pulls read while an operation writes; the busy timeout makes concurrent writers
-/// wait for each other instead of failing, since SQLite has one writer at a time.
-pub async fn open(url: &str) -> Result<Db, DbError> {
-    if !url.starts_with("sqlite:") {
-        return Err(DbError::UnsupportedUrl(url.to_string()));
+/// A BOOLEAN column read portably (see the module's notes): 0 is false, anything else true.
+#[derive(Debug, Clone, Copy, sqlx::Type)]
+#[sqlx(transparent)]
+pub struct IntFlag(pub i64);
+
+impl From<IntFlag> for bool {
+    fn from(flag: IntFlag) -> bool {
+        flag.0 != 0
     }
+}
+
+/// Connections per process. PostgreSQL's default limit is 100: a few processes fit under it.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// Open (creating if missing, for SQLite) and migrate the database at `url`.
+///
+/// SQLite: WAL lets sync pulls read while an operation writes; the busy timeout makes concurrent
+/// writers wait for each other instead of failing, since SQLite has one writer at a time.
+/// PostgreSQL: the migrations take an advisory lock, so several processes may start at once.
+pub async fn open(url: &str) -> Result<Db, DbError> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of(url)?;
     let open_err = |source| DbError::Open {
-        url: url.to_string(),
+        url: redact(url),
         source,
     };
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(open_err)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await
-        .map_err(open_err)?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    let pool = match backend {
+        Backend::Sqlite => {
+            let url = with_create_mode(url);
+            AnyPoolOptions::new()
+                .max_connections(8)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(&url)
+                .await
+                .map_err(open_err)?
+        }
+        Backend::Postgres => AnyPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect(url)
+            .await
+            .map_err(open_err)?,
+    };
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+    }
     Ok(pool)
+}
+
+/// A SQLite URL that creates its file when missing (`mode=rwc`), unless it names a mode.
+fn with_create_mode(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        return url.to_string();
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}mode=rwc")
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// The database URL for the SQLite file inside a data directory.
@@ -64,14 +143,14 @@ pub fn sqlite_url(path: &std::path::Path) -> String {
 /// The UPDATE is the transaction's first write and locks the sequence row (SQLite: the whole
 /// database) until commit, so changes commit in sequence order and a device that pulled up to
 /// cursor N can never later find a change numbered below N.
-pub async fn next_seq(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+pub async fn next_seq(conn: &mut Conn) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("UPDATE sync_sequence SET value = value + 1 WHERE id = 1 RETURNING value")
         .fetch_one(conn)
         .await
 }
 
 /// The last sequence value handed out.
-pub async fn current_seq(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+pub async fn current_seq(conn: &mut Conn) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
         .fetch_one(conn)
         .await
@@ -109,7 +188,25 @@ mod tests {
 
     #[tokio::test]
     async fn other_databases_are_refused_by_name() {
-        let err = open("postgres://localhost/fieldbook").await.unwrap_err();
+        let err = open("mysql://localhost/fieldbook").await.unwrap_err();
         assert!(matches!(err, DbError::UnsupportedUrl(_)), "{err}");
+    }
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            redact("postgres://fb:secret@db:5432/fieldbook"),
+            "postgres://fb:***@db:5432/fieldbook"
+        );
+        assert_eq!(redact("sqlite://x.sqlite"), "sqlite://x.sqlite");
+    }
+
+    #[test]
+    fn sqlite_files_are_created_when_missing() {
+        assert_eq!(
+            with_create_mode("sqlite:///a/b.sqlite"),
+            "sqlite:///a/b.sqlite?mode=rwc"
+        );
+        assert_eq!(with_create_mode("sqlite://a?mode=ro"), "sqlite://a?mode=ro");
     }
 }

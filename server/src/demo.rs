@@ -235,7 +235,7 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
     let mut tx = db.begin().await?;
     for (n, order) in DEMO_ORDERS.iter().enumerate() {
         let id = Uuid::parse_str(order.id).expect("demo ids are UUIDs");
-        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM work_orders WHERE id = ?")
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM work_orders WHERE id = $1")
             .bind(order.id)
             .fetch_optional(&mut *tx)
             .await?;

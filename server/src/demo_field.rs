@@ -1,10 +1,10 @@
 //! The demo's field data: team-a's areas with their checklists, patrol areas, commercial
 //! outlets and vacant units. Fixed ids, so loading twice creates nothing new.
 
+use crate::db::Conn;
 use chrono::{Duration, NaiveDate, Utc};
 use fieldbook_model::cleaning::Schedule;
 use fieldbook_model::op::naming_date;
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::db;
@@ -132,7 +132,7 @@ fn demo_id(kind: u128, n: usize) -> Uuid {
 
 /// One sequence value for the whole load, taken only when something is created: loading again
 /// changes nothing, not even the sequence.
-async fn load_seq(conn: &mut SqliteConnection, seq: &mut Option<i64>) -> Result<i64, AppError> {
+async fn load_seq(conn: &mut Conn, seq: &mut Option<i64>) -> Result<i64, AppError> {
     if let Some(s) = *seq {
         return Ok(s);
     }
@@ -142,7 +142,7 @@ async fn load_seq(conn: &mut SqliteConnection, seq: &mut Option<i64>) -> Result<
 }
 
 /// Load whatever of the field demo is missing. Returns how many areas were created.
-pub async fn load(conn: &mut SqliteConnection) -> Result<usize, AppError> {
+pub async fn load(conn: &mut Conn) -> Result<usize, AppError> {
     let mut created = 0;
     let mut seq = None;
     for (n, (name, kind, cleaner, patrol, items)) in AREAS.iter().enumerate() {

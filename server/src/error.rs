@@ -5,7 +5,7 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use fieldbook_model::ApiError;
 
@@ -46,6 +46,13 @@ pub enum AppError {
         code: &'static str,
         message: String,
     },
+    /// A rate limit: `429` with `Retry-After` in seconds.
+    #[error("{message}")]
+    TooManyRequests {
+        code: &'static str,
+        message: String,
+        retry_after: u64,
+    },
     /// An answer from below our handlers that was not JSON, kept with its status.
     #[error("{}", .0.canonical_reason().unwrap_or("error"))]
     Status(StatusCode),
@@ -80,6 +87,7 @@ impl AppError {
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Status(status) => *status,
         }
     }
@@ -97,6 +105,7 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::Unavailable(_) => "unavailable",
+            AppError::TooManyRequests { code, .. } => code,
             AppError::Database(_) | AppError::Internal(_) => "internal",
             AppError::Status(status) => match *status {
                 StatusCode::NOT_FOUND => "not_found",
@@ -130,7 +139,13 @@ impl IntoResponse for AppError {
             error: self.code().to_string(),
             message: self.public_message(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after, .. } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
     }
 }
 

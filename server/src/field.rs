@@ -5,6 +5,7 @@
 //! the user's current team and role), never by anything the device says. The rules themselves are
 //! the model's, the same code the phone ran.
 
+use crate::db::Conn;
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldbook_model::cleaning::{
     Area, AreaDay, AreaKind, ChecklistItem, PhotoRef, Schedule, VacantRecord, VacantUnit, Verdict,
@@ -15,7 +16,6 @@ use fieldbook_model::op::naming_date;
 use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::sync::{FieldData, FieldReference};
 use fieldbook_model::{OpKind, Operation, RejectCode, Role, UserProfile};
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
@@ -49,6 +49,7 @@ struct AreaRow {
     kind: String,
     cleaner: Option<String>,
     cleaner_id: Option<String>,
+    #[sqlx(try_from = "crate::db::IntFlag")]
     patrol: bool,
     position: i64,
 }
@@ -68,9 +69,9 @@ impl AreaRow {
 }
 
 const AREA_SELECT: &str = "SELECT a.id, a.team, a.name, a.kind, u.username AS cleaner, \
-    a.cleaner_id, a.patrol, a.position FROM areas a LEFT JOIN users u ON u.id = a.cleaner_id";
+    a.cleaner_id, CASE WHEN a.patrol THEN 1 ELSE 0 END AS patrol, a.position FROM areas a LEFT JOIN users u ON u.id = a.cleaner_id";
 
-async fn area(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<AreaRow>, AppError> {
+async fn area(conn: &mut Conn, id: Uuid) -> Result<Option<AreaRow>, AppError> {
     Ok(
         sqlx::query_as(&format!("{AREA_SELECT} WHERE a.id = $1 AND NOT a.retired"))
             .bind(id.to_string())
@@ -101,7 +102,7 @@ impl ItemRow {
     }
 }
 
-async fn items_of(conn: &mut SqliteConnection, area: Uuid) -> Result<Vec<ChecklistItem>, AppError> {
+async fn items_of(conn: &mut Conn, area: Uuid) -> Result<Vec<ChecklistItem>, AppError> {
     let rows: Vec<ItemRow> = sqlx::query_as(
         "SELECT id, area_id, label, schedule_json, position FROM checklist_items \
          WHERE area_id = $1 AND NOT retired",
@@ -113,7 +114,7 @@ async fn items_of(conn: &mut SqliteConnection, area: Uuid) -> Result<Vec<Checkli
 }
 
 async fn area_day(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     area: Uuid,
     date: NaiveDate,
 ) -> Result<Option<AreaDay>, AppError> {
@@ -128,7 +129,7 @@ async fn area_day(
 }
 
 async fn save_area_day(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     team: &str,
     day: &mut AreaDay,
     seq: i64,
@@ -185,7 +186,7 @@ const UNIT_SELECT: &str = "SELECT v.id, v.team, v.name, u.username AS responsibl
     FROM vacant_units v JOIN users u ON u.id = v.responsible_id";
 
 async fn find_json(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     sql: &str,
     id: Uuid,
 ) -> Result<Option<(String, String)>, AppError> {
@@ -195,7 +196,7 @@ async fn find_json(
         .await?)
 }
 
-async fn finding(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<Finding>, AppError> {
+async fn finding(conn: &mut Conn, id: Uuid) -> Result<Option<Finding>, AppError> {
     let row = find_json(
         conn,
         "SELECT id, finding_json FROM findings WHERE id = $1",
@@ -206,11 +207,7 @@ async fn finding(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<Finding
         .transpose()
 }
 
-async fn save_finding(
-    conn: &mut SqliteConnection,
-    f: &mut Finding,
-    seq: i64,
-) -> Result<(), AppError> {
+async fn save_finding(conn: &mut Conn, f: &mut Finding, seq: i64) -> Result<(), AppError> {
     f.seq = seq;
     let (kind, who) = match &f.assignee {
         None => (None, None),
@@ -250,7 +247,7 @@ fn department_text(d: Department) -> &'static str {
 /// File a record's photos: the bytes follow with `PUT /api/photos/{id}`. A photo id already
 /// used anywhere is refused, never moved.
 async fn add_photos(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     owner_kind: &str,
     owner_id: Uuid,
     team: &str,
@@ -318,7 +315,7 @@ fn is_supervisor_of(user: &CurrentUser, team: &str) -> bool {
 
 /// Authorise a field operation and write its effect, or say why not.
 pub(crate) async fn apply(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     op: &Operation,
     seq: i64,
     arrival: &Arrival<'_>,
@@ -656,7 +653,7 @@ pub(crate) async fn apply(
 
 /// A finding the actor may see; one they may not is answered as unknown (no probing of ids).
 async fn visible_finding(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: Uuid,
     actor: &Actor,
 ) -> Result<Option<Finding>, AppError> {
@@ -665,11 +662,7 @@ async fn visible_finding(
 
 /// What the user pulls: their own areas and units (a cleaner), their team's (a supervisor), and
 /// the findings they reported or must fix.
-pub async fn pull(
-    conn: &mut SqliteConnection,
-    user: &CurrentUser,
-    since: i64,
-) -> Result<FieldData, AppError> {
+pub async fn pull(conn: &mut Conn, user: &CurrentUser, since: i64) -> Result<FieldData, AppError> {
     let profile = &user.profile;
     let team = profile.team.clone().unwrap_or_default();
     let mut data = FieldData::default();
@@ -788,7 +781,7 @@ fn parse_all<T: serde::de::DeserializeOwned>(
 }
 
 async fn reference(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: &CurrentUser,
     team: &str,
     area_filter: &str,
@@ -820,7 +813,8 @@ async fn reference(
     // The people a supervisor can give a task to: their team, and the engineers.
     let people = if user.profile.role == Role::Supervisor {
         let rows: Vec<crate::users::UserRecord> = sqlx::query_as(
-            "SELECT id, username, display_name, role, team, password_hash, disabled FROM users \
+            "SELECT id, username, display_name, role, team, password_hash, \
+             CASE WHEN disabled THEN 1 ELSE 0 END AS disabled FROM users \
              WHERE NOT disabled AND (team = $1 OR role = 'engineer') ORDER BY role, username",
         )
         .bind(team)
@@ -854,17 +848,15 @@ struct FieldPhotoRow {
     taken_at: String,
     uploaded_at: Option<i64>,
     stored_key: Option<String>,
+    seq: i64,
     uploader_id: String,
 }
 
 /// A field photo with what the upload and the download need.
-pub async fn find_photo(
-    conn: &mut SqliteConnection,
-    photo_id: Uuid,
-) -> Result<Option<StoredPhoto>, AppError> {
+pub async fn find_photo(conn: &mut Conn, photo_id: Uuid) -> Result<Option<StoredPhoto>, AppError> {
     let row: Option<FieldPhotoRow> = sqlx::query_as(
         "SELECT p.photo_id, p.owner_kind, p.owner_id, p.team, p.slot, p.name, p.sha256, p.bytes, \
-         p.width, p.height, p.content_type, p.taken_at, p.uploaded_at, p.stored_key, \
+         p.width, p.height, p.content_type, p.taken_at, p.uploaded_at, p.stored_key, p.seq, \
          u.id AS uploader_id \
          FROM field_photos p JOIN applied_ops o ON o.op_id = p.op_id \
          JOIN users u ON u.username = o.username WHERE p.photo_id = $1",
@@ -893,6 +885,7 @@ pub async fn find_photo(
     Ok(Some(StoredPhoto {
         meta,
         work_order_id: None,
+        seq: r.seq,
         assignee_id: r.uploader_id,
         filing: Filing::Field {
             team: r.team,
@@ -905,7 +898,7 @@ pub async fn find_photo(
 
 /// Whether `user` may see a field photo: whoever may see the record it belongs to.
 pub async fn may_read_photo(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: &CurrentUser,
     owner_kind: &str,
     owner_id: Uuid,

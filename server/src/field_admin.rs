@@ -19,10 +19,10 @@
 //! name them, no longer due). Lines that cannot be used are reported by number with the reason;
 //! the others are applied, in one transaction.
 
+use crate::db::Conn;
 use chrono::NaiveDate;
 use fieldbook_model::Role;
 use fieldbook_model::cleaning::{AreaKind, Schedule};
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::db::{self, Db};
@@ -88,7 +88,7 @@ struct Line {
     item: Option<(String, Schedule)>,
 }
 
-async fn read_line(conn: &mut SqliteConnection, f: &[String]) -> Result<Line, String> {
+async fn read_line(conn: &mut Conn, f: &[String]) -> Result<Line, String> {
     let [team, area, kind, cleaner, patrol, item, schedule] = f else {
         return Err(format!("expected 7 fields, found {}", f.len()));
     };

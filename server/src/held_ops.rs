@@ -3,9 +3,9 @@
 //! They are not applied (the order is someone else's now) and never dropped: the office sees
 //! them with the work order. The op id is the key, so a resend is held once.
 
+use crate::db::Conn;
 use chrono::{DateTime, Utc};
 use fieldbook_model::{HeldOperation, OpResult, Operation, RejectCode};
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::db;
@@ -14,7 +14,7 @@ use crate::ops::{Arrival, result_text};
 
 /// Keep `op` (re-serialised as `canonical`) with the answer it was given.
 pub async fn hold(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     op: &Operation,
     canonical: &str,
     result: &OpResult,
@@ -26,7 +26,7 @@ pub async fn hold(
     sqlx::query(
         "INSERT INTO held_ops (op_id, work_order_id, username, device_id, device_time, \
          received_at, clock_offset_ms, reason, payload, result) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(op.id.to_string())
     .bind(op.work_order_id().map(|id| id.to_string()))
@@ -63,14 +63,14 @@ struct HeldRow {
 
 /// The operations held on a work order, oldest first.
 pub async fn for_work_order(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work_order_id: Uuid,
 ) -> Result<Vec<HeldOperation>, AppError> {
-    // Operations of one batch share a millisecond: insertion order (SQLite's rowid) is the
-    // order they were sent in. The PostgreSQL port (a later issue) needs an identity column here.
+    // Operations of one batch share a millisecond: insertion order is the order they were sent
+    // in. `rowid` is SQLite's own; PostgreSQL's held_ops has an identity column of that name.
     let rows: Vec<HeldRow> = sqlx::query_as(
         "SELECT op_id, received_at, clock_offset_ms, reason, payload FROM held_ops \
-         WHERE work_order_id = ? ORDER BY received_at, rowid",
+         WHERE work_order_id = $1 ORDER BY received_at, rowid",
     )
     .bind(work_order_id.to_string())
     .fetch_all(conn)

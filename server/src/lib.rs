@@ -14,10 +14,14 @@ pub mod field;
 pub mod field_admin;
 pub mod held_ops;
 pub mod image_check;
+pub mod import;
+pub mod janitor;
 pub mod ops;
 pub mod password;
+pub mod photo_store;
 pub mod photo_zip;
 pub mod photos;
+pub mod rate_limit;
 pub mod routes;
 pub mod state;
 pub mod static_files;
@@ -26,5 +30,5 @@ pub mod work_orders;
 
 mod app;
 
-pub use app::{Config, banner, build, router, run, serve, serve_until};
+pub use app::{Config, JanitorSchedule, banner, build, router, run, serve, serve_until};
 pub use state::AppState;

@@ -5,10 +5,16 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use chrono::FixedOffset;
 use clap::{Args, Parser, Subcommand};
 use fieldbook_model::Role;
+use fieldbook_server::import::{self, LineOutcome};
+use fieldbook_server::photo_store::S3Config;
+use fieldbook_server::rate_limit::RateLimits;
 use fieldbook_server::users::{self, NewUser};
-use fieldbook_server::{Config, db, demo};
+use std::time::Duration;
+
+use fieldbook_server::{Config, JanitorSchedule, db, demo, janitor};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -26,6 +32,19 @@ enum Command {
     AddUser(AddUserArgs),
     /// Load the demo accounts and work orders without serving.
     Demo(DemoArgs),
+    /// Disable an account: every session of it ends at once; it cannot sign in.
+    DisableUser(UserArgs),
+    /// Enable a disabled account again.
+    EnableUser(UserArgs),
+    /// Set a new password (from FIELDBOOK_PASSWORD or --password); every session ends.
+    ResetPassword(ResetPasswordArgs),
+    /// Change an account's role; it applies to the user's next request.
+    SetRole(SetRoleArgs),
+    /// Remove half-written temporary files and objects no photo refers to, older than an age.
+    Janitor(JanitorArgs),
+    /// Import new work orders from the dispatcher's CSV (columns in the README); prints one line
+    /// per record, imported or refused and why. Exit status 1 when any line was refused.
+    ImportWorkOrders(ImportArgs),
     /// Import the cleaning areas, their checklist items and schedules from a CSV sheet
     /// (columns: team,area,kind,cleaner,patrol,item,schedule; see server/src/field_admin.rs).
     ImportAreas(ImportAreasArgs),
@@ -36,11 +55,74 @@ enum Command {
 }
 
 #[derive(Args)]
+struct JanitorArgs {
+    /// Leave anything younger alone (a write may be in progress): 30m, 24h, 7d...
+    #[arg(long, default_value = "24h", value_parser = janitor::parse_age)]
+    older_than: Duration,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct UserArgs {
+    #[arg(long)]
+    username: String,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct ResetPasswordArgs {
+    #[arg(long)]
+    username: String,
+    /// Prefer FIELDBOOK_PASSWORD: a password on the command line shows up in `ps`.
+    #[arg(long, env = "FIELDBOOK_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct SetRoleArgs {
+    #[arg(long)]
+    username: String,
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The CSV file (UTF-8, header row).
+    #[arg(long)]
+    file: PathBuf,
+    /// The time zone of times written without one, e.g. +08:00.
+    #[arg(long, default_value = "+08:00", value_parser = parse_offset, allow_hyphen_values = true)]
+    utc_offset: FixedOffset,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
 struct ImportAreasArgs {
     /// The CSV sheet (UTF-8, with a header line).
     file: PathBuf,
     #[command(flatten)]
     data: DataArgs,
+}
+
+fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+    s.parse::<FixedOffset>()
+        .map_err(|_| "an offset like +08:00 or -05:00".to_string())
+}
+
+/// Open the database of `data` (creating the data directory for SQLite).
+async fn open_db(data: &DataArgs) -> anyhow::Result<db::Db> {
+    let config = data.config()?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+    Ok(db::open(&config.database_url()).await?)
 }
 
 #[derive(Args)]
@@ -65,17 +147,66 @@ struct DataArgs {
     /// Holds fieldbook.sqlite and photos/.
     #[arg(long, default_value = ".fieldbook")]
     data_dir: PathBuf,
-    /// Use this database instead of the SQLite file in the data directory (sqlite:// only).
-    #[arg(long)]
+    /// Use this database instead of the SQLite file in the data directory: sqlite://PATH or
+    /// postgres://USER:PASSWORD@HOST:PORT/DB.
+    #[arg(long, env = "FIELDBOOK_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    #[command(flatten)]
+    s3: S3Args,
+}
+
+/// An S3-compatible bucket for the photos instead of the data directory's `photos/` folder.
+#[derive(Args)]
+struct S3Args {
+    /// The bucket (it must exist). Setting it switches photos to S3.
+    #[arg(long, env = "FIELDBOOK_S3_BUCKET")]
+    s3_bucket: Option<String>,
+    /// An S3-compatible server, e.g. http://127.0.0.1:3900 (Garage); unset for AWS S3.
+    #[arg(long, env = "FIELDBOOK_S3_ENDPOINT")]
+    s3_endpoint: Option<String>,
+    #[arg(long, env = "FIELDBOOK_S3_REGION", default_value = "us-east-1")]
+    s3_region: String,
+    #[arg(long, env = "FIELDBOOK_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    s3_access_key_id: Option<String>,
+    /// Prefer the environment variable: a secret on the command line shows up in `ps`.
+    #[arg(long, env = "FIELDBOOK_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    s3_secret_access_key: Option<String>,
+    /// Keep every photo under this folder of the bucket.
+    #[arg(long, env = "FIELDBOOK_S3_PREFIX")]
+    s3_prefix: Option<String>,
+}
+
+impl S3Args {
+    fn config(&self) -> anyhow::Result<Option<S3Config>> {
+        let Some(bucket) = self.s3_bucket.clone() else {
+            return Ok(None);
+        };
+        let (Some(access_key_id), Some(secret_access_key)) = (
+            self.s3_access_key_id.clone(),
+            self.s3_secret_access_key.clone(),
+        ) else {
+            bail!(
+                "--s3-bucket needs FIELDBOOK_S3_ACCESS_KEY_ID and FIELDBOOK_S3_SECRET_ACCESS_KEY"
+            );
+        };
+        Ok(Some(S3Config {
+            endpoint: self.s3_endpoint.clone(),
+            bucket,
+            region: self.s3_region.clone(),
+            access_key_id,
+            secret_access_key,
+            prefix: self.s3_prefix.clone(),
+        }))
+    }
 }
 
 impl DataArgs {
-    fn config(&self) -> Config {
-        Config {
+    fn config(&self) -> anyhow::Result<Config> {
+        Ok(Config {
             database_url: self.database_url.clone(),
+            s3: self.s3.config()?,
             ..Config::new(&self.data_dir)
-        }
+        })
     }
 }
 
@@ -103,6 +234,15 @@ struct ServeArgs {
     /// Mark the session cookie Secure (when served over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Run the janitor this often while serving (e.g. 6h); off by default.
+    #[arg(long, env = "FIELDBOOK_JANITOR_EVERY", value_parser = janitor::parse_age)]
+    janitor_every: Option<Duration>,
+    /// The janitor's age: leftovers younger than this are kept.
+    #[arg(long, env = "FIELDBOOK_JANITOR_OLDER_THAN", default_value = "24h", value_parser = janitor::parse_age)]
+    janitor_older_than: Duration,
+    /// Count rate limits by the last X-Forwarded-For address (only behind a proxy that sets it).
+    #[arg(long, env = "FIELDBOOK_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
 }
 
 #[derive(Args)]
@@ -144,7 +284,15 @@ async fn main() -> anyhow::Result<()> {
                 dist: args.dist,
                 demo: args.demo,
                 secure_cookies: args.secure_cookies,
-                ..args.data.config()
+                janitor: args.janitor_every.map(|every| JanitorSchedule {
+                    every,
+                    older_than: args.janitor_older_than,
+                }),
+                rate_limits: RateLimits {
+                    trust_forwarded_for: args.trust_forwarded_for,
+                    ..RateLimits::default()
+                },
+                ..args.data.config()?
             };
             let listener = tokio::net::TcpListener::bind(args.addr)
                 .await
@@ -152,13 +300,75 @@ async fn main() -> anyhow::Result<()> {
             fieldbook_server::serve(config, listener).await
         }
         Command::AddUser(args) => add_user(args).await,
+        Command::DisableUser(args) => {
+            let pool = open_db(&args.data).await?;
+            let ended = users::set_disabled(&pool, &args.username, true).await;
+            pool.close().await;
+            println!("Disabled {}; {} session(s) ended", args.username, ended?);
+            Ok(())
+        }
+        Command::EnableUser(args) => {
+            let pool = open_db(&args.data).await?;
+            let done = users::set_disabled(&pool, &args.username, false).await;
+            pool.close().await;
+            done?;
+            println!("Enabled {}", args.username);
+            Ok(())
+        }
+        Command::ResetPassword(args) => {
+            let Some(password) = args.password else {
+                bail!("no password: set FIELDBOOK_PASSWORD (or pass --password)");
+            };
+            let pool = open_db(&args.data).await?;
+            let ended = users::reset_password(&pool, &args.username, password).await;
+            pool.close().await;
+            println!(
+                "New password set for {}; {} session(s) ended",
+                args.username, ended?
+            );
+            Ok(())
+        }
+        Command::SetRole(args) => {
+            let pool = open_db(&args.data).await?;
+            let done = users::set_role(&pool, &args.username, args.role).await;
+            pool.close().await;
+            done?;
+            println!("{} is now {}", args.username, args.role.as_str());
+            Ok(())
+        }
+        Command::ImportWorkOrders(args) => import_work_orders(args).await,
+        Command::Janitor(args) => {
+            let config = args.data.config()?;
+            let store = config.photo_store()?;
+            let pool = open_db(&args.data).await?;
+            let report = janitor::run(
+                &pool,
+                store.as_ref(),
+                config.local_photo_dir().as_deref(),
+                args.older_than,
+            )
+            .await;
+            pool.close().await;
+            let report = report?;
+            println!(
+                "Removed {} half-written file(s) and {} unreferenced object(s); kept {} photo(s) \
+                 and {} unreferenced object(s) younger than the age; left {} object(s) outside \
+                 wo-/ alone",
+                report.temp_files_removed,
+                report.orphans_removed,
+                report.referenced,
+                report.young_orphans_kept,
+                report.out_of_scope
+            );
+            Ok(())
+        }
         Command::ImportAreas(args) => import_areas(args).await,
         Command::AddUnit(args) => unit(args, true).await,
         Command::LetUnit(args) => unit(args, false).await,
         Command::Demo(args) => {
             let config = Config {
                 demo: true,
-                ..args.data.config()
+                ..args.data.config()?
             };
             let (_, state) = fieldbook_server::build(&config).await?;
             if args.generate > 0 {
@@ -166,17 +376,44 @@ async fn main() -> anyhow::Result<()> {
                 println!("Generated {n} more work orders for engineer1");
             }
             state.db.close().await;
-            println!("Demo data loaded into {}", config.database_url());
+            println!(
+                "Demo data loaded into {}",
+                db::redact(&config.database_url())
+            );
             println!("{}", demo::sign_in_hint());
             Ok(())
         }
     }
 }
 
+async fn import_work_orders(args: ImportArgs) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {} as UTF-8 text", args.file.display()))?;
+    let pool = open_db(&args.data).await?;
+    let reports = import::import(&pool, &text, args.utc_offset).await;
+    pool.close().await;
+    let reports = reports?;
+    let mut refused = 0;
+    for report in &reports {
+        match &report.outcome {
+            LineOutcome::Imported { ticket } => println!("line {}: imported {ticket}", report.line),
+            LineOutcome::Refused { reason } => {
+                refused += 1;
+                println!("line {}: refused: {reason}", report.line);
+            }
+        }
+    }
+    println!("{} imported, {refused} refused", reports.len() - refused);
+    if refused > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
 async fn import_areas(args: ImportAreasArgs) -> anyhow::Result<()> {
     let csv = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let pool = db::open(&args.data.config().database_url()).await?;
+    let pool = open_db(&args.data).await?;
     let report = fieldbook_server::field_admin::import_areas(&pool, &csv).await;
     pool.close().await;
     let report = report.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -197,7 +434,7 @@ async fn import_areas(args: ImportAreasArgs) -> anyhow::Result<()> {
 }
 
 async fn unit(args: UnitArgs, add: bool) -> anyhow::Result<()> {
-    let pool = db::open(&args.data.config().database_url()).await?;
+    let pool = open_db(&args.data).await?;
     let date = args
         .date
         .unwrap_or_else(|| fieldbook_model::op::naming_date(chrono::Utc::now()));
@@ -221,7 +458,7 @@ async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
     let Some(password) = args.password else {
         bail!("no password: set FIELDBOOK_PASSWORD (or pass --password)");
     };
-    let config = args.data.config();
+    let config = args.data.config()?;
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
     let pool = db::open(&config.database_url()).await?;

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use fieldbook_model::{OpKind, OpResult, Operation, Outcome, RejectCode};
 use uuid::Uuid;
 
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 
 use crate::auth::CurrentUser;
 use crate::db::{self, Db};
@@ -85,7 +85,7 @@ pub async fn apply(
     let result_json = result_text(&result)?;
     sqlx::query(
         "INSERT INTO applied_ops (op_id, username, device_id, device_time, received_at, \
-         clock_offset_ms, payload, result, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         clock_offset_ms, payload, result, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(id.to_string())
     .bind(&op.user)
@@ -111,15 +111,12 @@ pub(crate) fn result_text(result: &OpResult) -> Result<String, AppError> {
 
 /// The payload and first answer of an operation the server already settled: applied, held for
 /// the office, or refused for the order's state.
-async fn stored_answer(
-    conn: &mut SqliteConnection,
-    id: Uuid,
-) -> Result<Option<(String, String)>, sqlx::Error> {
+async fn stored_answer(conn: &mut Conn, id: Uuid) -> Result<Option<(String, String)>, sqlx::Error> {
     let id = id.to_string();
     sqlx::query_as(
-        "SELECT payload, result FROM applied_ops WHERE op_id = ? \
-         UNION ALL SELECT payload, result FROM held_ops WHERE op_id = ? \
-         UNION ALL SELECT payload, result FROM refused_ops WHERE op_id = ?",
+        "SELECT payload, result FROM applied_ops WHERE op_id = $1 \
+         UNION ALL SELECT payload, result FROM held_ops WHERE op_id = $2 \
+         UNION ALL SELECT payload, result FROM refused_ops WHERE op_id = $3",
     )
     .bind(&id)
     .bind(&id)
@@ -130,7 +127,7 @@ async fn stored_answer(
 
 /// Remember a refusal that depends on the order's state, so a resend gets the same answer.
 async fn keep_verdict(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     op: &Operation,
     canonical: &str,
     result: &OpResult,
@@ -138,7 +135,7 @@ async fn keep_verdict(
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO refused_ops (op_id, username, received_at, payload, result) \
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(op.id.to_string())
     .bind(&op.user)
@@ -214,7 +211,7 @@ impl From<RejectCode> for Refusal {
 
 /// Authorise the operation and write its effect, or say why not (leaving the caller to roll back).
 async fn check_and_apply(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     op: &Operation,
     seq: i64,
     arrival: &Arrival<'_>,

@@ -4,11 +4,11 @@
 //! The bytes themselves go through `routes/photos.rs`; this module only reads and writes rows
 //! and makes storage keys, always from the server's own records.
 
+use crate::db::Conn;
 use chrono::{DateTime, Utc};
 use fieldbook_model::photo::sanitize_part;
 use fieldbook_model::{PhotoMeta, PhotoSlot, ServiceType};
 use object_store::path::Path;
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::db;
@@ -17,12 +17,12 @@ use crate::work_orders::StoreError;
 
 /// The photo slots a service type asks for, in the configured order.
 pub async fn slots_for(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     service_type: ServiceType,
 ) -> Result<Vec<PhotoSlot>, sqlx::Error> {
-    let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
-        "SELECT key, label_zh, label_en, required FROM photo_slots \
-         WHERE service_type = ? ORDER BY position, key",
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT key, label_zh, label_en, CASE WHEN required THEN 1 ELSE 0 END FROM photo_slots \
+         WHERE service_type = $1 ORDER BY position, key",
     )
     .bind(service_type.as_str())
     .fetch_all(conn)
@@ -33,7 +33,7 @@ pub async fn slots_for(
             key,
             label_zh,
             label_en,
-            required,
+            required: required != 0,
         })
         .collect())
 }
@@ -99,12 +99,9 @@ impl PhotoRow {
 }
 
 /// A work order's photos, in the order the server applied them.
-pub async fn for_order(
-    conn: &mut SqliteConnection,
-    work_order_id: Uuid,
-) -> Result<Vec<PhotoMeta>, StoreError> {
+pub async fn for_order(conn: &mut Conn, work_order_id: Uuid) -> Result<Vec<PhotoMeta>, StoreError> {
     let rows: Vec<PhotoRow> = sqlx::query_as(&format!(
-        "SELECT {PHOTO_COLUMNS} FROM photos WHERE work_order_id = ? ORDER BY seq"
+        "SELECT {PHOTO_COLUMNS} FROM photos WHERE work_order_id = $1 ORDER BY seq"
     ))
     .bind(work_order_id.to_string())
     .fetch_all(conn)
@@ -113,11 +110,8 @@ pub async fn for_order(
 }
 
 /// The work order a photo id belongs to, if it is used at all.
-pub async fn owner(
-    conn: &mut SqliteConnection,
-    photo_id: Uuid,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT work_order_id FROM photos WHERE photo_id = ?")
+pub async fn owner(conn: &mut Conn, photo_id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT work_order_id FROM photos WHERE photo_id = $1")
         .bind(photo_id.to_string())
         .fetch_optional(conn)
         .await
@@ -125,7 +119,7 @@ pub async fn owner(
 
 /// Record a photo the model accepted (`meta` as the model made it, name included).
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work_order_id: Uuid,
     meta: &PhotoMeta,
     op_id: Uuid,
@@ -137,7 +131,7 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO photos (photo_id, work_order_id, slot, n, name, sha256, bytes, width, \
          height, content_type, taken_at, op_id, seq, stored_key, uploaded_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, NULL)",
     )
     .bind(meta.id.to_string())
     .bind(work_order_id.to_string())
@@ -162,6 +156,8 @@ pub struct StoredPhoto {
     pub meta: PhotoMeta,
     /// The work order it belongs to; None for a field record's photo.
     pub work_order_id: Option<Uuid>,
+    /// The sequence value the photo's operation took: unique, made by the server.
+    pub seq: i64,
     /// Who uploads its bytes: the work order's assignee, or who sent the field record.
     pub assignee_id: String,
     pub filing: Filing,
@@ -186,24 +182,35 @@ pub enum Filing {
 }
 
 impl StoredPhoto {
-    /// Where the bytes are filed, from the server's records only.
+    /// Where the bytes are filed, from the server's records only: a work order's photo under
+    /// [`object_key`], a field record's under `field/...`.
     pub fn key(&self) -> Path {
-        match &self.filing {
-            Filing::Ticket {
-                ticket,
-                equipment_model,
-                serial,
-            } => storage_key(equipment_model, serial, ticket, &self.meta.name),
-            Filing::Field {
-                team,
-                owner_kind,
-                owner_id,
-            } => Path::from_iter([
+        match (&self.filing, self.work_order_id) {
+            (Filing::Ticket { .. }, Some(work_order_id)) => object_key(
+                work_order_id,
+                self.seq,
+                &self.meta.sha256,
+                &self.meta.content_type,
+            ),
+            (
+                Filing::Field {
+                    team,
+                    owner_kind,
+                    owner_id,
+                },
+                _,
+            ) => Path::from_iter([
                 "field".to_string(),
                 sanitize_part(team),
                 sanitize_part(owner_kind),
                 owner_id.to_string(),
                 sanitize_part(&self.meta.name),
+            ]),
+            // A work-order filing always has its order (into_stored sets both).
+            (Filing::Ticket { .. }, None) => Path::from_iter([
+                "field".to_string(),
+                "unfiled".to_string(),
+                self.meta.id.to_string(),
             ]),
         }
     }
@@ -221,6 +228,7 @@ impl StoredPhoto {
 struct StoredRow {
     #[sqlx(flatten)]
     photo: PhotoRow,
+    seq: i64,
     assignee_id: String,
     ticket: String,
     equipment_model: String,
@@ -241,6 +249,7 @@ impl StoredRow {
         Ok(StoredPhoto {
             meta,
             work_order_id: Some(work_order_id),
+            seq: self.seq,
             assignee_id: self.assignee_id,
             filing: Filing::Ticket {
                 ticket: self.ticket,
@@ -254,15 +263,12 @@ impl StoredRow {
 
 const STORED_SELECT: &str = "SELECT p.photo_id, p.work_order_id, p.slot, p.n, p.name, \
     p.sha256, p.bytes, p.width, p.height, p.content_type, p.taken_at, p.uploaded_at, \
-    p.stored_key, w.assignee_id, w.ticket, w.equipment_model, w.serial \
+    p.stored_key, p.seq, w.assignee_id, w.ticket, w.equipment_model, w.serial \
     FROM photos p JOIN work_orders w ON w.id = p.work_order_id";
 
 /// One photo with its filing fields: a work order's, or a field record's.
-pub async fn find(
-    conn: &mut SqliteConnection,
-    photo_id: Uuid,
-) -> Result<Option<StoredPhoto>, AppError> {
-    let row: Option<StoredRow> = sqlx::query_as(&format!("{STORED_SELECT} WHERE p.photo_id = ?"))
+pub async fn find(conn: &mut Conn, photo_id: Uuid) -> Result<Option<StoredPhoto>, AppError> {
+    let row: Option<StoredRow> = sqlx::query_as(&format!("{STORED_SELECT} WHERE p.photo_id = $1"))
         .bind(photo_id.to_string())
         .fetch_optional(&mut *conn)
         .await?;
@@ -274,11 +280,11 @@ pub async fn find(
 
 /// A work order's uploaded photos, in the order taken.
 pub async fn uploaded_for_order(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work_order_id: Uuid,
 ) -> Result<Vec<StoredPhoto>, StoreError> {
     let rows: Vec<StoredRow> = sqlx::query_as(&format!(
-        "{STORED_SELECT} WHERE p.work_order_id = ? AND p.uploaded_at IS NOT NULL ORDER BY p.seq"
+        "{STORED_SELECT} WHERE p.work_order_id = $1 AND p.uploaded_at IS NOT NULL ORDER BY p.seq"
     ))
     .bind(work_order_id.to_string())
     .fetch_all(conn)
@@ -288,7 +294,7 @@ pub async fn uploaded_for_order(
 
 /// Whether another photo is already filed under `key` (two tickets that sanitise alike).
 pub async fn key_taken_by_other(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     key: &str,
     photo_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
@@ -306,14 +312,14 @@ pub async fn key_taken_by_other(
 /// Record that the bytes are stored. False when another request recorded it first: the first
 /// one to commit answers 201, every other one 200.
 pub async fn mark_uploaded(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     photo: &StoredPhoto,
     key: &str,
     at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(&format!(
-        "UPDATE {} SET stored_key = ?, uploaded_at = ? \
-         WHERE photo_id = ? AND uploaded_at IS NULL",
+        "UPDATE {} SET stored_key = $1, uploaded_at = $2 \
+         WHERE photo_id = $3 AND uploaded_at IS NULL",
         photo.table()
     ))
     .bind(key)
@@ -333,16 +339,26 @@ pub fn folder(model: &str, serial: &str, ticket: &str) -> [String; 2] {
     ]
 }
 
-/// The object key of a photo. `name` is the model's (already sanitised); it is checked again
-/// here because a key is a path and must never come out of anything but our own rules.
-pub fn storage_key(model: &str, serial: &str, ticket: &str, name: &str) -> Path {
-    let [machine, ticket] = folder(model, serial, ticket);
-    let name = if is_safe_name(name) {
-        name.to_string()
+/// The first part of every key [`object_key`] makes (the janitor's scope).
+pub const OBJECT_KEY_PREFIX: &str = "wo-";
+
+/// The object key of a photo: `wo-<work order id>/<seq>-<sha256>.<jpg|png>`, made only of what
+/// the server made or checked (its own ids and sequence, the SHA-256 it verified), never of text
+/// anyone typed: no separator, `..` or control character can get in, and two photos never share
+/// a key. People see the company's file names in the ZIP and in `Content-Disposition`; the key
+/// is for the store alone.
+pub fn object_key(work_order_id: Uuid, seq: i64, sha256: &str, content_type: &str) -> Path {
+    let hash: String = sha256
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(64)
+        .collect();
+    let ext = if content_type == "image/png" {
+        "png"
     } else {
-        sanitize_part(name)
+        "jpg"
     };
-    Path::from_iter([machine, ticket, name])
+    Path::from_iter([format!("wo-{work_order_id}"), format!("{seq}-{hash}.{ext}")])
 }
 
 /// A file name as the model makes them: letters, digits, `-`, `_` and one `.` before the
@@ -364,24 +380,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_are_built_from_sanitised_parts_only() {
-        let key = storage_key(
-            "EC210D",
-            "VCEC210DC00312457",
-            "BX-20261127-001",
-            "BX-20261127-001-EC210D-VCEC210DC00312457-3520h-20261127-nameplate.jpg",
+    fn keys_are_made_of_server_ids_and_hashes_only() {
+        let wo = Uuid::parse_str("7d9f2c1e-0000-4000-8000-000000000001").unwrap();
+        let sha = "ab".repeat(32);
+        assert_eq!(
+            object_key(wo, 42, &sha, "image/jpeg").as_ref(),
+            format!("wo-{wo}/42-{sha}.jpg")
         );
         assert_eq!(
-            key.as_ref(),
-            "EC210D-VCEC210DC00312457/BX-20261127-001/\
-             BX-20261127-001-EC210D-VCEC210DC00312457-3520h-20261127-nameplate.jpg"
+            object_key(wo, 7, &sha, "image/png").as_ref(),
+            format!("wo-{wo}/7-{sha}.png")
         );
-        for hostile in ["../..", "a/b", "..\\x", "\u{0}", "", "名/字"] {
-            let key = storage_key(hostile, hostile, hostile, hostile);
-            let key = key.as_ref();
-            assert!(!key.contains("..") && !key.contains('\\'), "{key}");
-            assert_eq!(key.split('/').count(), 3, "{key}");
-        }
+        // Even a corrupt row cannot put a separator or `..` into a key.
+        let key = object_key(wo, 1, "../../etc/passwd", "../x");
+        assert_eq!(key.as_ref(), format!("wo-{wo}/1-ecad.jpg"));
     }
 
     #[test]

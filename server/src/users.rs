@@ -1,8 +1,8 @@
 //! User accounts: created by operators (`add-user`) and by the demo loader, never by sign-in.
 
+use crate::db::Conn;
 use chrono::Utc;
 use fieldbook_model::{Role, UserProfile};
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::db::{self, Db};
@@ -16,6 +16,8 @@ pub enum UserError {
     BadUsername,
     #[error("the display name must not be empty")]
     EmptyDisplayName,
+    #[error("no user named '{0}'")]
+    NotFound(String),
     #[error(transparent)]
     Password(#[from] PasswordError),
     #[error("database error: {0}")]
@@ -40,6 +42,7 @@ pub struct UserRecord {
     pub role: String,
     pub team: Option<String>,
     pub password_hash: String,
+    #[sqlx(try_from = "crate::db::IntFlag")]
     pub disabled: bool,
 }
 
@@ -64,12 +67,12 @@ fn valid_username(name: &str) -> bool {
 }
 
 pub async fn find_by_username(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     username: &str,
 ) -> Result<Option<UserRecord>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, username, display_name, role, team, password_hash, disabled \
-         FROM users WHERE username = ?",
+        "SELECT id, username, display_name, role, team, password_hash, \
+         CASE WHEN disabled THEN 1 ELSE 0 END AS disabled FROM users WHERE username = $1",
     )
     .bind(username)
     .fetch_optional(conn)
@@ -99,7 +102,7 @@ fn check(user: &NewUser) -> Result<(), UserError> {
 
 /// Insert an account whose password is already hashed (the demo loader hashes once for all).
 pub async fn insert_with_hash(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: &NewUser,
     password_hash: &str,
 ) -> Result<UserRecord, UserError> {
@@ -107,7 +110,7 @@ pub async fn insert_with_hash(
     let id = Uuid::new_v4().to_string();
     let inserted = sqlx::query(
         "INSERT INTO users (id, username, display_name, role, team, password_hash, disabled, \
-         created_at) VALUES (?, ?, ?, ?, ?, ?, FALSE, ?)",
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7)",
     )
     .bind(&id)
     .bind(&user.username)
@@ -135,6 +138,66 @@ pub async fn insert_with_hash(
         password_hash: password_hash.to_string(),
         disabled: false,
     })
+}
+
+/// Disable (or enable again) an account. Disabling ends every session of the user in the same
+/// transaction: each device is signed out on its next request. Returns the sessions ended.
+pub async fn set_disabled(db: &Db, username: &str, disabled: bool) -> Result<u64, UserError> {
+    let mut tx = db.begin().await?;
+    let user = find_by_username(&mut tx, username)
+        .await?
+        .ok_or_else(|| UserError::NotFound(username.to_string()))?;
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+        .bind(disabled)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    let ended = if disabled {
+        end_sessions(&mut tx, &user.id).await?
+    } else {
+        0
+    };
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Set a new password; every session of the user ends (whoever knew the old one is out).
+pub async fn reset_password(db: &Db, username: &str, password: String) -> Result<u64, UserError> {
+    let hash = password::hash(password).await?;
+    let mut tx = db.begin().await?;
+    let user = find_by_username(&mut tx, username)
+        .await?
+        .ok_or_else(|| UserError::NotFound(username.to_string()))?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
+    let ended = end_sessions(&mut tx, &user.id).await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Change a user's role. Sessions stay: the role is read from the database on every request,
+/// so it applies at once.
+pub async fn set_role(db: &Db, username: &str, role: Role) -> Result<(), UserError> {
+    let done = sqlx::query("UPDATE users SET role = $1 WHERE username = $2")
+        .bind(role.as_str())
+        .bind(username)
+        .execute(db)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(UserError::NotFound(username.to_string()));
+    }
+    Ok(())
+}
+
+async fn end_sessions(conn: &mut Conn, user_id: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::Conn;
 use fieldbook_model::{PhotoSlot, ServiceReport, ServiceType, StatusEvent, StatusNode, WorkOrder};
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::{db, photos};
@@ -42,6 +42,7 @@ struct OrderRow {
     working_condition: String,
     fault_description: String,
     service_type: String,
+    #[sqlx(try_from = "crate::db::IntFlag")]
     machine_down: bool,
     called_at: String,
     planned_at: String,
@@ -62,7 +63,7 @@ struct EventRow {
 
 const SELECT_ORDERS: &str = "SELECT w.id, w.ticket, w.customer, w.site, w.equipment_model, \
     w.serial, w.engine_hours, w.working_condition, w.fault_description, w.service_type, \
-    w.machine_down, w.called_at, w.planned_at, u.username AS assignee, w.assignee_id, w.status, w.seq \
+    CASE WHEN w.machine_down THEN 1 ELSE 0 END AS machine_down, w.called_at, w.planned_at, u.username AS assignee, w.assignee_id, w.status, w.seq \
     FROM work_orders w JOIN users u ON u.id = w.assignee_id";
 
 fn bad(id: &str, field: &'static str, value: &str) -> StoreError {
@@ -126,19 +127,16 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
 }
 
 /// One work order with its history, and the id of its assignee.
-pub async fn find(
-    conn: &mut SqliteConnection,
-    id: Uuid,
-) -> Result<Option<(WorkOrder, String)>, StoreError> {
+pub async fn find(conn: &mut Conn, id: Uuid) -> Result<Option<(WorkOrder, String)>, StoreError> {
     let id = id.to_string();
-    let row: Option<OrderRow> = sqlx::query_as(&format!("{SELECT_ORDERS} WHERE w.id = ?"))
+    let row: Option<OrderRow> = sqlx::query_as(&format!("{SELECT_ORDERS} WHERE w.id = $1"))
         .bind(&id)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
     let events: Vec<EventRow> = sqlx::query_as(
         "SELECT work_order_id, node, device_time, username, op_id \
-         FROM status_events WHERE work_order_id = ? ORDER BY seq",
+         FROM status_events WHERE work_order_id = $1 ORDER BY seq",
     )
     .bind(&id)
     .fetch_all(&mut *conn)
@@ -152,7 +150,7 @@ pub async fn find(
 /// The work orders assigned to `assignee_id` that changed after sequence value `after`, in
 /// sequence order, each with its whole history.
 pub async fn changed_for_assignee(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     assignee_id: &str,
     after: i64,
 ) -> Result<Vec<WorkOrder>, StoreError> {
@@ -161,21 +159,18 @@ pub async fn changed_for_assignee(
 
 /// Every work order that changed after `after`: a supervisor's board counts the engineers'
 /// 36-hour responses and 3-day reports from what the tablet holds, offline too.
-pub async fn changed_for_all(
-    conn: &mut SqliteConnection,
-    after: i64,
-) -> Result<Vec<WorkOrder>, StoreError> {
+pub async fn changed_for_all(conn: &mut Conn, after: i64) -> Result<Vec<WorkOrder>, StoreError> {
     changed(conn, None, after).await
 }
 
 async fn changed(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     assignee_id: Option<&str>,
     after: i64,
 ) -> Result<Vec<WorkOrder>, StoreError> {
-    // `?1 IS NULL` keeps one query for both: the assignee's orders, or all of them.
+    // `$1 IS NULL` keeps one query for both: the assignee's orders, or all of them.
     let rows: Vec<OrderRow> = sqlx::query_as(&format!(
-        "{SELECT_ORDERS} WHERE (?1 IS NULL OR w.assignee_id = ?1) AND w.seq > ?2 ORDER BY w.seq"
+        "{SELECT_ORDERS} WHERE ($1 IS NULL OR w.assignee_id = $1) AND w.seq > $2 ORDER BY w.seq"
     ))
     .bind(assignee_id)
     .bind(after)
@@ -184,7 +179,7 @@ async fn changed(
     let events: Vec<EventRow> = sqlx::query_as(
         "SELECT e.work_order_id, e.node, e.device_time, e.username, e.op_id \
          FROM status_events e JOIN work_orders w ON w.id = e.work_order_id \
-         WHERE (?1 IS NULL OR w.assignee_id = ?1) AND w.seq > ?2 ORDER BY e.seq",
+         WHERE ($1 IS NULL OR w.assignee_id = $1) AND w.seq > $2 ORDER BY e.seq",
     )
     .bind(assignee_id)
     .bind(after)
@@ -214,7 +209,7 @@ async fn changed(
 /// Add what a work order carries besides its row and history: the photo slots of its service
 /// type (server configuration, cached per call in `slots`), its photos and its service report.
 async fn complete(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     wo: &mut WorkOrder,
     slots: &mut HashMap<ServiceType, Vec<PhotoSlot>>,
 ) -> Result<(), StoreError> {
@@ -228,7 +223,7 @@ async fn complete(
     };
     wo.photos = photos::for_order(&mut *conn, wo.id).await?;
     let id = wo.id.to_string();
-    let report: String = sqlx::query_scalar("SELECT report_json FROM work_orders WHERE id = ?")
+    let report: String = sqlx::query_scalar("SELECT report_json FROM work_orders WHERE id = $1")
         .bind(&id)
         .fetch_one(&mut *conn)
         .await?;
@@ -241,9 +236,9 @@ async fn complete(
 }
 
 /// The most recent orders, newest call first, for the office's list (at most `limit`).
-pub async fn recent(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<WorkOrder>, StoreError> {
+pub async fn recent(conn: &mut Conn, limit: i64) -> Result<Vec<WorkOrder>, StoreError> {
     let ids: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM work_orders ORDER BY called_at DESC LIMIT ?")
+        sqlx::query_as("SELECT id FROM work_orders ORDER BY called_at DESC LIMIT $1")
             .bind(limit)
             .fetch_all(&mut *conn)
             .await?;
@@ -262,7 +257,7 @@ pub async fn recent(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<WorkO
 /// Insert a new work order (status and history as given) at sequence value `seq`, with its
 /// first assignment.
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     wo: &WorkOrder,
     assignee_id: &str,
     seq: i64,
@@ -271,7 +266,7 @@ pub async fn insert(
         "INSERT INTO work_orders (id, ticket, customer, site, equipment_model, serial, \
          engine_hours, working_condition, fault_description, service_type, machine_down, \
          called_at, planned_at, assignee_id, status, seq) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(wo.id.to_string())
     .bind(&wo.ticket)
@@ -293,7 +288,7 @@ pub async fn insert(
     .await?;
     sqlx::query(
         "INSERT INTO work_order_assignments (work_order_id, user_id, from_seq, to_seq) \
-         VALUES (?, ?, ?, NULL)",
+         VALUES ($1, $2, $3, NULL)",
     )
     .bind(wo.id.to_string())
     .bind(assignee_id)
@@ -306,14 +301,14 @@ pub async fn insert(
 /// Give the order to `assignee_id` at sequence value `seq`: the current assignment ends there,
 /// the new one starts, and the order's seq moves so the new assignee's next sync brings it.
 pub async fn reassign(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work_order_id: Uuid,
     assignee_id: &str,
     seq: i64,
 ) -> Result<(), sqlx::Error> {
     let id = work_order_id.to_string();
     sqlx::query(
-        "UPDATE work_order_assignments SET to_seq = ? WHERE work_order_id = ? AND to_seq IS NULL",
+        "UPDATE work_order_assignments SET to_seq = $1 WHERE work_order_id = $2 AND to_seq IS NULL",
     )
     .bind(seq)
     .bind(&id)
@@ -321,14 +316,14 @@ pub async fn reassign(
     .await?;
     sqlx::query(
         "INSERT INTO work_order_assignments (work_order_id, user_id, from_seq, to_seq) \
-         VALUES (?, ?, ?, NULL)",
+         VALUES ($1, $2, $3, NULL)",
     )
     .bind(&id)
     .bind(assignee_id)
     .bind(seq)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE work_orders SET assignee_id = ?, seq = ? WHERE id = ?")
+    sqlx::query("UPDATE work_orders SET assignee_id = $1, seq = $2 WHERE id = $3")
         .bind(assignee_id)
         .bind(seq)
         .bind(&id)
@@ -339,12 +334,12 @@ pub async fn reassign(
 
 /// Whether `user_id` was ever assigned the order.
 pub async fn was_assigned(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work_order_id: Uuid,
     user_id: &str,
 ) -> Result<bool, sqlx::Error> {
     let found: Option<i64> = sqlx::query_scalar(
-        "SELECT from_seq FROM work_order_assignments WHERE work_order_id = ? AND user_id = ? \
+        "SELECT from_seq FROM work_order_assignments WHERE work_order_id = $1 AND user_id = $2 \
          LIMIT 1",
     )
     .bind(work_order_id.to_string())
@@ -356,14 +351,14 @@ pub async fn was_assigned(
 
 /// The orders taken from `user_id` after sequence value `after` that are not theirs now.
 pub async fn removed_from(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user_id: &str,
     after: i64,
 ) -> Result<Vec<Uuid>, StoreError> {
     let ids: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT a.work_order_id FROM work_order_assignments a \
          JOIN work_orders w ON w.id = a.work_order_id \
-         WHERE a.user_id = ? AND a.to_seq IS NOT NULL AND a.to_seq > ? AND w.assignee_id <> ? \
+         WHERE a.user_id = $1 AND a.to_seq IS NOT NULL AND a.to_seq > $2 AND w.assignee_id <> $3 \
          ORDER BY a.work_order_id",
     )
     .bind(user_id)
@@ -378,14 +373,14 @@ pub async fn removed_from(
 
 /// Record a reported status node: the order's new status and seq, and the event in its history.
 pub async fn record_status(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     work_order_id: Uuid,
     event: &StatusEvent,
     seq: i64,
     received_at_ms: i64,
 ) -> Result<(), sqlx::Error> {
     let id = work_order_id.to_string();
-    sqlx::query("UPDATE work_orders SET status = ?, seq = ? WHERE id = ?")
+    sqlx::query("UPDATE work_orders SET status = $1, seq = $2 WHERE id = $3")
         .bind(event.node.as_str())
         .bind(seq)
         .bind(&id)
@@ -393,7 +388,7 @@ pub async fn record_status(
         .await?;
     sqlx::query(
         "INSERT INTO status_events (seq, work_order_id, node, device_time, username, op_id, \
-         received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+         received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(seq)
     .bind(&id)
@@ -408,8 +403,8 @@ pub async fn record_status(
 }
 
 /// Mark the order changed at sequence value `seq` (devices pull it again).
-pub async fn touch(conn: &mut SqliteConnection, id: Uuid, seq: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE work_orders SET seq = ? WHERE id = ?")
+pub async fn touch(conn: &mut Conn, id: Uuid, seq: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE work_orders SET seq = $1 WHERE id = $2")
         .bind(seq)
         .bind(id.to_string())
         .execute(conn)
@@ -419,12 +414,12 @@ pub async fn touch(conn: &mut SqliteConnection, id: Uuid, seq: i64) -> Result<()
 
 /// The engine hours read on site, at sequence value `seq`.
 pub async fn record_hours(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: Uuid,
     hours: u32,
     seq: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE work_orders SET engine_hours = ?, seq = ? WHERE id = ?")
+    sqlx::query("UPDATE work_orders SET engine_hours = $1, seq = $2 WHERE id = $3")
         .bind(i64::from(hours))
         .bind(seq)
         .bind(id.to_string())
@@ -435,14 +430,14 @@ pub async fn record_hours(
 
 /// The service report as it stands now (written whole), at sequence value `seq`.
 pub async fn record_report(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: Uuid,
     report: &ServiceReport,
     seq: i64,
 ) -> Result<(), sqlx::Error> {
     let json = serde_json::to_string(report)
         .map_err(|e| sqlx::Error::Protocol(format!("cannot serialise the report of {id}: {e}")))?;
-    sqlx::query("UPDATE work_orders SET report_json = ?, seq = ? WHERE id = ?")
+    sqlx::query("UPDATE work_orders SET report_json = $1, seq = $2 WHERE id = $3")
         .bind(json)
         .bind(seq)
         .bind(id.to_string())

@@ -4,8 +4,9 @@
 //! An upload is checked completely before anything is written: the metadata (its AddPhoto
 //! operation) must be applied already, the body must fit the limit as it streams, its SHA-256
 //! must match both the `Content-Digest` header and the metadata, and the bytes must be the JPEG
-//! or PNG of the size the metadata says. Only then is it written to the photo store, under a
-//! key made from the server's own records, and recorded in the database.
+//! or PNG of the size the metadata says. Only then is its clean copy (re-encoded upright, without
+//! EXIF or any other metadata: `image_check.rs`) written to the photo store, under a key made
+//! from the server's own records, and recorded in the database. Downloads serve that copy.
 
 use axum::Json;
 use axum::body::Body;
@@ -114,7 +115,7 @@ pub async fn put_photo(
             ),
         ));
     }
-    check_image(&bytes, &photo.meta).await?;
+    let clean = check_image(&bytes, &photo.meta).await?;
 
     let key = photo.key();
     let mut conn = state.db.acquire().await?;
@@ -128,11 +129,11 @@ pub async fn put_photo(
     drop(conn);
     // Every check passed: only now is anything written. Concurrent PUTs of one photo may all
     // get here; they write the same bytes under the same key, and the database decides which
-    // one answers 201. If the database fails after this write, the object is an orphan that
-    // no row points to; the photo-store janitor (a later issue) removes those.
+    // one answers 201. If the database fails after this write, the photo's row still protects
+    // the key (janitor.rs) and a retry of the upload completes it.
     state
         .photos
-        .put(&key, PutPayload::from(bytes))
+        .put(&key, PutPayload::from(clean))
         .await
         .map_err(|e| {
             tracing::error!(photo = %photo_id, %key, error = %e, "photo store write failed");
@@ -200,8 +201,9 @@ async fn read_limited(body: Body, expected: Option<u64>) -> Result<(Bytes, [u8; 
     Ok((Bytes::from(buffer), hasher.finalize().into()))
 }
 
-/// Judge the bytes by what they are (off the async threads, two decodes at a time).
-async fn check_image(bytes: &Bytes, meta: &PhotoMeta) -> Result<(), AppError> {
+/// Judge the bytes by what they are and make their clean copy (off the async threads, two
+/// decodes at a time).
+async fn check_image(bytes: &Bytes, meta: &PhotoMeta) -> Result<Vec<u8>, AppError> {
     let _permit = DECODES
         .acquire()
         .await
@@ -212,16 +214,18 @@ async fn check_image(bytes: &Bytes, meta: &PhotoMeta) -> Result<(), AppError> {
         meta.width,
         meta.height,
     );
-    tokio::task::spawn_blocking(move || image_check::verify(&bytes, &content_type, width, height))
-        .await
-        .map_err(|e| AppError::Internal(format!("image check panicked: {e}")))?
-        .map_err(|problem| {
-            AppError::refused(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                problem.code(),
-                problem.to_string(),
-            )
-        })
+    tokio::task::spawn_blocking(move || {
+        image_check::verify_and_clean(&bytes, &content_type, width, height)
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("image check panicked: {e}")))?
+    .map_err(|problem| {
+        AppError::refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            problem.code(),
+            problem.to_string(),
+        )
+    })
 }
 
 /// Office roles read every order's photos, an engineer only their own orders'.

@@ -1,5 +1,6 @@
 //! `/api/session`: sign in, who am I, sign out.
 
+use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
@@ -12,16 +13,22 @@ use crate::auth::{self, CurrentUser};
 use crate::error::AppError;
 use crate::extract::ApiJson;
 use crate::password;
+use crate::rate_limit::ClientAddr;
 use crate::state::AppState;
 use crate::users;
 
 /// `POST /api/session`. Unknown user, wrong password and disabled account answer alike, in
 /// about the same time, so the answer does not tell which usernames exist.
+///
+/// Failed sign-ins are limited per username and per client (`rate_limit.rs`): past the limit
+/// the answer is `429 too_many_sign_ins`, even for the right password, until one is forgotten.
 pub async fn sign_in(
     State(state): State<AppState>,
+    Extension(ClientAddr(client)): Extension<ClientAddr>,
     headers: HeaderMap,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, AppError> {
+    state.limiter.sign_in_allowed(&body.username, client)?;
     let mut conn = state.db.acquire().await?;
     let user = users::find_by_username(&mut conn, &body.username).await?;
     drop(conn);
@@ -32,7 +39,8 @@ pub async fn sign_in(
     let user = match user {
         Some(user) if matches && !user.disabled => user,
         _ => {
-            tracing::info!(username = %body.username, "sign-in refused");
+            state.limiter.sign_in_failed(&body.username, client);
+            tracing::info!(username = %body.username, %client, "sign-in refused");
             return Err(AppError::BadCredentials);
         }
     };

@@ -1,10 +1,10 @@
 //! `GET /api/work-orders/{id}`: one work order with its history, for the office and the assignee;
 //! `PUT /api/work-orders/{id}/assignee`: a dispatcher gives it to another engineer.
 
+use crate::db::Conn;
 use axum::Json;
 use axum::extract::State;
 use fieldbook_model::{AssigneeChange, Role, WorkOrderDetail};
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
@@ -20,7 +20,7 @@ fn order_id(id: &str) -> Result<Uuid, AppError> {
 
 /// The order as `user` may see it: office roles also get the operations held on it.
 async fn detail(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     user: &CurrentUser,
     id: Uuid,
 ) -> Result<WorkOrderDetail, AppError> {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use fieldbook_model::{OpsResponse, SyncResponse, WorkOrder};
 use fieldbook_server::Config;
+use fieldbook_server::photo_store::S3Config;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -46,13 +47,21 @@ impl TestServer {
     }
 
     pub async fn start(options: Options) -> TestServer {
+        TestServer::start_with(options, |_| {}).await
+    }
+
+    /// Start with the configuration changed by `tweak` (rate limits, say).
+    pub async fn start_with(options: Options, tweak: impl FnOnce(&mut Config)) -> TestServer {
         let data = tempfile::tempdir().unwrap();
-        let config = Config {
+        let mut config = Config {
+            database_url: fresh_database_url().await,
+            s3: fresh_s3(),
             demo: options.demo,
             // A folder that does not exist unless the test made one: "the PWA is not built".
             dist: options.dist.unwrap_or_else(|| data.path().join("no-dist")),
             ..Config::new(data.path().join("data"))
         };
+        tweak(&mut config);
         let mut server = TestServer {
             base: String::new(),
             data,
@@ -97,12 +106,26 @@ impl TestServer {
         self.launch().await;
     }
 
-    /// A second pool on the server's SQLite file, to look at or age rows directly.
-    pub async fn database(&self) -> sqlx::SqlitePool {
-        let file = self.data.path().join("data/fieldbook.sqlite");
-        fieldbook_server::db::open(&fieldbook_server::db::sqlite_url(&file))
+    /// A second pool on the server's database, to look at or age rows directly.
+    pub async fn database(&self) -> fieldbook_server::db::Db {
+        fieldbook_server::db::open(&self.config.database_url())
             .await
             .unwrap()
+    }
+
+    /// The server's photo store (its folder, or its place in the test bucket).
+    pub fn photo_store(&self) -> std::sync::Arc<dyn object_store::ObjectStore> {
+        self.config.photo_store().unwrap()
+    }
+
+    /// The server's configuration (data directory, database URL, photo store).
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Whether photos go to an S3-compatible server rather than the data directory.
+    pub fn uses_s3(&self) -> bool {
+        self.config.s3.is_some()
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -160,6 +183,87 @@ impl TestServer {
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         r.json().await.unwrap()
+    }
+}
+
+/// The PostgreSQL server the tests also run against: an admin URL such as
+/// `postgres://postgres@127.0.0.1:5433/postgres` (scripts/test.sh starts one). Unset: SQLite.
+pub const TEST_DATABASE_ENV: &str = "FIELDBOOK_TEST_DATABASE_URL";
+
+/// A new, empty database for one test on the PostgreSQL server named by
+/// `FIELDBOOK_TEST_DATABASE_URL`; `None` (the SQLite file in the data directory) when unset.
+pub async fn fresh_database_url() -> Option<String> {
+    use sqlx::Connection;
+    let admin = std::env::var(TEST_DATABASE_ENV)
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let name = format!("fbtest_{}", Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("{TEST_DATABASE_ENV}={admin}: {e}"));
+    sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let (server, _) = admin
+        .split_once('?')
+        .map_or((admin.as_str(), ""), |(a, b)| (a, b));
+    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
+    Some(format!("{base}/{name}"))
+}
+
+/// The S3-compatible server the photo tests also run against (scripts/test.sh starts s3s-fs):
+/// `FIELDBOOK_TEST_S3_ENDPOINT`, `_BUCKET`, `_ACCESS_KEY`, `_SECRET_KEY`. Each test files its
+/// photos under its own prefix of the bucket. `None` (the data directory's folder) when unset.
+pub fn fresh_s3() -> Option<S3Config> {
+    let var = |name: &str| std::env::var(format!("FIELDBOOK_TEST_S3_{name}")).ok();
+    let endpoint = var("ENDPOINT").filter(|e| !e.is_empty())?;
+    Some(S3Config {
+        endpoint: Some(endpoint),
+        bucket: var("BUCKET").expect("FIELDBOOK_TEST_S3_BUCKET"),
+        region: "us-east-1".into(),
+        access_key_id: var("ACCESS_KEY").expect("FIELDBOOK_TEST_S3_ACCESS_KEY"),
+        secret_access_key: var("SECRET_KEY").expect("FIELDBOOK_TEST_S3_SECRET_KEY"),
+        prefix: Some(format!("test-{}", Uuid::new_v4().simple())),
+    })
+}
+
+/// Drop a database `fresh_database_url` made (its server may still hold connections: FORCE).
+/// Blocking, on a thread of its own, so that it can run from `Drop` inside a test's runtime.
+fn drop_database(url: &str) {
+    use sqlx::Connection;
+    let (Ok(admin), Some((_, name))) = (std::env::var(TEST_DATABASE_ENV), url.rsplit_once('/'))
+    else {
+        return;
+    };
+    let name = name.to_string();
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        runtime.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(&admin).await.ok()?;
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            sqlx::Executor::execute(&mut conn, sql.as_str())
+                .await
+                .ok()?;
+            conn.close().await.ok()
+        })
+    })
+    .join();
+    // A database left behind only costs disk in a throwaway cluster.
+    let _ = dropped;
+}
+
+impl Drop for TestServer {
+    /// Each test's PostgreSQL database goes with it: a whole run would otherwise leave ~90.
+    fn drop(&mut self) {
+        if let Some(url) = &self.config.database_url
+            && url.starts_with("postgres")
+        {
+            drop_database(url);
+        }
     }
 }
 

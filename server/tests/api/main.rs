@@ -3,6 +3,7 @@
 //! One test binary with a module per area: each test starts its own server in-process on
 //! 127.0.0.1:0 with its own data directory.
 
+mod accounts;
 mod field;
 mod field_admin;
 mod harness;
@@ -13,9 +14,12 @@ mod cleaning;
 mod cut_connection;
 mod findings;
 mod health;
+mod janitor;
+mod limits;
 mod ops;
 mod patrol;
 mod photos;
+mod processes;
 mod protocol;
 mod reassign;
 mod report;

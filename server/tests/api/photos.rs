@@ -2,12 +2,12 @@
 //! real photo folder.
 
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fieldbook_model::op::limits::MAX_PHOTO_BYTES;
-use fieldbook_model::photo::sanitize_part;
 use fieldbook_model::{Outcome, PhotoMeta, ServiceType, StatusNode, WorkOrder};
+use futures_util::StreamExt;
+use object_store::ObjectStore;
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -18,29 +18,24 @@ use crate::field::{Photo, digest_header, save_report, sha256_hex, sign, submit, 
 use crate::harness::{TestServer, assert_error, my_orders};
 use crate::report::order_of;
 
-/// Every object in the photo folder (the health marker aside), as paths relative to it.
-fn stored_objects(server: &TestServer) -> Vec<String> {
-    fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, root, out);
-            } else {
-                out.push(
-                    path.strip_prefix(root)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned(),
-                );
-            }
-        }
-    }
-    let root: PathBuf = server.data.path().join("data/photos");
-    let mut out = Vec::new();
-    walk(&root, &root, &mut out);
+/// Every object in the photo store (the health marker aside), as keys.
+async fn stored_objects(server: &TestServer) -> Vec<String> {
+    let mut out: Vec<String> = server
+        .photo_store()
+        .list(None)
+        .map(|meta| meta.unwrap().location.to_string())
+        .collect()
+        .await;
     out.retain(|p| !p.starts_with("_fieldbook"));
     out.sort();
     out
+}
+
+/// The bytes stored under `key`.
+async fn stored_bytes(server: &TestServer, key: &str) -> Vec<u8> {
+    let key = object_store::path::Path::parse(key).unwrap();
+    let got = server.photo_store().get(&key).await.unwrap();
+    got.bytes().await.unwrap().to_vec()
 }
 
 /// Push the photo's metadata on `wo` and check it applied.
@@ -55,14 +50,15 @@ async fn add(server: &TestServer, client: &Client, wo: Uuid, slot: &str, photo: 
     );
 }
 
-fn expected_key(wo: &WorkOrder, name: &str) -> String {
-    format!(
-        "{}-{}/{}/{}",
-        sanitize_part(&wo.equipment_model),
-        sanitize_part(&wo.serial),
-        sanitize_part(&wo.ticket),
-        name
-    )
+/// `key` is the store key of a photo of work order `wo` with these bytes:
+/// `wo-<id>/<seq>-<sha256>.<ext>`, server ids and hashes only.
+fn assert_key_of(key: &str, wo: Uuid, sha256: &str, ext: &str) {
+    let rest = key
+        .strip_prefix(&format!("wo-{wo}/"))
+        .unwrap_or_else(|| panic!("{key}"));
+    let (seq, file) = rest.split_once('-').unwrap_or_else(|| panic!("{key}"));
+    assert!(seq.parse::<u64>().is_ok(), "{key}");
+    assert_eq!(file, format!("{sha256}.{ext}"), "{key}");
 }
 
 #[tokio::test]
@@ -83,16 +79,11 @@ async fn the_same_photo_sent_twice_is_stored_once() {
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<PhotoMeta>().await.unwrap(), first);
 
-    let name = &first.name;
-    assert_eq!(stored_objects(&server), vec![expected_key(&wo, name)]);
-    let on_disk = std::fs::read(
-        server
-            .data
-            .path()
-            .join("data/photos")
-            .join(expected_key(&wo, name)),
-    )
-    .unwrap();
+    let objects = stored_objects(&server).await;
+    assert_eq!(objects.len(), 1, "{objects:?}");
+    assert_key_of(&objects[0], wo.id, &photo.sha256(), "jpg");
+    let on_disk = stored_bytes(&server, &objects[0]).await;
+    // The app's photos carry no metadata: kept byte for byte.
     assert_eq!(on_disk, photo.bytes);
 
     // The office sees the slot filled, and when; the phone's next sync too.
@@ -116,6 +107,76 @@ async fn the_same_photo_sent_twice_is_stored_once() {
         "private, max-age=31536000, immutable"
     );
     assert_eq!(r.bytes().await.unwrap().as_ref(), photo.bytes.as_slice());
+}
+
+/// `bytes` are the photo's clean copy: an image of its format and `dimensions`, with no EXIF.
+fn assert_clean_copy(bytes: &[u8], photo: &Photo, dimensions: (u32, u32)) {
+    let format = image::guess_format(bytes).unwrap();
+    assert_eq!(format.to_mime_type(), photo.content_type);
+    let decoded = image::load_from_memory_with_format(bytes, format).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), dimensions);
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"), "no EXIF left");
+}
+
+/// A JPEG as some cameras write it: landscape pixels, an EXIF orientation saying "turn 90
+/// degrees clockwise", and a description with where it was taken.
+fn jpeg_with_exif(secret: &str) -> Vec<u8> {
+    let plain = Photo::jpeg(42).bytes;
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    let text = format!("{secret}\0");
+    let data_offset: u32 = 8 + 2 + 2 * 12 + 4;
+    tiff.extend_from_slice(&2u16.to_be_bytes());
+    // ImageDescription (ASCII), stored after the IFD.
+    tiff.extend_from_slice(&0x010Eu16.to_be_bytes());
+    tiff.extend_from_slice(&2u16.to_be_bytes());
+    tiff.extend_from_slice(&(text.len() as u32).to_be_bytes());
+    tiff.extend_from_slice(&data_offset.to_be_bytes());
+    // Orientation (SHORT) = 6: rotate 90 degrees clockwise to show.
+    tiff.extend_from_slice(&0x0112u16.to_be_bytes());
+    tiff.extend_from_slice(&3u16.to_be_bytes());
+    tiff.extend_from_slice(&1u32.to_be_bytes());
+    tiff.extend_from_slice(&[0, 6, 0, 0]);
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    tiff.extend_from_slice(text.as_bytes());
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = plain[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[tokio::test]
+async fn photos_with_metadata_are_kept_and_served_upright_without_it() {
+    let server = TestServer::with_demo().await;
+    let e1 = server.signed_in("engineer1").await;
+    let wo = my_orders(&server, &e1).await[0].clone();
+    let secret = "GPS 31.2304N 121.4737E owner Zhang Wei";
+    let photo = Photo::new(jpeg_with_exif(secret), 160, 120, "image/jpeg");
+    assert!(
+        photo
+            .bytes
+            .windows(secret.len())
+            .any(|w| w == secret.as_bytes())
+    );
+    add(&server, &e1, wo.id, "nameplate", &photo).await;
+    assert_eq!(photo.put(&server, &e1).await.status(), StatusCode::CREATED);
+
+    let r = e1
+        .get(server.url(&format!("/api/photos/{}", photo.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let served = r.bytes().await.unwrap();
+    // Turned upright: 160x120 landscape pixels shown as 120x160 portrait.
+    assert_clean_copy(&served, &photo, (120, 160));
+    assert!(!served.windows(secret.len()).any(|w| w == secret.as_bytes()));
+    // What is stored is that clean copy too: the original never reaches the store.
+    let objects = stored_objects(&server).await;
+    assert_eq!(stored_bytes(&server, &objects[0]).await, served.to_vec());
 }
 
 #[tokio::test]
@@ -147,7 +208,7 @@ async fn bytes_that_do_not_match_their_digest_are_refused_and_nothing_is_stored(
         .unwrap();
     assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "digest_mismatch").await;
 
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
     let read = server.work_order(&e1, wo.id).await;
     assert!(!read.photos[0].uploaded && read.photos[0].uploaded_at.is_none());
     // The right bytes still go through afterwards.
@@ -191,7 +252,7 @@ async fn what_is_not_the_image_its_metadata_says_is_refused() {
         let r = photo.put(&server, &e1).await;
         assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, code).await;
     }
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
     let read = server.work_order(&e1, wo.id).await;
     assert!(read.photos.iter().all(|p| !p.uploaded));
 }
@@ -252,7 +313,7 @@ async fn a_pixel_flood_is_refused_before_it_is_decoded() {
         body["message"].as_str().unwrap().contains("too large"),
         "{body}"
     );
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
 }
 
 /// A session cookie for raw HTTP.
@@ -349,7 +410,7 @@ async fn bodies_over_the_limit_are_refused_while_they_stream() {
     let (status, body) = read_response(&mut stream).await;
     assert_eq!(status, 413, "{body}");
 
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
     assert!(!server.work_order(&e1, wo.id).await.photos[0].uploaded);
 }
 
@@ -394,7 +455,7 @@ async fn an_empty_body_or_a_missing_digest_is_400() {
         .await
         .unwrap();
     assert_error(r, StatusCode::BAD_REQUEST, "bad_id").await;
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
 }
 
 #[tokio::test]
@@ -417,7 +478,7 @@ async fn only_the_assignee_uploads_and_metadata_comes_first() {
     assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
     let r = photo.put(&server, &server.client()).await;
     assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    assert!(stored_objects(&server).is_empty());
+    assert!(stored_objects(&server).await.is_empty());
 
     // Reading: not there yet, then the same readers as the work order.
     let url = server.url(&format!("/api/photos/{}", photo.id));
@@ -475,7 +536,7 @@ async fn concurrent_puts_of_one_photo_store_one_object_and_answer_201_once() {
         .count();
     let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
     assert_eq!((created, ok), (1, 5), "{statuses:?}");
-    assert_eq!(stored_objects(&server).len(), 1);
+    assert_eq!(stored_objects(&server).await.len(), 1);
 }
 
 #[tokio::test]
@@ -559,10 +620,21 @@ async fn a_whole_visit_ends_in_the_offices_zip() {
     );
     assert!(names.last().unwrap().ends_with("-signature.png"));
 
-    // The folder on disk is the same tree.
-    let mut expected: Vec<String> = names.iter().map(|n| expected_key(&wo, n)).collect();
-    expected.sort();
-    assert_eq!(stored_objects(&server), expected);
+    // The store holds one object per photo, under its work order's id.
+    let objects = stored_objects(&server).await;
+    assert_eq!(objects.len(), order.photos.len(), "{objects:?}");
+    for meta in &order.photos {
+        let ext = if meta.content_type == "image/png" {
+            "png"
+        } else {
+            "jpg"
+        };
+        let key = objects
+            .iter()
+            .find(|k| k.ends_with(&format!("-{}.{ext}", meta.sha256)))
+            .unwrap_or_else(|| panic!("{} not stored: {objects:?}", meta.name));
+        assert_key_of(key, wo.id, &meta.sha256, ext);
+    }
 
     // Other engineers may not download it; unknown orders are 404.
     let e2 = server.signed_in("engineer2").await;
@@ -577,7 +649,7 @@ async fn a_whole_visit_ends_in_the_offices_zip() {
 }
 
 #[tokio::test]
-async fn keys_come_from_the_servers_records_whatever_the_office_typed() {
+async fn keys_and_zip_paths_never_carry_what_the_office_typed() {
     let server = TestServer::with_demo().await;
     let e1 = server.signed_in("engineer1").await;
     let template = my_orders(&server, &e1).await.remove(0);
@@ -591,7 +663,8 @@ async fn keys_come_from_the_servers_records_whatever_the_office_typed() {
         id: Uuid::new_v4(),
         ticket: "../../../etc/cron.d/BX-1".into(),
         equipment_model: "..\\..\\windows".into(),
-        serial: "S/../1\u{0}".into(),
+        // A control character (PostgreSQL refuses NUL in text outright, so not that one).
+        serial: "S/../1\u{1}".into(),
         ..template
     };
     let mut tx = pool.begin().await.unwrap();
@@ -604,15 +677,10 @@ async fn keys_come_from_the_servers_records_whatever_the_office_typed() {
     let photo = Photo::jpeg(9);
     add(&server, &e1, hostile.id, "nameplate", &photo).await;
     assert_eq!(photo.put(&server, &e1).await.status(), StatusCode::CREATED);
-    let objects = stored_objects(&server);
+    let objects = stored_objects(&server).await;
     assert_eq!(objects.len(), 1);
     let key = &objects[0];
-    assert!(!key.contains("..") && !key.contains('\\'), "{key}");
-    assert_eq!(key.split('/').count(), 3, "{key}");
-    assert!(
-        key.starts_with("windows-S_1/etc_cron_d_BX-1/etc_cron_d_BX-1-windows-S_1-"),
-        "{key}"
-    );
+    assert_key_of(key, hostile.id, &photo.sha256(), "jpg");
     let stored: Option<String> = sqlx::query_scalar("SELECT stored_key FROM photos")
         .fetch_one(&pool)
         .await
@@ -633,6 +701,13 @@ async fn keys_come_from_the_servers_records_whatever_the_office_typed() {
     assert!(!disposition.contains(".."), "{disposition}");
     let mut archive = zip::ZipArchive::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
     let entry = archive.by_index(0).unwrap();
-    assert_eq!(entry.name(), key.as_str());
+    // In the ZIP, the company's names, every part sanitised.
+    let path = entry.name();
+    assert!(!path.contains("..") && !path.contains('\\'), "{path}");
+    assert_eq!(path.split('/').count(), 3, "{path}");
+    assert!(
+        path.starts_with("windows-S_1/etc_cron_d_BX-1/etc_cron_d_BX-1-windows-S_1-"),
+        "{path}"
+    );
     assert!(entry.enclosed_name().is_some());
 }

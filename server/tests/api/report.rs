@@ -81,8 +81,8 @@ async fn every_order_carries_the_slots_of_its_service_type() {
     // Every service type is configured, with keys fit for file names.
     let pool = server.database().await;
     for service in ServiceType::ALL {
-        let slots: Vec<(String, bool)> =
-            sqlx::query_as("SELECT key, required FROM photo_slots WHERE service_type = ?")
+        let slots: Vec<(String, i64)> =
+            sqlx::query_as("SELECT key, CASE WHEN required THEN 1 ELSE 0 END FROM photo_slots WHERE service_type = $1")
                 .bind(service.as_str())
                 .fetch_all(&pool)
                 .await
@@ -92,7 +92,10 @@ async fn every_order_carries_the_slots_of_its_service_type() {
             assert!(key.is_ascii() && sanitize_part(key) == *key, "{key}");
         }
         if service != ServiceType::CustomerVisit {
-            assert!(slots.iter().any(|(_, required)| *required), "{service:?}");
+            assert!(
+                slots.iter().any(|(_, required)| *required != 0),
+                "{service:?}"
+            );
         }
     }
 }

@@ -202,13 +202,22 @@ async fn a_stolen_cookie_is_dead_after_sign_out() {
     assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
 }
 
-fn cli(data_dir: &std::path::Path, args: &[&str], password: Option<&str>) -> std::process::Output {
+fn cli(
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+    args: &[&str],
+    password: Option<&str>,
+) -> std::process::Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_fieldbook-server"));
     command
         .args(args)
         .arg("--data-dir")
         .arg(data_dir)
-        .env_remove("FIELDBOOK_PASSWORD");
+        .env_remove("FIELDBOOK_PASSWORD")
+        .env_remove("FIELDBOOK_DATABASE_URL");
+    if let Some(url) = database_url {
+        command.arg("--database-url").arg(url);
+    }
     if let Some(password) = password {
         command.env("FIELDBOOK_PASSWORD", password);
     }
@@ -219,6 +228,7 @@ fn cli(data_dir: &std::path::Path, args: &[&str], password: Option<&str>) -> std
 async fn add_user_refuses_short_passwords_and_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
+    let db = crate::harness::fresh_database_url().await;
     let add = [
         "add-user",
         "--username",
@@ -229,27 +239,28 @@ async fn add_user_refuses_short_passwords_and_duplicates() {
         "王磊",
     ];
 
-    let out = cli(&data, &add, Some("short"));
+    let out = cli(&data, db.as_deref(), &add, Some("short"));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 8 characters"));
 
-    let out = cli(&data, &add, None);
+    let out = cli(&data, db.as_deref(), &add, None);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("FIELDBOOK_PASSWORD"));
 
-    let out = cli(&data, &add, Some("longenough"));
+    let out = cli(&data, db.as_deref(), &add, Some("longenough"));
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let out = cli(&data, &add, Some("another-one"));
+    let out = cli(&data, db.as_deref(), &add, Some("another-one"));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("a user named 'wang' already exists"));
 
     let out = cli(
         &data,
+        db.as_deref(),
         &[
             "add-user",
             "--username",
@@ -266,7 +277,10 @@ async fn add_user_refuses_short_passwords_and_duplicates() {
     // The account signs in on a server started on that data directory.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let config = fieldbook_server::Config::new(&data);
+    let config = fieldbook_server::Config {
+        database_url: db.clone(),
+        ..fieldbook_server::Config::new(&data)
+    };
     tokio::spawn(fieldbook_server::serve_until(
         config,
         listener,
@@ -295,8 +309,9 @@ async fn add_user_refuses_short_passwords_and_duplicates() {
 async fn the_demo_command_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
+    let db = crate::harness::fresh_database_url().await;
     for _ in 0..2 {
-        let out = cli(&data, &["demo"], None);
+        let out = cli(&data, db.as_deref(), &["demo"], None);
         assert!(
             out.status.success(),
             "{}",
@@ -304,11 +319,13 @@ async fn the_demo_command_is_idempotent() {
         );
         assert!(String::from_utf8_lossy(&out.stdout).contains("password demo1234"));
     }
-    let pool = fieldbook_server::db::open(&fieldbook_server::db::sqlite_url(
-        &data.join("fieldbook.sqlite"),
-    ))
-    .await
-    .unwrap();
+    let config = fieldbook_server::Config {
+        database_url: db,
+        ..fieldbook_server::Config::new(&data)
+    };
+    let pool = fieldbook_server::db::open(&config.database_url())
+        .await
+        .unwrap();
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&pool)
         .await
@@ -371,7 +388,7 @@ async fn idle_old_and_disabled_sessions_end() {
 
     // Idle for 31 days: ended.
     let idle = server.signed_in("engineer1").await;
-    sqlx::query("UPDATE sessions SET last_seen_at = ?")
+    sqlx::query("UPDATE sessions SET last_seen_at = $1")
         .bind(now_ms - 31 * day_ms)
         .execute(&pool)
         .await
@@ -381,7 +398,7 @@ async fn idle_old_and_disabled_sessions_end() {
 
     // Used yesterday but signed in 91 days ago: ended.
     let old = server.signed_in("engineer1").await;
-    sqlx::query("UPDATE sessions SET created_at = ?, last_seen_at = ?")
+    sqlx::query("UPDATE sessions SET created_at = $1, last_seen_at = $2")
         .bind(now_ms - 91 * day_ms)
         .bind(now_ms - day_ms)
         .execute(&pool)
@@ -392,7 +409,7 @@ async fn idle_old_and_disabled_sessions_end() {
 
     // Offline for 29 days: still signed in.
     let away = server.signed_in("engineer1").await;
-    sqlx::query("UPDATE sessions SET created_at = ?, last_seen_at = ?")
+    sqlx::query("UPDATE sessions SET created_at = $1, last_seen_at = $2")
         .bind(now_ms - 60 * day_ms)
         .bind(now_ms - 29 * day_ms)
         .execute(&pool)
