@@ -4,8 +4,8 @@
 //! Two kinds of leftovers, both only once older than a configurable age (a write in progress is
 //! young): half-written temporary files of the local folder (object_store stages a file as
 //! `<name>#<digits>` and renames it when complete), and objects under the work-order photo keys
-//! (`wo-...`) that no photo row points to (the bytes were stored, then the database failed before
-//! recording them). Objects outside `wo-` are never judged. A photo row protects its
+//! (`wo-...`, `fp-...`) that no photo row points to (the bytes were stored, then the database failed before
+//! recording them). Objects outside `wo-` and `fp-` are never judged. A photo row protects its
 //! key whether its upload finished (`stored_key`) or not yet (the key its upload will use), so
 //! a retry of a half-done upload finds nothing missing. Several processes may run it at once:
 //! every step is a delete of something no one refers to.
@@ -38,7 +38,7 @@ pub struct JanitorReport {
     pub young_orphans_kept: usize,
     /// Objects a photo refers to (all kept).
     pub referenced: usize,
-    /// Objects outside the janitor's scope (not under `wo-`), never touched.
+    /// Objects outside the janitor's scope (not under `wo-` or `fp-`), never touched.
     pub out_of_scope: usize,
 }
 
@@ -61,7 +61,17 @@ async fn protected_keys(db: &Db) -> Result<HashSet<String>, sqlx::Error> {
         sqlx::query_as("SELECT stored_key, work_order_id, seq, sha256, content_type FROM photos")
             .fetch_all(db)
             .await?;
-    let mut keys = HashSet::with_capacity(rows.len());
+    let field: Vec<(Option<String>, i64, String, String)> =
+        sqlx::query_as("SELECT stored_key, seq, sha256, content_type FROM field_photos")
+            .fetch_all(db)
+            .await?;
+    let mut keys = HashSet::with_capacity(rows.len() + field.len());
+    for (stored, seq, sha256, content_type) in field {
+        keys.insert(match stored {
+            Some(stored) => stored,
+            None => photos::field_object_key(seq, &sha256, &content_type).to_string(),
+        });
+    }
     for (stored, work_order_id, seq, sha256, content_type) in rows {
         match (stored, Uuid::parse_str(&work_order_id)) {
             (Some(stored), _) => keys.insert(stored),
@@ -78,14 +88,15 @@ async fn protected_keys(db: &Db) -> Result<HashSet<String>, sqlx::Error> {
     Ok(keys)
 }
 
-/// Whether the janitor may judge this object at all: only work-order photos under the keys
-/// `photos::object_key` makes (`wo-...`). Anything else in the store (the health marker, photos
-/// filed by other schemes or other tables, objects that are not ours) is never touched, so a
-/// new kind of photo is safe until the janitor is taught its references.
+/// Whether the janitor may judge this object at all: only photos under the keys
+/// `photos::object_key` and `photos::field_object_key` make (`wo-...`, `fp-...`). Anything else
+/// in the store (the health marker, photos filed by older schemes, objects that are not ours) is
+/// never touched, so a new kind of photo is safe until the janitor is taught its references.
 fn in_scope(key: &Key) -> bool {
-    key.parts()
-        .next()
-        .is_some_and(|first| first.as_ref().starts_with(photos::OBJECT_KEY_PREFIX))
+    key.parts().next().is_some_and(|first| {
+        let first = first.as_ref();
+        first.starts_with(photos::OBJECT_KEY_PREFIX) || first.starts_with(photos::FIELD_KEY_PREFIX)
+    })
 }
 
 /// One pass over the store. `local_root` is the photo folder when photos are on local disk.

@@ -40,6 +40,8 @@ enum Command {
     ResetPassword(ResetPasswordArgs),
     /// Change an account's role; it applies to the user's next request.
     SetRole(SetRoleArgs),
+    /// Move an account to another team (班组), or out of every team with --no-team.
+    SetTeam(SetTeamArgs),
     /// Remove half-written temporary files and objects no photo refers to, older than an age.
     Janitor(JanitorArgs),
     /// Import new work orders from the dispatcher's CSV (columns in the README); prints one line
@@ -88,6 +90,18 @@ struct SetRoleArgs {
     username: String,
     #[arg(long, value_parser = parse_role)]
     role: Role,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Args)]
+struct SetTeamArgs {
+    #[arg(long)]
+    username: String,
+    #[arg(long, required_unless_present = "no_team")]
+    team: Option<String>,
+    #[arg(long, conflicts_with = "team")]
+    no_team: bool,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -334,6 +348,19 @@ async fn main() -> anyhow::Result<()> {
             pool.close().await;
             done?;
             println!("{} is now {}", args.username, args.role.as_str());
+            Ok(())
+        }
+        Command::SetTeam(args) => {
+            let pool = open_db(&args.data).await?;
+            let team = args
+                .team
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty());
+            let done = users::set_team(&pool, &args.username, team).await;
+            pool.close().await;
+            done?;
+            println!("{} is now in {}", args.username, team.unwrap_or("no team"));
             Ok(())
         }
         Command::ImportWorkOrders(args) => import_work_orders(args).await,

@@ -183,7 +183,7 @@ pub enum Filing {
 
 impl StoredPhoto {
     /// Where the bytes are filed, from the server's records only: a work order's photo under
-    /// [`object_key`], a field record's under `field/...`.
+    /// [`object_key`], a field record's under [`field_object_key`].
     pub fn key(&self) -> Path {
         match (&self.filing, self.work_order_id) {
             (Filing::Ticket { .. }, Some(work_order_id)) => object_key(
@@ -192,20 +192,9 @@ impl StoredPhoto {
                 &self.meta.sha256,
                 &self.meta.content_type,
             ),
-            (
-                Filing::Field {
-                    team,
-                    owner_kind,
-                    owner_id,
-                },
-                _,
-            ) => Path::from_iter([
-                "field".to_string(),
-                sanitize_part(team),
-                sanitize_part(owner_kind),
-                owner_id.to_string(),
-                sanitize_part(&self.meta.name),
-            ]),
+            (Filing::Field { .. }, _) => {
+                field_object_key(self.seq, &self.meta.sha256, &self.meta.content_type)
+            }
             // A work-order filing always has its order (into_stored sets both).
             (Filing::Ticket { .. }, None) => Path::from_iter([
                 "field".to_string(),
@@ -341,6 +330,26 @@ pub fn folder(model: &str, serial: &str, ticket: &str) -> [String; 2] {
 
 /// The first part of every key [`object_key`] makes (the janitor's scope).
 pub const OBJECT_KEY_PREFIX: &str = "wo-";
+/// The first part of every key [`field_object_key`] makes (the janitor's scope too).
+pub const FIELD_KEY_PREFIX: &str = "fp-";
+
+/// The object key of a field record's photo (a finding's, a closing's, a vacant-unit record's):
+/// `fp-<seq>/<sha256>.<jpg|png>`, the sequence value of the operation that filed it and the
+/// SHA-256 the upload verified: nothing a device or a person typed (the record ids are made on
+/// the phone, so they stay out of it too).
+pub fn field_object_key(seq: i64, sha256: &str, content_type: &str) -> Path {
+    let hash: String = sha256
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(64)
+        .collect();
+    let ext = if content_type == "image/png" {
+        "png"
+    } else {
+        "jpg"
+    };
+    Path::from_iter([format!("{FIELD_KEY_PREFIX}{seq}"), format!("{hash}.{ext}")])
+}
 
 /// The object key of a photo: `wo-<work order id>/<seq>-<sha256>.<jpg|png>`, made only of what
 /// the server made or checked (its own ids and sequence, the SHA-256 it verified), never of text

@@ -192,6 +192,36 @@ pub async fn set_role(db: &Db, username: &str, role: Role) -> Result<(), UserErr
     Ok(())
 }
 
+/// Move a person to another team (or none). Their old and new teams' field data is marked
+/// changed, so every phone of both teams pulls the areas, units and people again; the person sees
+/// only the new team's from their next sync (their role and team are read on every request).
+pub async fn set_team(db: &Db, username: &str, team: Option<&str>) -> Result<(), UserError> {
+    let mut tx = db.begin().await?;
+    let seq = crate::db::next_seq(&mut tx).await?;
+    let old: Option<Option<String>> =
+        sqlx::query_scalar("SELECT team FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(old) = old else {
+        return Err(UserError::NotFound(username.to_string()));
+    };
+    sqlx::query("UPDATE users SET team = $1 WHERE username = $2")
+        .bind(team)
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+    for t in [old.as_deref(), team].into_iter().flatten() {
+        sqlx::query("UPDATE areas SET seq = $1 WHERE team = $2")
+            .bind(seq)
+            .bind(t)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn end_sessions(conn: &mut Conn, user_id: &str) -> Result<u64, sqlx::Error> {
     let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)

@@ -126,3 +126,54 @@ async fn a_unit_added_then_let_leaves_the_list() {
         .unwrap();
     assert!(!unit.is_vacant_on(let_on));
 }
+
+#[tokio::test]
+async fn a_cleaner_moved_to_another_team_sees_its_areas_only_and_leaves_the_old_supervisor_s_list()
+{
+    let server = TestServer::with_demo().await;
+    let db = server.database().await;
+    let c2 = server.signed_in("cleaner2").await;
+    let sup = server.signed_in("supervisor1").await;
+    let before = server.sync(&sup, 0).await;
+    let people = |r: &fieldbook_model::sync::FieldReference| {
+        r.people
+            .iter()
+            .map(|p| p.username.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(people(before.field.reference.as_ref().unwrap()).contains(&"cleaner2".to_string()));
+    assert!(
+        !server
+            .sync(&c2, 0)
+            .await
+            .field
+            .reference
+            .unwrap()
+            .areas
+            .is_empty()
+    );
+
+    fieldbook_server::users::set_team(&db, "cleaner2", Some("team-b"))
+        .await
+        .unwrap();
+    assert!(
+        fieldbook_server::users::set_team(&db, "nobody", None)
+            .await
+            .is_err()
+    );
+    // cleaner2's next sync: none of team-a's areas, even those still named for them.
+    let mine = server
+        .sync(&c2, 0)
+        .await
+        .field
+        .reference
+        .unwrap_or_default();
+    assert!(mine.areas.is_empty(), "{:?}", mine.areas);
+    // The supervisor's phone pulls the team again, without cleaner2.
+    let again = server.sync(&sup, before.cursor).await;
+    let reference = again
+        .field
+        .reference
+        .expect("team-a's data is pulled again");
+    assert!(!people(&reference).contains(&"cleaner2".to_string()));
+}

@@ -222,3 +222,75 @@ async fn a_serving_process_runs_the_janitor_on_its_schedule() {
     assert_eq!(left.len(), 1, "only the photo is left: {left:?}");
     assert!(left[0].starts_with(&format!("wo-{}/", wo.id)), "{left:?}");
 }
+
+#[tokio::test]
+async fn the_janitor_keeps_field_photos_and_removes_their_orphans() {
+    use crate::team::{apply, area, photo_ref, reference, report_finding};
+    let server = TestServer::with_demo().await;
+    let c1 = server.signed_in("cleaner1").await;
+    let lobby = Some(area(&reference(&server, &c1).await, "大堂").id);
+    let store = server.photo_store();
+    // A finding's photo stored, and another finding's photo recorded but not yet uploaded.
+    let stored = Photo::jpeg(21);
+    apply(
+        &server,
+        &c1,
+        &report_finding(
+            "cleaner1",
+            uuid::Uuid::new_v4(),
+            lobby,
+            vec![photo_ref(&stored, "before")],
+        ),
+    )
+    .await;
+    assert_eq!(stored.put(&server, &c1).await.status(), StatusCode::CREATED);
+    let pending = Photo::jpeg(22);
+    apply(
+        &server,
+        &c1,
+        &report_finding(
+            "cleaner1",
+            uuid::Uuid::new_v4(),
+            lobby,
+            vec![photo_ref(&pending, "before")],
+        ),
+    )
+    .await;
+    let keys = objects(&server).await;
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert!(
+        keys[0].starts_with("fp-"),
+        "a field photo's key is the server's: {keys:?}"
+    );
+    let pool = server.database().await;
+    let seq: i64 = sqlx::query_scalar("SELECT seq FROM field_photos WHERE photo_id = $1")
+        .bind(pending.id.to_string())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let pending_key =
+        fieldbook_server::photos::field_object_key(seq, &pending.sha256(), "image/jpeg")
+            .to_string();
+    store
+        .put(
+            &Key::from(pending_key.as_str()),
+            pending.bytes.clone().into(),
+        )
+        .await
+        .unwrap();
+    let orphan = format!("fp-999999/{}.jpg", "cd".repeat(32));
+    store
+        .put(&Key::from(orphan.as_str()), Photo::jpeg(23).bytes.into())
+        .await
+        .unwrap();
+
+    janitor(&server, "0s");
+    let mut expected = vec![keys[0].clone(), pending_key];
+    expected.sort();
+    assert_eq!(objects(&server).await, expected);
+    assert_eq!(
+        pending.put(&server, &c1).await.status(),
+        StatusCode::CREATED
+    );
+}
