@@ -87,7 +87,8 @@ test("the server dies while photo 5 of 10 uploads, the tab reloads mid-upload: e
   assert.ok(extras.every((p) => p.uploaded));
   assert.equal(new Set(extras.map((p) => p.sha256)).size, 10);
   assert.equal(new Set(extras.map((p) => p.name)).size, 10, "each named once: extra, extra-2, … extra-10");
-  assert.equal(storedFiles(server.dataDir).filter((f) => f.includes(order.ticket)).length, 10, "ten objects in the store");
+  // Objects are keyed by the server's ids (wo-<order id>/<seq>-<sha256>.jpg), not by names.
+  assert.equal(storedFiles(server.dataDir).filter((f) => f.includes(`wo-${order.id}`)).length, 10, "ten objects in the store");
   await page.goto(`${server.url}/sync`);
   await page.waitForSelector("[data-testid=queue-empty]");
   await context.close();
