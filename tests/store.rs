@@ -291,6 +291,22 @@ async fn kept_work_waits_for_its_owner_while_someone_else_uses_the_device() {
     assert!(db.work_order(wo.id).await.unwrap().is_some());
 }
 
+#[wasm_bindgen_test]
+async fn a_supervisor_s_sign_out_leaves_nobody_s_orders_behind() {
+    let (db, _) = fresh().await;
+    // A supervisor's pull holds every engineer's orders, for the board.
+    let mut other = order("BX-9");
+    other.assignee = "engineer2".into();
+    db.apply_pull(&pull(2, vec![order("BX-10"), other]), Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        db.sign_out("supervisor1", false).await.unwrap(),
+        SignOut::Done
+    );
+    assert!(db.work_orders().await.unwrap().is_empty());
+}
+
 /// A photo taken on `order` by engineer1: its `AddPhoto` operation and its bytes.
 fn photo(order: &WorkOrder) -> (Operation, fieldbook::db::PhotoBlob) {
     let bytes = vec![0xFFu8; 1200];

@@ -581,10 +581,16 @@ impl Db {
                     .delete(JsValue::from_str(&photo.record.id.to_string()))
                     .await?;
             }
+            // Every order but those of people who kept unsent work here for later: a supervisor
+            // pulls everyone's orders for the board, and none of them stays for the next person.
+            let kept: Vec<String> = match meta.get(JsValue::from_str("kept_for_later")).await? {
+                Some(v) if !v.is_undefined() => from_js(v)?,
+                _ => Vec::new(),
+            };
             let orders = tx.store(WORK_ORDERS)?;
             for value in orders.get_all(None, None).await? {
                 let order: WorkOrder = from_js(value)?;
-                if order.assignee == username {
+                if !kept.iter().any(|k| *k == order.assignee) {
                     orders
                         .delete(JsValue::from_str(&order.id.to_string()))
                         .await?;
