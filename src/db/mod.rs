@@ -590,7 +590,7 @@ impl Db {
             let orders = tx.store(WORK_ORDERS)?;
             for value in orders.get_all(None, None).await? {
                 let order: WorkOrder = from_js(value)?;
-                if !kept.iter().any(|k| *k == order.assignee) {
+                if !kept.contains(&order.assignee) {
                     orders
                         .delete(JsValue::from_str(&order.id.to_string()))
                         .await?;
