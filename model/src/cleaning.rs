@@ -623,6 +623,52 @@ impl VacantRecord {
     pub fn is_problem_free(&self) -> bool {
         self.checks.iter().all(|c| c.pass)
     }
+
+    /// The record a `SaveVacantRecord` operation describes (None for any other operation), not
+    /// yet checked: the phone and the server both build it here, then `check` it.
+    pub fn from_op(op: &crate::Operation) -> Option<VacantRecord> {
+        let crate::OpKind::SaveVacantRecord {
+            record_id,
+            unit_id,
+            started_at,
+            ended_at,
+            checks,
+            note,
+            photos,
+        } = &op.kind
+        else {
+            return None;
+        };
+        Some(VacantRecord {
+            id: *record_id,
+            unit_id: *unit_id,
+            cleaner: op.user.clone(),
+            started_at: *started_at,
+            ended_at: *ended_at,
+            checks: checks.clone(),
+            note: note.clone(),
+            photos: photos.clone(),
+            review: None,
+            seq: 0,
+        })
+    }
+
+    /// A supervisor's spot check: refused once the record was approved.
+    pub fn review(&mut self, verdict: Verdict, by: &str, at: DateTime<Utc>) -> Result<(), OpError> {
+        if matches!(
+            self.review.as_ref().map(|r| &r.verdict),
+            Some(Verdict::Approved)
+        ) {
+            return Err(OpError::Closed);
+        }
+        verdict.check()?;
+        self.review = Some(Review {
+            verdict,
+            by: by.to_string(),
+            at,
+        });
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -923,5 +969,23 @@ mod tests {
         let mut r = record();
         r.photos.push(photo(3, "kitchen"));
         assert_eq!(r.check(), Err(OpError::BadPhoto("no such photo slot")));
+    }
+
+    #[test]
+    fn a_record_is_reviewed_until_approved() {
+        let mut r = record();
+        let empty = Verdict::SentBack { reason: " ".into() };
+        assert!(r.review(empty, "s", at("2026-11-27T03:00:00Z")).is_err());
+        assert_eq!(r.review, None);
+        let back = Verdict::SentBack {
+            reason: "门窗未关".into(),
+        };
+        r.review(back, "s", at("2026-11-27T03:00:00Z")).unwrap();
+        r.review(Verdict::Approved, "s", at("2026-11-27T04:00:00Z"))
+            .unwrap();
+        assert_eq!(
+            r.review(Verdict::Approved, "s", at("2026-11-27T05:00:00Z")),
+            Err(OpError::Closed)
+        );
     }
 }

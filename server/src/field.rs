@@ -8,8 +8,7 @@
 use crate::db::Conn;
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldbook_model::cleaning::{
-    Area, AreaDay, AreaKind, ChecklistItem, PhotoRef, Schedule, VacantRecord, VacantUnit, Verdict,
-    due_items,
+    Area, AreaDay, AreaKind, ChecklistItem, PhotoRef, Schedule, VacantRecord, VacantUnit, due_items,
 };
 use fieldbook_model::findings::{Actor, Assignee, Department, Finding, FindingState};
 use fieldbook_model::op::naming_date;
@@ -24,6 +23,10 @@ use crate::ops::{Arrival, Refusal};
 use crate::photos::{Filing, StoredPhoto};
 
 type Verdicts = Result<Result<(), Refusal>, AppError>;
+
+fn wrong_kind(op: &Operation) -> AppError {
+    AppError::Internal(format!("operation {} is not of the kind matched", op.id))
+}
 
 fn refuse(code: RejectCode) -> Verdicts {
     Ok(Err(code.into()))
@@ -371,11 +374,9 @@ pub(crate) async fn apply(
         OpKind::SaveVacantRecord {
             record_id,
             unit_id,
-            started_at,
             ended_at,
-            checks,
-            note,
             photos,
+            ..
         } => {
             let row: Option<UnitRow> = sqlx::query_as(&format!("{UNIT_SELECT} WHERE v.id = $1"))
                 .bind(unit_id.to_string())
@@ -396,18 +397,7 @@ pub(crate) async fn apply(
             if exists.is_some() {
                 return refuse(RejectCode::InvalidValue);
             }
-            let mut record = VacantRecord {
-                id: *record_id,
-                unit_id: *unit_id,
-                cleaner: op.user.clone(),
-                started_at: *started_at,
-                ended_at: *ended_at,
-                checks: checks.clone(),
-                note: note.clone(),
-                photos: photos.clone(),
-                review: None,
-                seq,
-            };
+            let mut record = VacantRecord::from_op(op).ok_or_else(|| wrong_kind(op))?;
             if let Err(e) = record.check() {
                 return refuse(e.into());
             }
@@ -463,20 +453,9 @@ pub(crate) async fn apply(
             }
             let mut record: VacantRecord = serde_json::from_str(&json)
                 .map_err(|e| corrupt("vacant record", &record_id.to_string(), e))?;
-            if matches!(
-                record.review.as_ref().map(|r| &r.verdict),
-                Some(Verdict::Approved)
-            ) {
-                return refuse(RejectCode::Closed);
-            }
-            if let Err(e) = verdict.check() {
+            if let Err(e) = record.review(verdict.clone(), &op.user, at) {
                 return refuse(e.into());
             }
-            record.review = Some(fieldbook_model::cleaning::Review {
-                verdict: verdict.clone(),
-                by: op.user.clone(),
-                at,
-            });
             record.seq = seq;
             sqlx::query("UPDATE vacant_records SET record_json = $1, seq = $2 WHERE id = $3")
                 .bind(to_json(&record)?)
@@ -591,9 +570,8 @@ pub(crate) async fn apply(
             round_id,
             kind,
             date,
-            started_at,
-            ended_at,
             areas,
+            ..
         } => {
             let (Role::Supervisor, Some(team)) = (me.profile.role, me.profile.team.clone()) else {
                 return refuse(RejectCode::Forbidden);
@@ -613,17 +591,8 @@ pub(crate) async fn apply(
                     _ => return refuse(RejectCode::UnknownRecord),
                 }
             }
-            let round = PatrolRound {
-                id: *round_id,
-                team: team.clone(),
-                kind: *kind,
-                date: *date,
-                supervisor: op.user.clone(),
-                started_at: *started_at,
-                ended_at: *ended_at,
-                areas: areas.clone(),
-                seq,
-            };
+            let mut round = PatrolRound::from_op(op, &team).ok_or_else(|| wrong_kind(op))?;
+            round.seq = seq;
             if let Err(e) = round.check() {
                 return refuse(e.into());
             }

@@ -6,7 +6,7 @@
 //! disappears from the screen.
 
 use chrono::NaiveDate;
-use fieldbook_model::cleaning::{AreaDay, Review, VacantRecord, due_items};
+use fieldbook_model::cleaning::{AreaDay, VacantRecord, due_items};
 use fieldbook_model::findings::Finding;
 use fieldbook_model::op::naming_date;
 use fieldbook_model::patrol::PatrolRound;
@@ -42,6 +42,10 @@ async fn all<T: DeserializeOwned>(db: &Db, name: &str) -> Result<Vec<T>> {
     let tx = db.rexie.transaction(&[name], TransactionMode::ReadOnly)?;
     let values = tx.store(name)?.get_all(None, None).await?;
     values.into_iter().map(from_js).collect()
+}
+
+fn not_field() -> DbError {
+    DbError::Decode("not a field operation".into())
 }
 
 /// The stores a field change touches.
@@ -88,27 +92,8 @@ async fn apply_local(
             }
             store.put(&to_js(&day)?, Some(&key)).await?;
         }
-        OpKind::SaveVacantRecord {
-            record_id,
-            unit_id,
-            started_at,
-            ended_at,
-            checks,
-            note,
-            photos,
-        } => {
-            let record = VacantRecord {
-                id: *record_id,
-                unit_id: *unit_id,
-                cleaner: op.user.clone(),
-                started_at: *started_at,
-                ended_at: *ended_at,
-                checks: checks.clone(),
-                note: note.clone(),
-                photos: photos.clone(),
-                review: None,
-                seq: 0,
-            };
+        OpKind::SaveVacantRecord { .. } => {
+            let record = VacantRecord::from_op(op).ok_or_else(not_field)?;
             record.check().map_err(refused)?;
             tx.store(VACANT_RECORDS)?
                 .put(&to_js(&record)?, None)
@@ -119,12 +104,9 @@ async fn apply_local(
             let Some(mut record) = get::<VacantRecord>(&store, id_key(*record_id)).await? else {
                 return Err(DbError::Decode("no such record on this device".into()));
             };
-            verdict.check().map_err(refused)?;
-            record.review = Some(Review {
-                verdict: verdict.clone(),
-                by: op.user.clone(),
-                at,
-            });
+            record
+                .review(verdict.clone(), &op.user, at)
+                .map_err(refused)?;
             store.put(&to_js(&record)?, None).await?;
         }
         OpKind::ReportFinding {
@@ -177,29 +159,13 @@ async fn apply_local(
             .map_err(refused)?;
             store.put(&to_js(&f)?, None).await?;
         }
-        OpKind::SubmitRound {
-            round_id,
-            kind,
-            date,
-            started_at,
-            ended_at,
-            areas,
-        } => {
-            let round = PatrolRound {
-                id: *round_id,
-                team: me.team.clone().unwrap_or_default(),
-                kind: *kind,
-                date: *date,
-                supervisor: op.user.clone(),
-                started_at: *started_at,
-                ended_at: *ended_at,
-                areas: areas.clone(),
-                seq: 0,
-            };
+        OpKind::SubmitRound { .. } => {
+            let team = me.team.clone().unwrap_or_default();
+            let round = PatrolRound::from_op(op, &team).ok_or_else(not_field)?;
             round.check().map_err(refused)?;
             tx.store(ROUNDS)?.put(&to_js(&round)?, None).await?;
         }
-        _ => return Err(DbError::Decode("not a field operation".into())),
+        _ => return Err(not_field()),
     }
     Ok(())
 }
