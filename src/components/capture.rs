@@ -64,6 +64,43 @@ pub fn PhotoCapture(
     }
 }
 
+/// A photo taken for a record not saved yet: the details its operation will carry, and its bytes.
+pub type PendingPhoto = (fieldbook_model::cleaning::PhotoRef, crate::db::PhotoBlob);
+
+/// The photos taken for a form not saved yet (a finding, a closing): their thumbnails and the
+/// camera buttons. Each photo is made for `owner`'s `photo_slot` and added to `photos`; the form records
+/// them with its operation.
+#[component]
+pub fn PendingPhotos(
+    photos: RwSignal<Vec<PendingPhoto>>,
+    owner: Uuid,
+    photo_slot: &'static str,
+    #[prop(into)] label: Signal<&'static str>,
+    caption: Signal<Vec<String>>,
+    busy: RwSignal<bool>,
+    testid: &'static str,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let user = crate::session::use_session()
+        .0
+        .get_untracked()
+        .map(|p| p.username)
+        .unwrap_or_default();
+    let on_photo = Callback::new(move |p: Processed| {
+        let taken = p.into_field_photo(owner, photo_slot, &user);
+        photos.update(|list| list.push(taken));
+    });
+    view! {
+        <div class="thumbs">
+            {move || photos.get().into_iter().map(|(r, blob)| {
+                let url = web_sys::Url::create_object_url_with_blob(&blob.blob).unwrap_or_default();
+                view! { <figure class="thumb" data-photo=r.photo_id.to_string()><img src=url alt=""/></figure> }
+            }).collect_view()}
+        </div>
+        <PhotoCapture label caption on_photo busy error testid/>
+    }
+}
+
 /// Where a field photo can be shown from: its bytes on this device, else the server.
 pub async fn photo_url(id: Uuid) -> String {
     match crate::sync::db().photo(id).await {

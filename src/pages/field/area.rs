@@ -9,11 +9,10 @@ use uuid::Uuid;
 
 use super::today::{FieldView, load_field};
 use super::{FeedbackToast, Progress, field_act};
-use crate::components::capture::PhotoCapture;
-use crate::db::{PhotoBlob, today};
+use crate::components::capture::{PendingPhoto, PendingPhotos};
+use crate::db::today;
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::work_order::Feedback;
-use crate::photo::Processed;
 use crate::session::use_session;
 use crate::sync::use_sync;
 use crate::time;
@@ -225,22 +224,12 @@ pub fn FindingForm(
 ) -> impl IntoView {
     let lang = use_lang();
     let finding_id = Uuid::new_v4();
-    let photos = RwSignal::new(Vec::<(fieldbook_model::cleaning::PhotoRef, PhotoBlob)>::new());
+    let photos = RwSignal::new(Vec::<PendingPhoto>::new());
     let problem = RwSignal::new(None::<ProblemKind>);
     let note = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
     let tried = RwSignal::new(false);
-    let user = session
-        .0
-        .get_untracked()
-        .map(|p| p.username)
-        .unwrap_or_default();
     let caption = Signal::derive(move || vec![place.get(), time::full(chrono::Utc::now())]);
-    let on_photo = Callback::new(move |p: Processed| {
-        let (r, blob) = p.into_field_photo(finding_id, "before", &user);
-        photos.update(|list| list.push((r, blob)));
-    });
     let missing_photo = move || photos.with(Vec::is_empty);
     let missing_problem = move || problem.get().is_none();
     let missing_note =
@@ -272,14 +261,9 @@ pub fn FindingForm(
     };
     view! {
         <h2>{tr(Msg::ReportProblem)}" · "{move || place.get()}</h2>
-        <div class="thumbs">
-            {move || photos.get().into_iter().map(|(r, blob)| {
-                let url = web_sys::Url::create_object_url_with_blob(&blob.blob).unwrap_or_default();
-                view! { <figure class="thumb" data-photo=r.photo_id.to_string()><img src=url alt=""/></figure> }
-            }).collect_view()}
-        </div>
-        <PhotoCapture label=Signal::derive(move || if photos.with(Vec::is_empty) { Msg::TakePhoto.text(lang.get()) } else { Msg::AddPhoto.text(lang.get()) })
-            caption on_photo busy error testid="finding-photo"/>
+        <PendingPhotos photos owner=finding_id photo_slot="before"
+            label=Signal::derive(move || if photos.with(Vec::is_empty) { Msg::TakePhoto.text(lang.get()) } else { Msg::AddPhoto.text(lang.get()) })
+            caption busy testid="finding-photo"/>
         {move || (tried.get() && missing_photo()).then(|| view! { <p class="field-error" data-testid="photo-required">{tr(Msg::PhotoRequired)}</p> })}
         <div class="chips problem-chips" role="radiogroup">
             {ProblemKind::ALL.into_iter().map(|k| view! {

@@ -8,11 +8,9 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{FeedbackToast, field_act};
-use crate::components::capture::{FieldPhoto, PhotoCapture};
-use crate::db::PhotoBlob;
+use crate::components::capture::{FieldPhoto, PendingPhoto, PendingPhotos};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::work_order::Feedback;
-use crate::photo::Processed;
 use crate::session::use_session;
 use crate::sync::{self, use_sync};
 use crate::time;
@@ -157,21 +155,11 @@ fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let feedback = RwSignal::new(None::<Feedback>);
-    let photos = RwSignal::new(Vec::<(fieldbook_model::cleaning::PhotoRef, PhotoBlob)>::new());
+    let photos = RwSignal::new(Vec::<PendingPhoto>::new());
     let note = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
     let tried = RwSignal::new(false);
-    let user = session
-        .0
-        .get_untracked()
-        .map(|p| p.username)
-        .unwrap_or_default();
     let caption = Signal::derive(move || vec![place.clone(), time::full(chrono::Utc::now())]);
-    let on_photo = Callback::new(move |p: Processed| {
-        let (r, blob) = p.into_field_photo(finding_id, "after", &user);
-        photos.update(|l| l.push((r, blob)));
-    });
     let save = move |_| {
         tried.set(true);
         if photos.with(Vec::is_empty) {
@@ -193,13 +181,8 @@ fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
     view! {
         <div class="card" data-testid="close-form">
             <h2>{tr(Msg::CloseTask)}</h2>
-            <div class="thumbs">
-                {move || photos.get().into_iter().map(|(r, blob)| {
-                    let url = web_sys::Url::create_object_url_with_blob(&blob.blob).unwrap_or_default();
-                    view! { <figure class="thumb" data-photo=r.photo_id.to_string()><img src=url alt=""/></figure> }
-                }).collect_view()}
-            </div>
-            <PhotoCapture label=Signal::derive(move || Msg::TakeAfterPhoto.text(lang.get())) caption on_photo busy error testid="after-photo"/>
+            <PendingPhotos photos owner=finding_id photo_slot="after"
+                label=Signal::derive(move || Msg::TakeAfterPhoto.text(lang.get())) caption busy testid="after-photo"/>
             {move || (tried.get() && photos.with(Vec::is_empty)).then(|| view! { <p class="field-error" data-testid="after-required">{tr(Msg::AfterPhotoRequired)}</p> })}
             <label class="field">
                 <span>{tr(Msg::WhatWasDone)}</span>
