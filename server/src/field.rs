@@ -698,24 +698,8 @@ pub async fn pull(conn: &mut Conn, user: &CurrentUser, since: i64) -> Result<Fie
         data.rounds = parse_all(&rounds, "patrol round")?;
     }
     let department = Department::of(profile.role).map(department_text);
-    let findings: Vec<String> = sqlx::query_scalar(
-        "SELECT finding_json FROM findings WHERE seq > $1 AND (reported_by = $2 \
-         OR (team = $3 AND $4) \
-         OR (assignee_kind = 'person' AND assignee = $2) \
-         OR (assignee_kind = 'department' AND assignee = $5)) ORDER BY seq",
-    )
-    .bind(since)
-    .bind(&profile.username)
-    .bind(&team)
-    .bind(profile.role == Role::Supervisor)
-    .bind(department.unwrap_or(""))
-    .fetch_all(&mut *conn)
-    .await?;
     let actor = profile.actor();
-    data.findings = parse_all::<Finding>(&findings, "finding")?
-        .into_iter()
-        .filter(|f| f.visible_to(&actor))
-        .collect();
+    data.findings = visible_findings(conn, profile, since).await?;
     // Tasks that were this user's (by name or by department) and went to someone else since:
     // the device drops them rather than keep a task nobody may close there. Usernames and
     // department names are plain ASCII, so they are found in the stored JSON as they are.
@@ -737,7 +721,70 @@ pub async fn pull(conn: &mut Conn, user: &CurrentUser, since: i64) -> Result<Fie
         .filter(|f| !f.visible_to(&actor))
         .map(|f| f.id)
         .collect();
+    // An engineer has no team of their own: their task screens name people from the engineers and
+    // the teams the tasks come from, sent again (whole) whenever their tasks changed.
+    let tasks_changed = !data.findings.is_empty() || !data.findings_removed.is_empty();
+    if profile.role == Role::Engineer && tasks_changed {
+        let mut teams: Vec<String> = visible_findings(conn, profile, 0)
+            .await?
+            .into_iter()
+            .map(|f| f.team)
+            .collect();
+        teams.sort();
+        teams.dedup();
+        data.reference = Some(FieldReference {
+            people: people_of(conn, &teams).await?,
+            ..FieldReference::default()
+        });
+    }
     Ok(data)
+}
+
+/// The findings `profile` may see that changed since `since`, oldest change first.
+async fn visible_findings(
+    conn: &mut Conn,
+    profile: &UserProfile,
+    since: i64,
+) -> Result<Vec<Finding>, AppError> {
+    let department = Department::of(profile.role).map(department_text);
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT finding_json FROM findings WHERE seq > $1 AND (reported_by = $2 \
+         OR (team = $3 AND $4) \
+         OR (assignee_kind = 'person' AND assignee = $2) \
+         OR (assignee_kind = 'department' AND assignee = $5)) ORDER BY seq",
+    )
+    .bind(since)
+    .bind(&profile.username)
+    .bind(profile.team.as_deref().unwrap_or_default())
+    .bind(profile.role == Role::Supervisor)
+    .bind(department.unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?;
+    let actor = profile.actor();
+    Ok(parse_all::<Finding>(&rows, "finding")?
+        .into_iter()
+        .filter(|f| f.visible_to(&actor))
+        .collect())
+}
+
+/// The people of `teams` and the engineers (who work for every team), as the phones name them.
+async fn people_of(conn: &mut Conn, teams: &[String]) -> Result<Vec<UserProfile>, AppError> {
+    let select = "SELECT id, username, display_name, role, team, password_hash, \
+         CASE WHEN disabled THEN 1 ELSE 0 END AS disabled FROM users WHERE NOT disabled AND ";
+    let mut rows: Vec<crate::users::UserRecord> =
+        sqlx::query_as(&format!("{select} role = 'engineer'"))
+            .fetch_all(&mut *conn)
+            .await?;
+    for team in teams {
+        let members: Vec<crate::users::UserRecord> =
+            sqlx::query_as(&format!("{select} team = $1 AND role <> 'engineer'"))
+                .bind(team)
+                .fetch_all(&mut *conn)
+                .await?;
+        rows.extend(members);
+    }
+    rows.sort_by(|a, b| (&a.role, &a.username).cmp(&(&b.role, &b.username)));
+    Ok(rows.iter().filter_map(|r| r.profile()).collect())
 }
 
 fn parse_all<T: serde::de::DeserializeOwned>(
@@ -780,18 +827,11 @@ async fn reference(
     .fetch_all(&mut *conn)
     .await?;
     // The people a supervisor can give a task to: their team, and the engineers.
+    // The people a supervisor can give a task to: their team, and the engineers.
     let people = if user.profile.role == Role::Supervisor {
-        let rows: Vec<crate::users::UserRecord> = sqlx::query_as(
-            "SELECT id, username, display_name, role, team, password_hash, \
-             CASE WHEN disabled THEN 1 ELSE 0 END AS disabled FROM users \
-             WHERE NOT disabled AND (team = $1 OR role = 'engineer') ORDER BY role, username",
-        )
-        .bind(team)
-        .fetch_all(&mut *conn)
-        .await?;
-        rows.iter().filter_map(|r| r.profile()).collect()
+        people_of(conn, &[team.to_string()]).await?
     } else {
-        Vec::<UserProfile>::new()
+        Vec::new()
     };
     Ok(FieldReference {
         areas: areas.iter().map(AreaRow::area).collect::<Result<_, _>>()?,

@@ -501,6 +501,33 @@ async fn a_task_moved_to_someone_else_leaves_the_first_assignee_s_phone() {
         FindingState::Assigned
     );
 
+    // An engineer's phone gets the names on its tasks: the engineers and the task's team, not
+    // the office.
+    let named = server
+        .sync(&e1, 0)
+        .await
+        .field
+        .reference
+        .expect("the names on the tasks");
+    let mut names: Vec<(String, String)> = named
+        .people
+        .iter()
+        .map(|p| (p.username.clone(), p.display_name.clone()))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ("cleaner1", "王芳"),
+            ("cleaner2", "赵敏"),
+            ("engineer1", "张伟"),
+            ("engineer2", "李强"),
+            ("supervisor1", "刘洋"),
+        ]
+        .map(|(u, n)| (u.to_string(), n.to_string()))
+    );
+    assert!(named.areas.is_empty() && named.units.is_empty());
+
     // From the department to engineer1: engineer2's phone drops it, engineer1's keeps it.
     apply(
         &server,
