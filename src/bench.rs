@@ -82,14 +82,15 @@ pub async fn bench_outbox_counts() -> Result<Vec<f64>, JsValue> {
 
 /// Write `orders_json` (a JSON array of work orders) to a fresh database named `db_name` the way
 /// a sync pull does: [`crate::db::Db::apply_pull`], one transaction, from the JSON text.
-/// Returns the milliseconds from the text to the committed transaction.
+/// Returns `[text to parsed, text to committed]` in milliseconds.
 #[wasm_bindgen]
-pub async fn bench_write_orders(db_name: String, orders_json: String) -> Result<f64, JsValue> {
+pub async fn bench_write_orders(db_name: String, orders_json: String) -> Result<Vec<f64>, JsValue> {
     let fail = |e: &dyn std::fmt::Display| JsValue::from_str(&e.to_string());
     let db = crate::db::Db::open(&db_name).await.map_err(|e| fail(&e))?;
     let start = js_sys::Date::now();
     let work_orders: Vec<fieldbook_model::WorkOrder> =
         serde_json::from_str(&orders_json).map_err(|e| fail(&e))?;
+    let parsed = js_sys::Date::now();
     let pull = fieldbook_model::SyncResponse {
         cursor: 1,
         server_time: chrono::Utc::now(),
@@ -100,7 +101,7 @@ pub async fn bench_write_orders(db_name: String, orders_json: String) -> Result<
     db.apply_pull(&pull, chrono::Utc::now())
         .await
         .map_err(|e| fail(&e))?;
-    Ok(js_sys::Date::now() - start)
+    Ok(vec![parsed - start, js_sys::Date::now() - start])
 }
 
 /// A whole sync pull from cursor 0 into a fresh database named `db_name`, as the uploader does

@@ -90,3 +90,95 @@ async fn the_sync_badge_tells_the_truth_in_both_languages() {
         "a lost session needs attention"
     );
 }
+
+/// The `<li>`s of the list with this test id, as their texts.
+fn rows(testid: &str) -> Vec<String> {
+    let list = gloo::utils::document()
+        .query_selector(&format!("[data-testid={testid}]"))
+        .unwrap()
+        .expect("the list is on the page");
+    let items = list.children();
+    (0..items.length())
+        .map(|i| items.item(i).unwrap().text_content().unwrap())
+        .collect()
+}
+
+/// Scroll events and the list's answer to them.
+async fn scrolled(y: f64) {
+    gloo::utils::window().scroll_to_with_x_and_y(0.0, y);
+    TimeoutFuture::new(50).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_long_list_keeps_only_the_rows_near_the_screen_and_its_full_height() {
+    use fieldbook::components::virtual_list::VirtualList;
+    let items = RwSignal::new((0..2000).collect::<Vec<u32>>());
+    let short = RwSignal::new((0..10).collect::<Vec<u32>>());
+    leptos::mount::mount_to_body(move || {
+        view! {
+            <VirtualList items=short.into() key=|i: &u32| *i row=|i| view! { <li>{i}</li> }
+                class="short" testid="short-list"/>
+            <VirtualList items=items.into() key=|i: &u32| *i
+                row=|i| view! { <li style="height: 40px; margin: 0 0 10px">{format!("row {i}")}</li> }
+                class="long" testid="long-list"/>
+        }
+    });
+    settle().await;
+    // A short list is whole.
+    assert_eq!(rows("short-list").len(), 10);
+    let screen = gloo::utils::window()
+        .inner_height()
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    let on_screen = (screen / 50.0).ceil() as usize;
+    let first = rows("long-list");
+    assert!(
+        first.len() < on_screen + 20,
+        "{} rows in the page for a screen of {on_screen}",
+        first.len()
+    );
+    assert_eq!(first[0], "row 0");
+    // The page is as high as all 2,000 rows, 50 px apart.
+    let height = gloo::utils::document()
+        .document_element()
+        .unwrap()
+        .scroll_height();
+    assert!((100_000..101_000).contains(&height), "page height {height}");
+
+    // Half-way down: the rows there are in the page, and only they.
+    let list_top = gloo::utils::document()
+        .query_selector("[data-testid=long-list]")
+        .unwrap()
+        .unwrap()
+        .get_bounding_client_rect()
+        .top();
+    scrolled(list_top + 50_000.0).await;
+    let middle = rows("long-list");
+    assert!(middle.contains(&"row 1000".to_string()), "{middle:?}");
+    assert!(!middle.contains(&"row 0".to_string()));
+    assert!(middle.len() < on_screen + 20, "{} rows", middle.len());
+    // Row 1000 is where the page's scroll puts it: at the top of the screen.
+    let list = gloo::utils::document()
+        .query_selector("[data-testid=long-list]")
+        .unwrap()
+        .unwrap();
+    let children = list.children();
+    let row = (0..children.length())
+        .filter_map(|i| children.item(i))
+        .find(|el| el.text_content().as_deref() == Some("row 1000"))
+        .unwrap()
+        .get_bounding_client_rect()
+        .top();
+    assert!(row.abs() < 2.0, "row 1000 is {row} px from the top");
+
+    // New items (a sync) keep the list where it is.
+    items.update(|v| v.extend(2000..2500));
+    settle().await;
+    assert!(rows("long-list").contains(&"row 1000".to_string()));
+
+    // The end of the list: the last row is there, nothing stands in below it.
+    scrolled(1e9).await;
+    let end = rows("long-list");
+    assert_eq!(end.last().map(String::as_str), Some("row 2499"));
+}

@@ -2,3 +2,4 @@ pub mod capture;
 pub mod header;
 pub mod rejected;
 pub mod sync_badge;
+pub mod virtual_list;

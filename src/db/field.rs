@@ -19,7 +19,9 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::schema::{AREA_DAYS, FINDINGS, META, OUTBOX, PHOTOS, ROUNDS, VACANT_RECORDS};
-use super::{Db, DbError, EntryState, OutboxEntry, PhotoBlob, Result, from_js, to_js};
+use super::{
+    Db, DbError, EntryState, OutboxEntry, PhotoBlob, Result, from_js, from_js_all, put_many, to_js,
+};
 
 const REFERENCE: &str = "field_reference";
 
@@ -40,8 +42,7 @@ async fn get<T: DeserializeOwned>(store: &Store, key: JsValue) -> Result<Option<
 
 async fn all<T: DeserializeOwned>(db: &Db, name: &str) -> Result<Vec<T>> {
     let tx = db.rexie.transaction(&[name], TransactionMode::ReadOnly)?;
-    let values = tx.store(name)?.get_all(None, None).await?;
-    values.into_iter().map(from_js).collect()
+    from_js_all(tx.store(name)?.get_all(None, None).await?)
 }
 
 fn not_field() -> DbError {
@@ -305,26 +306,17 @@ pub(super) async fn store_pull(
         meta.put(&to_js(reference)?, Some(&JsValue::from_str(REFERENCE)))
             .await?;
     }
-    let days = tx.store(AREA_DAYS)?;
-    for day in &field.area_days {
-        days.put(&to_js(day)?, Some(&day_key(day.area_id, day.date)))
-            .await?;
-    }
-    let records = tx.store(VACANT_RECORDS)?;
-    for r in &field.vacant_records {
-        records.put(&to_js(r)?, None).await?;
-    }
+    put_many(&tx.store(AREA_DAYS)?, &field.area_days, |day| {
+        Some(day_key(day.area_id, day.date))
+    })
+    .await?;
+    put_many(&tx.store(VACANT_RECORDS)?, &field.vacant_records, |_| None).await?;
     let findings = tx.store(FINDINGS)?;
-    for f in &field.findings {
-        findings.put(&to_js(f)?, None).await?;
-    }
+    put_many(&findings, &field.findings, |_| None).await?;
     for id in &field.findings_removed {
         findings.delete(id_key(*id)).await?;
     }
-    let rounds = tx.store(ROUNDS)?;
-    for r in &field.rounds {
-        rounds.put(&to_js(r)?, None).await?;
-    }
+    put_many(&tx.store(ROUNDS)?, &field.rounds, |_| None).await?;
     let changed = !field.area_days.is_empty()
         || !field.vacant_records.is_empty()
         || !field.findings.is_empty();

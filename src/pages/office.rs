@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::api::{self, ApiFail};
+use crate::components::virtual_list::VirtualList;
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::pages::work_orders::status_class;
 use crate::time;
@@ -22,19 +23,33 @@ fn fail_text(fail: &ApiFail, lang: Lang) -> &'static str {
 pub fn OfficeList() -> impl IntoView {
     let lang = use_lang();
     let orders = LocalResource::new(api::office_orders);
+    // The failure, if the last load failed; the list stays mounted across refreshes.
+    let failed = Memo::new(move |_| orders.with(|o| o.as_ref().map(|r| r.as_ref().err().cloned())));
+    let list = Memo::new(move |_| {
+        orders.with(|o| {
+            o.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .cloned()
+                .unwrap_or_default()
+        })
+    });
     view! {
         <section class="list-page">
             <div class="list-head">
                 <h1>{tr(Msg::AllWorkOrders)}</h1>
                 <button class="secondary" on:click=move |_| orders.refetch()>{tr(Msg::Refresh)}</button>
             </div>
-            {move || match orders.get() {
+            {move || match failed.get() {
                 None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner offline">{fail_text(&e, lang.get())}</p> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="cards" data-testid="office-list">
-                        {list.into_iter().map(|o| view! { <OfficeCard order=o/> }).collect_view()}
-                    </ul>
+                Some(Some(e)) => view! { <p class="banner offline">{fail_text(&e, lang.get())}</p> }.into_any(),
+                Some(None) => view! {
+                    <VirtualList
+                        items=list.into()
+                        key=|o: &WorkOrder| o.id
+                        row=|o| view! { <OfficeCard order=o/> }
+                        class="cards virtual"
+                        testid="office-list"
+                    />
                 }.into_any(),
             }}
         </section>

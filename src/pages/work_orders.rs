@@ -4,6 +4,7 @@ use fieldbook_model::{Deadline, StatusNode, WorkOrder};
 use leptos::prelude::*;
 
 use crate::components::rejected::RejectedCard;
+use crate::components::virtual_list::VirtualList;
 use crate::db::EntryState;
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::sync::{self, use_sync};
@@ -28,18 +29,36 @@ pub fn WorkOrderList() -> impl IntoView {
         sync.data_version.track();
         async move {
             let db = sync::db();
-            let (Ok(entries), Ok(orders)) = (db.outbox().await, db.work_orders().await) else {
+            let Ok(entries) = db.outbox().await else {
+                return Vec::new();
+            };
+            if !entries.iter().any(|e| e.state == EntryState::Rejected) {
+                return Vec::new();
+            }
+            let Ok(ids) = db.work_order_ids().await else {
                 return Vec::new();
             };
             entries
                 .into_iter()
                 .filter(|e| e.state == EntryState::Rejected)
-                .filter(|e| {
-                    e.op.work_order_id()
-                        .is_some_and(|id| !orders.iter().any(|o| o.id == id))
-                })
+                .filter(|e| e.op.work_order_id().is_some_and(|id| !ids.contains(&id)))
                 .collect::<Vec<_>>()
         }
+    });
+    let shown = Memo::new(move |_| match orders.get() {
+        None => Shown::Loading,
+        Some(Err(e)) => Shown::Failed(e.to_string()),
+        Some(Ok(list)) if list.is_empty() => Shown::Empty,
+        Some(Ok(_)) => Shown::List,
+    });
+    // Read by the list at every scroll step: a memo, so that it is not cloned each time.
+    let list = Memo::new(move |_| {
+        orders.with(|o| {
+            o.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .cloned()
+                .unwrap_or_default()
+        })
     });
     let lang = use_lang();
     let now = use_now();
@@ -60,20 +79,32 @@ pub fn WorkOrderList() -> impl IntoView {
             <Show when=move || sync.reachable.get() == Some(false)>
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
             </Show>
-            {move || match orders.get() {
-                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => {
-                    view! { <p class="empty muted">{tr(Msg::NoWorkOrders)}</p> }.into_any()
-                }
-                Some(Ok(list)) => view! {
-                    <ul class="cards" data-testid="work-order-list">
-                        {list.into_iter().map(|wo| view! { <WorkOrderCard order=wo now=now/> }).collect_view()}
-                    </ul>
+            {move || match shown.get() {
+                Shown::Loading => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+                Shown::Failed(e) => view! { <p class="banner attention">{e}</p> }.into_any(),
+                Shown::Empty => view! { <p class="empty muted">{tr(Msg::NoWorkOrders)}</p> }.into_any(),
+                // Mounted once: a sync that changes the orders keeps the list and its place.
+                Shown::List => view! {
+                    <VirtualList
+                        items=list.into()
+                        key=|wo: &WorkOrder| wo.id
+                        row=move |wo| view! { <WorkOrderCard order=wo now=now/> }
+                        class="cards virtual"
+                        testid="work-order-list"
+                    />
                 }.into_any(),
             }}
         </section>
     }
+}
+
+/// What the list page shows: a change of orders within `List` keeps the list mounted.
+#[derive(Clone, PartialEq)]
+enum Shown {
+    Loading,
+    Failed(String),
+    Empty,
+    List,
 }
 
 /// "剩余 5 小时 20 分" or overdue, for the 36-hour response target.
