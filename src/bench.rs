@@ -96,6 +96,7 @@ pub async fn bench_write_orders(db_name: String, orders_json: String) -> Result<
         server_time: chrono::Utc::now(),
         work_orders,
         removed: Vec::new(),
+        more: false,
         field: Default::default(),
     };
     db.apply_pull(&pull, chrono::Utc::now())
@@ -105,23 +106,32 @@ pub async fn bench_write_orders(db_name: String, orders_json: String) -> Result<
 }
 
 /// A whole sync pull from cursor 0 into a fresh database named `db_name`, as the uploader does
-/// it ([`crate::api::pull`], then [`crate::db::Db::apply_pull`]). Returns `[request to parsed
-/// response, parsed response to written, orders]` in milliseconds.
+/// it: each page through [`crate::api::pull`], then [`crate::db::Db::apply_pull`], until the
+/// server has no more. Returns `[time waiting for and parsing answers, time writing them,
+/// orders, pages]` in milliseconds.
 #[wasm_bindgen]
 pub async fn bench_pull(db_name: String) -> Result<Vec<f64>, JsValue> {
     let fail = |e: &dyn std::fmt::Display| JsValue::from_str(&e.to_string());
     let db = crate::db::Db::open(&db_name).await.map_err(|e| fail(&e))?;
-    let start = js_sys::Date::now();
-    let batch = crate::api::pull(0)
-        .await
-        .map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
-    let answered = js_sys::Date::now();
-    db.apply_pull(&batch, chrono::Utc::now())
-        .await
-        .map_err(|e| fail(&e))?;
-    Ok(vec![
-        answered - start,
-        js_sys::Date::now() - answered,
-        batch.work_orders.len() as f64,
-    ])
+    let (mut fetching, mut writing, mut orders, mut pages) = (0.0, 0.0, 0, 0);
+    let mut cursor = 0;
+    loop {
+        let start = js_sys::Date::now();
+        let batch = crate::api::pull(cursor)
+            .await
+            .map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
+        let answered = js_sys::Date::now();
+        db.apply_pull(&batch, chrono::Utc::now())
+            .await
+            .map_err(|e| fail(&e))?;
+        fetching += answered - start;
+        writing += js_sys::Date::now() - answered;
+        orders += batch.work_orders.len();
+        pages += 1;
+        cursor = batch.cursor;
+        if !batch.more {
+            break;
+        }
+    }
+    Ok(vec![fetching, writing, orders as f64, pages as f64])
 }

@@ -347,22 +347,33 @@ async fn note(engine: &Engine, answers: &mut Vec<(Uuid, Result<(), String>)>) {
     answers.clear();
 }
 
+/// Pull what changed, a page at a time (the server says when more waits), each page stored
+/// before the next is asked for: a lost connection keeps what came.
 async fn pull(engine: &Rc<Engine>) {
-    let Ok(cursor) = engine.db.cursor().await else {
-        return;
-    };
-    match api::pull(cursor).await {
-        Ok(batch) => {
-            engine.state.reachable.set(Some(true));
-            engine.failures.set(0);
-            let now = Utc::now();
-            match engine.db.apply_pull(&batch, now).await {
-                Ok(()) => engine.state.last_synced.set(Some(now)),
-                Err(e) => gloo::console::error!(format!("storing the pull failed: {e:?}")),
+    loop {
+        let Ok(cursor) = engine.db.cursor().await else {
+            return;
+        };
+        match api::pull(cursor).await {
+            Ok(batch) => {
+                engine.state.reachable.set(Some(true));
+                engine.failures.set(0);
+                let now = Utc::now();
+                match engine.db.apply_pull(&batch, now).await {
+                    Ok(()) => engine.state.last_synced.set(Some(now)),
+                    Err(e) => {
+                        gloo::console::error!(format!("storing the pull failed: {e:?}"));
+                        return;
+                    }
+                }
+                // The cursor moves forward with each full page, so this ends.
+                if !batch.more || batch.cursor <= cursor {
+                    return;
+                }
             }
+            Err(ApiFail::Unauthorized) => return engine.state.needs_sign_in.set(true),
+            Err(_) => return contact_failed(engine),
         }
-        Err(ApiFail::Unauthorized) => engine.state.needs_sign_in.set(true),
-        Err(_) => contact_failed(engine),
     }
 }
 

@@ -60,6 +60,7 @@ fn pull(cursor: i64, field: FieldData) -> SyncResponse {
         server_time: Utc::now(),
         work_orders: vec![],
         removed: vec![],
+        more: false,
         field,
     }
 }

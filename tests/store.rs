@@ -55,6 +55,7 @@ fn pull(cursor: i64, orders: Vec<WorkOrder>) -> SyncResponse {
         server_time: Utc::now(),
         work_orders: orders,
         removed: vec![],
+        more: false,
         field: Default::default(),
     }
 }

@@ -40,6 +40,10 @@ pub struct SyncResponse {
     /// Cleaning, vacant units, findings and patrols.
     #[serde(default)]
     pub field: FieldData,
+    /// More changed work orders wait than one answer carries (a phone parses an answer in one
+    /// go): store this one, then pull again from `cursor` straight away.
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// The field side of a sync pull: what changed since the cursor, for this user only.

@@ -153,36 +153,49 @@ pub async fn changed_for_assignee(
     conn: &mut Conn,
     assignee_id: &str,
     after: i64,
+    limit: usize,
 ) -> Result<Vec<WorkOrder>, StoreError> {
-    changed(conn, Some(assignee_id), after).await
+    changed(conn, Some(assignee_id), after, limit).await
 }
 
 /// Every work order that changed after `after`: a supervisor's board counts the engineers'
 /// 36-hour responses and 3-day reports from what the tablet holds, offline too.
-pub async fn changed_for_all(conn: &mut Conn, after: i64) -> Result<Vec<WorkOrder>, StoreError> {
-    changed(conn, None, after).await
+pub async fn changed_for_all(
+    conn: &mut Conn,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<WorkOrder>, StoreError> {
+    changed(conn, None, after, limit).await
 }
 
+/// The first `limit` orders (by sequence) that changed after `after`.
 async fn changed(
     conn: &mut Conn,
     assignee_id: Option<&str>,
     after: i64,
+    limit: usize,
 ) -> Result<Vec<WorkOrder>, StoreError> {
     // `$1 IS NULL` keeps one query for both: the assignee's orders, or all of them.
     let rows: Vec<OrderRow> = sqlx::query_as(&format!(
-        "{SELECT_ORDERS} WHERE ($1 IS NULL OR w.assignee_id = $1) AND w.seq > $2 ORDER BY w.seq"
+        "{SELECT_ORDERS} WHERE ($1 IS NULL OR w.assignee_id = $1) AND w.seq > $2 \
+         ORDER BY w.seq LIMIT $3"
     ))
     .bind(assignee_id)
     .bind(after)
+    .bind(limit as i64)
     .fetch_all(&mut *conn)
     .await?;
+    let Some(last) = rows.last().map(|r| r.seq) else {
+        return Ok(Vec::new());
+    };
     let events: Vec<EventRow> = sqlx::query_as(
         "SELECT e.work_order_id, e.node, e.device_time, e.username, e.op_id \
          FROM status_events e JOIN work_orders w ON w.id = e.work_order_id \
-         WHERE ($1 IS NULL OR w.assignee_id = $1) AND w.seq > $2 ORDER BY e.seq",
+         WHERE ($1 IS NULL OR w.assignee_id = $1) AND w.seq > $2 AND w.seq <= $3 ORDER BY e.seq",
     )
     .bind(assignee_id)
     .bind(after)
+    .bind(last)
     .fetch_all(&mut *conn)
     .await?;
     let mut histories: HashMap<String, Vec<StatusEvent>> = HashMap::new();

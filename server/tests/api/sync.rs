@@ -188,3 +188,50 @@ async fn a_supervisor_pulls_every_engineer_s_orders_for_the_board() {
     let cleaner = server.signed_in("cleaner1").await;
     assert!(server.sync(&cleaner, 0).await.work_orders.is_empty());
 }
+
+#[tokio::test]
+async fn a_big_pull_comes_in_pages_that_miss_nothing_and_repeat_nothing() {
+    use fieldbook_server::routes::sync::PAGE;
+    let server = TestServer::with_demo().await;
+    let db = server.database().await;
+    // engineer1 has 6 demo orders; 2.5 pages more.
+    let extra = PAGE * 2 + PAGE / 2;
+    fieldbook_server::demo::generate(&db, "engineer1", extra)
+        .await
+        .unwrap();
+    let e1 = server.signed_in("engineer1").await;
+
+    let mut cursor = 0;
+    let mut seen = std::collections::HashSet::new();
+    let mut pages = Vec::new();
+    loop {
+        let page = server.sync(&e1, cursor).await;
+        assert!(page.work_orders.len() <= PAGE);
+        for wo in &page.work_orders {
+            assert!(seen.insert(wo.id), "{} sent twice", wo.ticket);
+            assert!(wo.seq > cursor && wo.seq <= page.cursor);
+        }
+        // Every page carries the field side and removals since its cursor.
+        pages.push((page.work_orders.len(), page.more));
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(
+        pages,
+        vec![(PAGE, true), (PAGE, true), (PAGE / 2 + 6, false)]
+    );
+    assert_eq!(seen.len(), extra + 6);
+    assert_eq!(cursor, DEMO_SEQ + extra as i64);
+
+    // A change after the last page comes alone, from the last cursor.
+    let target = *seen.iter().next().unwrap();
+    server
+        .push(&e1, &[set_status("engineer1", target, "departed")])
+        .await;
+    let next = server.sync(&e1, cursor).await;
+    assert!(!next.more);
+    assert_eq!(next.work_orders.len(), 1);
+    assert_eq!(next.work_orders[0].id, target);
+}
