@@ -123,10 +123,23 @@ where
         }
     });
     let window = gloo::utils::window();
+    let last_width = StoredValue::new(
+        gloo::utils::document()
+            .document_element()
+            .map_or(0, |e| e.client_width()),
+    );
     let listeners = vec![
         // gloo's listeners are passive: they never hold up the scrolling itself.
         EventListener::new(&window, "scroll", move |_| update()),
         EventListener::new(&window, "resize", move |_| {
+            // A phone's address bar coming and going changes only the height.
+            let width = gloo::utils::document()
+                .document_element()
+                .map_or(0, |e| e.client_width());
+            if width == last_width.get_value() {
+                return update();
+            }
+            last_width.set_value(width);
             // A turned tablet may change the columns: measure again from the first screen.
             metrics.set_value(None);
             let start = slice.get_untracked().start;
