@@ -182,3 +182,42 @@ async fn a_long_list_keeps_only_the_rows_near_the_screen_and_its_full_height() {
     let end = rows("long-list");
     assert_eq!(end.last().map(String::as_str), Some("row 2499"));
 }
+
+/// Whether the page can still read an object URL.
+async fn readable(url: &str) -> bool {
+    gloo::net::http::Request::get(url).send().await.is_ok()
+}
+
+#[wasm_bindgen_test]
+async fn a_shown_photo_s_bytes_are_let_go_when_its_view_goes() {
+    use fieldbook::components::capture::shown_url;
+    let blob = |text: &str| {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        web_sys::Blob::new_with_str_sequence(&parts).unwrap()
+    };
+    let shown = RwSignal::new(vec![blob("first")]);
+    leptos::mount::mount_to_body(move || {
+        view! {
+            <div data-testid="shown">
+                {move || shown.get().into_iter().map(|b| view! { <img src=shown_url(&b)/> }).collect_view()}
+            </div>
+        }
+    });
+    settle().await;
+    let src = || {
+        gloo::utils::document()
+            .query_selector("[data-testid=shown] img")
+            .unwrap()
+            .unwrap()
+            .get_attribute("src")
+            .unwrap()
+    };
+    let first = src();
+    assert!(readable(&first).await);
+    shown.set(vec![blob("second")]);
+    settle().await;
+    let second = src();
+    assert_ne!(first, second);
+    assert!(readable(&second).await);
+    assert!(!readable(&first).await, "the first photo's URL was revoked");
+}

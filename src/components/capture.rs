@@ -93,7 +93,7 @@ pub fn PendingPhotos(
     view! {
         <div class="thumbs">
             {move || photos.get().into_iter().map(|(r, blob)| {
-                let url = web_sys::Url::create_object_url_with_blob(&blob.blob).unwrap_or_default();
+                let url = shown_url(&blob.blob);
                 view! { <figure class="thumb" data-photo=r.photo_id.to_string()><img src=url alt=""/></figure> }
             }).collect_view()}
         </div>
@@ -101,7 +101,20 @@ pub fn PendingPhotos(
     }
 }
 
-/// Where a field photo can be shown from: its bytes on this device, else the server.
+/// An object URL for bytes on the page, revoked when the view that shows it goes (the browser
+/// keeps the bytes in memory until then: a supervisor reviewing photos all day would fill it).
+/// Call it while the view is built.
+pub fn shown_url(blob: &web_sys::Blob) -> String {
+    let url = web_sys::Url::create_object_url_with_blob(blob).unwrap_or_default();
+    let revoke = url.clone();
+    on_cleanup(move || {
+        let _ = web_sys::Url::revoke_object_url(&revoke);
+    });
+    url
+}
+
+/// Where a field photo can be shown from: its bytes on this device, else the server. A `blob:`
+/// URL is the caller's to revoke.
 pub async fn photo_url(id: Uuid) -> String {
     match crate::sync::db().photo(id).await {
         Ok(Some(p)) => web_sys::Url::create_object_url_with_blob(&p.blob)
@@ -114,6 +127,13 @@ pub async fn photo_url(id: Uuid) -> String {
 #[component]
 pub fn FieldPhoto(id: Uuid, #[prop(optional)] label: String) -> impl IntoView {
     let url = LocalResource::new(move || photo_url(id));
+    on_cleanup(move || {
+        if let Some(Some(src)) = url.try_get_untracked()
+            && src.starts_with("blob:")
+        {
+            let _ = web_sys::Url::revoke_object_url(&src);
+        }
+    });
     let alt = label.clone();
     view! {
         <figure class="thumb" data-photo=id.to_string()>

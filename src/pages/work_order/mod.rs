@@ -163,6 +163,17 @@ pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
         Some(Err(e)) => failed.set(Some(e.to_string())),
         None => {}
     });
+    // And the last ones when the person leaves the order.
+    on_cleanup(move || {
+        for p in loaded
+            .try_get_untracked()
+            .flatten()
+            .into_iter()
+            .flat_map(|l| l.photos)
+        {
+            let _ = web_sys::Url::revoke_object_url(&p.url);
+        }
+    });
     let feedback = RwSignal::new(None::<Feedback>);
     let lang = use_lang();
     let has_order = move || loaded.with(Option::is_some);
