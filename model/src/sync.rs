@@ -66,7 +66,8 @@ pub struct FieldData {
 }
 
 /// The office's data the field screens work from: this user's areas and their items, vacant
-/// units, and the people a supervisor can give a task to.
+/// units, and the people of their team and the engineers (a supervisor gives them tasks; every
+/// screen shows their names).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FieldReference {
     pub areas: Vec<Area>,

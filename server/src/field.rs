@@ -826,13 +826,9 @@ async fn reference(
     .bind(team)
     .fetch_all(&mut *conn)
     .await?;
-    // The people a supervisor can give a task to: their team, and the engineers.
-    // The people a supervisor can give a task to: their team, and the engineers.
-    let people = if user.profile.role == Role::Supervisor {
-        people_of(conn, &[team.to_string()]).await?
-    } else {
-        Vec::new()
-    };
+    // The team and the engineers: a supervisor gives them tasks, and every screen names people
+    // by their names (a cleaner's task says who reported it, not "supervisor1").
+    let people = people_of(conn, &[team.to_string()]).await?;
     Ok(FieldReference {
         areas: areas.iter().map(AreaRow::area).collect::<Result<_, _>>()?,
         items: items.iter().map(ItemRow::item).collect::<Result<_, _>>()?,

@@ -42,7 +42,14 @@ async fn each_cleaner_pulls_only_their_own_areas_items_and_units() {
         let mine: BTreeSet<Uuid> = r.areas.iter().map(|a| a.id).collect();
         assert!(r.items.iter().all(|i| mine.contains(&i.area_id)));
         assert!(r.units.iter().all(|u| u.responsible == me));
-        assert!(r.people.is_empty(), "a cleaner assigns no tasks");
+        // Named on their screens: who reported a task, who it went to.
+        let supervisor = r.people.iter().find(|p| p.username == "supervisor1");
+        assert_eq!(supervisor.map(|p| p.display_name.as_str()), Some("刘洋"));
+        assert!(
+            r.people
+                .iter()
+                .all(|p| p.team.as_deref() == Some("team-a") || p.role == Role::Engineer)
+        );
     }
     assert_eq!((r1.items.len(), r2.items.len()), (16, 8));
     assert_eq!(
