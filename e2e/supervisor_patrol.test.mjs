@@ -205,33 +205,59 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await cp.waitForSelector("[data-testid=sent-back]:has-text('前台玻璃门仍有手印')");
   await cp.goto(server.url);
   await cp.click("[data-testid=unit-card][data-unit='3栋 1204']");
-  await cp.click("[data-testid=start-cleaning]");
-  for (const slot of ["floor", "walls", "equipment", "doors_windows"]) {
-    await cp.click(`[data-testid=standard-item][data-item=${slot}] [data-testid=pass]`);
-  }
-  await cp.setInputFiles("[data-testid=unit-photo] [data-testid=camera-input]", fixtures.unit);
-  await cp.waitForSelector(".unit-photo .thumb img", { timeout: 30_000 });
-  await cp.click("[data-testid=save-record]");
+  const fillRecord = async () => {
+    await cp.click("[data-testid=start-cleaning]");
+    for (const slot of ["floor", "walls", "equipment", "doors_windows"]) {
+      await cp.click(`[data-testid=standard-item][data-item=${slot}] [data-testid=pass]`);
+    }
+    await cp.setInputFiles("[data-testid=unit-photo] [data-testid=camera-input]", fixtures.unit);
+    await cp.waitForSelector(".unit-photo .thumb img", { timeout: 30_000 });
+    await cp.click("[data-testid=save-record]");
+  };
+  await fillRecord();
   await cp.waitForSelector("[data-testid=record-card]");
+  await badge(cp, "allsent", 60_000);
+
+  // The supervisor checks the record beside the list: times, items, photo; sends it back.
+  const openRecord = async () => {
+    await sp.reload();
+    await sp.waitForSelector("[data-testid=board-rounds]");
+    await badge(sp, "allsent");
+    await sp.click("[data-testid=tab-records]");
+    // The one not checked yet.
+    await sp.click("[data-testid=sv-record]:has(.badge.plain)");
+    await sp.waitForSelector("[data-testid=sv-detail] [data-testid=record-detail]:has-text('3栋 1204')");
+    assert.equal(await sp.locator("[data-testid=record-check] .badge.ok").count(), 4);
+    await sp.waitForFunction(() => document.querySelector("[data-testid=unit-photos] img")?.naturalWidth > 0);
+  };
+  await openRecord();
+  await sp.fill("[data-testid=sv-detail] [data-testid=send-back-reason]", "卫生间地面仍有水渍");
+  await sp.click("[data-testid=sv-detail] [data-testid=send-back]");
+  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=verdict][data-verdict=sent_back]");
+  await badge(sp, "allsent", 60_000);
+
+  // The cleaner's today screen flags the unit with the reason; its page says to clean it again,
+  // and the new record clears the flag.
+  await cp.goto(server.url);
+  await cp.waitForSelector("[data-testid=unit-card][data-unit='3栋 1204'] [data-testid=unit-sent-back]:has-text('卫生间地面仍有水渍')");
+  await shoot(cp, "cleaner-unit-sent-back-phone.png", { fullPage: true });
+  await cp.click("[data-testid=unit-card][data-unit='3栋 1204']");
+  await cp.waitForSelector("[data-testid=unit-sent-back]:has-text('请重新清洁')");
+  await fillRecord();
+  await cp.waitForSelector("[data-testid=record-card] >> nth=1");
+  await cp.waitForSelector("[data-testid=unit-sent-back]", { state: "detached" });
   await badge(cp, "allsent", 60_000);
   await cleanerPhone.close();
 
-  // The supervisor checks the record beside the list: times, items, photo; approves it.
-  await sp.reload();
-  await sp.waitForSelector("[data-testid=board-rounds]");
-  await badge(sp, "allsent");
-  await sp.click("[data-testid=tab-records]");
-  await sp.click("[data-testid=sv-record] >> nth=0");
-  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=record-detail]:has-text('3栋 1204')");
-  assert.equal(await sp.locator("[data-testid=record-check] .badge.ok").count(), 4);
-  await sp.waitForFunction(() => document.querySelector("[data-testid=unit-photos] img")?.naturalWidth > 0);
+  // The new record, approved.
+  await openRecord();
   await shootHere(sp, "supervisor-record-tablet.png");
   await sp.click("[data-testid=sv-detail] [data-testid=approve]");
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=verdict][data-verdict=approved]");
   await badge(sp, "allsent", 60_000);
   const records = (await sup.get("/api/sync?cursor=0")).body.field.vacant_records;
-  assert.equal(records.length, 1);
-  assert.equal(records[0].review?.verdict, "approved", JSON.stringify(records[0].review));
+  const verdicts = records.map((r) => (r.review?.verdict?.sent_back ? "sent_back" : r.review?.verdict)).sort();
+  assert.deepEqual(verdicts, ["approved", "sent_back"], JSON.stringify(records.map((r) => r.review)));
 
   // The monthly outlet check: a failed check needs a finding; the round keeps which check failed.
   await sp.click("[data-testid=start-round]");

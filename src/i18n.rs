@@ -193,6 +193,7 @@ messages! {
     AreaFinishedAt => "完成于", "Done at";
     Approved => "主管已验收", "Approved by the supervisor";
     SentBack => "主管退回", "Sent back by the supervisor";
+    CleanAgain => "请重新清洁，再填一份新记录。", "Clean it again and fill in a new record.";
     Problem => "有问题", "Problem";
     ProblemReported => "已报问题", "Reported";
     Pass => "合格", "Pass";

@@ -570,6 +570,19 @@ pub enum RecordMissing {
 }
 
 impl VacantRecord {
+    /// Why the supervisor sent back the unit's latest record, if they did: the unit must be
+    /// cleaned again and a new record made (one made since clears it).
+    pub fn sent_back(records: &[VacantRecord], unit: Uuid) -> Option<&str> {
+        let latest = records
+            .iter()
+            .filter(|r| r.unit_id == unit)
+            .max_by_key(|r| r.ended_at)?;
+        match latest.review.as_ref().map(|r| &r.verdict) {
+            Some(Verdict::SentBack { reason }) => Some(reason),
+            _ => None,
+        }
+    }
+
     /// Everything the company standard asks that this record does not have yet.
     pub fn missing(&self) -> Vec<RecordMissing> {
         let mut missing = Vec::new();
@@ -920,6 +933,45 @@ mod tests {
             review: None,
             seq: 0,
         }
+    }
+
+    #[test]
+    fn a_unit_is_sent_back_until_a_newer_record_is_made() {
+        let unit = record().unit_id;
+        let review = |verdict| Review {
+            verdict,
+            by: "supervisor1".into(),
+            at: at("2026-11-27T03:00:00Z"),
+        };
+        let mut first = record();
+        assert_eq!(VacantRecord::sent_back(&[first.clone()], unit), None);
+        first.review = Some(review(Verdict::SentBack {
+            reason: "地面有水渍".into(),
+        }));
+        assert_eq!(
+            VacantRecord::sent_back(&[first.clone()], unit),
+            Some("地面有水渍")
+        );
+        // Another unit's records say nothing of this one.
+        assert_eq!(
+            VacantRecord::sent_back(&[first.clone()], Uuid::from_u128(6)),
+            None
+        );
+        // The record made again, not reviewed yet: no longer sent back, in any order.
+        let mut again = record();
+        again.id = Uuid::from_u128(10);
+        again.ended_at = at("2026-11-27T05:00:00Z");
+        assert_eq!(
+            VacantRecord::sent_back(&[again.clone(), first.clone()], unit),
+            None
+        );
+        assert_eq!(
+            VacantRecord::sent_back(&[first.clone(), again.clone()], unit),
+            None
+        );
+        // Approved records are not sent back.
+        first.review = Some(review(Verdict::Approved));
+        assert_eq!(VacantRecord::sent_back(&[first], unit), None);
     }
 
     #[test]

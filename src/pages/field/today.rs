@@ -1,7 +1,7 @@
 //! The cleaner's "today": their areas with the items due today, the day's progress, their vacant
 //! units with the monthly cleaning due, their tasks, and one big button to report a problem.
 
-use fieldbook_model::cleaning::{Area, AreaDay, UnitDue, Verdict, due_items};
+use fieldbook_model::cleaning::{Area, AreaDay, UnitDue, VacantRecord, Verdict, due_items};
 use fieldbook_model::findings::{Finding, FindingState};
 use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
@@ -19,6 +19,7 @@ pub struct FieldView {
     pub reference: FieldReference,
     pub days: Vec<AreaDay>,
     pub findings: Vec<Finding>,
+    pub records: Vec<VacantRecord>,
 }
 
 pub async fn load_field() -> Result<FieldView, crate::db::DbError> {
@@ -27,6 +28,7 @@ pub async fn load_field() -> Result<FieldView, crate::db::DbError> {
         reference: db.field_reference().await?,
         days: db.area_days().await?,
         findings: db.findings().await?,
+        records: db.vacant_records().await?,
     })
 }
 
@@ -114,7 +116,7 @@ pub fn TodayPage() -> impl IntoView {
                                 </li>
                             }}).collect_view()}
                         </ul>
-                        <UnitList reference=v.reference.clone() me=mine.clone()/>
+                        <UnitList reference=v.reference.clone() records=v.records.clone() me=mine.clone()/>
                         <TaskList findings=v.findings.clone()/>
                     }.into_any()
                 }
@@ -125,7 +127,7 @@ pub fn TodayPage() -> impl IntoView {
 
 /// The vacant units the person is responsible for, with the monthly cleaning due.
 #[component]
-fn UnitList(reference: FieldReference, me: String) -> impl IntoView {
+fn UnitList(reference: FieldReference, records: Vec<VacantRecord>, me: String) -> impl IntoView {
     let lang = use_lang();
     let date = today();
     let mut units: Vec<_> = reference
@@ -146,9 +148,11 @@ fn UnitList(reference: FieldReference, me: String) -> impl IntoView {
                     UnitDue::Upcoming { due } => ("deadline met", i18n::unit_due(due, lang.get_untracked())),
                 };
                 let last = u.last_cleaned.map(|d| d.to_string());
+                let back = VacantRecord::sent_back(&records, u.id).map(str::to_string);
+                let sent_back = back.is_some();
                 view! {
                     <li>
-                        <a class="card order-card unit-card" href=format!("/units/{}", u.id) data-testid="unit-card" data-unit=u.name.clone()>
+                        <a class="card order-card unit-card" class:sent-back=sent_back href=format!("/units/{}", u.id) data-testid="unit-card" data-unit=u.name.clone()>
                             <div class="row between">
                                 <strong>{u.name.clone()}</strong>
                                 <span class=class data-testid="unit-due">{text}</span>
@@ -159,6 +163,7 @@ fn UnitList(reference: FieldReference, me: String) -> impl IntoView {
                                     None => Msg::NeverCleaned.text(lang.get()).to_string(),
                                 }}
                             </span>
+                            {back.map(|r| view! { <span class="warn-text small" data-testid="unit-sent-back">{tr(Msg::SentBack)}": "{r}</span> })}
                         </a>
                     </li>
                 }

@@ -125,6 +125,7 @@ fn UnitView(unit: VacantUnit, records: Vec<VacantRecord>, draft: Option<Draft>) 
         persist();
     };
     let last = unit.last_cleaned;
+    let sent_back = VacantRecord::sent_back(&records, unit.id).map(str::to_string);
     view! {
         <div class="card">
             <h1 data-testid="unit-title">{unit.name.clone()}</h1>
@@ -139,6 +140,12 @@ fn UnitView(unit: VacantUnit, records: Vec<VacantRecord>, draft: Option<Draft>) 
                 fieldbook_model::cleaning::UnitDue::DueSoon { due } | fieldbook_model::cleaning::UnitDue::Upcoming { due } => view! { <span class="deadline soon">{i18n::unit_due(due, lang.get())}</span> }.into_any(),
             }}</p>
         </div>
+        {sent_back.map(|reason| view! {
+            <div class="banner attention" data-testid="unit-sent-back">
+                <p>{tr(Msg::SentBack)}": "{reason}</p>
+                {responsible.then(|| view! { <span class="small">{tr(Msg::CleanAgain)}</span> })}
+            </div>
+        })}
         {move || match draft.get() {
             None if responsible => view! {
                 <button class="primary big" data-testid="start-cleaning" on:click=start>{tr(Msg::StartCleaning)}</button>
