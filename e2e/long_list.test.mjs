@@ -1,7 +1,8 @@
-// A phone with a long list: 1,200 more work orders than the demo's. The first sync comes in pages
-// (the server sends at most 500 orders an answer) and the phone stores all of them; the list keeps
-// only the cards near the screen in the page, yet every order can be scrolled to and opened, on a
-// phone (one column) and on a tablet (two).
+// Loading and long lists. A first visit shows a loading screen until the app is there. A phone
+// with 1,200 more work orders than the demo's: the first sync comes in pages (the server sends at
+// most 500 orders an answer) and the phone stores all of them; the list keeps only the cards near
+// the screen in the page, yet every order can be scrolled to and opened, on a phone (one column)
+// and on a tablet (two).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -106,3 +107,23 @@ for (const [device, size] of [["phone", PHONE], ["tablet", TABLET]]) {
     await context.close();
   });
 }
+
+test("a first visit on a slow network shows a loading screen until the app is there", { timeout: 60_000 }, async () => {
+  const context = await browser.newContext({ ...PHONE, locale: "zh-CN", serviceWorkers: "block" });
+  const page = await context.newPage();
+  let release;
+  const held = new Promise((ok) => (release = ok));
+  // The app's code arrives only when the test lets it.
+  await page.route("**/*.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(server.url, { waitUntil: "domcontentloaded" });
+  await page.waitForSelector("#splash:has-text('正在加载')");
+  assert.ok(await page.locator("#splash").isVisible());
+  await page.screenshot({ path: join(SHOTS, "phone-loading.png") });
+  release();
+  await page.waitForSelector("form.form");
+  assert.equal(await page.locator("#splash").count(), 0, "gone once the app is mounted");
+  await context.close();
+});

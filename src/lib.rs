@@ -35,5 +35,8 @@ pub fn start() {
                 leptos::mount::mount_to_body(app::NoStorage);
             }
         }
+        if let Some(splash) = gloo::utils::document().get_element_by_id("splash") {
+            splash.remove();
+        }
     });
 }
