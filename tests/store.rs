@@ -470,3 +470,50 @@ async fn photo_bytes_can_be_discarded_only_after_the_server_refused_them() {
     assert_eq!(left.len(), 2);
     assert!(left.contains(&idb) && left.contains(&idc));
 }
+
+#[wasm_bindgen_test]
+async fn thousands_of_orders_are_written_in_chunks_and_read_in_pages_whole_and_in_order() {
+    let (db, _) = fresh().await;
+    // More than four write chunks and two read pages, in no particular order; one has a queued
+    // step that the pull must keep.
+    let orders: Vec<WorkOrder> = (0..1203)
+        .map(|i| {
+            let mut o = order(&format!("BX-{i:04}"));
+            o.planned_at += chrono::Duration::minutes((i * 7919 % 1203) as i64);
+            o.machine_down = i % 500 == 0;
+            o
+        })
+        .collect();
+    let queued = orders[777].clone();
+    db.apply_pull(&pull(1, vec![queued.clone()]), Utc::now())
+        .await
+        .unwrap();
+    db.record(op(&queued, StatusNode::Departed)).await.unwrap();
+    db.apply_pull(&pull(2, orders.clone()), Utc::now())
+        .await
+        .unwrap();
+
+    let read = db.work_orders().await.unwrap();
+    assert_eq!(read.len(), orders.len());
+    let ids: std::collections::HashSet<Uuid> = read.iter().map(|o| o.id).collect();
+    assert_eq!(ids.len(), orders.len(), "each order once");
+    // Machines down first, then by planned time.
+    assert!(read[..3].iter().all(|o| o.machine_down));
+    assert!(
+        read[3..]
+            .windows(2)
+            .all(|w| !w[0].machine_down && w[0].planned_at <= w[1].planned_at)
+    );
+    let kept = read.iter().find(|o| o.id == queued.id).unwrap();
+    assert_eq!(
+        kept.status,
+        StatusNode::Departed,
+        "the queued step stays applied"
+    );
+    let ticket = |o: &WorkOrder| o.ticket.clone();
+    let mut expected: Vec<String> = orders.iter().map(ticket).collect();
+    let mut got: Vec<String> = read.iter().map(ticket).collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+}

@@ -123,6 +123,9 @@ fn from_js_all<T: DeserializeOwned>(values: Vec<JsValue>) -> Result<Vec<T>> {
     from_js(values.into_iter().collect::<js_sys::Array>().into())
 }
 
+/// How many work orders [`Db::work_orders`] reads at a time (~10 ms of main thread each).
+const READ_PAGE: u32 = 500;
+
 /// How many values [`put_many`] hands the browser at a time: ~250 orders are ~15 ms of main
 /// thread on a mid phone, well under the 50 ms a tap may wait.
 const PUT_CHUNK: usize = 250;
@@ -239,8 +242,28 @@ impl Db {
         let tx = self
             .rexie
             .transaction(&[WORK_ORDERS], TransactionMode::ReadOnly)?;
-        let all = tx.store(WORK_ORDERS)?.get_all(None, None).await?;
-        let mut orders: Vec<WorkOrder> = from_js_all(all)?;
+        let store = tx.store(WORK_ORDERS)?;
+        // A page at a time: between pages the page answers taps and draws. Read in one go, a
+        // supervisor's 10,000 orders held the main thread for ~200 ms at every sync.
+        let mut orders: Vec<WorkOrder> = Vec::new();
+        let mut after: Option<JsValue> = None;
+        loop {
+            let range = after
+                .as_ref()
+                .map(|key| rexie::KeyRange::lower_bound(key, Some(true)))
+                .transpose()
+                .map_err(|e| DbError::Browser(format!("{e:?}")))?;
+            let page = store.get_all(range, Some(READ_PAGE)).await?;
+            let full = page.len() == READ_PAGE as usize;
+            // The store's key path is the order's id.
+            after = page
+                .last()
+                .and_then(|last| js_sys::Reflect::get(last, &JsValue::from_str("id")).ok());
+            orders.extend(from_js_all::<WorkOrder>(page)?);
+            if !full {
+                break;
+            }
+        }
         // Machines that are down first, then by planned time.
         orders.sort_by(|a, b| {
             b.machine_down

@@ -45,11 +45,13 @@ pub fn WorkOrderList() -> impl IntoView {
                 .collect::<Vec<_>>()
         }
     });
-    let shown = Memo::new(move |_| match orders.get() {
-        None => Shown::Loading,
-        Some(Err(e)) => Shown::Failed(e.to_string()),
-        Some(Ok(list)) if list.is_empty() => Shown::Empty,
-        Some(Ok(_)) => Shown::List,
+    let shown = Memo::new(move |_| {
+        orders.with(|o| match o {
+            None => Shown::Loading,
+            Some(Err(e)) => Shown::Failed(e.to_string()),
+            Some(Ok(list)) if list.is_empty() => Shown::Empty,
+            Some(Ok(_)) => Shown::List,
+        })
     });
     // Read by the list at every scroll step: a memo, so that it is not cloned each time.
     let list = Memo::new(move |_| {
