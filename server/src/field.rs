@@ -12,7 +12,7 @@ use fieldbook_model::cleaning::{
 };
 use fieldbook_model::findings::{Actor, Assignee, Department, Finding, FindingState};
 use fieldbook_model::op::naming_date;
-use fieldbook_model::patrol::PatrolRound;
+use fieldbook_model::patrol::{AreaResult, PatrolRound};
 use fieldbook_model::sync::{FieldData, FieldReference};
 use fieldbook_model::{OpKind, Operation, RejectCode, Role, UserProfile};
 use uuid::Uuid;
@@ -589,6 +589,18 @@ pub(crate) async fn apply(
                 match area(conn, a.area_id).await? {
                     Some(row) if row.team == team => {}
                     _ => return refuse(RejectCode::UnknownRecord),
+                }
+                // The finding a failed area names was reported before the round (the phone sends
+                // it first), on the same team.
+                if let AreaResult::Finding { finding_id } = a.result {
+                    let of: Option<String> =
+                        sqlx::query_scalar("SELECT team FROM findings WHERE id = $1")
+                            .bind(finding_id.to_string())
+                            .fetch_optional(&mut *conn)
+                            .await?;
+                    if of.as_deref() != Some(team.as_str()) {
+                        return refuse(RejectCode::UnknownRecord);
+                    }
                 }
             }
             let mut round = PatrolRound::from_op(op, &team).ok_or_else(|| wrong_kind(op))?;

@@ -128,6 +128,40 @@ async fn a_round_is_a_supervisors_over_their_own_teams_areas() {
         &watchers,
     )
     .await;
+    // A failed area names a finding reported before: not one that does not exist, nor another
+    // team's.
+    let ghost = json!({"area_id": lobby, "result": {"finding": {"finding_id": Uuid::new_v4()}}});
+    let unreported = round("supervisor1", Uuid::new_v4(), "morning", vec![ghost]);
+    refused(
+        &server,
+        &sup,
+        &unreported,
+        RejectCode::UnknownRecord,
+        &watchers,
+    )
+    .await;
+    let theirs = Uuid::new_v4();
+    apply(
+        &server,
+        &sup_b,
+        &report_finding(
+            "supervisor2",
+            theirs,
+            Some(b_lobby),
+            vec![photo_ref(&Photo::jpeg(72), "before")],
+        ),
+    )
+    .await;
+    let borrowed = json!({"area_id": lobby, "result": {"finding": {"finding_id": theirs}}});
+    let borrowed = round("supervisor1", Uuid::new_v4(), "morning", vec![borrowed]);
+    refused(
+        &server,
+        &sup,
+        &borrowed,
+        RejectCode::UnknownRecord,
+        &watchers,
+    )
+    .await;
     // The round's own rules: an area twice, no areas, the end before the start.
     let twice = round(
         "supervisor1",
