@@ -223,5 +223,18 @@ pub async fn office_orders() -> Result<Vec<fieldbook_model::WorkOrder>, ApiFail>
 
 /// One work order as the office sees it, with work held after a reassignment.
 pub async fn office_order(id: Uuid) -> Result<fieldbook_model::WorkOrderDetail, ApiFail> {
-    judge(send(Request::get(&format!("/api/work-orders/{id}")), None::<&()>).await?)
+    /// The answer's `held`, beside the work order's own fields.
+    #[derive(serde::Deserialize)]
+    struct Held {
+        #[serde(default)]
+        held: Option<Vec<fieldbook_model::HeldOperation>>,
+    }
+    let raw = send(Request::get(&format!("/api/work-orders/{id}")), None::<&()>).await?;
+    // The body read twice, as a plain work order and for its `held`, instead of through
+    // `WorkOrderDetail`'s `#[serde(flatten)]`: that buffers the order and builds a second parser
+    // for it and everything in it (about 11 KiB brotli of wasm).
+    let body = raw.body.clone();
+    let work_order = judge(raw)?;
+    let Held { held } = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
+    Ok(fieldbook_model::WorkOrderDetail { work_order, held })
 }
