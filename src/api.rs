@@ -101,7 +101,7 @@ pub async fn sign_in(username: &str, password: &str) -> Result<SessionInfo, ApiF
 
 pub async fn sign_out() -> Result<(), ApiFail> {
     let raw = send(Request::delete("/api/session"), None::<&()>).await?;
-    judge::<serde_json::Value>(raw).map(|_| ())
+    judge::<serde::de::IgnoredAny>(raw).map(|_| ())
 }
 
 pub async fn pull(cursor: i64) -> Result<SyncResponse, ApiFail> {
@@ -155,7 +155,7 @@ pub async fn put_photo(
         progress,
     )
     .await?;
-    match judge::<serde_json::Value>(raw) {
+    match judge::<serde::de::IgnoredAny>(raw) {
         Ok(_) => Ok(PhotoPut::Stored),
         Err(ApiFail::Server(404, _)) => Ok(PhotoPut::NotYet),
         Err(ApiFail::Server(_, err)) => Ok(PhotoPut::Refused(err.message)),
