@@ -12,6 +12,7 @@ use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, IntoDeserializer, MapAccess,
     VariantAccess, Visitor,
 };
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, forward_to_deserialize_any};
 use uuid::Uuid;
 
@@ -45,19 +46,34 @@ impl<'de> Visitor<'de> for KindVisitor {
             let tag: String = map.next_value()?;
             return Kind::deserialize(Tagged { tag, map }).map(OpKind::from);
         }
-        let mut fields = serde_json::Map::new();
-        fields.insert(first, map.next_value()?);
-        while let Some((key, value)) = map.next_entry()? {
-            fields.insert(key, value);
+        // Buffered in their order (a repeated field is still refused), written with `type` first.
+        let mut fields: Vec<(String, serde_json::Value)> = vec![(first, map.next_value()?)];
+        while let Some(field) = map.next_entry()? {
+            fields.push(field);
         }
-        let tag = fields
-            .remove("type")
+        let at = fields
+            .iter()
+            .position(|(key, _)| key == "type")
             .ok_or_else(|| de::Error::missing_field("type"))?;
-        let rest = serde_json::Value::Object(fields).to_string();
-        let text = match rest.strip_prefix('{').filter(|r| *r != "}") {
-            Some(rest) => format!("{{\"type\":{tag},{rest}"),
-            None => format!("{{\"type\":{tag}}}"),
-        };
+        let (_, tag) = fields.remove(at);
+        if fields.iter().any(|(key, _)| key == "type") {
+            return Err(de::Error::duplicate_field("type"));
+        }
+        let mut text = Vec::new();
+        let mut out = serde_json::Serializer::new(&mut text);
+        let mut entries = out
+            .serialize_map(Some(fields.len() + 1))
+            .map_err(de::Error::custom)?;
+        entries
+            .serialize_entry("type", &tag)
+            .map_err(de::Error::custom)?;
+        for (key, value) in &fields {
+            entries
+                .serialize_entry(key, value)
+                .map_err(de::Error::custom)?;
+        }
+        entries.end().map_err(de::Error::custom)?;
+        let text = String::from_utf8(text).map_err(de::Error::custom)?;
         serde_json::from_str(&text).map_err(de::Error::custom)
     }
 }
@@ -620,6 +636,9 @@ mod tests {
             r#"{"type": "submit_report"}"#,
             r#"{"work_order_id": "x", "type": "submit_report"}"#,
             r#"{"type": "correct_hours", "work_order_id": "00000000-0000-0000-0000-000000000001", "hours": -1}"#,
+            r#"{"work_order_id": "00000000-0000-0000-0000-000000000001", "type": "submit_report", "work_order_id": "00000000-0000-0000-0000-000000000001"}"#,
+            r#"{"type": "submit_report", "work_order_id": "00000000-0000-0000-0000-000000000001", "work_order_id": "00000000-0000-0000-0000-000000000001"}"#,
+            r#"{"hours": 1, "type": "correct_hours", "type": "correct_hours", "work_order_id": "00000000-0000-0000-0000-000000000001"}"#,
         ] {
             assert!(serde_json::from_str::<OpKind>(bad).is_err(), "{bad}");
         }
