@@ -77,11 +77,18 @@ fn is_json(raw: &Raw) -> bool {
 }
 
 fn judge<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiFail> {
+    let body = accepted(raw)?;
+    serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)
+}
+
+/// The body of a successful JSON answer, or what any other answer means. Apart from [`judge`]'s
+/// one generic line, so that it is in the wasm once rather than once for every answer's type.
+fn accepted(raw: Raw) -> Result<String, ApiFail> {
     if !is_json(&raw) {
         return Err(ApiFail::Unreachable);
     }
     match raw.status {
-        200..=299 => serde_json::from_str(&raw.body).map_err(|_| ApiFail::Unreachable),
+        200..=299 => Ok(raw.body),
         401 => Err(ApiFail::Unauthorized),
         408 | 429 | 500..=599 => Err(ApiFail::Unreachable),
         status => match serde_json::from_str::<ApiError>(&raw.body) {
