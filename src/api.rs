@@ -77,11 +77,18 @@ fn is_json(raw: &Raw) -> bool {
 }
 
 fn judge<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiFail> {
+    let body = accepted(raw)?;
+    serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)
+}
+
+/// The body of a successful JSON answer, or what any other answer means. Apart from [`judge`]'s
+/// one generic line, so that it is in the wasm once rather than once for every answer's type.
+fn accepted(raw: Raw) -> Result<String, ApiFail> {
     if !is_json(&raw) {
         return Err(ApiFail::Unreachable);
     }
     match raw.status {
-        200..=299 => serde_json::from_str(&raw.body).map_err(|_| ApiFail::Unreachable),
+        200..=299 => Ok(raw.body),
         401 => Err(ApiFail::Unauthorized),
         408 | 429 | 500..=599 => Err(ApiFail::Unreachable),
         status => match serde_json::from_str::<ApiError>(&raw.body) {
@@ -101,7 +108,7 @@ pub async fn sign_in(username: &str, password: &str) -> Result<SessionInfo, ApiF
 
 pub async fn sign_out() -> Result<(), ApiFail> {
     let raw = send(Request::delete("/api/session"), None::<&()>).await?;
-    judge::<serde_json::Value>(raw).map(|_| ())
+    judge::<serde::de::IgnoredAny>(raw).map(|_| ())
 }
 
 pub async fn pull(cursor: i64) -> Result<SyncResponse, ApiFail> {
@@ -155,7 +162,7 @@ pub async fn put_photo(
         progress,
     )
     .await?;
-    match judge::<serde_json::Value>(raw) {
+    match judge::<serde::de::IgnoredAny>(raw) {
         Ok(_) => Ok(PhotoPut::Stored),
         Err(ApiFail::Server(404, _)) => Ok(PhotoPut::NotYet),
         Err(ApiFail::Server(_, err)) => Ok(PhotoPut::Refused(err.message)),
@@ -223,5 +230,18 @@ pub async fn office_orders() -> Result<Vec<fieldbook_model::WorkOrder>, ApiFail>
 
 /// One work order as the office sees it, with work held after a reassignment.
 pub async fn office_order(id: Uuid) -> Result<fieldbook_model::WorkOrderDetail, ApiFail> {
-    judge(send(Request::get(&format!("/api/work-orders/{id}")), None::<&()>).await?)
+    /// The answer's `held`, beside the work order's own fields.
+    #[derive(serde::Deserialize)]
+    struct Held {
+        #[serde(default)]
+        held: Option<Vec<fieldbook_model::HeldOperation>>,
+    }
+    let raw = send(Request::get(&format!("/api/work-orders/{id}")), None::<&()>).await?;
+    // The body read twice, as a plain work order and for its `held`, instead of through
+    // `WorkOrderDetail`'s `#[serde(flatten)]`: that buffers the order and builds a second parser
+    // for it and everything in it (about 11 KiB brotli of wasm).
+    let body = raw.body.clone();
+    let work_order = judge(raw)?;
+    let Held { held } = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
+    Ok(fieldbook_model::WorkOrderDetail { work_order, held })
 }

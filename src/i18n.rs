@@ -1,7 +1,7 @@
 //! One i18n mechanism for the whole app: zh-CN first, English second.
 //!
-//! Every message is a variant of [`Msg`] and every variant has both languages in one `match`, so a
-//! missing translation does not compile. Text that depends on data (counts, durations) is built by
+//! Every message is a variant of [`Msg`] and every variant has both languages on its line of
+//! `messages!`, so a missing translation does not compile. Text that depends on data (counts, durations) is built by
 //! the small functions at the bottom, again in both languages side by side.
 
 use leptos::prelude::*;
@@ -55,9 +55,10 @@ macro_rules! messages {
 
         impl Msg {
             pub fn text(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$name, Lang::Zh) => $zh, (Msg::$name, Lang::En) => $en,)*
-                }
+                // Indexed by the variant and by the language (`Zh` is 0, `En` 1): a table is
+                // 1.8 KiB (brotli) smaller in the wasm than the same `match`.
+                const TEXTS: &[[&str; 2]] = &[$([$zh, $en]),*];
+                TEXTS[self as usize][lang as usize]
             }
         }
     };

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::cleaning::{Area, AreaDay, ChecklistItem, UnitDue, VacantUnit, Verdict, due_items};
 use crate::findings::Finding;
 use crate::op::naming_date;
+use crate::order::ordered;
 use crate::patrol::{PatrolRound, RoundKind, RoundState, round_states};
 use crate::work_order::{Deadline, StatusNode, WorkOrder};
 
@@ -94,8 +95,8 @@ pub struct Board {
 impl Board {
     pub fn compute(input: &BoardInput<'_>) -> Board {
         let date = naming_date(input.now);
-        let mut areas: Vec<&Area> = input.areas.iter().filter(|a| a.cleaner.is_some()).collect();
-        areas.sort_by_key(|a| (a.position, a.name.clone()));
+        let areas: Vec<&Area> = input.areas.iter().filter(|a| a.cleaner.is_some()).collect();
+        let areas = ordered(areas, |a| (a.position, 0, a.name.clone()));
         let areas: Vec<AreaProgress> = areas
             .into_iter()
             .filter_map(|area| {
@@ -145,7 +146,7 @@ impl Board {
             c.areas += 1;
             c.areas_finished += usize::from(a.finished_at.is_some());
         }
-        cleaners.sort_by(|a, b| a.username.cmp(&b.username));
+        let cleaners = ordered(cleaners, |c| (0, 0, c.username.clone()));
 
         let (mut units_due, mut units_overdue) = (0, 0);
         for unit in input.units.iter().filter(|u| u.is_vacant_on(date)) {

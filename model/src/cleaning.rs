@@ -187,12 +187,14 @@ pub struct ChecklistItem {
 
 /// The items of `area` due on `date`, in their order.
 pub fn due_items(items: &[ChecklistItem], area: Uuid, date: NaiveDate) -> Vec<&ChecklistItem> {
-    let mut due: Vec<&ChecklistItem> = items
+    let due: Vec<&ChecklistItem> = items
         .iter()
         .filter(|i| i.area_id == area && i.schedule.due_on(date))
         .collect();
-    due.sort_by_key(|i| (i.schedule.frequency(), i.position));
-    due
+    // The frequencies in the order they are declared: daily first.
+    crate::order::ordered(due, |i| {
+        (i.schedule.frequency() as i64, i.position, String::new())
+    })
 }
 
 /// A tick on an item: done, or a problem that became a finding.

@@ -8,6 +8,7 @@ pub mod cleaning;
 pub mod findings;
 pub mod office;
 pub mod op;
+pub mod order;
 pub mod outbox;
 pub mod patrol;
 pub mod photo;

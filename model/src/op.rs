@@ -14,6 +14,8 @@ use crate::photo::{self, EXTRA_SLOT, PhotoMeta, SIGNATURE_SLOT};
 use crate::report::{Missing, PartUsed, Signature, Waiver, tag_returns};
 use crate::work_order::{StatusError, StatusEvent, StatusNode, WorkOrder};
 
+mod read;
+
 /// Limits on what one operation may carry; the phone's forms enforce the same.
 pub mod limits {
     pub const MAX_HOURS: u32 = 200_000;
@@ -40,7 +42,9 @@ pub struct Operation {
 
 /// What the operation does. New kinds are added here, never changed in place: devices in the
 /// field may hold old ones for weeks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Read by hand (`op/read.rs`), in the same format, to keep serde's buffering out of the wasm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OpKind {
     /// The engineer reports a status node on a work order.

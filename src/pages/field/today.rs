@@ -1,8 +1,10 @@
 //! The cleaner's "today": their areas with the items due today, the day's progress, their vacant
 //! units with the monthly cleaning due, their tasks, and one big button to report a problem.
 
+use chrono::Datelike;
 use fieldbook_model::cleaning::{Area, AreaDay, UnitDue, VacantRecord, Verdict, due_items};
 use fieldbook_model::findings::{Finding, FindingState};
+use fieldbook_model::order::ordered;
 use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
 
@@ -130,12 +132,14 @@ pub fn TodayPage() -> impl IntoView {
 fn UnitList(reference: FieldReference, records: Vec<VacantRecord>, me: String) -> impl IntoView {
     let lang = use_lang();
     let date = today();
-    let mut units: Vec<_> = reference
+    let units: Vec<_> = reference
         .units
         .into_iter()
         .filter(|u| u.responsible == me && u.is_vacant_on(date))
         .collect();
-    units.sort_by_key(|u| u.due_date());
+    let units = ordered(units, |u| {
+        (i64::from(u.due_date().num_days_from_ce()), 0, String::new())
+    });
     view! {
         <h2 class="section-title">{tr(Msg::VacantUnits)}</h2>
         {units.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoUnits)}</p> })}

@@ -15,6 +15,8 @@ pub use home::SupervisorHome;
 pub use patrol::PatrolPage;
 pub use review::{AreaReview, RecordPage};
 
+use fieldbook_model::order::ordered;
+
 /// Whether the screen is wide enough for the list and the detail side by side (the CSS breakpoint).
 fn is_wide() -> bool {
     gloo::utils::window()
@@ -22,18 +24,6 @@ fn is_wide() -> bool {
         .ok()
         .and_then(|w| w.as_f64())
         .is_some_and(|w| w >= 900.0)
-}
-
-/// Items in the order of a key. Every list here sorts the same (key, index) pairs: each `sort_by`
-/// with its own closure would be another copy of the sort in the wasm.
-fn ordered<T>(items: Vec<T>, key: impl Fn(&T) -> (i64, i64, String)) -> Vec<T> {
-    let mut keys: Vec<((i64, i64, String), usize)> =
-        items.iter().enumerate().map(|(i, t)| (key(t), i)).collect();
-    keys.sort();
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    keys.into_iter()
-        .filter_map(|(_, i)| slots[i].take())
-        .collect()
 }
 
 /// The display name of a username, from the people the device knows.
