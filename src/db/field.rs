@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use fieldbook_model::cleaning::{AreaDay, VacantRecord, due_items};
 use fieldbook_model::findings::Finding;
 use fieldbook_model::op::naming_date;
+use fieldbook_model::order::ordered;
 use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::sync::{FieldData, FieldReference};
 use fieldbook_model::{OpError, OpKind, Operation, UserProfile};
@@ -182,21 +183,27 @@ impl Db {
     }
 
     pub async fn vacant_records(&self) -> Result<Vec<VacantRecord>> {
-        let mut records: Vec<VacantRecord> = all(self, VACANT_RECORDS).await?;
-        records.sort_by_key(|r| std::cmp::Reverse(r.ended_at));
-        Ok(records)
+        // Newest first.
+        let records: Vec<VacantRecord> = all(self, VACANT_RECORDS).await?;
+        Ok(ordered(records, |x| {
+            (-x.ended_at.timestamp_millis(), 0, String::new())
+        }))
     }
 
     pub async fn findings(&self) -> Result<Vec<Finding>> {
-        let mut findings: Vec<Finding> = all(self, FINDINGS).await?;
-        findings.sort_by_key(|f| std::cmp::Reverse(f.reported_at));
-        Ok(findings)
+        // Newest first.
+        let findings: Vec<Finding> = all(self, FINDINGS).await?;
+        Ok(ordered(findings, |x| {
+            (-x.reported_at.timestamp_millis(), 0, String::new())
+        }))
     }
 
     pub async fn rounds(&self) -> Result<Vec<PatrolRound>> {
-        let mut rounds: Vec<PatrolRound> = all(self, ROUNDS).await?;
-        rounds.sort_by_key(|r| std::cmp::Reverse(r.started_at));
-        Ok(rounds)
+        // Newest first.
+        let rounds: Vec<PatrolRound> = all(self, ROUNDS).await?;
+        Ok(ordered(rounds, |x| {
+            (-x.started_at.timestamp_millis(), 0, String::new())
+        }))
     }
 
     /// Record field operations (and the photo bytes they name) in ONE transaction: the changed

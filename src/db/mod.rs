@@ -265,12 +265,13 @@ impl Db {
             }
         }
         // Machines that are down first, then by planned time.
-        orders.sort_by(|a, b| {
-            b.machine_down
-                .cmp(&a.machine_down)
-                .then(a.planned_at.cmp(&b.planned_at))
-        });
-        Ok(orders)
+        Ok(fieldbook_model::order::ordered(orders, |o| {
+            (
+                i64::from(!o.machine_down),
+                o.planned_at.timestamp_millis(),
+                String::new(),
+            )
+        }))
     }
 
     /// The ids of the work orders on this device, without reading the orders.
