@@ -106,15 +106,22 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
     // Through JSON text and the browser's own parser: the API already needs serde_json for
     // every type, and a second serializer (serde-wasm-bindgen) for the same types cost the wasm
     // tens of KiB. Stored values stay plain objects, readable in DevTools.
-    let text = serde_json::to_string(value).map_err(|e| DbError::Decode(e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|e| DbError::Decode(format!("{e:?}")))
+    parse(&serde_json::to_string(value).map_err(|e| DbError::Decode(e.to_string()))?)
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T> {
-    let text: String = js_sys::JSON::stringify(&value)
+    serde_json::from_str(&stringify(&value)?).map_err(|e| DbError::Decode(e.to_string()))
+}
+
+// The halves that do not depend on the type: one copy in the wasm, not one per stored type.
+fn parse(text: &str) -> Result<JsValue> {
+    js_sys::JSON::parse(text).map_err(|e| DbError::Decode(format!("{e:?}")))
+}
+
+fn stringify(value: &JsValue) -> Result<String> {
+    Ok(js_sys::JSON::stringify(value)
         .map_err(|e| DbError::Decode(format!("{e:?}")))?
-        .into();
-    serde_json::from_str(&text).map_err(|e| DbError::Decode(e.to_string()))
+        .into())
 }
 
 /// Every value of a `get_all` at once: one JSON text for the lot instead of one per value
