@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::api::{self, ApiFail};
-use crate::components::virtual_list::VirtualList;
+use crate::components::virtual_list::{VirtualList, loaded_items};
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::pages::work_orders::status_class;
 use crate::time;
@@ -25,14 +25,7 @@ pub fn OfficeList() -> impl IntoView {
     let orders = LocalResource::new(api::office_orders);
     // The failure, if the last load failed; the list stays mounted across refreshes.
     let failed = Memo::new(move |_| orders.with(|o| o.as_ref().map(|r| r.as_ref().err().cloned())));
-    let list = Memo::new(move |_| {
-        orders.with(|o| {
-            o.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .cloned()
-                .unwrap_or_default()
-        })
-    });
+    let list = loaded_items(orders);
     view! {
         <section class="list-page">
             <div class="list-head">

@@ -4,7 +4,7 @@ use fieldbook_model::{Deadline, StatusNode, WorkOrder};
 use leptos::prelude::*;
 
 use crate::components::rejected::RejectedCard;
-use crate::components::virtual_list::VirtualList;
+use crate::components::virtual_list::{VirtualList, loaded_items};
 use crate::db::EntryState;
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::sync::{self, use_sync};
@@ -53,15 +53,7 @@ pub fn WorkOrderList() -> impl IntoView {
             Some(Ok(_)) => Shown::List,
         })
     });
-    // Read by the list at every scroll step: a memo, so that it is not cloned each time.
-    let list = Memo::new(move |_| {
-        orders.with(|o| {
-            o.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .cloned()
-                .unwrap_or_default()
-        })
-    });
+    let list = loaded_items(orders);
     let lang = use_lang();
     let now = use_now();
     let freshness = move || match sync.last_synced.get() {
