@@ -27,6 +27,7 @@ fn order(ticket: &str) -> WorkOrder {
         called_at: Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap(),
         planned_at: Utc.with_ymd_and_hms(2026, 11, 27, 14, 0, 0).unwrap(),
         assignee: "engineer1".into(),
+        assignee_name: String::new(),
         status: StatusNode::Dispatched,
         history: vec![],
         seq: 1,

@@ -162,6 +162,7 @@ mod tests {
             called_at: Utc.with_ymd_and_hms(2026, 11, 27, 0, 0, 0).unwrap(),
             planned_at: Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap(),
             assignee: "engineer1".into(),
+            assignee_name: String::new(),
             status: StatusNode::Dispatched,
             history: vec![],
             seq: 1,

@@ -203,6 +203,10 @@ pub struct WorkOrder {
     pub planned_at: DateTime<Utc>,
     /// Username of the assigned engineer.
     pub assignee: String,
+    /// Their name as people know them (张伟), for the office's screens; from the server, empty
+    /// when it did not say.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub assignee_name: String,
     pub status: StatusNode,
     /// Every node reported after dispatch, in the server's order.
     pub history: Vec<StatusEvent>,
@@ -219,6 +223,15 @@ pub struct WorkOrder {
 }
 
 impl WorkOrder {
+    /// Who the order is with, as people know them: the name, else the username.
+    pub fn assignee_label(&self) -> &str {
+        if self.assignee_name.is_empty() {
+            &self.assignee
+        } else {
+            &self.assignee_name
+        }
+    }
+
     /// Record a status node, if the order's current status allows it.
     pub fn apply_status(&mut self, event: StatusEvent) -> Result<(), StatusError> {
         if !self.status.can_go_to(event.node) {
@@ -273,6 +286,7 @@ mod tests {
             called_at: Utc.with_ymd_and_hms(2026, 11, 27, 8, 0, 0).unwrap(),
             planned_at: Utc.with_ymd_and_hms(2026, 11, 27, 14, 0, 0).unwrap(),
             assignee: "engineer1".into(),
+            assignee_name: String::new(),
             status: StatusNode::Dispatched,
             history: vec![],
             seq: 0,

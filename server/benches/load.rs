@@ -109,6 +109,7 @@ fn order(ticket: String, assignee: &str) -> WorkOrder {
         called_at: now,
         planned_at: now,
         assignee: assignee.into(),
+        assignee_name: String::new(),
         status: StatusNode::Dispatched,
         history: Vec::new(),
         seq: 0,

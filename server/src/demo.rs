@@ -295,6 +295,7 @@ fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -
         called_at: now - Duration::hours(order.called_hours_ago),
         planned_at: now + Duration::hours(order.planned_in_hours),
         assignee: order.assignee.into(),
+        assignee_name: String::new(),
         status: StatusNode::Dispatched,
         history: Vec::new(),
         seq: 0,

@@ -326,6 +326,7 @@ async fn import_line(
         called_at: times[0],
         planned_at: times[1],
         assignee: assignee.username.clone(),
+        assignee_name: String::new(),
         status: StatusNode::Dispatched,
         history: Vec::new(),
         seq: 0,

@@ -47,6 +47,7 @@ struct OrderRow {
     called_at: String,
     planned_at: String,
     assignee: String,
+    assignee_name: String,
     assignee_id: String,
     status: String,
     seq: i64,
@@ -63,7 +64,7 @@ struct EventRow {
 
 const SELECT_ORDERS: &str = "SELECT w.id, w.ticket, w.customer, w.site, w.equipment_model, \
     w.serial, w.engine_hours, w.working_condition, w.fault_description, w.service_type, \
-    CASE WHEN w.machine_down THEN 1 ELSE 0 END AS machine_down, w.called_at, w.planned_at, u.username AS assignee, w.assignee_id, w.status, w.seq \
+    CASE WHEN w.machine_down THEN 1 ELSE 0 END AS machine_down, w.called_at, w.planned_at, u.username AS assignee, u.display_name AS assignee_name, w.assignee_id, w.status, w.seq \
     FROM work_orders w JOIN users u ON u.id = w.assignee_id";
 
 fn bad(id: &str, field: &'static str, value: &str) -> StoreError {
@@ -117,6 +118,7 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
         fault_description: row.fault_description,
         machine_down: row.machine_down,
         assignee: row.assignee,
+        assignee_name: row.assignee_name,
         history,
         seq: row.seq,
         slots: Vec::new(),

@@ -79,7 +79,7 @@ fn OfficeCard(order: WorkOrder) -> impl IntoView {
                 <div class="machine">
                     <span class="model">{order.equipment_model.clone()}</span>
                     <span class="serial">{order.serial.clone()}</span>
-                    <span>{order.assignee.clone()}</span>
+                    <span>{order.assignee_label().to_string()}</span>
                 </div>
                 <div class="row between foot">
                     <span class="service">{move || i18n::service_type(service, lang.get())}</span>
@@ -176,7 +176,7 @@ fn OfficeOrder(detail: WorkOrderDetail) -> impl IntoView {
                 </div>
                 <div class="customer">{order.customer.clone()}</div>
                 <div class="muted">{order.site.clone()}" · "{order.equipment_model.clone()}" "{order.serial.clone()}" · "{format!("{} h", order.engine_hours)}</div>
-                <p>{tr(Msg::Status)}": "<strong>{move || i18n::status_node(order.status, lang.get())}</strong>" · "{order.assignee.clone()}</p>
+                <p>{tr(Msg::Status)}": "<strong>{move || i18n::status_node(order.status, lang.get())}</strong>" · "{order.assignee_label().to_string()}</p>
                 {(held > 0).then(|| view! { <p class="banner attention">{tr(Msg::HeldWork)}": "{held}</p> })}
             </div>
             <div class="card">

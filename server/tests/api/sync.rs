@@ -35,6 +35,13 @@ async fn each_engineer_gets_only_their_own_orders() {
             .iter()
             .all(|wo| wo.assignee == "engineer1")
     );
+    // With the name people know them by, for the office's screens.
+    assert!(
+        first
+            .work_orders
+            .iter()
+            .all(|wo| wo.assignee_label() == "张伟")
+    );
     assert_eq!(
         first
             .work_orders
