@@ -210,25 +210,7 @@ impl Processed {
             height: self.height,
             content_type: self.content_type.clone(),
         };
-        let record = crate::db::PhotoRecord {
-            id,
-            work_order_id: owner,
-            user: user.to_string(),
-            sha256: self.sha256,
-            bytes: self.bytes,
-            content_type: self.content_type,
-            uploaded: false,
-            tries: 0,
-            error: None,
-            draft: false,
-        };
-        (
-            photo,
-            crate::db::PhotoBlob {
-                record,
-                blob: self.blob,
-            },
-        )
+        (photo, self.into_blob(id, owner, user))
     }
 
     /// What the device records for this photo: its metadata operation, and its bytes with their
@@ -250,24 +232,26 @@ impl Processed {
             height: self.height,
             content_type: self.content_type.clone(),
         };
-        let record = crate::db::PhotoRecord {
-            id,
-            work_order_id,
-            user: user.to_string(),
-            sha256: self.sha256,
-            bytes: self.bytes,
-            content_type: self.content_type,
-            uploaded: false,
-            tries: 0,
-            error: None,
-            draft: false,
-        };
-        (
-            kind,
-            crate::db::PhotoBlob {
-                record,
-                blob: self.blob,
+        (kind, self.into_blob(id, work_order_id, user))
+    }
+
+    /// The bytes as the device keeps them until the server has them: photo `id` of `owner` (a
+    /// work order or a field record), taken by `user`, not sent yet.
+    fn into_blob(self, id: uuid::Uuid, owner: uuid::Uuid, user: &str) -> crate::db::PhotoBlob {
+        crate::db::PhotoBlob {
+            record: crate::db::PhotoRecord {
+                id,
+                work_order_id: owner,
+                user: user.to_string(),
+                sha256: self.sha256,
+                bytes: self.bytes,
+                content_type: self.content_type,
+                uploaded: false,
+                tries: 0,
+                error: None,
+                draft: false,
             },
-        )
+            blob: self.blob,
+        }
     }
 }

@@ -389,9 +389,22 @@ pub async fn record_all(
     photos: Vec<crate::db::PhotoBlob>,
 ) -> Result<WorkOrder, DbError> {
     let engine = engine().expect("sync engine started");
+    let ops = operations(&engine, profile, kinds).await?;
+    let order = engine.db.record_all(ops, photos).await?;
+    refresh(&engine).await;
+    kick();
+    Ok(order)
+}
+
+/// `kinds` as operations of `profile` on this device, made now.
+async fn operations(
+    engine: &Engine,
+    profile: &UserProfile,
+    kinds: Vec<OpKind>,
+) -> Result<Vec<Operation>, DbError> {
     let device_id = engine.db.device_id().await?;
     let now = Utc::now();
-    let ops = kinds
+    Ok(kinds
         .into_iter()
         .map(|kind| Operation {
             id: Uuid::new_v4(),
@@ -400,11 +413,7 @@ pub async fn record_all(
             device_time: now,
             kind,
         })
-        .collect();
-    let order = engine.db.record_all(ops, photos).await?;
-    refresh(&engine).await;
-    kick();
-    Ok(order)
+        .collect())
 }
 
 /// Record field steps (ticks, records, findings, rounds) with the photo bytes they name, in one
@@ -415,18 +424,7 @@ pub async fn record_field(
     photos: Vec<crate::db::PhotoBlob>,
 ) -> Result<(), DbError> {
     let engine = engine().expect("sync engine started");
-    let device_id = engine.db.device_id().await?;
-    let now = Utc::now();
-    let ops = kinds
-        .into_iter()
-        .map(|kind| Operation {
-            id: Uuid::new_v4(),
-            user: profile.username.clone(),
-            device_id,
-            device_time: now,
-            kind,
-        })
-        .collect();
+    let ops = operations(&engine, profile, kinds).await?;
     engine.db.record_field(ops, photos).await?;
     refresh(&engine).await;
     kick();

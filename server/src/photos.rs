@@ -338,17 +338,10 @@ pub const FIELD_KEY_PREFIX: &str = "fp-";
 /// SHA-256 the upload verified: nothing a device or a person typed (the record ids are made on
 /// the phone, so they stay out of it too).
 pub fn field_object_key(seq: i64, sha256: &str, content_type: &str) -> Path {
-    let hash: String = sha256
-        .chars()
-        .filter(char::is_ascii_hexdigit)
-        .take(64)
-        .collect();
-    let ext = if content_type == "image/png" {
-        "png"
-    } else {
-        "jpg"
-    };
-    Path::from_iter([format!("{FIELD_KEY_PREFIX}{seq}"), format!("{hash}.{ext}")])
+    Path::from_iter([
+        format!("{FIELD_KEY_PREFIX}{seq}"),
+        key_file(sha256, content_type),
+    ])
 }
 
 /// The object key of a photo: `wo-<work order id>/<seq>-<sha256>.<jpg|png>`, made only of what
@@ -357,6 +350,14 @@ pub fn field_object_key(seq: i64, sha256: &str, content_type: &str) -> Path {
 /// a key. People see the company's file names in the ZIP and in `Content-Disposition`; the key
 /// is for the store alone.
 pub fn object_key(work_order_id: Uuid, seq: i64, sha256: &str, content_type: &str) -> Path {
+    Path::from_iter([
+        format!("wo-{work_order_id}"),
+        format!("{seq}-{}", key_file(sha256, content_type)),
+    ])
+}
+
+/// `<sha256>.<jpg|png>`: the verified hash (hex digits only) and the checked type.
+fn key_file(sha256: &str, content_type: &str) -> String {
     let hash: String = sha256
         .chars()
         .filter(char::is_ascii_hexdigit)
@@ -367,7 +368,7 @@ pub fn object_key(work_order_id: Uuid, seq: i64, sha256: &str, content_type: &st
     } else {
         "jpg"
     };
-    Path::from_iter([format!("wo-{work_order_id}"), format!("{seq}-{hash}.{ext}")])
+    format!("{hash}.{ext}")
 }
 
 /// A file name as the model makes them: letters, digits, `-`, `_` and one `.` before the

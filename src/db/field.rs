@@ -21,7 +21,8 @@ use wasm_bindgen::JsValue;
 
 use super::schema::{AREA_DAYS, FINDINGS, META, OUTBOX, PHOTOS, ROUNDS, VACANT_RECORDS};
 use super::{
-    Db, DbError, EntryState, OutboxEntry, PhotoBlob, Result, from_js, from_js_all, put_many, to_js,
+    Db, DbError, EntryState, OutboxEntry, PhotoBlob, Result, from_js, from_js_all, put_many, queue,
+    to_js,
 };
 
 const REFERENCE: &str = "field_reference";
@@ -232,14 +233,8 @@ impl Db {
             }
         }
         let named: Vec<Uuid> = ops.iter().flat_map(Operation::photo_ids).collect();
-        let outbox = tx.store(OUTBOX)?;
-        for op in ops {
-            outbox.add(&to_js(&OutboxEntry::queued(op))?, None).await?;
-        }
+        queue(&tx, ops, &photos).await?;
         let store = tx.store(PHOTOS)?;
-        for photo in &photos {
-            store.put(&photo.to_js()?, None).await?;
-        }
         // Photos kept with a draft are named now: they may go.
         for id in named {
             let key = id_key(id);

@@ -170,6 +170,20 @@ async fn put_many<T: Serialize>(
     Ok(())
 }
 
+/// Put `ops` in the outbox and the photo bytes they name beside them, in the caller's
+/// transaction (with the records the ops changed).
+async fn queue(tx: &rexie::Transaction, ops: Vec<Operation>, photos: &[PhotoBlob]) -> Result<()> {
+    let outbox = tx.store(OUTBOX)?;
+    for op in ops {
+        outbox.add(&to_js(&OutboxEntry::queued(op))?, None).await?;
+    }
+    let store = tx.store(PHOTOS)?;
+    for photo in photos {
+        store.put(&photo.to_js()?, None).await?;
+    }
+    Ok(())
+}
+
 impl Db {
     /// Open (and create or upgrade) the database with the given name.
     pub async fn open(name: &str) -> Result<Db> {
@@ -344,14 +358,7 @@ impl Db {
             }
         }
         orders.put(&to_js(&order)?, None).await?;
-        let outbox = tx.store(OUTBOX)?;
-        for op in ops {
-            outbox.add(&to_js(&OutboxEntry::queued(op))?, None).await?;
-        }
-        let store = tx.store(PHOTOS)?;
-        for photo in &photos {
-            store.put(&photo.to_js()?, None).await?;
-        }
+        queue(&tx, ops, &photos).await?;
         tx.commit().await?;
         Ok(order)
     }
