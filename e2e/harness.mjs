@@ -223,3 +223,18 @@ export async function signIn(page, url, username, list = "[data-testid=work-orde
   await page.click("button[type=submit]");
   await page.waitForSelector(list);
 }
+
+/** Open a work order from the list by its ticket. */
+export async function openOrder(page, order) {
+  await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
+}
+
+/** Add a photo from the gallery to the open order's extra slot; waits for its thumbnail. */
+export async function addExtra(page, file) {
+  const before = await page.locator("li[data-slot=extra] .thumb").count();
+  await page.setInputFiles("li[data-slot=extra] [data-testid=gallery-input]", file);
+  await page.waitForFunction((n) => document.querySelectorAll("li[data-slot=extra] .thumb").length > n, before, {
+    timeout: 30_000,
+  });
+}

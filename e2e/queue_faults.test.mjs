@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn } from "./harness.mjs";
+import { addExtra, badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn, openOrder } from "./harness.mjs";
 
 let server;
 let browser;
@@ -23,19 +23,6 @@ after(async () => {
   await browser?.close();
   await server?.kill();
 });
-
-async function openOrder(page, order) {
-  await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
-  await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
-}
-
-async function addExtra(page, file) {
-  const before = await page.locator("li[data-slot=extra] .thumb").count();
-  await page.setInputFiles("li[data-slot=extra] [data-testid=gallery-input]", file);
-  await page.waitForFunction((n) => document.querySelectorAll("li[data-slot=extra] .thumb").length > n, before, {
-    timeout: 30_000,
-  });
-}
 
 function storedFiles(dir) {
   const walk = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));

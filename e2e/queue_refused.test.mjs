@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, makeJpegs, PHONE, Server, shoot, signIn } from "./harness.mjs";
+import { addExtra, badge, launch, makeJpegs, PHONE, Server, shoot, signIn, openOrder } from "./harness.mjs";
 
 let server;
 let browser;
@@ -22,19 +22,6 @@ after(async () => {
   await browser?.close();
   await server?.kill();
 });
-
-async function openOrder(page, order) {
-  await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
-  await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
-}
-
-async function addExtra(page, file) {
-  const before = await page.locator("li[data-slot=extra] .thumb").count();
-  await page.setInputFiles("li[data-slot=extra] [data-testid=gallery-input]", file);
-  await page.waitForFunction((n) => document.querySelectorAll("li[data-slot=extra] .thumb").length > n, before, {
-    timeout: 30_000,
-  });
-}
 
 async function dispatchedOrders() {
   const engineer = await server.client("engineer1");

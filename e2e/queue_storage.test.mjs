@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, launchPersistent, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn } from "./harness.mjs";
+import { addExtra, badge, launch, launchPersistent, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn, openOrder } from "./harness.mjs";
 
 let server;
 let browser;
@@ -31,20 +31,7 @@ after(async () => {
   await server?.kill();
 });
 
-async function openOrder(page, order) {
-  await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
-  await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
-}
-
 const thumbs = (page) => page.locator("li[data-slot=extra] .thumb").count();
-
-async function addExtra(page, file) {
-  const before = await thumbs(page);
-  await page.setInputFiles("li[data-slot=extra] [data-testid=gallery-input]", file);
-  await page.waitForFunction((n) => document.querySelectorAll("li[data-slot=extra] .thumb").length > n, before, {
-    timeout: 30_000,
-  });
-}
 
 async function orders() {
   const engineer = await server.client("engineer1");
