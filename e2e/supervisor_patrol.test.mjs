@@ -215,7 +215,8 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
     await cp.click("[data-testid=save-record]");
   };
   await fillRecord();
-  await cp.waitForSelector("[data-testid=record-card]");
+  // Named as people know her, not by her username.
+  await cp.waitForSelector("[data-testid=record-card]:has-text('王芳')");
   await badge(cp, "allsent", 60_000);
 
   // The supervisor checks the record beside the list: times, items, photo; sends it back.

@@ -66,9 +66,30 @@ impl UserProfile {
     }
 }
 
+/// The name people know `username` by, from the people a device knows; the username itself when
+/// they are not among them.
+pub fn display_name(people: &[UserProfile], username: &str) -> String {
+    people
+        .iter()
+        .find(|p| p.username == username)
+        .map_or_else(|| username.to_string(), |p| p.display_name.clone())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn people_are_named_as_they_are_known_or_by_username() {
+        let people = [UserProfile {
+            username: "supervisor1".into(),
+            display_name: "刘洋".into(),
+            role: Role::Supervisor,
+            team: Some("team-a".into()),
+        }];
+        assert_eq!(display_name(&people, "supervisor1"), "刘洋");
+        assert_eq!(display_name(&people, "cleaner9"), "cleaner9");
+    }
 
     #[test]
     fn role_names_round_trip() {

@@ -4,6 +4,7 @@
 
 use fieldbook_model::OpKind;
 use fieldbook_model::findings::{Assignee, Finding, FindingEvent, FindingState};
+use fieldbook_model::user::display_name;
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -51,10 +52,7 @@ pub fn assignee_text(
     lang: i18n::Lang,
 ) -> String {
     match a {
-        Assignee::Person { username } => people
-            .iter()
-            .find(|p| &p.username == username)
-            .map_or_else(|| username.clone(), |p| p.display_name.clone()),
+        Assignee::Person { username } => display_name(people, username),
         Assignee::Department { department } => i18n::department(*department, lang).to_string(),
     }
 }
@@ -81,16 +79,8 @@ fn FindingView(finding: Finding, people: Vec<fieldbook_model::UserProfile>) -> i
         .map(|a| assignee_text(a, &people, lang.get_untracked()));
     let history = finding.history.clone();
     let names = people.clone();
-    let name_of = move |username: &str| {
-        names
-            .iter()
-            .find(|p| p.username == username)
-            .map_or_else(|| username.to_string(), |p| p.display_name.clone())
-    };
-    let reporter = people
-        .iter()
-        .find(|p| p.username == finding.reported_by)
-        .map_or_else(|| finding.reported_by.clone(), |p| p.display_name.clone());
+    let name_of = move |username: &str| display_name(&names, username);
+    let reporter = display_name(&people, &finding.reported_by);
     view! {
         <div class="card finding-detail" data-testid="finding-detail">
             <div class="row between">

@@ -4,9 +4,11 @@
 
 use chrono::{DateTime, Utc};
 use fieldbook_model::OpKind;
+use fieldbook_model::UserProfile;
 use fieldbook_model::cleaning::{
     PhotoRef, UNIT_PHOTO_SLOT, VacantCheck, VacantRecord, VacantStandard, VacantUnit, Verdict,
 };
+use fieldbook_model::user::display_name;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -86,7 +88,7 @@ pub fn UnitPage(id: Uuid) -> impl IntoView {
                     None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
                     Some(unit) => {
                         let records: Vec<VacantRecord> = records.into_iter().filter(|r| r.unit_id == id).collect();
-                        view! { <UnitView unit records draft/> }.into_any()
+                        view! { <UnitView unit records draft people=reference.people/> }.into_any()
                     }
                 },
             }}
@@ -95,7 +97,12 @@ pub fn UnitPage(id: Uuid) -> impl IntoView {
 }
 
 #[component]
-fn UnitView(unit: VacantUnit, records: Vec<VacantRecord>, draft: Option<Draft>) -> impl IntoView {
+fn UnitView(
+    unit: VacantUnit,
+    records: Vec<VacantRecord>,
+    draft: Option<Draft>,
+    people: Vec<UserProfile>,
+) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let feedback = RwSignal::new(None::<Feedback>);
@@ -161,7 +168,10 @@ fn UnitView(unit: VacantUnit, records: Vec<VacantRecord>, draft: Option<Draft>) 
         <h2 class="section-title">{tr(Msg::Records)}</h2>
         {records.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoRecords)}</p> })}
         <ul class="cards" data-testid="record-list">
-            {records.into_iter().map(|r| view! { <RecordCard record=r/> }).collect_view()}
+            {records.into_iter().map(|r| {
+                let cleaner = display_name(&people, &r.cleaner);
+                view! { <RecordCard record=r cleaner/> }
+            }).collect_view()}
         </ul>
     }
 }
@@ -322,7 +332,11 @@ fn RecordForm(
 }
 
 #[component]
-pub fn RecordCard(record: VacantRecord) -> impl IntoView {
+pub fn RecordCard(
+    record: VacantRecord,
+    /// Who cleaned, as people know them.
+    cleaner: String,
+) -> impl IntoView {
     let lang = use_lang();
     let problems = record.checks.iter().filter(|c| !c.pass).count();
     let review = record.review.as_ref().map(|r| r.verdict.clone());
@@ -334,7 +348,7 @@ pub fn RecordCard(record: VacantRecord) -> impl IntoView {
                     {move || i18n::problems_found(problems, lang.get())}
                 </span>
             </a>
-            <span class="muted small">{record.cleaner.clone()}</span>
+            <span class="muted small">{cleaner}</span>
             {review.map(|v| match v {
                 Verdict::Approved => view! { <span class="ok-text small">{tr(Msg::Approved)}</span> }.into_any(),
                 Verdict::SentBack { reason } => view! { <span class="warn-text small" data-testid="record-sent-back">{tr(Msg::SentBack)}": "{reason}</span> }.into_any(),

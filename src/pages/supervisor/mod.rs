@@ -26,13 +26,7 @@ fn is_wide() -> bool {
         .is_some_and(|w| w >= 900.0)
 }
 
-/// The display name of a username, from the people the device knows.
-fn display_name(people: &[fieldbook_model::UserProfile], username: &str) -> String {
-    people
-        .iter()
-        .find(|p| p.username == username)
-        .map_or_else(|| username.to_string(), |p| p.display_name.clone())
-}
+use fieldbook_model::user::display_name;
 
 thread_local! {
     static TYPED: std::cell::RefCell<std::collections::HashMap<String, String>> =
