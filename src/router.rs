@@ -4,7 +4,7 @@
 //! a handful of fixed paths; this is the whole of what the app needs: links are ordinary `<a href>`,
 //! clicks on same-origin app links become `pushState`, and back/forward come from `popstate`.
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -80,42 +80,50 @@ pub fn start() -> ReadSignal<Route> {
     let pop = EventListener::new(&window, "popstate", move |_| {
         set_route.set(Route::parse(&current_path()))
     });
-    let click = EventListener::new(&gloo::utils::document(), "click", move |ev| {
-        let Some(ev) = ev.dyn_ref::<web_sys::MouseEvent>() else {
-            return;
-        };
-        if ev.default_prevented()
-            || ev.button() != 0
-            || ev.ctrl_key()
-            || ev.meta_key()
-            || ev.shift_key()
-        {
-            return;
-        }
-        let Some(link) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("a[href]").ok().flatten())
-        else {
-            return;
-        };
-        let href = link.get_attribute("href").unwrap_or_default();
-        // Downloads and the API are the server's; only the app's own paths stay in the app.
-        if !href.starts_with('/')
-            || href.starts_with("//")
-            || href.starts_with("/api/")
-            || link.has_attribute("download")
-        {
-            return;
-        }
-        ev.prevent_default();
-        let window = gloo::utils::window();
-        if let Ok(history) = window.history() {
-            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
-        }
-        set_route.set(Route::parse(&href));
-        window.scroll_to_with_x_and_y(0.0, 0.0);
-    });
+    // Not passive: gloo registers listeners as passive unless told otherwise, and the browser then
+    // ignores `prevent_default()`, loading a whole new document for every link (aborting any
+    // upload in flight and dropping whatever the page held in memory).
+    let click = EventListener::new_with_options(
+        &gloo::utils::document(),
+        "click",
+        EventListenerOptions::enable_prevent_default(),
+        move |ev| {
+            let Some(ev) = ev.dyn_ref::<web_sys::MouseEvent>() else {
+                return;
+            };
+            if ev.default_prevented()
+                || ev.button() != 0
+                || ev.ctrl_key()
+                || ev.meta_key()
+                || ev.shift_key()
+            {
+                return;
+            }
+            let Some(link) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a[href]").ok().flatten())
+            else {
+                return;
+            };
+            let href = link.get_attribute("href").unwrap_or_default();
+            // Downloads and the API are the server's; only the app's own paths stay in the app.
+            if !href.starts_with('/')
+                || href.starts_with("//")
+                || href.starts_with("/api/")
+                || link.has_attribute("download")
+            {
+                return;
+            }
+            ev.prevent_default();
+            let window = gloo::utils::window();
+            if let Ok(history) = window.history() {
+                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+            }
+            set_route.set(Route::parse(&href));
+            window.scroll_to_with_x_and_y(0.0, 0.0);
+        },
+    );
     // Both live as long as the app.
     pop.forget();
     click.forget();

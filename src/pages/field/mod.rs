@@ -37,6 +37,7 @@ pub fn field_act(
             .and_then(|e| e.get_attribute("lang"))
             .unwrap_or_default(),
     );
+    let has_photos = !photos.is_empty();
     spawn_local(async move {
         match sync::record_field(&profile, kinds, photos).await {
             Ok(()) => {
@@ -53,8 +54,13 @@ pub fn field_act(
                     std::time::Duration::from_secs(4),
                 );
             }
-            Err(DbError::Browser(e)) if e.contains("QuotaExceeded") => {
-                feedback.set(Some(Feedback::Problem(Msg::StorageFull)))
+            Err(DbError::StorageRefused(e)) => {
+                gloo::console::warn!(format!("storage refused a write: {e}"));
+                feedback.set(Some(Feedback::Problem(if has_photos {
+                    Msg::PhotoNotSaved
+                } else {
+                    Msg::StorageFull
+                })))
             }
             Err(DbError::Refused(e)) => {
                 feedback.set(Some(Feedback::Failed(crate::i18n::op_error(&e, lang))))
