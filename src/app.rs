@@ -3,6 +3,7 @@
 use fieldbook_model::{Role, UserProfile};
 use leptos::prelude::*;
 
+use crate::components::device_read::DeviceRead;
 use crate::components::header::Header;
 use crate::db::Db;
 use crate::i18n::Lang;
@@ -39,9 +40,10 @@ impl Boot {
 }
 
 #[component]
-pub fn App(boot: Boot, sync: SyncState) -> impl IntoView {
+pub fn App(boot: Boot, sync: SyncState, db: Db) -> impl IntoView {
     let lang = RwSignal::new(boot.lang);
     let session = Session(RwSignal::new(boot.profile));
+    crate::db::provide_db(db);
     provide_context(lang);
     provide_context(session);
     provide_context(sync);
@@ -105,13 +107,18 @@ fn Home(session: Session) -> impl IntoView {
 #[component]
 fn EngineerTasks() -> impl IntoView {
     let sync = crate::sync::use_sync();
-    let findings = LocalResource::new(move || {
-        sync.data_version.track();
-        async { crate::sync::db().findings().await.unwrap_or_default() }
-    });
-    move || {
-        findings.get().filter(|f| !f.is_empty()).map(
-            |f| view! { <section class="list-page tasks-above"><TaskList findings=f/></section> },
-        )
+    let findings = crate::hooks::use_read(
+        move || sync.changed.field.track(),
+        |db| async move { db.findings().await },
+    );
+    // A failure shows above the list; no tasks shows nothing.
+    move || match findings.get() {
+        Some(Ok(f)) if f.is_empty() => None,
+        None => None,
+        Some(_) => Some(view! {
+            <section class="list-page tasks-above">
+                <DeviceRead read=findings view=|f| view! { <TaskList findings=f/> }/>
+            </section>
+        }),
     }
 }

@@ -14,7 +14,7 @@ pub async fn bench_process_photo(file: web_sys::Blob) -> Result<Vec<f64>, JsValu
 }
 
 /// Queue already-encoded JPEGs on a work order exactly as the photo screen does after a capture:
-/// hash and measure with [`crate::photo::finish`], then one [`crate::sync::record_all`] per photo
+/// hash and measure with [`crate::photo::finish`], then one [`crate::sync::record`] per photo
 /// (its `AddPhoto` operation and its bytes in one transaction). Returns how many were queued.
 #[wasm_bindgen]
 pub async fn bench_queue_photos(
@@ -42,7 +42,9 @@ pub async fn bench_queue_photos(
             .await
             .map_err(|e| fail(&e))?;
         let (kind, photo) = p.into_record(order, &slot, &profile.username);
-        crate::sync::record_all(&profile, vec![kind], vec![photo])
+        let db = crate::sync::db();
+        let state = crate::sync::state();
+        crate::sync::record(&db, state, &profile, vec![kind], vec![photo])
             .await
             .map_err(|e| fail(&e))?;
         queued += 1;

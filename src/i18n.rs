@@ -188,6 +188,9 @@ messages! {
     MyReports => "我上报的问题", "Problems I reported";
     ReportProblem => "上报问题", "Report a problem";
     NotOnDevice => "本机没有这条记录（可能尚未同步）。", "This record is not on this device (not synced yet?).";
+    StorageFailed => "本机存储出错，这一步没有保存。请重新打开应用再试；之前保存的都还在。", "This device's storage failed: this step was NOT saved. Reopen the app and try again; everything saved before is intact.";
+    ReadFailed => "读不出本机保存的数据。请重新打开应用；若仍不行，请联系办公室。", "The data saved on this device could not be read. Reopen the app; if it still fails, call the office.";
+    PhotoFailed => "手机处理不了这张照片（可能内存不足）。请关闭其他应用后重拍。", "The phone could not process this photo (often: not enough memory). Close other apps and take it again.";
     NothingDueToday => "这个区域今天没有要做的项目。", "Nothing is due in this area today.";
     FinishArea => "本区域完成", "Area done";
     AreaFinished => "已完成", "Done";

@@ -9,6 +9,8 @@ pub mod app;
 pub mod bench;
 pub mod components;
 pub mod db;
+pub mod failure;
+pub mod hooks;
 pub mod i18n;
 pub mod pages;
 pub mod photo;
@@ -27,8 +29,8 @@ pub fn start() {
         match db::Db::open(db::DB_NAME).await {
             Ok(db) => {
                 let boot = app::Boot::load(&db).await;
-                let sync = sync::start(db);
-                leptos::mount::mount_to_body(move || app::App(app::AppProps { boot, sync }));
+                let sync = sync::start(db.clone());
+                leptos::mount::mount_to_body(move || app::App(app::AppProps { boot, sync, db }));
             }
             Err(e) => {
                 gloo::console::error!(format!("opening IndexedDB failed: {e:?}"));

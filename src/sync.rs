@@ -9,7 +9,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use fieldbook_model::{OpKind, Operation, PushVerdict, UserProfile, WorkOrder, sync};
+use fieldbook_model::{OpKind, Operation, PushVerdict, UserProfile, sync};
 use gloo::events::EventListener;
 use gloo::timers::callback::{Interval, Timeout};
 use leptos::prelude::*;
@@ -39,8 +39,8 @@ pub struct SyncState {
     /// Whether the last contact with the server worked (None before the first try).
     pub reachable: RwSignal<Option<bool>>,
     pub last_synced: RwSignal<Option<DateTime<Utc>>>,
-    /// Bumped whenever stored data changed, so pages read IndexedDB again.
-    pub data_version: RwSignal<u64>,
+    /// Which stores changed, so a page reads IndexedDB again only when its own data did.
+    pub changed: Changed,
     /// The photo whose bytes are on their way now, and the whole percent of them sent.
     pub upload: RwSignal<Option<(Uuid, u8)>>,
 }
@@ -68,7 +68,7 @@ impl SyncState {
             needs_sign_in: RwSignal::new(false),
             reachable: RwSignal::new(None),
             last_synced: RwSignal::new(None),
-            data_version: RwSignal::new(0),
+            changed: Changed::new(),
             upload: RwSignal::new(None),
         }
     }
@@ -85,6 +85,46 @@ impl SyncState {
         } else {
             Badge::AllSent
         }
+    }
+}
+
+/// One trigger per kind of stored data: a page tracks the ones it shows, and a sync that brought
+/// findings does not make the work-order list read 10,000 orders again.
+#[derive(Clone, Copy)]
+pub struct Changed {
+    /// Work orders (pulled, reassigned away, or changed by a step on this device).
+    pub work_orders: Trigger,
+    /// Field data: the reference (areas, items, units, people), area days, vacant-unit records,
+    /// findings and rounds.
+    pub field: Trigger,
+    /// The outbox: entries queued, sent, refused or discarded.
+    pub outbox: Trigger,
+    /// Photo bytes kept on the device: taken, uploaded, refused or discarded.
+    pub photos: Trigger,
+}
+
+impl Changed {
+    pub fn new() -> Self {
+        Changed {
+            work_orders: Trigger::new(),
+            field: Trigger::new(),
+            outbox: Trigger::new(),
+            photos: Trigger::new(),
+        }
+    }
+
+    /// Everything: after a sign-in, a sign-out, or a change whose reach is not known.
+    pub fn all(&self) {
+        self.work_orders.notify();
+        self.field.notify();
+        self.outbox.notify();
+        self.photos.notify();
+    }
+}
+
+impl Default for Changed {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -112,9 +152,15 @@ fn engine() -> Option<Rc<Engine>> {
     ENGINE.with(|e| e.borrow().clone())
 }
 
-/// The database handle the app opened at start.
+/// The database handle the app opened at start, for code outside the component tree (the
+/// benchmarks' hooks). Components use `db::use_db()`.
 pub fn db() -> Db {
     engine().expect("sync engine started").db.clone()
+}
+
+/// The screens' sync state, for code outside the component tree (the benchmarks' hooks).
+pub fn state() -> SyncState {
+    engine().expect("sync engine started").state
 }
 
 /// Start the engine once, with the database the app opened, and wire up its triggers.
@@ -176,6 +222,7 @@ pub fn kick() {
     });
 }
 
+/// Re-read the outbox's counts for the badge.
 async fn refresh(engine: &Engine) {
     let user = engine
         .db
@@ -188,7 +235,6 @@ async fn refresh(engine: &Engine) {
     if let Ok(counts) = engine.db.outbox_counts(&user).await {
         engine.state.counts.set(counts);
     }
-    engine.state.data_version.update(|v| *v += 1);
 }
 
 fn contact_failed(engine: &Rc<Engine>) {
@@ -239,6 +285,9 @@ async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
                     gloo::console::error!(format!("outbox settle failed: {e:?}"));
                     return false;
                 }
+                // A refusal puts the step's record back as the server has it (at the next pull)
+                // and shows on the order and the sync screen; an answer changes only the outbox.
+                engine.state.changed.outbox.notify();
                 refresh(engine).await;
             }
             PushVerdict::SignInAgain => {
@@ -275,6 +324,7 @@ async fn upload_photos(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
     let mine =
         |p: &&crate::db::PhotoBlob| p.record.user.is_empty() || p.record.user == profile.username;
     let mut answers: Vec<(Uuid, Result<(), String>)> = Vec::new();
+    let mut sent = 0usize;
     let mut contact = true;
     for photo in photos
         .iter()
@@ -327,11 +377,16 @@ async fn upload_photos(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
             .state
             .counts
             .update(|c| c.photos = c.photos.saturating_sub(1));
+        sent += 1;
         if answers.len() >= NOTE_EVERY {
             note(engine, &mut answers).await;
         }
     }
+    let any = !answers.is_empty() || sent > 0;
     note(engine, &mut answers).await;
+    if any {
+        engine.state.changed.photos.notify();
+    }
     refresh(engine).await;
     contact
 }
@@ -360,7 +415,15 @@ async fn pull(engine: &Rc<Engine>) {
                 engine.failures.set(0);
                 let now = Utc::now();
                 match engine.db.apply_pull(&batch, now).await {
-                    Ok(()) => engine.state.last_synced.set(Some(now)),
+                    Ok(()) => {
+                        engine.state.last_synced.set(Some(now));
+                        if !batch.work_orders.is_empty() || !batch.removed.is_empty() {
+                            engine.state.changed.work_orders.notify();
+                        }
+                        if !batch.field.is_empty() {
+                            engine.state.changed.field.notify();
+                        }
+                    }
                     Err(e) => {
                         gloo::console::error!(format!("storing the pull failed: {e:?}"));
                         return;
@@ -377,32 +440,44 @@ async fn pull(engine: &Rc<Engine>) {
     }
 }
 
-/// Record what the signed-in person did, on this device first, then let the uploader send it.
-pub async fn record(profile: &UserProfile, kind: OpKind) -> Result<WorkOrder, DbError> {
-    record_all(profile, vec![kind], Vec::new()).await
-}
-
-/// Record several steps on one work order, with the photo bytes they name, in one transaction.
-pub async fn record_all(
+/// Record what the signed-in person did (steps on one work order, or field steps), with the photo
+/// bytes they name, on this device first, in ONE transaction with their outbox entries; then tell
+/// the screens what changed and wake the uploader. Pages reach this through `hooks::use_outbox`.
+pub async fn record(
+    db: &Db,
+    state: SyncState,
     profile: &UserProfile,
     kinds: Vec<OpKind>,
     photos: Vec<crate::db::PhotoBlob>,
-) -> Result<WorkOrder, DbError> {
-    let engine = engine().expect("sync engine started");
-    let ops = operations(&engine, profile, kinds).await?;
-    let order = engine.db.record_all(ops, photos).await?;
-    refresh(&engine).await;
+) -> Result<(), DbError> {
+    let ops = operations(db, profile, kinds).await?;
+    let on_order = ops.first().and_then(Operation::work_order_id).is_some();
+    let with_photos = !photos.is_empty();
+    db.record_steps(ops, photos).await?;
+    let changed = state.changed;
+    if on_order {
+        changed.work_orders.notify();
+    } else {
+        changed.field.notify();
+    }
+    changed.outbox.notify();
+    if with_photos {
+        changed.photos.notify();
+    }
+    if let Ok(counts) = db.outbox_counts(&profile.username).await {
+        state.counts.set(counts);
+    }
     kick();
-    Ok(order)
+    Ok(())
 }
 
 /// `kinds` as operations of `profile` on this device, made now.
 async fn operations(
-    engine: &Engine,
+    db: &Db,
     profile: &UserProfile,
     kinds: Vec<OpKind>,
 ) -> Result<Vec<Operation>, DbError> {
-    let device_id = engine.db.device_id().await?;
+    let device_id = db.device_id().await?;
     let now = Utc::now();
     Ok(kinds
         .into_iter()
@@ -416,21 +491,6 @@ async fn operations(
         .collect())
 }
 
-/// Record field steps (ticks, records, findings, rounds) with the photo bytes they name, in one
-/// transaction, then let the uploader send them.
-pub async fn record_field(
-    profile: &UserProfile,
-    kinds: Vec<OpKind>,
-    photos: Vec<crate::db::PhotoBlob>,
-) -> Result<(), DbError> {
-    let engine = engine().expect("sync engine started");
-    let ops = operations(&engine, profile, kinds).await?;
-    engine.db.record_field(ops, photos).await?;
-    refresh(&engine).await;
-    kick();
-    Ok(())
-}
-
 /// After a successful (re-)sign-in: the queue may go again.
 pub fn signed_in() {
     if let Some(engine) = engine() {
@@ -440,9 +500,11 @@ pub fn signed_in() {
     kick();
 }
 
-/// Re-read the counts and let every screen read the device again (after a local change).
+/// Re-read the counts and let every screen read the device again (after a sign-in or sign-out,
+/// or a discard on the sync screen).
 pub async fn refresh_now() {
     if let Some(engine) = engine() {
         refresh(&engine).await;
+        engine.state.changed.all();
     }
 }

@@ -65,6 +65,18 @@ pub struct FieldData {
     pub rounds: Vec<PatrolRound>,
 }
 
+impl FieldData {
+    /// Nothing changed on the field side.
+    pub fn is_empty(&self) -> bool {
+        self.reference.is_none()
+            && self.area_days.is_empty()
+            && self.vacant_records.is_empty()
+            && self.findings.is_empty()
+            && self.findings_removed.is_empty()
+            && self.rounds.is_empty()
+    }
+}
+
 /// The office's data the field screens work from: this user's areas and their items, vacant
 /// units, and the people of their team and the engineers (a supervisor gives them tasks; every
 /// screen shows their names).

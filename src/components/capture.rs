@@ -8,8 +8,9 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 use web_sys::HtmlInputElement;
 
+use crate::failure::Failure;
 use crate::i18n::{Msg, tr, use_lang};
-use crate::photo::{self, PhotoError, Processed};
+use crate::photo::{self, Processed};
 
 /// Camera and gallery buttons. `on_photo` gets each processed photo; `busy` is true while one is
 /// being processed; `error` gets a message the person can read.
@@ -19,7 +20,7 @@ pub fn PhotoCapture(
     caption: Signal<Vec<String>>,
     on_photo: Callback<Processed>,
     busy: RwSignal<bool>,
-    error: RwSignal<Option<String>>,
+    error: RwSignal<Option<Failure>>,
     #[prop(optional)] testid: &'static str,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -37,10 +38,7 @@ pub fn PhotoCapture(
             busy.set(false);
             match result {
                 Ok(p) => on_photo.run(p),
-                Err(PhotoError::NotAnImage) => {
-                    error.set(Some(Msg::NotAnImage.text(lang.get_untracked()).into()))
-                }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => error.set(Some(Failure::from(&e))),
             }
         });
     };
@@ -60,7 +58,7 @@ pub fn PhotoCapture(
         <Show when=move || busy.get()>
             <p class="processing" role="status">{tr(Msg::Processing)}</p>
         </Show>
-        {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+        {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e.text(lang.get())}</p> })}
     }
 }
 
@@ -80,7 +78,7 @@ pub fn PendingPhotos(
     busy: RwSignal<bool>,
     testid: &'static str,
 ) -> impl IntoView {
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Failure>);
     let user = crate::session::use_session()
         .0
         .get_untracked()
@@ -115,8 +113,8 @@ pub fn shown_url(blob: &web_sys::Blob) -> String {
 
 /// Where a field photo can be shown from: its bytes on this device, else the server. A `blob:`
 /// URL is the caller's to revoke.
-pub async fn photo_url(id: Uuid) -> String {
-    match crate::sync::db().photo(id).await {
+pub async fn photo_url(db: crate::db::Db, id: Uuid) -> String {
+    match db.photo(id).await {
         Ok(Some(p)) => web_sys::Url::create_object_url_with_blob(&p.blob)
             .unwrap_or_else(|_| format!("/api/photos/{id}")),
         _ => format!("/api/photos/{id}"),
@@ -126,7 +124,8 @@ pub async fn photo_url(id: Uuid) -> String {
 /// One field photo, from the device if it is here.
 #[component]
 pub fn FieldPhoto(id: Uuid, #[prop(optional)] label: String) -> impl IntoView {
-    let url = LocalResource::new(move || photo_url(id));
+    let db = crate::db::use_db();
+    let url = LocalResource::new(move || photo_url(db.clone(), id));
     on_cleanup(move || {
         if let Some(Some(src)) = url.try_get_untracked()
             && src.starts_with("blob:")

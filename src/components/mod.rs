@@ -1,4 +1,6 @@
 pub mod capture;
+pub mod device_read;
+pub mod feedback;
 pub mod header;
 pub mod rejected;
 pub mod sync_badge;

@@ -199,6 +199,30 @@ impl Db {
         }))
     }
 
+    /// One area's day, read by its key.
+    pub async fn area_day(&self, area: Uuid, date: NaiveDate) -> Result<Option<AreaDay>> {
+        let tx = self
+            .rexie
+            .transaction(&[AREA_DAYS], TransactionMode::ReadOnly)?;
+        get(&tx.store(AREA_DAYS)?, day_key(area, date)).await
+    }
+
+    /// One vacant-unit record, read by its key.
+    pub async fn vacant_record(&self, id: Uuid) -> Result<Option<VacantRecord>> {
+        let tx = self
+            .rexie
+            .transaction(&[VACANT_RECORDS], TransactionMode::ReadOnly)?;
+        get(&tx.store(VACANT_RECORDS)?, id_key(id)).await
+    }
+
+    /// One finding, read by its key (a page showing one finding does not read them all).
+    pub async fn finding(&self, id: Uuid) -> Result<Option<Finding>> {
+        let tx = self
+            .rexie
+            .transaction(&[FINDINGS], TransactionMode::ReadOnly)?;
+        get(&tx.store(FINDINGS)?, id_key(id)).await
+    }
+
     pub async fn rounds(&self) -> Result<Vec<PatrolRound>> {
         // Newest first.
         let rounds: Vec<PatrolRound> = all(self, ROUNDS).await?;

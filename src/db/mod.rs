@@ -96,6 +96,28 @@ pub fn entry_photo(entry: &OutboxEntry) -> Option<Uuid> {
     }
 }
 
+/// A copyable handle on the context's database, for closures Leptos wants `Send` (callbacks,
+/// event handlers): the database is a browser object, so it is held in local storage.
+pub type DbHandle = leptos::prelude::StoredValue<Db, leptos::prelude::LocalStorage>;
+
+/// The device's database, from context: the app provides the one it opened (`provide_db`), a
+/// component test its own.
+pub fn use_db() -> Db {
+    use leptos::prelude::*;
+    use_db_handle().get_value()
+}
+
+/// The context's database as a copyable handle (see [`DbHandle`]).
+pub fn use_db_handle() -> DbHandle {
+    leptos::prelude::expect_context::<DbHandle>()
+}
+
+/// Make `db` the database of every component below.
+pub fn provide_db(db: Db) {
+    use leptos::prelude::*;
+    provide_context::<DbHandle>(StoredValue::new_local(db));
+}
+
 /// A handle on the app's database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -361,6 +383,16 @@ impl Db {
         queue(&tx, ops, &photos).await?;
         tx.commit().await?;
         Ok(order)
+    }
+
+    /// Record what a person did: steps on one work order, or field steps, with the photo bytes
+    /// they name, in ONE transaction with their outbox entries. The one way pages write.
+    pub async fn record_steps(&self, ops: Vec<Operation>, photos: Vec<PhotoBlob>) -> Result<()> {
+        if ops.first().and_then(Operation::work_order_id).is_some() {
+            self.record_all(ops, photos).await.map(drop)
+        } else {
+            self.record_field(ops, photos).await
+        }
     }
 
     /// Photo bytes kept on this device, for one work order or (with None) all of them.

@@ -9,7 +9,9 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::db::{EntryState, OutboxEntry, PhotoRecord};
+use crate::components::device_read::DeviceRead;
+use crate::db::{EntryState, OutboxEntry, PhotoRecord, use_db_handle};
+use crate::hooks::use_read;
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::sync::{self, use_sync};
 use crate::time;
@@ -98,48 +100,48 @@ fn fixable(code: Option<RejectCode>) -> bool {
 pub fn SyncPage() -> impl IntoView {
     let sync = use_sync();
     let lang = use_lang();
-    let queue = LocalResource::new(move || {
-        sync.data_version.track();
-        async move {
-            let db = sync::db();
+    // A read that failed is shown as a failure: "nothing waiting" when the queue could not be
+    // read would tell the person their work was sent.
+    let queue = use_read(
+        move || {
+            sync.changed.outbox.track();
+            sync.changed.photos.track();
+            sync.changed.work_orders.track();
+        },
+        |db| async move {
             // Only the signed-in person's: work kept here for someone else is theirs to see.
-            let user = db
-                .profile()
-                .await
-                .ok()
-                .flatten()
-                .map(|p| p.username)
-                .unwrap_or_default();
-            let mut entries = db.outbox().await.unwrap_or_default();
+            let user = db.profile().await?.map(|p| p.username).unwrap_or_default();
+            let mut entries = db.outbox().await?;
             entries.retain(|e| e.op.user == user);
             let photos = db
                 .photos(None)
-                .await
-                .unwrap_or_default()
+                .await?
                 .into_iter()
                 .map(|p| p.record)
                 .filter(|r| r.user.is_empty() || r.user == user)
                 .collect();
-            let orders = db.work_orders().await.unwrap_or_default();
-            Queue {
+            let orders = db.work_orders().await?;
+            Ok(Queue {
                 entries,
                 photos,
                 orders,
-            }
-        }
-    });
+            })
+        },
+    );
     let storage = LocalResource::new(move || {
-        sync.data_version.track();
+        sync.changed.photos.track();
+        sync.changed.outbox.track();
         storage_info()
     });
+    let db = use_db_handle();
     let confirm = RwSignal::new(None::<Discard>);
     let do_discard = move |_| {
         let Some(what) = confirm.get_untracked() else {
             return;
         };
         confirm.set(None);
+        let db = db.get_value();
         spawn_local(async move {
-            let db = sync::db();
             let done = match what {
                 Discard::Entry { seq, .. } => db.discard_rejected(seq).await,
                 Discard::Photo { id, .. } => db.discard_refused_photo(id).await,
@@ -167,7 +169,7 @@ pub fn SyncPage() -> impl IntoView {
                     </p>
                 })}
             </div>
-            {move || queue.get().map(|q| {
+            <DeviceRead read=queue view=move |q: Queue| {
                 let order_of = |id: Option<uuid::Uuid>| q.orders.iter().find(|o| Some(o.id) == id);
                 let ticket = |id: Option<uuid::Uuid>| order_of(id).map(|o| o.ticket.clone()).unwrap_or_default();
                 let photo_name = |id: uuid::Uuid| {
@@ -256,7 +258,7 @@ pub fn SyncPage() -> impl IntoView {
                     {empty.then(|| view! { <p class="empty muted" data-testid="queue-empty">{tr(Msg::QueueEmpty)}</p> })}
                     <ul class="cards queue">{entries}{photos}</ul>
                 }
-            })}
+            }/>
             {move || confirm.get().map(|what| {
                 let lost = match what { Discard::Entry { lost, .. } | Discard::Photo { lost, .. } => lost };
                 view! {

@@ -5,30 +5,37 @@ use leptos::prelude::*;
 
 use crate::components::rejected::RejectedCard;
 use crate::components::virtual_list::{VirtualList, loaded_items};
-use crate::db::EntryState;
+use crate::db::{EntryState, use_db};
+use crate::failure::Failure;
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
-use crate::sync::{self, use_sync};
+use crate::sync::use_sync;
 use crate::time::{self, use_now};
 
 #[component]
 pub fn WorkOrderList() -> impl IntoView {
     let sync = use_sync();
     let session = crate::session::use_session();
-    let orders = LocalResource::new(move || {
-        sync.data_version.track();
-        let user = session.0.with(|p| p.as_ref().map(|p| p.username.clone()));
-        async move {
-            // A shared device may keep another person's orders (and unsent work) for them.
-            let mut list = sync::db().work_orders().await?;
-            list.retain(|o| Some(&o.assignee) == user.as_ref());
-            Ok::<_, crate::db::DbError>(list)
+    let db = use_db();
+    let orders = LocalResource::new({
+        let db = db.clone();
+        move || {
+            sync.changed.work_orders.track();
+            let user = session.0.with(|p| p.as_ref().map(|p| p.username.clone()));
+            let db = db.clone();
+            async move {
+                // A shared device may keep another person's orders (and unsent work) for them.
+                let mut list = db.work_orders().await?;
+                list.retain(|o| Some(&o.assignee) == user.as_ref());
+                Ok::<_, crate::db::DbError>(list)
+            }
         }
     });
     // Refused work on orders no longer on this device (reassigned): still shown, never lost.
     let orphans = LocalResource::new(move || {
-        sync.data_version.track();
+        sync.changed.outbox.track();
+        sync.changed.work_orders.track();
+        let db = db.clone();
         async move {
-            let db = sync::db();
             let Ok(entries) = db.outbox().await else {
                 return Vec::new();
             };
@@ -48,7 +55,7 @@ pub fn WorkOrderList() -> impl IntoView {
     let shown = Memo::new(move |_| {
         orders.with(|o| match o {
             None => Shown::Loading,
-            Some(Err(e)) => Shown::Failed(e.to_string()),
+            Some(Err(e)) => Shown::Failed(Failure::of_read(e)),
             Some(Ok(list)) if list.is_empty() => Shown::Empty,
             Some(Ok(_)) => Shown::List,
         })
@@ -75,7 +82,7 @@ pub fn WorkOrderList() -> impl IntoView {
             </Show>
             {move || match shown.get() {
                 Shown::Loading => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Shown::Failed(e) => view! { <p class="banner attention">{e}</p> }.into_any(),
+                Shown::Failed(e) => view! { <p class="banner attention" role="alert" data-testid="read-failed">{move || e.text(lang.get())}</p> }.into_any(),
                 Shown::Empty => view! { <p class="empty muted">{tr(Msg::NoWorkOrders)}</p> }.into_any(),
                 // Mounted once: a sync that changes the orders keeps the list and its place.
                 Shown::List => view! {
@@ -96,7 +103,7 @@ pub fn WorkOrderList() -> impl IntoView {
 #[derive(Clone, PartialEq)]
 enum Shown {
     Loading,
-    Failed(String),
+    Failed(Failure),
     Empty,
     List,
 }

@@ -7,12 +7,15 @@ use fieldbook_model::{OpKind, Role};
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::Progress;
 use super::today::{FieldView, load_field};
-use super::{FeedbackToast, Progress, field_act};
 use crate::components::capture::{PendingPhoto, PendingPhotos};
+use crate::components::device_read::DeviceRead;
+use crate::components::feedback::FeedbackToast;
 use crate::db::today;
+use crate::hooks::use_read;
+use crate::hooks::{UseOutboxReturn, use_outbox};
 use crate::i18n::{self, Msg, tr, use_lang};
-use crate::pages::work_order::Feedback;
 use crate::session::use_session;
 use crate::sync::use_sync;
 use crate::time;
@@ -21,23 +24,14 @@ use crate::time;
 pub fn AreaPage(id: Uuid) -> impl IntoView {
     let sync = use_sync();
     let lang = use_lang();
-    let data = LocalResource::new(move || {
-        sync.data_version.track();
-        load_field()
-    });
-    // Every sync re-reads the device: rebuild only when what the page shows changed.
-    let shown = Memo::new(move |_| data.get().map(|r| r.map_err(|e| e.to_string())));
+    let read = use_read(move || sync.changed.field.track(), load_field);
     view! {
         <section class="detail-page field-page">
             <a href="/" class="back">{tr(Msg::Back)}</a>
-            {move || match shown.get() {
-                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e}</p> }.into_any(),
-                Some(Ok(v)) => match v.reference.areas.iter().find(|a| a.id == id).cloned() {
-                    None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
-                    Some(area) => view! { <Checklist area view=v/> }.into_any(),
-                },
-            }}
+            <DeviceRead read view=move |v: FieldView| match v.reference.areas.iter().find(|a| a.id == id).cloned() {
+                None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
+                Some(area) => view! { <Checklist area view=v/> }.into_any(),
+            }/>
         </section>
     }
 }
@@ -57,7 +51,7 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
         .find(|d| d.area_id == area.id && d.date == date)
         .cloned()
         .unwrap_or_else(|| AreaDay::new(area.id, date));
-    let feedback = RwSignal::new(None::<Feedback>);
+    let outbox = use_outbox();
     let is_cleaner = session
         .0
         .get_untracked()
@@ -80,15 +74,7 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
         _ => None,
     };
     let area_id = area.id;
-    let finish = move |_| {
-        field_act(
-            session,
-            vec![OpKind::FinishArea { area_id, date }],
-            Vec::new(),
-            feedback,
-            || {},
-        )
-    };
+    let finish = move |_| outbox.record(vec![OpKind::FinishArea { area_id, date }], Vec::new());
     let problem_for = RwSignal::new(None::<Uuid>);
     let area_for_problem = area.clone();
 
@@ -110,13 +96,13 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
         <ul class="checklist" data-testid="checklist">
             {due.into_iter().map(|item| {
                 let mark = day.marks.get(&item.id).map(|m| m.mark);
-                view! { <ItemRow item mark area_id date editable feedback problem_for/> }
+                view! { <ItemRow item mark area_id date editable outbox problem_for/> }
             }).collect_view()}
         </ul>
         {move || problem_for.get().map(|item| view! {
-            <ProblemForm area=area_for_problem.clone() item date feedback problem_for/>
+            <ProblemForm area=area_for_problem.clone() item date outbox problem_for/>
         })}
-        <FeedbackToast feedback/>
+        <FeedbackToast feedback=outbox.feedback/>
         {(editable && total > 0).then(|| view! {
             <button class="primary big finish-button" data-testid="finish-area"
                 disabled=done < total || finished_at.is_some() on:click=finish>
@@ -135,10 +121,9 @@ fn ItemRow(
     area_id: Uuid,
     date: chrono::NaiveDate,
     editable: bool,
-    feedback: RwSignal<Option<Feedback>>,
+    outbox: UseOutboxReturn,
     problem_for: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
-    let session = use_session();
     let lang = use_lang();
     let item_id = item.id;
     let frequency = item.schedule.frequency();
@@ -149,8 +134,8 @@ fn ItemRow(
         } else {
             Some(Mark::Done)
         };
-        field_act(
-            session,
+        // Every tap is kept, even while the one before is written: ticking down a list is fast.
+        outbox.record_each(
             vec![OpKind::MarkItem {
                 area_id,
                 item_id,
@@ -158,8 +143,6 @@ fn ItemRow(
                 mark: next,
             }],
             Vec::new(),
-            feedback,
-            || {},
         )
     };
     view! {
@@ -189,10 +172,9 @@ fn ProblemForm(
     area: Area,
     item: Uuid,
     date: chrono::NaiveDate,
-    feedback: RwSignal<Option<Feedback>>,
+    outbox: UseOutboxReturn,
     problem_for: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
-    let session = use_session();
     let place = area.name.clone();
     view! {
         <div class="dialog-backdrop">
@@ -200,7 +182,7 @@ fn ProblemForm(
                 <FindingForm area=Some(area.id) place=place source=FindingSource::Checklist { item_id: item, date }
                     on_done=Callback::new(move |()| problem_for.set(None))
                     extra=Callback::new(move |()| vec![OpKind::MarkItem { area_id: area.id, item_id: item, date, mark: Some(Mark::Problem) }])
-                    feedback session/>
+                    outbox/>
             </div>
         </div>
     }
@@ -216,8 +198,7 @@ pub fn FindingForm(
     on_done: Callback<()>,
     /// Operations recorded with the finding, in the same transaction (e.g. the item's mark).
     extra: Callback<(), Vec<OpKind>>,
-    feedback: RwSignal<Option<Feedback>>,
-    session: crate::session::Session,
+    outbox: UseOutboxReturn,
     /// Called with the new finding's id before it is recorded (the patrol keeps it).
     #[prop(optional)]
     on_id: Option<Callback<Uuid>>,
@@ -257,7 +238,7 @@ pub fn FindingForm(
         if let Some(cb) = on_id {
             cb.run(finding_id);
         }
-        field_act(session, kinds, blobs, feedback, move || on_done.run(()));
+        outbox.record_then(kinds, blobs, move || on_done.run(()));
     };
     view! {
         <h2>{tr(Msg::ReportProblem)}" · "{move || place.get()}</h2>

@@ -2,45 +2,43 @@
 //! its history; the assignee closes it with an "after" photo, shown beside the "before" one; the
 //! supervisor assigns, confirms or reopens it (their part is in `pages::supervisor`).
 
-use fieldbook_model::OpKind;
 use fieldbook_model::findings::{Assignee, Finding, FindingEvent, FindingState};
 use fieldbook_model::user::display_name;
+use fieldbook_model::{OpKind, UserProfile};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{FeedbackToast, field_act};
 use crate::components::capture::{FieldPhoto, PendingPhoto, PendingPhotos};
+use crate::components::device_read::DeviceRead;
+use crate::components::feedback::FeedbackToast;
+use crate::hooks::{use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
-use crate::pages::work_order::Feedback;
 use crate::session::use_session;
-use crate::sync::{self, use_sync};
+use crate::sync::use_sync;
 use crate::time;
 
 #[component]
 pub fn FindingPage(id: Uuid) -> impl IntoView {
     let sync = use_sync();
     let lang = use_lang();
-    let data = LocalResource::new(move || {
-        sync.data_version.track();
-        async move {
-            let db = sync::db();
-            let findings = db.findings().await?;
+    // Only the finding and the people who may be named on it: a sync that brought other
+    // findings re-reads this one, and rebuilds nothing when it did not change (a half-typed reason
+    // and the photos on screen stay).
+    let read = use_read(
+        move || sync.changed.field.track(),
+        move |db| async move {
+            let finding = db.finding(id).await?;
             let people = db.field_reference().await?.people;
-            Ok::<_, crate::db::DbError>((findings.into_iter().find(|f| f.id == id), people))
-        }
-    });
-    // Every sync re-reads the device: rebuild only when the finding or the people changed, so a
-    // half-typed reason and the photos on screen survive a sync that brought nothing new.
-    let shown = Memo::new(move |_| data.get().map(|r| r.map_err(|e| e.to_string())));
+            Ok((finding, people))
+        },
+    );
     view! {
         <section class="detail-page field-page">
             <a href="/" class="back">{tr(Msg::Back)}</a>
-            {move || match shown.get() {
-                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e}</p> }.into_any(),
-                Some(Ok((None, _))) => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
-                Some(Ok((Some(f), people))) => view! { <FindingView finding=f people/> }.into_any(),
-            }}
+            <DeviceRead read view=move |(finding, people): (Option<Finding>, Vec<UserProfile>)| match finding {
+                None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
+                Some(f) => view! { <FindingView finding=f people/> }.into_any(),
+            }/>
         </section>
     }
 }
@@ -143,8 +141,7 @@ fn FindingView(finding: Finding, people: Vec<fieldbook_model::UserProfile>) -> i
 #[component]
 fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
-    let feedback = RwSignal::new(None::<Feedback>);
+    let outbox = use_outbox();
     let photos = RwSignal::new(Vec::<PendingPhoto>::new());
     let note = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -156,16 +153,13 @@ fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
             return;
         }
         let (refs, blobs): (Vec<_>, Vec<_>) = photos.get_untracked().into_iter().unzip();
-        field_act(
-            session,
+        outbox.record(
             vec![OpKind::CloseFinding {
                 finding_id,
                 note: note.get_untracked().trim().to_string(),
                 photos: refs,
             }],
             blobs,
-            feedback,
-            || {},
         );
     };
     view! {
@@ -180,7 +174,7 @@ fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </label>
             <button class="primary big" data-testid="close-task" on:click=save>{tr(Msg::MarkFixed)}</button>
-            <FeedbackToast feedback/>
+            <FeedbackToast feedback=outbox.feedback/>
         </div>
     }
 }

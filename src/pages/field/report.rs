@@ -5,19 +5,19 @@ use fieldbook_model::findings::FindingSource;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::FeedbackToast;
 use super::area::FindingForm;
 use super::today::load_field;
+use crate::components::feedback::FeedbackToast;
+use crate::db::use_db;
+use crate::hooks::use_outbox;
 use crate::i18n::{Msg, tr, use_lang};
-use crate::pages::work_order::Feedback;
-use crate::session::use_session;
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
-    let session = use_session();
     let lang = use_lang();
-    let feedback = RwSignal::new(None::<Feedback>);
-    let data = LocalResource::new(load_field);
+    let outbox = use_outbox();
+    let db = use_db();
+    let data = LocalResource::new(move || load_field(db.clone()));
     // Where it is: one of the person's areas, or a few words.
     let area = RwSignal::new(None::<Uuid>);
     let place = RwSignal::new(String::new());
@@ -62,9 +62,9 @@ pub fn ReportPage() -> impl IntoView {
             <div class="card">
                 <FindingForm area=Signal::derive(move || area.get()) place=Signal::derive(place_name)
                     source=FindingSource::Spotted on_done=go_home
-                    extra=Callback::new(|()| Vec::new()) feedback session/>
+                    extra=Callback::new(|()| Vec::new()) outbox/>
             </div>
-            <FeedbackToast feedback/>
+            <FeedbackToast feedback=outbox.feedback/>
         </section>
     }
 }

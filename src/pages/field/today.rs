@@ -9,10 +9,12 @@ use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
 
 use super::Progress;
-use crate::db::today;
+use crate::components::device_read::DeviceRead;
+use crate::db::{Db, DbError, today};
+use crate::hooks::use_read;
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::session::use_session;
-use crate::sync::{self, use_sync};
+use crate::sync::use_sync;
 use crate::time;
 
 /// What the today screen reads from the device.
@@ -24,8 +26,7 @@ pub struct FieldView {
     pub records: Vec<VacantRecord>,
 }
 
-pub async fn load_field() -> Result<FieldView, crate::db::DbError> {
-    let db = sync::db();
+pub async fn load_field(db: Db) -> Result<FieldView, DbError> {
     Ok(FieldView {
         reference: db.field_reference().await?,
         days: db.area_days().await?,
@@ -56,10 +57,7 @@ pub fn TodayPage() -> impl IntoView {
     let sync = use_sync();
     let session = use_session();
     let lang = use_lang();
-    let data = LocalResource::new(move || {
-        sync.data_version.track();
-        load_field()
-    });
+    let read = use_read(move || sync.changed.field.track(), load_field);
     let me = move || session.0.get().map(|p| p.username).unwrap_or_default();
     let freshness = move || match sync.last_synced.get() {
         Some(at) => format!("{} {}", Msg::LastSynced.text(lang.get()), time::short(at)),
@@ -79,10 +77,7 @@ pub fn TodayPage() -> impl IntoView {
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
             </Show>
             <a href="/report" class="primary big report-button" data-testid="report-problem">{tr(Msg::ReportProblem)}</a>
-            {move || match data.get() {
-                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
-                Some(Ok(v)) => {
+            <DeviceRead read view=move |v: FieldView| {
                     let mine = me();
                     let areas: Vec<Area> = v.reference.areas.iter()
                         .filter(|a| a.cleaner.as_deref() == Some(mine.as_str()))
@@ -120,9 +115,8 @@ pub fn TodayPage() -> impl IntoView {
                         </ul>
                         <UnitList reference=v.reference.clone() records=v.records.clone() me=mine.clone()/>
                         <TaskList findings=v.findings.clone()/>
-                    }.into_any()
-                }
-            }}
+                    }
+            }/>
         </section>
     }
 }

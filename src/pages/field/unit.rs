@@ -8,20 +8,23 @@ use fieldbook_model::UserProfile;
 use fieldbook_model::cleaning::{
     PhotoRef, UNIT_PHOTO_SLOT, VacantCheck, VacantRecord, VacantStandard, VacantUnit, Verdict,
 };
+use fieldbook_model::sync::FieldReference;
 use fieldbook_model::user::display_name;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{FeedbackToast, field_act};
 use crate::components::capture::{FieldPhoto, PhotoCapture};
-use crate::db::today;
+use crate::components::device_read::DeviceRead;
+use crate::components::feedback::FeedbackToast;
+use crate::db::{today, use_db_handle};
+use crate::failure::Failure;
+use crate::hooks::{UseOutboxReturn, use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
-use crate::pages::work_order::Feedback;
 use crate::photo::Processed;
 use crate::session::use_session;
-use crate::sync::{self, use_sync};
+use crate::sync::use_sync;
 use crate::time;
 
 /// The record being filled, kept in IndexedDB as it changes.
@@ -68,30 +71,27 @@ fn draft_key(unit: Uuid) -> String {
 pub fn UnitPage(id: Uuid) -> impl IntoView {
     let sync = use_sync();
     let lang = use_lang();
-    let data = LocalResource::new(move || {
-        sync.data_version.track();
-        async move {
-            let db = sync::db();
+    let read = use_read(
+        move || sync.changed.field.track(),
+        move |db| async move {
             let reference = db.field_reference().await?;
             let records = db.vacant_records().await?;
             let draft: Option<Draft> = db.draft(&draft_key(id)).await?;
-            Ok::<_, crate::db::DbError>((reference, records, draft))
-        }
-    });
+            Ok((reference, records, draft))
+        },
+    );
     view! {
         <section class="detail-page field-page">
             <a href="/" class="back">{tr(Msg::Back)}</a>
-            {move || match data.get() {
-                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
-                Some(Ok((reference, records, draft))) => match reference.units.into_iter().find(|u| u.id == id) {
+            <DeviceRead read view=move |(reference, records, draft): (FieldReference, Vec<VacantRecord>, Option<Draft>)| {
+                match reference.units.into_iter().find(|u| u.id == id) {
                     None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
                     Some(unit) => {
                         let records: Vec<VacantRecord> = records.into_iter().filter(|r| r.unit_id == id).collect();
                         view! { <UnitView unit records draft people=reference.people/> }.into_any()
                     }
-                },
-            }}
+                }
+            }/>
         </section>
     }
 }
@@ -105,7 +105,8 @@ fn UnitView(
 ) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
-    let feedback = RwSignal::new(None::<Feedback>);
+    let outbox = use_outbox();
+    let db = use_db_handle();
     let draft = RwSignal::new(draft);
     let me = session.0.get_untracked();
     let responsible = me.as_ref().is_some_and(|p| p.username == unit.responsible);
@@ -114,8 +115,9 @@ fn UnitView(
     let due = unit.due_state(today());
     let persist = move || {
         if let Some(d) = draft.get_untracked() {
+            let db = db.get_value();
             spawn_local(async move {
-                if let Err(e) = sync::db().set_draft(&draft_key(unit_id), &d).await {
+                if let Err(e) = db.set_draft(&draft_key(unit_id), &d).await {
                     gloo::console::error!(format!("keeping the draft failed: {e:?}"));
                 }
             });
@@ -161,10 +163,10 @@ fn UnitView(
             Some(_) => {
                 let unit = unit.clone();
                 let username = username.clone();
-                view! { <RecordForm unit draft username feedback persist=Callback::new(move |()| persist())/> }.into_any()
+                view! { <RecordForm unit draft username outbox persist=Callback::new(move |()| persist())/> }.into_any()
             }
         }}
-        <FeedbackToast feedback/>
+        <FeedbackToast feedback=outbox.feedback/>
         <h2 class="section-title">{tr(Msg::Records)}</h2>
         {records.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoRecords)}</p> })}
         <ul class="cards" data-testid="record-list">
@@ -181,13 +183,13 @@ fn RecordForm(
     unit: VacantUnit,
     draft: RwSignal<Option<Draft>>,
     username: String,
-    feedback: RwSignal<Option<Feedback>>,
+    outbox: UseOutboxReturn,
     persist: Callback<()>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
+    let db = use_db_handle();
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Failure>);
     let tried = RwSignal::new(false);
     let unit_name = unit.name.clone();
     let caption = Signal::derive(move || vec![unit_name.clone(), time::full(Utc::now())]);
@@ -201,8 +203,9 @@ fn RecordForm(
         let username = username.clone();
         move |slot: &'static str, p: Processed| {
             let (r, blob) = p.into_field_photo(record_id, slot, &username);
+            let db = db.get_value();
             spawn_local(async move {
-                match sync::db().keep_draft_photo(blob).await {
+                match db.keep_draft_photo(blob).await {
                     Ok(()) => {
                         draft.update(|d| {
                             if let Some(d) = d {
@@ -211,7 +214,7 @@ fn RecordForm(
                         });
                         persist.run(());
                     }
-                    Err(e) => error.set(Some(e.to_string())),
+                    Err(e) => error.set(Some(Failure::of_write(&e, true))),
                 }
             });
         }
@@ -260,10 +263,11 @@ fn RecordForm(
                 photos: record.photos.clone(),
             };
             let unit_id = unit.id;
-            field_act(session, vec![kind], Vec::new(), feedback, move || {
+            let db = db.get_value();
+            outbox.record_then(vec![kind], Vec::new(), move || {
                 draft.set(None);
                 spawn_local(async move {
-                    let _ = sync::db().clear_draft(&draft_key(unit_id)).await;
+                    let _ = db.clear_draft(&draft_key(unit_id)).await;
                 });
             });
         }

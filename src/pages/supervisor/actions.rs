@@ -12,9 +12,9 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{forget_typed, typed};
+use crate::components::feedback::FeedbackToast;
+use crate::hooks::{UseOutboxReturn, use_outbox};
 use crate::i18n::{self, Msg, tr, use_lang};
-use crate::pages::field::{FeedbackToast, field_act};
-use crate::pages::work_order::Feedback;
 use crate::session::use_session;
 
 /// The due times offered as one tap, in hours from now.
@@ -93,16 +93,16 @@ pub fn FindingActions(finding: Finding, people: Vec<UserProfile>) -> impl IntoVi
         .get_untracked()
         .map(|p| p.username)
         .unwrap_or_default();
-    let feedback = RwSignal::new(None::<Feedback>);
+    let outbox = use_outbox();
     let body = match finding.state {
-        FindingState::Open => view! { <AssignForm finding people feedback/> }.into_any(),
+        FindingState::Open => view! { <AssignForm finding people outbox/> }.into_any(),
         FindingState::Assigned => {
             let open = RwSignal::new(false);
             view! {
                 <Show when=move || open.get() fallback=move || view! {
                     <button class="secondary big" data-testid="reassign" on:click=move |_| open.set(true)>{tr(Msg::Reassign)}</button>
                 }>
-                    <AssignForm finding=finding.clone() people=people.clone() feedback/>
+                    <AssignForm finding=finding.clone() people=people.clone() outbox/>
                 </Show>
             }
             .into_any()
@@ -110,13 +110,13 @@ pub fn FindingActions(finding: Finding, people: Vec<UserProfile>) -> impl IntoVi
         FindingState::Fixed if finding.fixed_by() == Some(me.as_str()) => {
             view! { <p class="muted">{tr(Msg::OwnFix)}</p> }.into_any()
         }
-        FindingState::Fixed => view! { <ConfirmForm finding_id=finding.id feedback/> }.into_any(),
+        FindingState::Fixed => view! { <ConfirmForm finding_id=finding.id outbox/> }.into_any(),
         FindingState::Confirmed => return ().into_any(),
     };
     view! {
         <div class="card finding-actions" data-testid="finding-actions">
             {body}
-            <FeedbackToast feedback/>
+            <FeedbackToast feedback=outbox.feedback/>
         </div>
     }
     .into_any()
@@ -126,10 +126,9 @@ pub fn FindingActions(finding: Finding, people: Vec<UserProfile>) -> impl IntoVi
 fn AssignForm(
     finding: Finding,
     people: Vec<UserProfile>,
-    feedback: RwSignal<Option<Feedback>>,
+    outbox: UseOutboxReturn,
 ) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
     let finding_id = finding.id;
     let reported_at = finding.reported_at;
     // Kept while typed (see `typed`): a sync rebuilding the page does not undo a choice.
@@ -162,16 +161,13 @@ fn AssignForm(
         };
         forget_typed(&to_key);
         forget_typed(&due_key);
-        field_act(
-            session,
+        outbox.record(
             vec![OpKind::AssignFinding {
                 finding_id,
                 assignee,
                 due,
             }],
             Vec::new(),
-            feedback,
-            || {},
         );
     };
     let chip = move |a: Assignee, label: String, sub: &'static str, testid: String| {
@@ -243,36 +239,24 @@ fn AssignForm(
 }
 
 #[component]
-fn ConfirmForm(finding_id: Uuid, feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
-    let session = use_session();
+fn ConfirmForm(finding_id: Uuid, outbox: UseOutboxReturn) -> impl IntoView {
     let reason_key = format!("reopen:{finding_id}");
     let reason = typed(reason_key.clone());
     let tried = RwSignal::new(false);
     let missing = move || reason.with(|r| r.trim().is_empty());
-    let confirm = move |_| {
-        field_act(
-            session,
-            vec![OpKind::ConfirmFinding { finding_id }],
-            Vec::new(),
-            feedback,
-            || {},
-        )
-    };
+    let confirm = move |_| outbox.record(vec![OpKind::ConfirmFinding { finding_id }], Vec::new());
     let reopen = move |_| {
         tried.set(true);
         if missing() {
             return;
         }
         forget_typed(&reason_key);
-        field_act(
-            session,
+        outbox.record(
             vec![OpKind::ReopenFinding {
                 finding_id,
                 reason: reason.get_untracked().trim().to_string(),
             }],
             Vec::new(),
-            feedback,
-            || {},
         );
     };
     view! {

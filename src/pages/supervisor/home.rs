@@ -15,13 +15,15 @@ use uuid::Uuid;
 use super::board::{BoardTiles, RoundsStrip};
 use super::patrol::{DRAFT_KEY, RoundDraft};
 use super::{display_name, is_wide, ordered};
-use crate::db::{DbError, today};
+use crate::components::device_read::DeviceRead;
+use crate::db::{Db, DbError, today};
+use crate::hooks::use_read;
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::field::Progress;
 use crate::pages::field::area::AreaPage;
 use crate::pages::field::finding::{FindingPage, assignee_text};
 use crate::router;
-use crate::sync::{self, use_sync};
+use crate::sync::use_sync;
 use crate::time;
 
 /// What the home screen reads from the device.
@@ -36,8 +38,7 @@ struct HomeData {
     round_in_progress: bool,
 }
 
-async fn load() -> Result<HomeData, DbError> {
-    let db = sync::db();
+async fn load(db: Db) -> Result<HomeData, DbError> {
     let draft: Option<RoundDraft> = db.draft(DRAFT_KEY).await?;
     Ok(HomeData {
         reference: db.field_reference().await?,
@@ -106,12 +107,15 @@ fn show_detail() {
 pub fn SupervisorHome() -> impl IntoView {
     let sync = use_sync();
     let lang = use_lang();
-    let data = LocalResource::new(move || {
-        sync.data_version.track();
-        load()
-    });
-    // Every sync re-reads the device: rebuild only when something changed.
-    let shown = Memo::new(move |_| data.get().map(|r| r.map_err(|e| e.to_string())));
+    // The board counts field data and the engineers' work orders; it is rebuilt only when
+    // something it shows changed.
+    let shown = use_read(
+        move || {
+            sync.changed.field.track();
+            sync.changed.work_orders.track();
+        },
+        load,
+    );
     let picked = RwSignal::new(None::<Pick>);
     let tab = RwSignal::new(Tab::Findings);
     let now = time::use_now();
@@ -141,17 +145,13 @@ pub fn SupervisorHome() -> impl IntoView {
             <Show when=move || sync.reachable.get() == Some(false)>
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
             </Show>
-            {move || match shown.get() {
-                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e}</p> }.into_any(),
-                Some(Ok(d)) => {
-                    let board = compute(&d, now.get());
-                    view! {
-                        <RoundsStrip board=board.clone() rounds=d.rounds.clone() in_progress=d.round_in_progress/>
-                        <BoardTiles board people=d.reference.people.clone()/>
-                    }.into_any()
+            <DeviceRead read=shown view=move |d: HomeData| {
+                let board = compute(&d, now.get());
+                view! {
+                    <RoundsStrip board=board.clone() rounds=d.rounds.clone() in_progress=d.round_in_progress/>
+                    <BoardTiles board people=d.reference.people.clone()/>
                 }
-            }}
+            }/>
             <div class="sv-split">
                 <div class="sv-lists">
                     {move || shown.get().and_then(Result::ok).map(|d| {

@@ -17,14 +17,15 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::db::{DbError, today};
+use crate::components::device_read::DeviceRead;
+use crate::components::feedback::{Feedback, FeedbackToast};
+use crate::db::{Db, DbError, DbHandle, today, use_db_handle};
+use crate::hooks::{UseOutboxReturn, use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
+use crate::pages::field::Progress;
 use crate::pages::field::area::FindingForm;
-use crate::pages::field::{FeedbackToast, Progress, field_act};
-use crate::pages::work_order::Feedback;
 use crate::router;
 use crate::session::use_session;
-use crate::sync;
 use crate::time;
 
 /// The one round a device can have in progress.
@@ -116,9 +117,10 @@ fn covered(reference: &FieldReference, kind: RoundKind) -> Vec<Area> {
     super::ordered(areas, |a| (a.position, 0, a.name.clone()))
 }
 
-fn persist(draft: Option<RoundDraft>) {
+/// Keep the round's draft on the device (or forget it): a reload or a flat battery loses nothing.
+fn persist(db: DbHandle, draft: Option<RoundDraft>) {
+    let db = db.get_value();
     spawn_local(async move {
-        let db = sync::db();
         let result = match &draft {
             Some(d) => db.set_draft(DRAFT_KEY, d).await,
             None => db.clear_draft(DRAFT_KEY).await,
@@ -129,15 +131,14 @@ fn persist(draft: Option<RoundDraft>) {
     });
 }
 
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 struct PatrolData {
     reference: FieldReference,
     rounds: Vec<PatrolRound>,
     draft: Option<RoundDraft>,
 }
 
-async fn load() -> Result<PatrolData, DbError> {
-    let db = sync::db();
+async fn load(db: Db) -> Result<PatrolData, DbError> {
     Ok(PatrolData {
         reference: db.field_reference().await?,
         rounds: db.rounds().await?,
@@ -148,15 +149,11 @@ async fn load() -> Result<PatrolData, DbError> {
 #[component]
 pub fn PatrolPage() -> impl IntoView {
     // Read once: a finding recorded mid-round must not rebuild the page under the supervisor.
-    let data = LocalResource::new(load);
+    let read = use_read(|| {}, load);
     view! {
         <section class="detail-page sv-patrol" data-testid="patrol">
             <a href="/" class="back">{tr(Msg::Back)}</a>
-            {move || match data.get() {
-                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
-                Some(Ok(d)) => view! { <Patrol data=d/> }.into_any(),
-            }}
+            <DeviceRead read view=|d: PatrolData| view! { <Patrol data=d/> }/>
         </section>
     }
 }
@@ -191,6 +188,7 @@ fn Chooser(
     me: String,
 ) -> impl IntoView {
     let lang = use_lang();
+    let db = use_db_handle();
     let now = Utc::now();
     let states = round_states(now, &rounds);
     let kind = RwSignal::new(suggested_round(now, &rounds));
@@ -218,7 +216,7 @@ fn Chooser(
             marks: Vec::new(),
             failed: Vec::new(),
         };
-        persist(Some(d.clone()));
+        persist(db, Some(d.clone()));
         draft.set(Some(d));
     };
     view! {
@@ -250,8 +248,8 @@ fn Chooser(
 #[component]
 fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
-    let feedback = RwSignal::new(None::<Feedback>);
+    let db = use_db_handle();
+    let outbox = use_outbox();
     let Some(d) = draft.get_untracked() else {
         return ().into_any();
     };
@@ -268,7 +266,7 @@ fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> 
                 f(d)
             }
         });
-        persist(draft.get_untracked());
+        persist(db, draft.get_untracked());
     };
 
     let finish = {
@@ -283,17 +281,11 @@ fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> 
                 return;
             }
             confirming.set(false);
-            field_act(
-                session,
-                vec![d.submit(&areas, Utc::now())],
-                Vec::new(),
-                feedback,
-                move || {
-                    draft.set(None);
-                    persist(None);
-                    router::navigate("/");
-                },
-            );
+            outbox.record_then(vec![d.submit(&areas, Utc::now())], Vec::new(), move || {
+                draft.set(None);
+                persist(db, None);
+                router::navigate("/");
+            });
         }
     };
     let finish_now = finish.clone();
@@ -318,12 +310,12 @@ fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> 
             {move || view! { <Progress done=marked() due=total/> }}
         </div>
         <ul class="patrol-areas" data-testid="patrol-areas">
-            {areas.into_iter().map(|area| view! { <PatrolArea area draft update=Callback::new(move |(id, r): (Uuid, AreaResult)| update(&|d: &mut RoundDraft| d.set(id, r.clone()))) finding_for feedback/> }).collect_view()}
+            {areas.into_iter().map(|area| view! { <PatrolArea area draft update=Callback::new(move |(id, r): (Uuid, AreaResult)| update(&|d: &mut RoundDraft| d.set(id, r.clone()))) finding_for outbox/> }).collect_view()}
         </ul>
         {move || finding_for.get().map(|area| view! {
-            <FindingDialog area round_id draft finding_for feedback/>
+            <FindingDialog area round_id draft finding_for outbox/>
         })}
-        <FeedbackToast feedback/>
+        <FeedbackToast feedback=outbox.feedback/>
         <button class="primary big finish-round" data-testid="finish-round" on:click=move |_| finish(false)>{tr(Msg::FinishRound)}</button>
         <button class="link danger discard-round" data-testid="discard-round" on:click=move |_| discarding.set(true)>{tr(Msg::DiscardRound)}</button>
         <Show when=move || confirming.get()>
@@ -349,7 +341,7 @@ fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> 
                         <button class="primary danger" on:click=move |_| {
                             discarding.set(false);
                             draft.set(None);
-                            persist(None);
+                            persist(db, None);
                         }>{tr(Msg::Discard)}</button>
                     </div>
                 </div>
@@ -366,9 +358,10 @@ fn PatrolArea(
     draft: RwSignal<Option<RoundDraft>>,
     update: Callback<(Uuid, AreaResult)>,
     finding_for: RwSignal<Option<Area>>,
-    feedback: RwSignal<Option<Feedback>>,
+    outbox: UseOutboxReturn,
 ) -> impl IntoView {
     let lang = use_lang();
+    let db = use_db_handle();
     let id = area.id;
     let outlet = area.kind == fieldbook_model::cleaning::AreaKind::CommercialOutlet;
     let mark = move || draft.with(|d| d.as_ref().and_then(|d| d.mark(id).cloned()));
@@ -385,7 +378,7 @@ fn PatrolArea(
     let problem = {
         let area = area.clone();
         move |_| {
-            feedback.set(None);
+            outbox.feedback.set(None);
             finding_for.set(Some(area.clone()));
         }
     };
@@ -400,7 +393,7 @@ fn PatrolArea(
             }
         });
         tried_pass.set(false);
-        persist(draft.get_untracked());
+        persist(db, draft.get_untracked());
     };
     view! {
         <li class="patrol-area" class:pass=move || mark() == Some(AreaResult::Pass)
@@ -461,22 +454,22 @@ fn FindingDialog(
     round_id: Uuid,
     draft: RwSignal<Option<RoundDraft>>,
     finding_for: RwSignal<Option<Area>>,
-    feedback: RwSignal<Option<Feedback>>,
+    outbox: UseOutboxReturn,
 ) -> impl IntoView {
-    let session = use_session();
+    let db = use_db_handle();
     let pending = RwSignal::new(None::<Uuid>);
     let area_id = area.id;
     let on_done = Callback::new(move |()| {
         // Cancel also ends here: only a finding that was saved marks the area.
         if let (Some(finding_id), Some(Feedback::Saved)) =
-            (pending.get_untracked(), feedback.get_untracked())
+            (pending.get_untracked(), outbox.feedback.get_untracked())
         {
             draft.update(|d| {
                 if let Some(d) = d {
                     d.set(area_id, AreaResult::Finding { finding_id })
                 }
             });
-            persist(draft.get_untracked());
+            persist(db, draft.get_untracked());
         }
         finding_for.set(None);
     });
@@ -484,7 +477,7 @@ fn FindingDialog(
         <div class="dialog-backdrop">
             <div class="dialog problem-dialog" role="dialog" aria-modal="true" data-testid="problem-form">
                 <FindingForm area=Some(area.id) place=area.name.clone() source=FindingSource::Patrol { round_id }
-                    on_done extra=Callback::new(|()| Vec::new()) feedback session
+                    on_done extra=Callback::new(|()| Vec::new()) outbox
                     on_id=Callback::new(move |id| pending.set(Some(id)))/>
             </div>
         </div>

@@ -3,17 +3,21 @@
 
 use chrono::NaiveDate;
 use fieldbook_model::OpKind;
-use fieldbook_model::cleaning::{Review, UNIT_PHOTO_SLOT, VacantRecord, VacantStandard, Verdict};
+use fieldbook_model::UserProfile;
+use fieldbook_model::cleaning::{
+    AreaDay, Review, UNIT_PHOTO_SLOT, VacantRecord, VacantStandard, Verdict,
+};
+use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{display_name, forget_typed, typed};
 use crate::components::capture::FieldPhoto;
+use crate::components::device_read::DeviceRead;
+use crate::components::feedback::FeedbackToast;
+use crate::hooks::{UseOutboxReturn, use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
-use crate::pages::field::{FeedbackToast, field_act};
-use crate::pages::work_order::Feedback;
-use crate::session::use_session;
-use crate::sync::{self, use_sync};
+use crate::sync::use_sync;
 use crate::time;
 
 /// Approve, or send back with a reason (required): the verdict goes to `on_verdict`.
@@ -27,7 +31,7 @@ fn ReviewPanel(
     can_approve: bool,
     people: Vec<fieldbook_model::UserProfile>,
     on_verdict: Callback<Verdict>,
-    feedback: RwSignal<Option<Feedback>>,
+    outbox: UseOutboxReturn,
 ) -> impl IntoView {
     let lang = use_lang();
     let reason = typed(key.clone());
@@ -76,7 +80,7 @@ fn ReviewPanel(
                 })}
                 <button class="secondary big send-back" data-testid="send-back" on:click=send_back>{tr(Msg::SendBack)}</button>
             })}
-            <FeedbackToast feedback/>
+            <FeedbackToast feedback=outbox.feedback/>
         </div>
     }
 }
@@ -85,50 +89,40 @@ fn ReviewPanel(
 #[component]
 pub fn AreaReview(area_id: Uuid, date: NaiveDate) -> impl IntoView {
     let sync = use_sync();
-    let session = use_session();
-    let feedback = RwSignal::new(None::<Feedback>);
-    let data = LocalResource::new(move || {
-        sync.data_version.track();
-        async move {
-            let db = sync::db();
-            let day = db
-                .area_days()
-                .await?
-                .into_iter()
-                .find(|d| d.area_id == area_id && d.date == date);
+    let outbox = use_outbox();
+    let read = use_read(
+        move || sync.changed.field.track(),
+        move |db| async move {
+            let day = db.area_day(area_id, date).await?;
             let people = db.field_reference().await?.people;
-            Ok::<_, crate::db::DbError>((day, people))
-        }
-    });
+            Ok((day, people))
+        },
+    );
     let on_verdict = Callback::new(move |verdict: Verdict| {
-        field_act(
-            session,
+        outbox.record(
             vec![OpKind::ReviewArea {
                 area_id,
                 date,
                 verdict,
             }],
             Vec::new(),
-            feedback,
-            || {},
         )
     });
-    move || {
-        data.get().map(|r| match r {
-            Err(e) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
+    view! {
+        <DeviceRead read view=move |(day, people): (Option<AreaDay>, Vec<UserProfile>)| match day {
             // Nothing ticked yet: there is no work to check (the server has no record of the day).
-            Ok((None, _)) => view! {
+            None => view! {
                 <div class="card review-panel" data-testid="review-panel">
                     <h2>{tr(Msg::SpotCheck)}</h2>
                     <p class="muted" data-testid="not-started">{tr(Msg::NotStartedYet)}</p>
                 </div>
             }
             .into_any(),
-            Ok((Some(day), people)) => view! {
-                <ReviewPanel key=format!("review:{area_id}:{date}") current=day.review.clone() can_approve=day.finished_at.is_some() people on_verdict feedback/>
+            Some(day) => view! {
+                <ReviewPanel key=format!("review:{area_id}:{date}") current=day.review.clone() can_approve=day.finished_at.is_some() people on_verdict outbox/>
             }
             .into_any(),
-        })
+        }/>
     }
 }
 
@@ -138,27 +132,24 @@ pub fn AreaReview(area_id: Uuid, date: NaiveDate) -> impl IntoView {
 pub fn RecordPage(id: Uuid) -> impl IntoView {
     let sync = use_sync();
     let lang = use_lang();
-    let data = LocalResource::new(move || {
-        sync.data_version.track();
-        async move {
-            let db = sync::db();
-            let record = db.vacant_records().await?.into_iter().find(|r| r.id == id);
+    let read = use_read(
+        move || sync.changed.field.track(),
+        move |db| async move {
+            let record = db.vacant_record(id).await?;
             let reference = db.field_reference().await?;
-            Ok::<_, crate::db::DbError>((record, reference))
-        }
-    });
+            Ok((record, reference))
+        },
+    );
     view! {
         <section class="detail-page field-page">
             <a href="/" class="back">{tr(Msg::Back)}</a>
-            {move || match data.get() {
-                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="banner attention">{e.to_string()}</p> }.into_any(),
-                Some(Ok((None, _))) => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
-                Some(Ok((Some(record), reference))) => {
+            <DeviceRead read view=move |(record, reference): (Option<VacantRecord>, FieldReference)| match record {
+                None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
+                Some(record) => {
                     let unit = reference.units.iter().find(|u| u.id == record.unit_id).map(|u| u.name.clone()).unwrap_or_default();
                     view! { <RecordView record unit people=reference.people/> }.into_any()
                 }
-            }}
+            }/>
         </section>
     }
 }
@@ -170,8 +161,7 @@ fn RecordView(
     people: Vec<fieldbook_model::UserProfile>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
-    let feedback = RwSignal::new(None::<Feedback>);
+    let outbox = use_outbox();
     let record_id = record.id;
     let minutes = (record.ended_at - record.started_at).num_minutes();
     let cleaner = display_name(&people, &record.cleaner);
@@ -185,12 +175,9 @@ fn RecordView(
     };
     let unit_photos = photos_of(UNIT_PHOTO_SLOT);
     let on_verdict = Callback::new(move |verdict: Verdict| {
-        field_act(
-            session,
+        outbox.record(
             vec![OpKind::ReviewVacantRecord { record_id, verdict }],
             Vec::new(),
-            feedback,
-            || {},
         )
     });
     view! {
@@ -230,6 +217,6 @@ fn RecordView(
             <div class="thumbs" data-testid="unit-photos">{unit_photos.into_iter().map(|id| view! { <FieldPhoto id/> }).collect_view()}</div>
             {(!record.note.is_empty()).then(|| view! { <p><strong>{tr(Msg::Note)}": "</strong>{record.note.clone()}</p> })}
         </div>
-        <ReviewPanel key=format!("review:{record_id}") current=record.review.clone() can_approve=true people on_verdict feedback/>
+        <ReviewPanel key=format!("review:{record_id}") current=record.review.clone() can_approve=true people on_verdict outbox/>
     }
 }

@@ -9,16 +9,17 @@ mod photos;
 mod report;
 mod status;
 
-use fieldbook_model::{OpKind, WorkOrder};
+use fieldbook_model::WorkOrder;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use crate::db::{DbError, EntryState, OutboxEntry, PhotoBlob, PhotoRecord};
+use crate::components::feedback::FeedbackToast;
+use crate::db::{Db, DbError, EntryState, OutboxEntry, PhotoRecord, use_db};
+use crate::failure::Failure;
+use crate::hooks::{UseOutboxReturn, use_outbox};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::work_orders::{response_text, status_class};
-use crate::session::Session;
-use crate::sync::{self, use_sync};
+use crate::sync::use_sync;
 use crate::time::{self, use_now};
 
 /// A photo's bytes on this device, as a URL the page can show.
@@ -45,65 +46,11 @@ impl Loaded {
     }
 }
 
-/// What became of the last thing the person did.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Feedback {
-    Saved,
-    Failed(String),
-    /// A failure we can explain in the person's language.
-    Problem(Msg),
-}
-
-/// Record steps on this order (with photo bytes), and say how it went.
-///
-/// `session` is captured when the component is made: event handlers run outside the component's
-/// owner, where context cannot be looked up.
-pub fn act(
-    session: Session,
-    kinds: Vec<OpKind>,
-    photos: Vec<PhotoBlob>,
-    feedback: RwSignal<Option<Feedback>>,
-) {
-    let Some(profile) = session.0.get_untracked() else {
-        return;
-    };
-    // Said precisely when the phone is full: a photo was not saved, or this one step was not.
-    let full = if photos.is_empty() {
-        Msg::StorageFull
-    } else {
-        Msg::PhotoNotSaved
-    };
-    spawn_local(async move {
-        match sync::record_all(&profile, kinds, photos).await {
-            Ok(_) => {
-                feedback.set(Some(Feedback::Saved));
-                // The badge keeps telling the truth after the confirmation fades.
-                set_timeout(
-                    move || {
-                        feedback.update(|f| {
-                            if *f == Some(Feedback::Saved) {
-                                *f = None
-                            }
-                        })
-                    },
-                    std::time::Duration::from_secs(5),
-                );
-            }
-            Err(DbError::StorageRefused(e)) => {
-                gloo::console::warn!(format!("storage refused a write: {e}"));
-                feedback.set(Some(Feedback::Problem(full)))
-            }
-            Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
-        }
-    });
-}
-
 fn object_url(blob: &web_sys::Blob) -> String {
     web_sys::Url::create_object_url_with_blob(blob).unwrap_or_default()
 }
 
-async fn load(id: Uuid, user: Option<String>) -> Result<Option<Loaded>, DbError> {
-    let db = sync::db();
+async fn load(db: Db, id: Uuid, user: Option<String>) -> Result<Option<Loaded>, DbError> {
     // Another person's order kept on a shared device is not shown to whoever is signed in.
     let Some(order) = db
         .work_order(id)
@@ -135,20 +82,25 @@ pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
     let sync = use_sync();
     let id = move || Some(id);
     let session = crate::session::use_session();
+    let db = use_db();
     let data = LocalResource::new(move || {
-        sync.data_version.track();
+        // The order, its queued steps (the stepper marks what is only on this phone) and its photos.
+        sync.changed.work_orders.track();
+        sync.changed.outbox.track();
+        sync.changed.photos.track();
         let id = id();
         let user = session.0.with(|p| p.as_ref().map(|p| p.username.clone()));
+        let db = db.clone();
         async move {
             match id {
-                Some(id) => load(id, user).await,
+                Some(id) => load(db, id, user).await,
                 None => Ok(None),
             }
         }
     });
     // The last good read, kept while the next one loads, so nothing flickers.
     let loaded = RwSignal::new(None::<Loaded>);
-    let failed = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(None::<Failure>);
     let ready = RwSignal::new(false);
     Effect::new(move |_| match data.get() {
         Some(Ok(next)) => {
@@ -160,7 +112,7 @@ pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
                 let _ = web_sys::Url::revoke_object_url(&p.url);
             }
         }
-        Some(Err(e)) => failed.set(Some(e.to_string())),
+        Some(Err(e)) => failed.set(Some(Failure::of_read(&e))),
         None => {}
     });
     // And the last ones when the person leaves the order.
@@ -174,34 +126,26 @@ pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
             let _ = web_sys::Url::revoke_object_url(&p.url);
         }
     });
-    let feedback = RwSignal::new(None::<Feedback>);
+    let outbox = use_outbox();
     let lang = use_lang();
     let has_order = move || loaded.with(Option::is_some);
 
     view! {
         <section class="detail-page">
             <a class="back" href="/">"‹ "{tr(Msg::Back)}</a>
-            {move || failed.get().map(|e| view! { <p class="banner attention">{e}</p> })}
+            {move || failed.get().map(|e| view! { <p class="banner attention" role="alert" data-testid="read-failed">{move || e.text(lang.get())}</p> })}
             <Show when=move || ready.get() fallback=|| view! { <p class="muted">{tr(Msg::Loading)}</p> }>
                 <Show when=has_order fallback=|| view! { <p class="empty muted">{tr(Msg::NotFound)}</p> }>
-                    <Detail loaded feedback/>
+                    <Detail loaded outbox/>
                 </Show>
             </Show>
-            {move || feedback.get().map(|f| match f {
-                Feedback::Saved => view! {
-                    <p class="toast" role="status" data-testid="saved-toast">{move || Msg::NodeSaved.text(lang.get())}</p>
-                }.into_any(),
-                Feedback::Failed(e) => view! { <p class="toast failed" role="alert">{e}</p> }.into_any(),
-                Feedback::Problem(m) => view! {
-                    <p class="toast failed" role="alert" data-testid="problem">{move || m.text(lang.get())}</p>
-                }.into_any(),
-            })}
+            <FeedbackToast feedback=outbox.feedback/>
         </section>
     }
 }
 
 #[component]
-fn Detail(loaded: RwSignal<Option<Loaded>>, feedback: RwSignal<Option<Feedback>>) -> impl IntoView {
+fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
     let now = use_now();
     // Shown only while an order is loaded (see the page), so these reads have a value.
@@ -255,11 +199,11 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, feedback: RwSignal<Option<Feedback>>
                     <div class=class data-testid="report-due"><span>{tr(Msg::ReportDue)}</span>" "<strong>{due}</strong></div>
                 })}
             </div>
-            <status::StatusCard loaded feedback/>
-            <photos::PhotosCard loaded feedback/>
-            <report::ReportCard loaded feedback/>
-            <report::SignatureCard loaded feedback/>
-            <report::SubmitCard loaded feedback/>
+            <status::StatusCard loaded outbox/>
+            <photos::PhotosCard loaded outbox/>
+            <report::ReportCard loaded outbox/>
+            <report::SignatureCard loaded outbox/>
+            <report::SubmitCard loaded outbox/>
             <status::RefusedForOrder loaded/>
         </div>
     }

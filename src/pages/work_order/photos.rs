@@ -6,9 +6,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::HtmlInputElement;
 
-use super::{Feedback, Loaded, act};
+use super::Loaded;
+use crate::failure::Failure;
+use crate::hooks::UseOutboxReturn;
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
-use crate::photo::{self, PhotoError};
+use crate::photo;
 use crate::session::{Session, use_session};
 use crate::time;
 
@@ -17,10 +19,7 @@ use crate::time;
 const LOW_SPACE_BYTES: f64 = 50.0 * 1_048_576.0;
 
 #[component]
-pub fn PhotosCard(
-    loaded: RwSignal<Option<Loaded>>,
-    feedback: RwSignal<Option<Feedback>>,
-) -> impl IntoView {
+pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let stamp = RwSignal::new(true);
@@ -58,8 +57,8 @@ pub fn PhotosCard(
     // Warn before the phone runs out of room, not after a photo failed to save.
     let sync = crate::sync::use_sync();
     let low_space = LocalResource::new(move || {
-        // Checked again after every change: each saved photo takes room.
-        sync.data_version.track();
+        // Checked again after every photo kept or sent: each takes or frees room.
+        sync.changed.photos.track();
         async {
             crate::pages::sync::storage_info()
                 .await
@@ -75,7 +74,7 @@ pub fn PhotosCard(
                     {move || i18n::missing_photos(missing(), lang.get())}
                 </span>
             </div>
-            <HoursCorrection loaded feedback session/>
+            <HoursCorrection loaded outbox/>
             <label class="check">
                 <input type="checkbox" prop:checked=move || stamp.get() on:change=move |ev| stamp.set(event_target_checked(&ev))/>
                 <span>{tr(Msg::Watermark)}</span>
@@ -91,7 +90,7 @@ pub fn PhotosCard(
                     each=slots
                     key=|s| s.key.clone()
                     children=move |def| view! {
-                        <SlotView def loaded feedback session stamp processing disabled=Signal::derive(submitted)/>
+                        <SlotView def loaded outbox session stamp processing disabled=Signal::derive(submitted)/>
                     }
                 />
             </ul>
@@ -110,7 +109,7 @@ fn label(slot: &PhotoSlot, lang: Lang) -> String {
 fn SlotView(
     def: PhotoSlot,
     loaded: RwSignal<Option<Loaded>>,
-    feedback: RwSignal<Option<Feedback>>,
+    outbox: UseOutboxReturn,
     session: Session,
     stamp: RwSignal<bool>,
     processing: RwSignal<bool>,
@@ -187,12 +186,10 @@ fn SlotView(
                             .map(|p| p.username)
                             .unwrap_or_default();
                         let (kind, blob) = p.into_record(order.id, &slot, &user);
-                        act(session, vec![kind], vec![blob], feedback);
+                        // Every photo picked is kept, even while the one before is written.
+                        outbox.record_each(vec![kind], vec![blob]);
                     }
-                    Err(PhotoError::NotAnImage) => feedback.set(Some(Feedback::Failed(
-                        Msg::NotAnImage.text(lang.get_untracked()).into(),
-                    ))),
-                    Err(e) => feedback.set(Some(Feedback::Failed(e.to_string()))),
+                    Err(e) => outbox.fail(Failure::from(&e)),
                 }
             });
         }
@@ -264,11 +261,7 @@ fn caption_lines(order: &WorkOrder) -> Vec<String> {
 }
 
 #[component]
-fn HoursCorrection(
-    loaded: RwSignal<Option<Loaded>>,
-    feedback: RwSignal<Option<Feedback>>,
-    session: Session,
-) -> impl IntoView {
+fn HoursCorrection(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
     let current = move || loaded.with(|l| l.as_ref().map_or(0, |l| l.order.engine_hours));
     let value = RwSignal::new(current().to_string());
@@ -281,14 +274,12 @@ fn HoursCorrection(
         match value.get_untracked().trim().parse::<u32>() {
             Ok(hours) if hours <= limits::MAX_HOURS => {
                 error.set(false);
-                act(
-                    session,
+                outbox.record(
                     vec![OpKind::CorrectHours {
                         work_order_id: id,
                         hours,
                     }],
                     Vec::new(),
-                    feedback,
                 );
             }
             _ => error.set(true),

@@ -10,7 +10,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::CanvasRenderingContext2d;
 
-use super::{Feedback, Loaded, act};
+use super::Loaded;
+use crate::failure::Failure;
+use crate::hooks::UseOutboxReturn;
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::photo;
 use crate::session::use_session;
@@ -62,12 +64,8 @@ fn split_names(raw: &str) -> Vec<String> {
 }
 
 #[component]
-pub fn ReportCard(
-    loaded: RwSignal<Option<Loaded>>,
-    feedback: RwSignal<Option<Feedback>>,
-) -> impl IntoView {
+pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
     // The form starts from what is stored and is the person's own after that: a background sync
     // never overwrites what they are typing.
     let stored = loaded
@@ -136,7 +134,7 @@ pub fn ReportCard(
             parts: read.into_iter().flatten().collect(),
             companions: split_names(&companions.get_untracked()),
         };
-        act(session, vec![kind], Vec::new(), feedback);
+        outbox.record(vec![kind], Vec::new());
     };
 
     view! {
@@ -193,10 +191,7 @@ pub fn ReportCard(
 
 /// The customer signs on the screen with a finger; or a supervisor waives it, with a reason.
 #[component]
-pub fn SignatureCard(
-    loaded: RwSignal<Option<Loaded>>,
-    feedback: RwSignal<Option<Feedback>>,
-) -> impl IntoView {
+pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let canvas = NodeRef::<Canvas>::new();
@@ -293,11 +288,14 @@ pub fn SignatureCard(
         spawn_local(async move {
             let blob = match canvas_png(&el).await {
                 Ok(b) => b,
-                Err(e) => return feedback.set(Some(Feedback::Failed(format!("{e:?}")))),
+                Err(e) => {
+                    gloo::console::error!(format!("the signature could not be drawn: {e:?}"));
+                    return outbox.fail(Failure::PhotoFailed);
+                }
             };
             let p = match photo::finish(blob, width, height, "image/png").await {
                 Ok(p) => p,
-                Err(e) => return feedback.set(Some(Feedback::Failed(e.to_string()))),
+                Err(e) => return outbox.fail(Failure::from(&e)),
             };
             let user = session
                 .0
@@ -313,7 +311,7 @@ pub fn SignatureCard(
                 photo_id: *photo_id,
                 signer: name,
             };
-            act(session, vec![add, sign], vec![photo], feedback);
+            outbox.record(vec![add, sign], vec![photo]);
         });
     };
     let waive = move |ev: leptos::ev::SubmitEvent| {
@@ -329,15 +327,13 @@ pub fn SignatureCard(
             return;
         };
         if ok {
-            act(
-                session,
+            outbox.record(
                 vec![OpKind::WaiveSignature {
                     work_order_id: id,
                     by,
                     reason,
                 }],
                 Vec::new(),
-                feedback,
             );
         }
     };
@@ -407,12 +403,8 @@ async fn canvas_png(el: &web_sys::HtmlCanvasElement) -> Result<web_sys::Blob, Js
 
 /// Submit the report; refused, with the list of what is missing, until it is complete.
 #[component]
-pub fn SubmitCard(
-    loaded: RwSignal<Option<Loaded>>,
-    feedback: RwSignal<Option<Feedback>>,
-) -> impl IntoView {
+pub fn SubmitCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
     let tried = RwSignal::new(false);
     let missing = move || {
         loaded.with(|l| {
@@ -445,12 +437,7 @@ pub fn SubmitCard(
             l.as_ref()
                 .is_some_and(|l| l.order.report_missing().is_empty())
         }) {
-            act(
-                session,
-                vec![OpKind::SubmitReport { work_order_id: id }],
-                Vec::new(),
-                feedback,
-            );
+            outbox.record(vec![OpKind::SubmitReport { work_order_id: id }], Vec::new());
         }
     };
     view! {

@@ -4,11 +4,11 @@ use fieldbook_model::{OpKind, StatusNode, WorkOrder};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{Feedback, Loaded, act};
+use super::Loaded;
 use crate::components::rejected::RejectedCard;
 use crate::db::EntryState;
+use crate::hooks::UseOutboxReturn;
 use crate::i18n::{self, Msg, tr, use_lang};
-use crate::session::use_session;
 use crate::time;
 
 /// The path of nodes this order is on, for the stepper.
@@ -26,12 +26,8 @@ fn path_of(order: &WorkOrder) -> Vec<StatusNode> {
 }
 
 #[component]
-pub fn StatusCard(
-    loaded: RwSignal<Option<Loaded>>,
-    feedback: RwSignal<Option<Feedback>>,
-) -> impl IntoView {
+pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
     let steps = move || {
         let Some(l) = loaded.get() else {
             return Vec::new();
@@ -75,7 +71,7 @@ pub fn StatusCard(
             .iter()
             .map(|&node| {
                 let class = if node == StatusNode::ResolvedByPhone { "secondary big" } else { "primary big" };
-                let tap = move |_| act(session, vec![OpKind::SetStatus { work_order_id: id, node }], Vec::new(), feedback);
+                let tap = move |_| outbox.record(vec![OpKind::SetStatus { work_order_id: id, node }], Vec::new());
                 view! {
                     <button class=class data-testid="next-node" data-node=node.as_str() on:click=tap>
                         {move || i18n::status_node(node, lang.get())}

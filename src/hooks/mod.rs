@@ -1,0 +1,7 @@
+//! Hooks the pages share, one per file (as leptos-use writes them).
+
+pub mod use_outbox;
+pub mod use_read;
+
+pub use use_outbox::{UseOutboxReturn, use_outbox};
+pub use use_read::{Read, use_read};
