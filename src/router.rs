@@ -49,6 +49,25 @@ impl Route {
     }
 }
 
+impl Route {
+    /// The path of this screen: every link and `navigate` is built here, never by hand, so
+    /// `parse(href())` is the route again (tested in `tests/components.rs`).
+    pub fn href(self) -> String {
+        match self {
+            Route::Home => "/".into(),
+            Route::WorkOrder(id) => format!("/work-orders/{id}"),
+            Route::Office(id) => format!("/office/{id}"),
+            Route::Sync => "/sync".into(),
+            Route::Area(id) => format!("/areas/{id}"),
+            Route::Unit(id) => format!("/units/{id}"),
+            Route::Report => "/report".into(),
+            Route::Finding(id) => format!("/findings/{id}"),
+            Route::Patrol => "/patrol".into(),
+            Route::Record(id) => format!("/records/{id}"),
+        }
+    }
+}
+
 fn current_path() -> String {
     gloo::utils::window()
         .location()
@@ -60,8 +79,12 @@ thread_local! {
     static SET_ROUTE: std::cell::Cell<Option<WriteSignal<Route>>> = const { std::cell::Cell::new(None) };
 }
 
-/// Go to an app path from code (after a form is saved), as a link click would.
-pub fn navigate(href: &str) {
+/// Go to a screen from code (after a form is saved), as a link click would.
+pub fn navigate(route: Route) {
+    navigate_to(&route.href());
+}
+
+fn navigate_to(href: &str) {
     let window = gloo::utils::window();
     if let Ok(history) = window.history() {
         let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(href));

@@ -1,6 +1,8 @@
 //! The header: who is signed in, the sync badge, the language switch, and the sign-in-again banner.
 
 use leptos::prelude::*;
+
+use crate::router::Route;
 use leptos::task::spawn_local;
 
 use crate::components::sync_badge::SyncBadge;
@@ -35,7 +37,7 @@ pub fn Header() -> impl IntoView {
 
     view! {
         <header class="topbar">
-            <a class="brand" href="/">
+            <a class="brand" href=Route::Home.href()>
                 <img src="/icons/icon-192.png" alt="" width="32" height="32"/>
                 // The product's name is the same in every language; the full zh-CN name is on
                 // the sign-in screen, where there is room for it.
@@ -43,7 +45,7 @@ pub fn Header() -> impl IntoView {
             </a>
             <div class="topbar-actions">
                 <Show when=move || name().is_some()>
-                    <a href="/sync" class="badge-link"><SyncBadge/></a>
+                    <a href=Route::Sync.href() class="badge-link"><SyncBadge/></a>
                 </Show>
                 <button class="chip" data-testid="lang-switch" on:click=switch_lang>
                     {tr(Msg::Language)}

@@ -1,3 +1,4 @@
+pub mod back;
 pub mod capture;
 pub mod device_read;
 pub mod feedback;

@@ -4,6 +4,10 @@
 
 use fieldbook_model::{WorkOrder, WorkOrderDetail};
 use leptos::prelude::*;
+
+use crate::components::back::BackHome;
+
+use crate::router::Route;
 use uuid::Uuid;
 
 use crate::api::{self, ApiFail};
@@ -67,7 +71,7 @@ fn OfficeCard(order: WorkOrder) -> impl IntoView {
     let submitted = order.report.submitted_at.is_some();
     view! {
         <li>
-            <a class="card order-card" href=format!("/office/{}", order.id) data-testid="office-card" data-ticket=order.ticket.clone()>
+            <a class="card order-card" href=Route::Office(order.id).href() data-testid="office-card" data-ticket=order.ticket.clone()>
                 <div class="row between">
                     <span class="ticket">{order.ticket.clone()}</span>
                     <span class="chips">
@@ -108,7 +112,7 @@ pub fn OfficeOrderPage(id: Uuid) -> impl IntoView {
     });
     view! {
         <section class="detail-page">
-            <a class="back" href="/">"‹ "{tr(Msg::Back)}</a>
+            <BackHome/>
             {move || match detail.get() {
                 None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="banner offline">{fail_text(&e, lang.get())}</p> }.into_any(),

@@ -5,6 +5,8 @@
 
 use fieldbook_model::{OpKind, RejectCode, WorkOrder};
 use leptos::prelude::*;
+
+use crate::router::Route;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -196,7 +198,7 @@ pub fn SyncPage() -> impl IntoView {
                     };
                     let fix = order_id
                         .filter(|_| refused && fixable(code) && order_of(order_id).is_some())
-                        .map(|id| format!("/work-orders/{id}"));
+                        .map(|id| Route::WorkOrder(id).href());
                     view! {
                         <li class="queue-item" class:refused=refused data-testid="queue-entry">
                             <div class="row between">
@@ -225,7 +227,7 @@ pub fn SyncPage() -> impl IntoView {
                     let lost = Lost::Photo { name: name.clone(), bytes: p.bytes };
                     let tries = p.tries;
                     let is_refused = refused.is_some();
-                    let retake = format!("/work-orders/{}", p.work_order_id);
+                    let retake = Route::WorkOrder(p.work_order_id).href();
                     let has_order = order_of(Some(p.work_order_id)).is_some();
                     let upload = sync.upload;
                     let percent = move || upload.get().and_then(|(at, pc)| (at == id).then_some(pc));

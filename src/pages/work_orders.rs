@@ -3,6 +3,8 @@
 use fieldbook_model::{Deadline, StatusNode, WorkOrder};
 use leptos::prelude::*;
 
+use crate::router::Route;
+
 use crate::components::rejected::RejectedCard;
 use crate::components::virtual_list::{VirtualList, loaded_items};
 use crate::db::{EntryState, use_db};
@@ -146,7 +148,7 @@ fn WorkOrderCard(
     now: ReadSignal<chrono::DateTime<chrono::Utc>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let href = format!("/work-orders/{}", order.id);
+    let href = Route::WorkOrder(order.id).href();
     let machine_down = order.machine_down;
     let status = order.status;
     let service = order.service_type;

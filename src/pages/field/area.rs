@@ -5,6 +5,8 @@ use fieldbook_model::cleaning::{Area, AreaDay, ChecklistItem, Mark, due_items};
 use fieldbook_model::findings::{FindingSource, ProblemKind};
 use fieldbook_model::{OpKind, Role};
 use leptos::prelude::*;
+
+use crate::components::back::BackHome;
 use uuid::Uuid;
 
 use super::Progress;
@@ -27,7 +29,7 @@ pub fn AreaPage(id: Uuid) -> impl IntoView {
     let read = use_read(move || sync.changed.field.track(), load_field);
     view! {
         <section class="detail-page field-page">
-            <a href="/" class="back">{tr(Msg::Back)}</a>
+            <BackHome/>
             <DeviceRead read view=move |v: FieldView| match v.reference.areas.iter().find(|a| a.id == id).cloned() {
                 None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
                 Some(area) => view! { <Checklist area view=v/> }.into_any(),
@@ -105,7 +107,7 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
         <FeedbackToast feedback=outbox.feedback/>
         {(editable && total > 0).then(|| view! {
             <button class="primary big finish-button" data-testid="finish-area"
-                disabled=done < total || finished_at.is_some() on:click=finish>
+                disabled=move || done < total || finished_at.is_some() || outbox.pending.get() on:click=finish>
                 {move || if finished_at.is_some() { Msg::AreaFinished.text(lang.get()) } else { Msg::FinishArea.text(lang.get()) }}
             </button>
             {(done < total).then(|| view! { <p class="muted small center">{move || i18n::items_left(total - done, lang.get())}</p> })}
@@ -264,7 +266,7 @@ pub fn FindingForm(
         {move || (tried.get() && missing_place()).then(|| view! { <p class="field-error" data-testid="place-required">{tr(Msg::PlaceRequired)}</p> })}
         <div class="row dialog-actions">
             <button class="secondary" type="button" on:click=move |_| on_done.run(())>{tr(Msg::Cancel)}</button>
-            <button class="primary" type="button" data-testid="save-finding" disabled=move || busy.get() on:click=save>{tr(Msg::SaveFinding)}</button>
+            <button class="primary" type="button" data-testid="save-finding" disabled=move || busy.get() || outbox.pending.get() on:click=save>{tr(Msg::SaveFinding)}</button>
         </div>
     }
 }

@@ -6,6 +6,8 @@ use fieldbook_model::findings::{Assignee, Finding, FindingEvent, FindingState};
 use fieldbook_model::user::display_name;
 use fieldbook_model::{OpKind, UserProfile};
 use leptos::prelude::*;
+
+use crate::components::back::BackHome;
 use uuid::Uuid;
 
 use crate::components::capture::{FieldPhoto, PendingPhoto, PendingPhotos};
@@ -34,7 +36,7 @@ pub fn FindingPage(id: Uuid) -> impl IntoView {
     );
     view! {
         <section class="detail-page field-page">
-            <a href="/" class="back">{tr(Msg::Back)}</a>
+            <BackHome/>
             <DeviceRead read view=move |(finding, people): (Option<Finding>, Vec<UserProfile>)| match finding {
                 None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
                 Some(f) => view! { <FindingView finding=f people/> }.into_any(),
@@ -173,7 +175,7 @@ fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
                 <textarea rows="2" maxlength="500" data-testid="close-note" prop:value=move || note.get()
                     on:input=move |ev| note.set(event_target_value(&ev))></textarea>
             </label>
-            <button class="primary big" data-testid="close-task" on:click=save>{tr(Msg::MarkFixed)}</button>
+            <button class="primary big" data-testid="close-task" disabled=move || busy.get() || outbox.pending.get() on:click=save>{tr(Msg::MarkFixed)}</button>
             <FeedbackToast feedback=outbox.feedback/>
         </div>
     }

@@ -3,6 +3,10 @@
 
 use fieldbook_model::findings::FindingSource;
 use leptos::prelude::*;
+
+use crate::components::back::BackHome;
+
+use crate::router::Route;
 use uuid::Uuid;
 
 use super::area::FindingForm;
@@ -21,7 +25,7 @@ pub fn ReportPage() -> impl IntoView {
     // Where it is: one of the person's areas, or a few words.
     let area = RwSignal::new(None::<Uuid>);
     let place = RwSignal::new(String::new());
-    let go_home = Callback::new(move |()| crate::router::navigate("/"));
+    let go_home = Callback::new(move |()| crate::router::navigate(Route::Home));
     let place_name = move || match area.get() {
         Some(id) => data
             .get()
@@ -38,7 +42,7 @@ pub fn ReportPage() -> impl IntoView {
     };
     view! {
         <section class="detail-page field-page">
-            <a href="/" class="back">{tr(Msg::Back)}</a>
+            <BackHome/>
             <div class="card">
                 <label class="field">
                     <span>{tr(Msg::WhereIsIt)}</span>

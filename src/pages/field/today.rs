@@ -8,6 +8,8 @@ use fieldbook_model::order::ordered;
 use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
 
+use crate::router::Route;
+
 use super::Progress;
 use crate::components::device_read::DeviceRead;
 use crate::db::{Db, DbError, today};
@@ -76,7 +78,7 @@ pub fn TodayPage() -> impl IntoView {
             <Show when=move || sync.reachable.get() == Some(false)>
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
             </Show>
-            <a href="/report" class="primary big report-button" data-testid="report-problem">{tr(Msg::ReportProblem)}</a>
+            <a href=Route::Report.href() class="primary big report-button" data-testid="report-problem">{tr(Msg::ReportProblem)}</a>
             <DeviceRead read view=move |v: FieldView| {
                     let mine = me();
                     let areas: Vec<Area> = v.reference.areas.iter()
@@ -101,7 +103,7 @@ pub fn TodayPage() -> impl IntoView {
                             {areas.into_iter().zip(figures).map(|(area, (done, due, finished, back))| { let sent_back = back.is_some(); view! {
                                 <li>
                                     <a class="card order-card area-card" class:finished=finished class:sent-back=sent_back
-                                        href=format!("/areas/{}", area.id) data-testid="area-card" data-area=area.name.clone()>
+                                        href=Route::Area(area.id).href() data-testid="area-card" data-area=area.name.clone()>
                                         <div class="row between">
                                             <strong class="area-name">{area.name.clone()}</strong>
                                             <span class="count" data-testid="area-count">{format!("{done}/{due}")}</span>
@@ -150,7 +152,7 @@ fn UnitList(reference: FieldReference, records: Vec<VacantRecord>, me: String) -
                 let sent_back = back.is_some();
                 view! {
                     <li>
-                        <a class="card order-card unit-card" class:sent-back=sent_back href=format!("/units/{}", u.id) data-testid="unit-card" data-unit=u.name.clone()>
+                        <a class="card order-card unit-card" class:sent-back=sent_back href=Route::Unit(u.id).href() data-testid="unit-card" data-unit=u.name.clone()>
                             <div class="row between">
                                 <strong>{u.name.clone()}</strong>
                                 <span class=class data-testid="unit-due">{text}</span>
@@ -212,7 +214,7 @@ pub fn FindingCard(finding: Finding) -> impl IntoView {
     let overdue = finding.is_overdue(chrono::Utc::now());
     view! {
         <li>
-            <a class="card order-card finding-card" class:overdue=overdue href=format!("/findings/{}", finding.id) data-testid="finding-card">
+            <a class="card order-card finding-card" class:overdue=overdue href=Route::Finding(finding.id).href() data-testid="finding-card">
                 <div class="row between">
                     <strong>{finding.place.clone()}</strong>
                     <span class=format!("status finding-{}", i18n::finding_state_class(state)) data-testid="finding-state">

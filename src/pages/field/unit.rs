@@ -11,6 +11,10 @@ use fieldbook_model::cleaning::{
 use fieldbook_model::sync::FieldReference;
 use fieldbook_model::user::display_name;
 use leptos::prelude::*;
+
+use crate::components::back::BackHome;
+
+use crate::router::Route;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -82,7 +86,7 @@ pub fn UnitPage(id: Uuid) -> impl IntoView {
     );
     view! {
         <section class="detail-page field-page">
-            <a href="/" class="back">{tr(Msg::Back)}</a>
+            <BackHome/>
             <DeviceRead read view=move |(reference, records, draft): (FieldReference, Vec<VacantRecord>, Option<Draft>)| {
                 match reference.units.into_iter().find(|u| u.id == id) {
                     None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
@@ -330,7 +334,7 @@ fn RecordForm(
                     </div>
                 })
             }}
-            <button class="primary big" data-testid="save-record" on:click=save disabled=move || busy.get()>{tr(Msg::FinishAndSave)}</button>
+            <button class="primary big" data-testid="save-record" on:click=save disabled=move || busy.get() || outbox.pending.get()>{tr(Msg::FinishAndSave)}</button>
         </div>
     }
 }
@@ -346,7 +350,7 @@ pub fn RecordCard(
     let review = record.review.as_ref().map(|r| r.verdict.clone());
     view! {
         <li class="card record-card" data-testid="record-card">
-            <a href=format!("/records/{}", record.id) class="row between">
+            <a href=Route::Record(record.id).href() class="row between">
                 <strong>{time::short(record.started_at)}" – "{time::short(record.ended_at)}</strong>
                 <span class=if problems == 0 { "badge ok" } else { "badge missing" }>
                     {move || i18n::problems_found(problems, lang.get())}

@@ -233,7 +233,7 @@ fn AssignForm(
                 }).collect_view()}
             </div>
             {move || tried.get().then(due_error).flatten().map(|m| view! { <p class="field-error" role="alert" data-testid="due-error">{move || m.text(lang.get())}</p> })}
-            <button class="primary big" data-testid="assign" on:click=assign>{tr(Msg::AssignButton)}</button>
+            <button class="primary big" data-testid="assign" disabled=move || outbox.pending.get() on:click=assign>{tr(Msg::AssignButton)}</button>
         </div>
     }
 }
@@ -262,14 +262,14 @@ fn ConfirmForm(finding_id: Uuid, outbox: UseOutboxReturn) -> impl IntoView {
     view! {
         <div class="confirm-form" data-testid="confirm-form">
             <p class="muted">{tr(Msg::CheckAfterPhoto)}</p>
-            <button class="primary big confirm-fix" data-testid="confirm-fix" on:click=confirm>{tr(Msg::ConfirmFix)}</button>
+            <button class="primary big confirm-fix" data-testid="confirm-fix" disabled=move || outbox.pending.get() on:click=confirm>{tr(Msg::ConfirmFix)}</button>
             <label class="field">
                 <span>{tr(Msg::ReopenReason)}</span>
                 <textarea rows="2" maxlength="500" data-testid="reopen-reason" prop:value=move || reason.get()
                     on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
             </label>
             {move || (tried.get() && missing()).then(|| view! { <p class="field-error" role="alert" data-testid="reason-required">{tr(Msg::ReasonRequired)}</p> })}
-            <button class="secondary big" data-testid="reopen" on:click=reopen>{tr(Msg::Reopen)}</button>
+            <button class="secondary big" data-testid="reopen" disabled=move || outbox.pending.get() on:click=reopen>{tr(Msg::Reopen)}</button>
         </div>
     }
 }

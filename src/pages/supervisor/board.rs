@@ -6,6 +6,8 @@ use fieldbook_model::board::Board;
 use fieldbook_model::patrol::{PatrolRound, RoundKind, RoundState};
 use leptos::prelude::*;
 
+use crate::router::Route;
+
 use super::display_name;
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::field::Progress;
@@ -47,7 +49,7 @@ pub fn RoundsStrip(board: Board, rounds: Vec<PatrolRound>, in_progress: bool) ->
                     }
                 }).collect_view()}
             </ul>
-            <a href="/patrol" class="primary start-round" data-testid="start-round">
+            <a href=Route::Patrol.href() class="primary start-round" data-testid="start-round">
                 {move || if in_progress { Msg::ContinueRound.text(lang.get()) } else { Msg::StartRound.text(lang.get()) }}
             </a>
         </div>

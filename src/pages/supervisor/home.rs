@@ -22,7 +22,7 @@ use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::field::Progress;
 use crate::pages::field::area::AreaPage;
 use crate::pages::field::finding::{FindingPage, assignee_text};
-use crate::router;
+use crate::router::{self, Route};
 use crate::sync::use_sync;
 use crate::time;
 
@@ -73,11 +73,11 @@ enum Pick {
 }
 
 impl Pick {
-    fn path(self) -> String {
+    fn route(self) -> Route {
         match self {
-            Pick::Finding(id) => format!("/findings/{id}"),
-            Pick::Area(id) => format!("/areas/{id}"),
-            Pick::Record(id) => format!("/records/{id}"),
+            Pick::Finding(id) => Route::Finding(id),
+            Pick::Area(id) => Route::Area(id),
+            Pick::Record(id) => Route::Record(id),
         }
     }
 }
@@ -129,7 +129,7 @@ pub fn SupervisorHome() -> impl IntoView {
             picked.set(Some(p));
             show_detail();
         } else {
-            router::navigate(&p.path());
+            router::navigate(p.route());
         }
     });
 

@@ -13,6 +13,8 @@ use fieldbook_model::patrol::{
 };
 use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
+
+use crate::components::back::BackHome;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -24,7 +26,7 @@ use crate::hooks::{UseOutboxReturn, use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::field::Progress;
 use crate::pages::field::area::FindingForm;
-use crate::router;
+use crate::router::{self, Route};
 use crate::session::use_session;
 use crate::time;
 
@@ -152,7 +154,7 @@ pub fn PatrolPage() -> impl IntoView {
     let read = use_read(|| {}, load);
     view! {
         <section class="detail-page sv-patrol" data-testid="patrol">
-            <a href="/" class="back">{tr(Msg::Back)}</a>
+            <BackHome/>
             <DeviceRead read view=|d: PatrolData| view! { <Patrol data=d/> }/>
         </section>
     }
@@ -284,7 +286,7 @@ fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> 
             outbox.record_then(vec![d.submit(&areas, Utc::now())], Vec::new(), move || {
                 draft.set(None);
                 persist(db, None);
-                router::navigate("/");
+                router::navigate(Route::Home);
             });
         }
     };
@@ -316,7 +318,7 @@ fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> 
             <FindingDialog area round_id draft finding_for outbox/>
         })}
         <FeedbackToast feedback=outbox.feedback/>
-        <button class="primary big finish-round" data-testid="finish-round" on:click=move |_| finish(false)>{tr(Msg::FinishRound)}</button>
+        <button class="primary big finish-round" data-testid="finish-round" disabled=move || outbox.pending.get() on:click=move |_| finish(false)>{tr(Msg::FinishRound)}</button>
         <button class="link danger discard-round" data-testid="discard-round" on:click=move |_| discarding.set(true)>{tr(Msg::DiscardRound)}</button>
         <Show when=move || confirming.get()>
             <div class="dialog-backdrop">
@@ -324,7 +326,7 @@ fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> 
                     <p>{move || i18n::unmarked_areas(unmarked_count.get(), lang.get())}</p>
                     <div class="row dialog-actions">
                         <button class="secondary" on:click=move |_| confirming.set(false)>{tr(Msg::Cancel)}</button>
-                        <button class="primary" data-testid="finish-anyway" on:click={
+                        <button class="primary" data-testid="finish-anyway" disabled=move || outbox.pending.get() on:click={
                             let finish_now = finish_now.clone();
                             move |_| finish_now(true)
                         }>{tr(Msg::FinishAnyway)}</button>

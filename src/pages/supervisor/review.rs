@@ -9,6 +9,8 @@ use fieldbook_model::cleaning::{
 };
 use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
+
+use crate::components::back::BackHome;
 use uuid::Uuid;
 
 use super::{display_name, forget_typed, typed};
@@ -67,7 +69,7 @@ fn ReviewPanel(
             {verdict_line}
             {(!approved).then(|| view! {
                 {(!can_approve).then(|| view! { <p class="muted small">{tr(Msg::NotFinishedYet)}</p> })}
-                <button class="primary big approve" data-testid="approve" disabled=!can_approve
+                <button class="primary big approve" data-testid="approve" disabled=move || !can_approve || outbox.pending.get()
                     on:click=move |_| on_verdict.run(Verdict::Approved)>{tr(Msg::Approve)}</button>
                 <label class="field">
                     <span>{tr(Msg::SendBackReason)}</span>
@@ -78,7 +80,7 @@ fn ReviewPanel(
                 {move || (tried.get() && reason.with(|r| r.trim().is_empty())).then(|| view! {
                     <p class="field-error" role="alert" data-testid="reason-required">{move || Msg::ReasonRequired.text(lang.get())}</p>
                 })}
-                <button class="secondary big send-back" data-testid="send-back" on:click=send_back>{tr(Msg::SendBack)}</button>
+                <button class="secondary big send-back" data-testid="send-back" disabled=move || outbox.pending.get() on:click=send_back>{tr(Msg::SendBack)}</button>
             })}
             <FeedbackToast feedback=outbox.feedback/>
         </div>
@@ -142,7 +144,7 @@ pub fn RecordPage(id: Uuid) -> impl IntoView {
     );
     view! {
         <section class="detail-page field-page">
-            <a href="/" class="back">{tr(Msg::Back)}</a>
+            <BackHome/>
             <DeviceRead read view=move |(record, reference): (Option<VacantRecord>, FieldReference)| match record {
                 None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
                 Some(record) => {

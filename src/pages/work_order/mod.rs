@@ -11,6 +11,8 @@ mod status;
 
 use fieldbook_model::WorkOrder;
 use leptos::prelude::*;
+
+use crate::components::back::BackHome;
 use uuid::Uuid;
 
 use crate::components::feedback::FeedbackToast;
@@ -132,7 +134,7 @@ pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
 
     view! {
         <section class="detail-page">
-            <a class="back" href="/">"‹ "{tr(Msg::Back)}</a>
+            <BackHome/>
             {move || failed.get().map(|e| view! { <p class="banner attention" role="alert" data-testid="read-failed">{move || e.text(lang.get())}</p> })}
             <Show when=move || ready.get() fallback=|| view! { <p class="muted">{tr(Msg::Loading)}</p> }>
                 <Show when=has_order fallback=|| view! { <p class="empty muted">{tr(Msg::NotFound)}</p> }>

@@ -291,7 +291,7 @@ fn HoursCorrection(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) ->
                 <span>{tr(Msg::HoursOnSite)}</span>
                 <input name="hours" inputmode="numeric" prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev)) class:invalid=move || error.get()/>
-                <button class="secondary" type="submit">{tr(Msg::HoursSave)}</button>
+                <button class="secondary" type="submit" disabled=move || outbox.pending.get()>{tr(Msg::HoursSave)}</button>
             </label>
             <small class="field-error" data-testid="hours-error">
                 {move || error.get().then(|| Msg::HoursInvalid.text(lang.get()))}

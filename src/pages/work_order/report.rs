@@ -184,7 +184,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 <input name="companions" prop:value=move || companions.get()
                     on:input=move |ev| companions.set(event_target_value(&ev)) disabled=locked/>
             </label>
-            <button class="primary" type="submit" disabled=locked data-testid="save-report">{tr(Msg::SaveReport)}</button>
+            <button class="primary" type="submit" disabled=move || locked() || outbox.pending.get() data-testid="save-report">{tr(Msg::SaveReport)}</button>
         </form>
     }
 }
@@ -357,7 +357,7 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
                 <small class="field-error" data-testid="signature-error">{move || error.get().map(|m| m.text(lang.get()))}</small>
                 <div class="row">
                     <button class="secondary" type="button" on:click=clear>{tr(Msg::Clear)}</button>
-                    <button class="primary" type="button" on:click=confirm data-testid="confirm-signature">{tr(Msg::ConfirmSignature)}</button>
+                    <button class="primary" type="button" on:click=confirm disabled=move || outbox.pending.get() data-testid="confirm-signature">{tr(Msg::ConfirmSignature)}</button>
                 </div>
                 <button class="link" type="button" on:click=move |_| show_waiver.update(|v| *v = !*v)>{tr(Msg::WaiveInstead)}</button>
                 <Show when=move || show_waiver.get()>
@@ -372,7 +372,7 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
                                 on:input=move |ev| waive_reason.set(event_target_value(&ev))></textarea>
                         </label>
                         <small class="field-error">{move || waive_error.get().then(|| Msg::WaiverInvalid.text(lang.get()))}</small>
-                        <button class="secondary" type="submit">{tr(Msg::Waive)}</button>
+                        <button class="secondary" type="submit" disabled=move || outbox.pending.get()>{tr(Msg::Waive)}</button>
                     </form>
                 </Show>
             </Show>
@@ -461,7 +461,7 @@ pub fn SubmitCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                             </ul>
                         </div>
                     </Show>
-                    <button class="primary big" on:click=submit data-testid="submit-report">{tr(Msg::SubmitReport)}</button>
+                    <button class="primary big" on:click=submit disabled=move || outbox.pending.get() data-testid="submit-report">{tr(Msg::SubmitReport)}</button>
                 }.into_any(),
             }}
         </div>

@@ -73,7 +73,7 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 let class = if node == StatusNode::ResolvedByPhone { "secondary big" } else { "primary big" };
                 let tap = move |_| outbox.record(vec![OpKind::SetStatus { work_order_id: id, node }], Vec::new());
                 view! {
-                    <button class=class data-testid="next-node" data-node=node.as_str() on:click=tap>
+                    <button class=class data-testid="next-node" data-node=node.as_str() disabled=move || outbox.pending.get() on:click=tap>
                         {move || i18n::status_node(node, lang.get())}
                     </button>
                 }
