@@ -321,8 +321,7 @@ async fn upload_photos(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
         .flat_map(|e| e.op.photo_ids())
         .collect();
     // One person's photos never go out under another person's session.
-    let mine =
-        |p: &&crate::db::PhotoBlob| p.record.user.is_empty() || p.record.user == profile.username;
+    let mine = |p: &&crate::db::PhotoBlob| p.record.is_of(&profile.username);
     let mut answers: Vec<(Uuid, Result<(), String>)> = Vec::new();
     let mut sent = 0usize;
     let mut contact = true;

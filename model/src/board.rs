@@ -43,6 +43,29 @@ pub struct AreaProgress {
     pub review: ReviewState,
 }
 
+impl AreaProgress {
+    /// How far `area` is on `date`: its items due that day, how many are done, whether it was
+    /// finished and how it was reviewed. The cleaner's today screen, the area page and the
+    /// supervisor's board all count with this.
+    pub fn of(area: &Area, items: &[ChecklistItem], days: &[AreaDay], date: NaiveDate) -> Self {
+        let due = due_items(items, area.id, date);
+        let day = days.iter().find(|d| d.area_id == area.id && d.date == date);
+        AreaProgress {
+            area_id: area.id,
+            name: area.name.clone(),
+            cleaner: area.cleaner.clone(),
+            due: due.len(),
+            done: day.map_or(0, |d| d.done_of(&due)),
+            finished_at: day.and_then(|d| d.finished_at),
+            review: match day.and_then(|d| d.review.as_ref()).map(|r| &r.verdict) {
+                None => ReviewState::NotReviewed,
+                Some(Verdict::Approved) => ReviewState::Approved,
+                Some(Verdict::SentBack { .. }) => ReviewState::SentBack,
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CleanerProgress {
     pub username: String,
@@ -99,29 +122,8 @@ impl Board {
         let areas = ordered(areas, |a| (a.position, 0, a.name.clone()));
         let areas: Vec<AreaProgress> = areas
             .into_iter()
-            .filter_map(|area| {
-                let due = due_items(input.items, area.id, date);
-                if due.is_empty() {
-                    return None;
-                }
-                let day = input
-                    .days
-                    .iter()
-                    .find(|d| d.area_id == area.id && d.date == date);
-                Some(AreaProgress {
-                    area_id: area.id,
-                    name: area.name.clone(),
-                    cleaner: area.cleaner.clone(),
-                    due: due.len(),
-                    done: day.map_or(0, |d| d.done_of(&due)),
-                    finished_at: day.and_then(|d| d.finished_at),
-                    review: match day.and_then(|d| d.review.as_ref()).map(|r| &r.verdict) {
-                        None => ReviewState::NotReviewed,
-                        Some(Verdict::Approved) => ReviewState::Approved,
-                        Some(Verdict::SentBack { .. }) => ReviewState::SentBack,
-                    },
-                })
-            })
+            .map(|area| AreaProgress::of(area, input.items, input.days, date))
+            .filter(|a| a.due > 0)
             .collect();
 
         let mut cleaners: Vec<CleanerProgress> = Vec::new();

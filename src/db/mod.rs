@@ -523,7 +523,7 @@ impl Db {
         let photos = self.photos(None).await?;
         let unsent: Vec<&PhotoBlob> = photos
             .iter()
-            .filter(|p| !p.record.uploaded && (p.record.user.is_empty() || p.record.user == user))
+            .filter(|p| !p.record.uploaded && p.record.is_of(user))
             .collect();
         let photos_refused = unsent.iter().filter(|p| p.record.error.is_some()).count();
         Ok(OutboxCounts {
@@ -679,11 +679,9 @@ impl Db {
             .into_iter()
             .map(from_js)
             .collect::<Result<_>>()?;
-        let mine = |user: &str| user.is_empty() || user == username;
-        let unsent = entries.iter().any(|e| mine(&e.op.user))
-            || all_photos
-                .iter()
-                .any(|p| !p.record.uploaded && mine(&p.record.user));
+        let mine = |p: &PhotoBlob| p.record.is_of(username);
+        let unsent = entries.iter().any(|e| e.op.user == username)
+            || all_photos.iter().any(|p| !p.record.uploaded && mine(p));
         let meta = tx.store(META)?;
         if unsent && !keep_for_later {
             tx.abort().await.ok();
@@ -702,7 +700,7 @@ impl Db {
         } else {
             // All of it was sent: forget this person's orders and photos; anything another
             // person kept here for later stays.
-            for photo in all_photos.iter().filter(|p| mine(&p.record.user)) {
+            for photo in all_photos.iter().filter(|p| mine(p)) {
                 photos
                     .delete(JsValue::from_str(&photo.record.id.to_string()))
                     .await?;

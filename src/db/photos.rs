@@ -30,6 +30,14 @@ pub struct PhotoRecord {
     pub draft: bool,
 }
 
+impl PhotoRecord {
+    /// Whether the photo is `username`'s: its bytes go out only under its taker's session, and
+    /// only its taker sees it queued. A photo stored before takers were recorded is anyone's.
+    pub fn is_of(&self, username: &str) -> bool {
+        self.user.is_empty() || self.user == username
+    }
+}
+
 /// A photo's record and its bytes.
 #[derive(Debug, Clone)]
 pub struct PhotoBlob {

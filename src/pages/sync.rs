@@ -120,7 +120,7 @@ pub fn SyncPage() -> impl IntoView {
                 .await?
                 .into_iter()
                 .map(|p| p.record)
-                .filter(|r| r.user.is_empty() || r.user == user)
+                .filter(|r| r.is_of(&user))
                 .collect();
             let orders = db.work_orders().await?;
             Ok(Queue {

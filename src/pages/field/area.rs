@@ -1,6 +1,7 @@
 //! One area's checklist for today: one tap ticks an item (48 px and more), "problem" asks for a
 //! photo and a word and becomes a finding; the area is finished when every item is marked.
 
+use fieldbook_model::board::{AreaProgress, ReviewState};
 use fieldbook_model::cleaning::{Area, AreaDay, ChecklistItem, Mark, due_items};
 use fieldbook_model::findings::{FindingSource, ProblemKind};
 use fieldbook_model::{OpKind, Role};
@@ -62,15 +63,10 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
         .0
         .get_untracked()
         .is_some_and(|p| p.role == Role::Supervisor);
-    let approved = day
-        .review
-        .as_ref()
-        .is_some_and(|r| matches!(r.verdict, fieldbook_model::cleaning::Verdict::Approved));
+    let progress = AreaProgress::of(&area, &view.reference.items, &view.days, date);
+    let approved = progress.review == ReviewState::Approved;
     let editable = is_cleaner && !approved;
-    let refs: Vec<&ChecklistItem> = due.iter().collect();
-    let done = day.done_of(&refs);
-    let total = due.len();
-    let finished_at = day.finished_at;
+    let (done, total, finished_at) = (progress.done, progress.due, progress.finished_at);
     let sent_back = match day.review.as_ref().map(|r| &r.verdict) {
         Some(fieldbook_model::cleaning::Verdict::SentBack { reason }) => Some(reason.clone()),
         _ => None,

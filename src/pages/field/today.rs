@@ -2,7 +2,8 @@
 //! units with the monthly cleaning due, their tasks, and one big button to report a problem.
 
 use chrono::Datelike;
-use fieldbook_model::cleaning::{Area, AreaDay, UnitDue, VacantRecord, Verdict, due_items};
+use fieldbook_model::board::AreaProgress;
+use fieldbook_model::cleaning::{Area, AreaDay, UnitDue, VacantRecord, Verdict};
 use fieldbook_model::findings::{Finding, FindingState};
 use fieldbook_model::order::ordered;
 use fieldbook_model::sync::FieldReference;
@@ -37,21 +38,19 @@ pub async fn load_field(db: Db) -> Result<FieldView, DbError> {
     })
 }
 
-/// An area's progress today: (done, due, finished, sent back with reason).
-pub fn area_today(view: &FieldView, area: &Area) -> (usize, usize, bool, Option<String>) {
+/// An area's progress today, and the supervisor's reason when they sent it back.
+fn area_today(view: &FieldView, area: &Area) -> (AreaProgress, Option<String>) {
     let date = today();
-    let due = due_items(&view.reference.items, area.id, date);
-    let day = view
+    let progress = AreaProgress::of(area, &view.reference.items, &view.days, date);
+    let back = view
         .days
         .iter()
-        .find(|d| d.area_id == area.id && d.date == date);
-    let done = day.map_or(0, |d| d.done_of(&due));
-    let finished = day.is_some_and(|d| d.finished_at.is_some());
-    let back = day.and_then(|d| match d.review.as_ref().map(|r| &r.verdict) {
-        Some(Verdict::SentBack { reason }) => Some(reason.clone()),
-        _ => None,
-    });
-    (done, due.len(), finished, back)
+        .find(|d| d.area_id == area.id && d.date == date)
+        .and_then(|d| match d.review.as_ref().map(|r| &r.verdict) {
+            Some(Verdict::SentBack { reason }) => Some(reason.clone()),
+            _ => None,
+        });
+    (progress, back)
 }
 
 #[component]
@@ -86,9 +85,9 @@ pub fn TodayPage() -> impl IntoView {
                         .cloned()
                         .collect();
                     let figures: Vec<_> = areas.iter().map(|a| area_today(&v, a)).collect();
-                    let (done, due) = figures.iter().fold((0, 0), |(d, n), f| (d + f.0, n + f.1));
-                    let finished = figures.iter().filter(|f| f.2).count();
-                    let with_items = figures.iter().filter(|f| f.1 > 0).count();
+                    let (done, due) = figures.iter().fold((0, 0), |(d, n), (p, _)| (d + p.done, n + p.due));
+                    let finished = figures.iter().filter(|(p, _)| p.finished_at.is_some()).count();
+                    let with_items = figures.iter().filter(|(p, _)| p.due > 0).count();
                     view! {
                         <div class="card day-summary" data-testid="day-progress">
                             <div class="row between">
@@ -100,7 +99,7 @@ pub fn TodayPage() -> impl IntoView {
                         <h2 class="section-title">{tr(Msg::MyAreas)}</h2>
                         {areas.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoAreas)}</p> })}
                         <ul class="cards" data-testid="area-list">
-                            {areas.into_iter().zip(figures).map(|(area, (done, due, finished, back))| { let sent_back = back.is_some(); view! {
+                            {areas.into_iter().zip(figures).map(|(area, (progress, back))| { let (done, due, finished) = (progress.done, progress.due, progress.finished_at.is_some()); let sent_back = back.is_some(); view! {
                                 <li>
                                     <a class="card order-card area-card" class:finished=finished class:sent-back=sent_back
                                         href=Route::Area(area.id).href() data-testid="area-card" data-area=area.name.clone()>
