@@ -1,0 +1,326 @@
+//! One i18n mechanism for the whole app: zh-CN first, English second.
+//!
+//! Every message is a variant of [`Msg`] and every variant has both languages on its line of
+//! `messages!`, so a missing translation does not compile. Text built from data (counts, dates,
+//! durations) is in `counts`, the names of the domain's kinds and states in `labels`, again with
+//! both languages side by side.
+
+use leptos::prelude::*;
+
+mod counts;
+mod labels;
+
+pub use counts::*;
+pub use labels::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Lang {
+        if code.starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// The language the app is shown in, from context.
+pub fn use_lang() -> RwSignal<Lang> {
+    expect_context::<RwSignal<Lang>>()
+}
+
+/// A message in the current language, as a reactive closure for `view!`.
+pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || msg.text(lang.get())
+}
+
+macro_rules! messages {
+    ($($name:ident => $zh:literal, $en:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($name),* }
+
+        impl Msg {
+            pub fn text(self, lang: Lang) -> &'static str {
+                // Indexed by the variant and by the language (`Zh` is 0, `En` 1): a table is
+                // 1.8 KiB (brotli) smaller in the wasm than the same `match`.
+                const TEXTS: &[[&str; 2]] = &[$([$zh, $en]),*];
+                TEXTS[self as usize][lang as usize]
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "Fieldbook 现场通", "Fieldbook";
+    Tagline => "客务与服务现场工作台", "Field work, offline first";
+    Username => "用户名", "Username";
+    Password => "密码", "Password";
+    SignIn => "登录", "Sign in";
+    SigningIn => "正在登录…", "Signing in…";
+    SignOut => "退出登录", "Sign out";
+    SignInAgain => "登录已过期，请重新登录。未发送的记录都保存在本机，登录后自动发送。", "Your session has expired. Sign in again: everything unsent is kept on this device and goes out after you sign in.";
+    SignInAgainButton => "重新登录", "Sign in again";
+    UsernameRequired => "请输入用户名", "Enter your username";
+    PasswordRequired => "请输入密码", "Enter your password";
+    BadCredentials => "用户名或密码不正确", "Wrong username or password";
+    SignInOffline => "连不上服务器。首次登录需要网络，请到有信号的地方再试。", "Cannot reach the server. The first sign-in on a device needs a connection: try again where there is signal.";
+    SignInServerError => "服务器暂时出错，请稍后再试。", "The server had a problem. Please try again shortly.";
+    OtherUserQueued => "本机还有其他用户未发送的记录，请先由该用户登录发送。", "This device still holds another person's unsent records. That person must sign in and send them first.";
+    SignOutBlocked => "还有未发送的记录：联网发送后再退出，或保留在本机由你下次登录发送。", "Some records are not sent yet: let them send first, or keep them on this device for your next sign-in.";
+    Language => "English", "中文";
+    BadgeSavedHere => "已存本机", "Saved here";
+    BadgeSending => "发送中", "Sending";
+    BadgeAllSent => "已全部发送", "All sent";
+    BadgeAttention => "需要处理", "Needs attention";
+    MyWorkOrders => "我的工单", "My work orders";
+    NoWorkOrders => "暂无分配给你的工单。", "No work orders assigned to you.";
+    Loading => "加载中…", "Loading…";
+    MachineDown => "停机", "Machine down";
+    Planned => "计划时间", "Planned";
+    Called => "报修时间", "Called";
+    Hours => "小时数", "Hours";
+    Serial => "序列号", "Serial";
+    Model => "机型", "Model";
+    Customer => "客户", "Customer";
+    Site => "工地位置", "Site";
+    Condition => "工况", "Working condition";
+    Fault => "故障描述", "Fault";
+    ServiceTypeLabel => "服务类型", "Service type";
+    Ticket => "报修单号", "Ticket";
+    Status => "状态节点", "Status";
+    Back => "返回", "Back";
+    NotFound => "本机没有这个工单。", "This work order is not on this device.";
+    ResponseTarget => "36 小时到场", "36 h response";
+    ReportDue => "服务报告截止", "Service report due";
+    NodeSaved => "已保存在本机，有网络时自动发送", "Saved on this device; it sends by itself when there is a connection";
+    Rejected => "服务器拒收", "Refused by the server";
+    LastSynced => "上次同步", "Last synced";
+    NeverSynced => "尚未同步", "Not synced yet";
+    Offline => "离线：记录会保存在本机", "Offline: everything is saved on this device";
+    Done => "已完成", "Done";
+    NextStep => "下一步", "Next step";
+    SendNow => "立即发送", "Send now";
+    Photos => "照片", "Photos";
+    PhotoTaken => "已拍", "Taken";
+    PhotoMissing => "缺少", "Missing";
+    PhotoOptional => "可选", "Optional";
+    TakePhoto => "拍照", "Take photo";
+    AddPhoto => "再拍一张", "Add another";
+    Gallery => "相册", "Gallery";
+    Processing => "正在处理照片…", "Processing the photo…";
+    PhotoSent => "已上传", "Uploaded";
+    PhotoWaiting => "待上传", "Waiting to upload";
+    PhotoRefused => "上传被拒", "Upload refused";
+    Watermark => "照片加水印（单号、机器、时间）", "Stamp photos with ticket, machine and time";
+    HoursOnSite => "现场小时表读数", "Hour meter on site";
+    HoursSave => "更正", "Correct";
+    HoursInvalid => "请输入 0 到 200000 之间的整数", "Enter a whole number from 0 to 200000";
+    HoursHint => "拍照前先核对小时数：照片名称使用拍照时的小时数。", "Check the hours before taking photos: photo names use the hours at that moment.";
+    NotAnImage => "这个文件不是可读取的图片，请重拍", "This file is not a readable image; take the photo again";
+    ServiceReport => "服务报告", "Service report";
+    FaultCause => "故障原因", "Fault cause";
+    WorkDone => "处理过程", "Work done";
+    TextTooLong => "内容过长（最多 2000 字）", "Too long (at most 2000 characters)";
+    Parts => "使用配件", "Parts used";
+    PartNo => "配件号", "Part no.";
+    PartName => "名称", "Name";
+    Replaced => "旧件回收", "Old part returned";
+    Remove => "删除", "Remove";
+    PartsInvalid => "每行配件需填写配件号、名称和 1–9999 的数量", "Each part needs a part number, a name and a quantity from 1 to 9999";
+    AddPart => "添加配件", "Add a part";
+    ReturnTags => "旧件标签", "Return tags";
+    Companions => "同行人员（用顿号分隔）", "Companions (separated by commas)";
+    SaveReport => "保存报告", "Save report";
+    CustomerSignature => "客户签名", "Customer signature";
+    Signed => "已签名", "Signed";
+    Waived => "主管免签", "Waived by supervisor";
+    Signer => "签字人姓名", "Name of the person signing";
+    Clear => "清除", "Clear";
+    ConfirmSignature => "确认签名", "Confirm signature";
+    SignerRequired => "请填写签字人姓名", "Enter the name of the person signing";
+    SignatureEmpty => "请客户在框内签名", "Ask the customer to sign in the box";
+    WaiveInstead => "客户无法签名？申请主管免签", "Customer cannot sign? Supervisor's waiver";
+    WaivedBy => "批准的主管", "Supervisor who agreed";
+    WaiveReason => "免签原因", "Reason";
+    WaiverInvalid => "请填写主管姓名和免签原因", "Enter the supervisor's name and the reason";
+    Waive => "记录免签", "Record the waiver";
+    ReportSubmitted => "服务报告已提交", "Service report submitted";
+    StillMissing => "提交前还缺：", "Still missing before you can submit:";
+    SubmitReport => "提交服务报告", "Submit the service report";
+    SyncTitle => "同步", "Sync";
+    StorageUsed => "本机存储", "Storage on this device";
+    StoragePersisted => "浏览器已允许永久保存，不会自动清理", "The browser keeps this storage; it will not clear it by itself";
+    StorageNotPersisted => "浏览器未允许永久保存：存储紧张时可能被清理，请尽快联网发送", "The browser may clear this storage when space runs low: send soon";
+    QueueEmpty => "全部已发送，本机没有待发送的记录。", "Everything is sent; nothing is waiting on this device.";
+    Discard => "丢弃", "Discard";
+    Cancel => "取消", "Cancel";
+    AllWorkOrders => "全部工单", "All work orders";
+    Refresh => "刷新", "Refresh";
+    OfficeOffline => "连不上服务器：办公室页面需要网络。", "Cannot reach the server: the office screens need a connection.";
+    DownloadZip => "下载照片 ZIP", "Download photos (ZIP)";
+    TakenAt => "拍摄", "Taken";
+    HeldWork => "改派后保留待处理的记录", "Records kept after a reassignment";
+    KeepForLater => "保留在本机，下次由我登录发送", "Keep them here; I will send them when I sign in again";
+    StorageFull => "手机存储已满：这一条没有保存，之前保存的都还在。请联网发送或清理手机空间后重试。", "This phone's storage is full: this one was NOT saved; everything saved before is intact. Send what is waiting or free some space, then try again.";
+    StorageLow => "手机剩余存储不足 50 MB：照片可能无法保存，请尽快联网发送。", "Less than 50 MB of storage left: photos may not save. Send what is waiting soon.";
+
+    // Cleaners: today's checklists, vacant units, problem reports; findings and tasks (issue 5).
+    Today => "今日保洁", "Today's cleaning";
+    MyAreas => "我的区域", "My areas";
+    NoAreas => "今天没有分配给你的区域。", "No areas are assigned to you today.";
+    VacantUnits => "空置单元", "Vacant units";
+    NoUnits => "没有需要你负责的空置单元。", "No vacant units are yours.";
+    MyTasks => "交给我的整改", "Tasks for me";
+    MyReports => "我上报的问题", "Problems I reported";
+    ReportProblem => "上报问题", "Report a problem";
+    NotOnDevice => "本机没有这条记录（可能尚未同步）。", "This record is not on this device (not synced yet?).";
+    StorageFailed => "本机存储出错，这一步没有保存。请重新打开应用再试；之前保存的都还在。", "This device's storage failed: this step was NOT saved. Reopen the app and try again; everything saved before is intact.";
+    ReadFailed => "读不出本机保存的数据。请重新打开应用；若仍不行，请联系办公室。", "The data saved on this device could not be read. Reopen the app; if it still fails, call the office.";
+    PhotoFailed => "手机处理不了这张照片（可能内存不足）。请关闭其他应用后重拍。", "The phone could not process this photo (often: not enough memory). Close other apps and take it again.";
+    NothingDueToday => "这个区域今天没有要做的项目。", "Nothing is due in this area today.";
+    FinishArea => "本区域完成", "Area done";
+    AreaFinished => "已完成", "Done";
+    AreaFinishedAt => "完成于", "Done at";
+    Approved => "主管已验收", "Approved by the supervisor";
+    SentBack => "主管退回", "Sent back by the supervisor";
+    CleanAgain => "请重新清洁，再填一份新记录。", "Clean it again and fill in a new record.";
+    Problem => "有问题", "Problem";
+    ProblemReported => "已报问题", "Reported";
+    Pass => "合格", "Pass";
+    PhotoRequired => "请先拍照：问题需要照片为证。", "Take a photo first: a problem needs one as evidence.";
+    ChooseProblem => "请选择问题类型。", "Choose what the problem is.";
+    Note => "备注", "Note";
+    NoteRequired => "选择“其他”时请写明问题。", "With “Other”, say what the problem is.";
+    SaveFinding => "保存并上报", "Save and report";
+    WhereIsIt => "在哪里", "Where is it";
+    OtherPlace => "其他地点（手动填写）", "Somewhere else (type it)";
+    PlaceInWords => "地点", "Place";
+    LastCleaned => "上次清洁", "Last cleaned";
+    NeverCleaned => "尚无清洁记录", "Never cleaned";
+    StartCleaning => "开始清洁（记录开始时间）", "Start cleaning (records the start time)";
+    VacantRecord => "空置单元清洁记录", "Vacant-unit cleaning record";
+    StartedAt => "开始", "Started";
+    WhatIsWrong => "问题说明", "What is wrong";
+    UnitPhoto => "单元整体照片（必拍）", "Photo of the unit (required)";
+    FinishAndSave => "清洁完成，保存记录", "Done: save the record";
+    Records => "清洁记录", "Cleaning records";
+    NoRecords => "还没有记录。", "No records yet.";
+    ReportedBy => "上报", "Reported by";
+    AssignedTo => "责任人", "Assigned to";
+    DueBy => "限期", "Due";
+    Before => "整改前", "Before";
+    After => "整改后", "After";
+    History => "处理经过", "History";
+    CloseTask => "完成整改", "Close the task";
+    TakeAfterPhoto => "拍整改后照片", "Take the after photo";
+    AfterPhotoRequired => "必须有整改后照片才能完成。", "An after photo is required to close it.";
+    WhatWasDone => "处理说明", "What was done";
+    MarkFixed => "已整改，提交主管确认", "Fixed: send for confirmation";
+    EventReported => "上报问题", "reported it";
+    EventAssigned => "派发整改", "assigned it";
+    EventFixed => "完成整改", "fixed it:";
+    EventConfirmed => "确认整改", "confirmed the fix";
+    EventReopened => "退回重做", "reopened it";
+    PlaceRequired => "请选择区域或写明地点。", "Choose an area or say where it is.";
+    NotAllowedHere => "你无权这样做。", "You may not do this.";
+    StateChanged => "状态已变化，这一步不再适用。", "The state changed; this step no longer applies.";
+    ApprovedClosed => "主管已验收，不能再修改。", "A supervisor approved it; it cannot change.";
+    IncompleteValue => "内容不完整或超出范围：", "Something is missing or out of range: ";
+
+    // Supervisors: patrol rounds, spot checks, today's board (issue 6).
+    Board => "今日看板", "Today's board";
+    StartRound => "开始巡检", "Start a round";
+    ContinueRound => "继续巡检", "Continue the round";
+    Rounds => "巡检", "Patrol rounds";
+    CleaningProgress => "保洁完成情况", "Cleaning today";
+    ItemsDone => "项已完成", "items done";
+    AreasDone => "区域完成", "areas done";
+    UnitsDue => "近期待清洁", "Due soon";
+    UnitsOverdue => "已超期", "Overdue";
+    FindingsTile => "问题整改", "Findings";
+    OpenFindings => "未关闭", "Open";
+    Unassigned => "待派发", "Unassigned";
+    TaskOverdue => "已超期", "Overdue";
+    ToConfirm => "待确认", "To confirm";
+    EngineersOrders => "工程师工单", "Engineers' work orders";
+    OpenOrders => "未完成", "Open";
+    Response36h => "36 小时到场", "On site within 36 h";
+    Report3d => "3 天交报告", "Report within 3 days";
+    Late => "超时", "Late";
+    InTime => "进行中", "Running";
+    FindingsList => "问题清单", "Findings";
+    AreasList => "区域抽查", "Areas";
+    RecordsList => "空置记录", "Unit records";
+    NoOpenFindings => "没有未关闭的问题。", "No open findings.";
+    NoRecordsToday => "今天还没有空置单元清洁记录。", "No vacant-unit records today.";
+    PickToSee => "点选左侧的问题、区域或记录，在这里查看和处理。", "Pick a finding, area or record on the left to see and act on it here.";
+    NotReviewed => "待抽查", "Not checked";
+    ClosedToday => "今日已关闭", "Closed today";
+    PatrolTitle => "巡检", "Patrol round";
+    ChooseRound => "选择巡检类型", "Which round";
+    Suggested => "建议", "Suggested";
+    AreasCovered => "巡检区域", "Areas on this round";
+    StartRoundNow => "开始巡检（记录开始时间）", "Start (records the start time)";
+    NoAreasForRound => "这一类巡检没有区域。", "This round has no areas.";
+    Skip => "跳过", "Skip";
+    Skipped => "已跳过", "Skipped";
+    FindingRecorded => "已记录问题", "Finding recorded";
+    FinishRound => "完成巡检", "Finish the round";
+    FinishAnyway => "确定完成", "Finish anyway";
+    DiscardRound => "放弃本次巡检", "Discard this round";
+    DiscardRoundConfirm => "本次巡检的勾选将被丢弃（已上报的问题仍然保留）。确定放弃？", "The marks of this round are discarded (findings already reported stay). Discard it?";
+    FailedChecksNeedFinding => "有不合格项：请点“有问题”拍照记录。", "A check failed: tap “Problem” and take a photo.";
+    OutletChecks => "商铺检查项", "Outlet checks";
+    SpotCheck => "主管抽查", "Spot check";
+    Approve => "验收通过", "Approve";
+    SendBack => "退回重做", "Send back";
+    SendBackReason => "退回原因（保洁员会看到）", "Reason (the cleaner sees it)";
+    ReasonRequired => "请填写原因。", "Give a reason.";
+    NotStartedYet => "保洁员今天还没有开始这个区域，暂无可抽查的内容。", "The cleaner has not started this area today: nothing to check yet.";
+    NotFinishedYet => "保洁员尚未完成本区域：现在只能退回。", "Not finished yet: it can only be sent back now.";
+    CheckedBy => "抽查", "Checked by";
+    Cleaner => "保洁员", "Cleaner";
+    CleanedAt => "清洁时间", "Cleaned";
+    Standard => "检查标准", "Standard";
+    AssignTitle => "派发整改", "Assign the task";
+    Reassign => "改派", "Reassign";
+    ToPerson => "指定人员", "To a person";
+    ToDepartment => "指定部门", "To a department";
+    DueTime => "整改期限", "Due";
+    DueAfterReport => "期限必须晚于上报时间。", "The due time must be after the report.";
+    DueInvalid => "请选择整改期限。", "Choose a due time.";
+    ChooseAssignee => "请选择责任人或部门。", "Choose a person or a department.";
+    AssignButton => "派发", "Assign";
+    ConfirmFix => "确认整改完成", "Confirm the fix";
+    Reopen => "退回重做", "Reopen";
+    ReopenReason => "退回原因（责任人会看到）", "Reason (the assignee sees it)";
+    OwnFix => "这是你本人完成的整改，需由其他主管确认。", "You fixed this yourself: another supervisor confirms it.";
+    CheckAfterPhoto => "请对照整改前后照片，确认后关闭。", "Compare the before and after photos, then confirm.";
+    // The upload queue (issue 4): fixing and discarding refused items, a full phone.
+    DiscardTitle => "确定丢弃？", "Discard it?";
+    DiscardKept => "其他记录不受影响，仍会照常发送。", "Nothing else is affected; everything else is still sent.";
+    FixInOrder => "打开工单重新填写", "Open the work order and redo it";
+    RetakeInOrder => "打开工单重新拍摄", "Open the work order and take it again";
+    PhotoNotSaved => "手机存储已满：这张照片没有保存，请联网发送已保存的内容或清理手机空间后重拍。之前保存的照片和记录都还在。", "This phone's storage is full: this photo was NOT saved. Send what is waiting or free some space, then take it again. Every photo and record saved before is intact.";
+}
