@@ -143,12 +143,22 @@ impl Db {
     }
 
     /// This device's id, made once and kept.
+    /// This device's id, made on first use. Read and made in ONE read-write transaction: two
+    /// taps on a new device (their operations made at once) get the same id, not one each.
     pub async fn device_id(&self) -> Result<Uuid> {
-        if let Some(id) = self.meta_get::<Uuid>("device_id").await? {
-            return Ok(id);
+        let tx = self
+            .rexie
+            .transaction(&[META], TransactionMode::ReadWrite)?;
+        let meta = tx.store(META)?;
+        let key = JsValue::from_str("device_id");
+        if let Some(v) = meta.get(key.clone()).await?
+            && !v.is_undefined()
+        {
+            return from_js(v);
         }
         let id = Uuid::new_v4();
-        self.meta_put("device_id", &id).await?;
+        meta.put(&to_js(&id)?, Some(&key)).await?;
+        tx.commit().await?;
         Ok(id)
     }
 
