@@ -221,3 +221,25 @@ async fn a_shown_photo_s_bytes_are_let_go_when_its_view_goes() {
     assert!(readable(&second).await);
     assert!(!readable(&first).await, "the first photo's URL was revoked");
 }
+
+#[wasm_bindgen_test]
+fn every_route_is_its_own_link() {
+    use fieldbook::router::Route;
+    let id = uuid::Uuid::new_v4();
+    for route in [
+        Route::Home,
+        Route::WorkOrder(id),
+        Route::Office(id),
+        Route::Sync,
+        Route::Area(id),
+        Route::Unit(id),
+        Route::Report,
+        Route::Finding(id),
+        Route::Patrol,
+        Route::Record(id),
+    ] {
+        assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
+    }
+    // An unknown or damaged path shows the home screen, as the server's fallback serves the app.
+    assert_eq!(Route::parse("/work-orders/not-a-uuid"), Route::Home);
+}

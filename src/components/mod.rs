@@ -3,6 +3,7 @@ pub mod capture;
 pub mod device_read;
 pub mod feedback;
 pub mod header;
+pub mod progress;
 pub mod rejected;
 pub mod sync_badge;
 pub mod virtual_list;

@@ -10,11 +10,11 @@ use leptos::prelude::*;
 use crate::components::back::BackHome;
 use uuid::Uuid;
 
-use super::Progress;
 use super::today::{FieldView, load_field};
 use crate::components::capture::{PendingPhoto, PendingPhotos};
 use crate::components::device_read::DeviceRead;
 use crate::components::feedback::FeedbackToast;
+use crate::components::progress::Progress;
 use crate::db::today;
 use crate::hooks::use_read;
 use crate::hooks::{UseOutboxReturn, use_outbox};

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 
 use crate::router::Route;
 
-use super::Progress;
 use crate::components::device_read::DeviceRead;
+use crate::components::progress::Progress;
 use crate::db::{Db, DbError, today};
 use crate::hooks::use_read;
 use crate::i18n::{self, Msg, tr, use_lang};

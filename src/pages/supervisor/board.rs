@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use crate::router::Route;
 
 use super::display_name;
+use crate::components::progress::Progress;
 use crate::i18n::{self, Msg, tr, use_lang};
-use crate::pages::field::Progress;
 use crate::time;
 
 /// "14:05": the time of day, for rounds of today.

@@ -21,10 +21,10 @@ use uuid::Uuid;
 
 use crate::components::device_read::DeviceRead;
 use crate::components::feedback::{Feedback, FeedbackToast};
+use crate::components::progress::Progress;
 use crate::db::{Db, DbError, DbHandle, today, use_db_handle};
 use crate::hooks::{UseOutboxReturn, use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
-use crate::pages::field::Progress;
 use crate::pages::field::area::FindingForm;
 use crate::router::{self, Route};
 use crate::session::use_session;
