@@ -15,6 +15,7 @@ pub mod photo;
 pub mod report;
 pub mod sync;
 pub mod user;
+pub mod validate;
 pub mod work_order;
 
 pub use office::{AssigneeChange, HeldOperation, WorkOrderDetail};

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cleaning::{Area, AreaKind};
-use crate::op::{OpError, limits, naming_date, text_ok};
+use crate::photo::naming_date;
+use crate::validate::{OpError, limits, text_ok};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

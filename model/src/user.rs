@@ -55,10 +55,18 @@ pub struct UserProfile {
     pub team: Option<String>,
 }
 
+/// Who is acting, as the server knows them (never as the device says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub username: String,
+    pub role: Role,
+    pub team: Option<String>,
+}
+
 impl UserProfile {
-    /// The person as the rules for findings see them.
-    pub fn actor(&self) -> crate::findings::Actor {
-        crate::findings::Actor {
+    /// The person as the rules for field records see them.
+    pub fn actor(&self) -> Actor {
+        Actor {
             username: self.username.clone(),
             role: self.role,
             team: self.team.clone(),
