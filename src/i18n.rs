@@ -236,6 +236,8 @@ messages! {
     NotAllowedHere => "你无权这样做。", "You may not do this.";
     StateChanged => "状态已变化，这一步不再适用。", "The state changed; this step no longer applies.";
     ApprovedClosed => "主管已验收，不能再修改。", "A supervisor approved it; it cannot change.";
+    AlreadySaved => "这条记录已经保存过，不会再存一次。", "This was already saved; it is not saved twice.";
+    NotOnThisPhone => "本机还没有这条记录：同步后再试。", "This record is not on this device yet: sync, then try again.";
     IncompleteValue => "内容不完整或超出范围：", "Something is missing or out of range: ";
 
     // Supervisors: patrol rounds, spot checks, today's board (issue 6).
@@ -461,6 +463,8 @@ pub fn op_error(e: &fieldbook_model::OpError, lang: Lang) -> String {
         OpError::Closed => Msg::ApprovedClosed.text(lang).into(),
         OpError::NotAllowed => Msg::NotAllowedHere.text(lang).into(),
         OpError::WrongState | OpError::Status(_) => Msg::StateChanged.text(lang).into(),
+        OpError::AlreadyExists(_) => Msg::AlreadySaved.text(lang).into(),
+        OpError::NotFound(_) => Msg::NotOnThisPhone.text(lang).into(),
         // The forms check every field first; what is left is rare and named in the model's words.
         other => format!("{}{other}", Msg::IncompleteValue.text(lang)),
     }

@@ -43,6 +43,20 @@ impl Role {
     }
 }
 
+/// A role name that is none of [`Role`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no role is called {0:?}")]
+pub struct UnknownRole(pub String);
+
+/// As a role is stored (its [`Role::as_str`] name).
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(name: String) -> Result<Role, UnknownRole> {
+        Role::parse(&name).ok_or(UnknownRole(name))
+    }
+}
+
 /// What the app keeps about the signed-in person (in IndexedDB, so it opens offline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserProfile {

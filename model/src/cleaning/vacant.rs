@@ -223,35 +223,6 @@ impl VacantRecord {
         self.checks.iter().all(|c| c.pass)
     }
 
-    /// The record a `SaveVacantRecord` operation describes (None for any other operation), not
-    /// yet checked: the phone and the server both build it here, then `check` it.
-    pub fn from_op(op: &crate::Operation) -> Option<VacantRecord> {
-        let crate::OpKind::SaveVacantRecord {
-            record_id,
-            unit_id,
-            started_at,
-            ended_at,
-            checks,
-            note,
-            photos,
-        } = &op.kind
-        else {
-            return None;
-        };
-        Some(VacantRecord {
-            id: *record_id,
-            unit_id: *unit_id,
-            cleaner: op.user.clone(),
-            started_at: *started_at,
-            ended_at: *ended_at,
-            checks: checks.clone(),
-            note: note.clone(),
-            photos: photos.clone(),
-            review: None,
-            seq: 0,
-        })
-    }
-
     /// A supervisor's spot check: refused once the record was approved.
     pub fn review(&mut self, verdict: Verdict, by: &str, at: DateTime<Utc>) -> Result<(), OpError> {
         if matches!(
