@@ -18,25 +18,25 @@ pub(super) fn corrupt(what: &str, id: &str, e: impl std::fmt::Display) -> AppErr
     AppError::Internal(format!("stored {what} {id} is unreadable: {e}"))
 }
 
-pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, AppError> {
     serde_json::to_string(value).map_err(|e| AppError::Internal(format!("cannot serialise: {e}")))
 }
 
-pub(super) fn date_text(d: NaiveDate) -> String {
+fn date_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AreaRow {
-    pub(super) id: String,
+    id: String,
     pub(super) team: String,
     pub(super) name: String,
-    pub(super) kind: String,
-    pub(super) cleaner: Option<String>,
+    kind: String,
+    cleaner: Option<String>,
     pub(super) cleaner_id: Option<String>,
     #[sqlx(try_from = "crate::db::IntFlag")]
-    pub(super) patrol: bool,
-    pub(super) position: i64,
+    patrol: bool,
+    position: i64,
 }
 
 impl AreaRow {
@@ -137,17 +137,17 @@ pub(super) async fn save_area_day(
 
 #[derive(sqlx::FromRow)]
 pub(super) struct UnitRow {
-    pub(super) id: String,
+    id: String,
     pub(super) team: String,
-    pub(super) name: String,
-    pub(super) responsible: String,
+    name: String,
+    responsible: String,
     pub(super) responsible_id: String,
-    pub(super) vacant_since: String,
-    pub(super) let_on: Option<String>,
-    pub(super) last_cleaned: Option<String>,
+    vacant_since: String,
+    let_on: Option<String>,
+    last_cleaned: Option<String>,
 }
 
-pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
+fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
@@ -170,7 +170,7 @@ pub(super) const UNIT_SELECT: &str = "SELECT v.id, v.team, v.name, u.username AS
     v.responsible_id, v.vacant_since, v.let_on, v.last_cleaned \
     FROM vacant_units v JOIN users u ON u.id = v.responsible_id";
 
-pub(super) async fn find_json(
+async fn find_json(
     conn: &mut Conn,
     sql: &str,
     id: Uuid,
