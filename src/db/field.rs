@@ -5,8 +5,6 @@
 //! with this device's unsent operations applied again on top, so nothing tapped offline ever
 //! disappears from the screen.
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use fieldbook_model::cleaning::{AreaDay, VacantRecord};
 use fieldbook_model::field_op::{self, FieldContext, FieldRecord};
@@ -279,7 +277,7 @@ pub(super) async fn store_pull(
     // The records the server's answer replaced. Every other record on this device already holds
     // this device's unsent operations: applying them again would apply them twice (a second
     // assignment in a finding's history), and a record made here is refused the second time.
-    let replaced: HashSet<Subject> = field
+    let replaced: Vec<Subject> = field
         .area_days
         .iter()
         .map(|d| Subject::AreaDay(d.area_id, d.date))
