@@ -7,7 +7,7 @@ use fieldbook::db::{Db, DbError, PhotoBlob, PhotoRecord, SignOut};
 use fieldbook_model::cleaning::{Area, AreaDay, AreaKind, ChecklistItem, Mark, PhotoRef, Schedule};
 use fieldbook_model::findings::{FindingSource, ProblemKind};
 use fieldbook_model::sync::{FieldData, FieldReference};
-use fieldbook_model::{OpKind, Operation, Role, SyncResponse, UserProfile};
+use fieldbook_model::{OpError, OpKind, Operation, Role, SyncResponse, UserProfile};
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
@@ -210,6 +210,48 @@ async fn a_problem_is_the_mark_the_finding_and_its_photo_in_one_transaction() {
     assert_eq!(findings[0].photos, vec![r.clone()]);
     assert!(db.photo(r.photo_id).await.unwrap().is_some());
     assert_eq!(db.outbox().await.unwrap().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_finding_reported_again_under_its_id_is_refused_and_nothing_is_written() {
+    let (db, area, _) = signed_in().await;
+    let finding_id = Uuid::new_v4();
+    let report = |place: &str, photos: Vec<PhotoRef>| {
+        op(OpKind::ReportFinding {
+            finding_id,
+            area_id: Some(area),
+            place: place.into(),
+            source: FindingSource::Spotted,
+            problem: ProblemKind::Leak,
+            note: String::new(),
+            photos,
+        })
+    };
+    let (first, first_blob) = photo(finding_id);
+    db.record_field(vec![report("", vec![first.clone()])], vec![first_blob])
+        .await
+        .unwrap();
+
+    // A second report with the same finding id (a double tap, a form sent twice): the model
+    // refuses it as the server would, and neither the finding, the queue nor the photos change.
+    let (second, second_blob) = photo(finding_id);
+    let refused = db
+        .record_field(
+            vec![report("B座 入口", vec![second.clone()])],
+            vec![second_blob],
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(DbError::Refused(OpError::AlreadyExists(_)))),
+        "{refused:?}"
+    );
+    let findings = db.findings().await.unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].place, "大堂");
+    assert_eq!(findings[0].photos, vec![first.clone()]);
+    assert_eq!(db.outbox().await.unwrap().len(), 1);
+    assert!(db.photo(first.photo_id).await.unwrap().is_some());
+    assert!(db.photo(second.photo_id).await.unwrap().is_none());
 }
 
 #[wasm_bindgen_test]

@@ -286,3 +286,70 @@ async fn a_finding_is_assigned_confirmed_only_when_fixed_and_reopened_with_a_rea
     assert_eq!(f.state, FindingState::Confirmed);
     assert_eq!(f.after_photos.len(), 1);
 }
+
+#[wasm_bindgen_test]
+async fn a_finding_reported_and_assigned_offline_is_assigned_once_through_a_pull() {
+    let (db, area) = signed_in().await;
+    let finding_id = Uuid::new_v4();
+    let (before, blob) = photo(finding_id);
+    let report = op(OpKind::ReportFinding {
+        finding_id,
+        area_id: Some(area),
+        place: String::new(),
+        source: FindingSource::Spotted,
+        problem: ProblemKind::Damaged,
+        note: String::new(),
+        photos: vec![before],
+    });
+    let assign = op(OpKind::AssignFinding {
+        finding_id,
+        assignee: Assignee::Person {
+            username: "engineer1".into(),
+        },
+        due: Utc::now() + Duration::hours(24),
+    });
+    db.record_field(vec![report], vec![blob]).await.unwrap();
+    db.record_field(vec![assign], vec![]).await.unwrap();
+
+    // A pull that brings another record, while both steps are still unsent: the finding made
+    // here keeps its one report and one assignment.
+    let cleaner = Actor {
+        username: "cleaner1".into(),
+        role: Role::Cleaner,
+        team: Some("team-a".into()),
+    };
+    let other = Finding::report(
+        Uuid::new_v4(),
+        &cleaner,
+        Some(area),
+        "",
+        FindingSource::Spotted,
+        ProblemKind::Leak,
+        "",
+        vec![photo_ref(Uuid::new_v4(), "before")],
+        Utc::now(),
+    )
+    .unwrap();
+    db.apply_pull(
+        &pull(
+            2,
+            FieldData {
+                findings: vec![other],
+                ..Default::default()
+            },
+        ),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+    let mine = db
+        .findings()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|f| f.id == finding_id)
+        .unwrap();
+    assert_eq!(mine.state, FindingState::Assigned);
+    assert_eq!(mine.history.len(), 2, "{:?}", mine.history);
+    assert_eq!(db.outbox().await.unwrap().len(), 2);
+}

@@ -7,9 +7,9 @@ use uuid::Uuid;
 
 use crate::cleaning::{Area, AreaDay, ChecklistItem, UnitDue, VacantUnit, Verdict, due_items};
 use crate::findings::Finding;
-use crate::op::naming_date;
 use crate::order::ordered;
 use crate::patrol::{PatrolRound, RoundKind, RoundState, round_states};
+use crate::photo::naming_date;
 use crate::work_order::{Deadline, StatusNode, WorkOrder};
 
 /// What the board reads.

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cleaning::{MAX_PHOTOS_PER_RECORD, PhotoRef, check_photos};
-use crate::op::{OpError, limits, text_ok};
 use crate::user::Role;
+use crate::validate::{OpError, limits, text_ok};
+
+pub use crate::user::Actor;
 
 /// The departments a task can go to as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -94,14 +96,6 @@ pub enum FindingState {
     Fixed,
     /// The supervisor saw the after photo and agreed.
     Confirmed,
-}
-
-/// Who is acting, as the server knows them (never as the device says).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub username: String,
-    pub role: Role,
-    pub team: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

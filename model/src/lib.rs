@@ -5,6 +5,7 @@
 
 pub mod board;
 pub mod cleaning;
+pub mod field_op;
 pub mod findings;
 pub mod office;
 pub mod op;
@@ -15,6 +16,7 @@ pub mod photo;
 pub mod report;
 pub mod sync;
 pub mod user;
+pub mod validate;
 pub mod work_order;
 
 pub use office::{AssigneeChange, HeldOperation, WorkOrderDetail};

@@ -11,22 +11,15 @@ use crate::cleaning::{Mark, PhotoRef, VacantCheck, Verdict};
 use crate::findings::{Assignee, FindingSource, ProblemKind};
 use crate::patrol::{RoundArea, RoundKind};
 use crate::photo::{self, EXTRA_SLOT, PhotoMeta, SIGNATURE_SLOT};
-use crate::report::{Missing, PartUsed, Signature, Waiver, tag_returns};
+use crate::report::{PartUsed, Signature, Waiver, tag_returns};
+use crate::validate::{check_photo_fields, short_ok, text_ok};
 use crate::work_order::{StatusError, StatusEvent, StatusNode, WorkOrder};
 
-mod read;
+// Where they were first defined: the phone and the server still name them here.
+pub use crate::photo::naming_date;
+pub use crate::validate::{OpError, limits};
 
-/// Limits on what one operation may carry; the phone's forms enforce the same.
-pub mod limits {
-    pub const MAX_HOURS: u32 = 200_000;
-    pub const MAX_TEXT_CHARS: usize = 2_000;
-    pub const MAX_SHORT_CHARS: usize = 60;
-    pub const MAX_PARTS: usize = 50;
-    pub const MAX_PART_QTY: u32 = 9_999;
-    pub const MAX_COMPANIONS: usize = 10;
-    pub const MAX_PHOTO_BYTES: u64 = 15 * 1024 * 1024;
-    pub const MAX_PHOTO_EDGE: u32 = 8_192;
-}
+mod read;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Operation {
@@ -169,30 +162,6 @@ pub enum OpKind {
     },
 }
 
-/// Why an operation cannot apply to a work order.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OpError {
-    #[error(transparent)]
-    Status(#[from] StatusError),
-    #[error("the service report was already submitted")]
-    ReportSubmitted,
-    #[error("the report cannot be submitted yet: {0:?}")]
-    Incomplete(Vec<Missing>),
-    #[error("the photo is not acceptable: {0}")]
-    BadPhoto(&'static str),
-    #[error("a value is out of range or empty: {0}")]
-    BadValue(&'static str),
-    /// Approved by a supervisor: it cannot change any more.
-    #[error("it was approved and cannot change")]
-    Closed,
-    /// This person's role or place does not allow it.
-    #[error("not allowed for this person")]
-    NotAllowed,
-    /// The record's state does not allow this step (e.g. confirming an open task).
-    #[error("not allowed in this state")]
-    WrongState,
-}
-
 /// Why the server refused an operation; the app shows it in the person's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
@@ -250,50 +219,12 @@ impl From<OpError> for RejectCode {
             OpError::Closed => RejectCode::Closed,
             OpError::NotAllowed => RejectCode::Forbidden,
             OpError::WrongState => RejectCode::InvalidTransition,
+            // The server refused a second record under a taken id with this code before the rule
+            // moved here; devices show it as it is.
+            OpError::AlreadyExists(_) => RejectCode::InvalidValue,
+            OpError::NotFound(_) => RejectCode::UnknownRecord,
         }
     }
-}
-
-/// The date in photo names: the company works in China Standard Time (UTC+8), so the phone and
-/// the server get the same date from the same instant, whatever their own time zones.
-pub fn naming_date(at: DateTime<Utc>) -> chrono::NaiveDate {
-    (at + chrono::Duration::hours(8)).date_naive()
-}
-
-pub(crate) fn text_ok(s: &str, max: usize) -> bool {
-    s.chars().count() <= max && !s.chars().any(|c| c.is_control() && c != '\n')
-}
-
-fn short_ok(s: &str) -> bool {
-    !s.trim().is_empty() && text_ok(s, limits::MAX_SHORT_CHARS) && !s.contains('\n')
-}
-
-/// The checks every photo's details pass, whatever it is attached to.
-pub(crate) fn check_photo_fields(
-    sha256: &str,
-    bytes: u64,
-    width: u32,
-    height: u32,
-    content_type: &str,
-) -> Result<(), OpError> {
-    if sha256.len() != 64
-        || !sha256
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
-        return Err(OpError::BadPhoto("sha256 must be 64 lowercase hex digits"));
-    }
-    if bytes == 0 || bytes > limits::MAX_PHOTO_BYTES {
-        return Err(OpError::BadPhoto("size"));
-    }
-    let edge_ok = |v: u32| (1..=limits::MAX_PHOTO_EDGE).contains(&v);
-    if !edge_ok(width) || !edge_ok(height) {
-        return Err(OpError::BadPhoto("dimensions"));
-    }
-    if !matches!(content_type, "image/jpeg" | "image/png") {
-        return Err(OpError::BadPhoto("only JPEG and PNG"));
-    }
-    Ok(())
 }
 
 /// What an operation is about, for the queue's list and the server's authorisation.

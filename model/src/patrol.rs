@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cleaning::{Area, AreaKind};
-use crate::op::{OpError, limits, naming_date, text_ok};
+use crate::photo::naming_date;
+use crate::validate::{OpError, limits, text_ok};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -113,33 +114,6 @@ pub struct PatrolRound {
 }
 
 impl PatrolRound {
-    /// The round a `SubmitRound` operation describes, for `team` (the sender's, as the phone or
-    /// the server knows it); None for any other operation. Not yet checked.
-    pub fn from_op(op: &crate::Operation, team: &str) -> Option<PatrolRound> {
-        let crate::OpKind::SubmitRound {
-            round_id,
-            kind,
-            date,
-            started_at,
-            ended_at,
-            areas,
-        } = &op.kind
-        else {
-            return None;
-        };
-        Some(PatrolRound {
-            id: *round_id,
-            team: team.to_string(),
-            kind: *kind,
-            date: *date,
-            supervisor: op.user.clone(),
-            started_at: *started_at,
-            ended_at: *ended_at,
-            areas: areas.clone(),
-            seq: 0,
-        })
-    }
-
     /// The rules a finished round meets: its times, every area at most once, notes in limits.
     pub fn check(&self) -> Result<(), OpError> {
         let took = self.ended_at - self.started_at;

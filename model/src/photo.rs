@@ -9,6 +9,12 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The date in photo names: the company works in China Standard Time (UTC+8), so the phone and
+/// the server get the same date from the same instant, whatever their own time zones.
+pub fn naming_date(at: DateTime<Utc>) -> NaiveDate {
+    (at + chrono::Duration::hours(8)).date_naive()
+}
+
 /// The longest a single part of a name may be, in characters.
 pub const MAX_PART_CHARS: usize = 40;
 /// A photo is stored with its long edge at most this many pixels.

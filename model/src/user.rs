@@ -43,6 +43,20 @@ impl Role {
     }
 }
 
+/// A role name that is none of [`Role`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no role is called {0:?}")]
+pub struct UnknownRole(pub String);
+
+/// As a role is stored (its [`Role::as_str`] name).
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(name: String) -> Result<Role, UnknownRole> {
+        Role::parse(&name).ok_or(UnknownRole(name))
+    }
+}
+
 /// What the app keeps about the signed-in person (in IndexedDB, so it opens offline).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserProfile {
@@ -55,10 +69,18 @@ pub struct UserProfile {
     pub team: Option<String>,
 }
 
+/// Who is acting, as the server knows them (never as the device says).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub username: String,
+    pub role: Role,
+    pub team: Option<String>,
+}
+
 impl UserProfile {
-    /// The person as the rules for findings see them.
-    pub fn actor(&self) -> crate::findings::Actor {
-        crate::findings::Actor {
+    /// The person as the rules for field records see them.
+    pub fn actor(&self) -> Actor {
+        Actor {
             username: self.username.clone(),
             role: self.role,
             team: self.team.clone(),

@@ -177,3 +177,25 @@ impl From<PathRejection> for AppError {
         AppError::bad_request("bad_path", rejection.body_text())
     }
 }
+
+/// A row that does not make a valid work order: the database was edited by hand or is corrupt.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("work order {id}: bad {field} '{value}'")]
+    BadField {
+        id: String,
+        field: &'static str,
+        value: String,
+    },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Database(e) => e.into(),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}

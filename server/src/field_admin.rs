@@ -111,7 +111,7 @@ async fn read_line(conn: &mut Conn, f: &[String]) -> Result<Line, String> {
             .await
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("no user '{cleaner}'"))?;
-        if user.role != Role::Cleaner.as_str() || user.team.as_deref() != Some(team.as_str()) {
+        if user.role != Role::Cleaner || user.team.as_deref() != Some(team.as_str()) {
             return Err(format!("'{cleaner}' is not a cleaner of team '{team}'"));
         }
         Some(user.id)
@@ -279,7 +279,7 @@ pub async fn add_unit(
     let seq = db::next_seq(&mut tx).await?;
     let user = users::find_by_username(&mut tx, responsible)
         .await?
-        .filter(|u| u.team.as_deref() == Some(team) && u.role == Role::Cleaner.as_str())
+        .filter(|u| u.team.as_deref() == Some(team) && u.role == Role::Cleaner)
         .ok_or_else(|| {
             AppError::bad_request(
                 "unknown_cleaner",

@@ -8,9 +8,9 @@ use chrono::{DateTime, Utc};
 use fieldbook_model::{HeldOperation, OpResult, Operation, RejectCode};
 use uuid::Uuid;
 
+use crate::applying::{Arrival, result_text};
 use crate::db;
 use crate::error::AppError;
-use crate::ops::{Arrival, result_text};
 
 /// Keep `op` (re-serialised as `canonical`) with the answer it was given.
 pub async fn hold(

@@ -299,7 +299,7 @@ async fn import_line(
     let assignee = match users::find_by_username(&mut tx, assignee_name).await? {
         None => return Ok(Err(format!("no user named '{assignee_name}'"))),
         Some(u) if u.disabled => return Ok(Err(format!("'{assignee_name}' is disabled"))),
-        Some(u) if u.role != Role::Engineer.as_str() => {
+        Some(u) if u.role != Role::Engineer => {
             return Ok(Err(format!("'{assignee_name}' is not an engineer")));
         }
         Some(u) => u,

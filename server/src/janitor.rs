@@ -25,7 +25,7 @@ use object_store::path::Path as Key;
 use uuid::Uuid;
 
 use crate::db::Db;
-use crate::photos;
+use crate::stored_photo;
 
 /// What one run removed and kept.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -69,14 +69,14 @@ async fn protected_keys(db: &Db) -> Result<HashSet<String>, sqlx::Error> {
     for (stored, seq, sha256, content_type) in field {
         keys.insert(match stored {
             Some(stored) => stored,
-            None => photos::field_object_key(seq, &sha256, &content_type).to_string(),
+            None => stored_photo::field_object_key(seq, &sha256, &content_type).to_string(),
         });
     }
     for (stored, work_order_id, seq, sha256, content_type) in rows {
         match (stored, Uuid::parse_str(&work_order_id)) {
             (Some(stored), _) => keys.insert(stored),
             (None, Ok(wo)) => {
-                keys.insert(photos::object_key(wo, seq, &sha256, &content_type).to_string())
+                keys.insert(stored_photo::object_key(wo, seq, &sha256, &content_type).to_string())
             }
             // A row the server cannot read names no key; say so.
             (None, Err(_)) => {
@@ -89,13 +89,14 @@ async fn protected_keys(db: &Db) -> Result<HashSet<String>, sqlx::Error> {
 }
 
 /// Whether the janitor may judge this object at all: only photos under the keys
-/// `photos::object_key` and `photos::field_object_key` make (`wo-...`, `fp-...`). Anything else
+/// `stored_photo::object_key` and `stored_photo::field_object_key` make (`wo-...`, `fp-...`). Anything else
 /// in the store (the health marker, photos filed by older schemes, objects that are not ours) is
 /// never touched, so a new kind of photo is safe until the janitor is taught its references.
 fn in_scope(key: &Key) -> bool {
     key.parts().next().is_some_and(|first| {
         let first = first.as_ref();
-        first.starts_with(photos::OBJECT_KEY_PREFIX) || first.starts_with(photos::FIELD_KEY_PREFIX)
+        first.starts_with(stored_photo::OBJECT_KEY_PREFIX)
+            || first.starts_with(stored_photo::FIELD_KEY_PREFIX)
     })
 }
 

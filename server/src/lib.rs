@@ -3,6 +3,7 @@
 //! `build` gives the router and its state, `serve` runs it until SIGINT/SIGTERM; tests run the
 //! same code in-process on `127.0.0.1:0`.
 
+pub mod applying;
 pub mod auth;
 pub mod db;
 pub mod demo;
@@ -25,6 +26,7 @@ pub mod rate_limit;
 pub mod routes;
 pub mod state;
 pub mod static_files;
+pub mod stored_photo;
 pub mod users;
 pub mod work_orders;
 

@@ -500,7 +500,9 @@ async fn add_user(args: AddUserArgs) -> anyhow::Result<()> {
     let created = created?;
     println!(
         "Created {} ({}, {})",
-        created.username, created.display_name, created.role
+        created.username,
+        created.display_name,
+        created.role.as_str()
     );
     Ok(())
 }

@@ -10,24 +10,13 @@
 //! its sender (`held_ops`: kept for the office, never lost). Refusals about who may do what keep
 //! nothing.
 
-use chrono::{DateTime, Utc};
 use fieldbook_model::{OpKind, OpResult, Operation, Outcome, RejectCode};
 use uuid::Uuid;
 
-use crate::db::Conn;
-
-use crate::auth::CurrentUser;
-use crate::db::{self, Db};
+use crate::applying::{Arrival, Keep, Refusal, result_text};
+use crate::db::{self, Conn, Db};
 use crate::error::AppError;
 use crate::{held_ops, photos, work_orders};
-
-/// What the server knows about the batch an operation came in.
-pub struct Arrival<'a> {
-    pub user: &'a CurrentUser,
-    pub received_at: DateTime<Utc>,
-    /// The batch's `sent_at` minus `received_at`: positive when the device's clock is ahead.
-    pub clock_offset_ms: Option<i64>,
-}
 
 /// Apply the operation `raw` (whose id was already read as `id`) and say what happened.
 ///
@@ -104,11 +93,6 @@ pub async fn apply(
     Ok(result)
 }
 
-pub(crate) fn result_text(result: &OpResult) -> Result<String, AppError> {
-    serde_json::to_string(result)
-        .map_err(|e| AppError::Internal(format!("cannot serialise result {}: {e}", result.id)))
-}
-
 /// The payload and first answer of an operation the server already settled: applied, held for
 /// the office, or refused for the order's state.
 async fn stored_answer(conn: &mut Conn, id: Uuid) -> Result<Option<(String, String)>, sqlx::Error> {
@@ -173,40 +157,6 @@ fn answer_again(
         },
         Outcome::Rejected => first,
     })
-}
-
-/// Why an operation was not applied, and what the server keeps of it.
-pub(crate) struct Refusal {
-    pub(crate) code: RejectCode,
-    pub(crate) keep: Keep,
-}
-
-pub(crate) enum Keep {
-    /// Nothing: the operation was never the sender's to make here (or could not be read).
-    Nothing,
-    /// The verdict, so a resend is answered the same and never applied later out of order.
-    Verdict,
-    /// The operation itself, for the office: the sender did the work on an order that was
-    /// taken from them meanwhile.
-    ForTheOffice,
-}
-
-impl From<RejectCode> for Refusal {
-    fn from(code: RejectCode) -> Self {
-        let keep = match code {
-            // Judged against the order as it stood when the operation arrived: a resend must get
-            // the same verdict, never a later, out-of-order success.
-            RejectCode::InvalidTransition
-            | RejectCode::ReportSubmitted
-            | RejectCode::ReportIncomplete
-            | RejectCode::InvalidPhoto
-            | RejectCode::InvalidValue
-            | RejectCode::Closed => Keep::Verdict,
-            RejectCode::Reassigned => Keep::ForTheOffice,
-            _ => Keep::Nothing,
-        };
-        Refusal { code, keep }
-    }
 }
 
 /// Authorise the operation and write its effect, or say why not (leaving the caller to roll back).

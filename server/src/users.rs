@@ -39,7 +39,9 @@ pub struct UserRecord {
     pub id: String,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    /// Stored as its name; the table's CHECK keeps it one of the roles.
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub team: Option<String>,
     pub password_hash: String,
     #[sqlx(try_from = "crate::db::IntFlag")]
@@ -47,14 +49,14 @@ pub struct UserRecord {
 }
 
 impl UserRecord {
-    /// The profile the app keeps. A role the model does not know is a corrupt row.
-    pub fn profile(&self) -> Option<UserProfile> {
-        Some(UserProfile {
+    /// The profile the app keeps.
+    pub fn profile(&self) -> UserProfile {
+        UserProfile {
             username: self.username.clone(),
             display_name: self.display_name.clone(),
-            role: Role::parse(&self.role)?,
+            role: self.role,
             team: self.team.clone(),
-        })
+        }
     }
 }
 
@@ -133,7 +135,7 @@ pub async fn insert_with_hash(
         id,
         username: user.username.clone(),
         display_name: user.display_name.clone(),
-        role: user.role.as_str().to_string(),
+        role: user.role,
         team: user.team.clone(),
         password_hash: password_hash.to_string(),
         disabled: false,

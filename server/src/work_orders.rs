@@ -6,29 +6,8 @@ use crate::db::Conn;
 use fieldbook_model::{PhotoSlot, ServiceReport, ServiceType, StatusEvent, StatusNode, WorkOrder};
 use uuid::Uuid;
 
+use crate::error::StoreError;
 use crate::{db, photos};
-
-/// A row that does not make a valid work order: the database was edited by hand or is corrupt.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("work order {id}: bad {field} '{value}'")]
-    BadField {
-        id: String,
-        field: &'static str,
-        value: String,
-    },
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-}
-
-impl From<StoreError> for crate::error::AppError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Database(e) => e.into(),
-            other => crate::error::AppError::Internal(other.to_string()),
-        }
-    }
-}
 
 #[derive(sqlx::FromRow)]
 struct OrderRow {

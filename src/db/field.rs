@@ -6,13 +6,14 @@
 //! disappears from the screen.
 
 use chrono::NaiveDate;
-use fieldbook_model::cleaning::{AreaDay, VacantRecord, due_items};
+use fieldbook_model::cleaning::{AreaDay, VacantRecord};
+use fieldbook_model::field_op::{self, FieldContext, FieldRecord};
 use fieldbook_model::findings::Finding;
 use fieldbook_model::op::naming_date;
 use fieldbook_model::order::ordered;
 use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::sync::{FieldData, FieldReference};
-use fieldbook_model::{OpError, OpKind, Operation, UserProfile};
+use fieldbook_model::{OpKind, Operation, Subject, UserProfile};
 use rexie::{Store, Transaction, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -62,115 +63,69 @@ const FIELD_STORES: [&str; 7] = [
     PHOTOS,
 ];
 
-/// Apply one field operation to the records in `tx` (the same model rules as the server's).
+/// The record `subject` names in `tx`, if it is there.
+async fn load(tx: &Transaction, subject: Subject) -> Result<Option<FieldRecord>> {
+    Ok(match subject {
+        Subject::AreaDay(area, date) => get(&tx.store(AREA_DAYS)?, day_key(area, date))
+            .await?
+            .map(FieldRecord::AreaDay),
+        Subject::VacantRecord(id) => get(&tx.store(VACANT_RECORDS)?, id_key(id))
+            .await?
+            .map(FieldRecord::VacantRecord),
+        Subject::Finding(id) => get(&tx.store(FINDINGS)?, id_key(id))
+            .await?
+            .map(FieldRecord::Finding),
+        Subject::Round(id) => get(&tx.store(ROUNDS)?, id_key(id))
+            .await?
+            .map(FieldRecord::Round),
+        Subject::WorkOrder(_) => return Err(not_field()),
+    })
+}
+
+async fn save(tx: &Transaction, record: &FieldRecord) -> Result<()> {
+    match record {
+        FieldRecord::AreaDay(day) => {
+            let key = day_key(day.area_id, day.date);
+            tx.store(AREA_DAYS)?.put(&to_js(day)?, Some(&key)).await?;
+        }
+        FieldRecord::VacantRecord(r) => {
+            tx.store(VACANT_RECORDS)?.put(&to_js(r)?, None).await?;
+        }
+        FieldRecord::Finding(f) => {
+            tx.store(FINDINGS)?.put(&to_js(f)?, None).await?;
+        }
+        FieldRecord::Round(r) => {
+            tx.store(ROUNDS)?.put(&to_js(r)?, None).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Apply one field operation to its record in `tx`: the model's rules, the same the server runs.
 async fn apply_local(
     tx: &Transaction,
     op: &Operation,
     me: &UserProfile,
     reference: &FieldReference,
 ) -> Result<()> {
-    let at = op.device_time;
-    let refused = |e: OpError| DbError::Refused(e);
-    match &op.kind {
-        OpKind::MarkItem { area_id, date, .. }
-        | OpKind::FinishArea { area_id, date }
-        | OpKind::ReviewArea { area_id, date, .. } => {
-            let store = tx.store(AREA_DAYS)?;
-            let key = day_key(*area_id, *date);
-            let mut day: AreaDay = get(&store, key.clone())
-                .await?
-                .unwrap_or_else(|| AreaDay::new(*area_id, *date));
-            match &op.kind {
-                OpKind::MarkItem { item_id, mark, .. } => {
-                    day.mark(*item_id, *mark, &op.user, at).map_err(refused)?
-                }
-                OpKind::FinishArea { .. } => {
-                    let due = due_items(&reference.items, *area_id, *date);
-                    day.finish(&due, &op.user, at).map_err(refused)?
-                }
-                OpKind::ReviewArea { verdict, .. } => {
-                    day.review(verdict.clone(), &op.user, at).map_err(refused)?
-                }
-                _ => unreachable!("matched above"),
-            }
-            store.put(&to_js(&day)?, Some(&key)).await?;
-        }
-        OpKind::SaveVacantRecord { .. } => {
-            let record = VacantRecord::from_op(op).ok_or_else(not_field)?;
-            record.check().map_err(refused)?;
-            tx.store(VACANT_RECORDS)?
-                .put(&to_js(&record)?, None)
-                .await?;
-        }
-        OpKind::ReviewVacantRecord { record_id, verdict } => {
-            let store = tx.store(VACANT_RECORDS)?;
-            let Some(mut record) = get::<VacantRecord>(&store, id_key(*record_id)).await? else {
-                return Err(DbError::Decode("no such record on this device".into()));
-            };
-            record
-                .review(verdict.clone(), &op.user, at)
-                .map_err(refused)?;
-            store.put(&to_js(&record)?, None).await?;
-        }
+    let current = load(tx, op.subject()).await?;
+    let area_name = match &op.kind {
         OpKind::ReportFinding {
-            finding_id,
-            area_id,
-            place,
-            source,
-            problem,
-            note,
-            photos,
-        } => {
-            let place = match area_id.and_then(|a| reference.areas.iter().find(|x| x.id == a)) {
-                Some(area) if place.trim().is_empty() => area.name.clone(),
-                _ => place.clone(),
-            };
-            let f = Finding::report(
-                *finding_id,
-                &me.actor(),
-                *area_id,
-                &place,
-                source.clone(),
-                *problem,
-                note,
-                photos.clone(),
-                at,
-            )
-            .map_err(refused)?;
-            tx.store(FINDINGS)?.put(&to_js(&f)?, None).await?;
-        }
-        OpKind::AssignFinding { finding_id, .. }
-        | OpKind::CloseFinding { finding_id, .. }
-        | OpKind::ConfirmFinding { finding_id }
-        | OpKind::ReopenFinding { finding_id, .. } => {
-            let store = tx.store(FINDINGS)?;
-            let Some(mut f) = get::<Finding>(&store, id_key(*finding_id)).await? else {
-                return Err(DbError::Decode("no such finding on this device".into()));
-            };
-            let actor = me.actor();
-            match &op.kind {
-                OpKind::AssignFinding { assignee, due, .. } => {
-                    f.assign(&actor, assignee.clone(), *due, at)
-                }
-                OpKind::CloseFinding { note, photos, .. } => {
-                    f.close(&actor, note, photos.clone(), at)
-                }
-                OpKind::ConfirmFinding { .. } => f.confirm(&actor, at),
-                OpKind::ReopenFinding { reason, .. } => f.reopen(&actor, reason, at),
-                _ => unreachable!("matched above"),
-            }
-            .map_err(refused)?;
-            store.put(&to_js(&f)?, None).await?;
-        }
-        OpKind::SubmitRound { .. } => {
-            let team = me.team.clone().unwrap_or_default();
-            let round = PatrolRound::from_op(op, &team).ok_or_else(not_field)?;
-            round.check().map_err(refused)?;
-            tx.store(ROUNDS)?.put(&to_js(&round)?, None).await?;
-        }
-        _ => return Err(not_field()),
-    }
-    Ok(())
+            area_id: Some(area),
+            ..
+        } => reference
+            .areas
+            .iter()
+            .find(|a| a.id == *area)
+            .map(|a| a.name.as_str()),
+        _ => None,
+    };
+    let context = FieldContext {
+        items: &reference.items,
+        area_name,
+    };
+    let changed = field_op::apply(op, &me.actor(), current, &context)?;
+    save(tx, &changed).await
 }
 
 impl Db {
@@ -321,7 +276,7 @@ impl Db {
 }
 
 /// Store the field part of a pull inside the pull's transaction, then apply this device's
-/// unsent field operations again on top.
+/// unsent field operations again on top of the records it replaced.
 pub(super) async fn store_pull(
     tx: &Transaction,
     field: &FieldData,
@@ -343,10 +298,23 @@ pub(super) async fn store_pull(
         findings.delete(id_key(*id)).await?;
     }
     put_many(&tx.store(ROUNDS)?, &field.rounds, |_| None).await?;
-    let changed = !field.area_days.is_empty()
-        || !field.vacant_records.is_empty()
-        || !field.findings.is_empty();
-    if !changed {
+    // The records the server's answer replaced. Every other record on this device already holds
+    // this device's unsent operations: applying them again would apply them twice (a second
+    // assignment in a finding's history), and a record made here is refused the second time.
+    let replaced: Vec<Subject> = field
+        .area_days
+        .iter()
+        .map(|d| Subject::AreaDay(d.area_id, d.date))
+        .chain(
+            field
+                .vacant_records
+                .iter()
+                .map(|r| Subject::VacantRecord(r.id)),
+        )
+        .chain(field.findings.iter().map(|f| Subject::Finding(f.id)))
+        .chain(field.rounds.iter().map(|r| Subject::Round(r.id)))
+        .collect();
+    if replaced.is_empty() {
         return Ok(());
     }
     let me: Option<UserProfile> = get(&meta, JsValue::from_str("profile")).await?;
@@ -355,7 +323,9 @@ pub(super) async fn store_pull(
         .unwrap_or_default();
     let Some(me) = me else { return Ok(()) };
     for entry in pending.iter().filter(|e| {
-        e.state == EntryState::Queued && e.op.work_order_id().is_none() && e.op.user == me.username
+        e.state == EntryState::Queued
+            && e.op.user == me.username
+            && replaced.contains(&e.op.subject())
     }) {
         // Sent before and already in the server's record, or no longer allowed by the server's
         // newer state: the server's answer will say; the screen shows the server's record.

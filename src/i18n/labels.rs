@@ -91,6 +91,8 @@ pub fn op_error(e: &fieldbook_model::OpError, lang: Lang) -> String {
         OpError::Closed => Msg::ApprovedClosed.text(lang).into(),
         OpError::NotAllowed => Msg::NotAllowedHere.text(lang).into(),
         OpError::WrongState | OpError::Status(_) => Msg::StateChanged.text(lang).into(),
+        OpError::AlreadyExists(_) => Msg::AlreadySaved.text(lang).into(),
+        OpError::NotFound(_) => Msg::NotOnDevice.text(lang).into(),
         // The forms check every field first; what is left is rare and named in the model's words.
         other => format!("{}{other}", Msg::IncompleteValue.text(lang)),
     }

@@ -246,6 +246,7 @@ messages! {
     NotAllowedHere => "你无权这样做。", "You may not do this.";
     StateChanged => "状态已变化，这一步不再适用。", "The state changed; this step no longer applies.";
     ApprovedClosed => "主管已验收，不能再修改。", "A supervisor approved it; it cannot change.";
+    AlreadySaved => "这条记录已经保存过，不会再存一次。", "This was already saved; it is not saved twice.";
     IncompleteValue => "内容不完整或超出范围：", "Something is missing or out of range: ";
 
     // Supervisors: patrol rounds, spot checks, today's board (issue 6).

@@ -8,10 +8,11 @@ use fieldbook_model::sync::MAX_OPS_PER_BATCH;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::applying::Arrival;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::extract::ApiJson;
-use crate::ops::{self, Arrival};
+use crate::ops;
 use crate::state::AppState;
 
 /// The batch with its operations still raw, so that one the server cannot read is answered

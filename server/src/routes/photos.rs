@@ -31,8 +31,9 @@ use crate::error::AppError;
 use crate::extract::ApiPath;
 use crate::image_check;
 use crate::photo_zip::{self, PhotoZip};
-use crate::photos::{self, StoredPhoto};
+use crate::photos;
 use crate::state::AppState;
+use crate::stored_photo::{Filing, StoredPhoto};
 use crate::work_orders;
 
 /// Decoding a photo takes up to [`image_check::MAX_DECODE_ALLOC`] bytes: two at a time at most,
@@ -263,8 +264,8 @@ pub async fn get_photo(
     let photo_id = parse_id(&photo_id, "photo")?;
     let photo = find_photo(&state, photo_id).await?;
     match &photo.filing {
-        photos::Filing::Ticket { .. } => may_read(&user, &photo.assignee_id)?,
-        photos::Filing::Field {
+        Filing::Ticket { .. } => may_read(&user, &photo.assignee_id)?,
+        Filing::Field {
             team,
             owner_kind,
             owner_id,

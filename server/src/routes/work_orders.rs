@@ -93,7 +93,7 @@ pub async fn put_assignee(
             message: format!("there is no user '{}'", change.username),
         });
     };
-    if assignee.role != Role::Engineer.as_str() {
+    if assignee.role != Role::Engineer {
         return Err(AppError::Unprocessable {
             code: "not_an_engineer",
             message: format!("'{}' is not a service engineer", change.username),

@@ -85,7 +85,7 @@ async fn the_janitor_removes_leftovers_and_never_a_photo_a_record_refers_to() {
     pool.close().await;
     let stored_key = objects(&server).await.remove(0);
     let pending_key =
-        fieldbook_server::photos::object_key(wo.id, seq, &pending.sha256(), "image/jpeg")
+        fieldbook_server::stored_photo::object_key(wo.id, seq, &pending.sha256(), "image/jpeg")
             .to_string();
     let keys = [stored_key, pending_key];
     store
@@ -270,7 +270,7 @@ async fn the_janitor_keeps_field_photos_and_removes_their_orphans() {
         .unwrap();
     pool.close().await;
     let pending_key =
-        fieldbook_server::photos::field_object_key(seq, &pending.sha256(), "image/jpeg")
+        fieldbook_server::stored_photo::field_object_key(seq, &pending.sha256(), "image/jpeg")
             .to_string();
     store
         .put(

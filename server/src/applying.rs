@@ -1,0 +1,57 @@
+//! What applying one operation works with, shared by the work-order and field paths and the
+//! office's held operations: the batch it arrived in, why it was refused and what is kept of it,
+//! and its answer as stored.
+
+use chrono::{DateTime, Utc};
+use fieldbook_model::{OpResult, RejectCode};
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+
+/// What the server knows about the batch an operation came in.
+pub struct Arrival<'a> {
+    pub user: &'a CurrentUser,
+    pub received_at: DateTime<Utc>,
+    /// The batch's `sent_at` minus `received_at`: positive when the device's clock is ahead.
+    pub clock_offset_ms: Option<i64>,
+}
+
+/// An answer as it is stored beside its operation.
+pub(crate) fn result_text(result: &OpResult) -> Result<String, AppError> {
+    serde_json::to_string(result)
+        .map_err(|e| AppError::Internal(format!("cannot serialise result {}: {e}", result.id)))
+}
+
+/// Why an operation was not applied, and what the server keeps of it.
+pub(crate) struct Refusal {
+    pub(crate) code: RejectCode,
+    pub(crate) keep: Keep,
+}
+
+pub(crate) enum Keep {
+    /// Nothing: the operation was never the sender's to make here (or could not be read).
+    Nothing,
+    /// The verdict, so a resend is answered the same and never applied later out of order.
+    Verdict,
+    /// The operation itself, for the office: the sender did the work on an order that was
+    /// taken from them meanwhile.
+    ForTheOffice,
+}
+
+impl From<RejectCode> for Refusal {
+    fn from(code: RejectCode) -> Self {
+        let keep = match code {
+            // Judged against the order as it stood when the operation arrived: a resend must get
+            // the same verdict, never a later, out-of-order success.
+            RejectCode::InvalidTransition
+            | RejectCode::ReportSubmitted
+            | RejectCode::ReportIncomplete
+            | RejectCode::InvalidPhoto
+            | RejectCode::InvalidValue
+            | RejectCode::Closed => Keep::Verdict,
+            RejectCode::Reassigned => Keep::ForTheOffice,
+            _ => Keep::Nothing,
+        };
+        Refusal { code, keep }
+    }
+}

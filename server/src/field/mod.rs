@@ -1,0 +1,19 @@
+//! Cleaning checklists, vacant units, findings and patrol rounds on the server: applying their
+//! operations (`apply`), what each person pulls (`pull`), who may see them and their photos
+//! (`visibility`, `photos`), and their rows (`rows`).
+//!
+//! Authorisation is by the server's own rows (the area's cleaner, the unit's responsible person,
+//! the user's current team and role), never by anything the device says. The rules themselves are
+//! the model's, the same code the phone ran.
+
+mod apply;
+mod photos;
+mod pull;
+mod rows;
+mod visibility;
+
+pub(crate) use apply::apply;
+pub use photos::find_photo;
+pub use pull::pull;
+pub use rows::state_text;
+pub use visibility::may_read_photo;

@@ -1,0 +1,50 @@
+//! Who may see a field record, and so its photos.
+
+use fieldbook_model::Role;
+use fieldbook_model::findings::{Actor, Finding};
+use uuid::Uuid;
+
+use super::rows::finding;
+use crate::auth::CurrentUser;
+use crate::db::Conn;
+use crate::error::AppError;
+
+pub(super) fn is_supervisor_of(user: &CurrentUser, team: &str) -> bool {
+    user.profile.role == Role::Supervisor && user.profile.team.as_deref() == Some(team)
+}
+
+/// A finding the actor may see; one they may not is answered as unknown (no probing of ids).
+pub(super) async fn visible_finding(
+    conn: &mut Conn,
+    id: Uuid,
+    actor: &Actor,
+) -> Result<Option<Finding>, AppError> {
+    Ok(finding(conn, id).await?.filter(|f| f.visible_to(actor)))
+}
+
+/// Whether `user` may see a field photo: whoever may see the record it belongs to.
+pub async fn may_read_photo(
+    conn: &mut Conn,
+    user: &CurrentUser,
+    owner_kind: &str,
+    owner_id: Uuid,
+    team: &str,
+) -> Result<bool, AppError> {
+    if is_supervisor_of(user, team) {
+        return Ok(true);
+    }
+    match owner_kind {
+        "finding" | "finding_after" => Ok(visible_finding(conn, owner_id, &user.profile.actor())
+            .await?
+            .is_some()),
+        "vacant_record" => {
+            let cleaner: Option<String> =
+                sqlx::query_scalar("SELECT cleaner_id FROM vacant_records WHERE id = $1")
+                    .bind(owner_id.to_string())
+                    .fetch_optional(conn)
+                    .await?;
+            Ok(cleaner.is_some_and(|c| c == user.id))
+        }
+        _ => Ok(false),
+    }
+}
