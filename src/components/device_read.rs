@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::failure::Failure;
 use crate::hooks::use_read::Read;
 use crate::i18n::{Msg, tr, use_lang};
 
@@ -18,15 +19,23 @@ where
     F: Fn(T) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let lang = use_lang();
-    move || {
-        match read.get() {
-        None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-        Some(Err(failure)) => view! {
-            <p class="banner attention" role="alert" data-testid="read-failed">{move || failure.text(lang.get())}</p>
-        }
-        .into_any(),
+    move || match read.get() {
         Some(Ok(data)) => view(data).into_any(),
+        Some(Err(failure)) => not_read(Some(failure)),
+        None => not_read(None),
     }
+}
+
+/// Loading (None) or the failure: one copy for every page's data type.
+fn not_read(failure: Option<Failure>) -> AnyView {
+    match failure {
+        None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+        Some(failure) => {
+            let lang = use_lang();
+            view! {
+                <p class="banner attention" role="alert" data-testid="read-failed">{move || failure.text(lang.get())}</p>
+            }
+            .into_any()
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod use_outbox;
 pub mod use_read;
+pub mod use_typed;
 
 pub use use_outbox::{UseOutboxReturn, use_outbox};
 pub use use_read::{Read, use_read};

@@ -1,6 +1,7 @@
 pub mod field;
 pub mod office;
 pub mod sign_in;
+pub mod supervising;
 pub mod supervisor;
 pub mod sync;
 pub mod work_order;

@@ -108,7 +108,7 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
             </button>
             {(done < total).then(|| view! { <p class="muted small center">{move || i18n::items_left(total - done, lang.get())}</p> })}
         })}
-        {is_supervisor.then(|| view! { <crate::pages::supervisor::AreaReview area_id date/> })}
+        {is_supervisor.then(|| view! { <crate::pages::supervising::AreaReview area_id date/> })}
     }
 }
 

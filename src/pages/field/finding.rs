@@ -114,7 +114,7 @@ fn FindingView(finding: Finding, people: Vec<fieldbook_model::UserProfile>) -> i
             </div>
         </div>
         {can_close.then(|| view! { <CloseForm finding_id=finding.id place=finding.place.clone()/> })}
-        {is_supervisor.then(|| view! { <crate::pages::supervisor::FindingActions finding=finding.clone() people=people.clone()/> })}
+        {is_supervisor.then(|| view! { <crate::pages::supervising::FindingActions finding=finding.clone() people=people.clone()/> })}
         <div class="card">
             <h2>{tr(Msg::History)}</h2>
             <ol class="history" data-testid="finding-history">

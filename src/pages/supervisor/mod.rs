@@ -2,18 +2,17 @@
 //! of the cleaners' checklists and vacant-unit records, and acting on findings.
 //!
 //! Everything reads IndexedDB (the board works offline and says how fresh it is); every change goes
-//! through `sync::record_field`, one transaction with its outbox entry.
+//! through `hooks::use_outbox`, one transaction with its outbox entry. What a supervisor adds to
+//! the screens everyone shares (an area's spot check, a finding's actions) is in `pages::supervising`.
 
-mod actions;
 mod board;
 mod home;
 mod patrol;
-mod review;
+mod record;
 
-pub use actions::FindingActions;
 pub use home::SupervisorHome;
 pub use patrol::PatrolPage;
-pub use review::{AreaReview, RecordPage};
+pub use record::RecordPage;
 
 use fieldbook_model::order::ordered;
 
@@ -27,26 +26,3 @@ fn is_wide() -> bool {
 }
 
 use fieldbook_model::user::display_name;
-
-thread_local! {
-    static TYPED: std::cell::RefCell<std::collections::HashMap<String, String>> =
-        Default::default();
-}
-
-/// A form field's value that outlives its component: the pages are rebuilt when a sync brings
-/// new data, and what the supervisor was typing must not vanish with them.
-fn typed(key: String) -> leptos::prelude::RwSignal<String> {
-    use leptos::prelude::*;
-    let initial = TYPED.with(|t| t.borrow().get(&key).cloned().unwrap_or_default());
-    let value = RwSignal::new(initial);
-    Effect::new(move |_| {
-        let v = value.get();
-        TYPED.with(|t| t.borrow_mut().insert(key.clone(), v));
-    });
-    value
-}
-
-/// Forget a field's value once what it was typed for is saved.
-fn forget_typed(key: &str) {
-    TYPED.with(|t| t.borrow_mut().remove(key));
-}

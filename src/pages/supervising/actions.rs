@@ -7,12 +7,13 @@ use chrono::{
     Utc,
 };
 use fieldbook_model::findings::{Assignee, Department, Finding, FindingState};
+use fieldbook_model::order::ordered;
 use fieldbook_model::{OpKind, Role, UserProfile};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::{forget_typed, typed};
 use crate::components::feedback::FeedbackToast;
+use crate::hooks::use_typed::{forget_typed, use_typed};
 use crate::hooks::{UseOutboxReturn, use_outbox};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::session::use_session;
@@ -80,7 +81,7 @@ fn assignable(people: &[UserProfile]) -> Vec<UserProfile> {
         .filter(|p| matches!(p.role, Role::Engineer | Role::Cleaner))
         .cloned()
         .collect();
-    super::ordered(p, |p| {
+    ordered(p, |p| {
         (i64::from(p.role != Role::Engineer), 0, p.username.clone())
     })
 }
@@ -134,12 +135,12 @@ fn AssignForm(
     // Kept while typed (see `typed`): a sync rebuilding the page does not undo a choice.
     let to_key = format!("assign-to:{finding_id}");
     let due_key = format!("assign-due:{finding_id}");
-    let chosen = typed(to_key.clone());
+    let chosen = use_typed(to_key.clone());
     if chosen.get_untracked().is_empty() {
         chosen.set(finding.assignee.as_ref().map(to_text).unwrap_or_default());
     }
     let to = Signal::derive(move || chosen.with(|c| from_text(c)));
-    let due = typed(due_key.clone());
+    let due = use_typed(due_key.clone());
     if due.get_untracked().is_empty() {
         due.set(to_input(
             finding
@@ -241,7 +242,7 @@ fn AssignForm(
 #[component]
 fn ConfirmForm(finding_id: Uuid, outbox: UseOutboxReturn) -> impl IntoView {
     let reason_key = format!("reopen:{finding_id}");
-    let reason = typed(reason_key.clone());
+    let reason = use_typed(reason_key.clone());
     let tried = RwSignal::new(false);
     let missing = move || reason.with(|r| r.trim().is_empty());
     let confirm = move |_| outbox.record(vec![OpKind::ConfirmFinding { finding_id }], Vec::new());

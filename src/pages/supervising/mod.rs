@@ -1,0 +1,9 @@
+//! What a supervisor adds to the screens everyone shares: the spot check at the foot of an area's
+//! checklist, and assigning, confirming or reopening a finding. The field pages show these for a
+//! supervisor; the supervisor's own pages use the same review panel. Depends on neither.
+
+mod actions;
+mod review;
+
+pub use actions::FindingActions;
+pub use review::{AreaReview, ReviewPanel};
