@@ -1,6 +1,6 @@
 //! A finding and the task it became: the "before" photos, where and what, who has it and by when,
 //! its history; the assignee closes it with an "after" photo, shown beside the "before" one; the
-//! supervisor assigns, confirms or reopens it (their part is in `pages::supervisor`).
+//! supervisor assigns, confirms or reopens it (their part is in `pages::supervising`).
 
 use fieldbook_model::findings::{Assignee, Finding, FindingEvent, FindingState};
 use fieldbook_model::user::display_name;
