@@ -223,25 +223,14 @@ async fn xhr_put(
     })
 }
 
-/// The office's list of recent work orders (needs a connection: the office works online).
-pub async fn office_orders() -> Result<Vec<fieldbook_model::WorkOrder>, ApiFail> {
-    judge(send(Request::get("/api/work-orders"), None::<&()>).await?)
+/// A `GET` answered with the server's JSON, read as `T` (the office's reads: the field app reads
+/// IndexedDB and only pulls).
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFail> {
+    judge(send(Request::get(path), None::<&()>).await?)
 }
 
-/// One work order as the office sees it, with work held after a reassignment.
-pub async fn office_order(id: Uuid) -> Result<fieldbook_model::WorkOrderDetail, ApiFail> {
-    /// The answer's `held`, beside the work order's own fields.
-    #[derive(serde::Deserialize)]
-    struct Held {
-        #[serde(default)]
-        held: Option<Vec<fieldbook_model::HeldOperation>>,
-    }
-    let raw = send(Request::get(&format!("/api/work-orders/{id}")), None::<&()>).await?;
-    // The body read twice, as a plain work order and for its `held`, instead of through
-    // `WorkOrderDetail`'s `#[serde(flatten)]`: that buffers the order and builds a second parser
-    // for it and everything in it (about 11 KiB brotli of wasm).
-    let body = raw.body.clone();
-    let work_order = judge(raw)?;
-    let Held { held } = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
-    Ok(fieldbook_model::WorkOrderDetail { work_order, held })
+/// The body of a `GET` answered with the server's JSON, for a caller that reads it more than
+/// one way.
+pub async fn get_body(path: &str) -> Result<String, ApiFail> {
+    accepted(send(Request::get(path), None::<&()>).await?)
 }

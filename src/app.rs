@@ -12,7 +12,6 @@ use crate::pages::field::finding::FindingPage;
 use crate::pages::field::report::ReportPage;
 use crate::pages::field::today::{TaskList, TodayPage};
 use crate::pages::field::unit::UnitPage;
-use crate::pages::office::{OfficeList, OfficeOrderPage};
 use crate::pages::sign_in::SignInPage;
 use crate::pages::supervisor::{PatrolPage, RecordPage, SupervisorHome};
 use crate::pages::sync::SyncPage;
@@ -62,7 +61,6 @@ pub fn App(boot: Boot, sync: SyncState, db: Db) -> impl IntoView {
                 {move || match route.get() {
                     Route::Home => view! { <Home session/> }.into_any(),
                     Route::WorkOrder(id) => view! { <WorkOrderPage id/> }.into_any(),
-                    Route::Office(id) => view! { <OfficeOrderPage id/> }.into_any(),
                     Route::Sync => view! { <SyncPage/> }.into_any(),
                     Route::Area(id) => view! { <AreaPage id/> }.into_any(),
                     Route::Unit(id) => view! { <UnitPage id/> }.into_any(),
@@ -91,14 +89,14 @@ pub fn NoStorage() -> impl IntoView {
 }
 
 /// The first screen, by role: the cleaner's today, the supervisor's board, the engineer's work
-/// orders (with any tasks given to them), the office's list.
+/// orders (with any tasks given to them). Dispatchers work in the office app.
 #[component]
 fn Home(session: Session) -> impl IntoView {
     let role = move || session.0.with(|p| p.as_ref().map(|p| p.role));
     move || match role() {
         Some(Role::Cleaner) => view! { <TodayPage/> }.into_any(),
         Some(Role::Supervisor) => view! { <SupervisorHome/> }.into_any(),
-        Some(Role::Dispatcher) => view! { <OfficeList/> }.into_any(),
+        Some(Role::Dispatcher) => view! { <ToTheOffice/> }.into_any(),
         _ => view! { <EngineerTasks/><WorkOrderList/> }.into_any(),
     }
 }
@@ -120,5 +118,20 @@ fn EngineerTasks() -> impl IntoView {
                 <DeviceRead read=findings view=|f| view! { <TaskList findings=f/> }/>
             </section>
         }),
+    }
+}
+
+/// A dispatcher's sign-in goes straight to the office app and is not kept here
+/// (`session::sign_in`); a device that kept one from before the office had its own app gets a
+/// plain link (an automatic move could loop: the office sends field roles back here).
+#[component]
+fn ToTheOffice() -> impl IntoView {
+    view! {
+        <section class="card">
+            <p>{crate::i18n::tr(crate::i18n::Msg::OfficeMoved)}</p>
+            <a class="primary" href=crate::session::OFFICE_HREF data-testid="to-office">
+                {crate::i18n::tr(crate::i18n::Msg::OpenOffice)}
+            </a>
+        </section>
     }
 }

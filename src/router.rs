@@ -13,7 +13,6 @@ use wasm_bindgen::JsCast;
 pub enum Route {
     Home,
     WorkOrder(Uuid),
-    Office(Uuid),
     Sync,
     /// An area's checklist for today (a cleaner ticks, a supervisor spot-checks).
     Area(Uuid),
@@ -36,7 +35,6 @@ impl Route {
         let id = |s: &str| Uuid::parse_str(s).ok();
         match parts.as_slice() {
             ["work-orders", s] => id(s).map_or(Route::Home, Route::WorkOrder),
-            ["office", s] => id(s).map_or(Route::Home, Route::Office),
             ["sync"] => Route::Sync,
             ["areas", s] => id(s).map_or(Route::Home, Route::Area),
             ["units", s] => id(s).map_or(Route::Home, Route::Unit),
@@ -56,7 +54,6 @@ impl Route {
         match self {
             Route::Home => "/".into(),
             Route::WorkOrder(id) => format!("/work-orders/{id}"),
-            Route::Office(id) => format!("/office/{id}"),
             Route::Sync => "/sync".into(),
             Route::Area(id) => format!("/areas/{id}"),
             Route::Unit(id) => format!("/units/{id}"),
@@ -99,10 +96,26 @@ fn navigate_to(href: &str) {
 pub fn start() -> ReadSignal<Route> {
     let (route, set_route) = signal(Route::parse(&current_path()));
     SET_ROUTE.with(|s| s.set(Some(set_route)));
+    follow_links(is_field_path, move |path| set_route.set(Route::parse(path)));
+    route
+}
+
+/// The field app's own paths: the server's API and the office app (`/office/`, a separate app
+/// the server serves) are left to the browser.
+fn is_field_path(href: &str) -> bool {
+    href.starts_with('/')
+        && !href.starts_with("//")
+        && !href.starts_with("/api/")
+        && href != "/office"
+        && !href.starts_with("/office/")
+}
+
+/// Keep navigation inside an app: back/forward (`popstate`) and clicks on links to the app's own
+/// paths (`is_app_path`) call `go` with the new path, the clicks after a `pushState` instead of
+/// loading a new document. Any other link (another app, the API, a download) loads as usual.
+pub fn follow_links(is_app_path: fn(&str) -> bool, go: impl Fn(&str) + Copy + 'static) {
     let window = gloo::utils::window();
-    let pop = EventListener::new(&window, "popstate", move |_| {
-        set_route.set(Route::parse(&current_path()))
-    });
+    let pop = EventListener::new(&window, "popstate", move |_| go(&current_path()));
     // Not passive: gloo registers listeners as passive unless told otherwise, and the browser then
     // ignores `prevent_default()`, loading a whole new document for every link (aborting any
     // upload in flight and dropping whatever the page held in memory).
@@ -130,12 +143,7 @@ pub fn start() -> ReadSignal<Route> {
                 return;
             };
             let href = link.get_attribute("href").unwrap_or_default();
-            // Downloads and the API are the server's; only the app's own paths stay in the app.
-            if !href.starts_with('/')
-                || href.starts_with("//")
-                || href.starts_with("/api/")
-                || link.has_attribute("download")
-            {
+            if !is_app_path(&href) || link.has_attribute("download") {
                 return;
             }
             ev.prevent_default();
@@ -143,12 +151,11 @@ pub fn start() -> ReadSignal<Route> {
             if let Ok(history) = window.history() {
                 let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
             }
-            set_route.set(Route::parse(&href));
+            go(&href);
             window.scroll_to_with_x_and_y(0.0, 0.0);
         },
     );
     // Both live as long as the app.
     pop.forget();
     click.forget();
-    route
 }

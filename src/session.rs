@@ -1,12 +1,15 @@
 //! Who is signed in on this device. Kept in IndexedDB so the app opens signed in with no signal.
 
-use fieldbook_model::UserProfile;
+use fieldbook_model::{Role, UserProfile};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFail};
 use crate::db::SignOut;
 use crate::i18n::Msg;
 use crate::sync;
+
+/// Where the office app is served (its own build, `office/`).
+pub const OFFICE_HREF: &str = "/office/";
 
 /// The signed-in person, or None for the sign-in screen.
 #[derive(Clone, Copy)]
@@ -39,6 +42,12 @@ pub async fn sign_in(session: Session, username: &str, password: &str) -> Result
     let info = api::sign_in(username, password)
         .await
         .map_err(|e| sign_in_error(&e))?;
+    if info.user.role == Role::Dispatcher {
+        // The office has its own app, signed in by the same cookie; nothing of a dispatcher's is
+        // kept on this device, so the next person here gets the field app's sign-in.
+        let _ = gloo::utils::window().location().assign(OFFICE_HREF);
+        return Ok(());
+    }
     db.signed_in_as(&info.user)
         .await
         .map_err(|_| Msg::SignInServerError)?;

@@ -229,7 +229,6 @@ fn every_route_is_its_own_link() {
     for route in [
         Route::Home,
         Route::WorkOrder(id),
-        Route::Office(id),
         Route::Sync,
         Route::Area(id),
         Route::Unit(id),

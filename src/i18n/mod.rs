@@ -55,13 +55,16 @@ pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
     move || msg.text(lang.get())
 }
 
+/// A message table: `Msg`, one variant a line with its zh-CN and English text. The office app
+/// keeps its own table with this, so that its words are not in the field app's wasm.
+#[macro_export]
 macro_rules! messages {
     ($($name:ident => $zh:literal, $en:literal;)*) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Msg { $($name),* }
 
         impl Msg {
-            pub fn text(self, lang: Lang) -> &'static str {
+            pub fn text(self, lang: $crate::i18n::Lang) -> &'static str {
                 // Indexed by the variant and by the language (`Zh` is 0, `En` 1): a table is
                 // 1.8 KiB (brotli) smaller in the wasm than the same `match`.
                 const TEXTS: &[[&str; 2]] = &[$([$zh, $en]),*];
@@ -175,12 +178,8 @@ messages! {
     QueueEmpty => "全部已发送，本机没有待发送的记录。", "Everything is sent; nothing is waiting on this device.";
     Discard => "丢弃", "Discard";
     Cancel => "取消", "Cancel";
-    AllWorkOrders => "全部工单", "All work orders";
-    Refresh => "刷新", "Refresh";
-    OfficeOffline => "连不上服务器：办公室页面需要网络。", "Cannot reach the server: the office screens need a connection.";
-    DownloadZip => "下载照片 ZIP", "Download photos (ZIP)";
-    TakenAt => "拍摄", "Taken";
-    HeldWork => "改派后保留待处理的记录", "Records kept after a reassignment";
+    OfficeMoved => "调度的工单列表在办公室应用里。", "Dispatchers work in the office app.";
+    OpenOffice => "打开办公室应用", "Open the office app";
     KeepForLater => "保留在本机，下次由我登录发送", "Keep them here; I will send them when I sign in again";
     StorageFull => "手机存储已满：这一条没有保存，之前保存的都还在。请联网发送或清理手机空间后重试。", "This phone's storage is full: this one was NOT saved; everything saved before is intact. Send what is waiting or free some space, then try again.";
     StorageLow => "手机剩余存储不足 50 MB：照片可能无法保存，请尽快联网发送。", "Less than 50 MB of storage left: photos may not save. Send what is waiting soon.";

@@ -1,5 +1,4 @@
 pub mod field;
-pub mod office;
 pub mod sign_in;
 pub mod supervising;
 pub mod supervisor;

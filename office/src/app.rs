@@ -1,0 +1,78 @@
+//! The app's frame: the language and session in context, the bar, and the screen for the route.
+
+use leptos::prelude::*;
+
+use crate::header::Header;
+use crate::i18n::{self, Msg, tr};
+use crate::pages::list::WorkOrderTable;
+use crate::pages::order::WorkOrderPage;
+use crate::pages::sign_in::SignInPage;
+use crate::router::{self, Route};
+use crate::session::{Desk, Session};
+
+/// What the main area shows: changes only when the session's kind does, not with its details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Checking,
+    Unreachable,
+    SignIn,
+    /// Signed in with a field role: the office is not theirs.
+    NotOffice,
+    Office,
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(i18n::stored_lang());
+    provide_context(lang);
+    Effect::new(move |_| {
+        let code = lang.get().code();
+        if let Some(html) = gloo::utils::document().document_element() {
+            let _ = html.set_attribute("lang", code);
+        }
+    });
+    let session = Session::provide();
+    let route = router::start();
+    let screen = Memo::new(move |_| {
+        session.0.with(|desk| match desk {
+            Desk::Checking => Screen::Checking,
+            Desk::Unreachable => Screen::Unreachable,
+            Desk::SignedOut { .. } => Screen::SignIn,
+            Desk::SignedIn(p) if p.role.is_office() => Screen::Office,
+            Desk::SignedIn(_) => Screen::NotOffice,
+        })
+    });
+    view! {
+        <Header/>
+        <main class="page desk">
+            {move || match screen.get() {
+                Screen::Checking => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+                Screen::Unreachable => view! {
+                    <div class="banner offline" role="alert">
+                        <p>{tr(Msg::Unreachable)}</p>
+                        <button class="secondary" on:click=move |_| session.check()>{tr(Msg::TryAgain)}</button>
+                    </div>
+                }.into_any(),
+                Screen::SignIn => view! { <SignInPage/> }.into_any(),
+                Screen::NotOffice => view! { <NotOffice/> }.into_any(),
+                Screen::Office => view! {
+                    {move || match route.get() {
+                        Route::WorkOrders => view! { <WorkOrderTable/> }.into_any(),
+                        Route::WorkOrder(id) => view! { <WorkOrderPage id/> }.into_any(),
+                    }}
+                }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// A cleaner or an engineer signed in here: their app is the field app.
+#[component]
+fn NotOffice() -> impl IntoView {
+    view! {
+        <div class="card" data-testid="not-office">
+            <p>{tr(Msg::NotForOffice)}</p>
+            <a class="primary field-link" href="/">{tr(Msg::OpenFieldApp)}</a>
+        </div>
+    }
+}

@@ -1,0 +1,3 @@
+pub mod list;
+pub mod order;
+pub mod sign_in;
