@@ -27,6 +27,9 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) return;
+  // The office app (/office/) is another app, online first, with its own index.html: its pages and
+  // files go to the network, never answered with this app's shell.
+  if (url.pathname === "/office" || url.pathname.startsWith("/office/")) return;
 
   if (request.mode === "navigate") {
     // App shell first: a page in a basement must open at once, not after a network timeout.

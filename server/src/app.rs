@@ -33,8 +33,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Overrides the SQLite file in `data_dir`: a `sqlite:` or `postgres://` URL.
     pub database_url: Option<String>,
-    /// Trunk's output folder.
+    /// Trunk's output folder for the field PWA, served at `/`.
     pub dist: PathBuf,
+    /// The office app's build (`office/`'s Trunk output), served under `/office/`.
+    pub office_dist: PathBuf,
     /// Load the demo data (idempotent) before serving.
     pub demo: bool,
     /// Mark the session cookie `Secure` (serve behind HTTPS).
@@ -60,6 +62,7 @@ impl Config {
             data_dir: data_dir.into(),
             database_url: None,
             dist: PathBuf::from("dist"),
+            office_dist: PathBuf::from("dist-office"),
             demo: false,
             secure_cookies: false,
             s3: None,
@@ -123,7 +126,7 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
         db,
         photos,
         secure_cookies: config.secure_cookies,
-        site: Arc::new(StaticSite::load(&config.dist)),
+        site: Arc::new(StaticSite::load(&config.dist, &config.office_dist)),
         limiter: Arc::new(Limiter::new(config.rate_limits.clone())),
     };
     Ok((router(state.clone()), state))
@@ -239,6 +242,7 @@ pub fn banner(addr: SocketAddr, demo: bool) -> String {
         text.push_str(&demo::sign_in_hint());
         text.push('\n');
     }
+    text.push_str(&format!("The office app: http://{addr}/office/\n"));
     text
 }
 

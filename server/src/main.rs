@@ -242,6 +242,9 @@ struct ServeArgs {
     /// The PWA built by Trunk.
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
+    /// The office app built by Trunk (office/), served under /office/.
+    #[arg(long, default_value = "dist-office")]
+    office_dist: PathBuf,
     /// Load the demo data (idempotent) before serving.
     #[arg(long)]
     demo: bool,
@@ -296,6 +299,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => {
             let config = Config {
                 dist: args.dist,
+                office_dist: args.office_dist,
                 demo: args.demo,
                 secure_cookies: args.secure_cookies,
                 janitor: args.janitor_every.map(|every| JanitorSchedule {

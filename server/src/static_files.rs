@@ -1,5 +1,7 @@
-//! Serving the built PWA (Trunk's `dist/`): files, the client-side-route fallback, cache headers
-//! and the Content-Security-Policy.
+//! Serving the two built apps: the field PWA (Trunk's `dist/`) at `/`, and the office app
+//! (`office/`'s build, `dist-office/`) under `/office/`. Each gets its files, its `index.html`
+//! as the fallback for its client-side routes, the cache headers, and one Content-Security-Policy
+//! that allows both index pages' inline scripts.
 //!
 //! Content-hashed files never change under their name, so browsers keep them for a year.
 //! Everything else (index.html, sw.js, the manifest) must be revalidated, or a phone would keep
@@ -23,31 +25,64 @@ use crate::state::AppState;
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
-/// The built PWA as found at startup.
+/// Where the office app is served: `/office/` and everything under it.
+pub const OFFICE_PREFIX: &str = "/office";
+
+/// The built apps as found at startup.
 #[derive(Debug)]
 pub struct StaticSite {
     dist: PathBuf,
+    office_dist: PathBuf,
     /// Sent on every response, API included.
     pub csp: HeaderValue,
 }
 
+/// Which of the two apps a path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum App {
+    Field,
+    Office,
+}
+
 impl StaticSite {
-    /// Read `dist/index.html` (if there is one) to allow exactly its inline scripts.
+    /// Read both apps' `index.html` (where built) to allow exactly their inline scripts.
     ///
-    /// The hashes are taken once: rebuilding the PWA under a running server needs a restart.
-    pub fn load(dist: &Path) -> StaticSite {
-        let hashes = match std::fs::read_to_string(dist.join("index.html")) {
-            Ok(html) => inline_script_hashes(&html),
-            Err(e) => {
-                tracing::warn!(dist = %dist.display(), error = %e, "no built PWA: serving the API only");
-                Vec::new()
+    /// The hashes are taken once: rebuilding an app under a running server needs a restart.
+    pub fn load(dist: &Path, office_dist: &Path) -> StaticSite {
+        let mut hashes = Vec::new();
+        for (app, dir) in [(App::Field, dist), (App::Office, office_dist)] {
+            match std::fs::read_to_string(dir.join("index.html")) {
+                Ok(html) => {
+                    for hash in inline_script_hashes(&html) {
+                        if !hashes.contains(&hash) {
+                            hashes.push(hash);
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(
+                    app = ?app,
+                    dist = %dir.display(),
+                    error = %e,
+                    "app not built: not serving it"
+                ),
             }
-        };
+        }
         let csp =
             HeaderValue::from_str(&content_security_policy(&hashes)).expect("the policy is ASCII");
         StaticSite {
             dist: dist.to_path_buf(),
+            office_dist: office_dist.to_path_buf(),
             csp,
+        }
+    }
+
+    /// The app a URL path is for, its build folder, and the path inside that folder.
+    fn route<'p>(&self, path: &'p str) -> (App, &Path, &'p str) {
+        match path.strip_prefix(OFFICE_PREFIX) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                (App::Office, &self.office_dist, rest)
+            }
+            _ => (App::Field, &self.dist, path),
         }
     }
 }
@@ -145,7 +180,8 @@ async fn existing_file(dist: &Path, url_path: &str) -> Option<PathBuf> {
     }
 }
 
-/// The fallback of the whole router: unknown API routes get a JSON 404, everything else the PWA.
+/// The fallback of the whole router: unknown API routes get a JSON 404, paths under `/office/`
+/// the office app, everything else the field PWA.
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_string();
     if path == "/api" || path.starts_with("/api/") {
@@ -159,12 +195,12 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         )
             .into_response();
     }
-    let dist = &state.site.dist;
+    let (app, dist, in_dist) = state.site.route(&path);
     let index = dist.join("index.html");
-    let file = match existing_file(dist, &path).await {
+    let file = match existing_file(dist, in_dist).await {
         Some(file) => file,
         None if tokio::fs::metadata(&index).await.is_ok_and(|m| m.is_file()) => index,
-        None => return not_built(),
+        None => return not_built(app),
     };
     let file_name = file
         .file_name()
@@ -201,16 +237,26 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     response
 }
 
-/// The answer when there is no `dist/index.html`: say so rather than a bare 404.
-fn not_built() -> Response {
+/// The answer when the app has no `index.html`: say so rather than a bare 404.
+fn not_built(app: App) -> Response {
+    let text = match app {
+        App::Field => {
+            "Fieldbook's server is running, but the PWA is not built.\n\
+             Build it with `trunk build --release` and start the server with --dist pointing at it.\n"
+        }
+        App::Office => {
+            "Fieldbook's server is running, but the office app is not built.\n\
+             Build it with `trunk build --release` in office/ and start the server with \
+             --office-dist pointing at it.\n"
+        }
+    };
     (
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
             (header::CACHE_CONTROL, REVALIDATE),
         ],
-        "Fieldbook's server is running, but the PWA is not built.\n\
-         Build it with `trunk build --release` and start the server with --dist pointing at it.\n",
+        text,
     )
         .into_response()
 }
@@ -245,6 +291,30 @@ mod tests {
         let hashes = inline_script_hashes(html);
         let expected = STANDARD.encode(Sha256::digest(b"import init from '/a.js';init();"));
         assert_eq!(hashes, vec![expected]);
+    }
+
+    #[test]
+    fn office_paths_go_to_the_office_build() {
+        let site = StaticSite {
+            dist: PathBuf::from("d"),
+            office_dist: PathBuf::from("o"),
+            csp: HeaderValue::from_static(""),
+        };
+        assert_eq!(site.route("/office"), (App::Office, Path::new("o"), ""));
+        assert_eq!(site.route("/office/"), (App::Office, Path::new("o"), "/"));
+        assert_eq!(
+            site.route("/office/a-0123456789abcdef.js"),
+            (App::Office, Path::new("o"), "/a-0123456789abcdef.js")
+        );
+        assert_eq!(site.route("/"), (App::Field, Path::new("d"), "/"));
+        assert_eq!(
+            site.route("/officer"),
+            (App::Field, Path::new("d"), "/officer")
+        );
+        assert_eq!(
+            site.route("/sync/office/"),
+            (App::Field, Path::new("d"), "/sync/office/")
+        );
     }
 
     #[test]

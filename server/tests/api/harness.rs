@@ -59,6 +59,7 @@ impl TestServer {
             demo: options.demo,
             // A folder that does not exist unless the test made one: "the PWA is not built".
             dist: options.dist.unwrap_or_else(|| data.path().join("no-dist")),
+            office_dist: data.path().join("no-office-dist"),
             ..Config::new(data.path().join("data"))
         };
         tweak(&mut config);
