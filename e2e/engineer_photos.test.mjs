@@ -155,10 +155,10 @@ test("a periodic maintenance done offline reaches the office complete and correc
   }
   await context.close();
 
-  // The dispatcher, on a tablet in the office: every order, this one's slots filled and when.
+  // The dispatcher, on a tablet in the office app: every order, this one's slots filled and when.
   const desk = await browser.newContext({ ...TABLET });
   const officePage = await desk.newPage();
-  await signIn(officePage, server.url, "dispatcher1", `[data-testid=office-card][data-ticket="${order.ticket}"]`);
+  await signIn(officePage, `${server.url}/office/`, "dispatcher1", `[data-testid=office-card][data-ticket="${order.ticket}"]`);
   await shoot(officePage, "tablet-office-list.png");
   await officePage.click(`[data-testid=office-card][data-ticket="${order.ticket}"]`);
   await officePage.waitForSelector("[data-testid=office-photos]");

@@ -10,6 +10,7 @@ import { chromium } from "playwright-core";
 const root = resolve(import.meta.dirname, "..");
 export const SERVER_BIN = process.env.FIELDBOOK_SERVER_BIN ?? join(root, "target/debug/fieldbook-server");
 export const DIST = process.env.FIELDBOOK_DIST ?? join(root, "dist");
+export const OFFICE_DIST = process.env.FIELDBOOK_OFFICE_DIST ?? join(root, "dist-office");
 export const SHOTS = join(root, "docs/screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
@@ -29,9 +30,10 @@ export async function freePort() {
 
 /** The real server on a port of its own, with its own SQLite file and photo folder. */
 export class Server {
-  constructor({ port, dataDir, demo = true, dist = DIST }) {
+  constructor({ port, dataDir, demo = true, dist = DIST, officeDist = OFFICE_DIST }) {
     this.port = port;
     this.dist = dist;
+    this.officeDist = officeDist;
     this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), "fieldbook-e2e-"));
     this.demo = demo;
     this.url = `http://127.0.0.1:${port}`;
@@ -45,7 +47,10 @@ export class Server {
   }
 
   async start() {
-    const args = ["serve", "--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir, "--dist", this.dist];
+    const args = [
+      "serve", "--addr", `127.0.0.1:${this.port}`, "--data-dir", this.dataDir,
+      "--dist", this.dist, "--office-dist", this.officeDist,
+    ];
     if (this.demo) args.push("--demo");
     this.child = spawn(SERVER_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout.on("data", (d) => (this.log += d));
@@ -215,7 +220,8 @@ export function readZip(buf) {
   return entries;
 }
 
-/** Open the app and sign in through its form; waits until the first list is on screen. */
+/** Open the app (the field app at `url`, or the office at `${url}/office/`) and sign in through its
+ * form; waits until the first list is on screen. */
 export async function signIn(page, url, username, list = "[data-testid=work-order-card]") {
   await page.goto(url);
   await page.fill("input[name=username]", username);

@@ -87,15 +87,15 @@ fn WorkOrderRow(order: WorkOrder) -> impl IntoView {
     view! {
         <li>
             <a class="desk-row" href=Route::WorkOrder(order.id).href() data-testid="office-card" data-ticket=order.ticket.clone()>
-                <span class="ticket">
-                    {order.ticket.clone()}
-                    {order.machine_down.then(|| view! { " "<span class="badge down">{tr(Msg::MachineDown)}</span> })}
-                </span>
-                <span class="customer" title=order.customer.clone()>{order.customer.clone()}</span>
-                <span class="machine" title=machine_title>{machine}</span>
+                <span class="ticket">{order.ticket.clone()}</span>
+                <span class="cell-strong" title=order.customer.clone()>{order.customer.clone()}</span>
+                <span class="cell-mono" title=machine_title>{machine}</span>
                 <span>{order.assignee_label().to_string()}</span>
                 <span class="service">{move || labels::service_type(service, lang.get())}</span>
-                <span><span class=status_class(status)>{move || labels::status_node(status, lang.get())}</span></span>
+                <span class="chips-cell">
+                    <span class=status_class(status)>{move || labels::status_node(status, lang.get())}</span>
+                    {order.machine_down.then(|| view! { " "<span class="badge down">{tr(Msg::MachineDown)}</span> })}
+                </span>
                 <span><span class=if done == required { "badge ok" } else { "badge missing" }>{done}"/"{required}</span></span>
                 <span class=if submitted { "report done" } else { "report muted" }>
                     {tr(if submitted { Msg::Submitted } else { Msg::NotSubmitted })}
