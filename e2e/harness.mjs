@@ -10,7 +10,10 @@ import { chromium } from "playwright-core";
 const root = resolve(import.meta.dirname, "..");
 export const SERVER_BIN = process.env.FIELDBOOK_SERVER_BIN ?? join(root, "target/debug/fieldbook-server");
 export const DIST = process.env.FIELDBOOK_DIST ?? join(root, "dist");
-export const SHOTS = join(root, "docs/screenshots");
+// Every run's screenshots go under target/ (ignored by git): a test run never rewrites tracked
+// files. The docs' copies are refreshed on purpose: FIELDBOOK_SCREENSHOTS=docs/screenshots (npm run
+// screenshots), a path taken from the repository's root.
+export const SHOTS = resolve(root, process.env.FIELDBOOK_SCREENSHOTS ?? "target/e2e-screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
 export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -145,10 +148,22 @@ export async function serviceWorkerReady(page) {
   );
 }
 
-/** A screenshot for docs/screenshots, from the top of the page (a sticky header stays on top). */
-export async function shoot(page, name, { fullPage = false } = {}) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(SHOTS, name), fullPage });
+/**
+ * A screenshot of what the screen shows (the viewport: a phone's or a tablet's screen, never the
+ * whole page), into SHOTS. By default from the top of the page; `at` scrolls an element to just
+ * under the sticky header first; `here: true` keeps the screen as it is (e.g. a detail beside a
+ * list, scrolled by the test).
+ */
+export async function shoot(page, name, { at = null, here = false } = {}) {
+  if (!here) {
+    await page.evaluate((at) => {
+      const el = at && document.querySelector(at);
+      if (at && !el) throw new Error(`shoot: nothing matches ${at}`);
+      const header = document.querySelector(".topbar")?.getBoundingClientRect().height ?? 0;
+      window.scrollTo(0, el ? el.getBoundingClientRect().top + window.scrollY - header - 8 : 0);
+    }, at);
+  }
+  await page.screenshot({ path: join(SHOTS, name) });
 }
 
 /**
