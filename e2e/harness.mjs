@@ -253,3 +253,49 @@ export async function addExtra(page, file) {
     timeout: 30_000,
   });
 }
+
+/**
+ * Every state the page's sync badge shows from now on, reloads included: the returned function
+ * gives them (savedhere, sending, allsent, attention). Call it before the page opens the app.
+ */
+export async function watchBadge(page) {
+  const seen = new Set();
+  await page.exposeFunction("__fieldbookBadgeSeen", (state) => void seen.add(state));
+  const watch = () => {
+    const badge = "[data-testid=sync-badge]";
+    const report = (state) => state && window.__fieldbookBadgeSeen(state);
+    new MutationObserver((records) => {
+      // Each change's old value too: a state that lasted less than a task is still seen.
+      for (const r of records) if (r.type === "attributes" && r.target.matches(badge)) report(r.oldValue);
+      report(document.querySelector(badge)?.dataset.state);
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"], attributeOldValue: true });
+  };
+  await page.addInitScript(watch);
+  await page.evaluate(watch);
+  return () => [...seen];
+}
+
+/** Open the sync screen through the badge (as a person does) and count what waits there. */
+export async function queueCounts(page) {
+  await page.click("[data-testid=sync-badge]");
+  await page.waitForSelector("[data-testid=queue-entry], [data-testid=queue-photo], [data-testid=queue-empty]");
+  return {
+    entries: await page.locator("[data-testid=queue-entry]").count(),
+    photos: await page.locator("[data-testid=queue-photo]").count(),
+  };
+}
+
+/** Back online after `context.setOffline(true)`: the queue goes by itself. */
+export async function reconnect(context, page) {
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+}
+
+/** "上报问题" from a cleaner's today screen, filled in (a photo, "damaged", where) but not saved. */
+export async function fillProblemReport(page, photo, place) {
+  await page.click("[data-testid=report-problem]");
+  await page.setInputFiles("[data-testid=finding-photo] [data-testid=camera-input]", photo);
+  await page.waitForSelector(".thumbs .thumb img", { timeout: 30_000 });
+  await page.click("[data-testid=problem-kind][data-kind=Damaged]");
+  await page.fill("[data-testid=report-place]", place);
+}
