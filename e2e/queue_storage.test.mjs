@@ -110,10 +110,11 @@ async function fillDisk(page) {
     });
     // 1 MB blobs, then 64 KB ones into what is left: how much is left after the big ones
     // depends on everything else in the profile (the app's own size among it), and a photo
-    // could still fit in it.
+    // could still fit in it. Then 4 KB and 256 B ones: a record without a photo (a tick, a
+    // round) is a few hundred bytes, and still fitted after the 64 KB ones.
     let refused = null;
     let key = 0;
-    for (const size of [1 << 20, 1 << 16]) {
+    for (const size of [1 << 20, 1 << 16, 1 << 12, 1 << 8]) {
       const chunk = new Uint8Array(size);
       for (let i = 0; i < 2000; i++) {
         crypto.getRandomValues(chunk.subarray(0, Math.min(size, 65536)));
@@ -207,6 +208,7 @@ test("a cleaner's full phone: the problem report and the tick that did not fit s
     // Saved before: a tick in the lobby, and a problem reported with its photo.
     await page.click("[data-testid=area-card][data-area=大堂]");
     const items = page.locator("[data-testid=check-item]");
+    await items.nth(1).waitFor();
     const [ticked, later] = await items.evaluateAll((els) => els.slice(0, 2).map((e) => e.dataset.item));
     await page.click(`[data-testid=check-item][data-item="${ticked}"] [data-testid=tick]`);
     await page.waitForSelector(`[data-testid=check-item][data-item="${ticked}"].done`);
