@@ -54,11 +54,12 @@ async function outboxAfterDoubleTap(page) {
 /** Online again: everything goes, and the badge never asked for attention on the way. */
 async function sendAll(context, page, seen) {
   await reconnect(context, page);
-  await badge(page, "allsent", 60_000);
-  // A refusal would come with the answer; give it the time of one more round.
+  const settled = ["allsent", "attention"].map((s) => `[data-testid=sync-badge][data-state=${s}]`).join(", ");
+  await page.waitForSelector(settled, { timeout: 60_000 });
+  // A refusal would come with an answer; give it the time of one more round.
   await page.waitForTimeout(1000);
-  await badge(page, "allsent", 1000);
   assert.ok(!seen().includes("attention"), `the badge said: ${seen().join(", ")}`);
+  await badge(page, "allsent", 1000);
 }
 
 const fieldOnServer = async () => (await (await server.client("supervisor1")).get("/api/sync?cursor=0")).body.field;
