@@ -149,8 +149,9 @@ async function freeDisk(page) {
  */
 async function storageFullToast(page, expected) {
   const alert = page.locator(".toast.failed[role=alert]");
-  await alert.waitFor({ timeout: 30_000 });
-  const text = await alert.innerText();
+  // An earlier message may still be showing: wait for this one, then judge what is there.
+  await alert.filter({ hasText: expected }).waitFor({ timeout: 30_000 }).catch(() => {});
+  const text = await alert.innerText({ timeout: 1000 });
   assert.match(text, /^手机存储已满：/, text);
   assert.match(text, expected, text);
   assert.doesNotMatch(text, /[A-Za-z]{3,}/, `no English in the message: ${text}`);
