@@ -254,6 +254,27 @@ export async function addExtra(page, file) {
   });
 }
 
+/**
+ * Every state the page's sync badge shows from now on, reloads included: the returned function
+ * gives them (savedhere, sending, allsent, attention). Call it before the page opens the app.
+ */
+export async function watchBadge(page) {
+  const seen = new Set();
+  await page.exposeFunction("__fieldbookBadgeSeen", (state) => void seen.add(state));
+  const watch = () => {
+    const badge = "[data-testid=sync-badge]";
+    const report = (state) => state && window.__fieldbookBadgeSeen(state);
+    new MutationObserver((records) => {
+      // Each change's old value too: a state that lasted less than a task is still seen.
+      for (const r of records) if (r.type === "attributes" && r.target.matches(badge)) report(r.oldValue);
+      report(document.querySelector(badge)?.dataset.state);
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"], attributeOldValue: true });
+  };
+  await page.addInitScript(watch);
+  await page.evaluate(watch);
+  return () => [...seen];
+}
+
 /** Open the sync screen through the badge (as a person does) and count what waits there. */
 export async function queueCounts(page) {
   await page.click("[data-testid=sync-badge]");
