@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, PHONE, SERVER_BIN, Server, SHOTS, signIn, TABLET } from "./harness.mjs";
+import { badge, launch, PHONE, SERVER_BIN, Server, shoot, signIn, TABLET } from "./harness.mjs";
 
 const EXTRA = 1200;
 let server;
@@ -105,7 +105,7 @@ for (const [device, size] of [["phone", PHONE], ["tablet", TABLET]]) {
     assert.ok(there.includes(expected[middle]), `${expected[middle]} in ${there.slice(0, 3)}…`);
     const at = expected.indexOf(there[0]);
     assert.deepEqual(there, expected.slice(at, at + there.length), "the cards are consecutive");
-    await page.screenshot({ path: join(SHOTS, `${device}-long-list.png`) });
+    await shoot(page, `${device}-long-list.png`, { here: true });
     await page.click(`[data-ticket="${expected[middle]}"]`);
     await page.waitForSelector(`h1:has-text("${expected[middle]}")`);
     await page.goBack();
@@ -131,7 +131,7 @@ test("a first visit on a slow network shows a loading screen until the app is th
   await page.goto(server.url, { waitUntil: "domcontentloaded" });
   await page.waitForSelector("#splash:has-text('正在加载')");
   assert.ok(await page.locator("#splash").isVisible());
-  await page.screenshot({ path: join(SHOTS, "phone-loading.png") });
+  await shoot(page, "phone-loading.png", { here: true });
   release();
   await page.waitForSelector("form.form");
   assert.equal(await page.locator("#splash").count(), 0, "gone once the app is mounted");
