@@ -175,7 +175,7 @@ test("a full phone: the photo that did not fit is reported, the ones before are 
     assert.equal(await fillDisk(page), "QuotaExceededError", "the browser refuses writes on a full disk");
 
     await page.setInputFiles("li[data-slot=extra] [data-testid=gallery-input]", jpegs["full-3"]);
-    const problem = page.locator("[data-testid=problem]");
+    const problem = page.locator("[data-testid=failed-toast]");
     await problem.waitFor({ timeout: 30_000 });
     const text = await problem.textContent();
     assert.match(text, /这张照片没有保存/, text);
