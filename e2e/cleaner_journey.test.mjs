@@ -110,7 +110,7 @@ test("a cleaner's offline day reaches the supervisor whole", { timeout: 300_000 
   await page.locator("[data-testid=standard-item][data-item=walls] [data-testid=problem-note]").blur();
   await page.setInputFiles("[data-testid=unit-photo] [data-testid=camera-input]", fixtures.unit);
   await page.waitForSelector(".unit-photo .thumb img", { timeout: 30_000 });
-  await shoot(page, "cleaner-vacant-record-phone.png", { fullPage: true });
+  await shoot(page, "cleaner-vacant-record-phone.png", { at: "[data-testid=record-form]" });
   await page.click("[data-testid=save-record]");
   await page.waitForSelector("[data-testid=record-card]");
   await badge(page, "savedhere");

@@ -61,7 +61,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   // The machine that is down comes first.
   await assert.doesNotReject(cards.first().locator(".badge.down").waitFor({ timeout: 2000 }));
   await serviceWorkerReady(page);
-  await shoot(page, "phone-work-orders.png", { fullPage: true });
+  await shoot(page, "phone-work-orders.png");
 
   // Open a dispatched order and report departure, online.
   const ticket = await cards.first().getAttribute("data-ticket");
@@ -85,7 +85,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   await page.waitForSelector(".step.reached.pending[data-node=arrived]");
   await page.waitForSelector("[data-testid=saved-toast]");
   await badge(page, "savedhere", 10_000);
-  await shoot(page, "phone-offline-saved-here.png", { fullPage: true });
+  await shoot(page, "phone-offline-saved-here.png");
 
   // A second reload while offline still shows the queued node.
   await page.reload();
@@ -104,7 +104,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   await page.waitForSelector(".step.reached[data-node=repaired_left]");
   assert.deepEqual(await serverHistory(order.id), ["departed", "arrived", "repaired_left"]);
   assert.equal(await page.locator("[data-testid=next-node]").count(), 0, "no step after leaving site");
-  await shoot(page, "phone-work-order-done.png", { fullPage: true });
+  await shoot(page, "phone-work-order-done.png");
 
   // The same batch sent twice: one effect, and the same answer.
   assert.ok(opsBodies.length >= 3);

@@ -127,7 +127,7 @@ test("a periodic maintenance done offline reaches the office complete and correc
   await page.click("[data-testid=submit-report]");
   await page.waitForSelector("[data-testid=submitted]");
   await badge(page, "savedhere", 10_000);
-  await shoot(page, "phone-work-order-photos-offline.png", { fullPage: true });
+  await shoot(page, "phone-work-order-photos-offline.png", { at: "[data-testid=photos]" });
 
   // The server returns: everything goes up by itself.
   await server.start();

@@ -11,7 +11,10 @@ const root = resolve(import.meta.dirname, "..");
 export const SERVER_BIN = process.env.FIELDBOOK_SERVER_BIN ?? join(root, "target/debug/fieldbook-server");
 export const DIST = process.env.FIELDBOOK_DIST ?? join(root, "dist");
 export const OFFICE_DIST = process.env.FIELDBOOK_OFFICE_DIST ?? join(root, "dist-office");
-export const SHOTS = join(root, "docs/screenshots");
+// Every run's screenshots go under target/ (ignored by git): a test run never rewrites tracked
+// files. The docs' copies are refreshed on purpose: FIELDBOOK_SCREENSHOTS=docs/screenshots (npm run
+// screenshots), a path taken from the repository's root.
+export const SHOTS = resolve(root, process.env.FIELDBOOK_SCREENSHOTS ?? "target/e2e-screenshots");
 mkdirSync(SHOTS, { recursive: true });
 
 export const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
@@ -150,10 +153,22 @@ export async function serviceWorkerReady(page) {
   );
 }
 
-/** A screenshot for docs/screenshots, from the top of the page (a sticky header stays on top). */
-export async function shoot(page, name, { fullPage = false } = {}) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(SHOTS, name), fullPage });
+/**
+ * A screenshot of what the screen shows (the viewport: a phone's or a tablet's screen, never the
+ * whole page), into SHOTS. By default from the top of the page; `at` scrolls an element to just
+ * under the sticky header first; `here: true` keeps the screen as it is (e.g. a detail beside a
+ * list, scrolled by the test).
+ */
+export async function shoot(page, name, { at = null, here = false } = {}) {
+  if (!here) {
+    await page.evaluate((at) => {
+      const el = at && document.querySelector(at);
+      if (at && !el) throw new Error(`shoot: nothing matches ${at}`);
+      const header = document.querySelector(".topbar")?.getBoundingClientRect().height ?? 0;
+      window.scrollTo(0, el ? el.getBoundingClientRect().top + window.scrollY - header - 8 : 0);
+    }, at);
+  }
+  await page.screenshot({ path: join(SHOTS, name) });
 }
 
 /**
@@ -243,4 +258,50 @@ export async function addExtra(page, file) {
   await page.waitForFunction((n) => document.querySelectorAll("li[data-slot=extra] .thumb").length > n, before, {
     timeout: 30_000,
   });
+}
+
+/**
+ * Every state the page's sync badge shows from now on, reloads included: the returned function
+ * gives them (savedhere, sending, allsent, attention). Call it before the page opens the app.
+ */
+export async function watchBadge(page) {
+  const seen = new Set();
+  await page.exposeFunction("__fieldbookBadgeSeen", (state) => void seen.add(state));
+  const watch = () => {
+    const badge = "[data-testid=sync-badge]";
+    const report = (state) => state && window.__fieldbookBadgeSeen(state);
+    new MutationObserver((records) => {
+      // Each change's old value too: a state that lasted less than a task is still seen.
+      for (const r of records) if (r.type === "attributes" && r.target.matches(badge)) report(r.oldValue);
+      report(document.querySelector(badge)?.dataset.state);
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"], attributeOldValue: true });
+  };
+  await page.addInitScript(watch);
+  await page.evaluate(watch);
+  return () => [...seen];
+}
+
+/** Open the sync screen through the badge (as a person does) and count what waits there. */
+export async function queueCounts(page) {
+  await page.click("[data-testid=sync-badge]");
+  await page.waitForSelector("[data-testid=queue-entry], [data-testid=queue-photo], [data-testid=queue-empty]");
+  return {
+    entries: await page.locator("[data-testid=queue-entry]").count(),
+    photos: await page.locator("[data-testid=queue-photo]").count(),
+  };
+}
+
+/** Back online after `context.setOffline(true)`: the queue goes by itself. */
+export async function reconnect(context, page) {
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+}
+
+/** "上报问题" from a cleaner's today screen, filled in (a photo, "damaged", where) but not saved. */
+export async function fillProblemReport(page, photo, place) {
+  await page.click("[data-testid=report-problem]");
+  await page.setInputFiles("[data-testid=finding-photo] [data-testid=camera-input]", photo);
+  await page.waitForSelector(".thumbs .thumb img", { timeout: 30_000 });
+  await page.click("[data-testid=problem-kind][data-kind=Damaged]");
+  await page.fill("[data-testid=report-place]", place);
 }

@@ -9,7 +9,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, PHONE, SERVER_BIN, Server, SHOTS, signIn, TABLET } from "./harness.mjs";
+import { badge, launch, PHONE, SERVER_BIN, Server, shoot, signIn, TABLET } from "./harness.mjs";
 
 const EXTRA = 1200;
 let server;
@@ -66,21 +66,31 @@ for (const [device, size] of [["phone", PHONE], ["tablet", TABLET]]) {
     page.on("response", (r) => {
       if (r.url().includes("/api/sync")) pulls.push(r.status());
     });
+    // The list shows the first page's orders as soon as they are stored; the pull goes on
+    // behind it, page after page, until every order is on the device.
     await signIn(page, server.url, "engineer1");
     await badge(page, "allsent", 90_000);
-    assert.ok(pulls.length >= 3, `the first sync came in pages: ${pulls.length} answers`);
-    const stored = await page.evaluate(
-      () =>
-        new Promise((ok, fail) => {
-          const r = indexedDB.open("fieldbook");
-          r.onsuccess = () => {
-            const c = r.result.transaction("work_orders").objectStore("work_orders").count();
-            c.onsuccess = () => ok(c.result);
-            c.onerror = () => fail(c.error);
-          };
-        }),
-    );
+    const storedCount = () =>
+      page.evaluate(
+        () =>
+          new Promise((ok, fail) => {
+            const r = indexedDB.open("fieldbook");
+            r.onsuccess = () => {
+              const c = r.result.transaction("work_orders").objectStore("work_orders").count();
+              c.onsuccess = () => ok(c.result);
+              c.onerror = () => fail(c.error);
+            };
+            r.onerror = () => fail(r.error);
+          }),
+      );
+    const deadline = Date.now() + 90_000;
+    let stored = await storedCount();
+    while (stored < expected.length && Date.now() < deadline) {
+      await page.waitForTimeout(200);
+      stored = await storedCount();
+    }
     assert.equal(stored, expected.length, "every order is on the device");
+    assert.ok(pulls.length >= 3, `the first sync came in pages: ${pulls.length} answers`);
 
     // Only the first screens' cards are in the page, in the list's order.
     await page.waitForFunction((n) => document.querySelectorAll("[data-testid=work-order-card]").length < n, 80);
@@ -95,7 +105,7 @@ for (const [device, size] of [["phone", PHONE], ["tablet", TABLET]]) {
     assert.ok(there.includes(expected[middle]), `${expected[middle]} in ${there.slice(0, 3)}…`);
     const at = expected.indexOf(there[0]);
     assert.deepEqual(there, expected.slice(at, at + there.length), "the cards are consecutive");
-    await page.screenshot({ path: join(SHOTS, `${device}-long-list.png`) });
+    await shoot(page, `${device}-long-list.png`, { here: true });
     await page.click(`[data-ticket="${expected[middle]}"]`);
     await page.waitForSelector(`h1:has-text("${expected[middle]}")`);
     await page.goBack();
@@ -121,7 +131,7 @@ test("a first visit on a slow network shows a loading screen until the app is th
   await page.goto(server.url, { waitUntil: "domcontentloaded" });
   await page.waitForSelector("#splash:has-text('正在加载')");
   assert.ok(await page.locator("#splash").isVisible());
-  await page.screenshot({ path: join(SHOTS, "phone-loading.png") });
+  await shoot(page, "phone-loading.png", { here: true });
   release();
   await page.waitForSelector("form.form");
   assert.equal(await page.locator("#splash").count(), 0, "gone once the app is mounted");

@@ -8,12 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, SHOTS, signIn, TABLET } from "./harness.mjs";
-
-/** A screenshot of the screen as it is (the picked item's detail beside the list), not scrolled to the top. */
-async function shootHere(page, name) {
-  await page.screenshot({ path: join(SHOTS, name) });
-}
+import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn, TABLET } from "./harness.mjs";
 
 let server;
 let browser;
@@ -86,7 +81,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   assert.equal(await sp.locator("[data-testid=round-started]").innerText(), startedText);
   await sp.waitForSelector(`${area("外围")}[data-result=finding]`);
   assert.equal(await sp.locator("[data-testid=round-progress]").innerText(), "3/4");
-  await shoot(sp, "supervisor-patrol-tablet.png", { fullPage: true });
+  await shoot(sp, "supervisor-patrol-tablet.png");
 
   // Finishing with the office area unmarked asks first; it then counts as skipped.
   await sp.click("[data-testid=finish-round]");
@@ -110,7 +105,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await sp.waitForSelector("[data-testid=assign-form] .field-error:has-text('请选择责任人或部门')");
   await sp.click("[data-testid=quick-due] >> nth=1");
   await sp.click("[data-testid=assignee][data-to=engineer1]");
-  await shootHere(sp, "supervisor-assign-tablet.png");
+  await shoot(sp, "supervisor-assign-tablet.png", { here: true });
   await sp.click("[data-testid=assign]");
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=assignee]:has-text('张伟')");
   await sp.waitForSelector("[data-testid=sv-finding][data-state=Assigned]");
@@ -148,7 +143,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await ep.setInputFiles("[data-testid=after-photo] [data-testid=camera-input]", fixtures.fixed);
   await ep.waitForSelector("[data-testid=close-form] .thumb img", { timeout: 30_000 });
   await ep.fill("[data-testid=close-note]", "更换灯罩");
-  await shoot(ep, "engineer-task-phone.png", { fullPage: true });
+  await shoot(ep, "engineer-task-phone.png", { at: "[data-testid=close-form]" });
   await ep.click("[data-testid=close-task]");
   await ep.waitForSelector("[data-testid=after-photos] img");
   await badge(ep, "allsent", 60_000);
@@ -168,7 +163,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   assert.ok(afterBox.x > beforeBox.x + beforeBox.width - 1, `side by side: ${JSON.stringify({ beforeBox, afterBox })}`);
   assert.ok(Math.abs(afterBox.y - beforeBox.y) < 4, "on one line");
   await sp.evaluate(() => document.querySelector(".sv-detail").scrollTo(0, 0));
-  await shootHere(sp, "supervisor-before-after-tablet.png");
+  await shoot(sp, "supervisor-before-after-tablet.png", { here: true });
   await sp.click("[data-testid=confirm-fix]");
   await sp.waitForSelector("[data-testid=sv-finding][data-state=Confirmed]");
   await badge(sp, "allsent", 60_000);
@@ -199,7 +194,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await sp.click("[data-testid=send-back]");
   await sp.waitForSelector("[data-testid=verdict][data-verdict=sent_back]");
   await badge(sp, "allsent", 60_000);
-  await shootHere(sp, "supervisor-spot-check-tablet.png");
+  await shoot(sp, "supervisor-spot-check-tablet.png", { here: true });
   // The cleaner sees the reason after sync, and records a vacant unit's monthly cleaning.
   await cp.reload();
   await cp.waitForSelector("[data-testid=sent-back]:has-text('前台玻璃门仍有手印')");
@@ -241,7 +236,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   // and the new record clears the flag.
   await cp.goto(server.url);
   await cp.waitForSelector("[data-testid=unit-card][data-unit='3栋 1204'] [data-testid=unit-sent-back]:has-text('卫生间地面仍有水渍')");
-  await shoot(cp, "cleaner-unit-sent-back-phone.png", { fullPage: true });
+  await shoot(cp, "cleaner-unit-sent-back-phone.png", { at: "[data-testid=unit-card][data-unit='3栋 1204']" });
   await cp.click("[data-testid=unit-card][data-unit='3栋 1204']");
   await cp.waitForSelector("[data-testid=unit-sent-back]:has-text('请重新清洁')");
   await fillRecord();
@@ -252,7 +247,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
 
   // The new record, approved.
   await openRecord();
-  await shootHere(sp, "supervisor-record-tablet.png");
+  await shoot(sp, "supervisor-record-tablet.png", { here: true });
   await sp.click("[data-testid=sv-detail] [data-testid=approve]");
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=verdict][data-verdict=approved]");
   await badge(sp, "allsent", 60_000);
@@ -276,7 +271,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await sp.click("[data-testid=save-finding]");
   await sp.waitForSelector(`${shop}[data-result=finding]`);
   await sp.click(`${area("商铺 102 茶饮店")} [data-testid=area-pass]`);
-  await shoot(sp, "supervisor-outlets-tablet.png", { fullPage: true });
+  await shoot(sp, "supervisor-outlets-tablet.png");
   await sp.click("[data-testid=finish-round]");
   await sp.waitForSelector("[data-testid=round-state][data-kind=MonthlyOutlets][data-state=Done]");
   await badge(sp, "allsent", 60_000);
@@ -312,7 +307,7 @@ test("the supervisor's board on a phone is one column, and a tap opens the findi
   await signIn(page, server.url, "supervisor1", "[data-testid=board-rounds]");
   await badge(page, "allsent");
   assert.equal(await page.isVisible("[data-testid=sv-detail]"), false);
-  await shoot(page, "supervisor-board-phone.png", { fullPage: true });
+  await shoot(page, "supervisor-board-phone.png");
   await page.click("[data-testid=sv-finding] >> nth=0");
   await page.waitForSelector("[data-testid=finding-detail]");
   assert.match(new URL(page.url()).pathname, /^\/findings\//);

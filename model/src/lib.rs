@@ -5,6 +5,7 @@
 
 pub mod board;
 pub mod cleaning;
+pub mod dispatch;
 pub mod field_op;
 pub mod findings;
 pub mod office;

@@ -124,10 +124,9 @@ pub async fn photo_url(db: crate::db::Db, id: Uuid) -> String {
 /// One field photo, from the device if it is here.
 #[component]
 pub fn FieldPhoto(id: Uuid, #[prop(optional)] label: String) -> impl IntoView {
-    let db = crate::db::use_db();
-    let url = LocalResource::new(move || photo_url(db.clone(), id));
+    let url = crate::hooks::use_read(|| {}, move |db| async move { Ok(photo_url(db, id).await) });
     on_cleanup(move || {
-        if let Some(Some(src)) = url.try_get_untracked()
+        if let Some(Some(Ok(src))) = url.try_get_untracked()
             && src.starts_with("blob:")
         {
             let _ = web_sys::Url::revoke_object_url(&src);
@@ -136,7 +135,7 @@ pub fn FieldPhoto(id: Uuid, #[prop(optional)] label: String) -> impl IntoView {
     let alt = label.clone();
     view! {
         <figure class="thumb" data-photo=id.to_string()>
-            {move || url.get().map(|src| view! { <img src=src alt=alt.clone() loading="lazy"/> })}
+            {move || url.get().and_then(Result::ok).map(|src| view! { <img src=src alt=alt.clone() loading="lazy"/> })}
             {(!label.is_empty()).then(|| view! { <figcaption><span class="photo-name">{label.clone()}</span></figcaption> })}
         </figure>
     }

@@ -130,11 +130,13 @@ pub fn SyncPage() -> impl IntoView {
             })
         },
     );
-    let storage = LocalResource::new(move || {
-        sync.changed.photos.track();
-        sync.changed.outbox.track();
-        storage_info()
-    });
+    let storage = use_read(
+        move || {
+            sync.changed.photos.track();
+            sync.changed.outbox.track();
+        },
+        |_| async { Ok(storage_info().await) },
+    );
     let db = use_db_handle();
     let confirm = RwSignal::new(None::<Discard>);
     let do_discard = move |_| {
@@ -162,7 +164,7 @@ pub fn SyncPage() -> impl IntoView {
                 <button class="primary" data-testid="send-now" on:click=|_| sync::kick()>{tr(Msg::SendNow)}</button>
             </div>
             <div class="card storage" data-testid="storage">
-                {move || storage.get().flatten().map(|s| view! {
+                {move || storage.get().and_then(Result::ok).flatten().map(|s| view! {
                     <p>
                         {tr(Msg::StorageUsed)}": "<strong>{mb(s.used)}</strong>" / "{mb(s.quota)}
                     </p>

@@ -7,8 +7,9 @@ use crate::router::Route;
 
 use crate::components::rejected::RejectedCard;
 use crate::components::virtual_list::{VirtualList, loaded_items};
-use crate::db::{EntryState, use_db};
+use crate::db::EntryState;
 use crate::failure::Failure;
+use crate::hooks::use_read;
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::sync::use_sync;
 use crate::time::{self, use_now};
@@ -17,47 +18,46 @@ use crate::time::{self, use_now};
 pub fn WorkOrderList() -> impl IntoView {
     let sync = use_sync();
     let session = crate::session::use_session();
-    let db = use_db();
-    let orders = LocalResource::new({
-        let db = db.clone();
+    let orders = use_read(
         move || {
             sync.changed.work_orders.track();
-            let user = session.0.with(|p| p.as_ref().map(|p| p.username.clone()));
-            let db = db.clone();
+            session.0.track();
+        },
+        move |db| {
+            let user = session
+                .0
+                .with_untracked(|p| p.as_ref().map(|p| p.username.clone()));
             async move {
                 // A shared device may keep another person's orders (and unsent work) for them.
                 let mut list = db.work_orders().await?;
                 list.retain(|o| Some(&o.assignee) == user.as_ref());
-                Ok::<_, crate::db::DbError>(list)
+                Ok(list)
             }
-        }
-    });
+        },
+    );
     // Refused work on orders no longer on this device (reassigned): still shown, never lost.
-    let orphans = LocalResource::new(move || {
-        sync.changed.outbox.track();
-        sync.changed.work_orders.track();
-        let db = db.clone();
-        async move {
-            let Ok(entries) = db.outbox().await else {
-                return Vec::new();
-            };
+    let orphans = use_read(
+        move || {
+            sync.changed.outbox.track();
+            sync.changed.work_orders.track();
+        },
+        |db| async move {
+            let entries = db.outbox().await?;
             if !entries.iter().any(|e| e.state == EntryState::Rejected) {
-                return Vec::new();
+                return Ok(Vec::new());
             }
-            let Ok(ids) = db.work_order_ids().await else {
-                return Vec::new();
-            };
-            entries
+            let ids = db.work_order_ids().await?;
+            Ok(entries
                 .into_iter()
                 .filter(|e| e.state == EntryState::Rejected)
                 .filter(|e| e.op.work_order_id().is_some_and(|id| !ids.contains(&id)))
-                .collect::<Vec<_>>()
-        }
-    });
+                .collect::<Vec<_>>())
+        },
+    );
     let shown = Memo::new(move |_| {
         orders.with(|o| match o {
             None => Shown::Loading,
-            Some(Err(e)) => Shown::Failed(Failure::of_read(e)),
+            Some(Err(e)) => Shown::Failed(e.clone()),
             Some(Ok(list)) if list.is_empty() => Shown::Empty,
             Some(Ok(_)) => Shown::List,
         })
@@ -76,7 +76,7 @@ pub fn WorkOrderList() -> impl IntoView {
                 <h1>{tr(Msg::MyWorkOrders)}</h1>
                 <span class="muted small" data-testid="freshness">{freshness}</span>
             </div>
-            {move || orphans.get().filter(|o| !o.is_empty()).map(|list| view! {
+            {move || orphans.get().and_then(Result::ok).filter(|o| !o.is_empty()).map(|list| view! {
                 <RejectedCard entries=list testid="orphans"/>
             })}
             <Show when=move || sync.reachable.get() == Some(false)>

@@ -197,9 +197,10 @@ pub fn FindingForm(
     /// Operations recorded with the finding, in the same transaction (e.g. the item's mark).
     extra: Callback<(), Vec<OpKind>>,
     outbox: UseOutboxReturn,
-    /// Called with the new finding's id before it is recorded (the patrol keeps it).
+    /// Called with the new finding's id once it is saved on the device (the patrol marks its area
+    /// with it); never on cancel, nor when the save failed.
     #[prop(optional)]
-    on_id: Option<Callback<Uuid>>,
+    on_saved: Option<Callback<Uuid>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let finding_id = Uuid::new_v4();
@@ -233,10 +234,12 @@ pub fn FindingForm(
             note: note.get_untracked().trim().to_string(),
             photos: refs,
         });
-        if let Some(cb) = on_id {
-            cb.run(finding_id);
-        }
-        outbox.record_then(kinds, blobs, move || on_done.run(()));
+        outbox.record_then(kinds, blobs, move || {
+            if let Some(cb) = on_saved {
+                cb.run(finding_id);
+            }
+            on_done.run(());
+        });
     };
     view! {
         <h2>{tr(Msg::ReportProblem)}" · "{move || place.get()}</h2>

@@ -12,16 +12,14 @@ use uuid::Uuid;
 use super::area::FindingForm;
 use super::today::load_field;
 use crate::components::feedback::FeedbackToast;
-use crate::db::use_db;
-use crate::hooks::use_outbox;
+use crate::hooks::{use_outbox, use_read};
 use crate::i18n::{Msg, tr, use_lang};
 
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let lang = use_lang();
     let outbox = use_outbox();
-    let db = use_db();
-    let data = LocalResource::new(move || load_field(db.clone()));
+    let data = use_read(|| {}, load_field);
     // Where it is: one of the person's areas, or a few words.
     let area = RwSignal::new(None::<Uuid>);
     let place = RwSignal::new(String::new());

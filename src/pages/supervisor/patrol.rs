@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::components::device_read::DeviceRead;
-use crate::components::feedback::{Feedback, FeedbackToast};
+use crate::components::feedback::FeedbackToast;
 use crate::components::progress::Progress;
 use crate::db::{Db, DbError, DbHandle, today, use_db_handle};
 use crate::hooks::{UseOutboxReturn, use_outbox, use_read};
@@ -459,28 +459,23 @@ fn FindingDialog(
     outbox: UseOutboxReturn,
 ) -> impl IntoView {
     let db = use_db_handle();
-    let pending = RwSignal::new(None::<Uuid>);
     let area_id = area.id;
-    let on_done = Callback::new(move |()| {
-        // Cancel also ends here: only a finding that was saved marks the area.
-        if let (Some(finding_id), Some(Feedback::Saved)) =
-            (pending.get_untracked(), outbox.feedback.get_untracked())
-        {
-            draft.update(|d| {
-                if let Some(d) = d {
-                    d.set(area_id, AreaResult::Finding { finding_id })
-                }
-            });
-            persist(db, draft.get_untracked());
-        }
-        finding_for.set(None);
+    // Only a finding that was saved marks the area; cancel only closes the dialog.
+    let on_saved = Callback::new(move |finding_id: Uuid| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                d.set(area_id, AreaResult::Finding { finding_id })
+            }
+        });
+        persist(db, draft.get_untracked());
     });
+    let on_done = Callback::new(move |()| finding_for.set(None));
     view! {
         <div class="dialog-backdrop">
             <div class="dialog problem-dialog" role="dialog" aria-modal="true" data-testid="problem-form">
                 <FindingForm area=Some(area.id) place=area.name.clone() source=FindingSource::Patrol { round_id }
                     on_done extra=Callback::new(|()| Vec::new()) outbox
-                    on_id=Callback::new(move |id| pending.set(Some(id)))/>
+                    on_saved/>
             </div>
         </div>
     }

@@ -56,15 +56,16 @@ pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     };
     // Warn before the phone runs out of room, not after a photo failed to save.
     let sync = crate::sync::use_sync();
-    let low_space = LocalResource::new(move || {
-        // Checked again after every photo kept or sent: each takes or frees room.
-        sync.changed.photos.track();
-        async {
-            crate::pages::sync::storage_info()
-                .await
-                .is_some_and(|s| s.quota > 0.0 && s.quota - s.used < LOW_SPACE_BYTES)
-        }
-    });
+    // Checked again after every photo kept or sent: each takes or frees room.
+    let storage = crate::hooks::use_read(
+        move || sync.changed.photos.track(),
+        |_| async { Ok(crate::pages::sync::storage_info().await) },
+    );
+    let low_space = move || {
+        storage.with(|s| {
+            matches!(s, Some(Ok(Some(s))) if s.quota > 0.0 && s.quota - s.used < LOW_SPACE_BYTES)
+        })
+    };
 
     view! {
         <div class="card" data-testid="photos">
@@ -79,7 +80,7 @@ pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 <input type="checkbox" prop:checked=move || stamp.get() on:change=move |ev| stamp.set(event_target_checked(&ev))/>
                 <span>{tr(Msg::Watermark)}</span>
             </label>
-            <Show when=move || low_space.get().unwrap_or(false)>
+            <Show when=low_space>
                 <p class="banner offline" data-testid="low-space">{tr(Msg::StorageLow)}</p>
             </Show>
             <Show when=move || processing.get()>
