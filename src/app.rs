@@ -96,7 +96,7 @@ fn Home(session: Session) -> impl IntoView {
     move || match role() {
         Some(Role::Cleaner) => view! { <TodayPage/> }.into_any(),
         Some(Role::Supervisor) => view! { <SupervisorHome/> }.into_any(),
-        Some(Role::Dispatcher) => view! { <ToTheOffice/> }.into_any(),
+        Some(r) if r.uses_desk() => view! { <ToTheOffice/> }.into_any(),
         _ => view! { <EngineerTasks/><WorkOrderList/> }.into_any(),
     }
 }

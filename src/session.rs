@@ -42,7 +42,7 @@ pub async fn sign_in(session: Session, username: &str, password: &str) -> Result
     let info = api::sign_in(username, password)
         .await
         .map_err(|e| sign_in_error(&e))?;
-    if info.user.role == Role::Dispatcher {
+    if info.user.role.uses_desk() {
         // The office has its own app, signed in by the same cookie; nothing of a dispatcher's is
         // kept on this device, so the next person here gets the field app's sign-in.
         let _ = gloo::utils::window().location().assign(OFFICE_HREF);

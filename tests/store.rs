@@ -34,6 +34,17 @@ fn order(ticket: &str) -> WorkOrder {
         slots: vec![],
         photos: vec![],
         report: Default::default(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+        companions: Vec::new(),
+        station: None,
+        repeat_of: None,
+        first_response: None,
+        departure: None,
+        reviews: Vec::new(),
+        closure: None,
+        naming: Default::default(),
+        unrepaired_reason: None,
     }
 }
 

@@ -234,6 +234,9 @@ pub enum FollowUp {
 /// The lists `order` is on at `now`.
 pub fn follow_ups(order: &WorkOrder, now: DateTime<Utc>) -> Vec<FollowUp> {
     let mut lists = Vec::new();
+    if order.is_closed() {
+        return lists;
+    }
     let repaired = matches!(
         order.status,
         StatusNode::RepairedLeft | StatusNode::ResolvedByPhone
@@ -264,7 +267,7 @@ pub fn follow_ups(order: &WorkOrder, now: DateTime<Utc>) -> Vec<FollowUp> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::work_order::{ServiceType, StatusEvent};
     use uuid::Uuid;
@@ -273,11 +276,11 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
     }
 
-    fn at(s: &str) -> DateTime<Utc> {
+    pub(crate) fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
     }
 
-    fn order(serial: &str, called: &str) -> WorkOrder {
+    pub(crate) fn order(serial: &str, called: &str) -> WorkOrder {
         WorkOrder {
             id: Uuid::new_v4(),
             ticket: "BX-20261127-001".into(),
@@ -300,10 +303,21 @@ mod tests {
             slots: vec![],
             photos: vec![],
             report: Default::default(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            companions: Vec::new(),
+            station: None,
+            repeat_of: None,
+            first_response: None,
+            departure: None,
+            reviews: Vec::new(),
+            closure: None,
+            naming: Default::default(),
+            unrepaired_reason: None,
         }
     }
 
-    fn reach(o: &mut WorkOrder, node: StatusNode, when: &str) {
+    pub(crate) fn reach(o: &mut WorkOrder, node: StatusNode, when: &str) {
         o.apply_status(StatusEvent {
             node,
             at: at(when),

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cleaning::{Mark, PhotoRef, VacantCheck, Verdict};
+use crate::desk::{Departure, PhotoNaming};
 use crate::findings::{Assignee, FindingSource, ProblemKind};
 use crate::patrol::{RoundArea, RoundKind};
 use crate::photo::{self, EXTRA_SLOT, PhotoMeta, SIGNATURE_SLOT};
@@ -44,6 +45,12 @@ pub enum OpKind {
     SetStatus {
         work_order_id: Uuid,
         node: StatusNode,
+    },
+    /// The engineer sets out (出发), saying who goes along and when they expect to arrive.
+    Depart {
+        work_order_id: Uuid,
+        expected_arrival: DateTime<Utc>,
+        companions: Vec<String>,
     },
     /// The engine hours read off the hour meter on site (photo names use them).
     CorrectHours {
@@ -198,6 +205,9 @@ pub enum RejectCode {
     /// A supervisor approved it already.
     #[error("it was approved by a supervisor and cannot change")]
     Closed,
+    /// The office closed the work order (关单): nothing on it changes any more.
+    #[error("the office closed this work order; it cannot change")]
+    OrderClosed,
 }
 
 impl From<StatusError> for RejectCode {
@@ -217,6 +227,7 @@ impl From<OpError> for RejectCode {
             OpError::BadPhoto(_) => RejectCode::InvalidPhoto,
             OpError::BadValue(_) => RejectCode::InvalidValue,
             OpError::Closed => RejectCode::Closed,
+            OpError::OrderClosed => RejectCode::OrderClosed,
             OpError::NotAllowed => RejectCode::Forbidden,
             OpError::WrongState => RejectCode::InvalidTransition,
             // The server refused a second record under a taken id with this code before the rule
@@ -250,6 +261,7 @@ impl Operation {
     pub fn subject(&self) -> Subject {
         match &self.kind {
             OpKind::SetStatus { work_order_id, .. }
+            | OpKind::Depart { work_order_id, .. }
             | OpKind::CorrectHours { work_order_id, .. }
             | OpKind::AddPhoto { work_order_id, .. }
             | OpKind::SaveReport { work_order_id, .. }
@@ -289,10 +301,34 @@ impl Operation {
                 "the operation is not about this work order",
             ));
         }
+        if wo.is_closed() {
+            return Err(OpError::OrderClosed);
+        }
         if wo.report.submitted_at.is_some() {
             return Err(OpError::ReportSubmitted);
         }
         match &self.kind {
+            OpKind::Depart {
+                expected_arrival,
+                companions,
+                ..
+            } => {
+                if companions.len() > limits::MAX_COMPANIONS
+                    || companions.iter().any(|c| !short_ok(c))
+                {
+                    return Err(OpError::BadValue("companions"));
+                }
+                wo.apply_status(StatusEvent {
+                    node: StatusNode::Departed,
+                    at: self.device_time,
+                    by: self.user.clone(),
+                    op_id: self.id,
+                })?;
+                wo.departure = Some(Departure {
+                    expected_arrival: *expected_arrival,
+                    companions: companions.clone(),
+                });
+            }
             OpKind::SetStatus { node, .. } => wo.apply_status(StatusEvent {
                 node: *node,
                 at: self.device_time,
@@ -333,6 +369,10 @@ impl Operation {
                     &wo.equipment_model,
                     &wo.serial,
                     wo.engine_hours,
+                    match wo.naming {
+                        PhotoNaming::Standard => None,
+                        PhotoNaming::WithServiceContent => Some(wo.service_type),
+                    },
                     naming_date(self.device_time),
                     slot,
                     n,

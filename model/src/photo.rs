@@ -9,6 +9,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::work_order::ServiceType;
+
 /// The date in photo names: the company works in China Standard Time (UTC+8), so the phone and
 /// the server get the same date from the same instant, whatever their own time zones.
 pub fn naming_date(at: DateTime<Utc>) -> NaiveDate {
@@ -105,12 +107,16 @@ pub fn sanitize_part(raw: &str) -> String {
     trimmed
 }
 
-/// The photo's file name by the company rule.
+/// The photo's file name by the company rule: ticket-model-serial-hours-date-slot, or with the
+/// service content before the date (`service`, the older rule of
+/// [`crate::desk::PhotoNaming::WithServiceContent`]).
+#[allow(clippy::too_many_arguments)]
 pub fn photo_name(
     ticket: &str,
     model: &str,
     serial: &str,
     hours: u32,
+    service: Option<ServiceType>,
     date: NaiveDate,
     slot: &str,
     n: u32,
@@ -118,11 +124,12 @@ pub fn photo_name(
     let mut name = format!(
         // By hand, not `date.format(..)`: chrono's strftime machinery costs the phone's wasm
         // more than this line.
-        "{}-{}-{}-{}h-{:04}{:02}{:02}-{}",
+        "{}-{}-{}-{}h-{}{:04}{:02}{:02}-{}",
         sanitize_part(ticket),
         sanitize_part(model),
         sanitize_part(serial),
         hours,
+        service.map_or(String::new(), |s| format!("{}-", s.zh())),
         date.year(),
         date.month(),
         date.day(),
@@ -163,6 +170,7 @@ mod tests {
             "EC210D",
             "VCEC210DC00312457",
             3520,
+            None,
             day(),
             "nameplate",
             1,
@@ -171,8 +179,19 @@ mod tests {
             name,
             "BX-20261127-001-EC210D-VCEC210DC00312457-3520h-20261127-nameplate.jpg"
         );
-        let second = photo_name("BX-1", "EC210D", "S1", 0, day(), "extra", 3);
+        let second = photo_name("BX-1", "EC210D", "S1", 0, None, day(), "extra", 3);
         assert_eq!(second, "BX-1-EC210D-S1-0h-20261127-extra-3.jpg");
+        let older = photo_name(
+            "BX-1",
+            "EC210D",
+            "S1",
+            250,
+            Some(ServiceType::PeriodicMaintenance),
+            day(),
+            "oil_filter",
+            1,
+        );
+        assert_eq!(older, "BX-1-EC210D-S1-250h-定检保养-20261127-oil_filter.jpg");
     }
 
     #[test]
@@ -201,7 +220,7 @@ mod tests {
         let serial = "S".repeat(300);
         let part = sanitize_part(&serial);
         assert_eq!(part.chars().count(), MAX_PART_CHARS);
-        let name = photo_name("T", "M", &serial, 1, day(), "slot", 1);
+        let name = photo_name("T", "M", &serial, 1, None, day(), "slot", 1);
         assert!(name.len() < 120, "{}", name.len());
     }
 
@@ -215,7 +234,7 @@ mod tests {
             "名/字",
         ];
         for n in nasty {
-            let name = photo_name(n, n, n, 1, day(), n, 2);
+            let name = photo_name(n, n, n, 1, None, day(), n, 2);
             assert!(
                 !name.contains('/') && !name.contains('\\') && !name.contains(".."),
                 "{name}"

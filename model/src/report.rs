@@ -104,7 +104,11 @@ impl WorkOrder {
         // A phone resolution has no site visit, so no site photos.
         if self.status != StatusNode::ResolvedByPhone {
             for slot in self.slots.iter().filter(|s| s.required) {
-                if !self.photos.iter().any(|p| p.slot == slot.key) {
+                if !self
+                    .photos
+                    .iter()
+                    .any(|p| p.slot == slot.key && !self.sent_back_photo(p.id))
+                {
                     missing.push(Missing::Photo {
                         slot: slot.key.clone(),
                     });
@@ -169,6 +173,17 @@ mod tests {
             slots,
             photos: vec![],
             report: ServiceReport::default(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            companions: Vec::new(),
+            station: None,
+            repeat_of: None,
+            first_response: None,
+            departure: None,
+            reviews: Vec::new(),
+            closure: None,
+            naming: Default::default(),
+            unrepaired_reason: None,
         }
     }
 

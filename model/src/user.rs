@@ -14,14 +14,18 @@ pub enum Role {
     Supervisor,
     /// 400 客服专员: creates and assigns work orders in the office.
     Dispatcher,
+    /// 服务主管 / 服务站站长: calls the customer first, plans the visit, dispatches their station's
+    /// engineers (the station is their team). Works in the office app.
+    ServiceSupervisor,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::Engineer,
         Role::Cleaner,
         Role::Supervisor,
         Role::Dispatcher,
+        Role::ServiceSupervisor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +34,7 @@ impl Role {
             Role::Cleaner => "cleaner",
             Role::Supervisor => "supervisor",
             Role::Dispatcher => "dispatcher",
+            Role::ServiceSupervisor => "service_supervisor",
         }
     }
 
@@ -37,9 +42,15 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// Office roles may read any work order; field roles only their own assignments.
+    /// Office roles may read any work order; field roles only their own assignments (a station
+    /// head, their station's).
     pub fn is_office(self) -> bool {
         matches!(self, Role::Dispatcher | Role::Supervisor)
+    }
+
+    /// Works in the office app (`/office/`), not the field app.
+    pub fn uses_desk(self) -> bool {
+        matches!(self, Role::Dispatcher | Role::ServiceSupervisor)
     }
 }
 

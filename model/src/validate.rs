@@ -34,6 +34,9 @@ pub enum OpError {
     /// Approved by a supervisor: it cannot change any more.
     #[error("it was approved and cannot change")]
     Closed,
+    /// The office closed the work order.
+    #[error("the work order is closed")]
+    OrderClosed,
     /// This person's role or place does not allow it.
     #[error("not allowed for this person")]
     NotAllowed,

@@ -4,6 +4,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::desk::{
+    Closure, Departure, FirstResponseRecord, Person, PhotoNaming, ReviewRound, Stamped,
+};
 use crate::photo::{PhotoMeta, PhotoSlot};
 use crate::report::ServiceReport;
 
@@ -65,6 +68,21 @@ impl ServiceType {
 
     pub fn parse(s: &str) -> Option<ServiceType> {
         ServiceType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// The name staff use, as the older photo-naming rule writes the service content.
+    pub fn zh(self) -> &'static str {
+        match self {
+            ServiceType::FaultRepair => "故障维修",
+            ServiceType::PeriodicMaintenance => "定检保养",
+            ServiceType::ArrivalInspection => "到机检查",
+            ServiceType::PreDeliveryInspection => "交机预检",
+            ServiceType::NewMachineHandover => "新机交机",
+            ServiceType::TechnicalModification => "技改",
+            ServiceType::PatrolInspection => "巡检",
+            ServiceType::StockMaintenance => "库存机保养",
+            ServiceType::CustomerVisit => "客户拜访",
+        }
     }
 }
 
@@ -220,6 +238,39 @@ pub struct WorkOrder {
     pub photos: Vec<PhotoMeta>,
     #[serde(default)]
     pub report: ServiceReport,
+
+    // The desk's part (all empty on orders made before the desk existed).
+    /// 联系人 and their phone.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contact_name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contact_phone: String,
+    /// Engineers dispatched with the main one (accounts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub companions: Vec<Person>,
+    /// The service station (the assignee's team when dispatched): its head sees the order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<String>,
+    /// The ticket of the earlier order on the same machine within 30 days (a repeat visit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat_of: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_response: Option<FirstResponseRecord>,
+    /// What the engineer said on departing: expected arrival and companions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departure: Option<Departure>,
+    /// Every review of the report, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<ReviewRound>,
+    /// 关单: locked from then on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closure: Option<Closure>,
+    /// How this order's photos are named (the office's setting when the order was made).
+    #[serde(default)]
+    pub naming: PhotoNaming,
+    /// Why it is not repaired yet (the afternoon list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unrepaired_reason: Option<Stamped>,
 }
 
 impl WorkOrder {
@@ -293,6 +344,17 @@ mod tests {
             slots: vec![],
             photos: vec![],
             report: Default::default(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            companions: Vec::new(),
+            station: None,
+            repeat_of: None,
+            first_response: None,
+            departure: None,
+            reviews: Vec::new(),
+            closure: None,
+            naming: Default::default(),
+            unrepaired_reason: None,
         }
     }
 

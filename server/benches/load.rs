@@ -116,6 +116,17 @@ fn order(ticket: String, assignee: &str) -> WorkOrder {
         slots: Vec::new(),
         photos: Vec::new(),
         report: Default::default(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+        companions: Vec::new(),
+        station: None,
+        repeat_of: None,
+        first_response: None,
+        departure: None,
+        reviews: Vec::new(),
+        closure: None,
+        naming: Default::default(),
+        unrepaired_reason: None,
     }
 }
 

@@ -302,6 +302,17 @@ fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -
         slots: Vec::new(),
         photos: Vec::new(),
         report: Default::default(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+        companions: Vec::new(),
+        station: None,
+        repeat_of: None,
+        first_response: None,
+        departure: None,
+        reviews: Vec::new(),
+        closure: None,
+        naming: Default::default(),
+        unrepaired_reason: None,
     }
 }
 

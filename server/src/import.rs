@@ -333,6 +333,17 @@ async fn import_line(
         slots: Vec::new(),
         photos: Vec::new(),
         report: Default::default(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+        companions: Vec::new(),
+        station: None,
+        repeat_of: None,
+        first_response: None,
+        departure: None,
+        reviews: Vec::new(),
+        closure: None,
+        naming: Default::default(),
+        unrepaired_reason: None,
     };
     match work_orders::insert(&mut tx, &wo, &assignee.id, seq).await {
         Ok(()) => {}

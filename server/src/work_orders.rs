@@ -103,6 +103,17 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
         slots: Vec::new(),
         photos: Vec::new(),
         report: Default::default(),
+        contact_name: String::new(),
+        contact_phone: String::new(),
+        companions: Vec::new(),
+        station: None,
+        repeat_of: None,
+        first_response: None,
+        departure: None,
+        reviews: Vec::new(),
+        closure: None,
+        naming: Default::default(),
+        unrepaired_reason: None,
     };
     Ok((wo, row.assignee_id))
 }

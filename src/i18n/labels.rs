@@ -203,6 +203,8 @@ pub fn reject_code(code: RejectCode, lang: Lang) -> &'static str {
         (UnknownRecord, Lang::En) => "The server has no such record, or it is not yours",
         (Closed, Lang::Zh) => "主管已验收，不能再修改",
         (Closed, Lang::En) => "A supervisor approved it; it cannot change",
+        (OrderClosed, Lang::Zh) => "办公室已关单，不能再修改",
+        (OrderClosed, Lang::En) => "The office closed this work order; it cannot change",
     }
 }
 
@@ -211,6 +213,7 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     match kind {
         OpKind::SetStatus { node, .. } => status_node(*node, lang).to_string(),
+        OpKind::Depart { .. } => status_node(StatusNode::Departed, lang).to_string(),
         OpKind::CorrectHours { hours, .. } => {
             if zh {
                 format!("小时数 {hours} h")
@@ -350,6 +353,8 @@ pub fn role_name(r: fieldbook_model::Role, lang: Lang) -> &'static str {
         (Supervisor, Lang::En) => "Supervisor",
         (Dispatcher, Lang::Zh) => "客服专员",
         (Dispatcher, Lang::En) => "Dispatcher",
+        (ServiceSupervisor, Lang::Zh) => "服务站长",
+        (ServiceSupervisor, Lang::En) => "Station head",
     }
 }
 

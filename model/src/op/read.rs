@@ -153,6 +153,11 @@ enum Kind {
         work_order_id: Uuid,
         node: StatusNode,
     },
+    Depart {
+        work_order_id: Uuid,
+        expected_arrival: DateTime<Utc>,
+        companions: Vec<String>,
+    },
     CorrectHours {
         work_order_id: Uuid,
         hours: u32,
@@ -260,6 +265,15 @@ impl From<Kind> for OpKind {
             } => OpKind::SetStatus {
                 work_order_id,
                 node,
+            },
+            Kind::Depart {
+                work_order_id,
+                expected_arrival,
+                companions,
+            } => OpKind::Depart {
+                work_order_id,
+                expected_arrival,
+                companions,
             },
             Kind::CorrectHours {
                 work_order_id,
@@ -565,6 +579,11 @@ mod tests {
                     failed_checks: vec![],
                 }],
             },
+            OpKind::Depart {
+                work_order_id: id(1),
+                expected_arrival: at,
+                companions: vec!["李明".into()],
+            },
         ]
     }
 
@@ -589,6 +608,7 @@ mod tests {
             OpKind::ConfirmFinding { .. } => 15,
             OpKind::ReopenFinding { .. } => 16,
             OpKind::SubmitRound { .. } => 17,
+            OpKind::Depart { .. } => 18,
         }
     }
 
@@ -596,7 +616,7 @@ mod tests {
     fn every_kind_reads_back_with_its_type_first_last_or_sorted() {
         let kinds = one_of_each();
         let numbers: Vec<usize> = kinds.iter().map(number).collect();
-        assert_eq!(numbers, (0..=17).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..=18).collect::<Vec<_>>());
         for kind in kinds {
             let text = serde_json::to_string(&kind).unwrap();
             assert!(text.starts_with("{\"type\":"), "{text}");
