@@ -1,6 +1,6 @@
 //! Who is signed in on this device. Kept in IndexedDB so the app opens signed in with no signal.
 
-use fieldbook_model::{Role, UserProfile};
+use fieldbook_model::UserProfile;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiFail};
