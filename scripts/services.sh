@@ -7,8 +7,17 @@
 set -euo pipefail
 
 SERVICES_CLEANUP=()
+# Logs shown (their last lines) when the calling shell fails, before the folders go.
+SERVICES_LOGS=()
 services_cleanup() {
-  local i
+  local status=$? i log
+  if [ "$status" -ne 0 ]; then
+    for log in "${SERVICES_LOGS[@]}"; do
+      [ -s "$log" ] || continue
+      echo "---- last lines of $log (kept because the tests failed) ----" >&2
+      tail -n 40 "$log" >&2 || true
+    done
+  fi
   for ((i = ${#SERVICES_CLEANUP[@]} - 1; i >= 0; i--)); do
     eval "${SERVICES_CLEANUP[$i]}" >/dev/null 2>&1 || true
   done
@@ -49,6 +58,7 @@ start_postgres() {
   as_pg_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off" start >/dev/null
   SERVICES_CLEANUP+=("as_pg_user '$bin/pg_ctl' -D '$dir/data' -m immediate stop")
+  SERVICES_LOGS+=("$dir/postgres.log")
   export FIELDBOOK_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
   echo "    PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (data in $dir)"
 }
@@ -65,6 +75,7 @@ start_s3() {
     --secret-key "$FIELDBOOK_TEST_S3_SECRET_KEY" "$dir/root" \
     >"$dir/s3s-fs.log" 2>&1 &
   SERVICES_CLEANUP+=("kill $!")
+  SERVICES_LOGS+=("$dir/s3s-fs.log")
   local i
   for i in $(seq 1 100); do
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
