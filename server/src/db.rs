@@ -274,16 +274,39 @@ mod tests {
         assert!(before.len() >= 6, "{before:?}");
 
         migrate_sqlite(&pool, &SQLITE_MIGRATIONS).await.unwrap();
-        assert_eq!(refs(pool.clone()).await, before, "the same tables refer to users");
+        assert_eq!(
+            refs(pool.clone()).await,
+            before,
+            "the same tables refer to users"
+        );
         let count = |sql: &'static str| {
             let pool = pool.clone();
-            async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool).await.unwrap() }
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
         };
-        assert_eq!(count("SELECT COUNT(*) FROM users WHERE team = 't'").await, 1);
-        assert_eq!(count("SELECT COUNT(*) FROM sessions").await, 1, "sessions survive");
+        assert_eq!(
+            count("SELECT COUNT(*) FROM users WHERE team = 't'").await,
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM sessions").await,
+            1,
+            "sessions survive"
+        );
         assert_eq!(count("SELECT COUNT(*) FROM work_orders").await, 1);
-        assert_eq!(count("SELECT COUNT(*) FROM pragma_foreign_key_check").await, 0);
-        assert_eq!(count("PRAGMA foreign_keys").await, 1, "the pool's connections enforce");
+        assert_eq!(
+            count("SELECT COUNT(*) FROM pragma_foreign_key_check").await,
+            0
+        );
+        assert_eq!(
+            count("PRAGMA foreign_keys").await,
+            1,
+            "the pool's connections enforce"
+        );
         // Still enforced: an unknown user is refused, deleting a user cascades to sessions.
         assert!(
             sqlx::query("INSERT INTO sessions VALUES ('h2', 'nobody', 1, 1)")
@@ -320,7 +343,11 @@ mod tests {
             .execute(&pool)
             .await
             .unwrap();
-        assert_eq!(count("SELECT COUNT(*) FROM sessions").await, 0, "ON DELETE CASCADE");
+        assert_eq!(
+            count("SELECT COUNT(*) FROM sessions").await,
+            0,
+            "ON DELETE CASCADE"
+        );
         assert!(
             sqlx::query("DELETE FROM users WHERE id = 'u1'")
                 .execute(&pool)
