@@ -594,7 +594,7 @@ async fn departing_is_applied_once_and_the_desk_and_phone_see_it() {
 }
 
 /// engineer1's fault-repair order walked to "repaired and left" with a full report, submitted.
-async fn submitted(server: &TestServer, e1: &Client, wo: &WorkOrder) -> Uuid {
+pub async fn submitted(server: &TestServer, e1: &Client, wo: &WorkOrder) -> Uuid {
     let mut ops = walk_to_left("engineer1", wo.id);
     let mut first = None;
     for (i, slot) in wo.slots.iter().filter(|s| s.required).enumerate() {
