@@ -764,6 +764,17 @@ async fn sent_back_resubmitted_and_closed_with_every_round_kept_then_locked() {
         outcomes(&r),
         vec![(Outcome::Rejected, Some(RejectCode::OrderClosed)); 4]
     );
+    // The verdicts are kept, as other refusals for the order's state are.
+    let db = server.database().await;
+    for op in &late {
+        let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM refused_ops WHERE op_id = $1")
+            .bind(op["id"].as_str().unwrap())
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert_eq!(kept, 1, "{op}");
+    }
+    db.close().await;
     let id = wo.id;
     let edits: Vec<(&str, String, Value)> = vec![
         (
