@@ -104,6 +104,15 @@ fn call_error_msg(e: &CallError) -> Msg {
 }
 
 impl Draft {
+    /// Nothing typed yet (the call time alone is the default's).
+    pub fn is_blank(&self) -> bool {
+        *self
+            == Draft {
+                called_at: self.called_at.clone(),
+                ..Draft::default()
+            }
+    }
+
     /// The request this draft makes, and every field's refusal (field name, message).
     pub fn to_call(&self) -> (NewWorkOrder, Vec<(&'static str, Msg)>) {
         let mut errors = Vec::new();
@@ -230,15 +239,11 @@ pub fn CallPage() -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let live = use_live();
-    let restored = load_draft();
-    let had_draft = restored.is_some();
-    let draft = RwSignal::new(restored.unwrap_or_default());
+    let draft = RwSignal::new(load_draft().unwrap_or_default());
     // Saved on every change: a reload or a lost connection keeps what was typed.
-    Effect::new(move |first: Option<()>| {
-        let d = draft.get();
-        if first.is_some() || had_draft {
-            save_draft(&d);
-        }
+    // A blank form is no draft: nothing is kept until something is typed.
+    Effect::new(move |_| {
+        draft.with(|d| if d.is_blank() { drop_draft() } else { save_draft(d) });
     });
     // Fields typed in (their messages show); all of them once sending was tried.
     let touched = RwSignal::new(HashSet::<&'static str>::new());
@@ -408,7 +413,7 @@ pub fn CallPage() -> impl IntoView {
             <div class="list-head">
                 <h1>{tr(Msg::TakeCall)}</h1>
                 <span class="muted" data-testid="draft-state">
-                    {move || if draft.with(|d| *d != Draft { called_at: d.called_at.clone(), ..Draft::default() }) { tr(Msg::DraftSaved)() } else { "" }}
+                    {move || if draft.with(Draft::is_blank) { "" } else { tr(Msg::DraftSaved)() }}
                 </span>
                 <button type="button" class="secondary" on:click=discard>{tr(Msg::DiscardDraft)}</button>
             </div>

@@ -228,12 +228,12 @@ pub fn FollowUpsPage() -> impl IntoView {
                 </thead>
                 <tbody>
                     <For
-                        each=move || rows.get()
-                        key=|o| (o.id, o.seq)
-                        children=move |o| {
-                            let which = list.get_untracked();
-                            view! { <FollowUpRow order=o list=which now/> }
+                        each=move || {
+                            let which = list.get();
+                            rows.get().into_iter().map(move |o| (which, o))
                         }
+                        key=|(which, o)| (*which, o.id, o.seq)
+                        children=move |(which, o)| view! { <FollowUpRow order=o list=which now/> }
                     />
                 </tbody>
             </table>

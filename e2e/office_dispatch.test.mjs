@@ -1,0 +1,175 @@
+// The desk's dispatch at 1280x800: a call taken with a wrong phone and a planned time before the
+// call shows both messages under their fields; a reload keeps the half-typed call (a draft in
+// local storage); the call is created and dispatched, the draft goes, the order is in the list;
+// its plan changes; and what another desk changes shows up here within seconds, without a reload
+// (the desk polls `GET /api/work-orders?since=N`).
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launch, Server, shoot, signIn } from "./harness.mjs";
+
+const DESK = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+const ROW = "[data-testid=office-card]";
+const DRAFT = "fieldbook-office-call-draft";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await Server.start();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.kill();
+});
+
+/** A `datetime-local` value moved by `minutes`. */
+function shift(value, minutes) {
+  const t = new Date(`${value}:00Z`).getTime() + minutes * 60_000;
+  return new Date(t).toISOString().slice(0, 16);
+}
+
+/** The text under a field of the call form. */
+const fieldError = (page, field) => page.locator(`[data-field=${field}]`).first();
+
+test("a call is taken, kept across a reload, dispatched, planned, and others' changes show up live", { timeout: 180_000 }, async () => {
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "dispatcher1", ROW);
+  assert.equal(await page.textContent("[data-testid=role]"), "客服专员");
+
+  await page.getByRole("navigation").getByRole("link", { name: "接报" }).click();
+  await page.waitForSelector("h1:has-text('接报 / 派工')");
+  assert.match(await page.textContent("[data-testid=next-ticket]"), /BX-\d{8}-\d{3}/);
+
+  await page.getByLabel("客户", { exact: true }).fill("山东高速路桥");
+  await page.getByLabel("联系人", { exact: true }).fill("王工");
+  await page.getByLabel("联系电话", { exact: true }).fill("call me");
+  await page.getByLabel("工地位置", { exact: true }).fill("济南绕城高速二期");
+  await page.getByLabel("机型", { exact: true }).fill("EC210D");
+  await page.getByLabel("小时数", { exact: true }).fill("3520");
+  await page.getByLabel("故障描述", { exact: true }).fill("液压油温高，动作慢");
+  await page.check("input[name=machine_down]");
+  const called = await page.inputValue("input[name=called_at]");
+  assert.match(called, /^\d{4}-\d\d-\d\dT\d\d:\d\d$/, "the call time defaults to now");
+  await page.fill("input[name=planned_at]", shift(called, -60));
+
+  assert.match(await fieldError(page, "contact_phone").textContent(), /电话号码不正确/);
+  assert.equal(await fieldError(page, "planned_at").textContent(), "计划时间不能早于报修时间");
+  assert.equal(await fieldError(page, "customer").textContent(), "", "a good field has no message");
+  await page.getByRole("button", { name: "建单并派工" }).click();
+  await page.waitForSelector("[data-testid=call-error]:has-text('请先改正标出的栏目')");
+  assert.equal(await fieldError(page, "assignee").textContent(), "必填");
+  await shoot(page, "desk-call-errors.png");
+
+  // A reload (or a lost connection) keeps the half-typed call.
+  await page.reload();
+  await page.waitForSelector("h1:has-text('接报 / 派工')");
+  assert.equal(await page.inputValue("input[name=customer]"), "山东高速路桥");
+  assert.equal(await page.inputValue("input[name=contact_phone]"), "call me");
+  assert.equal(await page.inputValue("input[name=called_at]"), called);
+  assert.equal(await page.isChecked("input[name=machine_down]"), true);
+
+  await page.getByLabel("联系电话", { exact: true }).fill("138 0013 8000");
+  assert.equal(await fieldError(page, "contact_phone").textContent(), "");
+  await page.fill("input[name=planned_at]", shift(called, 120));
+  assert.equal(await fieldError(page, "planned_at").textContent(), "");
+  await page.waitForSelector("select[name=assignee] option[value=engineer1]", { state: "attached" });
+  await page.selectOption("select[name=assignee]", "engineer1");
+  await page.check("input[name=companion][value=engineer2]");
+  await shoot(page, "desk-call.png");
+  await page.getByRole("button", { name: "建单并派工" }).click();
+
+  // Created: the order's page, the draft gone.
+  await page.waitForURL(/\/office\/work-orders\/[0-9a-f-]{36}$/);
+  const ticket = (await page.textContent("[data-testid=ticket]")).trim();
+  assert.match(ticket, /^BX-\d{8}-\d{3}$/);
+  assert.equal(await page.evaluate((k) => localStorage.getItem(k), DRAFT), null);
+  const id = page.url().split("/").pop();
+  const dispatcher = await server.client("dispatcher1");
+  const stored = (await dispatcher.get(`/api/work-orders/${id}`)).body;
+  assert.equal(stored.contact_phone, "138 0013 8000");
+  assert.equal(stored.serial, "", "an unknown serial waits to be filled in");
+  assert.deepEqual(stored.companions.map((c) => c.username), ["engineer2"]);
+  assert.equal(await page.textContent("[data-testid=f-serial]"), "待补");
+  await shoot(page, "desk-order.png");
+
+  // In the list.
+  await page.getByRole("navigation").getByRole("link", { name: "工单" }).click();
+  await page.waitForSelector(`${ROW}[data-ticket="${ticket}"]`);
+
+  // The plan changes.
+  await page.click(`${ROW}[data-ticket="${ticket}"]`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${ticket}')`);
+  const later = shift(called, 24 * 60);
+  await page.fill("input[name=plan_at]", later);
+  await page.getByRole("button", { name: "保存计划" }).click();
+  await page.waitForSelector("[data-testid=plan-outcome]:has-text('已保存')");
+  assert.equal(await page.textContent("[data-testid=planned-at]"), later.replace("T", " "));
+  assert.equal(
+    (await dispatcher.get(`/api/work-orders/${id}`)).body.planned_at,
+    new Date(new Date(`${later}:00Z`).getTime() - 8 * 3600_000).toISOString().replace(".000Z", "Z"),
+    "the desk's times are China time",
+  );
+
+  // A second desk: its list and this order's page follow what others change, without a reload.
+  const other = await browser.newContext(DESK);
+  const second = await other.newPage();
+  await signIn(second, `${server.url}/office/`, "dispatcher1", ROW);
+  const fresh = await dispatcher.post("/api/work-orders", {
+    customer: "济南城建集团", contact_name: "李经理", contact_phone: "0531-8888 0000", site: "新东站",
+    equipment_model: "EC480D", serial: "EC480D-77001", engine_hours: 1200, working_condition: "破碎",
+    fault_description: "回转无力", service_type: "fault_repair", machine_down: false,
+    called_at: new Date().toISOString(), planned_at: new Date(Date.now() + 3600_000).toISOString(),
+    assignee: "engineer2", companions: [],
+  });
+  assert.equal(fresh.status, 201, JSON.stringify(fresh.body));
+  await second.waitForSelector(`${ROW}[data-ticket="${fresh.body.ticket}"]`, { timeout: 10_000 });
+
+  await second.goto(`${server.url}/office/work-orders/${id}`);
+  await second.waitForSelector(`[data-testid=ticket]:has-text('${ticket}')`);
+  const again = shift(called, 48 * 60);
+  await page.fill("input[name=plan_at]", again);
+  await page.getByRole("button", { name: "保存计划" }).click();
+  await second.waitForSelector(`[data-testid=planned-at]:has-text('${again.replace("T", " ")}')`, { timeout: 10_000 });
+  await shoot(second, "desk-order-live.png");
+  await other.close();
+  await context.close();
+});
+
+test("a desk screen at 1920x1080 and the follow-up lists", { timeout: 120_000 }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "dispatcher1", ROW);
+  await page.getByRole("navigation").getByRole("link", { name: "跟进" }).click();
+  await page.waitForSelector("[data-testid=follow-up-table]");
+  const tab = page.getByRole("tab", { name: /未修复/ });
+  await tab.click();
+  const rows = page.locator("[data-testid=follow-up-row]");
+  await rows.first().waitFor();
+  const ticket = await rows.first().getAttribute("data-ticket");
+  await page.getByLabel(`未修复原因 ${ticket}`).fill("等配件");
+  await page.getByLabel(`未修复原因 ${ticket}`).press("Tab");
+  const dispatcher = await server.client("dispatcher1");
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const list = (await dispatcher.get("/api/work-orders")).body;
+    if (list.find((o) => o.ticket === ticket)?.unrepaired_reason?.text === "等配件") break;
+    assert.ok(Date.now() < deadline, "the reason reaches the server");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // The search narrows the list; the export is UTF-8 with a BOM.
+  await page.getByRole("searchbox").fill(ticket);
+  assert.equal(await rows.count(), 1);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "导出 CSV" }).click()]);
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  const csv = Buffer.concat(chunks);
+  assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], "a BOM first");
+  const text = csv.subarray(3).toString("utf8");
+  assert.match(text, /^报修单号,客户,/);
+  assert.ok(text.includes(ticket) && text.includes("等配件"));
+  await shoot(page, "desk-follow-ups-1920.png");
+  await context.close();
+});
