@@ -420,16 +420,16 @@ pub fn CallPage() -> impl IntoView {
             <form class="desk-form" on:submit=submit novalidate>
                 <fieldset class="card">
                     <legend>{tr(Msg::CustomerSection)}</legend>
-                    <div class="grid3">
+                    <div class="grid4">
                         {input(Msg::Customer, "customer", |d| &d.customer, |d, v| d.customer = v, "text")}
                         {input(Msg::ContactName, "contact_name", |d| &d.contact_name, |d, v| d.contact_name = v, "text")}
                         {input(Msg::ContactPhone, "contact_phone", |d| &d.contact_phone, |d, v| d.contact_phone = v, "tel")}
+                        {input(Msg::Site, "site", |d| &d.site, |d, v| d.site = v, "text")}
                     </div>
-                    {input(Msg::Site, "site", |d| &d.site, |d, v| d.site = v, "text")}
                 </fieldset>
                 <fieldset class="card">
                     <legend>{tr(Msg::MachineSection)}</legend>
-                    <div class="grid3">
+                    <div class="grid4">
                         <label class="field">
                             <span>{tr(Msg::Serial)}</span>
                             <input
@@ -445,6 +445,9 @@ pub fn CallPage() -> impl IntoView {
                                 class:invalid=move || error_for("serial")().is_some()
                             />
                             <small class="field-error" data-field="serial">{error_for("serial")}</small>
+                            {move || draft.with(|d| d.serial.trim().is_empty()).then(|| view! {
+                                <small class="muted hint" data-testid="serial-pending">{tr(Msg::SerialPendingNote)}</small>
+                            })}
                         </label>
                         <label class="field">
                             <span>{tr(Msg::Model)}</span>
@@ -462,6 +465,7 @@ pub fn CallPage() -> impl IntoView {
                             <small class="field-error" data-field="equipment_model">{error_for("equipment_model")}</small>
                         </label>
                         {input(Msg::Hours, "engine_hours", |d| &d.engine_hours, |d, v| d.engine_hours = v, "text")}
+                        {input(Msg::WorkingCondition, "working_condition", |d| &d.working_condition, |d, v| d.working_condition = v, "text")}
                     </div>
                     {move || {
                         let list = suggestions.get();
@@ -478,11 +482,7 @@ pub fn CallPage() -> impl IntoView {
                             </ul>
                         })
                     }}
-                    {move || draft.with(|d| d.serial.trim().is_empty()).then(|| view! {
-                        <p class="muted hint" data-testid="serial-pending">{tr(Msg::SerialPendingNote)}</p>
-                    })}
-                    <div class="grid3">
-                        {input(Msg::WorkingCondition, "working_condition", |d| &d.working_condition, |d, v| d.working_condition = v, "text")}
+                    <div class="grid4">
                         <label class="field">
                             <span>{tr(Msg::ServiceType)}</span>
                             <select
@@ -513,25 +513,25 @@ pub fn CallPage() -> impl IntoView {
                             />
                             <span>{tr(Msg::MachineDown)}</span>
                         </label>
+                        <label class="field span2">
+                            <span>{tr(Msg::Fault)}</span>
+                            <textarea
+                                name="fault_description"
+                                rows="2"
+                                prop:value=move || draft.with(|d| d.fault_description.clone())
+                                on:input=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    edit("fault_description", &|d| d.fault_description = v.clone());
+                                }
+                                class:invalid=move || error_for("fault_description")().is_some()
+                            ></textarea>
+                            <small class="field-error" data-field="fault_description">{error_for("fault_description")}</small>
+                        </label>
                     </div>
-                    <label class="field">
-                        <span>{tr(Msg::Fault)}</span>
-                        <textarea
-                            name="fault_description"
-                            rows="3"
-                            prop:value=move || draft.with(|d| d.fault_description.clone())
-                            on:input=move |ev| {
-                                let v = event_target_value(&ev);
-                                edit("fault_description", &|d| d.fault_description = v.clone());
-                            }
-                            class:invalid=move || error_for("fault_description")().is_some()
-                        ></textarea>
-                        <small class="field-error" data-field="fault_description">{error_for("fault_description")}</small>
-                    </label>
                 </fieldset>
                 <fieldset class="card">
                     <legend>{tr(Msg::DispatchSection)}</legend>
-                    <div class="grid3">
+                    <div class="grid4">
                         {input(Msg::CalledAt, "called_at", |d| &d.called_at, |d, v| d.called_at = v, "datetime-local")}
                         {input(Msg::PlannedAt, "planned_at", |d| &d.planned_at, |d, v| d.planned_at = v, "datetime-local")}
                         <label class="field">
@@ -552,8 +552,8 @@ pub fn CallPage() -> impl IntoView {
                             </small>
                             <small class="field-error" data-field="ticket">{error_for("ticket")}</small>
                         </label>
+                        <p class="muted hint">{tr(Msg::ChinaTime)}</p>
                     </div>
-                    <p class="muted hint">{tr(Msg::ChinaTime)}</p>
                     {move || match engineers.get() {
                         None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
                         Some(Err(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),
