@@ -173,3 +173,42 @@ test("a desk screen at 1920x1080 and the follow-up lists", { timeout: 120_000 },
   await shoot(page, "desk-follow-ups-1920.png");
   await context.close();
 });
+
+test("a first response that a phone fix will do closes the order, locked from then on", { timeout: 120_000 }, async () => {
+  const dispatcher = await server.client("dispatcher1");
+  const now = Date.now();
+  const made = await dispatcher.post("/api/work-orders", {
+    customer: "济南城建集团", contact_name: "李经理", contact_phone: "13900001111", site: "新东站",
+    equipment_model: "EC210D", serial: "", engine_hours: 800, working_condition: "土方",
+    fault_description: "报警灯亮", service_type: "fault_repair", machine_down: false,
+    called_at: new Date(now).toISOString(), planned_at: new Date(now + 3600_000).toISOString(),
+    assignee: "engineer1", companions: [],
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "dispatcher1", ROW);
+  await page.goto(`${server.url}/office/work-orders/${made.body.id}`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${made.body.ticket}')`);
+
+  await page.getByRole("button", { name: "记录首次响应" }).click();
+  await page.waitForSelector("[data-testid=first-response] .field-error:has-text('请写沟通结果')");
+  await page.getByLabel("沟通结果").fill("电话指导客户复位报警");
+  await page.getByLabel("已确认工地位置").check();
+  await page.getByLabel("电话可解决").check();
+  await page.getByRole("button", { name: "记录首次响应" }).click();
+  await page.waitForSelector("[data-testid=phone-fix]");
+  await page.getByRole("button", { name: "电话解决并关单" }).click();
+  await page.waitForSelector("[data-testid=phone-fix-outcome]:has-text('请写解决详情')");
+  await page.getByLabel("解决详情").fill("复位后报警消失，客户确认正常");
+  await page.getByRole("button", { name: "电话解决并关单" }).click();
+  await page.waitForSelector("[data-testid=closed]");
+  assert.match(await page.textContent("[data-testid=closure]"), /复位后报警消失/);
+  assert.equal(await page.locator("input[name=plan_at]").count(), 0, "a closed order offers no edits");
+  assert.equal(await page.locator("[data-testid=reassign]").count(), 0);
+  const stored = (await dispatcher.get(`/api/work-orders/${made.body.id}`)).body;
+  assert.equal(stored.status, "resolved_by_phone");
+  assert.equal(stored.closure.resolution, "复位后报警消失，客户确认正常");
+  await shoot(page, "desk-order-phone-fix.png");
+  await context.close();
+});

@@ -302,7 +302,8 @@ fn FirstResponseCard(
 ) -> impl IntoView {
     let lang = use_lang();
     let id = order.with_untracked(|o| o.id);
-    let at = RwSignal::new(china::to_input(Utc::now()));
+    let opened = StoredValue::new(china::to_input(Utc::now()));
+    let at = RwSignal::new(opened.get_value());
     let outcome_text = RwSignal::new(String::new());
     let site_confirmed = RwSignal::new(false);
     let phone_fix = RwSignal::new(false);
@@ -311,7 +312,14 @@ fn FirstResponseCard(
     let outcome: Outcome = RwSignal::new(None);
     let fix_outcome: Outcome = RwSignal::new(None);
     let record = move |_| {
-        let Some(when) = china::from_input(&at.get_untracked()) else {
+        let typed = at.get_untracked();
+        // Left as it was: now, to the second (the minute shown may be before a call made in it).
+        let when = if opened.with_value(|o| *o == typed) {
+            Some(Utc::now())
+        } else {
+            china::from_input(&typed)
+        };
+        let Some(when) = when else {
             error.set(Some(Msg::Required));
             return;
         };
