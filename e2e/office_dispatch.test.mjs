@@ -212,3 +212,75 @@ test("a first response that a phone fix will do closes the order, locked from th
   await shoot(page, "desk-order-phone-fix.png");
   await context.close();
 });
+
+test("a submitted report is sent back item by item, resubmitted, and closed; every round is listed", { timeout: 120_000 }, async () => {
+  const dispatcher = await server.client("dispatcher1");
+  const engineer = await server.client("engineer1");
+  const now = Date.now();
+  const made = await dispatcher.post("/api/work-orders", {
+    customer: "中建八局", contact_name: "赵工", contact_phone: "13700002222", site: "章丘工地",
+    equipment_model: "EC210D", serial: "EC210D-99120", engine_hours: 4100, working_condition: "土方",
+    fault_description: "液压泵异响", service_type: "fault_repair", machine_down: true,
+    called_at: new Date(now - 3600_000).toISOString(), planned_at: new Date(now).toISOString(),
+    assignee: "engineer1", companions: [],
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const id = made.body.id;
+  const op = (kind) => ({
+    id: crypto.randomUUID(), user: "engineer1", device_id: "00000000-0000-4000-8000-000000000001",
+    device_time: new Date().toISOString(), kind: { work_order_id: id, ...kind },
+  });
+  const photo = (slot, n) => op({
+    type: "add_photo", photo_id: crypto.randomUUID(), slot, sha256: String(n).padStart(2, "0").repeat(32),
+    bytes: 1000, width: 40, height: 30, content_type: "image/jpeg",
+  });
+  const slots = made.body.slots.filter((s) => s.required).map((s) => s.key);
+  const ops = [
+    op({ type: "depart", expected_arrival: new Date(now + 3600_000).toISOString(), companions: [] }),
+    op({ type: "set_status", node: "arrived" }),
+    op({ type: "set_status", node: "repaired_left" }),
+    ...slots.map((s, i) => photo(s, i + 1)),
+    op({ type: "save_report", fault_cause: "油管老化", work_done: "更换油管", parts: [], companions: [] }),
+    op({ type: "waive_signature", by: "刘洋", reason: "客户不在现场" }),
+    op({ type: "submit_report" }),
+  ];
+  const sent = await engineer.post("/api/ops", { ops });
+  assert.deepEqual(sent.body.results.map((r) => r.outcome), ops.map(() => "applied"), JSON.stringify(sent.body));
+
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "dispatcher1", ROW);
+  await page.goto(`${server.url}/office/work-orders/${id}`);
+  await page.waitForSelector("[data-testid=review] .submitted");
+  const names = await page.locator("[data-testid=review] [data-testid=photo-name]").allTextContents();
+  assert.equal(names.length, slots.length);
+  const first = names[0];
+
+  // Send back: one photo (ticked, a reason) and the fault cause.
+  await page.getByLabel(`退回 ${first}`, { exact: true }).check();
+  await page.getByRole("button", { name: "退回", exact: true }).click();
+  await page.waitForSelector("[data-testid=review-outcome]:has-text('每项退回都要写原因')");
+  await page.getByLabel(`退回原因 ${first}`, { exact: true }).fill("铭牌看不清");
+  await page.getByLabel("退回 故障原因", { exact: true }).check();
+  await page.getByLabel("退回原因 故障原因", { exact: true }).fill("写明油管位置");
+  await shoot(page, "desk-review.png", { at: "[data-testid=review]" });
+  await page.getByRole("button", { name: "退回", exact: true }).click();
+  await page.waitForSelector("[data-testid=round]");
+  assert.match(await page.textContent("[data-testid=round]"), /铭牌看不清[\s\S]*写明油管位置|写明油管位置[\s\S]*铭牌看不清/);
+  await page.waitForSelector("[data-testid=not-submitted]");
+  const stored = (await dispatcher.get(`/api/work-orders/${id}`)).body;
+  assert.equal(stored.reviews.length, 1);
+  assert.equal(stored.reviews[0].decision.items.length, 2);
+
+  // The engineer retakes the photo and submits again: the desk sees it without a reload, and closes.
+  const again = [photo(stored.photos[0].slot, 77), op({ type: "submit_report" })];
+  const resent = await engineer.post("/api/ops", { ops: again });
+  assert.deepEqual(resent.body.results.map((r) => r.outcome), ["applied", "applied"], JSON.stringify(resent.body));
+  await page.waitForSelector("[data-testid=review] .submitted", { timeout: 10_000 });
+  await page.getByRole("button", { name: "关单" }).click();
+  await page.waitForSelector("[data-testid=closed]");
+  assert.equal(await page.locator("[data-testid=round]").count(), 2);
+  assert.equal(await page.getByRole("button", { name: "关单" }).count(), 0, "a closed order offers no edits");
+  assert.equal((await dispatcher.get(`/api/work-orders/${id}`)).body.closure.by.username, "dispatcher1");
+  await context.close();
+});

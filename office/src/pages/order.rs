@@ -681,11 +681,11 @@ fn ReviewCard(
     closed: Memo<bool>,
 ) -> impl IntoView {
     let lang = use_lang();
-    // Rebuilt for each submission: ticks belong to the report they were made on.
+    // Rebuilt for each submission (ticks belong to the report they were made on) and on closing.
     let submitted = Memo::new(move |_| order.with(|o| o.report.submitted_at));
     view! {
         {move || {
-            let _ = submitted.get();
+            let _ = (submitted.get(), closed.get());
             view! { <ReviewBody order page closed/> }
         }}
         <div class="card" data-testid="review-rounds">
