@@ -105,18 +105,20 @@ impl Live {
                     None => list.push(order),
                 }
             }
-            list.sort_by(|a, b| b.called_at.cmp(&a.called_at));
+            list.sort_by_key(|o| std::cmp::Reverse(o.called_at));
         });
     }
 
     /// One order, tracked.
     pub fn order(self, id: Uuid) -> Option<WorkOrder> {
-        self.orders
-            .with(|l| l.as_ref().and_then(|l| l.iter().find(|o| o.id == id).cloned()))
+        self.orders.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.iter().find(|o| o.id == id).cloned())
+        })
     }
 }
 
 fn sorted(mut list: Vec<WorkOrder>) -> Vec<WorkOrder> {
-    list.sort_by(|a, b| b.called_at.cmp(&a.called_at));
+    list.sort_by_key(|o| std::cmp::Reverse(o.called_at));
     list
 }

@@ -9,9 +9,9 @@ use std::collections::HashSet;
 use chrono::Utc;
 use fieldbook::api::ApiFail;
 use fieldbook::i18n::{self as labels, Lang, use_lang};
+use fieldbook_model::ServiceType;
 use fieldbook_model::desk::{CallError, EngineerLoad, Machine, NewWorkOrder};
 use fieldbook_model::dispatch::check_ticket;
-use fieldbook_model::ServiceType;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -169,7 +169,11 @@ fn refusal(code: &str, message: &str, call: &NewWorkOrder) -> (&'static str, Msg
         .companions
         .iter()
         .any(|c| !c.is_empty() && message.contains(c.as_str()));
-    let account = if about_companion { "companions" } else { "assignee" };
+    let account = if about_companion {
+        "companions"
+    } else {
+        "assignee"
+    };
     match code {
         "duplicate_ticket" => ("ticket", Msg::DuplicateTicket),
         "bad_ticket" => ("ticket", Msg::BadTicket),
@@ -243,7 +247,13 @@ pub fn CallPage() -> impl IntoView {
     // Saved on every change: a reload or a lost connection keeps what was typed.
     // A blank form is no draft: nothing is kept until something is typed.
     Effect::new(move |_| {
-        draft.with(|d| if d.is_blank() { drop_draft() } else { save_draft(d) });
+        draft.with(|d| {
+            if d.is_blank() {
+                drop_draft()
+            } else {
+                save_draft(d)
+            }
+        });
     });
     // Fields typed in (their messages show); all of them once sending was tried.
     let touched = RwSignal::new(HashSet::<&'static str>::new());

@@ -262,7 +262,13 @@ fn FollowUpRow(order: WorkOrder, list: FollowUp, now: ReadSignal<DateTime<Utc>>)
         };
         spawn_local(async move {
             let lang = lang.get_untracked();
-            match api::change("PUT", &format!("/api/work-orders/{id}/unrepaired-reason"), &body).await {
+            match api::change(
+                "PUT",
+                &format!("/api/work-orders/{id}/unrepaired-reason"),
+                &body,
+            )
+            .await
+            {
                 Ok(Some(d)) => {
                     live.merge(vec![d.work_order]);
                     note.set(Some(Msg::Saved.text(lang).into()));

@@ -176,12 +176,8 @@ fn OrderView(page: Page) -> impl IntoView {
     let id = order.with_untracked(|o| o.id);
     let zip = format!("/api/work-orders/{id}/photos.zip");
     let engineers = LocalResource::new(api::engineers);
-    let engineer_list = Signal::derive(move || {
-        engineers
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-    });
+    let engineer_list =
+        Signal::derive(move || engineers.get().and_then(Result::ok).unwrap_or_default());
     // The earlier order this one repeats, if the desk has it.
     let repeat = move || {
         order.with(|o| o.repeat_of.clone()).map(|ticket| {
@@ -200,14 +196,15 @@ fn OrderView(page: Page) -> impl IntoView {
             }
         })
     };
-    let field = move |label: Msg, value: Box<dyn Fn() -> String + Send + Sync>, testid: &'static str| {
-        view! {
-            <div class="kv">
-                <dt>{tr(label)}</dt>
-                <dd data-testid=testid>{value}</dd>
-            </div>
-        }
-    };
+    let field =
+        move |label: Msg, value: Box<dyn Fn() -> String + Send + Sync>, testid: &'static str| {
+            view! {
+                <div class="kv">
+                    <dt>{tr(label)}</dt>
+                    <dd data-testid=testid>{value}</dd>
+                </div>
+            }
+        };
     let o = move |f: fn(&WorkOrder) -> String| -> Box<dyn Fn() -> String + Send + Sync> {
         Box::new(move || order.with(f))
     };
@@ -295,11 +292,7 @@ fn StatusCard(order: Memo<WorkOrder>) -> impl IntoView {
 }
 
 #[component]
-fn FirstResponseCard(
-    order: Memo<WorkOrder>,
-    page: Page,
-    closed: Memo<bool>,
-) -> impl IntoView {
+fn FirstResponseCard(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl IntoView {
     let lang = use_lang();
     let id = order.with_untracked(|o| o.id);
     let opened = StoredValue::new(china::to_input(Utc::now()));
@@ -334,17 +327,33 @@ fn FirstResponseCard(
             site_confirmed: site_confirmed.get_untracked(),
             phone_fix: phone_fix.get_untracked(),
         };
-        send(page, "POST", format!("/api/work-orders/{id}/first-response"), body, outcome, lang.get_untracked());
+        send(
+            page,
+            "POST",
+            format!("/api/work-orders/{id}/first-response"),
+            body,
+            outcome,
+            lang.get_untracked(),
+        );
     };
     let close_fix = move |_| {
         if resolution.with_untracked(|t| t.trim().is_empty()) {
-            fix_outcome.set(Some(Err(Msg::ResolutionRequired.text(lang.get_untracked()).into())));
+            fix_outcome.set(Some(Err(Msg::ResolutionRequired
+                .text(lang.get_untracked())
+                .into())));
             return;
         }
         let body = PhoneFix {
             resolution: resolution.get_untracked().trim().to_string(),
         };
-        send(page, "POST", format!("/api/work-orders/{id}/phone-fix"), body, fix_outcome, lang.get_untracked());
+        send(
+            page,
+            "POST",
+            format!("/api/work-orders/{id}/phone-fix"),
+            body,
+            fix_outcome,
+            lang.get_untracked(),
+        );
     };
     view! {
         <div class="card" data-testid="first-response">
@@ -444,7 +453,10 @@ fn PlanCard(
     let id = order.with_untracked(|o| o.id);
     let planned = RwSignal::new(order.with_untracked(|o| china::to_input(o.planned_at)));
     let chosen = RwSignal::new(order.with_untracked(|o| {
-        o.companions.iter().map(|p| p.username.clone()).collect::<Vec<_>>()
+        o.companions
+            .iter()
+            .map(|p| p.username.clone())
+            .collect::<Vec<_>>()
     }));
     let assignee = Memo::new(move |_| order.with(|o| o.assignee.clone()));
     let error = RwSignal::new(None::<Msg>);
@@ -463,7 +475,14 @@ fn PlanCard(
             planned_at: at,
             companions: chosen.get_untracked(),
         };
-        send(page, "PUT", format!("/api/work-orders/{id}/plan"), body, outcome, lang.get_untracked());
+        send(
+            page,
+            "PUT",
+            format!("/api/work-orders/{id}/plan"),
+            body,
+            outcome,
+            lang.get_untracked(),
+        );
     };
     view! {
         <div class="card" data-testid="plan">
@@ -502,7 +521,14 @@ fn ReassignCard(
             outcome.set(Some(Err(Msg::Choose.text(lang.get_untracked()).into())));
             return;
         }
-        send(page, "PUT", format!("/api/work-orders/{id}/assignee"), AssigneeChange { username }, outcome, lang.get_untracked());
+        send(
+            page,
+            "PUT",
+            format!("/api/work-orders/{id}/assignee"),
+            AssigneeChange { username },
+            outcome,
+            lang.get_untracked(),
+        );
     };
     view! {
         <div class="card" data-testid="reassign">
@@ -535,11 +561,7 @@ fn ReassignCard(
 }
 
 #[component]
-fn HeldRow(
-    held: HeldOperation,
-    page: Page,
-    id: Uuid,
-) -> impl IntoView {
+fn HeldRow(held: HeldOperation, page: Page, id: Uuid) -> impl IntoView {
     let lang = use_lang();
     let op_id = held.op.id;
     let reason = RwSignal::new(String::new());
@@ -547,14 +569,32 @@ fn HeldRow(
     let kind = held.op.kind.clone();
     let path = format!("/api/work-orders/{id}/held/{op_id}");
     let p2 = path.clone();
-    let apply = move |_| send(page, "POST", path.clone(), HeldDecision::Apply, outcome, lang.get_untracked());
+    let apply = move |_| {
+        send(
+            page,
+            "POST",
+            path.clone(),
+            HeldDecision::Apply,
+            outcome,
+            lang.get_untracked(),
+        )
+    };
     let dismiss = move |_| {
         let r = reason.get_untracked().trim().to_string();
         if r.is_empty() {
-            outcome.set(Some(Err(Msg::ReasonRequired.text(lang.get_untracked()).into())));
+            outcome.set(Some(Err(Msg::ReasonRequired
+                .text(lang.get_untracked())
+                .into())));
             return;
         }
-        send(page, "POST", p2.clone(), HeldDecision::Dismiss { reason: r }, outcome, lang.get_untracked());
+        send(
+            page,
+            "POST",
+            p2.clone(),
+            HeldDecision::Dismiss { reason: r },
+            outcome,
+            lang.get_untracked(),
+        );
     };
     view! {
         <li class="held-row">
@@ -573,10 +613,7 @@ fn HeldRow(
 }
 
 #[component]
-fn MachineCard(
-    order: Memo<WorkOrder>,
-    page: Page,
-) -> impl IntoView {
+fn MachineCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
     let lang = use_lang();
     let id = order.with_untracked(|o| o.id);
     let serial = RwSignal::new(String::new());
@@ -592,7 +629,14 @@ fn MachineCard(
             serial: s,
             equipment_model: model.get_untracked().trim().to_string(),
         };
-        send(page, "PUT", format!("/api/work-orders/{id}/machine"), body, outcome, lang.get_untracked());
+        send(
+            page,
+            "PUT",
+            format!("/api/work-orders/{id}/machine"),
+            body,
+            outcome,
+            lang.get_untracked(),
+        );
     };
     move || {
         order.with(|o| o.serial.trim().is_empty()).then(|| view! {
@@ -610,21 +654,28 @@ fn MachineCard(
 }
 
 #[component]
-fn UnrepairedCard(
-    order: Memo<WorkOrder>,
-    page: Page,
-) -> impl IntoView {
+fn UnrepairedCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
     let lang = use_lang();
     let id = order.with_untracked(|o| o.id);
     let reason = RwSignal::new(order.with_untracked(|o| {
-        o.unrepaired_reason.as_ref().map(|r| r.text.clone()).unwrap_or_default()
+        o.unrepaired_reason
+            .as_ref()
+            .map(|r| r.text.clone())
+            .unwrap_or_default()
     }));
     let outcome: Outcome = RwSignal::new(None);
     let save = move |_| {
         let body = UnrepairedReason {
             reason: reason.get_untracked().trim().to_string(),
         };
-        send(page, "PUT", format!("/api/work-orders/{id}/unrepaired-reason"), body, outcome, lang.get_untracked());
+        send(
+            page,
+            "PUT",
+            format!("/api/work-orders/{id}/unrepaired-reason"),
+            body,
+            outcome,
+            lang.get_untracked(),
+        );
     };
     view! {
         <div class="card" data-testid="unrepaired">
@@ -675,11 +726,7 @@ fn pick_view(pick: Pick, label: String) -> impl IntoView {
 }
 
 #[component]
-fn ReviewCard(
-    order: Memo<WorkOrder>,
-    page: Page,
-    closed: Memo<bool>,
-) -> impl IntoView {
+fn ReviewCard(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl IntoView {
     let lang = use_lang();
     // Rebuilt for each submission (ticks belong to the report they were made on) and on closing.
     let submitted = Memo::new(move |_| order.with(|o| o.report.submitted_at));
@@ -741,11 +788,7 @@ fn item_label(item: &ReviewItem, photos: &[PhotoMeta], lang: Lang) -> String {
 }
 
 #[component]
-fn ReviewBody(
-    order: Memo<WorkOrder>,
-    page: Page,
-    closed: Memo<bool>,
-) -> impl IntoView {
+fn ReviewBody(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl IntoView {
     let lang = use_lang();
     let o = order.get_untracked();
     let id = o.id;
@@ -753,8 +796,11 @@ fn ReviewBody(
     let report = o.report.clone();
     // Picks per photo, per slot (missing), per text item.
     let photo_picks: BTreeMap<Uuid, Pick> = o.photos.iter().map(|p| (p.id, Pick::new())).collect();
-    let slot_picks: BTreeMap<String, Pick> =
-        o.slots.iter().map(|s| (s.key.clone(), Pick::new())).collect();
+    let slot_picks: BTreeMap<String, Pick> = o
+        .slots
+        .iter()
+        .map(|s| (s.key.clone(), Pick::new()))
+        .collect();
     let text_items = [
         (ReviewItem::FaultCause, Msg::FaultCause),
         (ReviewItem::WorkDone, Msg::WorkDone),
@@ -778,7 +824,14 @@ fn ReviewBody(
         StoredValue::new(v)
     };
     let close = move |_| {
-        send(page, "POST", format!("/api/work-orders/{id}/review"), ReviewDecision::Close, outcome, lang.get_untracked());
+        send(
+            page,
+            "POST",
+            format!("/api/work-orders/{id}/review"),
+            ReviewDecision::Close,
+            outcome,
+            lang.get_untracked(),
+        );
     };
     let send_back = move |_| {
         let lang = lang.get_untracked();
@@ -799,7 +852,14 @@ fn ReviewBody(
             outcome.set(Some(Err(Msg::BadReason.text(lang).into())));
             return;
         }
-        send(page, "POST", format!("/api/work-orders/{id}/review"), ReviewDecision::SendBack { items }, outcome, lang);
+        send(
+            page,
+            "POST",
+            format!("/api/work-orders/{id}/review"),
+            ReviewDecision::SendBack { items },
+            outcome,
+            lang,
+        );
     };
     let sent_back = move |pid: Uuid| order.with_untracked(|o| o.sent_back_photo(pid));
     let slots = o
@@ -889,7 +949,9 @@ fn ReviewBody(
                 </p>
                 {text_pick(&ReviewItem::Signature)}
             </div>
-            <div class="review-item">{text_pick(&ReviewItem::Other)}</div>
+            {reviewable.then(|| view! {
+                <div class="review-item"><strong>{tr(Msg::Other)}</strong>{text_pick(&ReviewItem::Other)}</div>
+            })}
             <h3>{tr(Msg::Photos)}</h3>
             <ul class="slots" data-testid="office-photos">{slots}</ul>
             {(reviewable && !closed.get_untracked()).then(|| view! {
