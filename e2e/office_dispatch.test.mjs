@@ -284,3 +284,49 @@ test("a submitted report is sent back item by item, resubmitted, and closed; eve
   assert.equal((await dispatcher.get(`/api/work-orders/${id}`)).body.closure.by.username, "dispatcher1");
   await context.close();
 });
+
+test("a reassignment from the desk, and the previous engineer's held work settled", { timeout: 120_000 }, async () => {
+  const dispatcher = await server.client("dispatcher1");
+  const engineer = await server.client("engineer1");
+  const now = Date.now();
+  const made = await dispatcher.post("/api/work-orders", {
+    customer: "济南城建集团", contact_name: "李经理", contact_phone: "13900003333", site: "西客站",
+    equipment_model: "EC250D", serial: "EC250D-10001", engine_hours: 2100, working_condition: "装车",
+    fault_description: "行走跑偏", service_type: "fault_repair", machine_down: false,
+    called_at: new Date(now - 600_000).toISOString(), planned_at: new Date(now).toISOString(),
+    assignee: "engineer1", companions: [],
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const id = made.body.id;
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "dispatcher1", ROW);
+  await page.goto(`${server.url}/office/work-orders/${id}`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${made.body.ticket}')`);
+  await page.waitForSelector("select[name=reassign_to] option[value=engineer2]", { state: "attached" });
+  await page.selectOption("select[name=reassign_to]", "engineer2");
+  await page.getByRole("button", { name: "改派", exact: true }).click();
+  await page.waitForSelector("[data-testid=f-assignee]:has-text('李强')");
+
+  // engineer1's phone, not synced yet, departs: held for the desk to settle.
+  const op = (n) => ({
+    id: crypto.randomUUID(), user: "engineer1", device_id: "00000000-0000-4000-8000-000000000002",
+    device_time: new Date().toISOString(),
+    kind: { type: "correct_hours", work_order_id: id, hours: 2100 + n },
+  });
+  const sent = await engineer.post("/api/ops", { ops: [op(5), op(9)] });
+  assert.ok(sent.body.results.every((r) => r.outcome !== "applied"), JSON.stringify(sent.body));
+  await page.waitForSelector("[data-testid=held] .held-row", { timeout: 10_000 });
+  assert.equal(await page.locator("[data-testid=held] .held-row").count(), 2);
+  const rows = page.locator("[data-testid=held] .held-row");
+  await rows.nth(0).getByRole("button", { name: "驳回" }).click();
+  await page.waitForSelector("[data-testid=held-outcome]:has-text('请写原因')");
+  await rows.nth(0).getByLabel("驳回原因").fill("已改派，读数以李强为准");
+  await rows.nth(0).getByRole("button", { name: "驳回" }).click();
+  await page.waitForSelector("[data-testid=held-settled]:has-text('已驳回')");
+  await rows.nth(1).getByRole("button", { name: "应用" }).click();
+  await page.waitForSelector("[data-testid=held-settled]:has-text('已应用')");
+  await page.waitForSelector("[data-testid=f-hours]:has-text('2109 h')");
+  await shoot(page, "desk-held.png", { at: "[data-testid=reassign]" });
+  await context.close();
+});

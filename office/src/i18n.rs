@@ -125,6 +125,8 @@ fieldbook::messages! {
     NewEngineer => "改派给", "Reassign to";
     Apply => "应用", "Apply";
     Dismiss => "驳回", "Dismiss";
+    Applied => "已应用", "Applied";
+    Dismissed => "已驳回", "Dismissed";
     DismissReason => "驳回原因", "Reason to dismiss";
     ReasonRequired => "请写原因", "Give a reason";
     FillSerial => "补录序列号", "Fill in the serial";

@@ -4,8 +4,9 @@
 //! reason, the repeat visit, and the review of the submitted report (关单, or 退回 item by item,
 //! every round listed). A closed order shows locked and offers no edits.
 //!
-//! Read from the server; the desk's poll (`live`) brings what others change, and the page reads
-//! the order again (with its held work) when the poll has a newer one.
+//! Read from the server, and read again every 3 s while the tab is visible (the desk's poll
+//! period, see `live`), so what others change, and work held from a previous engineer, shows up
+//! without a reload; an unchanged answer leaves the page and its half-typed forms alone.
 
 use std::collections::BTreeMap;
 
@@ -41,7 +42,11 @@ pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
             match api::work_order(id).await {
                 Ok(d) => {
                     failed.set(None);
-                    data.set(Some(d));
+                    // Unchanged answers leave the page alone (forms being typed in stay).
+                    if data.with_untracked(|old| old.as_ref() != Some(&d)) {
+                        live.merge(vec![d.work_order.clone()]);
+                        data.set(Some(d));
+                    }
                 }
                 Err(ApiFail::Unauthorized) => session.expire(),
                 Err(e) => failed.set(Some(e)),
@@ -49,16 +54,15 @@ pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
         });
     };
     load();
-    // The poll brought a newer version of this order: read it again, with its held work.
-    Effect::new(move |_| {
-        let polled = live.order(id).map(|o| o.seq);
-        let shown = data.with_untracked(|d| d.as_ref().map(|d| d.work_order.seq));
-        if let (Some(p), Some(s)) = (polled, shown)
-            && p > s
-        {
+    // Read again every poll period while the tab is visible: the order's own changes come with
+    // the desk's poll too, but work held from a previous engineer does not change the order (nor
+    // its sequence value), and it is this page's to show.
+    let tick = gloo::timers::callback::Interval::new(crate::live::POLL_MS, move || {
+        if !gloo::utils::document().hidden() {
             load();
         }
     });
+    StoredValue::new_local(tick);
     let loaded = Memo::new(move |_| data.with(Option::is_some));
     let page = Page {
         data,
@@ -602,12 +606,27 @@ fn HeldRow(held: HeldOperation, page: Page, id: Uuid) -> impl IntoView {
                 <strong>{move || labels::op_label(&kind, lang.get())}</strong>
                 " · "{held.op.user.clone()}" · "{china::full(held.received_at)}
             </span>
-            <div class="row">
-                <button class="secondary" type="button" on:click=apply>{tr(Msg::Apply)}</button>
-                <input name="dismiss_reason" aria-label=tr(Msg::DismissReason) placeholder=tr(Msg::DismissReason) prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
-                <button class="secondary" type="button" on:click=dismiss>{tr(Msg::Dismiss)}</button>
-            </div>
-            {outcome_line(outcome, "held-outcome")}
+            {match held.settled {
+                Some(done) => {
+                    let (what, why) = match done.decision {
+                        HeldDecision::Apply => (Msg::Applied, String::new()),
+                        HeldDecision::Dismiss { reason } => (Msg::Dismissed, format!(" · {reason}")),
+                    };
+                    view! {
+                        <p class="muted" data-testid="held-settled">
+                            {tr(what)}" · "{done.by.label().to_string()}" · "{china::full(done.at)}{why}
+                        </p>
+                    }.into_any()
+                }
+                None => view! {
+                    <div class="row">
+                        <button class="secondary" type="button" on:click=apply>{tr(Msg::Apply)}</button>
+                        <input name="dismiss_reason" aria-label=tr(Msg::DismissReason) placeholder=tr(Msg::DismissReason) prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                        <button class="secondary" type="button" on:click=dismiss>{tr(Msg::Dismiss)}</button>
+                    </div>
+                    {outcome_line(outcome, "held-outcome")}
+                }.into_any(),
+            }}
         </li>
     }
 }
