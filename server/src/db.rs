@@ -127,7 +127,7 @@ async fn migrate_sqlite(
 ) -> Result<(), sqlx::migrate::MigrateError> {
     let mut conn = pool.acquire().await?.detach();
     conn.execute("PRAGMA foreign_keys = OFF").await?;
-    let result = migrator.run(&mut conn).await;
+    let result = migrator.run_direct(&mut conn).await;
     let _ = sqlx::Connection::close(conn).await;
     result
 }

@@ -336,7 +336,8 @@ async fn import_line(
         contact_name: String::new(),
         contact_phone: String::new(),
         companions: Vec::new(),
-        station: None,
+        // The station whose head sees it: the engineer's.
+        station: assignee.team.clone(),
         repeat_of: None,
         first_response: None,
         departure: None,

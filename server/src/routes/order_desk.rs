@@ -34,7 +34,7 @@ pub async fn put_plan(
     ApiJson(plan): ApiJson<PlanChange>,
 ) -> Result<Json<WorkOrderDetail>, AppError> {
     let scope = desk::scope(&user)?;
-    let mut c = desk::begin_change(&state, &user, &scope, order_id(&id)?).await?;
+    let mut c = desk::begin_change(&state, &scope, order_id(&id)?).await?;
     if plan.planned_at < c.wo.called_at {
         return Err(unprocessable(
             "planned_before_call",
@@ -74,7 +74,7 @@ pub async fn put_machine(
             ));
         }
     }
-    let mut c = desk::begin_change(&state, &user, &Scope::All, order_id(&id)?).await?;
+    let mut c = desk::begin_change(&state, &Scope::All, order_id(&id)?).await?;
     c.wo.serial = fix.serial.trim().into();
     c.wo.equipment_model = fix.equipment_model.trim().into();
     let same_machine = work_orders::with_serial(&mut c.tx, &c.wo.serial).await?;
@@ -91,7 +91,7 @@ pub async fn put_unrepaired_reason(
 ) -> Result<Json<WorkOrderDetail>, AppError> {
     desk::dispatcher(&user)?;
     let reason = required_text("reason", &body.reason)?;
-    let mut c = desk::begin_change(&state, &user, &Scope::All, order_id(&id)?).await?;
+    let mut c = desk::begin_change(&state, &Scope::All, order_id(&id)?).await?;
     c.wo.unrepaired_reason = Some(Stamped {
         text: reason,
         by: desk::person(&user),
@@ -125,7 +125,7 @@ pub async fn post_first_response(
     let scope = desk::scope(&user)?;
     let outcome = required_text("outcome", &response.outcome)?;
     let now = Utc::now();
-    let mut c = desk::begin_change(&state, &user, &scope, order_id(&id)?).await?;
+    let mut c = desk::begin_change(&state, &scope, order_id(&id)?).await?;
     if response.at < c.wo.called_at {
         return Err(unprocessable(
             "invalid_value",
@@ -158,7 +158,7 @@ pub async fn post_phone_fix(
     ApiJson(fix): ApiJson<PhoneFix>,
 ) -> Result<Json<WorkOrderDetail>, AppError> {
     let scope = desk::scope(&user)?;
-    let mut c = desk::begin_change(&state, &user, &scope, order_id(&id)?).await?;
+    let mut c = desk::begin_change(&state, &scope, order_id(&id)?).await?;
     let before = c.wo.history.len();
     c.wo.close_phone_fix(
         &fix.resolution,
@@ -184,7 +184,7 @@ pub async fn post_review(
     ApiJson(decision): ApiJson<ReviewDecision>,
 ) -> Result<Json<WorkOrderDetail>, AppError> {
     desk::dispatcher(&user)?;
-    let mut c = desk::begin_change(&state, &user, &Scope::All, order_id(&id)?).await?;
+    let mut c = desk::begin_change(&state, &Scope::All, order_id(&id)?).await?;
     c.wo.review(decision, desk::person(&user), Utc::now())
         .map_err(desk::desk_error)?;
     // A send-back reopens the report: written whole, as the ops write it.
@@ -213,7 +213,7 @@ pub async fn post_held(
             other => other,
         })?;
     }
-    let mut c = desk::begin_change(&state, &user, &Scope::All, id).await?;
+    let mut c = desk::begin_change(&state, &Scope::All, id).await?;
     let Some(held) = held_ops::find(&mut c.tx, id, op_id).await? else {
         return Err(AppError::NotFound(format!(
             "no operation {op_id} is held on work order {id}"

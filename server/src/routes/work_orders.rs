@@ -208,7 +208,7 @@ pub async fn put_assignee(
     let scope = desk::scope(&user)
         .map_err(|_| AppError::Forbidden("only the desk may reassign work orders".into()))?;
     let id = order_id(&id)?;
-    let mut c = desk::begin_change(&state, &user, &scope, id).await?;
+    let mut c = desk::begin_change(&state, &scope, id).await?;
     let assignee = desk::engineer(&mut c.tx, "username", &change.username).await?;
     if let Some(station) = scope.station()
         && assignee.team.as_deref() != Some(station)
