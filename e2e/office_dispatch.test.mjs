@@ -79,6 +79,15 @@ test("a call is taken, kept across a reload, dispatched, planned, and others' ch
   await page.selectOption("select[name=assignee]", "engineer1");
   await page.check("input[name=companion][value=engineer2]");
   await shoot(page, "desk-call.png");
+
+  // The server's refusal shows at the field it concerns: a ticket already taken.
+  const taken = (await (await server.client("dispatcher1")).get("/api/work-orders")).body[0].ticket;
+  await page.getByLabel("报修单号", { exact: true }).fill(taken);
+  await page.getByRole("button", { name: "建单并派工" }).click();
+  await page.waitForSelector("[data-field=ticket]:has-text('这个报修单号已经有了')");
+  assert.equal(await page.inputValue("input[name=customer]"), "山东高速路桥", "a refused call keeps what was typed");
+  await page.getByLabel("报修单号", { exact: true }).fill("");
+  assert.equal(await fieldError(page, "ticket").textContent(), "");
   await page.getByRole("button", { name: "建单并派工" }).click();
 
   // Created: the order's page, the draft gone.

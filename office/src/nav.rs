@@ -3,14 +3,18 @@
 
 use leptos::prelude::*;
 
+use fieldbook_model::Role;
+
 use crate::i18n::{Msg, tr};
 use crate::router::Route;
+use crate::session::{Desk, use_session};
 
-/// The desk's screens in the order of the bar, with what they are called.
-pub const ENTRIES: &[(Route, Msg)] = &[
-    (Route::WorkOrders, Msg::NavOrders),
-    (Route::NewCall, Msg::NavCall),
-    (Route::FollowUps, Msg::NavFollowUps),
+/// The desk's screens in the order of the bar, with what they are called and whether only a
+/// dispatcher (the 400 desk) has them: a station head takes no calls.
+pub const ENTRIES: &[(Route, Msg, bool)] = &[
+    (Route::WorkOrders, Msg::NavOrders, false),
+    (Route::NewCall, Msg::NavCall, true),
+    (Route::FollowUps, Msg::NavFollowUps, false),
 ];
 
 #[component]
@@ -23,10 +27,13 @@ pub fn Nav(route: ReadSignal<Route>) -> impl IntoView {
                 .then_some("page")
         }
     };
+    let dispatcher = use_session()
+        .0
+        .with_untracked(|d| matches!(d, Desk::SignedIn(p) if p.role == Role::Dispatcher));
     view! {
         <nav class="desk-nav" aria-label=tr(Msg::DeskNav)>
             <ul>
-                {ENTRIES.iter().map(|&(r, msg)| view! {
+                {ENTRIES.iter().filter(|e| dispatcher || !e.2).map(|&(r, msg, _)| view! {
                     <li><a href=r.href() aria-current=here(r) data-testid="nav">{tr(msg)}</a></li>
                 }).collect_view()}
             </ul>

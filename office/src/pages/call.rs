@@ -220,20 +220,19 @@ const FIELDS: [&str; 16] = [
     "ticket",
 ];
 
-/// An engineer as the pickers show them: name, open orders, today's load.
+/// An engineer as the pickers show them: name, station, open orders, today's load.
 fn engineer_line(e: &EngineerLoad, lang: Lang) -> String {
+    let station = e
+        .station
+        .as_deref()
+        .map(|s| format!(" · {s}"))
+        .unwrap_or_default();
+    let (open, today) = (e.open_orders, e.today);
     match lang {
-        Lang::Zh => format!(
-            "{} · 在办 {} · 今日 {}",
-            e.person.label(),
-            e.open_orders,
-            e.today
-        ),
+        Lang::Zh => format!("{}{station} · 在办 {open} · 今日 {today}", e.person.label()),
         Lang::En => format!(
-            "{} · {} open · {} today",
-            e.person.label(),
-            e.open_orders,
-            e.today
+            "{}{station} · {open} open · {today} today",
+            e.person.label()
         ),
     }
 }
@@ -403,6 +402,7 @@ pub fn CallPage() -> impl IntoView {
                 <span>{tr(label)}</span>
                 <input
                     name=field
+                    aria-label=tr(label)
                     type=kind
                     prop:value=move || draft.with(|d| get(d).clone())
                     on:input=move |ev| {
@@ -444,6 +444,7 @@ pub fn CallPage() -> impl IntoView {
                             <span>{tr(Msg::Serial)}</span>
                             <input
                                 name="serial"
+                                aria-label=tr(Msg::Serial)
                                 autocomplete="off"
                                 placeholder=move || Msg::SerialUnknownHint.text(lang.get())
                                 prop:value=move || draft.with(|d| d.serial.clone())
@@ -463,6 +464,7 @@ pub fn CallPage() -> impl IntoView {
                             <span>{tr(Msg::Model)}</span>
                             <input
                                 name="equipment_model"
+                                aria-label=tr(Msg::Model)
                                 autocomplete="off"
                                 prop:value=move || draft.with(|d| d.equipment_model.clone())
                                 on:input=move |ev| {
@@ -497,6 +499,7 @@ pub fn CallPage() -> impl IntoView {
                             <span>{tr(Msg::ServiceType)}</span>
                             <select
                                 name="service_type"
+                                aria-label=tr(Msg::ServiceType)
                                 on:change=move |ev| {
                                     let v = event_target_value(&ev);
                                     if let Some(t) = ServiceType::ALL.into_iter().find(|t| service_code(*t) == v) {
@@ -527,6 +530,7 @@ pub fn CallPage() -> impl IntoView {
                             <span>{tr(Msg::Fault)}</span>
                             <textarea
                                 name="fault_description"
+                            aria-label=tr(Msg::Fault)
                                 rows="2"
                                 prop:value=move || draft.with(|d| d.fault_description.clone())
                                 on:input=move |ev| {
@@ -548,6 +552,7 @@ pub fn CallPage() -> impl IntoView {
                             <span>{tr(Msg::Ticket)}</span>
                             <input
                                 name="ticket"
+                                aria-label=tr(Msg::Ticket)
                                 autocomplete="off"
                                 placeholder=move || next_ticket.get().and_then(Result::ok).unwrap_or_default()
                                 prop:value=move || draft.with(|d| d.ticket.clone())
@@ -631,6 +636,7 @@ fn EngineerPickers(
                 <span>{tr(Msg::MainEngineer)}</span>
                 <select
                     name="assignee"
+                    aria-label=tr(Msg::MainEngineer)
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
                         edit("assignee", &|d| d.assignee = v.clone());

@@ -376,11 +376,11 @@ fn FirstResponseCard(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> 
                     <div class="form">
                         <label class="field">
                             <span>{tr(Msg::ResponseAt)}</span>
-                            <input type="datetime-local" name="response_at" prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev))/>
+                            <input type="datetime-local" name="response_at" aria-label=tr(Msg::ResponseAt) prop:value=move || at.get() on:input=move |ev| at.set(event_target_value(&ev))/>
                         </label>
                         <label class="field">
                             <span>{tr(Msg::ResponseOutcome)}</span>
-                            <textarea name="response_outcome" rows="2" prop:value=move || outcome_text.get() on:input=move |ev| outcome_text.set(event_target_value(&ev))></textarea>
+                            <textarea name="response_outcome" aria-label=tr(Msg::ResponseOutcome) rows="2" prop:value=move || outcome_text.get() on:input=move |ev| outcome_text.set(event_target_value(&ev))></textarea>
                             <small class="field-error">{move || error.get().map(|m| m.text(lang.get()))}</small>
                         </label>
                         <label class="check"><input type="checkbox" name="site_confirmed" prop:checked=move || site_confirmed.get() on:change=move |ev| site_confirmed.set(event_target_checked(&ev))/><span>{tr(Msg::SiteConfirmed)}</span></label>
@@ -396,7 +396,7 @@ fn FirstResponseCard(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> 
                     <div class="form phone-fix" data-testid="phone-fix">
                         <label class="field">
                             <span>{tr(Msg::Resolution)}</span>
-                            <textarea name="resolution" rows="3" prop:value=move || resolution.get() on:input=move |ev| resolution.set(event_target_value(&ev))></textarea>
+                            <textarea name="resolution" aria-label=tr(Msg::Resolution) rows="3" prop:value=move || resolution.get() on:input=move |ev| resolution.set(event_target_value(&ev))></textarea>
                         </label>
                         <button class="primary" type="button" on:click=close_fix>{tr(Msg::ClosePhoneFix)}</button>
                         {outcome_line(fix_outcome, "phone-fix-outcome")}
@@ -494,7 +494,7 @@ fn PlanCard(
             <div class="form">
                 <label class="field">
                     <span>{tr(Msg::PlannedAt)}</span>
-                    <input type="datetime-local" name="plan_at" prop:value=move || planned.get() on:input=move |ev| { planned.set(event_target_value(&ev)); error.set(None); }/>
+                    <input type="datetime-local" name="plan_at" aria-label=tr(Msg::PlannedAt) prop:value=move || planned.get() on:input=move |ev| { planned.set(event_target_value(&ev)); error.set(None); }/>
                     <small class="field-error" data-field="plan_at">{move || error.get().map(|m| m.text(lang.get()))}</small>
                 </label>
                 <fieldset class="field companions">
@@ -540,7 +540,7 @@ fn ReassignCard(
             <div class="row">
                 <label class="field grow">
                     <span>{tr(Msg::NewEngineer)}</span>
-                    <select name="reassign_to" on:change=move |ev| to.set(event_target_value(&ev))>
+                    <select name="reassign_to" aria-label=tr(Msg::NewEngineer) on:change=move |ev| to.set(event_target_value(&ev))>
                         <option value="">{tr(Msg::Choose)}</option>
                         {move || engineers.get().into_iter().filter(|e| e.person.username != order.with(|o| o.assignee.clone())).map(|e| {
                             let line = format!("{} · {}/{}", e.person.label(), e.open_orders, e.today);
@@ -662,8 +662,8 @@ fn MachineCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
             <div class="card" data-testid="machine-fix">
                 <h2>{tr(Msg::FillSerial)}</h2>
                 <div class="row">
-                    <label class="field grow"><span>{tr(Msg::Serial)}</span><input name="fix_serial" prop:value=move || serial.get() on:input=move |ev| serial.set(event_target_value(&ev))/></label>
-                    <label class="field grow"><span>{tr(Msg::Model)}</span><input name="fix_model" prop:value=move || model.get() on:input=move |ev| model.set(event_target_value(&ev))/></label>
+                    <label class="field grow"><span>{tr(Msg::Serial)}</span><input name="fix_serial" aria-label=tr(Msg::Serial) prop:value=move || serial.get() on:input=move |ev| serial.set(event_target_value(&ev))/></label>
+                    <label class="field grow"><span>{tr(Msg::Model)}</span><input name="fix_model" aria-label=tr(Msg::Model) prop:value=move || model.get() on:input=move |ev| model.set(event_target_value(&ev))/></label>
                 </div>
                 <button class="secondary" type="button" on:click=save>{tr(Msg::SaveMachine)}</button>
                 {outcome_line(outcome, "machine-outcome")}
