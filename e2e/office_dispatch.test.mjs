@@ -1,8 +1,12 @@
 // The desk's dispatch at 1280x800: a call taken with a wrong phone and a planned time before the
 // call shows both messages under their fields; a reload keeps the half-typed call (a draft in
-// local storage); the call is created and dispatched, the draft goes, the order is in the list;
-// its plan changes; and what another desk changes shows up here within seconds, without a reload
-// (the desk polls `GET /api/work-orders?since=N`).
+// local storage), so does a dropped connection; a ticket already taken is refused at the ticket
+// field; the call is created and dispatched, the draft goes, the order is in the list; its plan
+// changes; and what another desk changes shows up here within seconds, without a reload (the desk
+// polls `GET /api/work-orders?since=N`). Then, each on an order of its own: the follow-up lists
+// (1920x1080) with the unrepaired reason typed in the row and the CSV export; a phone fix that
+// closes and locks the order; a report sent back item by item, resubmitted and closed; a
+// reassignment with the previous engineer's held work settled; a station head's desk.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch, Server, shoot, signIn } from "./harness.mjs";
@@ -88,6 +92,13 @@ test("a call is taken, kept across a reload, dispatched, planned, and others' ch
   assert.equal(await page.inputValue("input[name=customer]"), "山东高速路桥", "a refused call keeps what was typed");
   await page.getByLabel("报修单号", { exact: true }).fill("");
   assert.equal(await fieldError(page, "ticket").textContent(), "");
+
+  // A dropped connection: nothing is created, the draft stays.
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "建单并派工" }).click();
+  await page.waitForSelector("[data-testid=call-error]:has-text('草稿仍保存在本机')");
+  assert.match(await page.evaluate((k) => localStorage.getItem(k), DRAFT), /山东高速路桥/);
+  await context.setOffline(false);
   await page.getByRole("button", { name: "建单并派工" }).click();
 
   // Created: the order's page, the draft gone.
@@ -337,5 +348,15 @@ test("a reassignment from the desk, and the previous engineer's held work settle
   await page.waitForSelector("[data-testid=held-settled]:has-text('已应用')");
   await page.waitForSelector("[data-testid=f-hours]:has-text('2109 h')");
   await shoot(page, "desk-held.png", { at: "[data-testid=reassign]" });
+  await context.close();
+});
+
+test("a station head works at the desk too, without the call screen", { timeout: 60_000 }, async () => {
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "head1", ROW);
+  assert.equal(await page.textContent("[data-testid=role]"), "服务站长");
+  const nav = page.getByRole("navigation");
+  assert.deepEqual(await nav.getByRole("link").allTextContents(), ["工单", "跟进"]);
   await context.close();
 });
