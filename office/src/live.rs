@@ -16,6 +16,7 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api;
+use crate::session::use_session;
 
 /// How often a visible desk asks for changes.
 pub const POLL_MS: u32 = 3_000;
@@ -45,6 +46,16 @@ impl Live {
             busy: StoredValue::new(false),
         };
         provide_context(live);
+        // A 401 on a load or a poll: the session ended (signed out elsewhere, disabled, expired).
+        let session = use_session();
+        Effect::new(move |_| {
+            if live
+                .failed
+                .with(|f| matches!(f, Some(ApiFail::Unauthorized)))
+            {
+                session.expire();
+            }
+        });
         live.reload();
         let tick = gloo::timers::callback::Interval::new(POLL_MS, move || {
             if !gloo::utils::document().hidden() {
