@@ -5,8 +5,9 @@
 // changes; and what another desk changes shows up here within seconds, without a reload (the desk
 // polls `GET /api/work-orders?since=N`). Then, each on an order of its own: the follow-up lists
 // (1920x1080) with the unrepaired reason typed in the row and the CSV export; a phone fix that
-// closes and locks the order; a report sent back item by item, resubmitted and closed; a
-// reassignment with the previous engineer's held work settled; a station head's desk.
+// closes and locks the order (its unknown serial filled in first); a report sent back item by item, resubmitted and closed; a
+// reassignment with the previous engineer's held work settled; a station head's desk; a repeat
+// visit linked to the earlier order.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch, Server, shoot, signIn } from "./harness.mjs";
@@ -211,6 +212,13 @@ test("a first response that a phone fix will do closes the order, locked from th
   await page.goto(`${server.url}/office/work-orders/${made.body.id}`);
   await page.waitForSelector(`[data-testid=ticket]:has-text('${made.body.ticket}')`);
 
+  // A "99" order's serial, filled in by the desk.
+  assert.equal(await page.textContent("[data-testid=f-serial]"), "待补");
+  await page.getByLabel("序列号", { exact: true }).fill("EC210D-55501");
+  await page.getByRole("button", { name: "保存序列号" }).click();
+  await page.waitForSelector("[data-testid=f-serial]:has-text('EC210D-55501')");
+  assert.equal(await page.locator("[data-testid=machine-fix]").count(), 0);
+
   await page.getByRole("button", { name: "记录首次响应" }).click();
   await page.waitForSelector("[data-testid=first-response] .field-error:has-text('请写沟通结果')");
   await page.getByLabel("沟通结果").fill("电话指导客户复位报警");
@@ -358,5 +366,30 @@ test("a station head works at the desk too, without the call screen", { timeout:
   assert.equal(await page.textContent("[data-testid=role]"), "服务站长");
   const nav = page.getByRole("navigation");
   assert.deepEqual(await nav.getByRole("link").allTextContents(), ["工单", "跟进"]);
+  await context.close();
+});
+
+test("a second call on the same machine within 30 days links to the earlier order", { timeout: 60_000 }, async () => {
+  const dispatcher = await server.client("dispatcher1");
+  const call = (hoursAgo) => ({
+    customer: "山东临工", contact_name: "孙工", contact_phone: "13600004444", site: "临沂",
+    equipment_model: "EC300D", serial: "EC300D-31415", engine_hours: 5000 + hoursAgo, working_condition: "矿山",
+    fault_description: "发动机冒黑烟", service_type: "fault_repair", machine_down: true,
+    called_at: new Date(Date.now() - hoursAgo * 3600_000).toISOString(),
+    planned_at: new Date(Date.now() - hoursAgo * 3600_000 + 3600_000).toISOString(),
+    assignee: "engineer1", companions: [],
+  });
+  const earlier = await dispatcher.post("/api/work-orders", call(72));
+  const later = await dispatcher.post("/api/work-orders", call(1));
+  assert.equal(later.status, 201, JSON.stringify(later.body));
+  assert.equal(later.body.repeat_of, earlier.body.ticket);
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "dispatcher1", ROW);
+  await page.goto(`${server.url}/office/work-orders/${later.body.id}`);
+  await page.waitForSelector("[data-testid=repeat-of]");
+  await page.click(`[data-testid=repeat-of] a:has-text('${earlier.body.ticket}')`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${earlier.body.ticket}')`);
+  assert.equal(new URL(page.url()).pathname, `/office/work-orders/${earlier.body.id}`);
   await context.close();
 });
