@@ -5,9 +5,9 @@
 // changes; and what another desk changes shows up here within seconds, without a reload (the desk
 // polls `GET /api/work-orders?since=N`). Then, each on an order of its own: the follow-up lists
 // (1920x1080) with the unrepaired reason typed in the row and the CSV export; a phone fix that
-// closes and locks the order (its unknown serial filled in first); a report sent back item by item, resubmitted and closed; a
-// reassignment with the previous engineer's held work settled; a station head's desk; a repeat
-// visit linked to the earlier order.
+// closes and locks the order (its unknown serial filled in first); a report sent back item by
+// item, resubmitted and closed; a reassignment with the previous engineer's held work settled; a
+// station head's desk; a repeat visit linked to the earlier order.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch, Server, shoot, signIn } from "./harness.mjs";
