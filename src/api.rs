@@ -234,3 +234,21 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFail> {
 pub async fn get_body(path: &str) -> Result<String, ApiFail> {
     accepted(send(Request::get(path), None::<&()>).await?)
 }
+
+/// A `POST` or `PUT` (any `method` but GET) with a JSON body already written, answered with the
+/// server's JSON: its body, for the office's changes. The body comes as text so that this is in
+/// the wasm once, whatever is sent.
+pub async fn send_body(method: &str, path: &str, json: String) -> Result<String, ApiFail> {
+    let builder = match method {
+        "PUT" => Request::put(path),
+        _ => Request::post(path),
+    };
+    let controller = AbortController::new().map_err(|_| ApiFail::Unreachable)?;
+    let request = builder
+        .header("Accept", "application/json")
+        .header("Content-Type", "application/json")
+        .abort_signal(Some(&controller.signal()))
+        .body(json)
+        .map_err(|_| ApiFail::Unreachable)?;
+    accepted(send_request(request, controller, TIMEOUT_MS).await?)
+}

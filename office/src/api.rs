@@ -1,8 +1,10 @@
-//! The office's reads from the server, on the field app's request layer (`fieldbook::api`): only
-//! the server's own JSON counts as an answer, and a hanging request ends.
+//! The office's reads and changes on the server, on the field app's request layer
+//! (`fieldbook::api`): only the server's own JSON counts as an answer, and a hanging request ends.
 
 use fieldbook::api::{self, ApiFail};
+use fieldbook_model::desk::{EngineerLoad, Machine, OrderChanges};
 use fieldbook_model::{HeldOperation, WorkOrder, WorkOrderDetail};
+use serde::Serialize;
 use uuid::Uuid;
 
 /// The office's list of recent work orders.
@@ -10,19 +12,74 @@ pub async fn work_orders() -> Result<Vec<WorkOrder>, ApiFail> {
     api::get("/api/work-orders").await
 }
 
+/// The orders changed after sequence value `since` (the desk's poll).
+pub async fn changes(since: i64) -> Result<OrderChanges, ApiFail> {
+    api::get(&format!("/api/work-orders?since={since}")).await
+}
+
 /// One work order as the office sees it, with work held after a reassignment.
 pub async fn work_order(id: Uuid) -> Result<WorkOrderDetail, ApiFail> {
+    detail(api::get_body(&format!("/api/work-orders/{id}")).await?)
+}
+
+/// A `WorkOrderDetail` answer read.
+fn detail(body: String) -> Result<WorkOrderDetail, ApiFail> {
     /// The answer's `held`, beside the work order's own fields.
     #[derive(serde::Deserialize)]
     struct Held {
         #[serde(default)]
         held: Option<Vec<HeldOperation>>,
     }
-    let body = api::get_body(&format!("/api/work-orders/{id}")).await?;
     // The body read twice, as a plain work order and for its `held`, instead of through
     // `WorkOrderDetail`'s `#[serde(flatten)]`: that buffers the order and builds a second parser
     // for it and everything in it (about 11 KiB brotli of wasm).
     let work_order = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
     let Held { held } = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
     Ok(WorkOrderDetail { work_order, held })
+}
+
+/// `GET /api/engineers`: who can be dispatched, with their load.
+pub async fn engineers() -> Result<Vec<EngineerLoad>, ApiFail> {
+    api::get("/api/engineers").await
+}
+
+/// `GET /api/machines?q=`: the register's machines whose serial or model matches.
+pub async fn machines(q: &str) -> Result<Vec<Machine>, ApiFail> {
+    api::get(&format!("/api/machines?q={}", encode(q))).await
+}
+
+/// `GET /api/work-orders/next-ticket`: the ticket the rule would give now.
+pub async fn next_ticket() -> Result<String, ApiFail> {
+    #[derive(serde::Deserialize)]
+    struct Next {
+        ticket: String,
+    }
+    api::get::<Next>("/api/work-orders/next-ticket")
+        .await
+        .map(|n| n.ticket)
+}
+
+/// A change sent as `method` (POST or PUT) to `path`; the answer's body if it is the order (the
+/// server answers a `WorkOrderDetail` or a `WorkOrder` for most changes), else `None`.
+pub async fn change(
+    method: &str,
+    path: &str,
+    body: &impl Serialize,
+) -> Result<Option<WorkOrderDetail>, ApiFail> {
+    let json = serde_json::to_string(body).map_err(|_| ApiFail::Unreachable)?;
+    let answer = api::send_body(method, path, json).await?;
+    Ok(detail(answer).ok())
+}
+
+/// A query value as a URL wants it (letters, digits and `-_.~` as they are; the rest as UTF-8 %XX).
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

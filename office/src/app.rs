@@ -4,6 +4,10 @@ use leptos::prelude::*;
 
 use crate::header::Header;
 use crate::i18n::{self, Msg, tr};
+use crate::live::Live;
+use crate::nav::Nav;
+use crate::pages::call::CallPage;
+use crate::pages::follow_ups::FollowUpsPage;
 use crate::pages::list::WorkOrderTable;
 use crate::pages::order::WorkOrderPage;
 use crate::pages::sign_in::SignInPage;
@@ -38,7 +42,7 @@ pub fn App() -> impl IntoView {
             Desk::Checking => Screen::Checking,
             Desk::Unreachable => Screen::Unreachable,
             Desk::SignedOut { .. } => Screen::SignIn,
-            Desk::SignedIn(p) if p.role.is_office() => Screen::Office,
+            Desk::SignedIn(p) if p.role.uses_desk() => Screen::Office,
             Desk::SignedIn(_) => Screen::NotOffice,
         })
     });
@@ -55,14 +59,29 @@ pub fn App() -> impl IntoView {
                 }.into_any(),
                 Screen::SignIn => view! { <SignInPage/> }.into_any(),
                 Screen::NotOffice => view! { <NotOffice/> }.into_any(),
-                Screen::Office => view! {
-                    {move || match route.get() {
-                        Route::WorkOrders => view! { <WorkOrderTable/> }.into_any(),
-                        Route::WorkOrder(id) => view! { <WorkOrderPage id/> }.into_any(),
-                    }}
-                }.into_any(),
+                Screen::Office => view! { <DeskShell route/> }.into_any(),
             }}
         </main>
+    }
+}
+
+/// The signed-in desk: the navigation beside the screen of the route, over one store of orders
+/// kept current by polling (`live`), made when the desk opens and dropped at sign-out.
+#[component]
+fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
+    Live::provide();
+    view! {
+        <div class="desk-shell">
+            <Nav route/>
+            <div class="desk-main">
+                {move || match route.get() {
+                    Route::WorkOrders => view! { <WorkOrderTable/> }.into_any(),
+                    Route::WorkOrder(id) => view! { <WorkOrderPage id/> }.into_any(),
+                    Route::NewCall => view! { <CallPage/> }.into_any(),
+                    Route::FollowUps => view! { <FollowUpsPage/> }.into_any(),
+                }}
+            </div>
+        </div>
     }
 }
 

@@ -15,7 +15,7 @@ pub fn Header() -> impl IntoView {
     let (notice, set_notice) = signal(None::<Msg>);
     let name = move || {
         session.0.with(|desk| match desk {
-            Desk::SignedIn(p) => Some(p.display_name.clone()),
+            Desk::SignedIn(p) => Some((p.display_name.clone(), p.role)),
             _ => None,
         })
     };
@@ -37,8 +37,9 @@ pub fn Header() -> impl IntoView {
                 <span class="app-tag">{tr(Msg::Office)}</span>
             </a>
             <div class="topbar-actions">
-                {move || name().map(|name| view! {
+                {move || name().map(|(name, role)| view! {
                     <span class="who" data-testid="who">{name}</span>
+                    <span class="role" data-testid="role">{move || fieldbook::i18n::role_name(role, lang.get())}</span>
                     <button class="chip" data-testid="sign-out" on:click=sign_out>{tr(Msg::SignOut)}</button>
                 })}
                 <button class="chip" data-testid="lang-switch" on:click=switch_lang>

@@ -8,8 +8,11 @@
 
 pub mod api;
 pub mod app;
+pub mod china;
 pub mod header;
 pub mod i18n;
+pub mod live;
+pub mod nav;
 pub mod pages;
 pub mod router;
 pub mod session;

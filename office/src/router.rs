@@ -5,12 +5,16 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Route {
     /// Every work order, as a table.
     WorkOrders,
     /// One work order: its photos by slot, its report, work held after a reassignment.
     WorkOrder(Uuid),
+    /// 接报/派工: a customer's call taken and dispatched.
+    NewCall,
+    /// 跟进: the follow-up lists.
+    FollowUps,
 }
 
 impl Route {
@@ -22,6 +26,8 @@ impl Route {
         let id = |s: &str| Uuid::parse_str(s).ok();
         match parts.as_slice() {
             ["work-orders", s] => id(s).map_or(Route::WorkOrders, Route::WorkOrder),
+            ["call"] => Route::NewCall,
+            ["follow-ups"] => Route::FollowUps,
             // The address of an order's page while it was in the field app.
             [s] => id(s).map_or(Route::WorkOrders, Route::WorkOrder),
             _ => Route::WorkOrders,
@@ -33,12 +39,30 @@ impl Route {
         match self {
             Route::WorkOrders => "/office/".into(),
             Route::WorkOrder(id) => format!("/office/work-orders/{id}"),
+            Route::NewCall => "/office/call".into(),
+            Route::FollowUps => "/office/follow-ups".into(),
         }
     }
 }
 
 fn is_office_path(href: &str) -> bool {
     href == "/office" || href.starts_with("/office/")
+}
+
+/// Go to a screen from code (after creating an order), as a followed link does.
+pub fn go(route: Route) {
+    let href = route.href();
+    if let Ok(history) = gloo::utils::window().history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href));
+    }
+    if let Some(set) = SET_ROUTE.with(std::cell::Cell::get) {
+        set.set(route);
+    }
+    gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+thread_local! {
+    static SET_ROUTE: std::cell::Cell<Option<WriteSignal<Route>>> = const { std::cell::Cell::new(None) };
 }
 
 /// Start following navigation; the returned signal is the current screen.
@@ -48,6 +72,7 @@ pub fn start() -> ReadSignal<Route> {
         .pathname()
         .unwrap_or_default();
     let (route, set_route) = signal(Route::parse(&path));
+    SET_ROUTE.with(|s| s.set(Some(set_route)));
     fieldbook::router::follow_links(is_office_path, move |path| {
         set_route.set(Route::parse(path))
     });

@@ -1,15 +1,16 @@
 //! Every work order as a desk table: one line each, the columns a dispatcher scans (ticket,
 //! customer, machine, engineer, service, status, photos, report). Long lists keep only the rows
-//! on screen (the field app's virtual list: every row is one line, so one height).
+//! on screen (the field app's virtual list: every row is one line, so one height). The rows are
+//! the desk's store (`live`), so orders created or changed anywhere appear within seconds.
 
-use fieldbook::components::virtual_list::{VirtualList, loaded_items};
+use fieldbook::components::virtual_list::VirtualList;
 use fieldbook::i18n::{self as labels, use_lang};
 use fieldbook::pages::work_orders::status_class;
 use fieldbook_model::WorkOrder;
 use leptos::prelude::*;
 
-use crate::api;
 use crate::i18n::{Msg, tr};
+use crate::live::use_live;
 use crate::router::Route;
 use crate::session::{fail_text, use_session};
 
@@ -17,9 +18,16 @@ use crate::session::{fail_text, use_session};
 pub fn WorkOrderTable() -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
-    let orders = LocalResource::new(api::work_orders);
-    // The failure, if the last load failed; the list stays mounted across refreshes.
-    let failed = Memo::new(move |_| orders.with(|o| o.as_ref().map(|r| r.as_ref().err().cloned())));
+    let live = use_live();
+    // Nothing loaded yet: None; then the failure of the last load or poll, if any.
+    let failed = Memo::new(move |_| {
+        let e = live.failed.get();
+        if live.orders.with(Option::is_none) && e.is_none() {
+            None
+        } else {
+            Some(e)
+        }
+    });
     Effect::new(move |_| {
         if matches!(
             failed.get(),
@@ -28,18 +36,20 @@ pub fn WorkOrderTable() -> impl IntoView {
             session.expire();
         }
     });
-    let list = loaded_items(orders);
+    let list = Memo::new(move |_| live.orders.get().unwrap_or_default());
     view! {
         <section class="list-page">
             <div class="list-head">
                 <h1>{tr(Msg::AllWorkOrders)}</h1>
-                <button class="secondary" on:click=move |_| orders.refetch()>{tr(Msg::Refresh)}</button>
+                <a class="primary" href=Route::NewCall.href()>{tr(Msg::TakeCall)}</a>
+                <button class="secondary" on:click=move |_| live.reload()>{tr(Msg::Refresh)}</button>
             </div>
+            {move || failed.get().flatten().map(|e| view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> })}
             {move || match failed.get() {
                 None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Some(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),
-                Some(None) if list.with(Vec::is_empty) => view! { <p class="empty muted">{tr(Msg::NoWorkOrders)}</p> }.into_any(),
-                Some(None) => view! {
+                Some(_) if live.orders.with(Option::is_none) => ().into_any(),
+                Some(_) if list.with(Vec::is_empty) => view! { <p class="empty muted">{tr(Msg::NoWorkOrders)}</p> }.into_any(),
+                Some(_) => view! {
                     <div class="desk-table">
                         <div class="desk-row desk-head" aria-hidden="true">
                             <span>{tr(Msg::Ticket)}</span>

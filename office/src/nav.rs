@@ -1,0 +1,42 @@
+//! The desk's navigation: one entry per screen, down the left side. The equipment register, the
+//! photo rules and the imports add their entries to [`ENTRIES`] (and their routes to `router`).
+
+use leptos::prelude::*;
+
+use fieldbook_model::Role;
+
+use crate::i18n::{Msg, tr};
+use crate::router::Route;
+use crate::session::{Desk, use_session};
+
+/// The desk's screens in the order of the bar, with what they are called and whether only a
+/// dispatcher (the 400 desk) has them: a station head takes no calls.
+pub const ENTRIES: &[(Route, Msg, bool)] = &[
+    (Route::WorkOrders, Msg::NavOrders, false),
+    (Route::NewCall, Msg::NavCall, true),
+    (Route::FollowUps, Msg::NavFollowUps, false),
+];
+
+#[component]
+pub fn Nav(route: ReadSignal<Route>) -> impl IntoView {
+    let here = move |r: Route| {
+        move || {
+            let now = route.get();
+            // An order's page belongs to the orders.
+            (now == r || (r == Route::WorkOrders && matches!(now, Route::WorkOrder(_))))
+                .then_some("page")
+        }
+    };
+    let dispatcher = use_session()
+        .0
+        .with_untracked(|d| matches!(d, Desk::SignedIn(p) if p.role == Role::Dispatcher));
+    view! {
+        <nav class="desk-nav" aria-label=tr(Msg::DeskNav)>
+            <ul>
+                {ENTRIES.iter().filter(|e| dispatcher || !e.2).map(|&(r, msg, _)| view! {
+                    <li><a href=r.href() aria-current=here(r) data-testid="nav">{tr(msg)}</a></li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
