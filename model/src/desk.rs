@@ -12,6 +12,9 @@ use uuid::Uuid;
 use crate::validate::{limits, short_ok, text_ok};
 use crate::work_order::{ServiceType, StatusNode, WorkOrder};
 
+// Read without serde's buffering of internally tagged enums (the phone's wasm).
+mod read;
+
 /// A person on an order as the office and the phone show them: the account and the name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
@@ -223,7 +226,7 @@ pub struct Departure {
 
 /// One thing the office sends back on a report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "what", rename_all = "snake_case")]
+#[serde(tag = "what", rename_all = "snake_case", try_from = "read::FlatItem")]
 pub enum ReviewItem {
     /// This photo is wrong: it must be taken again in its slot (the old one stays on record,
     /// marked sent back; its name never changes).
@@ -247,7 +250,7 @@ pub struct SendBackItem {
 
 /// `POST /api/work-orders/{id}/review`: the office's decision on a submitted report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "decision", rename_all = "snake_case")]
+#[serde(tag = "decision", rename_all = "snake_case", try_from = "read::FlatDecision")]
 pub enum ReviewDecision {
     /// 关单: the order is locked from now on.
     Close,
