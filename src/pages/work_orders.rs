@@ -153,6 +153,8 @@ fn WorkOrderCard(
     let status = order.status;
     let service = order.service_type;
     let planned = time::short(order.planned_at);
+    let closed = order.is_closed();
+    let sent_back = order.open_send_back().is_some();
     let response = {
         let order = order.clone();
         move || response_text(&order, now.get(), lang.get())
@@ -168,9 +170,14 @@ fn WorkOrderCard(
                     <span class="ticket">{order.ticket.clone()}</span>
                     <span class="chips">
                         {machine_down.then(|| view! { <span class="badge down">{tr(Msg::MachineDown)}</span> })}
-                        <span class=status_class(status)>{move || i18n::status_node(status, lang.get())}</span>
+                        {if closed {
+                            view! { <span class="badge closed" data-testid="closed">{tr(Msg::OrderClosed)}</span> }.into_any()
+                        } else {
+                            view! { <span class=status_class(status)>{move || i18n::status_node(status, lang.get())}</span> }.into_any()
+                        }}
                     </span>
                 </div>
+                {sent_back.then(|| view! { <div class="sent-back-line" data-testid="sent-back">{tr(Msg::OfficeSentBack)}</div> })}
                 <div class="customer">{order.customer.clone()}</div>
                 <div class="muted">{order.site.clone()}</div>
                 <div class="machine">

@@ -5,9 +5,13 @@
 //! it through signals, so a background sync refreshes what they show without wiping what a person
 //! is typing or drawing.
 
+mod depart;
 mod photos;
 mod report;
+mod review;
 mod status;
+
+pub use depart::{default_arrival, input_value, parse_input};
 
 use fieldbook_model::WorkOrder;
 use leptos::prelude::*;
@@ -169,6 +173,8 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
 
     view! {
         <div class="detail">
+            <review::ClosedBanner loaded/>
+            <review::SendBackCard loaded/>
             <div class="card">
                 <div class="row between">
                     <h1 class="ticket" data-testid="ticket">{field(|o| o.ticket.clone())}</h1>
@@ -181,6 +187,18 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
                 </div>
                 <div class="customer">{field(|o| o.customer.clone())}</div>
                 <div class="muted">{field(|o| o.site.clone())}</div>
+                {move || order.with(|o| (!o.contact_name.is_empty() || !o.contact_phone.is_empty())
+                    .then(|| (o.contact_name.clone(), o.contact_phone.clone())))
+                    .map(|(name, phone)| {
+                        // Dialled as digits: spaces, brackets and dashes are for reading.
+                        let tel = format!("tel:{}", phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>());
+                        view! {
+                            <p class="contact" data-testid="contact">
+                                <span>{tr(Msg::Contact)}": "{name}</span>" "
+                                {(!phone.is_empty()).then(|| view! { <a class="tel" href=tel data-testid="contact-phone">{phone}</a> })}
+                            </p>
+                        }
+                    })}
                 <dl class="facts">
                     <dt>{tr(Msg::ServiceTypeLabel)}</dt>
                     <dd>{move || i18n::service_type(order.with(|o| o.service_type), lang.get())}</dd>
@@ -206,6 +224,7 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
             <report::ReportCard loaded outbox/>
             <report::SignatureCard loaded outbox/>
             <report::SubmitCard loaded outbox/>
+            <review::ReviewHistory loaded/>
             <status::RefusedForOrder loaded/>
         </div>
     }

@@ -56,7 +56,7 @@ impl PartRow {
     }
 }
 
-fn split_names(raw: &str) -> Vec<String> {
+pub(super) fn split_names(raw: &str) -> Vec<String> {
     raw.split([',', '，', '、', ';', '；'])
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
@@ -102,9 +102,10 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     let locked = move || {
         loaded.with(|l| {
             l.as_ref()
-                .is_some_and(|l| l.order.report.submitted_at.is_some())
+                .is_some_and(|l| l.order.report.submitted_at.is_some() || l.order.is_closed())
         })
     };
+    let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
 
     let add_part = move |_| {
         let key = next_key.get_value();
@@ -138,7 +139,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     };
 
     view! {
-        <form class="card form" data-testid="report-form" on:submit=save novalidate>
+        <form class="card form" id="report" data-testid="report-form" on:submit=save novalidate>
             <h2>{tr(Msg::ServiceReport)}</h2>
             <label class="field">
                 <span>{tr(Msg::FaultCause)}</span>
@@ -166,15 +167,19 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                                 on:change=move |ev| row.replaced.set(event_target_checked(&ev))/>
                             <span>{tr(Msg::Replaced)}</span>
                         </label>
-                        <button type="button" class="link" on:click=move |_| parts.update(|p| p.retain(|r| r.key != row.key))>
-                            {tr(Msg::Remove)}
-                        </button>
+                        <Show when=move || !closed()>
+                            <button type="button" class="link" on:click=move |_| parts.update(|p| p.retain(|r| r.key != row.key))>
+                                {tr(Msg::Remove)}
+                            </button>
+                        </Show>
                     </div>
                 </For>
                 <small class="field-error" data-testid="parts-error">
                     {move || parts_error.get().then(|| Msg::PartsInvalid.text(lang.get()))}
                 </small>
-                <button type="button" class="secondary" on:click=add_part disabled=locked>{tr(Msg::AddPart)}</button>
+                <Show when=move || !closed()>
+                    <button type="button" class="secondary" on:click=add_part disabled=locked>{tr(Msg::AddPart)}</button>
+                </Show>
                 <Show when=move || !tags().is_empty()>
                     <p class="tags small">{tr(Msg::ReturnTags)}": "<strong data-testid="return-tags">{move || tags().join("  ")}</strong></p>
                 </Show>
@@ -184,7 +189,9 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 <input name="companions" prop:value=move || companions.get()
                     on:input=move |ev| companions.set(event_target_value(&ev)) disabled=locked/>
             </label>
-            <button class="primary" type="submit" disabled=move || locked() || outbox.pending.get() data-testid="save-report">{tr(Msg::SaveReport)}</button>
+            <Show when=move || !closed()>
+                <button class="primary" type="submit" disabled=move || locked() || outbox.pending.get() data-testid="save-report">{tr(Msg::SaveReport)}</button>
+            </Show>
         </form>
     }
 }
@@ -220,6 +227,7 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
     };
     let waived =
         move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.report.waiver.is_some()));
+    let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
 
     let ctx = move || -> Option<(web_sys::HtmlCanvasElement, CanvasRenderingContext2d)> {
         let el = canvas.get_untracked()?;
@@ -347,7 +355,7 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
                     ": "{s}
                 </p>
             })}
-            <Show when=move || signed().is_none()>
+            <Show when=move || signed().is_none() && !closed()>
                 <label class="field">
                     <span>{tr(Msg::Signer)}</span>
                     <input name="signer" prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
@@ -414,18 +422,13 @@ pub fn SubmitCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         })
     };
     let submitted = move || loaded.with(|l| l.as_ref().and_then(|l| l.order.report.submitted_at));
+    let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
     let slot_label = move |key: &str| {
         loaded.with(|l| {
-            l.as_ref()
-                .and_then(|l| l.order.slots.iter().find(|s| s.key == key).cloned())
-                .map(|s| {
-                    if lang.get() == crate::i18n::Lang::Zh {
-                        s.label_zh
-                    } else {
-                        s.label_en
-                    }
-                })
-                .unwrap_or_else(|| key.to_string())
+            l.as_ref().map_or_else(
+                || key.to_string(),
+                |l| super::review::slot_label(&l.order, key, lang.get()),
+            )
         })
     };
     let submit = move |_| {
@@ -443,6 +446,7 @@ pub fn SubmitCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     view! {
         <div class="card" data-testid="submit">
             {move || match submitted() {
+                _ if closed() => view! { <p class="muted" data-testid="closed-note">{tr(Msg::OrderClosedNote)}</p> }.into_any(),
                 Some(at) => view! {
                     <p class="submitted" data-testid="submitted">{tr(Msg::ReportSubmitted)}" "{time::full(at)}</p>
                 }.into_any(),
