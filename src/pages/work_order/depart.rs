@@ -170,7 +170,7 @@ pub fn DepartForm(
             </fieldset>
             <small class="field-error" data-testid="depart-error" role="alert">{move || error.get().map(|m| m.text(lang.get()))}</small>
             <div class="row">
-                <button class="secondary" type="button" on:click=move |_| open.set(false)>{tr(Msg::Cancel)}</button>
+                <button class="secondary" type="button" on:click=move |_| open.set(false) data-testid="cancel-depart">{tr(Msg::Cancel)}</button>
                 <button class="primary big" type="submit" disabled=move || outbox.pending.get() data-testid="confirm-depart">{tr(Msg::ConfirmDepart)}</button>
             </div>
         </form>
