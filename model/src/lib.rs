@@ -21,7 +21,7 @@ pub mod user;
 pub mod validate;
 pub mod work_order;
 
-pub use office::{AssigneeChange, HeldOperation, WorkOrderDetail};
+pub use office::{AssigneeChange, HeldOperation, HeldSettlement, WorkOrderDetail};
 pub use op::{OpError, OpKind, Operation, RejectCode, Subject};
 pub use outbox::{EntryState, OutboxEntry, Settlement};
 pub use photo::{PhotoMeta, PhotoSlot};

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::desk::{HeldDecision, Person};
 use crate::op::{Operation, RejectCode};
 use crate::work_order::WorkOrder;
 
@@ -25,6 +26,18 @@ pub struct HeldOperation {
     /// The device's clock minus the server's at sending, when the device said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock_offset_ms: Option<i64>,
+    /// What the office decided (`POST /api/work-orders/{id}/held/{op_id}`); None while undecided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled: Option<HeldSettlement>,
+}
+
+/// The office's decision on a held operation: applied to the order, or dismissed with a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldSettlement {
+    pub decision: HeldDecision,
+    pub by: Person,
+    /// The server's clock.
+    pub at: DateTime<Utc>,
 }
 
 /// `GET /api/work-orders/{id}`: the work order's own fields, plus, for office roles, the

@@ -89,12 +89,17 @@ pub struct Actor {
 }
 
 impl UserProfile {
-    /// The person as the rules for field records see them.
+    /// The person as the rules for field records see them. Only cleaners and supervisors have a
+    /// field team there: an engineer serves every team (their own `team` is their service
+    /// station, 服务站, which is the desk's business), and the office roles have none.
     pub fn actor(&self) -> Actor {
         Actor {
             username: self.username.clone(),
             role: self.role,
-            team: self.team.clone(),
+            team: match self.role {
+                Role::Cleaner | Role::Supervisor => self.team.clone(),
+                _ => None,
+            },
         }
     }
 }

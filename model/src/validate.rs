@@ -53,12 +53,12 @@ pub enum OpError {
 }
 
 /// Text within `max` characters, without control characters other than line breaks.
-pub(crate) fn text_ok(s: &str, max: usize) -> bool {
+pub fn text_ok(s: &str, max: usize) -> bool {
     s.chars().count() <= max && !s.chars().any(|c| c.is_control() && c != '\n')
 }
 
 /// A one-line name or label: not blank, within the short limit.
-pub(crate) fn short_ok(s: &str) -> bool {
+pub fn short_ok(s: &str) -> bool {
     !s.trim().is_empty() && text_ok(s, limits::MAX_SHORT_CHARS) && !s.contains('\n')
 }
 

@@ -147,7 +147,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/ops", post(routes::ops::post_ops))
         .route(
             "/api/work-orders",
-            get(routes::work_orders::list_work_orders),
+            get(routes::work_orders::list_work_orders).post(routes::work_orders::create_work_order),
+        )
+        .route(
+            "/api/work-orders/next-ticket",
+            get(routes::work_orders::next_ticket),
         )
         .route(
             "/api/work-orders/{id}",
@@ -156,6 +160,39 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/work-orders/{id}/assignee",
             put(routes::work_orders::put_assignee),
+        )
+        .route(
+            "/api/work-orders/{id}/plan",
+            put(routes::order_desk::put_plan),
+        )
+        .route(
+            "/api/work-orders/{id}/machine",
+            put(routes::order_desk::put_machine),
+        )
+        .route(
+            "/api/work-orders/{id}/unrepaired-reason",
+            put(routes::order_desk::put_unrepaired_reason),
+        )
+        .route(
+            "/api/work-orders/{id}/first-response",
+            post(routes::order_desk::post_first_response),
+        )
+        .route(
+            "/api/work-orders/{id}/phone-fix",
+            post(routes::order_desk::post_phone_fix),
+        )
+        .route(
+            "/api/work-orders/{id}/review",
+            post(routes::order_desk::post_review),
+        )
+        .route(
+            "/api/work-orders/{id}/held/{op_id}",
+            post(routes::order_desk::post_held),
+        )
+        .route("/api/engineers", get(routes::engineers::list_engineers))
+        .route(
+            "/api/settings",
+            get(routes::settings::get_settings).put(routes::settings::put_settings),
         )
         .route(
             "/api/work-orders/{id}/photos.zip",

@@ -48,7 +48,8 @@ impl From<RejectCode> for Refusal {
             | RejectCode::ReportIncomplete
             | RejectCode::InvalidPhoto
             | RejectCode::InvalidValue
-            | RejectCode::Closed => Keep::Verdict,
+            | RejectCode::Closed
+            | RejectCode::OrderClosed => Keep::Verdict,
             RejectCode::Reassigned => Keep::ForTheOffice,
             _ => Keep::Nothing,
         };

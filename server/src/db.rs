@@ -104,10 +104,32 @@ pub async fn open(url: &str) -> Result<Db, DbError> {
             .map_err(open_err)?,
     };
     match backend {
-        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+        Backend::Sqlite => migrate_sqlite(&pool, &SQLITE_MIGRATIONS).await?,
         Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
     }
     Ok(pool)
+}
+
+/// SQLite's migrations, in order.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Run SQLite's migrations on a connection of their own whose foreign keys are OFF.
+///
+/// Changing a table SQLite cannot ALTER (0005 widens a CHECK on `users`) means rebuilding it, and
+/// that must happen with foreign keys off (https://www.sqlite.org/lang_altertable.html#otheralter)
+/// or dropping the old table deletes or breaks the rows that refer to it. The pragma cannot change
+/// inside a transaction, and sqlx 0.8.6 runs each SQLite migration in one (it ignores
+/// `-- no-transaction` there), so it is set on the connection first; each such migration checks
+/// the foreign keys itself before it commits. The connection leaves the pool and is closed after.
+async fn migrate_sqlite(
+    pool: &Db,
+    migrator: &sqlx::migrate::Migrator,
+) -> Result<(), sqlx::migrate::MigrateError> {
+    let mut conn = pool.acquire().await?.detach();
+    conn.execute("PRAGMA foreign_keys = OFF").await?;
+    let result = migrator.run_direct(&mut conn).await;
+    let _ = sqlx::Connection::close(conn).await;
+    result
 }
 
 /// A SQLite URL that creates its file when missing (`mode=rwc`), unless it names a mode.
@@ -190,6 +212,149 @@ mod tests {
     async fn other_databases_are_refused_by_name() {
         let err = open("mysql://localhost/fieldbook").await.unwrap_err();
         assert!(matches!(err, DbError::UnsupportedUrl(_)), "{err}");
+    }
+
+    /// 0005 rebuilds `users` (SQLite): on a database holding rows at version 4, every row stays,
+    /// every table that refers to users(id) still does and is still enforced, and the new role
+    /// fits the CHECK.
+    #[tokio::test]
+    async fn rebuilding_users_keeps_every_reference() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().unwrap();
+        let url = sqlite_url(&dir.path().join("old.sqlite"));
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    Ok(())
+                })
+            })
+            .connect(&with_create_mode(&url))
+            .await
+            .unwrap();
+        let mut v4 = sqlx::migrate::Migrator {
+            migrations: SQLITE_MIGRATIONS.migrations.clone(),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        v4.migrations = v4
+            .migrations
+            .iter()
+            .filter(|m| m.version <= 4)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        migrate_sqlite(&pool, &v4).await.unwrap();
+        for sql in [
+            "INSERT INTO users (id, username, display_name, role, password_hash, disabled, \
+             created_at, team) VALUES ('u1', 'engineer1', 'E', 'engineer', 'x', FALSE, 1, 't')",
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) \
+             VALUES ('h', 'u1', 1, 1)",
+            "INSERT INTO work_orders (id, ticket, customer, site, equipment_model, serial, \
+             engine_hours, working_condition, fault_description, service_type, machine_down, \
+             called_at, planned_at, assignee_id, status, seq) VALUES ('w1', 'T1', 'c', 's', 'm', \
+             'n', 1, '', 'f', 'fault_repair', FALSE, '2026-01-01T00:00:00Z', \
+             '2026-01-01T00:00:00Z', 'u1', 'dispatched', 1)",
+            "INSERT INTO work_order_assignments (work_order_id, user_id, from_seq, to_seq) \
+             VALUES ('w1', 'u1', 1, NULL)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.unwrap();
+        }
+        let refs = |pool: Db| async move {
+            let rows: Vec<(String,)> = sqlx::query_as(
+                "SELECT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
+                 WHERE m.type = 'table' AND f.\"table\" = 'users' ORDER BY m.name",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            rows.into_iter().map(|r| r.0).collect::<Vec<_>>()
+        };
+        let before = refs(pool.clone()).await;
+        assert!(before.len() >= 6, "{before:?}");
+
+        migrate_sqlite(&pool, &SQLITE_MIGRATIONS).await.unwrap();
+        assert_eq!(
+            refs(pool.clone()).await,
+            before,
+            "the same tables refer to users"
+        );
+        let count = |sql: &'static str| {
+            let pool = pool.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(
+            count("SELECT COUNT(*) FROM users WHERE team = 't'").await,
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM sessions").await,
+            1,
+            "sessions survive"
+        );
+        assert_eq!(count("SELECT COUNT(*) FROM work_orders").await, 1);
+        assert_eq!(
+            count("SELECT COUNT(*) FROM pragma_foreign_key_check").await,
+            0
+        );
+        assert_eq!(
+            count("PRAGMA foreign_keys").await,
+            1,
+            "the pool's connections enforce"
+        );
+        // Still enforced: an unknown user is refused, deleting a user cascades to sessions.
+        assert!(
+            sqlx::query("INSERT INTO sessions VALUES ('h2', 'nobody', 1, 1)")
+                .execute(&pool)
+                .await
+                .is_err()
+        );
+        sqlx::query(
+            "INSERT INTO users (id, username, display_name, role, password_hash, disabled, \
+             created_at) VALUES ('u2', 'head1', 'H', 'service_supervisor', 'x', FALSE, 1)",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        assert!(
+            sqlx::query(
+                "INSERT INTO users (id, username, display_name, role, password_hash, disabled, \
+                 created_at) VALUES ('u3', 'x', 'X', 'boss', 'x', FALSE, 1)"
+            )
+            .execute(&pool)
+            .await
+            .is_err(),
+            "the CHECK still refuses unknown roles"
+        );
+        sqlx::query("DELETE FROM sessions WHERE user_id = 'u1'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO sessions VALUES ('h3', 'u2', 1, 1)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM users WHERE id = 'u2'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            count("SELECT COUNT(*) FROM sessions").await,
+            0,
+            "ON DELETE CASCADE"
+        );
+        assert!(
+            sqlx::query("DELETE FROM users WHERE id = 'u1'")
+                .execute(&pool)
+                .await
+                .is_err(),
+            "a user with work orders cannot go"
+        );
     }
 
     #[test]

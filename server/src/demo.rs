@@ -17,15 +17,25 @@ pub const DEMO_PASSWORD: &str = "demo1234";
 /// The demo's one field team: its cleaners, supervisor, areas and vacant units.
 pub const DEMO_TEAM: &str = "team-a";
 
+/// The demo's service station (服务站): its engineers and their head (站长).
+pub const DEMO_STATION: &str = "济南站";
+
 /// (username, display name, role, team). Engineers work as the engineering department, for
-/// every team; the dispatcher is in the office.
-pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 6] = [
-    ("engineer1", "张伟", Role::Engineer, None),
-    ("engineer2", "李强", Role::Engineer, None),
+/// every field team; their own team is their service station, whose head (service_supervisor)
+/// sees its orders and engineers at the desk. The dispatcher is in the office.
+pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 7] = [
+    ("engineer1", "张伟", Role::Engineer, Some(DEMO_STATION)),
+    ("engineer2", "李强", Role::Engineer, Some(DEMO_STATION)),
     ("cleaner1", "王芳", Role::Cleaner, Some(DEMO_TEAM)),
     ("cleaner2", "赵敏", Role::Cleaner, Some(DEMO_TEAM)),
     ("supervisor1", "刘洋", Role::Supervisor, Some(DEMO_TEAM)),
     ("dispatcher1", "陈静", Role::Dispatcher, None),
+    (
+        "head1",
+        "周站长",
+        Role::ServiceSupervisor,
+        Some(DEMO_STATION),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +65,7 @@ struct DemoOrder {
     id: &'static str,
     assignee: &'static str,
     customer: &'static str,
+    contact: (&'static str, &'static str),
     site: &'static str,
     model: &'static str,
     serial: &'static str,
@@ -72,6 +83,7 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
         id: "d3e0a001-0000-4000-8000-000000000001",
         assignee: "engineer1",
         customer: "中铁十四局",
+        contact: ("王建国", "138 6400 1123"),
         site: "济南东站三期工地",
         model: "EC210D",
         serial: "VCEC210DC00312457",
@@ -87,6 +99,7 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
         id: "d3e0a001-0000-4000-8000-000000000002",
         assignee: "engineer1",
         customer: "山东高速路桥",
+        contact: ("刘志刚", "139 5390 2231"),
         site: "临沂北绕城高速 K23 标段",
         model: "EC480D",
         serial: "VCEC480DA00201883",
@@ -102,6 +115,7 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
         id: "d3e0a001-0000-4000-8000-000000000003",
         assignee: "engineer1",
         customer: "青岛城投建设",
+        contact: ("孙丽", "0532-8866 1024"),
         site: "胶州湾第二隧道出口工地",
         model: "SY215C",
         serial: "SY215CAC6218K0931",
@@ -117,6 +131,7 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
         id: "d3e0a001-0000-4000-8000-000000000004",
         assignee: "engineer1",
         customer: "潍坊鲁中矿业",
+        contact: ("马涛", "136 0636 7789"),
         site: "昌乐县石灰石矿二号采区",
         model: "PC200-8",
         serial: "KMTPC200K52318764",
@@ -132,6 +147,7 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
         id: "d3e0a001-0000-4000-8000-000000000005",
         assignee: "engineer1",
         customer: "济南城建集团",
+        contact: ("高峰", "0531-8123 4567"),
         site: "济南新东站片区市政管网工程",
         model: "EC210D",
         serial: "VCEC210DK00318861",
@@ -147,6 +163,7 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
         id: "d3e0a001-0000-4000-8000-000000000006",
         assignee: "engineer1",
         customer: "日照港集团",
+        contact: ("徐磊", "133 6333 0921"),
         site: "日照港石臼港区散货码头",
         model: "EC480D",
         serial: "VCEC480DV00104472",
@@ -162,6 +179,7 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
         id: "d3e0a001-0000-4000-8000-000000000007",
         assignee: "engineer2",
         customer: "中建八局",
+        contact: ("陈海", "150 6392 4418"),
         site: "青岛胶东国际机场配套道路工程",
         model: "SY215C",
         serial: "SY215CAC6219K1207",
@@ -177,6 +195,7 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
         id: "d3e0a001-0000-4000-8000-000000000008",
         assignee: "engineer2",
         customer: "烟台港建",
+        contact: ("杨帆", "0535-6688 210"),
         site: "烟台西港区防波堤工程",
         model: "PC200-8",
         serial: "KMTPC200K52320418",
@@ -194,7 +213,8 @@ const DEMO_ORDERS: [DemoOrder; 8] = [
 pub fn sign_in_hint() -> String {
     format!(
         "Demo sign-ins (password {DEMO_PASSWORD}): engineer1 (engineer), cleaner1 (cleaner), \
-         cleaner2 (cleaner), supervisor1 (supervisor), dispatcher1 (dispatcher)"
+         cleaner2 (cleaner), supervisor1 (supervisor), dispatcher1 (dispatcher), \
+         head1 (station head, {DEMO_STATION})"
     )
 }
 
@@ -228,6 +248,16 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
             }
         }
     }
+    // Demo databases made before the stations existed: their engineers join the station.
+    for (username, _, role, team) in DEMO_USERS {
+        if role == Role::Engineer {
+            sqlx::query("UPDATE users SET team = $1 WHERE username = $2 AND team IS NULL")
+                .bind(team)
+                .bind(username)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
     drop(conn);
 
     let now = Utc::now();
@@ -245,7 +275,8 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
         let assignee = users::find_by_username(&mut tx, order.assignee)
             .await?
             .ok_or(DemoError::MissingAssignee(order.assignee))?;
-        let wo = work_order(id, order, format!("BX-{date}-{:03}", n + 1), now);
+        let mut wo = work_order(id, order, format!("BX-{date}-{:03}", n + 1), now);
+        wo.station = assignee.team.clone();
         let seq = db::next_seq(&mut tx).await?;
         work_orders::insert(&mut tx, &wo, &assignee.id, seq).await?;
         report.work_orders += 1;
@@ -271,6 +302,7 @@ pub async fn generate(db: &Db, assignee: &'static str, count: usize) -> Result<u
         let ticket = format!("GX-{date}-{:05}", n + 1);
         let mut wo = work_order(Uuid::new_v4(), template, ticket, now);
         wo.assignee = assignee.into();
+        wo.station = user.team.clone();
         wo.planned_at = now + Duration::minutes(n as i64);
         let seq = db::next_seq(&mut tx).await?;
         work_orders::insert(&mut tx, &wo, &user.id, seq).await?;
@@ -302,8 +334,8 @@ fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -
         slots: Vec::new(),
         photos: Vec::new(),
         report: Default::default(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
+        contact_name: order.contact.0.into(),
+        contact_phone: order.contact.1.into(),
         companions: Vec::new(),
         station: None,
         repeat_of: None,

@@ -5,7 +5,7 @@
 
 use crate::db::Conn;
 use chrono::{DateTime, Utc};
-use fieldbook_model::{HeldOperation, OpResult, Operation, RejectCode};
+use fieldbook_model::{HeldOperation, HeldSettlement, OpResult, Operation, RejectCode};
 use uuid::Uuid;
 
 use crate::applying::{Arrival, result_text};
@@ -59,6 +59,7 @@ struct HeldRow {
     clock_offset_ms: Option<i64>,
     reason: String,
     payload: String,
+    settled_json: Option<String>,
 }
 
 /// The operations held on a work order, oldest first.
@@ -69,14 +70,51 @@ pub async fn for_work_order(
     // Operations of one batch share a millisecond: insertion order is the order they were sent
     // in. `rowid` is SQLite's own; PostgreSQL's held_ops has an identity column of that name.
     let rows: Vec<HeldRow> = sqlx::query_as(
-        "SELECT op_id, received_at, clock_offset_ms, reason, payload FROM held_ops \
+        "SELECT op_id, received_at, clock_offset_ms, reason, payload, settled_json FROM held_ops \
          WHERE work_order_id = $1 ORDER BY received_at, rowid",
     )
     .bind(work_order_id.to_string())
     .fetch_all(conn)
     .await?;
-    rows.into_iter()
-        .map(|row| {
+    rows.into_iter().map(held).collect()
+}
+
+/// One held operation on `work_order_id`, if there is one with that id.
+pub async fn find(
+    conn: &mut Conn,
+    work_order_id: Uuid,
+    op_id: Uuid,
+) -> Result<Option<HeldOperation>, AppError> {
+    let row: Option<HeldRow> = sqlx::query_as(
+        "SELECT op_id, received_at, clock_offset_ms, reason, payload, settled_json FROM held_ops \
+         WHERE work_order_id = $1 AND op_id = $2",
+    )
+    .bind(work_order_id.to_string())
+    .bind(op_id.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.map(held).transpose()
+}
+
+/// Keep the office's decision with the held operation.
+pub async fn settle(
+    conn: &mut Conn,
+    op_id: Uuid,
+    settlement: &HeldSettlement,
+) -> Result<(), AppError> {
+    let json = serde_json::to_string(settlement)
+        .map_err(|e| AppError::Internal(format!("cannot serialise a held decision: {e}")))?;
+    sqlx::query("UPDATE held_ops SET settled_json = $1 WHERE op_id = $2")
+        .bind(json)
+        .bind(op_id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+fn held(row: HeldRow) -> Result<HeldOperation, AppError> {
+    {
+        {
             let corrupt = |what: &str| {
                 AppError::Internal(format!("held operation {}: bad {what}", row.op_id))
             };
@@ -87,7 +125,13 @@ pub async fn for_work_order(
                 received_at: DateTime::<Utc>::from_timestamp_millis(row.received_at)
                     .ok_or_else(|| corrupt("received_at"))?,
                 clock_offset_ms: row.clock_offset_ms,
+                settled: row
+                    .settled_json
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()
+                    .map_err(|_| corrupt("settled_json"))?,
             })
-        })
-        .collect()
+        }
+    }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod db;
 pub mod demo;
 pub mod demo_field;
+pub mod desk;
 pub mod digest;
 pub mod error;
 pub mod extract;

@@ -196,19 +196,30 @@ async fn check_and_apply(
     if let Err(e) = op.apply_to(&mut wo) {
         return Ok(Err(RejectCode::from(e).into()));
     }
+    record_effect(&mut *conn, op, &wo, seq, db::millis(arrival.received_at)).await?;
+    Ok(Ok(()))
+}
+
+/// Write what `op` changed on `wo` (the order after the model applied it), at sequence value
+/// `seq`: the ops path and the office's applying of a held operation write the same way.
+pub(crate) async fn record_effect(
+    conn: &mut Conn,
+    op: &Operation,
+    wo: &fieldbook_model::WorkOrder,
+    seq: i64,
+    received_at_ms: i64,
+) -> Result<(), AppError> {
     let missing =
         |what: &str| AppError::Internal(format!("operation {} applied without {what}", op.id));
     match &op.kind {
         OpKind::SetStatus { .. } => {
             let event = wo.history.last().ok_or_else(|| missing("an event"))?;
-            work_orders::record_status(
-                &mut *conn,
-                wo.id,
-                event,
-                seq,
-                db::millis(arrival.received_at),
-            )
-            .await?;
+            work_orders::record_status(&mut *conn, wo.id, event, seq, received_at_ms).await?;
+        }
+        OpKind::Depart { .. } => {
+            let event = wo.history.last().ok_or_else(|| missing("an event"))?;
+            work_orders::record_status(&mut *conn, wo.id, event, seq, received_at_ms).await?;
+            work_orders::record_departure(&mut *conn, wo, seq).await?;
         }
         OpKind::CorrectHours { .. } => {
             work_orders::record_hours(&mut *conn, wo.id, wo.engine_hours, seq).await?;
@@ -226,5 +237,5 @@ async fn check_and_apply(
         }
         _ => return Err(missing("a work order")),
     }
-    Ok(Ok(()))
+    Ok(())
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::db::Conn;
+use fieldbook_model::desk::PhotoNaming;
 use fieldbook_model::{PhotoSlot, ServiceReport, ServiceType, StatusEvent, StatusNode, WorkOrder};
 use uuid::Uuid;
 
@@ -30,6 +31,17 @@ struct OrderRow {
     assignee_id: String,
     status: String,
     seq: i64,
+    contact_name: String,
+    contact_phone: String,
+    companions_json: String,
+    station: Option<String>,
+    repeat_of: Option<String>,
+    first_response_json: Option<String>,
+    departure_json: Option<String>,
+    reviews_json: String,
+    closure_json: Option<String>,
+    naming: String,
+    unrepaired_reason_json: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -43,7 +55,10 @@ struct EventRow {
 
 const SELECT_ORDERS: &str = "SELECT w.id, w.ticket, w.customer, w.site, w.equipment_model, \
     w.serial, w.engine_hours, w.working_condition, w.fault_description, w.service_type, \
-    CASE WHEN w.machine_down THEN 1 ELSE 0 END AS machine_down, w.called_at, w.planned_at, u.username AS assignee, u.display_name AS assignee_name, w.assignee_id, w.status, w.seq \
+    CASE WHEN w.machine_down THEN 1 ELSE 0 END AS machine_down, w.called_at, w.planned_at, u.username AS assignee, u.display_name AS assignee_name, w.assignee_id, w.status, w.seq, \
+    w.contact_name, w.contact_phone, w.companions_json, w.station, w.repeat_of, \
+    w.first_response_json, w.departure_json, w.reviews_json, w.closure_json, w.naming, \
+    w.unrepaired_reason_json \
     FROM work_orders w JOIN users u ON u.id = w.assignee_id";
 
 fn bad(id: &str, field: &'static str, value: &str) -> StoreError {
@@ -64,6 +79,47 @@ fn time(
     value: &str,
 ) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
     db::time_from_text(value).map_err(|_| bad(id, field, value))
+}
+
+/// A JSON column read as the model's type.
+fn json<T: serde::de::DeserializeOwned>(
+    id: &str,
+    field: &'static str,
+    value: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(value).map_err(|_| bad(id, field, value))
+}
+
+fn json_opt<T: serde::de::DeserializeOwned>(
+    id: &str,
+    field: &'static str,
+    value: Option<&str>,
+) -> Result<Option<T>, StoreError> {
+    value.map(|v| json(id, field, v)).transpose()
+}
+
+/// A value as its JSON column holds it.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(value)
+        .map_err(|e| sqlx::Error::Protocol(format!("cannot serialise a desk field: {e}")))
+}
+
+fn to_json_opt<T: serde::Serialize>(value: Option<&T>) -> Result<Option<String>, sqlx::Error> {
+    value.map(to_json).transpose()
+}
+
+/// How a `PhotoNaming` is stored.
+pub fn naming_text(naming: PhotoNaming) -> &'static str {
+    match naming {
+        PhotoNaming::Standard => "standard",
+        PhotoNaming::WithServiceContent => "with_service_content",
+    }
+}
+
+pub fn parse_naming(s: &str) -> Option<PhotoNaming> {
+    [PhotoNaming::Standard, PhotoNaming::WithServiceContent]
+        .into_iter()
+        .find(|n| naming_text(*n) == s)
 }
 
 fn event(row: &EventRow) -> Result<StatusEvent, StoreError> {
@@ -103,17 +159,25 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
         slots: Vec::new(),
         photos: Vec::new(),
         report: Default::default(),
-        contact_name: String::new(),
-        contact_phone: String::new(),
-        companions: Vec::new(),
-        station: None,
-        repeat_of: None,
-        first_response: None,
-        departure: None,
-        reviews: Vec::new(),
-        closure: None,
-        naming: Default::default(),
-        unrepaired_reason: None,
+        companions: json(id, "companions_json", &row.companions_json)?,
+        first_response: json_opt(
+            id,
+            "first_response_json",
+            row.first_response_json.as_deref(),
+        )?,
+        departure: json_opt(id, "departure_json", row.departure_json.as_deref())?,
+        reviews: json(id, "reviews_json", &row.reviews_json)?,
+        closure: json_opt(id, "closure_json", row.closure_json.as_deref())?,
+        naming: parse_naming(&row.naming).ok_or_else(|| bad(id, "naming", &row.naming))?,
+        unrepaired_reason: json_opt(
+            id,
+            "unrepaired_reason_json",
+            row.unrepaired_reason_json.as_deref(),
+        )?,
+        contact_name: row.contact_name,
+        contact_phone: row.contact_phone,
+        station: row.station,
+        repeat_of: row.repeat_of,
     };
     Ok((wo, row.assignee_id))
 }
@@ -240,23 +304,22 @@ async fn complete(
     Ok(())
 }
 
-/// The most recent orders, newest call first, for the office's list (at most `limit`).
-pub async fn recent(conn: &mut Conn, limit: i64) -> Result<Vec<WorkOrder>, StoreError> {
-    let ids: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM work_orders ORDER BY called_at DESC LIMIT $1")
-            .bind(limit)
-            .fetch_all(&mut *conn)
-            .await?;
-    let mut orders = Vec::with_capacity(ids.len());
-    for (id,) in ids {
-        let Ok(id) = Uuid::parse_str(&id) else {
-            continue;
-        };
-        if let Some((order, _)) = find(conn, id).await? {
-            orders.push(order);
-        }
-    }
-    Ok(orders)
+/// The most recent orders of `station` (every order when `None`), newest call first, for the
+/// office's list (at most `limit`).
+pub async fn recent(
+    conn: &mut Conn,
+    station: Option<&str>,
+    limit: i64,
+) -> Result<Vec<WorkOrder>, StoreError> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM work_orders WHERE ($1 IS NULL OR station = $1) \
+         ORDER BY called_at DESC LIMIT $2",
+    )
+    .bind(station)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    by_ids(conn, &ids).await
 }
 
 /// Insert a new work order (status and history as given) at sequence value `seq`, with its
@@ -270,8 +333,10 @@ pub async fn insert(
     sqlx::query(
         "INSERT INTO work_orders (id, ticket, customer, site, equipment_model, serial, \
          engine_hours, working_condition, fault_description, service_type, machine_down, \
-         called_at, planned_at, assignee_id, status, seq) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+         called_at, planned_at, assignee_id, status, seq, contact_name, contact_phone, \
+         companions_json, station, repeat_of, naming) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21, $22)",
     )
     .bind(wo.id.to_string())
     .bind(&wo.ticket)
@@ -289,6 +354,12 @@ pub async fn insert(
     .bind(assignee_id)
     .bind(wo.status.as_str())
     .bind(seq)
+    .bind(&wo.contact_name)
+    .bind(&wo.contact_phone)
+    .bind(to_json(&wo.companions)?)
+    .bind(&wo.station)
+    .bind(&wo.repeat_of)
+    .bind(naming_text(wo.naming))
     .execute(&mut *conn)
     .await?;
     sqlx::query(
@@ -449,4 +520,117 @@ pub async fn record_report(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Write the desk's part of the order as it stands now (and the fields the desk may correct:
+/// planned time, serial and model), at sequence value `seq`, so every device pulls it again.
+pub async fn record_desk(conn: &mut Conn, wo: &WorkOrder, seq: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE work_orders SET planned_at = $1, serial = $2, equipment_model = $3, \
+         companions_json = $4, station = $5, first_response_json = $6, departure_json = $7, \
+         reviews_json = $8, closure_json = $9, closed_at = $10, unrepaired_reason_json = $11, \
+         status = $12, repeat_of = $13, seq = $14 WHERE id = $15",
+    )
+    .bind(db::time_to_text(wo.planned_at))
+    .bind(&wo.serial)
+    .bind(&wo.equipment_model)
+    .bind(to_json(&wo.companions)?)
+    .bind(&wo.station)
+    .bind(to_json_opt(wo.first_response.as_ref())?)
+    .bind(to_json_opt(wo.departure.as_ref())?)
+    .bind(to_json(&wo.reviews)?)
+    .bind(to_json_opt(wo.closure.as_ref())?)
+    .bind(wo.closure.as_ref().map(|c| db::millis(c.at)))
+    .bind(to_json_opt(wo.unrepaired_reason.as_ref())?)
+    .bind(wo.status.as_str())
+    .bind(&wo.repeat_of)
+    .bind(seq)
+    .bind(wo.id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The engineer's departure as they reported it (the status event is written beside it).
+pub async fn record_departure(
+    conn: &mut Conn,
+    wo: &WorkOrder,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE work_orders SET departure_json = $1, seq = $2 WHERE id = $3")
+        .bind(to_json_opt(wo.departure.as_ref())?)
+        .bind(seq)
+        .bind(wo.id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The orders of `station` (every order when `None`) changed after `after`, in sequence order:
+/// what the desk polls.
+pub async fn changed_at_station(
+    conn: &mut Conn,
+    station: Option<&str>,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<WorkOrder>, StoreError> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM work_orders WHERE ($1 IS NULL OR station = $1) AND seq > $2 \
+         ORDER BY seq LIMIT $3",
+    )
+    .bind(station)
+    .bind(after)
+    .bind(limit as i64)
+    .fetch_all(&mut *conn)
+    .await?;
+    by_ids(conn, &ids).await
+}
+
+/// The orders with these ids, in this order (ids no longer there are skipped).
+async fn by_ids(conn: &mut Conn, ids: &[String]) -> Result<Vec<WorkOrder>, StoreError> {
+    let mut orders = Vec::with_capacity(ids.len());
+    for id in ids {
+        let id = uuid(id, "id", id)?;
+        if let Some((order, _)) = find(conn, id).await? {
+            orders.push(order);
+        }
+    }
+    Ok(orders)
+}
+
+/// Every order on the machine `serial`, newest call first.
+pub async fn with_serial(conn: &mut Conn, serial: &str) -> Result<Vec<WorkOrder>, StoreError> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM work_orders WHERE UPPER(TRIM(serial)) = UPPER(TRIM($1)) \
+         ORDER BY called_at DESC",
+    )
+    .bind(serial)
+    .fetch_all(&mut *conn)
+    .await?;
+    by_ids(conn, &ids).await
+}
+
+/// Whether a ticket number is taken.
+pub async fn ticket_taken(conn: &mut Conn, ticket: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = sqlx::query_scalar("SELECT id FROM work_orders WHERE ticket = $1")
+        .bind(ticket)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// The tickets that start with `prefix` (the day's tickets of a rule).
+pub async fn tickets_starting(conn: &mut Conn, prefix: &str) -> Result<Vec<String>, sqlx::Error> {
+    // LIKE with the prefix escaped: tickets hold letters, digits, '-' and '_' ('_' is LIKE's).
+    let pattern = format!(
+        "{}%",
+        prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    sqlx::query_scalar("SELECT ticket FROM work_orders WHERE ticket LIKE $1 ESCAPE '\\'")
+        .bind(pattern)
+        .fetch_all(conn)
+        .await
 }

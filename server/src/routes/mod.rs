@@ -1,8 +1,11 @@
 //! The HTTP API, one module per resource.
 
+pub mod engineers;
 pub mod health;
 pub mod ops;
+pub mod order_desk;
 pub mod photos;
 pub mod session;
+pub mod settings;
 pub mod sync;
 pub mod work_orders;

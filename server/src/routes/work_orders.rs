@@ -1,58 +1,76 @@
-//! `GET /api/work-orders/{id}`: one work order with its history, for the office and the assignee;
-//! `PUT /api/work-orders/{id}/assignee`: a dispatcher gives it to another engineer.
+//! Work orders as a whole: the office's list (and the desk's polling of what changed), one order,
+//! a call taken at the desk (`POST`), the next ticket number, and giving an order to another
+//! engineer. The desk's changes to one order are in `order_desk.rs`.
 
-use crate::db::Conn;
 use axum::Json;
 use axum::extract::State;
-use fieldbook_model::{AssigneeChange, Role, WorkOrderDetail};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use fieldbook_model::desk::{NewWorkOrder, OrderChanges, Person};
+use fieldbook_model::dispatch::{self, check_ticket};
+use fieldbook_model::{AssigneeChange, Role, StatusNode, WorkOrder, WorkOrderDetail};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
+use crate::desk::{self, Scope, detail, order_id, unprocessable};
 use crate::error::AppError;
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
-use crate::{db, held_ops, users, work_orders};
+use crate::{db, work_orders};
 
-fn order_id(id: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(id)
-        .map_err(|_| AppError::bad_request("bad_id", format!("'{id}' is not a work order id")))
+/// The most orders one answer of the desk's polling carries (as a phone's sync page).
+pub const PAGE: usize = 500;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    /// Only the orders changed after this sequence value (`OrderChanges`).
+    since: Option<i64>,
 }
 
-/// The order as `user` may see it: office roles also get the operations held on it.
-async fn detail(
-    conn: &mut Conn,
-    user: &CurrentUser,
-    id: Uuid,
-) -> Result<WorkOrderDetail, AppError> {
-    let Some((work_order, assignee_id)) = work_orders::find(conn, id).await? else {
-        return Err(AppError::NotFound(format!("no work order {id}")));
-    };
-    let office = user.profile.role.is_office();
-    if !office && assignee_id != user.id {
-        return Err(AppError::Forbidden(
-            "this work order is not assigned to you".into(),
-        ));
+/// Who reads the list: every order for the office (dispatchers and supervisors), a station
+/// head their station's.
+fn list_scope(user: &CurrentUser) -> Result<Scope, AppError> {
+    match user.profile.role {
+        Role::Dispatcher | Role::Supervisor => Ok(Scope::All),
+        Role::ServiceSupervisor => desk::scope(user),
+        _ => Err(AppError::Forbidden(
+            "the work-order list is for the office".into(),
+        )),
     }
-    let held = if office {
-        Some(held_ops::for_work_order(conn, id).await?)
-    } else {
-        None
-    };
-    Ok(WorkOrderDetail { work_order, held })
 }
 
-/// The office's list of recent work orders (dispatchers and supervisors only).
+/// `GET /api/work-orders`: the recent orders (newest call first); with `?since=N`, the orders
+/// changed after N and the value to ask from next (the desk polls it every few seconds).
 pub async fn list_work_orders(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<Json<Vec<fieldbook_model::WorkOrder>>, AppError> {
-    if !user.profile.role.is_office() {
-        return Err(AppError::Forbidden(
-            "the work-order list is for the office".into(),
+    ApiQuery(query): ApiQuery<ListQuery>,
+) -> Result<Response, AppError> {
+    let scope = list_scope(&user)?;
+    let Some(since) = query.since else {
+        let mut conn = state.db.acquire().await?;
+        let orders = work_orders::recent(&mut conn, scope.station(), 500).await?;
+        return Ok(Json(orders).into_response());
+    };
+    if since < 0 {
+        return Err(AppError::bad_request(
+            "bad_query",
+            "since must be 0 or more",
         ));
     }
-    let mut conn = state.db.acquire().await?;
-    Ok(Json(work_orders::recent(&mut conn, 500).await?))
+    let mut tx = state.db.begin().await?;
+    // The sequence before the orders (as sync does): a change in between comes now and again.
+    let current = db::current_seq(&mut tx).await?;
+    let since = if since > current { 0 } else { since };
+    let orders = work_orders::changed_at_station(&mut tx, scope.station(), since, PAGE).await?;
+    tx.commit().await?;
+    let seq = match orders.last() {
+        Some(last) if orders.len() == PAGE => last.seq,
+        _ => current,
+    };
+    Ok(Json(OrderChanges { seq, orders }).into_response())
 }
 
 pub async fn get_work_order(
@@ -65,7 +83,119 @@ pub async fn get_work_order(
     Ok(Json(detail(&mut conn, &user, id).await?))
 }
 
-/// Reassign the order. Giving it to the engineer who has it already changes nothing.
+/// `GET /api/work-orders/next-ticket`: the number the rule would give a call taken now.
+pub async fn next_ticket(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<serde_json::Value>, AppError> {
+    desk::dispatcher(&user)?;
+    let mut conn = state.db.acquire().await?;
+    let settings = desk::settings(&mut conn).await?;
+    let ticket = desk::next_ticket(&mut conn, &settings.ticket_rule, Utc::now()).await?;
+    Ok(Json(serde_json::json!({ "ticket": ticket })))
+}
+
+/// `POST /api/work-orders`: a call taken and dispatched (dispatchers). 201 with the order.
+pub async fn create_work_order(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(call): ApiJson<NewWorkOrder>,
+) -> Result<Response, AppError> {
+    desk::dispatcher(&user)?;
+    let errors = call.check();
+    if let Some(first) = errors.first() {
+        let message = errors
+            .iter()
+            .map(|e| format!("{}: {e}", e.field()))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err(unprocessable(first.code(), message));
+    }
+    let typed = call
+        .ticket
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    if let Some(ticket) = typed {
+        check_ticket(ticket).map_err(|e| unprocessable("bad_ticket", format!("ticket: {e}")))?;
+    }
+    let mut tx = state.db.begin().await?;
+    // The sequence first: this transaction writes from its start, so two calls taken at once
+    // cannot both get the same number.
+    let seq = db::next_seq(&mut tx).await?;
+    let settings = desk::settings(&mut tx).await?;
+    let ticket = match typed {
+        Some(ticket) => {
+            if work_orders::ticket_taken(&mut tx, ticket).await? {
+                return Err(duplicate(ticket));
+            }
+            ticket.to_string()
+        }
+        None => desk::next_ticket(&mut tx, &settings.ticket_rule, call.called_at).await?,
+    };
+    let assignee = desk::engineer(&mut tx, "assignee", call.assignee.trim()).await?;
+    let companions = desk::companions(&mut tx, &call.companions, &assignee.username, None).await?;
+    let mut wo = WorkOrder {
+        id: Uuid::new_v4(),
+        ticket: ticket.clone(),
+        customer: call.customer.trim().into(),
+        site: call.site.trim().into(),
+        equipment_model: call.equipment_model.trim().into(),
+        serial: call.serial.trim().into(),
+        engine_hours: call.engine_hours,
+        working_condition: call.working_condition.trim().into(),
+        fault_description: call.fault_description.clone(),
+        service_type: call.service_type,
+        machine_down: call.machine_down,
+        called_at: call.called_at,
+        planned_at: call.planned_at,
+        assignee: assignee.username.clone(),
+        assignee_name: assignee.display_name.clone(),
+        status: StatusNode::Dispatched,
+        history: Vec::new(),
+        seq,
+        slots: Vec::new(),
+        photos: Vec::new(),
+        report: Default::default(),
+        contact_name: call.contact_name.trim().into(),
+        contact_phone: call.contact_phone.trim().into(),
+        companions,
+        station: assignee.team.clone(),
+        repeat_of: None,
+        first_response: None,
+        departure: None,
+        reviews: Vec::new(),
+        closure: None,
+        naming: settings.photo_naming,
+        unrepaired_reason: None,
+    };
+    let same_machine = work_orders::with_serial(&mut tx, &wo.serial).await?;
+    wo.repeat_of = dispatch::repeat_of(&wo, &same_machine).map(|o| o.ticket.clone());
+    if let Err(e) = work_orders::insert(&mut tx, &wo, &assignee.id, seq).await {
+        // The UNIQUE index is the last word, should a number be taken by another path.
+        if e.as_database_error()
+            .is_some_and(|d| d.is_unique_violation())
+        {
+            return Err(duplicate(&ticket));
+        }
+        return Err(e.into());
+    }
+    let answer = detail(&mut tx, &user, wo.id).await?;
+    tx.commit().await?;
+    tracing::info!(work_order = %wo.id, ticket = %wo.ticket, to = %wo.assignee, seq, by = %user.profile.username, "call taken");
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+fn duplicate(ticket: &str) -> AppError {
+    AppError::refused(
+        StatusCode::CONFLICT,
+        "duplicate_ticket",
+        format!("ticket: {ticket} is already taken"),
+    )
+}
+
+/// Reassign the order (a dispatcher; a station head within their station). Giving it to the
+/// engineer who has it already changes nothing. The order moves to the new engineer's station.
 ///
 /// What the previous assignee does offline meanwhile is not lost: their operations on it are
 /// held for the office (`RejectCode::Reassigned`), and their next sync lists it in `removed`.
@@ -75,45 +205,31 @@ pub async fn put_assignee(
     ApiPath(id): ApiPath<String>,
     ApiJson(change): ApiJson<AssigneeChange>,
 ) -> Result<Json<WorkOrderDetail>, AppError> {
-    if user.profile.role != Role::Dispatcher {
-        return Err(AppError::Forbidden(
-            "only dispatchers may reassign work orders".into(),
-        ));
-    }
+    let scope = desk::scope(&user)
+        .map_err(|_| AppError::Forbidden("only the desk may reassign work orders".into()))?;
     let id = order_id(&id)?;
-    let mut tx = state.db.begin().await?;
-    // The sequence first: this transaction writes from its start (see ops.rs).
-    let seq = db::next_seq(&mut tx).await?;
-    let Some((_, current)) = work_orders::find(&mut tx, id).await? else {
-        return Err(AppError::NotFound(format!("no work order {id}")));
-    };
-    let Some(assignee) = users::find_by_username(&mut tx, &change.username).await? else {
-        return Err(AppError::Unprocessable {
-            code: "unknown_user",
-            message: format!("there is no user '{}'", change.username),
-        });
-    };
-    if assignee.role != Role::Engineer {
-        return Err(AppError::Unprocessable {
-            code: "not_an_engineer",
-            message: format!("'{}' is not a service engineer", change.username),
-        });
+    let mut c = desk::begin_change(&state, &user, &scope, id).await?;
+    let assignee = desk::engineer(&mut c.tx, "username", &change.username).await?;
+    if let Some(station) = scope.station()
+        && assignee.team.as_deref() != Some(station)
+    {
+        return Err(AppError::Forbidden(format!(
+            "'{}' is not an engineer of your station",
+            change.username
+        )));
     }
-    if assignee.disabled {
-        return Err(AppError::Unprocessable {
-            code: "user_disabled",
-            message: format!("'{}' is disabled", change.username),
-        });
-    }
-    if assignee.id == current {
+    if assignee.id == c.assignee_id {
         // Dropping the transaction gives the sequence value back.
-        drop(tx);
+        drop(c);
         let mut conn = state.db.acquire().await?;
         return Ok(Json(detail(&mut conn, &user, id).await?));
     }
-    work_orders::reassign(&mut tx, id, &assignee.id, seq).await?;
-    let answer = detail(&mut tx, &user, id).await?;
-    tx.commit().await?;
+    work_orders::reassign(&mut c.tx, id, &assignee.id, c.seq).await?;
+    c.wo.station = assignee.team.clone();
+    c.wo.companions
+        .retain(|p: &Person| p.username != assignee.username);
+    let seq = c.seq;
+    let answer = c.commit(&user).await?;
     tracing::info!(work_order = %id, to = %assignee.username, seq, by = %user.profile.username, "work order reassigned");
     Ok(Json(answer))
 }

@@ -12,7 +12,7 @@ use crate::harness::TestServer;
 use crate::team::{add_user, apply, area, photo_ref, reference, report_finding};
 
 /// The callers: nobody signed in, and one person per role and relation.
-const CALLERS: [&str; 9] = [
+const CALLERS: [&str; 11] = [
     "anonymous",
     "engineer1",   // the work order's assignee
     "engineer2",   // another engineer
@@ -22,58 +22,74 @@ const CALLERS: [&str; 9] = [
     "supervisor1", // the team's supervisor
     "supervisor2", // another team's supervisor
     "dispatcher1", // the office
+    "head1",       // the station head of the work order's station (济南站)
+    "head2",       // another station's head
 ];
 
 /// (method, path pattern as the router declares it, the path with this test's ids, expected
 /// status per caller in CALLERS order).
-type Row = (&'static str, &'static str, String, [u16; 9]);
+type Row = (&'static str, &'static str, String, [u16; 11]);
 
 fn matrix(wo: Uuid, wo_photo: Uuid, finding_photo: Uuid) -> Vec<Row> {
     vec![
         // Anyone may ask whether the server is up.
-        ("GET", "/api/health", "/api/health".into(), [200; 9]),
+        ("GET", "/api/health", "/api/health".into(), [200; 11]),
         // Who am I: only with a session.
         (
             "GET",
             "/api/session",
             "/api/session".into(),
-            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
         // Sync: everyone signed in, each their own data (what each sees: cleaning.rs, sync.rs).
         (
             "GET",
             "/api/sync",
             "/api/sync?cursor=0".into(),
-            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
         ),
-        // The office's list: office roles only (supervisors and dispatchers; work orders carry no
-        // team, so every supervisor reads every order).
+        // The office's list: office roles (supervisors and dispatchers; every supervisor reads
+        // every order) and station heads (their station's orders: head2's list is empty). With
+        // `?since=N` the same people poll it.
         (
             "GET",
             "/api/work-orders",
             "/api/work-orders".into(),
-            [401, 403, 403, 403, 403, 403, 200, 200, 200],
+            [401, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200],
         ),
-        // One work order: its assignee and the office.
+        (
+            "GET",
+            "/api/work-orders",
+            "/api/work-orders?since=0".into(),
+            [401, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200],
+        ),
+        // One work order: its assignee, the office and the head of its station.
         (
             "GET",
             "/api/work-orders/{id}",
             format!("/api/work-orders/{wo}"),
-            [401, 200, 403, 403, 403, 403, 200, 200, 200],
+            [401, 200, 403, 403, 403, 403, 200, 200, 200, 200, 403],
         ),
-        // Its photos as a ZIP: the same people.
+        // The number the ticket rule would give now: the 400 desk (dispatchers) only.
+        (
+            "GET",
+            "/api/work-orders/next-ticket",
+            "/api/work-orders/next-ticket".into(),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        // Its photos as a ZIP: the assignee and the office (a station head reviews no report).
         (
             "GET",
             "/api/work-orders/{id}/photos.zip",
             format!("/api/work-orders/{wo}/photos.zip"),
-            [401, 200, 403, 403, 403, 403, 200, 200, 200],
+            [401, 200, 403, 403, 403, 403, 200, 200, 200, 403, 403],
         ),
         // A work order's photo: its assignee and the office.
         (
             "GET",
             "/api/photos/{photo_id}",
             format!("/api/photos/{wo_photo}"),
-            [401, 200, 403, 403, 403, 403, 200, 200, 200],
+            [401, 200, 403, 403, 403, 403, 200, 200, 200, 403, 403],
         ),
         // A finding's photo: its reporter and their team's supervisor; not the reporter's
         // teammate (the finding is not theirs until it is given to them), nor anyone outside.
@@ -81,21 +97,53 @@ fn matrix(wo: Uuid, wo_photo: Uuid, finding_photo: Uuid) -> Vec<Row> {
             "GET",
             "/api/photos/{photo_id}",
             format!("/api/photos/{finding_photo}"),
-            [401, 403, 403, 200, 403, 403, 200, 403, 403],
+            [401, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403],
+        ),
+        // The engineers and their load: the desk (a head sees their station's).
+        (
+            "GET",
+            "/api/engineers",
+            "/api/engineers".into(),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200],
+        ),
+        // The desk's settings: dispatchers.
+        (
+            "GET",
+            "/api/settings",
+            "/api/settings".into(),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
         ),
     ]
 }
 
-/// Requests that change something: the status each caller gets. Run after the reads, each on a
-/// fresh object where one would be changed.
-fn writes(wo: Uuid) -> Vec<Row> {
+/// The objects the writes change: engineer1's order `wo` (station 济南站), another of theirs for
+/// the phone fix, one with a submitted report, and one with an operation held after a
+/// reassignment.
+#[derive(Clone, Copy)]
+struct Objects {
+    wo: Uuid,
+    phone_fix: Uuid,
+    submitted: Uuid,
+    held: (Uuid, Uuid),
+}
+
+/// Requests that change something: the status each caller gets, callers in CALLERS order (so a
+/// dispatcher's change is there when the heads come).
+fn writes(o: Objects) -> Vec<Row> {
+    let Objects {
+        wo,
+        phone_fix,
+        submitted,
+        held: (held_wo, held_op),
+    } = o;
     vec![
-        // Reassigning a work order: dispatchers only (to engineer1 again: no change of owner).
+        // Reassigning a work order: the desk (to engineer1 again: no change of owner); a head
+        // only within their station.
         (
             "PUT",
             "/api/work-orders/{id}/assignee",
             format!("/api/work-orders/{wo}/assignee"),
-            [401, 403, 403, 403, 403, 403, 403, 403, 200],
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403],
         ),
         // A batch of operations: anyone signed in may send one; each operation is judged on its
         // own (the ops, findings, cleaning and patrol tests hold those cells).
@@ -103,9 +151,96 @@ fn writes(wo: Uuid) -> Vec<Row> {
             "POST",
             "/api/ops",
             "/api/ops".into(),
-            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        // Taking a call: the 400 desk.
+        (
+            "POST",
+            "/api/work-orders",
+            "/api/work-orders".into(),
+            [401, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403],
+        ),
+        // Planning: the desk, a head their station's orders.
+        (
+            "PUT",
+            "/api/work-orders/{id}/plan",
+            format!("/api/work-orders/{wo}/plan"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        // A "99" order's machine and the unrepaired reason: the 400 desk.
+        (
+            "PUT",
+            "/api/work-orders/{id}/machine",
+            format!("/api/work-orders/{wo}/machine"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        (
+            "PUT",
+            "/api/work-orders/{id}/unrepaired-reason",
+            format!("/api/work-orders/{wo}/unrepaired-reason"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        // The first response: the desk and the head of the order's station.
+        (
+            "POST",
+            "/api/work-orders/{id}/first-response",
+            format!("/api/work-orders/{wo}/first-response"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403],
+        ),
+        // A phone fix: the same people; the dispatcher closes it first, so head1 (allowed) finds
+        // it closed; head2 is refused before that is looked at.
+        (
+            "POST",
+            "/api/work-orders/{id}/phone-fix",
+            format!("/api/work-orders/{phone_fix}/phone-fix"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 409, 403],
+        ),
+        // Reviewing a submitted report: the 400 desk.
+        (
+            "POST",
+            "/api/work-orders/{id}/review",
+            format!("/api/work-orders/{submitted}/review"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        // Settling held work: the 400 desk.
+        (
+            "POST",
+            "/api/work-orders/{id}/held/{op_id}",
+            format!("/api/work-orders/{held_wo}/held/{held_op}"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+        ),
+        // The desk's settings: dispatchers.
+        (
+            "PUT",
+            "/api/settings",
+            "/api/settings".into(),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
         ),
     ]
+}
+
+/// What each write sends.
+fn body_of(pattern: &str) -> serde_json::Value {
+    match pattern {
+        "/api/ops" => json!({"ops": []}),
+        "/api/work-orders" => crate::desk::call("2026-12-01T02:00:00Z"),
+        "/api/work-orders/{id}/plan" => json!({"planned_at": "2027-01-01T00:00:00Z"}),
+        "/api/work-orders/{id}/machine" => {
+            json!({"serial": "VCEC210DC00312457", "equipment_model": "EC210D"})
+        }
+        "/api/work-orders/{id}/unrepaired-reason" => json!({"reason": "等配件"}),
+        "/api/work-orders/{id}/first-response" => json!({
+            "at": chrono::Utc::now(), "outcome": "已电话联系", "site_confirmed": true,
+            "phone_fix": false
+        }),
+        "/api/work-orders/{id}/phone-fix" => json!({"resolution": "指导客户复位"}),
+        "/api/work-orders/{id}/review" => json!({"decision": "close"}),
+        "/api/work-orders/{id}/held/{op_id}" => json!({"decision": "dismiss", "reason": "重复"}),
+        "/api/settings" => {
+            json!({"ticket_rule": "BX-{yyyymmdd}-{n:3}", "photo_naming": "standard"})
+        }
+        _ => json!({"username": "engineer1"}),
+    }
 }
 
 /// Every `.route("path", method(...))` in the router's source, as (METHOD, path).
@@ -147,9 +282,15 @@ fn served_routes() -> Vec<(String, String)> {
 #[test]
 fn every_served_route_is_in_the_matrix() {
     let nil = Uuid::nil();
+    let objects = Objects {
+        wo: nil,
+        phone_fix: nil,
+        submitted: nil,
+        held: (nil, nil),
+    };
     let listed: Vec<(String, String)> = matrix(nil, nil, nil)
         .into_iter()
-        .chain(writes(nil))
+        .chain(writes(objects))
         .map(|(m, p, _, _)| (m.to_string(), p.to_string()))
         // Signing in and out are the two calls everyone makes; session.rs tests them.
         .chain([
@@ -170,6 +311,16 @@ fn every_served_route_is_in_the_matrix() {
     }
 }
 
+/// Send an operation that the server holds for the office (its order was reassigned).
+async fn apply_held(server: &TestServer, client: &Client, op: &serde_json::Value) {
+    let result = crate::team::send(server, client, op).await;
+    assert_eq!(
+        result.code,
+        Some(fieldbook_model::RejectCode::Reassigned),
+        "{result:?}"
+    );
+}
+
 async fn callers(server: &TestServer) -> Vec<Client> {
     let mut clients = vec![server.client()];
     for name in &CALLERS[1..] {
@@ -183,6 +334,7 @@ async fn every_endpoint_answers_every_caller_exactly() {
     let server = TestServer::with_demo().await;
     add_user(&server, "cleaner3", Role::Cleaner, Some("team-b")).await;
     add_user(&server, "supervisor2", Role::Supervisor, Some("team-b")).await;
+    add_user(&server, "head2", Role::ServiceSupervisor, Some("青岛站")).await;
     let clients = callers(&server).await;
     let c1 = &clients[3];
     let e1 = &clients[1];
@@ -190,6 +342,40 @@ async fn every_endpoint_answers_every_caller_exactly() {
     // engineer1's work order with an uploaded photo.
     let orders = crate::harness::my_orders(&server, e1).await;
     let wo = orders[0].id;
+    // Another to close as a phone fix, one with a submitted report, and one with engineer1's
+    // departure held after the order went to engineer2.
+    let fault = orders
+        .iter()
+        .find(|o| o.service_type == fieldbook_model::ServiceType::FaultRepair && o.id != wo)
+        .unwrap();
+    crate::desk::submitted(&server, e1, fault).await;
+    let phone_fix = orders
+        .iter()
+        .find(|o| o.id != wo && o.id != fault.id)
+        .unwrap()
+        .id;
+    let held_wo = orders
+        .iter()
+        .find(|o| ![wo, fault.id, phone_fix].contains(&o.id))
+        .unwrap()
+        .id;
+    let office = &clients[8];
+    let moved = office
+        .put(server.url(&format!("/api/work-orders/{held_wo}/assignee")))
+        .json(&json!({"username": "engineer2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    let left = crate::harness::set_status("engineer1", held_wo, "departed");
+    apply_held(&server, e1, &left).await;
+    let held_op: Uuid = serde_json::from_value(left["id"].clone()).unwrap();
+    let objects = Objects {
+        wo,
+        phone_fix,
+        submitted: fault.id,
+        held: (held_wo, held_op),
+    };
     let wo_photo = Photo::jpeg(7);
     apply(&server, e1, &wo_photo.add("engineer1", wo, "extra")).await;
     assert_eq!(
@@ -233,16 +419,13 @@ async fn every_endpoint_answers_every_caller_exactly() {
             }
         }
     }
-    for (method, pattern, path, expected) in writes(wo) {
+    for (method, pattern, path, expected) in writes(objects) {
         for (i, client) in clients.iter().enumerate() {
             let request = client.request(
                 Method::from_bytes(method.as_bytes()).unwrap(),
                 server.url(&path),
             );
-            let request = match pattern {
-                "/api/ops" => request.json(&json!({"ops": []})),
-                _ => request.json(&json!({"username": "engineer1"})),
-            };
+            let request = request.json(&body_of(pattern));
             let status = request.send().await.unwrap().status().as_u16();
             if status != expected[i] {
                 failures.push(format!(
@@ -288,9 +471,11 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
     let server = TestServer::with_demo().await;
     add_user(&server, "cleaner3", Role::Cleaner, Some("team-b")).await;
     add_user(&server, "supervisor2", Role::Supervisor, Some("team-b")).await;
+    add_user(&server, "head2", Role::ServiceSupervisor, Some("青岛站")).await;
     let clients = callers(&server).await;
     let (e1, c1) = (&clients[1], &clients[3]);
-    let wo = crate::harness::my_orders(&server, e1).await[0].id;
+    let mine = crate::harness::my_orders(&server, e1).await;
+    let (wo, wo2) = (mine[0].id, mine[1].id);
     let r = reference(&server, c1).await;
     let lobby = area(&r, "大堂").id;
     let item = r.items.iter().find(|i| i.area_id == lobby).unwrap().id;
@@ -313,12 +498,14 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
     // endpoint matrix's business: 401 before any operation is read).
     type Make = Box<dyn Fn(&str) -> serde_json::Value>;
     let unit_photo = Photo::jpeg(12);
-    let rows: Vec<(&str, Make, [Cell; 8])> = vec![
+    let rows: Vec<(&str, Make, [Cell; 10])> = vec![
         (
             "set_status on engineer1's work order",
             Box::new(move |who| walk_to_left(who, wo).remove(0)),
             [
                 Applied,
+                No(NotAssigned),
+                No(NotAssigned),
                 No(NotAssigned),
                 No(NotAssigned),
                 No(NotAssigned),
@@ -335,6 +522,8 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
                 No(NotAssigned),
                 No(NotAssigned),
                 Applied,
+                No(NotAssigned),
+                No(NotAssigned),
                 No(NotAssigned),
                 No(NotAssigned),
                 No(NotAssigned),
@@ -362,6 +551,8 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
                 No(NotAssigned),
                 No(NotAssigned),
                 No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
             ],
         ),
         (
@@ -377,6 +568,8 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
                 No(UnknownRecord),
                 No(UnknownRecord),
                 Applied,
+                No(UnknownRecord),
+                No(UnknownRecord),
                 No(UnknownRecord),
                 No(UnknownRecord),
             ],
@@ -400,9 +593,34 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
                 Applied,
                 No(UnknownRecord),
                 No(Forbidden),
+                No(Forbidden),
+                No(Forbidden),
+            ],
+        ),
+        (
+            "depart on engineer1's work order",
+            Box::new(move |who| {
+                crate::field::op(
+                    who,
+                    json!({"type": "depart", "work_order_id": wo2,
+                           "expected_arrival": "2026-11-27T13:00:00Z", "companions": []}),
+                )
+            }),
+            [
+                Applied,
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
+                No(NotAssigned),
             ],
         ),
     ];
+
     let mut failures = Vec::new();
     for (what, make, cells) in &rows {
         for (i, cell) in cells.iter().enumerate() {

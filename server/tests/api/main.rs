@@ -12,6 +12,7 @@ mod team;
 mod authz_matrix;
 mod cleaning;
 mod cut_connection;
+mod desk;
 mod findings;
 mod health;
 mod janitor;
