@@ -40,10 +40,28 @@ function localInput(page, hours) {
 }
 
 test("an engineer departs offline, is sent back one photo, retakes it offline, and the closed order is read-only", { timeout: 300_000 }, async () => {
-  const engineer = await server.client("engineer1");
-  const orders = (await engineer.get("/api/sync?cursor=0")).body.work_orders;
-  const order = orders.find((o) => o.service_type === "fault_repair" && o.status === "dispatched" && !o.machine_down);
-  assert.ok(order, "the demo has a fault repair waiting for engineer1");
+  // The desk takes the call and dispatches engineer1 with engineer2 (李强) along.
+  const office = await server.client("dispatcher1");
+  const now = Date.now();
+  const call = await office.post("/api/work-orders", {
+    customer: "山东高速路桥",
+    contact_name: "王建国",
+    contact_phone: "138 6400 1123",
+    site: "济青高速改扩建 K42",
+    equipment_model: "EC210D",
+    serial: "VCEC210DT00099001",
+    engine_hours: 4120,
+    working_condition: "土方",
+    fault_description: "回转无力",
+    service_type: "fault_repair",
+    machine_down: false,
+    called_at: new Date(now - 3600_000).toISOString(),
+    planned_at: new Date(now + 3600_000).toISOString(),
+    assignee: "engineer1",
+    companions: ["engineer2"],
+  });
+  assert.equal(call.status, 201, JSON.stringify(call.body));
+  const order = call.body;
   const required = order.slots.filter((s) => s.required).map((s) => s.key);
   assert.ok(required.includes("nameplate"), JSON.stringify(order.slots));
   const fixtures = await makeJpegs(browser, [...required, "retake"], mkdtempSync(join(tmpdir(), "fieldbook-jpegs-")));
@@ -58,6 +76,8 @@ test("an engineer departs offline, is sent back one photo, retakes it offline, a
   await badge(page, "allsent");
   await serviceWorkerReady(page);
   await openOrder(page, order);
+  await page.waitForSelector("[data-testid=contact]:has-text('王建国')");
+  assert.equal(await page.getAttribute("[data-testid=contact-phone]", "href"), "tel:13864001123");
 
   // 出发 with no server: a time before now is refused with a clear message, then a real one.
   await server.kill();
@@ -66,10 +86,14 @@ test("an engineer departs offline, is sent back one photo, retakes it offline, a
   await page.click("[data-testid=confirm-depart]");
   await page.waitForSelector("[data-testid=depart-error]:has-text('预计到达时间不能早于现在')");
   await page.click("[data-testid=cancel-depart]");
+  // The dispatched companion is offered ticked; one more goes by name.
+  await page.click("[data-testid=next-node][data-node=departed]");
+  assert.ok(await page.isChecked("input[name=companion][value=李强]"));
+  await page.click("[data-testid=cancel-depart]");
   const arrival = await localInput(page, 2);
-  await depart(page, { arrival, more: "李强" });
+  await depart(page, { arrival, more: "赵六" });
   await page.waitForSelector(".step.reached.pending[data-node=departed]");
-  await page.waitForSelector("[data-testid=departure-companions]:has-text('李强')");
+  await page.waitForSelector("[data-testid=departure-companions]:has-text('李强、赵六')");
   const shownArrival = await page.locator("[data-testid=expected-arrival]").textContent();
   assert.equal(shownArrival, arrival.replace("T", " "));
   await badge(page, "savedhere", 10_000);
@@ -81,11 +105,11 @@ test("an engineer departs offline, is sent back one photo, retakes it offline, a
   await page.waitForSelector(".step.reached[data-node=departed]:not(.pending)");
   const departOp = sent.find((o) => o.kind.type === "depart");
   assert.ok(departOp, JSON.stringify(sent.map((o) => o.kind.type)));
-  assert.deepEqual(departOp.kind.companions, ["李强"]);
+  assert.deepEqual(departOp.kind.companions, ["李强", "赵六"]);
   assert.equal(new Date(departOp.kind.expected_arrival).getTime(), new Date(arrival).getTime());
   let held = await officeOrder(order.id);
   assert.deepEqual(held.history.map((h) => h.node), ["departed"]);
-  assert.deepEqual(held.departure?.companions, ["李强"], JSON.stringify(held.departure));
+  assert.deepEqual(held.departure?.companions, ["李强", "赵六"], JSON.stringify(held.departure));
   assert.equal(new Date(held.departure.expected_arrival).getTime(), new Date(arrival).getTime());
 
   // On site: every required photo, the report, leaving, a supervisor's waiver, submitted.
@@ -119,7 +143,6 @@ test("an engineer departs offline, is sent back one photo, retakes it offline, a
   const nameplate = held.photos.find((p) => p.slot === "nameplate");
 
   // The office sends the nameplate photo back.
-  const office = await server.client("dispatcher1");
   const review = await office.post(`/api/work-orders/${order.id}/review`, {
     decision: "send_back",
     items: [{ item: { what: "photo", photo_id: nameplate.id }, reason: "铭牌看不清，请重拍" }],
