@@ -170,11 +170,10 @@ fn WorkOrderCard(
                     <span class="ticket">{order.ticket.clone()}</span>
                     <span class="chips">
                         {machine_down.then(|| view! { <span class="badge down">{tr(Msg::MachineDown)}</span> })}
-                        {if closed {
-                            view! { <span class="badge closed" data-testid="closed">{tr(Msg::OrderClosed)}</span> }.into_any()
-                        } else {
-                            view! { <span class=status_class(status)>{move || i18n::status_node(status, lang.get())}</span> }.into_any()
-                        }}
+                        // Closed by the office: that says more than the last status node.
+                        <span class=if closed { "badge closed" } else { status_class(status) } data-testid=closed.then_some("closed")>
+                            {move || if closed { Msg::OrderClosed.text(lang.get()) } else { i18n::status_node(status, lang.get()) }}
+                        </span>
                     </span>
                 </div>
                 {sent_back.then(|| view! { <div class="sent-back-line" data-testid="sent-back">{tr(Msg::OfficeSentBack)}</div> })}

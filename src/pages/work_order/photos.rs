@@ -83,13 +83,13 @@ pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                     {move || i18n::missing_photos(missing(), lang.get())}
                 </span>
             </div>
-            <Show when=move || !submitted()>
+            <div hidden=submitted>
                 <HoursCorrection loaded outbox/>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || stamp.get() on:change=move |ev| stamp.set(event_target_checked(&ev))/>
                     <span>{tr(Msg::Watermark)}</span>
                 </label>
-            </Show>
+            </div>
             <Show when=low_space>
                 <p class="banner offline" data-testid="low-space">{tr(Msg::StorageLow)}</p>
             </Show>

@@ -167,19 +167,15 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                                 on:change=move |ev| row.replaced.set(event_target_checked(&ev))/>
                             <span>{tr(Msg::Replaced)}</span>
                         </label>
-                        <Show when=move || !closed()>
-                            <button type="button" class="link" on:click=move |_| parts.update(|p| p.retain(|r| r.key != row.key))>
-                                {tr(Msg::Remove)}
-                            </button>
-                        </Show>
+                        <button type="button" class="link" hidden=closed on:click=move |_| parts.update(|p| p.retain(|r| r.key != row.key))>
+                            {tr(Msg::Remove)}
+                        </button>
                     </div>
                 </For>
                 <small class="field-error" data-testid="parts-error">
                     {move || parts_error.get().then(|| Msg::PartsInvalid.text(lang.get()))}
                 </small>
-                <Show when=move || !closed()>
-                    <button type="button" class="secondary" on:click=add_part disabled=locked>{tr(Msg::AddPart)}</button>
-                </Show>
+                <button type="button" class="secondary" on:click=add_part disabled=locked hidden=closed>{tr(Msg::AddPart)}</button>
                 <Show when=move || !tags().is_empty()>
                     <p class="tags small">{tr(Msg::ReturnTags)}": "<strong data-testid="return-tags">{move || tags().join("  ")}</strong></p>
                 </Show>
@@ -189,9 +185,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 <input name="companions" prop:value=move || companions.get()
                     on:input=move |ev| companions.set(event_target_value(&ev)) disabled=locked/>
             </label>
-            <Show when=move || !closed()>
-                <button class="primary" type="submit" disabled=move || locked() || outbox.pending.get() data-testid="save-report">{tr(Msg::SaveReport)}</button>
-            </Show>
+            <button class="primary" type="submit" disabled=move || locked() || outbox.pending.get() hidden=closed data-testid="save-report">{tr(Msg::SaveReport)}</button>
         </form>
     }
 }
@@ -444,9 +438,9 @@ pub fn SubmitCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         }
     };
     view! {
-        <div class="card" data-testid="submit">
+        // A closed order has nothing left to submit (the banner at the top says so).
+        <div class="card" data-testid="submit" hidden=closed>
             {move || match submitted() {
-                _ if closed() => view! { <p class="muted" data-testid="closed-note">{tr(Msg::OrderClosedNote)}</p> }.into_any(),
                 Some(at) => view! {
                     <p class="submitted" data-testid="submitted">{tr(Msg::ReportSubmitted)}" "{time::full(at)}</p>
                 }.into_any(),

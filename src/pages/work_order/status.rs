@@ -101,9 +101,8 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                     </dd>
                 </dl>
             })}
-            <Show when=move || !departing.get() fallback=move || view! { <super::depart::DepartForm loaded outbox open=departing/> }>
-                <div class="actions">{actions}</div>
-            </Show>
+            <div class="actions" hidden=move || departing.get()>{actions}</div>
+            {move || departing.get().then(|| view! { <super::depart::DepartForm loaded outbox open=departing/> })}
         </div>
     }
 }
