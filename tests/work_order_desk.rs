@@ -305,7 +305,11 @@ async fn departing_asks_for_the_arrival_and_the_companions_and_records_one_depar
         all("[data-testid=depart-form]").is_empty(),
         "the form closes"
     );
-    assert_eq!(shown("[data-testid=next-node]").len(), 1, "到达工地 is next");
+    assert_eq!(
+        shown("[data-testid=next-node]").len(),
+        1,
+        "到达工地 is next"
+    );
     assert_eq!(text("[data-testid=status]"), "出发");
     assert!(text("[data-testid=departure-companions]").contains("李强、赵六"));
     assert_eq!(

@@ -13,6 +13,8 @@ mod status;
 
 pub use depart::{default_arrival, input_value, parse_input};
 
+use std::collections::HashMap;
+
 use fieldbook_model::WorkOrder;
 use leptos::prelude::*;
 
@@ -20,9 +22,9 @@ use crate::components::back::BackHome;
 use uuid::Uuid;
 
 use crate::components::feedback::FeedbackToast;
-use crate::db::{Db, DbError, EntryState, OutboxEntry, PhotoRecord, use_db};
+use crate::db::{Db, DbError, EntryState, OutboxEntry, PhotoRecord};
 use crate::failure::Failure;
-use crate::hooks::{UseOutboxReturn, use_outbox};
+use crate::hooks::{UseOutboxReturn, use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::work_orders::{response_text, status_class};
 use crate::sync::use_sync;
@@ -52,11 +54,17 @@ impl Loaded {
     }
 }
 
-fn object_url(blob: &web_sys::Blob) -> String {
-    web_sys::Url::create_object_url_with_blob(blob).unwrap_or_default()
-}
+/// Object URLs of the order's photos, one per photo, made when a read first meets it and revoked
+/// when the person leaves the order: a photo's bytes never change, and a read that is dropped or
+/// finds nothing new leaves no URL behind (nor a re-render: the URLs it returns are the same).
+type Urls = StoredValue<HashMap<Uuid, String>, LocalStorage>;
 
-async fn load(db: Db, id: Uuid, user: Option<String>) -> Result<Option<Loaded>, DbError> {
+async fn load(
+    db: Db,
+    id: Uuid,
+    user: Option<String>,
+    urls: Urls,
+) -> Result<Option<Loaded>, DbError> {
     // Another person's order kept on a shared device is not shown to whoever is signed in.
     let Some(order) = db
         .work_order(id)
@@ -72,7 +80,15 @@ async fn load(db: Db, id: Uuid, user: Option<String>) -> Result<Option<Loaded>, 
         .await?
         .into_iter()
         .map(|p| DevicePhoto {
-            url: object_url(&p.blob),
+            url: urls
+                .try_update_value(|u| {
+                    u.entry(p.record.id)
+                        .or_insert_with(|| {
+                            web_sys::Url::create_object_url_with_blob(&p.blob).unwrap_or_default()
+                        })
+                        .clone()
+                })
+                .unwrap_or_default(),
             record: p.record,
         })
         .collect();
@@ -86,51 +102,44 @@ async fn load(db: Db, id: Uuid, user: Option<String>) -> Result<Option<Loaded>, 
 #[component]
 pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
     let sync = use_sync();
-    let id = move || Some(id);
     let session = crate::session::use_session();
-    let db = use_db();
-    let data = LocalResource::new(move || {
-        // The order, its queued steps (the stepper marks what is only on this phone) and its photos.
-        sync.changed.work_orders.track();
-        sync.changed.outbox.track();
-        sync.changed.photos.track();
-        let id = id();
-        let user = session.0.with(|p| p.as_ref().map(|p| p.username.clone()));
-        let db = db.clone();
-        async move {
-            match id {
-                Some(id) => load(db, id, user).await,
-                None => Ok(None),
+    let urls: Urls = StoredValue::new_local(HashMap::new());
+    on_cleanup(move || {
+        urls.try_with_value(|u| {
+            for url in u.values() {
+                let _ = web_sys::Url::revoke_object_url(url);
             }
-        }
+        });
     });
+    // The order, its queued steps (the stepper marks what is only on this phone) and its photos.
+    let data = use_read(
+        move || {
+            sync.changed.work_orders.track();
+            sync.changed.outbox.track();
+            sync.changed.photos.track();
+            session.0.track();
+        },
+        move |db| {
+            let user = session
+                .0
+                .with_untracked(|p| p.as_ref().map(|p| p.username.clone()));
+            load(db, id, user, urls)
+        },
+    );
     // The last good read, kept while the next one loads, so nothing flickers.
     let loaded = RwSignal::new(None::<Loaded>);
     let failed = RwSignal::new(None::<Failure>);
     let ready = RwSignal::new(false);
-    Effect::new(move |_| match data.get() {
-        Some(Ok(next)) => {
-            let old = loaded.get_untracked();
-            loaded.set(next);
-            ready.set(true);
-            // Object URLs hold the bytes in memory until revoked.
-            for p in old.into_iter().flat_map(|l| l.photos) {
-                let _ = web_sys::Url::revoke_object_url(&p.url);
+    Effect::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(next)) => {
+                loaded.set(next.clone());
+                failed.set(None);
+                ready.set(true);
             }
-        }
-        Some(Err(e)) => failed.set(Some(Failure::of_read(&e))),
-        None => {}
-    });
-    // And the last ones when the person leaves the order.
-    on_cleanup(move || {
-        for p in loaded
-            .try_get_untracked()
-            .flatten()
-            .into_iter()
-            .flat_map(|l| l.photos)
-        {
-            let _ = web_sys::Url::revoke_object_url(&p.url);
-        }
+            Some(Err(e)) => failed.set(Some(e.clone())),
+            None => {}
+        })
     });
     let outbox = use_outbox();
     let lang = use_lang();
