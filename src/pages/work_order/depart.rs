@@ -68,11 +68,11 @@ fn check(
 }
 
 /// The form under the 出发 button: expected arrival, the dispatched companions (ticked), others.
-#[component]
-pub fn DepartForm(
+/// `open` is set to false when the departure is saved or cancelled. (A plain function: a
+/// component's view would be boxed into an `AnyView` for one place of use.)
+pub fn depart_form(
     loaded: RwSignal<Option<Loaded>>,
     outbox: UseOutboxReturn,
-    /// Set to false when the departure is saved or cancelled.
     open: RwSignal<bool>,
 ) -> impl IntoView {
     let lang = use_lang();

@@ -182,8 +182,8 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
 
     view! {
         <div class="detail">
-            <review::ClosedBanner loaded/>
-            <review::SendBackCard loaded/>
+            {review::closed_banner(loaded)}
+            {review::send_back_card(loaded)}
             <div class="card">
                 <div class="row between">
                     <h1 class="ticket" data-testid="ticket">{field(|o| o.ticket.clone())}</h1>
@@ -233,7 +233,7 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
             <report::ReportCard loaded outbox/>
             <report::SignatureCard loaded outbox/>
             <report::SubmitCard loaded outbox/>
-            <review::ReviewHistory loaded/>
+            {review::review_history(loaded)}
             <status::RefusedForOrder loaded/>
         </div>
     }

@@ -108,9 +108,11 @@ fn items_view(
         .collect_view()
 }
 
+// Plain functions, not components: with `erase_components` every component's view is boxed into
+// an `AnyView`, and these three are only ever placed once, by the order page.
+
 /// The send-back the engineer has to answer, at the top of the order.
-#[component]
-pub fn SendBackCard(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
+pub fn send_back_card(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
     let lang = use_lang();
     move || {
         loaded.with(|l| {
@@ -133,8 +135,7 @@ pub fn SendBackCard(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
 }
 
 /// Every review round, oldest first: what was sent back, and when the order was closed.
-#[component]
-pub fn ReviewHistory(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
+pub fn review_history(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
     let lang = use_lang();
     move || {
         loaded.with(|l| {
@@ -172,8 +173,7 @@ pub fn ReviewHistory(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
 }
 
 /// 已关单: the order is read-only from now on.
-#[component]
-pub fn ClosedBanner(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
+pub fn closed_banner(loaded: RwSignal<Option<Loaded>>) -> impl IntoView {
     let lang = use_lang();
     move || {
         loaded.with(|l| {

@@ -102,7 +102,7 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 </dl>
             })}
             <div class="actions" hidden=move || departing.get()>{actions}</div>
-            {move || departing.get().then(|| view! { <super::depart::DepartForm loaded outbox open=departing/> })}
+            {move || departing.get().then(|| super::depart::depart_form(loaded, outbox, departing))}
         </div>
     }
 }
