@@ -1,6 +1,7 @@
 //! The service report: cause, work done, parts and companions; the customer's signature (or a
 //! supervisor's waiver); and submitting, refused with the list of what is missing.
 
+use fieldbook_model::desk::ReviewItem;
 use fieldbook_model::photo::SIGNATURE_SLOT;
 use fieldbook_model::{Missing, OpKind, PartUsed, op::limits};
 use leptos::html::Canvas;
@@ -222,6 +223,14 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
     let waived =
         move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.report.waiver.is_some()));
     let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
+    // The office sent the signature back: the customer signs again (a new signature replaces it).
+    let sign_again = move || {
+        loaded.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.order.open_send_back())
+                .is_some_and(|items| items.iter().any(|i| i.item == ReviewItem::Signature))
+        })
+    };
 
     let ctx = move || -> Option<(web_sys::HtmlCanvasElement, CanvasRenderingContext2d)> {
         let el = canvas.get_untracked()?;
@@ -349,7 +358,7 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
                     ": "{s}
                 </p>
             })}
-            <Show when=move || signed().is_none() && !closed()>
+            <Show when=move || (signed().is_none() || sign_again()) && !closed()>
                 <label class="field">
                     <span>{tr(Msg::Signer)}</span>
                     <input name="signer" prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
