@@ -435,7 +435,7 @@ impl WorkOrder {
 
 /// How photo files are named (a setting of the office; a name once given never changes).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", try_from = "String")]
+#[serde(rename_all = "snake_case")]
 pub enum PhotoNaming {
     /// ticket-model-serial-hours-date-slot
     #[default]

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The role decides which screens a person sees and what the server lets them touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", try_from = "String")]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 服务工程师: works assigned work orders on site.
     Engineer,
@@ -59,8 +59,7 @@ impl Role {
 #[error("no role is called {0:?}")]
 pub struct UnknownRole(pub String);
 
-/// As a role is stored (its [`Role::as_str`] name), and read from JSON: through serde's one
-/// `String` reader, not a derived visitor (about 1 KiB of the phone's wasm per unit enum).
+/// As a role is stored (its [`Role::as_str`] name).
 impl TryFrom<String> for Role {
     type Error = UnknownRole;
 

@@ -17,7 +17,7 @@ pub const REPORT_WINDOW: Duration = Duration::days(3);
 
 /// The kinds of service the department performs (DOMAIN.md, "Work orders").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", try_from = "String")]
+#[serde(rename_all = "snake_case")]
 pub enum ServiceType {
     /// 故障维修
     FaultRepair,
@@ -90,7 +90,7 @@ impl ServiceType {
 ///
 /// 派工 → 出发 → 到达工地 → 修复离开工地, or 派工 → 电话解决.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", try_from = "String")]
+#[serde(rename_all = "snake_case")]
 pub enum StatusNode {
     Dispatched,
     Departed,
@@ -139,24 +139,6 @@ impl StatusNode {
 
     pub fn parse(s: &str) -> Option<StatusNode> {
         StatusNode::ALL.into_iter().find(|n| n.as_str() == s)
-    }
-}
-
-// Read by name through serde's one `String` reader and `parse`: a derived visitor for each unit
-// enum cost the phone's wasm about 1 KiB raw apiece. The JSON is the same (the name).
-impl TryFrom<String> for ServiceType {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, String> {
-        ServiceType::parse(&s).ok_or_else(|| format!("unknown service type `{s}`"))
-    }
-}
-
-impl TryFrom<String> for StatusNode {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, String> {
-        StatusNode::parse(&s).ok_or_else(|| format!("unknown status node `{s}`"))
     }
 }
 

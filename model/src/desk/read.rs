@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::{
-    Closure, Departure, FirstResponse, FirstResponseRecord, Person, PhotoNaming, ReviewDecision,
-    ReviewItem, ReviewRound, SendBackItem, Stamped,
+    Closure, Departure, FirstResponse, FirstResponseRecord, Person, ReviewDecision, ReviewItem,
+    ReviewRound, SendBackItem, Stamped,
 };
 
 // Read by reference (`get`, never `remove`) and with plain loops, and no `Value` printed in an
@@ -149,19 +149,6 @@ fn first_response(v: &Value) -> Result<FirstResponse, String> {
         site_confirmed: boolean(m, "site_confirmed")?,
         phone_fix: boolean(m, "phone_fix")?,
     })
-}
-
-// Read by name through serde's one `String` reader (see `work_order.rs`).
-impl TryFrom<String> for PhotoNaming {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, String> {
-        match s.as_str() {
-            "standard" => Ok(PhotoNaming::Standard),
-            "with_service_content" => Ok(PhotoNaming::WithServiceContent),
-            _ => Err(format!("unknown photo naming `{s}`")),
-        }
-    }
 }
 
 impl TryFrom<Value> for Person {
@@ -329,9 +316,6 @@ mod tests {
             at: at("2026-12-07T07:00:00.123456Z"),
         });
         round_trip(ReviewDecision::Close);
-        round_trip(PhotoNaming::Standard);
-        round_trip(PhotoNaming::WithServiceContent);
-        assert!(serde_json::from_str::<PhotoNaming>("\"older\"").is_err());
         for resolution in [None, Some("指导客户复位".to_string())] {
             round_trip(Closure {
                 by: person(),
