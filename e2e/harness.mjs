@@ -315,3 +315,31 @@ export async function fillProblemReport(page, photo, place) {
   await page.click("[data-testid=problem-kind][data-kind=Damaged]");
   await page.fill("[data-testid=report-place]", place);
 }
+
+/** The customer signs the open order's pad with a finger (the mouse here) and it is confirmed;
+ * waits until the order shows it signed by `signer`. */
+export async function signPad(page, signer) {
+  await page.fill("input[name=signer]", signer);
+  await page.locator("[data-testid=signature-pad]").scrollIntoViewIfNeeded();
+  const pad = await page.locator("[data-testid=signature-pad]").boundingBox();
+  await page.mouse.move(pad.x + 20, pad.y + pad.height / 2);
+  await page.mouse.down();
+  for (let k = 1; k <= 20; k++) {
+    await page.mouse.move(pad.x + 20 + (k * (pad.width - 40)) / 20, pad.y + pad.height / 2 + Math.sin(k) * 30);
+  }
+  await page.mouse.up();
+  await page.click("[data-testid=confirm-signature]");
+  await page.waitForSelector(`[data-testid=signed]:has-text('${signer}')`);
+}
+
+/** A desk screen shot at the size it is (e.g. desk-call-1280.png) and again at 1920x1080
+ * (desk-call-1920.png), then back: `base` is the name without the width; `at`/`here` as shoot. */
+export async function shootDesk(page, base, opts = {}) {
+  const size = page.viewportSize();
+  await shoot(page, `${base}-${size.width}.png`, opts);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  // Laid out again at the new size before the picture.
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  await shoot(page, `${base}-1920.png`, opts);
+  await page.setViewportSize(size);
+}

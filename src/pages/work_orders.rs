@@ -2,6 +2,7 @@
 
 use fieldbook_model::{Deadline, StatusNode, WorkOrder};
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use crate::router::Route;
 
@@ -90,7 +91,7 @@ pub fn WorkOrderList() -> impl IntoView {
                 Shown::List => view! {
                     <VirtualList
                         items=list.into()
-                        key=|wo: &WorkOrder| wo.id
+                        key=card_key
                         row=move |wo| view! { <WorkOrderCard order=wo now=now/> }
                         class="cards virtual"
                         testid="work-order-list"
@@ -140,6 +141,34 @@ pub fn status_class(node: StatusNode) -> &'static str {
         StatusNode::Departed | StatusNode::Arrived => "status active",
         StatusNode::RepairedLeft | StatusNode::ResolvedByPhone => "status done",
     }
+}
+
+/// A card's key: its order and what a sync can change on it (the office's closure or send-back, a
+/// status, the plan, the serial or hours filled in at the desk). A card keeps its elements while
+/// this stays; keyed by the id alone, an order closed at the desk kept showing "已派工" until a
+/// reload.
+fn card_key(
+    wo: &WorkOrder,
+) -> (
+    Uuid,
+    StatusNode,
+    bool,
+    bool,
+    usize,
+    chrono::DateTime<chrono::Utc>,
+    String,
+    String,
+) {
+    (
+        wo.id,
+        wo.status,
+        wo.is_closed(),
+        wo.open_send_back().is_some(),
+        wo.history.len(),
+        wo.planned_at,
+        wo.serial.clone(),
+        wo.engine_hours.to_string(),
+    )
 }
 
 #[component]
