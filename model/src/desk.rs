@@ -103,8 +103,7 @@ impl CallError {
 pub fn phone_ok(s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     (5..=20).contains(&digits)
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')'))
 }
 
@@ -227,9 +226,13 @@ pub struct Departure {
 pub enum ReviewItem {
     /// This photo is wrong: it must be taken again in its slot (the old one stays on record,
     /// marked sent back; its name never changes).
-    Photo { photo_id: Uuid },
+    Photo {
+        photo_id: Uuid,
+    },
     /// A slot has no usable photo.
-    MissingPhoto { slot: String },
+    MissingPhoto {
+        slot: String,
+    },
     FaultCause,
     WorkDone,
     Parts,
@@ -519,7 +522,9 @@ pub struct Stamped {
 pub enum HeldDecision {
     /// Apply it to the order now, as if it had come from the current assignee's phone.
     Apply,
-    Dismiss { reason: String },
+    Dismiss {
+        reason: String,
+    },
 }
 
 #[cfg(test)]
@@ -583,7 +588,13 @@ mod tests {
         let fields: Vec<_> = c.check().iter().map(CallError::field).collect();
         assert_eq!(
             fields,
-            vec!["customer", "site", "contact_phone", "planned_at", "companions"]
+            vec![
+                "customer",
+                "site",
+                "contact_phone",
+                "planned_at",
+                "companions"
+            ]
         );
         assert!(phone_ok("+86 (531) 8888-0000"));
         assert!(!phone_ok("1234"));
@@ -690,14 +701,20 @@ mod tests {
     fn a_review_needs_a_submitted_report_and_reasons() {
         let (mut wo, photo_id) = submitted();
         let empty = ReviewDecision::SendBack { items: vec![] };
-        assert_eq!(wo.review(empty, head(), at("2026-11-28T09:00:00Z")), Err(DeskError::NoItems));
+        assert_eq!(
+            wo.review(empty, head(), at("2026-11-28T09:00:00Z")),
+            Err(DeskError::NoItems)
+        );
         let blank = ReviewDecision::SendBack {
             items: vec![SendBackItem {
                 item: ReviewItem::Photo { photo_id },
                 reason: "  ".into(),
             }],
         };
-        assert_eq!(wo.review(blank, head(), at("2026-11-28T09:00:00Z")), Err(DeskError::BadReason));
+        assert_eq!(
+            wo.review(blank, head(), at("2026-11-28T09:00:00Z")),
+            Err(DeskError::BadReason)
+        );
         let stranger = ReviewDecision::SendBack {
             items: vec![SendBackItem {
                 item: ReviewItem::Photo {
@@ -743,11 +760,19 @@ mod tests {
             wo.close_phone_fix(" ", head(), at("2026-11-27T09:00:00Z"), Uuid::new_v4()),
             Err(DeskError::NoResolution)
         );
-        wo.close_phone_fix("指导客户复位", head(), at("2026-11-27T09:00:00Z"), Uuid::new_v4())
-            .unwrap();
+        wo.close_phone_fix(
+            "指导客户复位",
+            head(),
+            at("2026-11-27T09:00:00Z"),
+            Uuid::new_v4(),
+        )
+        .unwrap();
         assert_eq!(wo.status, StatusNode::ResolvedByPhone);
         assert!(wo.is_closed());
-        assert_eq!(crate::dispatch::follow_ups(&wo, at("2026-12-27T09:00:00Z")), vec![]);
+        assert_eq!(
+            crate::dispatch::follow_ups(&wo, at("2026-12-27T09:00:00Z")),
+            vec![]
+        );
         let mut gone = order("S2", "2026-11-27T08:00:00Z");
         reach(&mut gone, StatusNode::Departed, "2026-11-27T09:00:00Z");
         assert_eq!(
@@ -768,7 +793,10 @@ mod tests {
             })
         };
         let too_long = depart(vec!["x".repeat(61)]);
-        assert_eq!(too_long.apply_to(&mut wo), Err(OpError::BadValue("companions")));
+        assert_eq!(
+            too_long.apply_to(&mut wo),
+            Err(OpError::BadValue("companions"))
+        );
         assert_eq!(wo.status, StatusNode::Dispatched);
         depart(vec!["李明".into()]).apply_to(&mut wo).unwrap();
         assert_eq!(wo.status, StatusNode::Departed);

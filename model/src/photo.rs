@@ -191,7 +191,10 @@ mod tests {
             "oil_filter",
             1,
         );
-        assert_eq!(older, "BX-1-EC210D-S1-250h-定检保养-20261127-oil_filter.jpg");
+        assert_eq!(
+            older,
+            "BX-1-EC210D-S1-250h-定检保养-20261127-oil_filter.jpg"
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The HTTP API, one module per resource.
 
 pub mod health;
+pub mod imports;
+pub mod machines;
 pub mod ops;
+pub mod photo_rules;
 pub mod photos;
 pub mod session;
 pub mod sync;
