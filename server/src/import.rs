@@ -193,7 +193,19 @@ pub fn parse_csv(text: &str) -> Result<Records, ImportError> {
     let mut records = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| ImportError::Csv(e.to_string()))?;
-        let line = record.position().map_or(0, |p| p.line() as usize);
+        // csv's position is where it began reading: before the previous line's `\n` (after a
+        // `\r`) and before blank lines. The record starts past them.
+        let line = record.position().map_or(0, |p| {
+            let mut line = p.line() as usize;
+            for b in text.as_bytes().iter().skip(p.byte() as usize) {
+                match b {
+                    b'\n' => line += 1,
+                    b'\r' => {}
+                    _ => break,
+                }
+            }
+            line
+        });
         let fields: Vec<String> = record.iter().map(str::to_string).collect();
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -211,13 +223,26 @@ fn read_xlsx(bytes: &[u8]) -> Result<Records, ImportError> {
     };
     let sheet = sheet.map_err(xlsx_err)?;
     let first_row = sheet.start().map_or(0, |(row, _)| row as usize);
-    let mut records = Vec::new();
+    let mut records: Records = Vec::new();
     for (i, row) in sheet.rows().enumerate() {
         let fields: Vec<String> = row.iter().map(cell_text).collect();
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
         records.push((first_row + i + 1, fields));
+    }
+    // A sheet is as wide as its widest row: every row is cut back to the header's width, as
+    // long as only empty cells are cut (a value beyond the header stays, and refuses its line).
+    let width = records.first().map_or(0, |(_, header)| {
+        header
+            .iter()
+            .rposition(|h| !h.trim().is_empty())
+            .map_or(0, |i| i + 1)
+    });
+    for (_, fields) in &mut records {
+        while fields.len() > width && fields.last().is_some_and(|f| f.trim().is_empty()) {
+            fields.pop();
+        }
     }
     Ok(records)
 }
@@ -278,21 +303,10 @@ fn header_names(
     Ok(names)
 }
 
-/// The header without the empty cells at its end (a sheet is as wide as its widest row).
-fn trim_header(mut header: Vec<String>) -> Vec<String> {
-    while header.last().is_some_and(|h| h.trim().is_empty()) {
-        header.pop();
-    }
-    header
-}
-
-/// A record with values beyond the header's columns; missing cells at the end are empty.
-fn too_wide(names: &[&str], fields: &[String]) -> Option<String> {
-    let used = fields
-        .iter()
-        .rposition(|f| !f.trim().is_empty())
-        .map_or(0, |i| i + 1);
-    (used > names.len()).then(|| format!("{used} fields, the header has {}", names.len()))
+/// A record with another number of fields than the header has columns.
+fn wrong_width(names: &[&str], fields: &[String]) -> Option<String> {
+    (fields.len() != names.len())
+        .then(|| format!("{} fields, the header has {}", fields.len(), names.len()))
 }
 
 /// A record's value for a column by its canonical name ("" when absent).
@@ -358,7 +372,6 @@ pub async fn import(
     let Some((_, header)) = records.next() else {
         return Err(ImportError::Empty);
     };
-    let header = trim_header(header);
     let required: Vec<&str> = COLUMNS
         .iter()
         .map(|(name, _)| *name)
@@ -385,7 +398,7 @@ async fn import_line(
     offset: FixedOffset,
     seen: &mut HashSet<String>,
 ) -> Result<Result<String, String>, sqlx::Error> {
-    if let Some(reason) = too_wide(names, fields) {
+    if let Some(reason) = wrong_width(names, fields) {
         return Ok(Err(reason));
     }
     let get = |name: &str| field(names, fields, name);
@@ -508,7 +521,6 @@ pub async fn import_machines(
     let Some((_, header)) = records.next() else {
         return Err(ImportError::Empty);
     };
-    let header = trim_header(header);
     let names = header_names(&header, &MACHINE_COLUMNS, &MACHINE_REQUIRED)?;
     let mut seen = HashSet::new();
     let mut reports = Vec::new();
@@ -529,7 +541,7 @@ async fn machine_line(
     offset: FixedOffset,
     seen: &mut HashSet<String>,
 ) -> Result<Result<String, String>, sqlx::Error> {
-    if let Some(reason) = too_wide(names, fields) {
+    if let Some(reason) = wrong_width(names, fields) {
         return Ok(Err(reason));
     }
     let get = |name: &str| field(names, fields, name);

@@ -22,6 +22,7 @@ mod photos;
 mod processes;
 mod protocol;
 mod reassign;
+mod register;
 mod report;
 mod restart;
 mod session;
