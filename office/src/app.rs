@@ -4,8 +4,11 @@ use leptos::prelude::*;
 
 use crate::header::Header;
 use crate::i18n::{self, Msg, tr};
+use crate::pages::imports::ImportsPage;
 use crate::pages::list::WorkOrderTable;
 use crate::pages::order::WorkOrderPage;
+use crate::pages::photo_rules::PhotoRulesPage;
+use crate::pages::register::{MachinePage, RegisterPage};
 use crate::pages::sign_in::SignInPage;
 use crate::router::{self, Route};
 use crate::session::{Desk, Session};
@@ -59,6 +62,10 @@ pub fn App() -> impl IntoView {
                     {move || match route.get() {
                         Route::WorkOrders => view! { <WorkOrderTable/> }.into_any(),
                         Route::WorkOrder(id) => view! { <WorkOrderPage id/> }.into_any(),
+                        Route::Machines => view! { <RegisterPage/> }.into_any(),
+                        Route::Machine => view! { <MachinePage serial=router::machine_serial()/> }.into_any(),
+                        Route::PhotoRules => view! { <PhotoRulesPage/> }.into_any(),
+                        Route::Imports => view! { <ImportsPage/> }.into_any(),
                     }}
                 }.into_any(),
             }}

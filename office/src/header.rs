@@ -36,6 +36,13 @@ pub fn Header() -> impl IntoView {
                 <span>"Fieldbook"</span>
                 <span class="app-tag">{tr(Msg::Office)}</span>
             </a>
+            {move || name().is_some().then(|| view! {
+                <nav class="desk-nav" data-testid="desk-nav">
+                    <a href=Route::Machines.href() data-testid="nav-register">{tr(Msg::NavRegister)}</a>
+                    <a href=Route::PhotoRules.href() data-testid="nav-photo-rules">{tr(Msg::NavPhotoRules)}</a>
+                    <a href=Route::Imports.href() data-testid="nav-imports">{tr(Msg::NavImports)}</a>
+                </nav>
+            })}
             <div class="topbar-actions">
                 {move || name().map(|name| view! {
                     <span class="who" data-testid="who">{name}</span>

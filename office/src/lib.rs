@@ -11,6 +11,7 @@ pub mod app;
 pub mod header;
 pub mod i18n;
 pub mod pages;
+pub mod register_api;
 pub mod router;
 pub mod session;
 

@@ -1,3 +1,6 @@
+pub mod imports;
 pub mod list;
 pub mod order;
+pub mod photo_rules;
+pub mod register;
 pub mod sign_in;
