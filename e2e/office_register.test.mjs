@@ -76,9 +76,12 @@ test("the register, an import and a photo rule at the desk", { timeout: 180_000 
   // 设备档案: found by part of its serial, any case; its page by its own address.
   await page.click("[data-testid=nav-register]");
   await page.fill("[data-testid=machine-search]", order.serial.slice(-6).toLowerCase());
+  // The page opened with the whole register listed: wait for the search's own answer.
+  await page.waitForFunction(
+    () => document.querySelectorAll("[data-testid=machine-results] tbody tr").length === 1,
+  );
   const row = page.locator(`[data-testid=machine-results] tr[data-serial="${order.serial}"]`);
-  await row.waitFor();
-  assert.equal(await page.locator("[data-testid=machine-results] tbody tr").count(), 1);
+  assert.equal(await row.count(), 1);
   await shoot(page, "desk-register-search.png");
   await row.locator("a").click();
   await page.waitForSelector(`[data-testid=machine-serial]:has-text('${order.serial}')`);

@@ -28,6 +28,8 @@ pub fn PhotoRulesPage() -> impl IntoView {
         }
     });
     let service = RwSignal::new(ServiceType::FaultRepair);
+    // Kept here: a save reloads the rules, which draws the editor again.
+    let note = RwSignal::new(None::<Result<(), String>>);
     view! {
         <section class="detail-page rules-page">
             <h1>{tr(Msg::NavPhotoRules)}</h1>
@@ -37,7 +39,7 @@ pub fn PhotoRulesPage() -> impl IntoView {
                     <button
                         class=move || if service.get() == t { "chip selected" } else { "chip" }
                         data-service=t.as_str()
-                        on:click=move |_| service.set(t)
+                        on:click=move |_| { service.set(t); note.set(None); }
                     >{move || labels::service_type(t, lang.get())}</button>
                 }).collect_view()}
             </nav>
@@ -47,7 +49,7 @@ pub fn PhotoRulesPage() -> impl IntoView {
                 Some(Ok(map)) => {
                     let t = service.get();
                     let rules = map.get(t.as_str()).cloned().unwrap_or_default();
-                    view! { <SlotEditor service=t rules=rules all=all/> }.into_any()
+                    view! { <SlotEditor service=t rules=rules all=all note=note/> }.into_any()
                 }
             }}
         </section>
@@ -61,10 +63,10 @@ fn SlotEditor(
     service: ServiceType,
     rules: Vec<SlotRule>,
     all: LocalResource<Slots>,
+    note: RwSignal<Option<Result<(), String>>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let rows = RwSignal::new(rules);
-    let note = RwSignal::new(None::<Result<(), String>>);
     let busy = RwSignal::new(false);
     let edit = move |i: usize, f: &dyn Fn(&mut SlotRule)| {
         rows.update(|r| {
@@ -148,13 +150,13 @@ fn SlotEditor(
                                     on:change=move |ev| { let v = event_target_value(&ev); edit(i, &|r| r.label_en = v.clone()) }/></td>
                                 <td><input type="checkbox" data-testid="slot-required" prop:checked=rule.required
                                     on:change=move |ev| { let v = event_target_checked(&ev); edit(i, &|r| r.required = v) }/></td>
-                                <td class="example-cell">
+                                <td class="example-cell"><div>
                                     {example}
                                     <label class="chip file-chip">
                                         {tr(Msg::UploadExample)}
                                         <input type="file" accept="image/jpeg,image/png" data-testid="slot-example" on:change=upload/>
                                     </label>
-                                </td>
+                                </div></td>
                                 <td class="row-actions">
                                     <button class="chip" title=tr(Msg::MoveUp) disabled=i == 0
                                         on:click=move |_| rows.update(|r| r.swap(i, i - 1))>"↑"</button>

@@ -124,7 +124,7 @@ fn MachineView(history: MachineHistory) -> impl IntoView {
     let readings = m.hours.clone();
     let orders = history.orders;
     view! {
-        <h1 class="cell-mono" data-testid="machine-serial">{m.serial.clone()}</h1>
+        <h1 class="machine-serial" data-testid="machine-serial">{m.serial.clone()}</h1>
         <dl class="facts" data-testid="machine-facts">
             <dt>{tr(Msg::Model)}</dt><dd data-testid="machine-model">{m.equipment_model.clone()}</dd>
             <dt>{tr(Msg::Customer)}</dt><dd data-testid="machine-customer">{m.customer.clone()}</dd>
