@@ -93,9 +93,25 @@ test("the register, an import and a photo rule at the desk", { timeout: 180_000 
   assert.equal(await hours.count(), 2);
   const orderRow = page.locator(`[data-testid=machine-orders] tr[data-ticket="${order.ticket}"]`);
   await orderRow.waitFor();
+  // The entry changed on its page: a warranty before the delivery is refused before sending.
+  await page.click(".edit-entry summary");
+  const form = page.locator("[data-testid=machine-edit]");
+  await form.locator("input[type=date]").nth(1).fill("2024-01-01");
+  await form.locator("button[type=submit]").click();
+  await form.locator(".field-error:has-text('质保到期不能早于交机日期')").waitFor();
+  await form.locator("input[type=date]").nth(1).fill("2028-03-01");
+  await form.locator("input").nth(1).fill("中铁十四局（二分部）");
+  await form.locator("button[type=submit]").click();
+  await form.locator("[role=status]").waitFor();
   await page.reload();
   await page.waitForSelector(`[data-testid=machine-serial]:has-text('${order.serial}')`);
+  assert.equal(await page.textContent("[data-testid=machine-customer]"), "中铁十四局（二分部）");
   await shoot(page, "desk-register-machine.png");
+  // English second: the same page after the language switch.
+  await page.click("[data-testid=lang-switch]");
+  await page.waitForSelector("h2:has-text('Service history')");
+  await page.click("[data-testid=lang-switch]");
+  await page.waitForSelector("h2:has-text('服务记录')");
 
   // 照片规则: the order's service type gets a renamed first slot and a new one with an example.
   await page.click("[data-testid=nav-photo-rules]");
@@ -107,6 +123,12 @@ test("the register, an import and a photo rule at the desk", { timeout: 180_000 
   await first.locator("[data-testid=slot-label-zh]").fill("铭牌（含出厂编号）");
   await first.locator("[data-testid=slot-label-zh]").dispatchEvent("change");
   await page.click("[data-testid=slot-add]");
+  // A key that cannot go into file names is refused before anything is sent.
+  const bad = table.locator("tbody tr").nth(before);
+  await bad.locator("[data-testid=slot-key]").fill("Oil Leak");
+  await bad.locator("[data-testid=slot-key]").dispatchEvent("change");
+  await page.click("[data-testid=slots-save]");
+  await page.waitForSelector(`[data-testid=slots-error]:has-text('第 ${before + 1} 项')`);
   const added = table.locator("tbody tr").nth(before);
   await added.locator("[data-testid=slot-key]").fill("oil_leak");
   await added.locator("[data-testid=slot-key]").dispatchEvent("change");

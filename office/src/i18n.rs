@@ -79,6 +79,14 @@ fieldbook::messages! {
     Line => "行", "Line";
     Reason => "原因", "Reason";
     NoFile => "请先选择文件。", "Choose a file first.";
+    ErrRequired => "必填", "is required";
+    ErrInvalid => "太长（最多 60 个字）或含不允许的字符", "is too long (60 at most) or has characters that are not allowed";
+    ErrWarrantyBeforeDelivery => "质保到期不能早于交机日期", "The warranty cannot end before the delivery";
+    ErrSlotKey => "代码须为 1–30 个小写字母、数字或 _，且不能是 extra / signature", "The key must be 1 to 30 of a-z, 0-9 and _, and not extra or signature";
+    ErrSlotDuplicate => "代码重复", "The key is used twice";
+    ErrSlotLabel => "名称须为 1–60 个字", "Labels must be 1 to 60 characters";
+    ErrTooManySlots => "每种服务类型最多 30 个照片项", "A service type asks for at most 30 photos";
+    Row => "第 {n} 项", "Row {n}";
     AllWorkOrders => "全部工单", "All work orders";
     NoWorkOrders => "还没有工单。", "No work orders yet.";
     Refresh => "刷新", "Refresh";

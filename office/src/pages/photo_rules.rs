@@ -8,7 +8,7 @@ use fieldbook::api::ApiFail;
 use fieldbook::i18n::{self as labels, use_lang};
 use fieldbook_model::ServiceType;
 use fieldbook_model::desk::{DeskSettings, PhotoNaming, SlotRule};
-use fieldbook_model::register::check_slot_rules;
+use fieldbook_model::register::{SlotRuleError, check_slot_rules};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -79,7 +79,7 @@ fn SlotEditor(
     let save = move |_| {
         let list = rows.get_untracked();
         if let Some(e) = check_slot_rules(&list).first() {
-            note.set(Some(Err(e.to_string())));
+            note.set(Some(Err(slot_error_text(e, lang.get_untracked()))));
             return;
         }
         busy.set(true);
@@ -181,6 +181,26 @@ fn SlotEditor(
                 Err(m) => view! { <span class="field-error" role="alert" data-testid="slots-error">{m}</span> }.into_any(),
             })}
         </div>
+    }
+}
+
+/// A slot list's first problem, in the desk's language, with the row it is on.
+fn slot_error_text(e: &SlotRuleError, lang: fieldbook::i18n::Lang) -> String {
+    let (index, msg) = match e {
+        SlotRuleError::BadKey { index } | SlotRuleError::ReservedKey { index, .. } => {
+            (Some(*index), Msg::ErrSlotKey)
+        }
+        SlotRuleError::DuplicateKey { index, .. } => (Some(*index), Msg::ErrSlotDuplicate),
+        SlotRuleError::BadLabel { index, .. } => (Some(*index), Msg::ErrSlotLabel),
+        SlotRuleError::TooMany => (None, Msg::ErrTooManySlots),
+    };
+    match index {
+        Some(i) => format!(
+            "{}: {}",
+            Msg::Row.text(lang).replace("{n}", &(i + 1).to_string()),
+            msg.text(lang)
+        ),
+        None => msg.text(lang).to_string(),
     }
 }
 

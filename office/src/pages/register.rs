@@ -8,6 +8,7 @@ use fieldbook::pages::work_orders::status_class;
 use fieldbook::time;
 use fieldbook_model::WorkOrder;
 use fieldbook_model::desk::{Machine, MachineHistory};
+use fieldbook_model::register::MachineError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -252,7 +253,24 @@ fn EditEntry(machine: Machine) -> impl IntoView {
         };
         // The model's own rules first, as the server will check them.
         if let Some(e) = entry.check().first() {
-            note.set(Some(Err(format!("{}: {e}", e.field()))));
+            let l = lang.get_untracked();
+            let field = match e.field() {
+                "serial" => Msg::Serial,
+                "equipment_model" => Msg::Model,
+                "customer" => Msg::Customer,
+                _ => Msg::WarrantyEnd,
+            };
+            note.set(Some(Err(match e {
+                MachineError::Required { .. } => {
+                    format!("{} {}", field.text(l), Msg::ErrRequired.text(l))
+                }
+                MachineError::Invalid { .. } => {
+                    format!("{} {}", field.text(l), Msg::ErrInvalid.text(l))
+                }
+                MachineError::WarrantyBeforeDelivery => {
+                    Msg::ErrWarrantyBeforeDelivery.text(l).to_string()
+                }
+            })));
             return;
         }
         busy.set(true);
