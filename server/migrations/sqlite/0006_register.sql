@@ -7,9 +7,10 @@
 -- the server makes its keys the same way: `fieldbook_model::register::serial_key`).
 
 -- One row per machine, by serial. `serial_key` is how it is looked up (trimmed, lower case);
--- `serial` is the spelling the office typed or imported.
+-- `serial` is the spelling the office typed or imported. (No CHECK that the key is lower case:
+-- PostgreSQL's `lower` also folds letters beyond ASCII, which the key keeps as typed.)
 CREATE TABLE machines (
-    serial_key      TEXT   PRIMARY KEY CHECK (serial_key = lower(trim(serial_key))),
+    serial_key      TEXT   PRIMARY KEY,
     serial          TEXT   NOT NULL CHECK (length(serial) BETWEEN 1 AND 60),
     equipment_model TEXT   NOT NULL CHECK (length(equipment_model) BETWEEN 1 AND 60),
     customer        TEXT   NOT NULL DEFAULT '',
