@@ -115,7 +115,7 @@ fn SlotEditor(
                 <th>{tr(Msg::SlotKey)}</th>
                 <th>{tr(Msg::LabelZh)}</th>
                 <th>{tr(Msg::LabelEn)}</th>
-                <th>{tr(Msg::Required)}</th>
+                <th>{tr(Msg::RequiredPhoto)}</th>
                 <th>{tr(Msg::Example)}</th>
                 <th></th>
             </tr></thead>
