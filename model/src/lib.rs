@@ -15,6 +15,7 @@ pub mod order;
 pub mod outbox;
 pub mod patrol;
 pub mod photo;
+pub mod register;
 pub mod report;
 pub mod sync;
 pub mod user;

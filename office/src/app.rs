@@ -8,8 +8,11 @@ use crate::live::Live;
 use crate::nav::Nav;
 use crate::pages::call::CallPage;
 use crate::pages::follow_ups::FollowUpsPage;
+use crate::pages::imports::ImportsPage;
 use crate::pages::list::WorkOrderTable;
 use crate::pages::order::WorkOrderPage;
+use crate::pages::photo_rules::PhotoRulesPage;
+use crate::pages::register::{MachinePage, RegisterPage};
 use crate::pages::sign_in::SignInPage;
 use crate::router::{self, Route};
 use crate::session::{Desk, Session};
@@ -79,6 +82,10 @@ fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
                     Route::WorkOrder(id) => view! { <WorkOrderPage id/> }.into_any(),
                     Route::NewCall => view! { <CallPage/> }.into_any(),
                     Route::FollowUps => view! { <FollowUpsPage/> }.into_any(),
+                    Route::Machines => view! { <RegisterPage/> }.into_any(),
+                    Route::Machine => view! { <MachinePage serial=router::machine_serial()/> }.into_any(),
+                    Route::PhotoRules => view! { <PhotoRulesPage/> }.into_any(),
+                    Route::Imports => view! { <ImportsPage/> }.into_any(),
                 }}
             </div>
         </div>

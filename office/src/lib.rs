@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod live;
 pub mod nav;
 pub mod pages;
+pub mod register_api;
 pub mod router;
 pub mod session;
 

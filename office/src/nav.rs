@@ -9,12 +9,21 @@ use crate::i18n::{Msg, tr};
 use crate::router::Route;
 use crate::session::{Desk, use_session};
 
-/// The desk's screens in the order of the bar, with what they are called and whether only a
-/// dispatcher (the 400 desk) has them: a station head takes no calls.
-pub const ENTRIES: &[(Route, Msg, bool)] = &[
-    (Route::WorkOrders, Msg::NavOrders, false),
-    (Route::NewCall, Msg::NavCall, true),
-    (Route::FollowUps, Msg::NavFollowUps, false),
+/// The desk's screens in the order of the bar, with what they are called, whether only a
+/// dispatcher (the 400 desk) has them (a station head takes no calls and changes no settings), and
+/// the entry's test id.
+pub const ENTRIES: &[(Route, Msg, bool, &str)] = &[
+    (Route::WorkOrders, Msg::NavOrders, false, "nav-orders"),
+    (Route::NewCall, Msg::NavCall, true, "nav-call"),
+    (Route::FollowUps, Msg::NavFollowUps, false, "nav-follow-ups"),
+    (Route::Machines, Msg::NavRegister, false, "nav-register"),
+    (
+        Route::PhotoRules,
+        Msg::NavPhotoRules,
+        true,
+        "nav-photo-rules",
+    ),
+    (Route::Imports, Msg::NavImports, true, "nav-imports"),
 ];
 
 #[component]
@@ -23,7 +32,9 @@ pub fn Nav(route: ReadSignal<Route>) -> impl IntoView {
         move || {
             let now = route.get();
             // An order's page belongs to the orders.
-            (now == r || (r == Route::WorkOrders && matches!(now, Route::WorkOrder(_))))
+            (now == r
+                || (r == Route::WorkOrders && matches!(now, Route::WorkOrder(_)))
+                || (r == Route::Machines && now == Route::Machine))
                 .then_some("page")
         }
     };
@@ -33,8 +44,8 @@ pub fn Nav(route: ReadSignal<Route>) -> impl IntoView {
     view! {
         <nav class="desk-nav" aria-label=tr(Msg::DeskNav)>
             <ul>
-                {ENTRIES.iter().filter(|e| dispatcher || !e.2).map(|&(r, msg, _)| view! {
-                    <li><a href=r.href() aria-current=here(r) data-testid="nav">{tr(msg)}</a></li>
+                {ENTRIES.iter().filter(|e| dispatcher || !e.2).map(|&(r, msg, _, id)| view! {
+                    <li><a href=r.href() aria-current=here(r) data-testid=id>{tr(msg)}</a></li>
                 }).collect_view()}
             </ul>
         </nav>

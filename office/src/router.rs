@@ -15,6 +15,14 @@ pub enum Route {
     NewCall,
     /// 跟进: the follow-up lists.
     FollowUps,
+    /// 设备档案: the equipment register's search.
+    Machines,
+    /// One machine: its serial is the address's (`machine_serial`), so that `Route` stays `Copy`.
+    Machine,
+    /// 照片规则: the photo slots per service type and the naming rule.
+    PhotoRules,
+    /// 导入: work orders and machines from a file.
+    Imports,
 }
 
 impl Route {
@@ -25,6 +33,10 @@ impl Route {
         let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
         let id = |s: &str| Uuid::parse_str(s).ok();
         match parts.as_slice() {
+            ["machines"] => Route::Machines,
+            ["machines", _] => Route::Machine,
+            ["photo-rules"] => Route::PhotoRules,
+            ["imports"] => Route::Imports,
             ["work-orders", s] => id(s).map_or(Route::WorkOrders, Route::WorkOrder),
             ["call"] => Route::NewCall,
             ["follow-ups"] => Route::FollowUps,
@@ -41,8 +53,38 @@ impl Route {
             Route::WorkOrder(id) => format!("/office/work-orders/{id}"),
             Route::NewCall => "/office/call".into(),
             Route::FollowUps => "/office/follow-ups".into(),
+            Route::Machines => "/office/machines".into(),
+            // The serial is not in the route: `machine_href` makes these links.
+            Route::Machine => "/office/machines".into(),
+            Route::PhotoRules => "/office/photo-rules".into(),
+            Route::Imports => "/office/imports".into(),
         }
     }
+
+    /// A machine's page by its serial.
+    pub fn machine_href(serial: &str) -> String {
+        format!(
+            "/office/machines/{}",
+            String::from(js_sys::encode_uri_component(serial.trim()))
+        )
+    }
+}
+
+/// The serial in the address of a machine's page (`/office/machines/{serial}`).
+pub fn machine_serial() -> String {
+    let path = gloo::utils::window()
+        .location()
+        .pathname()
+        .unwrap_or_default();
+    let raw = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    js_sys::decode_uri_component(&raw)
+        .map(String::from)
+        .unwrap_or(raw)
 }
 
 fn is_office_path(href: &str) -> bool {

@@ -25,6 +25,7 @@ use crate::routes;
 use crate::state::AppState;
 use crate::static_files::{self, StaticSite};
 use crate::{db, demo, janitor};
+use fieldbook_model::op::limits::MAX_PHOTO_BYTES;
 
 /// How the server is started; the CLI's `serve` flags.
 #[derive(Debug, Clone)]
@@ -204,6 +205,36 @@ pub fn router(state: AppState) -> Router {
             put(routes::photos::put_photo)
                 .get(routes::photos::get_photo)
                 .layer(DefaultBodyLimit::disable()),
+        )
+        // The equipment register, the photo rules and the imports (the office desk).
+        .route("/api/machines", get(routes::machines::search))
+        .route(
+            "/api/machines/{serial}",
+            get(routes::machines::history).put(routes::machines::put),
+        )
+        .route(
+            "/api/settings/photo-slots",
+            get(routes::photo_rules::get_slots),
+        )
+        .route(
+            "/api/settings/photo-slots/{service_type}",
+            put(routes::photo_rules::put_slots),
+        )
+        .route(
+            "/api/settings/examples/{id}",
+            put(routes::photo_rules::put_example)
+                .get(routes::photo_rules::get_example)
+                .layer(DefaultBodyLimit::max(MAX_PHOTO_BYTES as usize)),
+        )
+        .route(
+            "/api/import/work-orders",
+            post(routes::imports::work_orders)
+                .layer(DefaultBodyLimit::max(routes::imports::MAX_IMPORT_BYTES)),
+        )
+        .route(
+            "/api/import/machines",
+            post(routes::imports::machines)
+                .layer(DefaultBodyLimit::max(routes::imports::MAX_IMPORT_BYTES)),
         )
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(static_files::serve)

@@ -24,6 +24,7 @@ pub mod photo_store;
 pub mod photo_zip;
 pub mod photos;
 pub mod rate_limit;
+pub mod register;
 pub mod routes;
 pub mod state;
 pub mod static_files;

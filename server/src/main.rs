@@ -44,7 +44,7 @@ enum Command {
     SetTeam(SetTeamArgs),
     /// Remove half-written temporary files and objects no photo refers to, older than an age.
     Janitor(JanitorArgs),
-    /// Import new work orders from the dispatcher's CSV (columns in the README); prints one line
+    /// Import new work orders from the dispatcher's .xlsx or CSV (columns in import.rs); prints one line
     /// per record, imported or refused and why. Exit status 1 when any line was refused.
     ImportWorkOrders(ImportArgs),
     /// Import the cleaning areas, their checklist items and schedules from a CSV sheet
@@ -108,7 +108,7 @@ struct SetTeamArgs {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// The CSV file (UTF-8, header row).
+    /// The .xlsx or CSV file (UTF-8 or GBK), header row in English or Chinese.
     #[arg(long)]
     file: PathBuf,
     /// The time zone of times written without one, e.g. +08:00.
@@ -418,10 +418,10 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn import_work_orders(args: ImportArgs) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("cannot read {} as UTF-8 text", args.file.display()))?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
     let pool = open_db(&args.data).await?;
-    let reports = import::import(&pool, &text, args.utc_offset).await;
+    let reports = import::import(&pool, &bytes, args.utc_offset).await;
     pool.close().await;
     let reports = reports?;
     let mut refused = 0;

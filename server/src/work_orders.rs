@@ -488,19 +488,22 @@ pub async fn touch(conn: &mut Conn, id: Uuid, seq: i64) -> Result<(), sqlx::Erro
     Ok(())
 }
 
-/// The engine hours read on site, at sequence value `seq`.
+/// The engine hours read on site, at sequence value `seq` (a reading in the register too).
 pub async fn record_hours(
     conn: &mut Conn,
     id: Uuid,
     hours: u32,
     seq: i64,
 ) -> Result<(), sqlx::Error> {
+    // The register keeps both: the hours the order was called with, and this correction.
+    crate::register::keep_call_reading(&mut *conn, id).await?;
     sqlx::query("UPDATE work_orders SET engine_hours = $1, seq = $2 WHERE id = $3")
         .bind(i64::from(hours))
         .bind(seq)
         .bind(id.to_string())
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    crate::register::add_correction(conn, id, hours).await?;
     Ok(())
 }
 

@@ -2,8 +2,11 @@
 
 pub mod engineers;
 pub mod health;
+pub mod imports;
+pub mod machines;
 pub mod ops;
 pub mod order_desk;
+pub mod photo_rules;
 pub mod photos;
 pub mod session;
 pub mod settings;

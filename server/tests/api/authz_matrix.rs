@@ -30,8 +30,34 @@ const CALLERS: [&str; 11] = [
 /// status per caller in CALLERS order).
 type Row = (&'static str, &'static str, String, [u16; 11]);
 
-fn matrix(wo: Uuid, wo_photo: Uuid, finding_photo: Uuid) -> Vec<Row> {
+/// Desk reads (the register, photo rules): the 400 desk and every station head, nobody in the field.
+const DESK: [u16; 11] = [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200];
+/// Desk writes (the register, photo rules, imports): the 400 desk only.
+const DESK_WRITE: [u16; 11] = [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403];
+
+fn matrix(wo: Uuid, wo_photo: Uuid, finding_photo: Uuid, serial: &str, example: Uuid) -> Vec<Row> {
     vec![
+        // The equipment register: desk roles read (dispatchers and station heads).
+        ("GET", "/api/machines", "/api/machines?q=ec".into(), DESK),
+        (
+            "GET",
+            "/api/machines/{serial}",
+            format!("/api/machines/{serial}"),
+            DESK,
+        ),
+        // The photo rules and their example pictures: desk roles read.
+        (
+            "GET",
+            "/api/settings/photo-slots",
+            "/api/settings/photo-slots".into(),
+            DESK,
+        ),
+        (
+            "GET",
+            "/api/settings/examples/{id}",
+            format!("/api/settings/examples/{example}"),
+            DESK,
+        ),
         // Anyone may ask whether the server is up.
         ("GET", "/api/health", "/api/health".into(), [200; 11]),
         // Who am I: only with a session.
@@ -125,6 +151,8 @@ struct Objects {
     phone_fix: Uuid,
     submitted: Uuid,
     held: (Uuid, Uuid),
+    /// An example picture the dispatcher uploaded.
+    example: Uuid,
 }
 
 /// Requests that change something: the status each caller gets, callers in CALLERS order (so a
@@ -135,8 +163,43 @@ fn writes(o: Objects) -> Vec<Row> {
         phone_fix,
         submitted,
         held: (held_wo, held_op),
+        example,
     } = o;
+    let mut desk_created = DESK_WRITE;
+    desk_created[8] = 201;
     vec![
+        // The register, the photo rules, example pictures and imports: dispatchers only.
+        (
+            "PUT",
+            "/api/machines/{serial}",
+            "/api/machines/MATRIX-001".into(),
+            desk_created,
+        ),
+        (
+            "PUT",
+            "/api/settings/photo-slots/{service_type}",
+            "/api/settings/photo-slots/customer_visit".into(),
+            DESK_WRITE,
+        ),
+        (
+            "PUT",
+            "/api/settings/examples/{id}",
+            format!("/api/settings/examples/{example}"),
+            // The same id as the read above: replaced, so 200.
+            DESK_WRITE,
+        ),
+        (
+            "POST",
+            "/api/import/work-orders",
+            "/api/import/work-orders".into(),
+            DESK_WRITE,
+        ),
+        (
+            "POST",
+            "/api/import/machines",
+            "/api/import/machines".into(),
+            DESK_WRITE,
+        ),
         // Reassigning a work order: the desk (to engineer1 again: no change of owner); a head
         // only within their station.
         (
@@ -239,6 +302,10 @@ fn body_of(pattern: &str) -> serde_json::Value {
         "/api/settings" => {
             json!({"ticket_rule": "BX-{yyyymmdd}-{n:3}", "photo_naming": "standard"})
         }
+        "/api/machines/{serial}" => json!({"serial": "MATRIX-001", "equipment_model": "EC210D"}),
+        "/api/settings/photo-slots/{service_type}" => json!([
+            {"key": "site", "label_zh": "拜访现场", "label_en": "On site", "required": false}
+        ]),
         _ => json!({"username": "engineer1"}),
     }
 }
@@ -287,8 +354,9 @@ fn every_served_route_is_in_the_matrix() {
         phone_fix: nil,
         submitted: nil,
         held: (nil, nil),
+        example: nil,
     };
-    let listed: Vec<(String, String)> = matrix(nil, nil, nil)
+    let listed: Vec<(String, String)> = matrix(nil, nil, nil, "s", nil)
         .into_iter()
         .chain(writes(objects))
         .map(|(m, p, _, _)| (m.to_string(), p.to_string()))
@@ -370,12 +438,6 @@ async fn every_endpoint_answers_every_caller_exactly() {
     let left = crate::harness::set_status("engineer1", held_wo, "departed");
     apply_held(&server, e1, &left).await;
     let held_op: Uuid = serde_json::from_value(left["id"].clone()).unwrap();
-    let objects = Objects {
-        wo,
-        phone_fix,
-        submitted: fault.id,
-        held: (held_wo, held_op),
-    };
     let wo_photo = Photo::jpeg(7);
     apply(&server, e1, &wo_photo.add("engineer1", wo, "extra")).await;
     assert_eq!(
@@ -398,8 +460,29 @@ async fn every_endpoint_answers_every_caller_exactly() {
         StatusCode::CREATED
     );
 
+    // A machine seen on engineer1's order, and an example picture the dispatcher uploaded.
+    let serial = orders[0].serial.clone();
+    let example = Uuid::new_v4();
+    let example_photo = Photo::jpeg(10);
+    let put = clients[8]
+        .put(server.url(&format!("/api/settings/examples/{example}")))
+        .body(example_photo.bytes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.status(), StatusCode::CREATED);
+    let objects = Objects {
+        wo,
+        phone_fix,
+        submitted: fault.id,
+        held: (held_wo, held_op),
+        example,
+    };
+
     let mut failures = Vec::new();
-    for (method, pattern, path, expected) in matrix(wo, wo_photo.id, finding_photo.id) {
+    for (method, pattern, path, expected) in
+        matrix(wo, wo_photo.id, finding_photo.id, &serial, example)
+    {
         for (i, client) in clients.iter().enumerate() {
             let status = client
                 .request(
@@ -425,7 +508,15 @@ async fn every_endpoint_answers_every_caller_exactly() {
                 Method::from_bytes(method.as_bytes()).unwrap(),
                 server.url(&path),
             );
-            let request = request.json(&body_of(pattern));
+            let request = match pattern {
+                "/api/settings/examples/{id}" => request.body(example_photo.bytes.clone()),
+                "/api/import/work-orders" => request.body(
+                    "ticket,customer,site,equipment_model,serial,engine_hours,working_condition,\
+                     service_type,called_at,planned_at,assignee\n",
+                ),
+                "/api/import/machines" => request.body("serial,equipment_model\nM-1,EC210D\n"),
+                _ => request.json(&body_of(pattern)),
+            };
             let status = request.send().await.unwrap().status().as_u16();
             if status != expected[i] {
                 failures.push(format!(

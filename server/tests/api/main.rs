@@ -23,6 +23,7 @@ mod photos;
 mod processes;
 mod protocol;
 mod reassign;
+mod register;
 mod report;
 mod restart;
 mod session;
