@@ -5,13 +5,13 @@
 use fieldbook::api::ApiFail;
 use fieldbook::i18n::{self as labels, use_lang};
 use fieldbook::pages::work_orders::status_class;
-use fieldbook::time;
 use fieldbook_model::WorkOrder;
 use fieldbook_model::desk::{Machine, MachineHistory};
 use fieldbook_model::register::MachineError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::china;
 use crate::i18n::{Msg, tr};
 use crate::register_api as rapi;
 use crate::router::Route;
@@ -143,7 +143,7 @@ fn MachineView(history: MachineHistory) -> impl IntoView {
                     <tbody>
                         {readings.into_iter().map(|r| view! {
                             <tr>
-                                <td>{time::full(r.at)}</td>
+                                <td>{china::full(r.at)}</td>
                                 <td class="num">{r.hours}</td>
                                 <td>{match r.ticket {
                                     Some(t) => view! { <span class="cell-mono">{t}</span> }.into_any(),
@@ -183,6 +183,8 @@ fn MachineView(history: MachineHistory) -> impl IntoView {
 fn OrderRow(order: WorkOrder, lang: RwSignal<fieldbook::i18n::Lang>) -> impl IntoView {
     let status = order.status;
     let service = order.service_type;
+    // Closed at the desk: locked, whatever its last status node.
+    let closed = order.is_closed();
     let repeat = order.repeat_of.clone().map(|of| {
         view! { " "<span class="badge down" data-testid="repeat" title=of.clone()>{tr(Msg::RepeatVisit)}" · "{of.clone()}</span> }
     });
@@ -204,9 +206,12 @@ fn OrderRow(order: WorkOrder, lang: RwSignal<fieldbook::i18n::Lang>) -> impl Int
     view! {
         <tr data-ticket=order.ticket.clone()>
             <td class="cell-mono"><a href=Route::WorkOrder(order.id).href()>{order.ticket.clone()}</a>{repeat}</td>
-            <td>{time::full(order.called_at)}</td>
+            <td>{china::full(order.called_at)}</td>
             <td>{move || labels::service_type(service, lang.get())}</td>
-            <td><span class=status_class(status)>{move || labels::status_node(status, lang.get())}</span></td>
+            <td>
+                <span class=status_class(status)>{move || labels::status_node(status, lang.get())}</span>
+                {closed.then(|| view! { " "<span class="badge locked" data-testid="machine-order-closed">{tr(Msg::ClosedLocked)}</span> })}
+            </td>
             <td>{order.assignee_label().to_string()}</td>
             <td><ul class="photo-names">{photos}</ul></td>
             <td>
