@@ -143,31 +143,20 @@ pub fn status_class(node: StatusNode) -> &'static str {
     }
 }
 
-/// A card's key: its order and what a sync can change on it (the office's closure or send-back, a
-/// status, the plan, the serial or hours filled in at the desk). A card keeps its elements while
-/// this stays; keyed by the id alone, an order closed at the desk kept showing "已派工" until a
-/// reload.
-fn card_key(
-    wo: &WorkOrder,
-) -> (
-    Uuid,
-    StatusNode,
-    bool,
-    bool,
-    usize,
-    chrono::DateTime<chrono::Utc>,
-    String,
-    String,
-) {
+/// A card's key: its order and what a sync can change on it (a status node, a send-back, a
+/// resubmission, the office's closure, the plan, the hours, the serial filled in). A card keeps its
+/// elements while this stays; keyed by the id alone, an order closed at the desk kept showing
+/// "已派工" until a reload. Numbers only: the field wasm's budget is tight.
+fn card_key(wo: &WorkOrder) -> (Uuid, usize, usize, bool, bool, i64, u32, usize) {
     (
         wo.id,
-        wo.status,
-        wo.is_closed(),
-        wo.open_send_back().is_some(),
         wo.history.len(),
-        wo.planned_at,
-        wo.serial.clone(),
-        wo.engine_hours.to_string(),
+        wo.reviews.len(),
+        wo.is_closed(),
+        wo.report.submitted_at.is_some(),
+        wo.planned_at.timestamp(),
+        wo.engine_hours,
+        wo.serial.len(),
     )
 }
 
