@@ -368,10 +368,10 @@ impl WorkOrder {
                 if i.reason.trim().is_empty() || !text_ok(&i.reason, limits::MAX_TEXT_CHARS) {
                     return Err(DeskError::BadReason);
                 }
-                if let ReviewItem::Photo { photo_id } = i.item {
-                    if !self.photos.iter().any(|p| p.id == photo_id) {
-                        return Err(DeskError::UnknownPhoto);
-                    }
+                if let ReviewItem::Photo { photo_id } = i.item
+                    && !self.photos.iter().any(|p| p.id == photo_id)
+                {
+                    return Err(DeskError::UnknownPhoto);
                 }
             }
         }
