@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import { join } from "node:path";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { badge, launch, launchPersistent, PHONE, Server, serviceWorkerReady, shoot, TABLET, signIn } from "./harness.mjs";
+import { badge, launch, launchPersistent, PHONE, Server, serviceWorkerReady, shoot, TABLET, signIn, depart } from "./harness.mjs";
 
 let server;
 let browser;
@@ -68,7 +68,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   const order = engineerOrders.find((o) => o.ticket === ticket);
   await cards.first().click();
   await page.waitForSelector(`[data-testid=ticket]:has-text('${ticket}')`);
-  await page.click("[data-testid=next-node][data-node=departed]");
+  await depart(page);
   await page.waitForSelector(".step.reached[data-node=departed] [data-testid=step-time]:not(:empty)");
   await badge(page, "allsent");
   assert.deepEqual(await serverHistory(order.id), ["departed"]);
@@ -137,7 +137,7 @@ test("a session that ends keeps the queue, asks to sign in again, then sends eve
   const ended = await page.evaluate(async () => (await fetch("/api/session", { method: "DELETE" })).status);
   assert.equal(ended, 200);
 
-  await page.click("[data-testid=next-node][data-node=departed]");
+  await depart(page);
   await page.waitForSelector("[data-testid=sign-in-again]");
   await badge(page, "attention", 20_000);
   assert.deepEqual(await serverHistory(fresh.id), [], "nothing was sent without a session");

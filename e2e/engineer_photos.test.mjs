@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, makeJpegs, PHONE, readZip, Server, serviceWorkerReady, shoot, TABLET, signIn } from "./harness.mjs";
+import { badge, launch, makeJpegs, PHONE, readZip, Server, serviceWorkerReady, shoot, TABLET, signIn, depart } from "./harness.mjs";
 
 let server;
 let browser;
@@ -50,7 +50,7 @@ test("a periodic maintenance done offline reaches the office complete and correc
 
   // No signal from here on.
   await server.kill();
-  await page.click("[data-testid=next-node][data-node=departed]");
+  await depart(page);
   await page.waitForSelector(".step.reached[data-node=departed]");
   await page.click("[data-testid=next-node][data-node=arrived]");
   await page.waitForSelector(".step.reached[data-node=arrived]");

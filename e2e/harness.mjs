@@ -235,6 +235,16 @@ export function readZip(buf) {
   return entries;
 }
 
+/** 出发 on the open order: the departure form asks for the expected arrival and the companions;
+ * confirmed as offered (an hour from now rounded, the dispatched companions ticked) unless told. */
+export async function depart(page, { arrival, more } = {}) {
+  await page.click("[data-testid=next-node][data-node=departed]");
+  await page.waitForSelector("[data-testid=depart-form]");
+  if (arrival) await page.fill("input[name=expected_arrival]", arrival);
+  if (more) await page.fill("input[name=more_companions]", more);
+  await page.click("[data-testid=confirm-depart]");
+}
+
 /** Open the app (the field app at `url`, or the office at `${url}/office/`) and sign in through its
  * form; waits until the first list is on screen. */
 export async function signIn(page, url, username, list = "[data-testid=work-order-card]") {

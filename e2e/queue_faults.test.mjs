@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { addExtra, badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn, openOrder } from "./harness.mjs";
+import { addExtra, badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn, openOrder, depart } from "./harness.mjs";
 
 let server;
 let browser;
@@ -91,7 +91,7 @@ test("a shared phone: unsent work is kept for its owner and only ever sent under
   await serviceWorkerReady(page);
   await openOrder(page, order);
   await server.kill();
-  await page.click("[data-testid=next-node][data-node=departed]");
+  await depart(page);
   await badge(page, "savedhere", 10_000);
   await page.goto(`${server.url}/sync`);
   await page.waitForSelector("[data-testid=queue-entry]");

@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { addExtra, badge, launch, makeJpegs, PHONE, Server, shoot, signIn, openOrder } from "./harness.mjs";
+import { addExtra, badge, launch, makeJpegs, PHONE, Server, shoot, signIn, openOrder, depart } from "./harness.mjs";
 
 let server;
 let browser;
@@ -81,7 +81,7 @@ test("a step the server refused can be reopened or discarded, after a dialog nam
   await signIn(page, server.url, "engineer1");
   await openOrder(page, order);
   await context.setOffline(true);
-  await page.click("[data-testid=next-node][data-node=departed]");
+  await depart(page);
   await badge(page, "savedhere", 10_000);
 
   // Meanwhile the order was resolved by phone from elsewhere: "departed" no longer applies.

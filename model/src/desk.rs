@@ -12,8 +12,12 @@ use uuid::Uuid;
 use crate::validate::{limits, short_ok, text_ok};
 use crate::work_order::{ServiceType, StatusNode, WorkOrder};
 
+// Read through a `serde_json::Value`, not derived visitors (the phone's wasm).
+mod read;
+
 /// A person on an order as the office and the phone show them: the account and the name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct Person {
     pub username: String,
     #[serde(default)]
@@ -185,6 +189,7 @@ pub struct MachineFix {
 /// `POST /api/work-orders/{id}/first-response` (首次响应): the station head's first call to the
 /// customer, before anyone goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct FirstResponse {
     /// When the head called the customer.
     pub at: DateTime<Utc>,
@@ -198,6 +203,7 @@ pub struct FirstResponse {
 
 /// The first response as recorded: who, and when the server took it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct FirstResponseRecord {
     pub response: FirstResponse,
     pub by: Person,
@@ -213,6 +219,7 @@ pub struct PhoneFix {
 
 /// What the engineer said when departing (出发): who goes along and when they expect to arrive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct Departure {
     pub expected_arrival: DateTime<Utc>,
     /// Names as the engineer gave them (the dispatched companions are offered first).
@@ -222,7 +229,11 @@ pub struct Departure {
 
 /// One thing the office sends back on a report.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "what", rename_all = "snake_case")]
+#[serde(
+    tag = "what",
+    rename_all = "snake_case",
+    try_from = "serde_json::Value"
+)]
 pub enum ReviewItem {
     /// This photo is wrong: it must be taken again in its slot (the old one stays on record,
     /// marked sent back; its name never changes).
@@ -243,6 +254,7 @@ pub enum ReviewItem {
 
 /// An item sent back, with why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct SendBackItem {
     pub item: ReviewItem,
     pub reason: String,
@@ -250,7 +262,11 @@ pub struct SendBackItem {
 
 /// `POST /api/work-orders/{id}/review`: the office's decision on a submitted report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "decision", rename_all = "snake_case")]
+#[serde(
+    tag = "decision",
+    rename_all = "snake_case",
+    try_from = "serde_json::Value"
+)]
 pub enum ReviewDecision {
     /// 关单: the order is locked from now on.
     Close,
@@ -260,6 +276,7 @@ pub enum ReviewDecision {
 
 /// One review of a submitted report. Every round is kept, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct ReviewRound {
     /// The report's submission this round reviewed.
     pub submitted_at: DateTime<Utc>,
@@ -270,6 +287,7 @@ pub struct ReviewRound {
 
 /// The order closed (关单): by a review, or by a phone fix with its resolution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct Closure {
     pub by: Person,
     pub at: DateTime<Utc>,
@@ -510,6 +528,7 @@ pub struct UnrepairedReason {
 
 /// A note with who wrote it and when (the server's clock).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct Stamped {
     pub text: String,
     pub by: Person,

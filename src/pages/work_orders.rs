@@ -153,6 +153,8 @@ fn WorkOrderCard(
     let status = order.status;
     let service = order.service_type;
     let planned = time::short(order.planned_at);
+    let closed = order.is_closed();
+    let sent_back = order.open_send_back().is_some();
     let response = {
         let order = order.clone();
         move || response_text(&order, now.get(), lang.get())
@@ -168,9 +170,13 @@ fn WorkOrderCard(
                     <span class="ticket">{order.ticket.clone()}</span>
                     <span class="chips">
                         {machine_down.then(|| view! { <span class="badge down">{tr(Msg::MachineDown)}</span> })}
-                        <span class=status_class(status)>{move || i18n::status_node(status, lang.get())}</span>
+                        // Closed by the office: that says more than the last status node.
+                        <span class=if closed { "badge closed" } else { status_class(status) } data-testid=closed.then_some("closed")>
+                            {move || if closed { Msg::OrderClosed.text(lang.get()) } else { i18n::status_node(status, lang.get()) }}
+                        </span>
                     </span>
                 </div>
+                {sent_back.then(|| view! { <div class="sent-back-line" data-testid="sent-back">{tr(Msg::OfficeSentBack)}</div> })}
                 <div class="customer">{order.customer.clone()}</div>
                 <div class="muted">{order.site.clone()}</div>
                 <div class="machine">

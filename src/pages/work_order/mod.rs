@@ -5,9 +5,15 @@
 //! it through signals, so a background sync refreshes what they show without wiping what a person
 //! is typing or drawing.
 
+mod depart;
 mod photos;
 mod report;
+mod review;
 mod status;
+
+pub use depart::{default_arrival, input_value, parse_input};
+
+use std::collections::HashMap;
 
 use fieldbook_model::WorkOrder;
 use leptos::prelude::*;
@@ -16,9 +22,9 @@ use crate::components::back::BackHome;
 use uuid::Uuid;
 
 use crate::components::feedback::FeedbackToast;
-use crate::db::{Db, DbError, EntryState, OutboxEntry, PhotoRecord, use_db};
+use crate::db::{Db, DbError, EntryState, OutboxEntry, PhotoRecord};
 use crate::failure::Failure;
-use crate::hooks::{UseOutboxReturn, use_outbox};
+use crate::hooks::{UseOutboxReturn, use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::work_orders::{response_text, status_class};
 use crate::sync::use_sync;
@@ -48,11 +54,17 @@ impl Loaded {
     }
 }
 
-fn object_url(blob: &web_sys::Blob) -> String {
-    web_sys::Url::create_object_url_with_blob(blob).unwrap_or_default()
-}
+/// Object URLs of the order's photos, one per photo, made when a read first meets it and revoked
+/// when the person leaves the order: a photo's bytes never change, and a read that is dropped or
+/// finds nothing new leaves no URL behind (nor a re-render: the URLs it returns are the same).
+type Urls = StoredValue<HashMap<Uuid, String>, LocalStorage>;
 
-async fn load(db: Db, id: Uuid, user: Option<String>) -> Result<Option<Loaded>, DbError> {
+async fn load(
+    db: Db,
+    id: Uuid,
+    user: Option<String>,
+    urls: Urls,
+) -> Result<Option<Loaded>, DbError> {
     // Another person's order kept on a shared device is not shown to whoever is signed in.
     let Some(order) = db
         .work_order(id)
@@ -68,7 +80,15 @@ async fn load(db: Db, id: Uuid, user: Option<String>) -> Result<Option<Loaded>, 
         .await?
         .into_iter()
         .map(|p| DevicePhoto {
-            url: object_url(&p.blob),
+            url: urls
+                .try_update_value(|u| {
+                    u.entry(p.record.id)
+                        .or_insert_with(|| {
+                            web_sys::Url::create_object_url_with_blob(&p.blob).unwrap_or_default()
+                        })
+                        .clone()
+                })
+                .unwrap_or_default(),
             record: p.record,
         })
         .collect();
@@ -82,51 +102,44 @@ async fn load(db: Db, id: Uuid, user: Option<String>) -> Result<Option<Loaded>, 
 #[component]
 pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
     let sync = use_sync();
-    let id = move || Some(id);
     let session = crate::session::use_session();
-    let db = use_db();
-    let data = LocalResource::new(move || {
-        // The order, its queued steps (the stepper marks what is only on this phone) and its photos.
-        sync.changed.work_orders.track();
-        sync.changed.outbox.track();
-        sync.changed.photos.track();
-        let id = id();
-        let user = session.0.with(|p| p.as_ref().map(|p| p.username.clone()));
-        let db = db.clone();
-        async move {
-            match id {
-                Some(id) => load(db, id, user).await,
-                None => Ok(None),
+    let urls: Urls = StoredValue::new_local(HashMap::new());
+    on_cleanup(move || {
+        urls.try_with_value(|u| {
+            for url in u.values() {
+                let _ = web_sys::Url::revoke_object_url(url);
             }
-        }
+        });
     });
+    // The order, its queued steps (the stepper marks what is only on this phone) and its photos.
+    let data = use_read(
+        move || {
+            sync.changed.work_orders.track();
+            sync.changed.outbox.track();
+            sync.changed.photos.track();
+            session.0.track();
+        },
+        move |db| {
+            let user = session
+                .0
+                .with_untracked(|p| p.as_ref().map(|p| p.username.clone()));
+            load(db, id, user, urls)
+        },
+    );
     // The last good read, kept while the next one loads, so nothing flickers.
     let loaded = RwSignal::new(None::<Loaded>);
     let failed = RwSignal::new(None::<Failure>);
     let ready = RwSignal::new(false);
-    Effect::new(move |_| match data.get() {
-        Some(Ok(next)) => {
-            let old = loaded.get_untracked();
-            loaded.set(next);
-            ready.set(true);
-            // Object URLs hold the bytes in memory until revoked.
-            for p in old.into_iter().flat_map(|l| l.photos) {
-                let _ = web_sys::Url::revoke_object_url(&p.url);
+    Effect::new(move |_| {
+        data.with(|d| match d {
+            Some(Ok(next)) => {
+                loaded.set(next.clone());
+                failed.set(None);
+                ready.set(true);
             }
-        }
-        Some(Err(e)) => failed.set(Some(Failure::of_read(&e))),
-        None => {}
-    });
-    // And the last ones when the person leaves the order.
-    on_cleanup(move || {
-        for p in loaded
-            .try_get_untracked()
-            .flatten()
-            .into_iter()
-            .flat_map(|l| l.photos)
-        {
-            let _ = web_sys::Url::revoke_object_url(&p.url);
-        }
+            Some(Err(e)) => failed.set(Some(e.clone())),
+            None => {}
+        })
     });
     let outbox = use_outbox();
     let lang = use_lang();
@@ -169,6 +182,8 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
 
     view! {
         <div class="detail">
+            {review::closed_banner(loaded)}
+            {review::send_back_card(loaded)}
             <div class="card">
                 <div class="row between">
                     <h1 class="ticket" data-testid="ticket">{field(|o| o.ticket.clone())}</h1>
@@ -181,6 +196,18 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
                 </div>
                 <div class="customer">{field(|o| o.customer.clone())}</div>
                 <div class="muted">{field(|o| o.site.clone())}</div>
+                {move || order.with(|o| (!o.contact_name.is_empty() || !o.contact_phone.is_empty())
+                    .then(|| (o.contact_name.clone(), o.contact_phone.clone())))
+                    .map(|(name, phone)| {
+                        // Dialled as digits: spaces, brackets and dashes are for reading.
+                        let tel = format!("tel:{}", phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect::<String>());
+                        view! {
+                            <p class="contact" data-testid="contact">
+                                <span>{tr(Msg::Contact)}": "{name}</span>" "
+                                {(!phone.is_empty()).then(|| view! { <a class="tel" href=tel data-testid="contact-phone">{phone}</a> })}
+                            </p>
+                        }
+                    })}
                 <dl class="facts">
                     <dt>{tr(Msg::ServiceTypeLabel)}</dt>
                     <dd>{move || i18n::service_type(order.with(|o| o.service_type), lang.get())}</dd>
@@ -206,6 +233,7 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
             <report::ReportCard loaded outbox/>
             <report::SignatureCard loaded outbox/>
             <report::SubmitCard loaded outbox/>
+            {review::review_history(loaded)}
             <status::RefusedForOrder loaded/>
         </div>
     }

@@ -43,15 +43,23 @@ pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 l.order
                     .slots
                     .iter()
-                    .filter(|s| s.required && l.order.photos_in(&s.key) == 0)
+                    .filter(|s| {
+                        s.required
+                            && !l
+                                .order
+                                .photos
+                                .iter()
+                                .any(|p| p.slot == s.key && !l.order.sent_back_photo(p.id))
+                    })
                     .count()
             })
         })
     };
+    // Submitted (waiting for the office) or closed: the photos can be looked at, not changed.
     let submitted = move || {
         loaded.with(|l| {
             l.as_ref()
-                .is_some_and(|l| l.order.report.submitted_at.is_some())
+                .is_some_and(|l| l.order.report.submitted_at.is_some() || l.order.is_closed())
         })
     };
     // Warn before the phone runs out of room, not after a photo failed to save.
@@ -75,11 +83,13 @@ pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                     {move || i18n::missing_photos(missing(), lang.get())}
                 </span>
             </div>
-            <HoursCorrection loaded outbox/>
-            <label class="check">
-                <input type="checkbox" prop:checked=move || stamp.get() on:change=move |ev| stamp.set(event_target_checked(&ev))/>
-                <span>{tr(Msg::Watermark)}</span>
-            </label>
+            <div hidden=submitted>
+                <HoursCorrection loaded outbox/>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || stamp.get() on:change=move |ev| stamp.set(event_target_checked(&ev))/>
+                    <span>{tr(Msg::Watermark)}</span>
+                </label>
+            </div>
             <Show when=low_space>
                 <p class="banner offline" data-testid="low-space">{tr(Msg::StorageLow)}</p>
             </Show>
@@ -139,20 +149,34 @@ fn SlotView(
                                 Some(d) if d.record.error.is_some() => PhotoState::Refused,
                                 _ => PhotoState::Waiting,
                             };
-                            (p.clone(), url, state)
+                            let sent_back = super::review::photo_sent_back(&l.order, p.id);
+                            (p.clone(), url, state, sent_back)
                         })
                         .collect::<Vec<_>>()
                 })
             })
         })
     };
-    let count = move || taken.with(Vec::len);
+    // Photos the office sent back stay on record but no longer fill the slot.
+    let count = move || taken.with(|t| t.iter().filter(|p| p.3.is_none()).count());
+    let retake = move || count() == 0 && taken.with(|t| !t.is_empty());
+    let slot_sent_back = {
+        let key = key.clone();
+        move || {
+            loaded.with(|l| {
+                l.as_ref()
+                    .and_then(|l| super::review::slot_sent_back(&l.order, &key))
+            })
+        }
+    };
     let state_text = move || match (count(), required) {
+        (0, _) if retake() => Msg::RetakePhoto.text(lang.get()),
         (0, true) => Msg::PhotoMissing.text(lang.get()),
         (0, false) => Msg::PhotoOptional.text(lang.get()),
         _ => Msg::PhotoTaken.text(lang.get()),
     };
     let class = move || match (count(), required) {
+        (0, _) if retake() => "slot missing",
         (0, true) => "slot missing",
         (0, false) => "slot optional",
         _ => "slot done",
@@ -203,8 +227,11 @@ fn SlotView(
                 <span class="slot-label">{title}</span>
                 <span class="slot-state" data-testid="slot-state">{state_text}</span>
             </div>
+            {move || slot_sent_back().map(|reason| view! {
+                <p class="photo-state refused" data-testid="slot-sent-back">{tr(Msg::PhotoSentBack)}"："{reason}</p>
+            })}
             <div class="thumbs">
-                {move || taken.get().into_iter().map(|(meta, url, state)| view! { <Thumb meta url state/> }).collect_view()}
+                {move || taken.get().into_iter().map(|(meta, url, state, sent_back)| view! { <Thumb meta url state sent_back/> }).collect_view()}
             </div>
             <Show when=move || !disabled.get()>
                 <div class="slot-actions">
@@ -233,18 +260,32 @@ pub(super) enum PhotoState {
 }
 
 #[component]
-fn Thumb(meta: PhotoMeta, url: String, state: PhotoState) -> impl IntoView {
+fn Thumb(
+    meta: PhotoMeta,
+    url: String,
+    state: PhotoState,
+    /// The office's reason, when it sent this photo back.
+    sent_back: Option<String>,
+) -> impl IntoView {
     let (text, class) = match state {
         PhotoState::Waiting => (Msg::PhotoWaiting, "photo-state waiting"),
         PhotoState::Uploaded => (Msg::PhotoSent, "photo-state sent"),
         PhotoState::Refused => (Msg::PhotoRefused, "photo-state refused"),
     };
+    let figure_class = if sent_back.is_some() {
+        "thumb sent-back"
+    } else {
+        "thumb"
+    };
     view! {
-        <figure class="thumb" data-photo=meta.id.to_string()>
+        <figure class=figure_class data-photo=meta.id.to_string()>
             <img src=url alt=meta.name.clone() loading="lazy"/>
             <figcaption>
                 <span class="photo-name" data-testid="photo-name">{meta.name.clone()}</span>
                 <span class=class>{tr(text)}</span>
+                {sent_back.map(|reason| view! {
+                    <span class="photo-state refused" data-testid="photo-sent-back">{tr(Msg::PhotoSentBack)}"："{reason}</span>
+                })}
             </figcaption>
         </figure>
     }

@@ -1,6 +1,7 @@
 //! The service report: cause, work done, parts and companions; the customer's signature (or a
 //! supervisor's waiver); and submitting, refused with the list of what is missing.
 
+use fieldbook_model::desk::ReviewItem;
 use fieldbook_model::photo::SIGNATURE_SLOT;
 use fieldbook_model::{Missing, OpKind, PartUsed, op::limits};
 use leptos::html::Canvas;
@@ -56,7 +57,7 @@ impl PartRow {
     }
 }
 
-fn split_names(raw: &str) -> Vec<String> {
+pub(super) fn split_names(raw: &str) -> Vec<String> {
     raw.split([',', '，', '、', ';', '；'])
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
@@ -102,9 +103,10 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     let locked = move || {
         loaded.with(|l| {
             l.as_ref()
-                .is_some_and(|l| l.order.report.submitted_at.is_some())
+                .is_some_and(|l| l.order.report.submitted_at.is_some() || l.order.is_closed())
         })
     };
+    let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
 
     let add_part = move |_| {
         let key = next_key.get_value();
@@ -138,7 +140,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     };
 
     view! {
-        <form class="card form" data-testid="report-form" on:submit=save novalidate>
+        <form class="card form" id="report" data-testid="report-form" on:submit=save novalidate>
             <h2>{tr(Msg::ServiceReport)}</h2>
             <label class="field">
                 <span>{tr(Msg::FaultCause)}</span>
@@ -166,7 +168,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                                 on:change=move |ev| row.replaced.set(event_target_checked(&ev))/>
                             <span>{tr(Msg::Replaced)}</span>
                         </label>
-                        <button type="button" class="link" on:click=move |_| parts.update(|p| p.retain(|r| r.key != row.key))>
+                        <button type="button" class="link" hidden=closed on:click=move |_| parts.update(|p| p.retain(|r| r.key != row.key))>
                             {tr(Msg::Remove)}
                         </button>
                     </div>
@@ -174,7 +176,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 <small class="field-error" data-testid="parts-error">
                     {move || parts_error.get().then(|| Msg::PartsInvalid.text(lang.get()))}
                 </small>
-                <button type="button" class="secondary" on:click=add_part disabled=locked>{tr(Msg::AddPart)}</button>
+                <button type="button" class="secondary" on:click=add_part disabled=locked hidden=closed>{tr(Msg::AddPart)}</button>
                 <Show when=move || !tags().is_empty()>
                     <p class="tags small">{tr(Msg::ReturnTags)}": "<strong data-testid="return-tags">{move || tags().join("  ")}</strong></p>
                 </Show>
@@ -184,7 +186,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 <input name="companions" prop:value=move || companions.get()
                     on:input=move |ev| companions.set(event_target_value(&ev)) disabled=locked/>
             </label>
-            <button class="primary" type="submit" disabled=move || locked() || outbox.pending.get() data-testid="save-report">{tr(Msg::SaveReport)}</button>
+            <button class="primary" type="submit" disabled=move || locked() || outbox.pending.get() hidden=closed data-testid="save-report">{tr(Msg::SaveReport)}</button>
         </form>
     }
 }
@@ -220,6 +222,15 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
     };
     let waived =
         move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.report.waiver.is_some()));
+    let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
+    // The office sent the signature back: the customer signs again (a new signature replaces it).
+    let sign_again = move || {
+        loaded.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.order.open_send_back())
+                .is_some_and(|items| items.iter().any(|i| i.item == ReviewItem::Signature))
+        })
+    };
 
     let ctx = move || -> Option<(web_sys::HtmlCanvasElement, CanvasRenderingContext2d)> {
         let el = canvas.get_untracked()?;
@@ -347,7 +358,7 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
                     ": "{s}
                 </p>
             })}
-            <Show when=move || signed().is_none()>
+            <Show when=move || (signed().is_none() || sign_again()) && !closed()>
                 <label class="field">
                     <span>{tr(Msg::Signer)}</span>
                     <input name="signer" prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
@@ -414,18 +425,13 @@ pub fn SubmitCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         })
     };
     let submitted = move || loaded.with(|l| l.as_ref().and_then(|l| l.order.report.submitted_at));
+    let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
     let slot_label = move |key: &str| {
         loaded.with(|l| {
-            l.as_ref()
-                .and_then(|l| l.order.slots.iter().find(|s| s.key == key).cloned())
-                .map(|s| {
-                    if lang.get() == crate::i18n::Lang::Zh {
-                        s.label_zh
-                    } else {
-                        s.label_en
-                    }
-                })
-                .unwrap_or_else(|| key.to_string())
+            l.as_ref().map_or_else(
+                || key.to_string(),
+                |l| super::review::slot_label(&l.order, key, lang.get()),
+            )
         })
     };
     let submit = move |_| {
@@ -441,7 +447,8 @@ pub fn SubmitCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         }
     };
     view! {
-        <div class="card" data-testid="submit">
+        // A closed order has nothing left to submit (the banner at the top says so).
+        <div class="card" data-testid="submit" hidden=closed>
             {move || match submitted() {
                 Some(at) => view! {
                     <p class="submitted" data-testid="submitted">{tr(Msg::ReportSubmitted)}" "{time::full(at)}</p>

@@ -28,6 +28,8 @@ fn path_of(order: &WorkOrder) -> Vec<StatusNode> {
 #[component]
 pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
+    // 出发 asks for the expected arrival and the companions before it is recorded.
+    let departing = RwSignal::new(false);
     let steps = move || {
         let Some(l) = loaded.get() else {
             return Vec::new();
@@ -62,7 +64,7 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
             return Vec::new();
         };
         let id = l.order.id;
-        if l.order.report.submitted_at.is_some() {
+        if l.order.report.submitted_at.is_some() || l.order.is_closed() {
             return Vec::new();
         }
         l.order
@@ -71,7 +73,13 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
             .iter()
             .map(|&node| {
                 let class = if node == StatusNode::ResolvedByPhone { "secondary big" } else { "primary big" };
-                let tap = move |_| outbox.record(vec![OpKind::SetStatus { work_order_id: id, node }], Vec::new());
+                let tap = move |_| {
+                    if node == StatusNode::Departed {
+                        departing.set(true);
+                    } else {
+                        outbox.record(vec![OpKind::SetStatus { work_order_id: id, node }], Vec::new());
+                    }
+                };
                 view! {
                     <button class=class data-testid="next-node" data-node=node.as_str() disabled=move || outbox.pending.get() on:click=tap>
                         {move || i18n::status_node(node, lang.get())}
@@ -84,7 +92,17 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         <div class="card">
             <h2>{tr(Msg::Status)}</h2>
             <ol class="stepper" data-testid="stepper">{steps}</ol>
-            <div class="actions">{actions}</div>
+            {move || loaded.with(|l| l.as_ref().and_then(|l| super::depart::departure_line(&l.order))).map(|(arrival, companions)| view! {
+                <dl class="facts departure" data-testid="departure">
+                    <dt>{tr(Msg::ExpectedArrival)}</dt><dd data-testid="expected-arrival">{arrival}</dd>
+                    <dt>{tr(Msg::DepartCompanions)}</dt>
+                    <dd data-testid="departure-companions">
+                        {if companions.is_empty() { Msg::NoCompanions.text(lang.get()).to_string() } else { companions }}
+                    </dd>
+                </dl>
+            })}
+            <div class="actions" hidden=move || departing.get()>{actions}</div>
+            {move || departing.get().then(|| super::depart::depart_form(loaded, outbox, departing))}
         </div>
     }
 }
