@@ -324,7 +324,6 @@ messages! {
     RetakeInOrder => "打开工单重新拍摄", "Open the work order and take it again";
     // The office's desk seen from the phone (issue 14): departure, send-backs, closed orders.
     Contact => "联系人", "Contact";
-    Depart => "出发", "Depart";
     ExpectedArrival => "预计到达时间", "Expected arrival";
     ArrivalRequired => "请填写预计到达时间。", "Enter the expected arrival time.";
     ArrivalBeforeNow => "预计到达时间不能早于现在。", "The expected arrival cannot be before now.";
@@ -332,7 +331,6 @@ messages! {
     MoreCompanions => "其他同行人员（用顿号分隔）", "Others going (separated by commas)";
     CompanionsInvalid => "同行人员最多 10 人，每个名字不超过 60 字。", "At most 10 companions, each name at most 60 characters.";
     ConfirmDepart => "确认出发", "Confirm departure";
-    Departure => "出发信息", "Departure";
     NoCompanions => "无同行人员", "Going alone";
     OfficeSentBack => "办公室退回：需修改", "Sent back by the office: changes needed";
     SentBackFix => "请按以下原因修改后重新提交。", "Fix each item below, then submit again.";
@@ -345,7 +343,6 @@ messages! {
     OrderClosed => "已关单", "Closed";
     OrderClosedNote => "办公室已关单，工单只能查看，不能再修改。", "The office closed this work order: it can be read, not changed.";
     Resolution => "解决详情", "Resolution";
-    Signature => "客户签名", "Customer signature";
     OtherItem => "其他", "Other";
     PhotoNotSaved => "手机存储已满：这张照片没有保存，请联网发送已保存的内容或清理手机空间后重拍。之前保存的照片和记录都还在。", "This phone's storage is full: this photo was NOT saved. Send what is waiting or free some space, then take it again. Every photo and record saved before is intact.";
 }

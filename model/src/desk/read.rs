@@ -21,9 +21,14 @@ use super::{
 // error: each of those brought generic code of its own back into the wasm.
 type Fields = Map<String, Value>;
 
+/// One message for every value of the wrong type or form: what serde would say, near enough,
+/// without each reader's own text (and chrono's and uuid's error printing) in the wasm.
+fn bad(key: &str) -> String {
+    format!("invalid value for `{key}`")
+}
+
 fn object<'a>(v: &'a Value, what: &str) -> Result<&'a Fields, String> {
-    v.as_object()
-        .ok_or_else(|| format!("invalid type: expected {what}"))
+    v.as_object().ok_or_else(|| bad(what))
 }
 
 fn take<'a>(m: &'a Fields, key: &str) -> Result<&'a Value, String> {
@@ -34,7 +39,7 @@ fn string(m: &Fields, key: &str) -> Result<String, String> {
     take(m, key)?
         .as_str()
         .map(str::to_owned)
-        .ok_or_else(|| format!("invalid type: expected a string for `{key}`"))
+        .ok_or_else(|| bad(key))
 }
 
 /// A `#[serde(default)]` string: absent reads as empty.
@@ -55,9 +60,7 @@ fn opt_string(m: &Fields, key: &str) -> Result<Option<String>, String> {
 }
 
 fn boolean(m: &Fields, key: &str) -> Result<bool, String> {
-    take(m, key)?
-        .as_bool()
-        .ok_or_else(|| format!("invalid type: expected a boolean for `{key}`"))
+    take(m, key)?.as_bool().ok_or_else(|| bad(key))
 }
 
 fn time(m: &Fields, key: &str) -> Result<DateTime<Utc>, String> {
@@ -65,7 +68,7 @@ fn time(m: &Fields, key: &str) -> Result<DateTime<Utc>, String> {
     // What chrono's own `Deserialize` accepts: RFC 3339 with any offset.
     s.parse::<DateTime<chrono::FixedOffset>>()
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("`{key}`: {e}"))
+        .map_err(|_| bad(key))
 }
 
 /// A list of `key` (absent reads as empty when `optional`), each item read by `each`.
@@ -78,9 +81,7 @@ fn list<T>(
     let items = match m.get(key) {
         None if optional => return Ok(Vec::new()),
         None => return Err(format!("missing field `{key}`")),
-        Some(v) => v
-            .as_array()
-            .ok_or_else(|| format!("invalid type: expected a list for `{key}`"))?,
+        Some(v) => v.as_array().ok_or_else(|| bad(key))?,
     };
     let mut out = Vec::with_capacity(items.len());
     for item in items {
@@ -92,7 +93,7 @@ fn list<T>(
 fn name(v: &Value) -> Result<String, String> {
     v.as_str()
         .map(str::to_owned)
-        .ok_or_else(|| "invalid type: expected a name".to_string())
+        .ok_or_else(|| bad("companions"))
 }
 
 fn person(v: &Value) -> Result<Person, String> {
@@ -107,8 +108,7 @@ fn item(v: &Value) -> Result<ReviewItem, String> {
     let m = object(v, "a review item")?;
     Ok(match string(m, "what")?.as_str() {
         "photo" => ReviewItem::Photo {
-            photo_id: Uuid::parse_str(&string(m, "photo_id")?)
-                .map_err(|e| format!("`photo_id`: {e}"))?,
+            photo_id: Uuid::parse_str(&string(m, "photo_id")?).map_err(|_| bad("photo_id"))?,
         },
         "missing_photo" => ReviewItem::MissingPhoto {
             slot: string(m, "slot")?,
@@ -118,7 +118,7 @@ fn item(v: &Value) -> Result<ReviewItem, String> {
         "parts" => ReviewItem::Parts,
         "signature" => ReviewItem::Signature,
         "other" => ReviewItem::Other,
-        other => return Err(format!("unknown review item `{other}`")),
+        _ => return Err(bad("what")),
     })
 }
 
@@ -137,7 +137,7 @@ fn decision(v: &Value) -> Result<ReviewDecision, String> {
         "send_back" => Ok(ReviewDecision::SendBack {
             items: list(m, "items", false, send_back_item)?,
         }),
-        other => Err(format!("unknown decision `{other}`")),
+        _ => Err(bad("decision")),
     }
 }
 
