@@ -143,21 +143,20 @@ pub fn status_class(node: StatusNode) -> &'static str {
     }
 }
 
-/// A card's key: its order and what a sync can change on it (a status node, a send-back, a
-/// resubmission, the office's closure, the plan, the hours, the serial filled in). A card keeps its
-/// elements while this stays; keyed by the id alone, an order closed at the desk kept showing
-/// "已派工" until a reload. Numbers only: the field wasm's budget is tight.
-fn card_key(wo: &WorkOrder) -> (Uuid, usize, usize, bool, bool, i64, u32, usize) {
-    (
-        wo.id,
-        wo.history.len(),
-        wo.reviews.len(),
-        wo.is_closed(),
-        wo.report.submitted_at.is_some(),
-        wo.planned_at.timestamp(),
-        wo.engine_hours,
-        wo.serial.len(),
-    )
+/// A card's key: its order's id with what a sync can change on the card folded in (its status
+/// nodes, send-back rounds, the office's closure, a resubmission, the serial filled in, the hours,
+/// the plan). A card keeps its elements while this stays; keyed by the id alone, an order closed
+/// at the desk kept showing "已派工" until a reload. Still a `Uuid` (random v4 ids differ in far
+/// more than these bits): a key of another type costs the field wasm a second keyed list.
+fn card_key(wo: &WorkOrder) -> Uuid {
+    let changes = (wo.history.len() as u128 & 0xff)
+        | (wo.reviews.len() as u128 & 0xff) << 8
+        | u128::from(wo.is_closed()) << 16
+        | u128::from(wo.report.submitted_at.is_some()) << 17
+        | (wo.serial.len() as u128 & 0xff) << 18
+        | u128::from(wo.engine_hours) << 26
+        | u128::from(wo.planned_at.timestamp() as u64) << 58;
+    Uuid::from_u128(wo.id.as_u128() ^ changes)
 }
 
 #[component]
