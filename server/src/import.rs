@@ -465,6 +465,15 @@ async fn import_line(
     if exists.is_some() {
         return Ok(Err(format!("ticket {ticket} already exists")));
     }
+    // The office's photo-naming setting when the order is made, as for a call taken at the desk.
+    let naming: Option<String> =
+        sqlx::query_scalar("SELECT photo_naming FROM desk_settings WHERE id = 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+    let naming = naming
+        .as_deref()
+        .and_then(work_orders::parse_naming)
+        .unwrap_or_default();
     let wo = WorkOrder {
         id: Uuid::new_v4(),
         ticket: ticket.clone(),
@@ -497,7 +506,7 @@ async fn import_line(
         departure: None,
         reviews: Vec::new(),
         closure: None,
-        naming: Default::default(),
+        naming,
         unrepaired_reason: None,
     };
     match work_orders::insert(&mut tx, &wo, &assignee.id, seq).await {

@@ -619,6 +619,14 @@ async fn work_orders_import_from_xlsx_with_chinese_headers() {
         row("BX-XL-001", Number(3520.0), "engineer1"),
         row("BX-XL-002", Number(10.0), "cleaner1"),
     ]);
+    // The office's older photo-naming rule applies to imported orders as to calls taken.
+    let set = d
+        .put(server.url("/api/settings"))
+        .json(&serde_json::json!({"ticket_rule": "BX-{yyyymmdd}-{n:3}", "photo_naming": "with_service_content"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::OK);
     let report: ImportReport = import(&server, &d, "work-orders", book.clone()).await;
     assert_eq!(report.accepted, 1, "{report:?}");
     assert_eq!(report.refused.len(), 1);
@@ -630,6 +638,10 @@ async fn work_orders_import_from_xlsx_with_chinese_headers() {
     assert_eq!(order.engine_hours, 3520);
     assert!(order.machine_down);
     assert_eq!(order.called_at.to_rfc3339(), "2026-11-27T00:30:00+00:00");
+    assert_eq!(
+        order.naming,
+        fieldbook_model::desk::PhotoNaming::WithServiceContent
+    );
     // Again: refused line by line, nothing new.
     let again: ImportReport = import(&server, &d, "work-orders", book).await;
     assert_eq!(again.accepted, 0);
