@@ -143,20 +143,17 @@ pub fn status_class(node: StatusNode) -> &'static str {
     }
 }
 
-/// A card's key: its order's id with what a sync can change on the card folded in (its status
-/// nodes, send-back rounds, the office's closure, a resubmission, the serial filled in, the hours,
-/// the plan). A card keeps its elements while this stays; keyed by the id alone, an order closed
-/// at the desk kept showing "已派工" until a reload. Still a `Uuid` (random v4 ids differ in far
-/// more than these bits): a key of another type costs the field wasm a second keyed list.
+/// A card's key: its order's id, changed whenever what the card shows can have changed, by the
+/// server (its `seq`, which every change there moves: a closure, a send-back, a new plan) or on
+/// this phone since (status nodes, photos, the report's submission), so the keyed list redraws it.
+/// Keyed by the id alone, an order closed at the desk kept showing "已派工" until a reload. Still a
+/// `Uuid` (random v4 ids differ in far more bits than these): a key of another type costs the field
+/// wasm a second keyed list.
 fn card_key(wo: &WorkOrder) -> Uuid {
-    let changes = (wo.history.len() as u128 & 0xff)
-        | (wo.reviews.len() as u128 & 0xff) << 8
-        | u128::from(wo.is_closed()) << 16
-        | u128::from(wo.report.submitted_at.is_some()) << 17
-        | (wo.serial.len() as u128 & 0xff) << 18
-        | u128::from(wo.engine_hours) << 26
-        | u128::from(wo.planned_at.timestamp() as u64) << 58;
-    Uuid::from_u128(wo.id.as_u128() ^ changes)
+    let local = (wo.history.len() as u128) << 64
+        | (wo.photos.len() as u128) << 80
+        | u128::from(wo.report.submitted_at.is_some()) << 96;
+    Uuid::from_u128(wo.id.as_u128() ^ u128::from(wo.seq as u64) ^ local)
 }
 
 #[component]
