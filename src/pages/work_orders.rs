@@ -146,14 +146,19 @@ pub fn status_class(node: StatusNode) -> &'static str {
 /// A card's key: its order's id, changed whenever what the card shows can have changed, by the
 /// server (its `seq`, which every change there moves: a closure, a send-back, a new plan) or on
 /// this phone since (status nodes, photos, the report's submission), so the keyed list redraws it.
-/// Keyed by the id alone, an order closed at the desk kept showing "已派工" until a reload. Still a
-/// `Uuid` (random v4 ids differ in far more bits than these): a key of another type costs the field
+/// Keyed by the id alone, an order closed at the desk kept showing "已派工" until a reload.
+///
+/// The version is spread over the high 64 bits (times an odd constant: one version, one value)
+/// before it is XORed in, so ids that differ only in their low bits (the demo's are `…0001`,
+/// `…0002`) never meet another order's key. Still a `Uuid`: a key of another type costs the field
 /// wasm a second keyed list.
 fn card_key(wo: &WorkOrder) -> Uuid {
-    let local = (wo.history.len() as u128) << 64
-        | (wo.photos.len() as u128) << 80
-        | u128::from(wo.report.submitted_at.is_some()) << 96;
-    Uuid::from_u128(wo.id.as_u128() ^ u128::from(wo.seq as u64) ^ local)
+    const SPREAD: u64 = 0x9E37_79B9_7F4A_7C15;
+    let version = (wo.seq as u64)
+        ^ (wo.history.len() as u64) << 40
+        ^ (wo.photos.len() as u64) << 50
+        ^ u64::from(wo.report.submitted_at.is_some()) << 63;
+    Uuid::from_u128(wo.id.as_u128() ^ u128::from(version.wrapping_mul(SPREAD)) << 64)
 }
 
 #[component]
