@@ -50,6 +50,7 @@ fn reference() -> (FieldReference, Uuid, [Uuid; 2]) {
             .collect(),
         units: vec![],
         people: vec![],
+        calendar: Default::default(),
     };
     (reference, area, items)
 }

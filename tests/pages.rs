@@ -56,6 +56,7 @@ async fn device() -> (Db, Uuid) {
             .collect(),
         units: vec![],
         people: vec![],
+        calendar: Default::default(),
     };
     let pull = SyncResponse {
         cursor: 1,

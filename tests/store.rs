@@ -45,6 +45,7 @@ fn order(ticket: &str) -> WorkOrder {
         closure: None,
         naming: Default::default(),
         unrepaired_reason: None,
+        call_backs: Vec::new(),
     }
 }
 

@@ -109,6 +109,7 @@ async fn signed_in() -> (Db, Uuid) {
             person("engineer1", "张伟", Role::Engineer),
             person("cleaner1", "王芳", Role::Cleaner),
         ],
+        calendar: Default::default(),
     };
     let field = FieldData {
         reference: Some(reference),

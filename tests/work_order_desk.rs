@@ -75,6 +75,7 @@ fn order() -> WorkOrder {
         closure: None,
         naming: Default::default(),
         unrepaired_reason: None,
+        call_backs: Vec::new(),
     }
 }
 

@@ -450,6 +450,14 @@ pub enum PhotoNaming {
 pub struct DeskSettings {
     pub ticket_rule: crate::dispatch::TicketRule,
     pub photo_naming: PhotoNaming,
+    /// Calendar days after a work order is closed by which the desk calls the customer back.
+    #[serde(default = "default_call_back_days")]
+    pub call_back_days: u32,
+}
+
+/// Three days unless the office says otherwise.
+pub fn default_call_back_days() -> u32 {
+    3
 }
 
 /// `PUT /api/settings/photo-slots/{service_type}`: one service type's slots, in order.

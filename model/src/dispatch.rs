@@ -314,6 +314,7 @@ pub(crate) mod tests {
             closure: None,
             naming: Default::default(),
             unrepaired_reason: None,
+            call_backs: Vec::new(),
         }
     }
 

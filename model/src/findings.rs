@@ -52,6 +52,9 @@ pub enum FindingSource {
     Patrol { round_id: Uuid },
     /// Damage someone saw on their way (two taps from anywhere).
     Spotted,
+    /// The fix task of a customer's complaint (`crate::complaints`): made with it, due in working
+    /// days; confirming it makes the complaint's call-back due.
+    Complaint { complaint_id: Uuid },
 }
 
 /// The common problems offered as one tap instead of typing.

@@ -5,6 +5,7 @@
 
 pub mod board;
 pub mod cleaning;
+pub mod complaints;
 pub mod desk;
 pub mod dispatch;
 pub mod field_op;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cleaning::{Mark, PhotoRef, VacantCheck, Verdict};
+use crate::complaints::{CallBackSubject, NewCallBack, NewComplaint};
 use crate::desk::{Departure, PhotoNaming};
 use crate::findings::{Assignee, FindingSource, ProblemKind};
 use crate::patrol::{RoundArea, RoundKind};
@@ -167,6 +168,17 @@ pub enum OpKind {
         ended_at: DateTime<Utc>,
         areas: Vec<RoundArea>,
     },
+
+    // Complaints and call-backs (`crate::complaints`).
+    /// A customer's complaint taken on a phone or tablet, with its fix task (offline too).
+    TakeComplaint {
+        complaint: NewComplaint,
+    },
+    /// A call-back made on a visit (the 《回访记录表》, signed by the customer on the screen; the
+    /// signature's bytes follow as a photo) or, from the office, by phone.
+    RecordCallBack {
+        call_back: NewCallBack,
+    },
 }
 
 /// Why the server refused an operation; the app shows it in the person's language.
@@ -247,6 +259,10 @@ pub enum Subject {
     VacantRecord(Uuid),
     Finding(Uuid),
     Round(Uuid),
+    Complaint(Uuid),
+    /// The desk's call-back after a closed work order: not a change through `apply_to` (a
+    /// closed order takes nothing else).
+    OrderCallBack(Uuid),
 }
 
 impl Operation {
@@ -279,6 +295,13 @@ impl Operation {
             | OpKind::ConfirmFinding { finding_id }
             | OpKind::ReopenFinding { finding_id, .. } => Subject::Finding(*finding_id),
             OpKind::SubmitRound { round_id, .. } => Subject::Round(*round_id),
+            OpKind::TakeComplaint { complaint } => Subject::Complaint(complaint.id),
+            OpKind::RecordCallBack { call_back } => match call_back.subject {
+                CallBackSubject::Complaint { complaint_id } => Subject::Complaint(complaint_id),
+                CallBackSubject::WorkOrder { work_order_id } => {
+                    Subject::OrderCallBack(work_order_id)
+                }
+            },
         }
     }
 
@@ -289,6 +312,12 @@ impl Operation {
             OpKind::SaveVacantRecord { photos, .. }
             | OpKind::ReportFinding { photos, .. }
             | OpKind::CloseFinding { photos, .. } => photos.iter().map(|p| p.photo_id).collect(),
+            OpKind::TakeComplaint { complaint } => {
+                complaint.photos.iter().map(|p| p.photo_id).collect()
+            }
+            OpKind::RecordCallBack { call_back } => {
+                call_back.signature.iter().map(|p| p.photo_id).collect()
+            }
             _ => Vec::new(),
         }
     }

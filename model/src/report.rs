@@ -184,6 +184,7 @@ mod tests {
             closure: None,
             naming: Default::default(),
             unrepaired_reason: None,
+            call_backs: Vec::new(),
         }
     }
 

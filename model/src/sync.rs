@@ -63,6 +63,9 @@ pub struct FieldData {
     pub findings_removed: Vec<Uuid>,
     #[serde(default)]
     pub rounds: Vec<PatrolRound>,
+    /// Complaints this user sees (their own, their team's as its supervisor).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub complaints: Vec<crate::complaints::Complaint>,
 }
 
 impl FieldData {
@@ -74,6 +77,7 @@ impl FieldData {
             && self.findings.is_empty()
             && self.findings_removed.is_empty()
             && self.rounds.is_empty()
+            && self.complaints.is_empty()
     }
 }
 
@@ -87,6 +91,9 @@ pub struct FieldReference {
     pub units: Vec<VacantUnit>,
     #[serde(default)]
     pub people: Vec<UserProfile>,
+    /// The office's working-day calendar: complaint deadlines on the device count with it.
+    #[serde(default)]
+    pub calendar: crate::complaints::WorkCalendar,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

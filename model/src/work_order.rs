@@ -271,6 +271,9 @@ pub struct WorkOrder {
     /// Why it is not repaired yet (the afternoon list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unrepaired_reason: Option<Stamped>,
+    /// The desk's call-backs to the customer after the order was closed (回访).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub call_backs: Vec<crate::complaints::CallBack>,
 }
 
 impl WorkOrder {
@@ -355,6 +358,7 @@ mod tests {
             closure: None,
             naming: Default::default(),
             unrepaired_reason: None,
+            call_backs: Vec::new(),
         }
     }
 

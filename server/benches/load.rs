@@ -127,6 +127,7 @@ fn order(ticket: String, assignee: &str) -> WorkOrder {
         closure: None,
         naming: Default::default(),
         unrepaired_reason: None,
+        call_backs: Vec::new(),
     }
 }
 

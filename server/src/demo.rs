@@ -345,6 +345,7 @@ fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -
         closure: None,
         naming: Default::default(),
         unrepaired_reason: None,
+        call_backs: Vec::new(),
     }
 }
 

@@ -181,6 +181,7 @@ pub async fn settings(conn: &mut Conn) -> Result<DeskSettings, AppError> {
         return Ok(DeskSettings {
             ticket_rule: TicketRule::default(),
             photo_naming: Default::default(),
+            call_back_days: fieldbook_model::desk::default_call_back_days(),
         });
     };
     Ok(DeskSettings {
@@ -189,6 +190,7 @@ pub async fn settings(conn: &mut Conn) -> Result<DeskSettings, AppError> {
         photo_naming: work_orders::parse_naming(&naming).ok_or_else(|| {
             AppError::Internal(format!("desk_settings: bad photo naming {naming:?}"))
         })?,
+        call_back_days: fieldbook_model::desk::default_call_back_days(),
     })
 }
 

@@ -508,6 +508,7 @@ async fn import_line(
         closure: None,
         naming,
         unrepaired_reason: None,
+        call_backs: Vec::new(),
     };
     match work_orders::insert(&mut tx, &wo, &assignee.id, seq).await {
         Ok(()) => {}

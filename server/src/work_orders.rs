@@ -174,6 +174,7 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
             "unrepaired_reason_json",
             row.unrepaired_reason_json.as_deref(),
         )?,
+        call_backs: Vec::new(),
         contact_name: row.contact_name,
         contact_phone: row.contact_phone,
         station: row.station,

@@ -78,7 +78,10 @@ async fn load(tx: &Transaction, subject: Subject) -> Result<Option<FieldRecord>>
         Subject::Round(id) => get(&tx.store(ROUNDS)?, id_key(id))
             .await?
             .map(FieldRecord::Round),
-        Subject::WorkOrder(_) => return Err(not_field()),
+        // Complaints get their own store with the complaints work.
+        Subject::WorkOrder(_) | Subject::Complaint(_) | Subject::OrderCallBack(_) => {
+            return Err(not_field());
+        }
     })
 }
 

@@ -279,6 +279,8 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
         }
         OpKind::ReopenFinding { .. } => (if zh { "退回整改" } else { "Task reopened" }).to_string(),
         OpKind::SubmitRound { .. } => (if zh { "巡检记录" } else { "Patrol round" }).to_string(),
+        OpKind::TakeComplaint { .. } => (if zh { "客户投诉" } else { "Complaint" }).to_string(),
+        OpKind::RecordCallBack { .. } => (if zh { "回访记录" } else { "Call-back" }).to_string(),
     }
 }
 

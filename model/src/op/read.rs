@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::OpKind;
 use crate::cleaning::{Mark, PhotoRef, VacantCheck, Verdict};
+use crate::complaints::{NewCallBack, NewComplaint};
 use crate::findings::{Assignee, FindingSource, ProblemKind};
 use crate::patrol::{RoundArea, RoundKind};
 use crate::report::PartUsed;
@@ -254,6 +255,12 @@ enum Kind {
         ended_at: DateTime<Utc>,
         areas: Vec<RoundArea>,
     },
+    TakeComplaint {
+        complaint: NewComplaint,
+    },
+    RecordCallBack {
+        call_back: NewCallBack,
+    },
 }
 
 impl From<Kind> for OpKind {
@@ -413,6 +420,8 @@ impl From<Kind> for OpKind {
             Kind::ReopenFinding { finding_id, reason } => {
                 OpKind::ReopenFinding { finding_id, reason }
             }
+            Kind::TakeComplaint { complaint } => OpKind::TakeComplaint { complaint },
+            Kind::RecordCallBack { call_back } => OpKind::RecordCallBack { call_back },
             Kind::SubmitRound {
                 round_id,
                 kind,
@@ -435,6 +444,7 @@ impl From<Kind> for OpKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::complaints::{CallBackMethod, CallBackSubject, Severity};
     use crate::findings::Department;
     use crate::patrol::AreaResult;
 
@@ -584,6 +594,38 @@ mod tests {
                 expected_arrival: at,
                 companions: vec!["李明".into()],
             },
+            OpKind::TakeComplaint {
+                complaint: NewComplaint {
+                    id: id(11),
+                    finding_id: id(12),
+                    team: "team-a".into(),
+                    severity: Severity::Major,
+                    customer: "王女士".into(),
+                    contact_phone: "138 0000 0000".into(),
+                    area_id: Some(id(4)),
+                    place: "3-2-501".into(),
+                    what: "楼道没有打扫".into(),
+                    photos: vec![photo()],
+                    work_order_id: None,
+                    assignee: Some(Assignee::Person {
+                        username: "cleaner1".into(),
+                    }),
+                },
+            },
+            OpKind::RecordCallBack {
+                call_back: NewCallBack {
+                    id: id(13),
+                    subject: CallBackSubject::Complaint {
+                        complaint_id: id(11),
+                    },
+                    method: CallBackMethod::Visit,
+                    at,
+                    answered_by: "王女士".into(),
+                    satisfied: false,
+                    words: "还是脏".into(),
+                    signature: Some(photo()),
+                },
+            },
         ]
     }
 
@@ -609,6 +651,8 @@ mod tests {
             OpKind::ReopenFinding { .. } => 16,
             OpKind::SubmitRound { .. } => 17,
             OpKind::Depart { .. } => 18,
+            OpKind::TakeComplaint { .. } => 19,
+            OpKind::RecordCallBack { .. } => 20,
         }
     }
 
@@ -616,7 +660,7 @@ mod tests {
     fn every_kind_reads_back_with_its_type_first_last_or_sorted() {
         let kinds = one_of_each();
         let numbers: Vec<usize> = kinds.iter().map(number).collect();
-        assert_eq!(numbers, (0..=18).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..=20).collect::<Vec<_>>());
         for kind in kinds {
             let text = serde_json::to_string(&kind).unwrap();
             assert!(text.starts_with("{\"type\":"), "{text}");

@@ -213,5 +213,6 @@ async fn reference(
         items: items.iter().map(ItemRow::item).collect::<Result<_, _>>()?,
         units: units.iter().map(UnitRow::unit).collect::<Result<_, _>>()?,
         people,
+        calendar: Default::default(),
     })
 }

@@ -43,6 +43,7 @@ pub async fn put_settings(
     let settings = DeskSettings {
         ticket_rule,
         photo_naming: body.photo_naming,
+        call_back_days: fieldbook_model::desk::default_call_back_days(),
     };
     let mut tx = state.db.begin().await?;
     let seq = db::next_seq(&mut tx).await?;
