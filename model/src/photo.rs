@@ -17,8 +17,13 @@ pub fn naming_date(at: DateTime<Utc>) -> NaiveDate {
     (at + chrono::Duration::hours(8)).date_naive()
 }
 
-/// The longest a single part of a name may be, in characters.
-pub const MAX_PART_CHARS: usize = 40;
+/// The longest a single part of a name may be, in bytes of UTF-8 (40 ASCII characters, 13 Chinese
+/// ones): a name of five such parts, the hours, the date, the slot and the number stays under
+/// [`MAX_NAME_BYTES`], so it unpacks on every file system (255 bytes a path element) with room
+/// to spare for tools that count the folder too.
+pub const MAX_PART_BYTES: usize = 40;
+/// The longest a photo's file name may be, in bytes.
+pub const MAX_NAME_BYTES: usize = 220;
 /// A photo is stored with its long edge at most this many pixels.
 pub const LONG_EDGE_PX: u32 = 2048;
 
@@ -76,7 +81,7 @@ const RESERVED: [&str; 22] = [
 /// Full-width ASCII (common from Chinese input methods: `ＥＣ２１０Ｄ`) becomes plain ASCII first,
 /// so the same machine gets the same name whichever keyboard typed it. Everything else that is
 /// not a letter or a digit (path separators, dots, control characters, spaces) becomes `_`,
-/// runs of `_` shrink to one, and the part is cut to [`MAX_PART_CHARS`].
+/// runs of `_` shrink to one, and the part is cut to [`MAX_PART_BYTES`] at a character boundary.
 pub fn sanitize_part(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
@@ -92,11 +97,7 @@ pub fn sanitize_part(raw: &str) -> String {
         }
         out.push(c);
     }
-    let trimmed: String = out
-        .trim_matches(|c| c == '_' || c == '-')
-        .chars()
-        .take(MAX_PART_CHARS)
-        .collect();
+    let trimmed = cut_to_bytes(out.trim_matches(|c| c == '_' || c == '-'), MAX_PART_BYTES);
     let trimmed = trimmed.trim_end_matches(['_', '-']).to_string();
     if trimmed.is_empty() {
         return "x".to_string();
@@ -105,6 +106,34 @@ pub fn sanitize_part(raw: &str) -> String {
         return format!("{trimmed}_");
     }
     trimmed
+}
+
+/// The longest start of `s` that fits in `max` bytes, cut at a character boundary.
+fn cut_to_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// A stored name that is too long for a file system (names made before the byte cap): its start,
+/// a tag that keeps it unique (`unique`, e.g. the photo's id), and its extension, in at most
+/// [`MAX_NAME_BYTES`] bytes. Names that fit come back as they are.
+pub fn fit_name(name: &str, unique: &str) -> String {
+    if name.len() <= MAX_NAME_BYTES {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rfind('.') {
+        Some(dot) if name.len() - dot <= 5 => name.split_at(dot),
+        _ => (name, ""),
+    };
+    let tag = cut_to_bytes(unique, 8);
+    let room = MAX_NAME_BYTES - ext.len() - tag.len() - 1;
+    format!("{}-{tag}{ext}", cut_to_bytes(stem, room))
 }
 
 /// The photo's file name by the company rule: ticket-model-serial-hours-date-slot, or with the
@@ -222,9 +251,43 @@ mod tests {
     fn long_parts_are_capped() {
         let serial = "S".repeat(300);
         let part = sanitize_part(&serial);
-        assert_eq!(part.chars().count(), MAX_PART_CHARS);
+        assert_eq!(part.len(), MAX_PART_BYTES);
         let name = photo_name("T", "M", &serial, 1, None, day(), "slot", 1);
         assert!(name.len() < 120, "{}", name.len());
+    }
+
+    #[test]
+    fn names_fit_a_file_system_in_bytes_whatever_the_script() {
+        // Long Chinese parts reached 387 bytes and a ZIP of them failed to unpack.
+        let long = "山东临工重型机械有限公司济南分公司第三工地挖掘机";
+        let name = photo_name(
+            long,
+            long,
+            long,
+            u32::MAX,
+            Some(ServiceType::PeriodicMaintenance),
+            day(),
+            "oil_filter_and_the_longest_slot_key_there_is",
+            u32::MAX,
+        );
+        assert!(name.len() <= MAX_NAME_BYTES, "{} bytes: {name}", name.len());
+        // Cut at a character boundary, the meaning's start kept.
+        assert!(name.starts_with("山东临工重型机械有限公司济-"), "{name}");
+        assert!(name.ends_with(&format!("-{}.jpg", u32::MAX)), "{name}");
+    }
+
+    #[test]
+    fn a_stored_name_too_long_is_fitted_and_stays_unique() {
+        let old = format!("{}-nameplate.jpg", "挖".repeat(120));
+        let a = fit_name(&old, "0b7c9e2a-1111");
+        let b = fit_name(&old, "5f00aa10-2222");
+        assert!(a.len() <= MAX_NAME_BYTES && b.len() <= MAX_NAME_BYTES);
+        assert_ne!(a, b);
+        assert!(
+            a.starts_with("挖挖挖") && a.ends_with("-0b7c9e2a.jpg"),
+            "{a}"
+        );
+        assert_eq!(fit_name("BX-1-nameplate.jpg", "x"), "BX-1-nameplate.jpg");
     }
 
     #[test]

@@ -36,12 +36,14 @@ impl PhotoZip {
         if let Some(at) = meta.taken_at.and_then(zip_time) {
             options = options.last_modified_time(at);
         }
-        // The name is the model's; re-checked because it becomes a path when unpacked.
+        // The name is the model's; re-checked because it becomes a path when unpacked, and
+        // fitted to a file system's 255 bytes (names made before the byte cap were longer).
         let name = if photos::is_safe_name(&meta.name) {
             meta.name.clone()
         } else {
             fieldbook_model::photo::sanitize_part(&meta.name)
         };
+        let name = fieldbook_model::photo::fit_name(&name, &meta.id.simple().to_string());
         self.writer
             .start_file(format!("{}/{}", self.folder, name), options)?;
         self.writer.write_all(bytes)?;

@@ -655,10 +655,6 @@ async fn keys_and_zip_paths_never_carry_what_the_office_typed() {
     let template = my_orders(&server, &e1).await.remove(0);
     // An order imported with hostile fields, straight into the database.
     let pool = server.database().await;
-    let assignee: String = sqlx::query_scalar("SELECT id FROM users WHERE username = 'engineer1'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
     let hostile = WorkOrder {
         id: Uuid::new_v4(),
         ticket: "../../../etc/cron.d/BX-1".into(),
@@ -667,12 +663,7 @@ async fn keys_and_zip_paths_never_carry_what_the_office_typed() {
         serial: "S/../1\u{1}".into(),
         ..template
     };
-    let mut tx = pool.begin().await.unwrap();
-    let seq = fieldbook_server::db::next_seq(&mut tx).await.unwrap();
-    fieldbook_server::work_orders::insert(&mut tx, &hostile, &assignee, seq)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    insert_for_engineer1(&pool, &hostile).await;
 
     let photo = Photo::jpeg(9);
     add(&server, &e1, hostile.id, "nameplate", &photo).await;
@@ -710,4 +701,62 @@ async fn keys_and_zip_paths_never_carry_what_the_office_typed() {
         "{path}"
     );
     assert!(entry.enclosed_name().is_some());
+}
+
+/// Put `wo` straight into the database, assigned to engineer1 (as an import would).
+async fn insert_for_engineer1(pool: &fieldbook_server::db::Db, wo: &WorkOrder) {
+    let assignee: String = sqlx::query_scalar("SELECT id FROM users WHERE username = 'engineer1'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    let seq = fieldbook_server::db::next_seq(&mut tx).await.unwrap();
+    fieldbook_server::work_orders::insert(&mut tx, wo, &assignee, seq)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn long_chinese_names_unpack_on_every_file_system() {
+    // Long Chinese parts once made a 387-byte name, and unzip failed with "File name too long".
+    let server = TestServer::with_demo().await;
+    let e1 = server.signed_in("engineer1").await;
+    let template = my_orders(&server, &e1).await.remove(0);
+    let long = "山东临工重型机械有限公司济南分公司第三工地挖掘机";
+    let wo = WorkOrder {
+        id: Uuid::new_v4(),
+        ticket: format!("BX-{long}"),
+        equipment_model: long.into(),
+        serial: long.into(),
+        ..template
+    };
+    insert_for_engineer1(&server.database().await, &wo).await;
+    for n in 0..2 {
+        let photo = Photo::jpeg(20 + n);
+        add(&server, &e1, wo.id, "nameplate", &photo).await;
+        assert_eq!(photo.put(&server, &e1).await.status(), StatusCode::CREATED);
+    }
+    let dispatcher = server.signed_in("dispatcher1").await;
+    let r = dispatcher
+        .get(server.url(&format!("/api/work-orders/{}/photos.zip", wo.id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut archive = zip::ZipArchive::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let mut names = Vec::new();
+    for i in 0..archive.len() {
+        let path = archive.by_index(i).unwrap().name().to_string();
+        for element in path.split('/') {
+            assert!(element.len() <= 255, "{} bytes: {element}", element.len());
+        }
+        assert!(
+            path.contains("山东临工"),
+            "the parts keep their meaning: {path}"
+        );
+        names.push(path);
+    }
+    names.dedup();
+    assert_eq!(names.len(), 2, "{names:?}");
 }
