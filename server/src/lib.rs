@@ -29,6 +29,7 @@ pub mod routes;
 pub mod state;
 pub mod static_files;
 pub mod stored_photo;
+pub mod text;
 pub mod users;
 pub mod work_orders;
 

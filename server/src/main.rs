@@ -11,6 +11,7 @@ use fieldbook_model::Role;
 use fieldbook_server::import::{self, LineOutcome};
 use fieldbook_server::photo_store::S3Config;
 use fieldbook_server::rate_limit::RateLimits;
+use fieldbook_server::text::terminal_safe;
 use fieldbook_server::users::{self, NewUser};
 use std::time::Duration;
 
@@ -282,11 +283,25 @@ struct AddUserArgs {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    Role::parse(s).ok_or_else(|| "one of: engineer, cleaner, supervisor, dispatcher".to_string())
+    Role::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("one of: {}", names.join(", "))
+    })
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> std::process::ExitCode {
+    match run_command().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // Errors quote files and arguments as they were (a column heading, a ticket).
+            eprintln!("Error: {}", terminal_safe(&format!("{e:?}")));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_command() -> anyhow::Result<()> {
     // Logs go to stderr: stdout carries only the startup banner.
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -427,10 +442,12 @@ async fn import_work_orders(args: ImportArgs) -> anyhow::Result<()> {
     let mut refused = 0;
     for report in &reports {
         match &report.outcome {
-            LineOutcome::Imported { ticket } => println!("line {}: imported {ticket}", report.line),
+            LineOutcome::Imported { ticket } => {
+                println!("line {}: imported {}", report.line, terminal_safe(ticket))
+            }
             LineOutcome::Refused { reason } => {
                 refused += 1;
-                println!("line {}: refused: {reason}", report.line);
+                println!("line {}: refused: {}", report.line, terminal_safe(reason));
             }
         }
     }
@@ -453,7 +470,7 @@ async fn import_areas(args: ImportAreasArgs) -> anyhow::Result<()> {
         report.areas_created, report.areas_updated, report.items_created, report.items_retired
     );
     for (line, why) in &report.refused {
-        println!("line {line}: refused: {why}");
+        println!("line {line}: refused: {}", terminal_safe(why));
     }
     if !report.refused.is_empty() {
         bail!(

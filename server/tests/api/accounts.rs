@@ -263,14 +263,33 @@ async fn the_import_reports_each_refused_line_and_imports_the_rest() {
     assert!(stdout(&out).contains("0 imported, 11 refused"));
     assert_eq!(my_orders(&server, &e1).await.len(), before + 2);
 
+    // What the file holds reaches the operator's terminal escaped: a ticket carrying terminal
+    // control sequences (clear the screen, set the window title) is shown, never acted on.
+    let hostile = format!(
+        "{HEADER}\nBX-\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}1,x,x,EC210D,S1,lots,x,,fault_repair,no,2026-11-27 08:30,2026-11-28 09:00,engineer1\n"
+    );
+    std::fs::write(&file, hostile).unwrap();
+    let out = cli(
+        &server,
+        &["import-work-orders", "--file", file.to_str().unwrap()],
+        None,
+    );
+    let report = stdout(&out);
+    assert!(
+        !report.contains('\u{1b}') && !report.contains('\u{7}') && !report.contains('\u{202e}'),
+        "{report:?}"
+    );
+    assert!(report.contains("\\u{1b}[2J"), "{report}");
+
     // A header the import does not know is refused whole, before any line.
-    std::fs::write(&file, "ticket,colour\nBX-1,red\n").unwrap();
+    std::fs::write(&file, "ticket,colour\u{1b}[31m\nBX-1,red\n").unwrap();
     let out = cli(
         &server,
         &["import-work-orders", "--file", file.to_str().unwrap()],
         None,
     );
     assert!(!out.status.success());
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
     assert!(
         stderr(&out).contains("unknown column(s) colour"),
         "{}",
