@@ -4,6 +4,7 @@
 //! decides on the phone (to show the change at once) and on the server (to apply it for good).
 
 pub mod board;
+pub mod claims;
 pub mod cleaning;
 pub mod complaints;
 pub mod desk;

@@ -1,0 +1,689 @@
+//! Warranty claims (索赔) and old parts (旧件): the contract of issue 19, written before its screens.
+//!
+//! The rules (DOMAIN.md "Warranty claims and old parts"), written down here once:
+//! - A claimable order is a closed work order of a warranty service (fault repair, periodic
+//!   maintenance, technical modification) that the desk marked as expecting a claim. Claims
+//!   support files its claim within 14 days of the service: due at the end (24:00 China time) of
+//!   the 14th calendar day after the China day the engineer left the site (`RepairedLeft`).
+//! - A claim is of one of three standard kinds; it carries the order's ticket, model, serial,
+//!   hours and working condition, labour lines, material lines, other costs and remarks.
+//!   [`Claim::missing`] lists what stops it being marked submitted.
+//! - Its states: draft → submitted → accepted / refused (with the reason) → (refused) resubmitted
+//!   → accepted → paid (the manufacturer's credit note, reconciled against the claimed amount).
+//!   A paid claim never changes.
+//! - A periodic-maintenance claim needs an engineer of grade TCL1 or above ([`Grade`]).
+//! - A commercial claim (outside the warranty) is signed off in order along a chain of steps the
+//!   office keeps as data ([`SignOffChain`]); a sign-off out of order or by the wrong person is
+//!   refused, a refusal at any step ends it.
+//! - Old parts: a replaced part's return tag (`report::tag_returns`) follows the part with the
+//!   engineer → with the station head (who confirms receipt) → in the company store (by the 25th
+//!   of the month after it came off, late otherwise) → destroyed, or shipped to the manufacturer
+//!   (large parts within 5 days of the manufacturer's request, small ones within 2).
+//!
+//! Money is kept in fen (1/100 yuan) as integers.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::complaints::{china_date, china_midnight};
+use crate::validate::{OpError, limits, short_ok, text_ok};
+use crate::work_order::{ServiceType, StatusNode, WorkOrder};
+
+/// Days from the service to the claim's filing deadline.
+pub const CLAIM_DAYS: i64 = 14;
+
+/// The standard claims' kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimKind {
+    /// 服务费索赔 (periodic maintenance and other services the manufacturer pays for).
+    ServiceFee,
+    /// 故障索赔.
+    Fault,
+    /// 技术更新 (a manufacturer's campaign).
+    TechnicalUpdate,
+}
+
+/// An engineer's grade as the manufacturer certifies it (kept on users): TCL1 is the lowest that
+/// may do claimable periodic maintenance; below it is a trainee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Grade {
+    Trainee,
+    #[serde(rename = "TCL1")]
+    Tcl1,
+    #[serde(rename = "TCL2")]
+    Tcl2,
+    #[serde(rename = "TCL3")]
+    Tcl3,
+}
+
+/// One labour line: who worked, under which service code, how long.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabourLine {
+    pub engineer: String,
+    pub service_code: String,
+    pub description: String,
+    /// Tenths of an hour (1.5 h = 15), as the report takes them.
+    pub tenths: u32,
+}
+
+/// One material line (from the report's parts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialLine {
+    pub part_no: String,
+    pub name: String,
+    pub qty: u32,
+    /// The old part's return tag when it was replaced.
+    #[serde(default)]
+    pub return_tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostLine {
+    pub what: String,
+    pub fen: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimState {
+    Draft,
+    Submitted,
+    Accepted,
+    Refused,
+    Resubmitted,
+    Paid,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNote {
+    pub number: String,
+    pub fen: i64,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimEvent {
+    Drafted,
+    Submitted,
+    Accepted,
+    Refused { reason: String },
+    Resubmitted,
+    Paid { credit_note: CreditNote },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimStep {
+    pub event: ClaimEvent,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What stops a claim being marked submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimMissing {
+    ClaimNumber,
+    Labour,
+    /// A material line without a part number.
+    PartNumber {
+        line: usize,
+    },
+    /// A replaced part without its photo (slot `old_part`), when the claim expects one.
+    OldPartPhoto {
+        part_no: String,
+    },
+    /// A fault claim without the report's fault cause.
+    FaultInformation,
+    /// A required photo slot of the order is empty.
+    Photo {
+        slot: String,
+    },
+    /// Periodic maintenance by an engineer below TCL1.
+    EngineerGrade {
+        engineer: String,
+    },
+    /// The order's report is not closed by the office yet.
+    OrderNotClosed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub id: Uuid,
+    pub work_order_id: Uuid,
+    /// The manufacturer's claim number (names the claim's folder).
+    #[serde(default)]
+    pub claim_number: String,
+    pub kind: ClaimKind,
+    pub ticket: String,
+    pub model: String,
+    pub serial: String,
+    pub hours: u32,
+    pub working_condition: String,
+    #[serde(default)]
+    pub labour: Vec<LabourLine>,
+    #[serde(default)]
+    pub materials: Vec<MaterialLine>,
+    #[serde(default)]
+    pub other_costs: Vec<CostLine>,
+    #[serde(default)]
+    pub remarks: String,
+    /// What is claimed, in fen.
+    pub claimed_fen: i64,
+    /// The 14-day filing deadline.
+    pub due: DateTime<Utc>,
+    pub state: ClaimState,
+    #[serde(default)]
+    pub credit_note: Option<CreditNote>,
+    #[serde(default)]
+    pub history: Vec<ClaimStep>,
+    #[serde(default)]
+    pub seq: i64,
+}
+
+/// The service types whose orders can become standard claims.
+pub fn claimable_service(service: ServiceType) -> bool {
+    matches!(
+        service,
+        ServiceType::FaultRepair
+            | ServiceType::PeriodicMaintenance
+            | ServiceType::TechnicalModification
+    )
+}
+
+/// When a claim for `order` must be filed: 24:00 China time of the 14th day after the China day
+/// the engineer left the site; None before they left.
+pub fn claim_due(order: &WorkOrder) -> Option<DateTime<Utc>> {
+    let left = order.reached_at(StatusNode::RepairedLeft)?;
+    let day = china_date(left) + Duration::days(CLAIM_DAYS + 1);
+    Some(china_midnight(day))
+}
+
+impl Claim {
+    /// A draft claim from a closed order, with everything its report already holds.
+    pub fn draft(
+        id: Uuid,
+        order: &WorkOrder,
+        kind: ClaimKind,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Claim, OpError> {
+        let Some(due) = claim_due(order) else {
+            return Err(OpError::WrongState);
+        };
+        Ok(Claim {
+            id,
+            work_order_id: order.id,
+            claim_number: String::new(),
+            kind,
+            ticket: order.ticket.clone(),
+            model: order.equipment_model.clone(),
+            serial: order.serial.clone(),
+            hours: order.engine_hours,
+            working_condition: order.working_condition.clone(),
+            labour: Vec::new(),
+            materials: order
+                .report
+                .parts
+                .iter()
+                .map(|p| MaterialLine {
+                    part_no: p.part_no.clone(),
+                    name: p.name.clone(),
+                    qty: p.qty,
+                    return_tag: p.return_tag.clone(),
+                })
+                .collect(),
+            other_costs: Vec::new(),
+            remarks: String::new(),
+            claimed_fen: 0,
+            due,
+            state: ClaimState::Draft,
+            credit_note: None,
+            history: vec![ClaimStep {
+                event: ClaimEvent::Drafted,
+                by: by.to_string(),
+                at,
+            }],
+            seq: 0,
+        })
+    }
+
+    /// Everything that stops the claim being submitted, in the order a person would fix it.
+    /// `grade` tells an engineer's grade; `old_part_photo` whether the order holds the photo of
+    /// a replaced part (`part_no`).
+    pub fn missing(
+        &self,
+        order: &WorkOrder,
+        grade: impl Fn(&str) -> Option<Grade>,
+        old_part_photo: impl Fn(&str) -> bool,
+    ) -> Vec<ClaimMissing> {
+        let mut missing = Vec::new();
+        if !order.is_closed() {
+            missing.push(ClaimMissing::OrderNotClosed);
+        }
+        if self.claim_number.trim().is_empty() {
+            missing.push(ClaimMissing::ClaimNumber);
+        }
+        if self.labour.is_empty() {
+            missing.push(ClaimMissing::Labour);
+        }
+        for (line, m) in self.materials.iter().enumerate() {
+            if m.part_no.trim().is_empty() {
+                missing.push(ClaimMissing::PartNumber { line });
+            } else if m.return_tag.is_some() && !old_part_photo(&m.part_no) {
+                missing.push(ClaimMissing::OldPartPhoto {
+                    part_no: m.part_no.clone(),
+                });
+            }
+        }
+        if self.kind == ClaimKind::Fault && order.report.fault_cause.trim().is_empty() {
+            missing.push(ClaimMissing::FaultInformation);
+        }
+        for slot in order.slots.iter().filter(|s| s.required) {
+            if order.photos_in(&slot.key) == 0 {
+                missing.push(ClaimMissing::Photo {
+                    slot: slot.key.clone(),
+                });
+            }
+        }
+        if order.service_type == ServiceType::PeriodicMaintenance {
+            for engineer in std::iter::once(order.assignee.as_str())
+                .chain(self.labour.iter().map(|l| l.engineer.as_str()))
+            {
+                if grade(engineer).is_none_or(|g| g < Grade::Tcl1)
+                    && !missing.contains(&ClaimMissing::EngineerGrade {
+                        engineer: engineer.to_string(),
+                    })
+                {
+                    missing.push(ClaimMissing::EngineerGrade {
+                        engineer: engineer.to_string(),
+                    });
+                }
+            }
+        }
+        missing
+    }
+
+    fn step(&mut self, event: ClaimEvent, by: &str, at: DateTime<Utc>) {
+        self.history.push(ClaimStep {
+            event,
+            by: by.to_string(),
+            at,
+        });
+    }
+
+    /// Mark it submitted (or resubmitted after a refusal): refused while anything is missing.
+    pub fn submit(
+        &mut self,
+        missing: &[ClaimMissing],
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), OpError> {
+        let (next, event) = match self.state {
+            ClaimState::Draft => (ClaimState::Submitted, ClaimEvent::Submitted),
+            ClaimState::Refused => (ClaimState::Resubmitted, ClaimEvent::Resubmitted),
+            ClaimState::Paid => return Err(OpError::Closed),
+            _ => return Err(OpError::WrongState),
+        };
+        if !missing.is_empty() {
+            return Err(OpError::BadValue("the claim is not complete"));
+        }
+        self.state = next;
+        self.step(event, by, at);
+        Ok(())
+    }
+
+    /// The manufacturer accepted or refused it (a refusal needs its reason).
+    pub fn answer(
+        &mut self,
+        accepted: bool,
+        reason: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), OpError> {
+        match self.state {
+            ClaimState::Submitted | ClaimState::Resubmitted => {}
+            ClaimState::Paid => return Err(OpError::Closed),
+            _ => return Err(OpError::WrongState),
+        }
+        if accepted {
+            self.state = ClaimState::Accepted;
+            self.step(ClaimEvent::Accepted, by, at);
+        } else {
+            if reason.trim().is_empty() || !text_ok(reason, limits::MAX_TEXT_CHARS) {
+                return Err(OpError::BadValue("the refusal's reason"));
+            }
+            self.state = ClaimState::Refused;
+            self.step(
+                ClaimEvent::Refused {
+                    reason: reason.trim().to_string(),
+                },
+                by,
+                at,
+            );
+        }
+        Ok(())
+    }
+
+    /// The credit note came: paid, for good. Returns the difference to what was claimed (credit
+    /// note minus claimed, in fen; not zero = flagged for the claims lead).
+    pub fn pay(&mut self, note: CreditNote, by: &str) -> Result<i64, OpError> {
+        match self.state {
+            ClaimState::Accepted => {}
+            ClaimState::Paid => return Err(OpError::Closed),
+            _ => return Err(OpError::WrongState),
+        }
+        if note.number.trim().is_empty() || !short_ok(&note.number) || note.fen < 0 {
+            return Err(OpError::BadValue("the credit note's number and amount"));
+        }
+        let at = note.at;
+        let difference = note.fen - self.claimed_fen;
+        self.credit_note = Some(note.clone());
+        self.state = ClaimState::Paid;
+        self.step(ClaimEvent::Paid { credit_note: note }, by, at);
+        Ok(difference)
+    }
+
+    /// Credit note minus claimed, once paid.
+    pub fn difference(&self) -> Option<i64> {
+        self.credit_note.as_ref().map(|n| n.fen - self.claimed_fen)
+    }
+
+    pub fn is_late(&self, now: DateTime<Utc>) -> bool {
+        self.state == ClaimState::Draft && self.due < now
+    }
+
+    /// Filed on time: first submitted before its due time.
+    pub fn filed_on_time(&self) -> Option<bool> {
+        self.history
+            .iter()
+            .find(|s| s.event == ClaimEvent::Submitted)
+            .map(|s| s.at <= self.due)
+    }
+}
+
+/// One step of the commercial claims' sign-off chain, as the office configures it: who signs
+/// (a username, or anyone holding the named sign-off title on their profile).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainStep {
+    pub key: String,
+    pub label_zh: String,
+    pub label_en: String,
+    /// The sign-off title a signer holds (e.g. `bu_manager`, `claims_lead`, `sales_director`,
+    /// `service_manager`, `service_director`, `general_manager`).
+    pub title: String,
+}
+
+pub type SignOffChain = Vec<ChainStep>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOff {
+    pub step: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub approved: bool,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommercialState {
+    Signing,
+    Approved,
+    Refused,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommercialClaim {
+    pub id: Uuid,
+    #[serde(default)]
+    pub work_order_id: Option<Uuid>,
+    pub station: String,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    pub fen: i64,
+    pub reason: String,
+    /// The chain in force when it was requested (a later change of the chain does not move it).
+    pub chain: SignOffChain,
+    #[serde(default)]
+    pub sign_offs: Vec<SignOff>,
+    pub state: CommercialState,
+    #[serde(default)]
+    pub seq: i64,
+}
+
+impl CommercialClaim {
+    /// The step waiting for a signature.
+    pub fn next_step(&self) -> Option<&ChainStep> {
+        if self.state != CommercialState::Signing {
+            return None;
+        }
+        self.chain.get(self.sign_offs.len())
+    }
+
+    /// `by` (holding `titles`) signs `step`: only the next step, only by its title's holder.
+    pub fn sign(
+        &mut self,
+        step: &str,
+        by: &str,
+        titles: &[String],
+        approved: bool,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), OpError> {
+        let Some(next) = self.next_step() else {
+            return Err(OpError::WrongState);
+        };
+        if next.key != step {
+            return Err(OpError::WrongState);
+        }
+        if !titles.iter().any(|t| *t == next.title) {
+            return Err(OpError::NotAllowed);
+        }
+        if !approved && (reason.trim().is_empty() || !text_ok(reason, limits::MAX_TEXT_CHARS)) {
+            return Err(OpError::BadValue("the refusal's reason"));
+        }
+        self.sign_offs.push(SignOff {
+            step: step.to_string(),
+            by: by.to_string(),
+            at,
+            approved,
+            reason: reason.trim().to_string(),
+        });
+        if !approved {
+            self.state = CommercialState::Refused;
+        } else if self.sign_offs.len() == self.chain.len() {
+            self.state = CommercialState::Approved;
+        }
+        Ok(())
+    }
+}
+
+/// Where an old part is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartState {
+    WithEngineer,
+    WithStationHead,
+    InStore,
+    Destroyed,
+    ShippedToManufacturer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartSize {
+    Large,
+    Small,
+}
+
+impl PartSize {
+    /// Days the manufacturer allows from its request to the shipment.
+    pub fn ship_days(self) -> i64 {
+        match self {
+            PartSize::Large => 5,
+            PartSize::Small => 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartMove {
+    pub to: PartState,
+    pub holder: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A replaced part, followed by its return tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OldPart {
+    /// The return tag (`report::return_tag`), unique.
+    pub tag: String,
+    pub work_order_id: Uuid,
+    pub station: String,
+    pub part_no: String,
+    pub name: String,
+    pub qty: u32,
+    pub size: PartSize,
+    pub state: PartState,
+    /// Who holds it now, and since when.
+    pub holder: String,
+    pub since: DateTime<Utc>,
+    /// When it came off the machine (the order's "repaired and left").
+    pub removed_at: DateTime<Utc>,
+    /// The manufacturer asked for it back at this time.
+    #[serde(default)]
+    pub ship_requested_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub moves: Vec<PartMove>,
+}
+
+/// The day old parts must be in the company store: the 25th of the month after the one (China
+/// time) the part came off.
+pub fn store_due(removed_at: DateTime<Utc>) -> NaiveDate {
+    let d = china_date(removed_at);
+    let (y, m) = if d.month() == 12 {
+        (d.year() + 1, 1)
+    } else {
+        (d.year(), d.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 25).expect("the 25th exists")
+}
+
+impl OldPart {
+    /// The allowed moves: engineer → station head (the head confirms receipt) → store →
+    /// destroyed or shipped. Nothing moves back, nothing skips a step.
+    pub fn move_to(
+        &mut self,
+        to: PartState,
+        holder: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), OpError> {
+        let ok = matches!(
+            (self.state, to),
+            (PartState::WithEngineer, PartState::WithStationHead)
+                | (PartState::WithStationHead, PartState::InStore)
+                | (PartState::InStore, PartState::Destroyed)
+                | (PartState::InStore, PartState::ShippedToManufacturer)
+        );
+        if !ok {
+            return Err(OpError::WrongState);
+        }
+        if holder.trim().is_empty() || !short_ok(holder) {
+            return Err(OpError::BadValue("who holds it"));
+        }
+        self.state = to;
+        self.holder = holder.to_string();
+        self.since = at;
+        self.moves.push(PartMove {
+            to,
+            holder: holder.to_string(),
+            at,
+        });
+        Ok(())
+    }
+
+    /// Late to the store: not in it (or beyond) after its due day, China time.
+    pub fn store_late(&self, now: DateTime<Utc>) -> bool {
+        matches!(
+            self.state,
+            PartState::WithEngineer | PartState::WithStationHead
+        ) && china_date(now) > store_due(self.removed_at)
+    }
+
+    /// Late to ship: requested, still in the store after the size's days.
+    pub fn ship_late(&self, now: DateTime<Utc>) -> bool {
+        self.state == PartState::InStore
+            && self
+                .ship_requested_at
+                .is_some_and(|r| now > r + Duration::days(self.size.ship_days()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_store_is_due_on_the_25th_of_the_next_month_in_china_time() {
+        // 2026-11-30 23:30 China time is still November.
+        assert_eq!(
+            store_due(at("2026-11-30T15:30:00Z")),
+            NaiveDate::from_ymd_opt(2026, 12, 25).unwrap()
+        );
+        // 2026-12-31 16:30 UTC is 2027-01-01 00:30 in China: January's part, due in February.
+        assert_eq!(
+            store_due(at("2026-12-31T16:30:00Z")),
+            NaiveDate::from_ymd_opt(2027, 2, 25).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_sign_off_goes_in_order_by_the_right_title() {
+        let step = |key: &str, title: &str| ChainStep {
+            key: key.into(),
+            label_zh: key.into(),
+            label_en: key.into(),
+            title: title.into(),
+        };
+        let mut c = CommercialClaim {
+            id: Uuid::nil(),
+            work_order_id: None,
+            station: "济南站".into(),
+            requested_by: "head1".into(),
+            requested_at: at("2026-12-01T00:00:00Z"),
+            fen: 120_000,
+            reason: "客户关系".into(),
+            chain: vec![step("bu", "bu_manager"), step("gm", "general_manager")],
+            sign_offs: vec![],
+            state: CommercialState::Signing,
+            seq: 0,
+        };
+        let t = at("2026-12-02T00:00:00Z");
+        let gm = vec!["general_manager".to_string()];
+        let bu = vec!["bu_manager".to_string()];
+        assert_eq!(
+            c.sign("gm", "boss", &gm, true, "", t),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(
+            c.sign("bu", "boss", &gm, true, "", t),
+            Err(OpError::NotAllowed)
+        );
+        c.sign("bu", "wang", &bu, true, "", t).unwrap();
+        assert_eq!(c.state, CommercialState::Signing);
+        c.sign("gm", "boss", &gm, true, "", t).unwrap();
+        assert_eq!(c.state, CommercialState::Approved);
+        assert_eq!(
+            c.sign("gm", "boss", &gm, true, "", t),
+            Err(OpError::WrongState)
+        );
+    }
+}
