@@ -480,7 +480,7 @@ impl CommercialClaim {
         if next.key != step {
             return Err(OpError::WrongState);
         }
-        if !titles.iter().any(|t| *t == next.title) {
+        if !titles.contains(&next.title) {
             return Err(OpError::NotAllowed);
         }
         if !approved && (reason.trim().is_empty() || !text_ok(reason, limits::MAX_TEXT_CHARS)) {
