@@ -418,3 +418,48 @@ async fn phones_pulling_while_others_write_miss_no_change() {
         }
     }
 }
+
+/// The failed sign-in limit is kept in the shared database: failures through either process
+/// count together, and the fifth (through either) locks the account on both.
+#[tokio::test]
+async fn the_fifth_failed_sign_in_through_either_process_locks_the_account_on_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let database_url = fresh_database_url().await;
+    let a = Process::start(&data, database_url.as_deref(), None, true).await;
+    let b = Process::start(&data, database_url.as_deref(), None, false).await;
+    let sign_in = |process: &Process, password: &str| {
+        Client::new()
+            .post(process.url("/api/session"))
+            .json(&json!({"username": "engineer1", "password": password}))
+            .send()
+    };
+    let limit = fieldbook_server::rate_limit::RateLimits::default().sign_in_failures_per_user;
+    assert_eq!(limit, 5);
+    // Four failures, alternating: each process alone saw two, and the right password still works.
+    for process in [&a, &b, &a, &b] {
+        let r = sign_in(process, "wrong-password").await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The fifth, through either one (here a)...
+    let r = sign_in(&a, "wrong-password").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    // ...locks the account on both, even for the right password.
+    for process in [&b, &a] {
+        let r = sign_in(process, "demo1234").await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.headers().contains_key("retry-after"));
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "too_many_sign_ins", "{body}");
+    }
+    // Someone else signs in as usual through both.
+    for process in [&a, &b] {
+        let r = Client::new()
+            .post(process.url("/api/session"))
+            .json(&json!({"username": "engineer2", "password": "demo1234"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+}
