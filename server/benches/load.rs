@@ -373,10 +373,7 @@ fn start_server(data: &Path, database_url: Option<&str>, baseline: bool) -> Serv
         .arg(data)
         .env("RUST_LOG", "warn")
         .env_remove("FIELDBOOK_DATABASE_URL")
-        .env(
-            "FIELDBOOK_BENCH_BASELINE",
-            if baseline { "1" } else { "0" },
-        )
+        .env("FIELDBOOK_BENCH_BASELINE", if baseline { "1" } else { "0" })
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
     if let Some(url) = database_url {

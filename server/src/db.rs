@@ -170,8 +170,9 @@ pub fn is_postgres(conn: &Conn) -> bool {
 /// row locked until commit, as before issue 20. A database must be run in one mode for its life
 /// (the two keep their numbers in different places): the benchmark gives each run a fresh one.
 pub fn baseline() -> bool {
-    static BASELINE: std::sync::LazyLock<bool> =
-        std::sync::LazyLock::new(|| std::env::var("FIELDBOOK_BENCH_BASELINE").is_ok_and(|v| v == "1"));
+    static BASELINE: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
+        std::env::var("FIELDBOOK_BENCH_BASELINE").is_ok_and(|v| v == "1")
+    });
     *BASELINE
 }
 

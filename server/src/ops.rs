@@ -147,7 +147,10 @@ async fn apply_one(
     let mut attempt = sqlx::Connection::begin(&mut **tx).await?;
     let mut seq = None;
     if shared {
-        let work_order_id = op.work_order_id().map(|w| w.to_string()).unwrap_or_default();
+        let work_order_id = op
+            .work_order_id()
+            .map(|w| w.to_string())
+            .unwrap_or_default();
         db::lock_for_operation(&mut attempt, &id.to_string(), &work_order_id).await?;
     } else {
         seq = Some(db::next_seq(&mut attempt).await?);

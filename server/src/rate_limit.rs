@@ -184,7 +184,9 @@ impl Limiter {
         } else {
             FORGET_AFTER.as_millis() as f64
         };
-        Err(too_many_sign_ins(Duration::from_millis(wait_ms.ceil() as u64)))
+        Err(too_many_sign_ins(Duration::from_millis(
+            wait_ms.ceil() as u64
+        )))
     }
 
     /// After a wrong password, unknown user or disabled account: one failure taken from the

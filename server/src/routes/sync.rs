@@ -42,7 +42,7 @@ pub async fn sync(
     // next time (harmless), never not at all.
     let mut conn = state.db.acquire().await?;
     let current = db::current_seq(&mut conn).await?;
-    if cursor == current && cursor > 0 {
+    if cursor == current && cursor > 0 && !db::baseline() {
         // Nothing changed: every change numbered up to `current` is one this device has, and
         // one numbered above it is not `current` yet, so it comes with a later pull. (A device
         // that never pulled, cursor 0, gets the field reference set however.) One query.

@@ -295,7 +295,11 @@ async fn pull_into(
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         let page: fieldbook_model::SyncResponse = r.json().await.unwrap();
-        assert!(page.cursor >= *cursor, "the cursor went back: {} after {cursor}", page.cursor);
+        assert!(
+            page.cursor >= *cursor,
+            "the cursor went back: {} after {cursor}",
+            page.cursor
+        );
         for wo in page.work_orders {
             let entry = seen.entry(wo.id).or_insert((wo.seq, wo.engine_hours));
             if wo.seq >= entry.0 {
@@ -392,19 +396,24 @@ async fn phones_pulling_while_others_write_miss_no_change() {
         done.store(true, std::sync::atomic::Ordering::SeqCst);
         written.concat()
     };
-    let pull = join_all(pullers.iter_mut().enumerate().map(|(p, (client, cursor, seen))| {
-        let done = &done;
-        async move {
-            let mut pulls = 0usize;
-            while !done.load(std::sync::atomic::Ordering::SeqCst) {
-                pull_into(client, processes[(p + pulls) % 2], cursor, seen).await;
-                pulls += 1;
-            }
-            // After the last write: one more pull from where this phone is.
-            pull_into(client, processes[p % 2], cursor, seen).await;
-            pulls
-        }
-    }));
+    let pull = join_all(
+        pullers
+            .iter_mut()
+            .enumerate()
+            .map(|(p, (client, cursor, seen))| {
+                let done = &done;
+                async move {
+                    let mut pulls = 0usize;
+                    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                        pull_into(client, processes[(p + pulls) % 2], cursor, seen).await;
+                        pulls += 1;
+                    }
+                    // After the last write: one more pull from where this phone is.
+                    pull_into(client, processes[p % 2], cursor, seen).await;
+                    pulls
+                }
+            }),
+    );
     let (written, pulls) = tokio::join!(write, pull);
 
     assert!(written.len() >= ORDERS, "{}", written.len());
