@@ -1,34 +1,42 @@
-//! Load benchmark (not a test: nothing passes or fails). N simulated phones sign in, then as
-//! fast as the server answers: pull (`GET /api/sync`), push a batch of operations, and every
-//! third round add a photo (its `add_photo` operation, then `PUT` of a real ~100 KB JPEG). The
-//! server runs in this process on 127.0.0.1 with a real SQLite file and, when a PostgreSQL URL is
-//! given, on PostgreSQL; photos go to a local folder. Prints operations applied per second and
-//! p50/p99 latency per kind of request.
+//! Load benchmark (not a test: nothing passes or fails). Simulated phones drive real
+//! `fieldbook-server serve` processes (the release binary) on one database: a real SQLite file,
+//! or a fresh database on the PostgreSQL named. Every setup runs twice in the same run, "before"
+//! (`FIELDBOOK_BENCH_BASELINE=1`: an operation per transaction, and on PostgreSQL the one counter
+//! row locked to commit, as before issue 20) and "after", and the table gives after/before.
+//!
+//! Three phases per setup, each `FIELDBOOK_BENCH_SECONDS` long:
+//! - **ops**: `FIELDBOOK_BENCH_PHONES` phones (default 100), each sending batches of
+//!   `OPS_PER_BATCH` operations (`correct_hours` on its own orders) as fast as they are answered;
+//! - **sync**: the same phones pulling with an up-to-date cursor (nothing changed), each once
+//!   every `SYNC_EVERY` (a phone's pull is answered by then);
+//! - **photos**: `PHOTO_PHONES` phones, each an `add_photo` then the PUT of a ~300 KB JPEG, as
+//!   fast as they are answered.
 //!
 //! ```sh
-//! cargo bench -p fieldbook-server --bench load
-//! FIELDBOOK_BENCH_DEVICES=10,50,100 FIELDBOOK_BENCH_SECONDS=15 \
-//! FIELDBOOK_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench -p fieldbook-server --bench load
+//! FIELDBOOK_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
+//! FIELDBOOK_BENCH_SECONDS=5 FIELDBOOK_BENCH_PROCESSES=1,2,4 cargo bench -p fieldbook-server --bench load
 //! ```
 //! The PostgreSQL URL is an admin URL: each run creates its own database there.
-//! (`FIELDBOOK_TEST_DATABASE_URL` is used when the bench variable is unset.)
+//! (`FIELDBOOK_TEST_DATABASE_URL` is used when the bench variable is unset.) Phone `i` talks to
+//! process `i mod n`, as behind a load balancer.
 //!
-//! Each phone connects from its own loopback address (127.0.1.x), as separate devices would,
-//! so the per-client request limit applies to each as in production; a closed loop with no
-//! pause is far above a real phone's rate, so the limit is raised for the run.
+//! Each phone connects from its own loopback address (127.0.1.x), as separate devices would;
+//! a closed loop with no pause is far above a real phone's rate, so the per-client request limit
+//! is raised for the run (`--requests-per-second`).
 
 use std::collections::HashMap;
-use std::io::Cursor;
+use std::io::{BufRead, BufReader, Cursor};
 use std::net::IpAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
 use chrono::Utc;
 use fieldbook_model::{Role, ServiceType, StatusNode, WorkOrder};
-use fieldbook_server::rate_limit::RateLimits;
 use fieldbook_server::users::{self, NewUser};
 use fieldbook_server::{Config, db, password, work_orders};
-use image::{ImageFormat, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
 use reqwest::Client;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -38,6 +46,10 @@ use uuid::Uuid;
 const PASSWORD: &str = "bench-password";
 const ORDERS_PER_DEVICE: usize = 3;
 const OPS_PER_BATCH: usize = 4;
+/// Phones uploading photos in the photo phase.
+const PHOTO_PHONES: usize = 10;
+/// How often each phone pulls in the sync phase.
+const SYNC_EVERY: Duration = Duration::from_millis(100);
 
 #[derive(Default)]
 struct Samples {
@@ -77,9 +89,9 @@ impl Samples {
     }
 }
 
-/// A photo-sized JPEG (1024x768 with texture, like a resized phone photo).
+/// A photo-sized JPEG (1600x1200 with texture, ~300 KB, like a resized phone photo).
 fn photo_bytes() -> Vec<u8> {
-    let img = RgbImage::from_fn(1024, 768, |x, y| {
+    let img = RgbImage::from_fn(1600, 1200, |x, y| {
         let noise = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 24;
         Rgb([
             (x / 4) as u8 ^ noise as u8,
@@ -88,7 +100,9 @@ fn photo_bytes() -> Vec<u8> {
         ])
     });
     let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, ImageFormat::Jpeg).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 60)
+        .encode_image(&img)
+        .unwrap();
     out.into_inner()
 }
 
@@ -203,16 +217,15 @@ async fn push(client: &Client, base: &str, ops: &[Value], samples: &mut Samples)
     applied == ops.len()
 }
 
-/// One phone's loop until `deadline`.
-async fn device(
-    base: String,
-    index: usize,
-    username: String,
-    orders: Vec<Uuid>,
-    photo: &'static [u8],
-    deadline: Instant,
-) -> Samples {
-    let mut samples = Samples::default();
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    Ops,
+    Sync,
+    Photos,
+}
+
+/// A phone signed in through `base`, from its own loopback address.
+async fn phone(base: &str, index: usize, username: &str) -> Client {
     let ip = IpAddr::from([127, 0, 1 + (index / 250) as u8, 1 + (index % 250) as u8]);
     let client = Client::builder()
         .cookie_store(true)
@@ -226,64 +239,100 @@ async fn device(
         .await
         .unwrap();
     assert!(r.status().is_success(), "sign-in {}", r.status());
+    client
+}
+
+/// One phone's loop in `phase` until `deadline`.
+async fn device(
+    phase: Phase,
+    client: Client,
+    base: String,
+    username: String,
+    orders: Vec<Uuid>,
+    photo: &'static [u8],
+    deadline: Instant,
+) -> Samples {
+    let mut samples = Samples::default();
     let sha = Sha256::digest(photo);
     let sha_hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
     let digest = format!(
         "sha-256=:{}:",
         base64::engine::general_purpose::STANDARD.encode(sha)
     );
+    // Up to date first (not counted).
     let mut cursor = 0i64;
-    let mut round = 0usize;
-    while Instant::now() < deadline {
-        let started = Instant::now();
-        let r = client
+    loop {
+        let body: Value = client
             .get(format!("{base}/api/sync?cursor={cursor}"))
             .send()
-            .await;
-        samples.record("sync", started.elapsed());
-        match r {
-            Ok(r) if r.status().is_success() => {
-                let body: Value = r.json().await.unwrap_or_default();
-                cursor = body["cursor"].as_i64().unwrap_or(cursor);
-            }
-            _ => samples.errors += 1,
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        cursor = body["cursor"].as_i64().unwrap();
+        if body["more"] != true {
+            break;
         }
-
-        let ops: Vec<Value> = (0..OPS_PER_BATCH)
-            .map(|i| {
-                let wo = orders[(round + i) % orders.len()];
-                op(
-                    &username,
-                    json!({"type": "correct_hours", "work_order_id": wo, "hours": 3520 + round + i}),
-                )
-            })
-            .collect();
-        push(&client, &base, &ops, &mut samples).await;
-
-        if round.is_multiple_of(3) {
-            let photo_id = Uuid::new_v4();
-            let wo = orders[round % orders.len()];
-            let add = op(
-                &username,
-                json!({
-                    "type": "add_photo", "work_order_id": wo, "photo_id": photo_id,
-                    "slot": "extra", "sha256": sha_hex, "bytes": photo.len(),
-                    "width": 1024, "height": 768, "content_type": "image/jpeg",
-                }),
-            );
-            if push(&client, &base, &[add], &mut samples).await {
+    }
+    let mut round = 0usize;
+    while Instant::now() < deadline {
+        match phase {
+            Phase::Sync => {
                 let started = Instant::now();
                 let r = client
-                    .put(format!("{base}/api/photos/{photo_id}"))
-                    .header("content-digest", &digest)
-                    .header("content-type", "image/jpeg")
-                    .body(photo.to_vec())
+                    .get(format!("{base}/api/sync?cursor={cursor}"))
                     .send()
                     .await;
-                samples.record("photo", started.elapsed());
                 match r {
-                    Ok(r) if r.status().as_u16() == 201 => samples.photos_stored += 1,
+                    Ok(r) if r.status().is_success() => {
+                        let body: Value = r.json().await.unwrap_or_default();
+                        samples.record("sync", started.elapsed());
+                        cursor = body["cursor"].as_i64().unwrap_or(cursor);
+                    }
                     _ => samples.errors += 1,
+                }
+                tokio::time::sleep_until((started + SYNC_EVERY).into()).await;
+            }
+            Phase::Ops => {
+                let ops: Vec<Value> = (0..OPS_PER_BATCH)
+                    .map(|i| {
+                        let wo = orders[(round + i) % orders.len()];
+                        op(
+                            &username,
+                            json!({"type": "correct_hours", "work_order_id": wo, "hours": 3520 + round * OPS_PER_BATCH + i}),
+                        )
+                    })
+                    .collect();
+                push(&client, &base, &ops, &mut samples).await;
+            }
+            Phase::Photos => {
+                let photo_id = Uuid::new_v4();
+                let wo = orders[round % orders.len()];
+                let add = op(
+                    &username,
+                    json!({
+                        "type": "add_photo", "work_order_id": wo, "photo_id": photo_id,
+                        "slot": "extra", "sha256": sha_hex, "bytes": photo.len(),
+                        "width": 1600, "height": 1200, "content_type": "image/jpeg",
+                    }),
+                );
+                if push(&client, &base, &[add], &mut Samples::default()).await {
+                    let started = Instant::now();
+                    let r = client
+                        .put(format!("{base}/api/photos/{photo_id}"))
+                        .header("content-digest", &digest)
+                        .header("content-type", "image/jpeg")
+                        .body(photo.to_vec())
+                        .send()
+                        .await;
+                    samples.record("photo", started.elapsed());
+                    match r {
+                        Ok(r) if r.status().as_u16() == 201 => samples.photos_stored += 1,
+                        _ => samples.errors += 1,
+                    }
+                } else {
+                    samples.errors += 1;
                 }
             }
         }
@@ -303,86 +352,198 @@ async fn fresh_pg_database(admin: &str) -> String {
     format!("{}/{name}", base.rsplit_once('/').unwrap().0)
 }
 
-async fn run(backend: &str, database_url: Option<String>, devices: usize, seconds: u64) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        database_url,
-        rate_limits: RateLimits {
-            request_burst: 100_000,
-            requests_per_second: 100_000.0,
-            ..RateLimits::default()
-        },
-        ..Config::new(dir.path().join("data"))
-    };
-    std::fs::create_dir_all(&config.data_dir).unwrap();
-    let pool = db::open(&config.database_url()).await.unwrap();
-    let accounts = seed(&pool, devices).await;
-    pool.close().await;
+/// A `fieldbook-server serve` child, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let base = format!("http://127.0.0.1:{port}");
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(fieldbook_server::serve_until(config, listener, async {
-        let _ = stopped.await;
-    }));
-    let client = Client::new();
-    for _ in 0..400 {
-        if client
-            .get(format!("{base}/api/health"))
-            .send()
-            .await
-            .is_ok()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
+}
 
-    let photo: &'static [u8] = Box::leak(photo_bytes().into_boxed_slice());
+fn start_server(data: &Path, database_url: Option<&str>, baseline: bool) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fieldbook-server"));
+    command
+        .arg("serve")
+        .args(["--addr", "127.0.0.1:0", "--requests-per-second", "1000000"])
+        .arg("--data-dir")
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .env_remove("FIELDBOOK_DATABASE_URL")
+        .env("FIELDBOOK_BENCH_BASELINE", if baseline { "1" } else { "0" })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    if let Some(url) = database_url {
+        command.arg("--database-url").arg(url);
+    }
+    let mut child = command.spawn().expect("start fieldbook-server");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("Fieldbook is running: ")
+        .unwrap_or_else(|| panic!("unexpected banner {line:?}"))
+        .to_string();
+    Server { child, base }
+}
+
+/// What one setup measured.
+struct Measured {
+    ops_per_s: f64,
+    ops_p50: f64,
+    ops_p99: f64,
+    sync_p50: f64,
+    sync_p99: f64,
+    photos_per_s: f64,
+    photo_p50: f64,
+    photo_p99: f64,
+    errors: usize,
+}
+
+fn ms(samples: &mut Samples, kind: &'static str, p: f64) -> f64 {
+    samples.percentile(kind, p).parse().unwrap_or(f64::NAN)
+}
+
+async fn run_phase(
+    phase: Phase,
+    servers: &[Server],
+    accounts: &[(String, Vec<Uuid>)],
+    photo: &'static [u8],
+    seconds: u64,
+) -> (Samples, f64) {
+    let phones = if phase == Phase::Photos {
+        &accounts[..PHOTO_PHONES.min(accounts.len())]
+    } else {
+        accounts
+    };
+    let mut clients = Vec::new();
+    for (i, (user, _)) in phones.iter().enumerate() {
+        let base = servers[i % servers.len()].base.clone();
+        clients.push((phone(&base, i, user).await, base));
+    }
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
-    let tasks: Vec<_> = accounts
+    let tasks: Vec<_> = clients
         .into_iter()
-        .enumerate()
-        .map(|(i, (user, orders))| {
-            tokio::spawn(device(base.clone(), i, user, orders, photo, deadline))
+        .zip(phones)
+        .map(|((client, base), (user, orders))| {
+            tokio::spawn(device(
+                phase,
+                client,
+                base,
+                user.clone(),
+                orders.clone(),
+                photo,
+                deadline,
+            ))
         })
         .collect();
     let mut all = Samples::default();
     for task in tasks {
         all.merge(task.await.unwrap());
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    (all, started.elapsed().as_secs_f64())
+}
 
+async fn run(
+    database_url: Option<String>,
+    processes: usize,
+    baseline: bool,
+    phones: usize,
+    seconds: u64,
+    photo: &'static [u8],
+) -> Measured {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        database_url: database_url.clone(),
+        ..Config::new(dir.path().join("data"))
+    };
+    std::fs::create_dir_all(&config.data_dir).unwrap();
+    // Migrated and seeded here; the database remembers nothing of how it will be run.
+    let pool = db::open(&config.database_url()).await.unwrap();
+    let accounts = seed(&pool, phones).await;
+    if database_url.is_some() {
+        // Seeded with the sequence; the "before" server numbers from the counter row.
+        sqlx::query("UPDATE sync_sequence SET value = (SELECT last_value FROM sync_seq)")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    pool.close().await;
+    let servers: Vec<Server> = (0..processes)
+        .map(|_| start_server(&config.data_dir, database_url.as_deref(), baseline))
+        .collect();
+
+    let (mut ops, ops_s) = run_phase(Phase::Ops, &servers, &accounts, photo, seconds).await;
+    let (mut sync, _) = run_phase(Phase::Sync, &servers, &accounts, photo, seconds).await;
+    let (mut photos, photos_s) =
+        run_phase(Phase::Photos, &servers, &accounts, photo, seconds).await;
+    drop(servers);
+    Measured {
+        ops_per_s: ops.ops_applied as f64 / ops_s,
+        ops_p50: ms(&mut ops, "ops", 50.0),
+        ops_p99: ms(&mut ops, "ops", 99.0),
+        sync_p50: ms(&mut sync, "sync", 50.0),
+        sync_p99: ms(&mut sync, "sync", 99.0),
+        photos_per_s: photos.photos_stored as f64 / photos_s,
+        photo_p50: ms(&mut photos, "photo", 50.0),
+        photo_p99: ms(&mut photos, "photo", 99.0),
+        errors: ops.errors + sync.errors + photos.errors,
+    }
+}
+
+fn row(database: &str, processes: usize, version: &str, m: &Measured) {
     println!(
-        "| {backend} | {devices} | {:.0} | {:.0} | {:.1} | {} / {} | {} / {} | {} / {} | {} |",
-        all.requests as f64 / elapsed,
-        all.ops_applied as f64 / elapsed,
-        all.photos_stored as f64 / elapsed,
-        all.percentile("sync", 50.0),
-        all.percentile("sync", 99.0),
-        all.percentile("ops", 50.0),
-        all.percentile("ops", 99.0),
-        all.percentile("photo", 50.0),
-        all.percentile("photo", 99.0),
-        all.errors,
+        "| {database} | {processes} | {version} | {:.0} | {:.1} / {:.1} | {:.2} / {:.1} | {:.1} | {:.0} / {:.0} | {} |",
+        m.ops_per_s,
+        m.ops_p50,
+        m.ops_p99,
+        m.sync_p50,
+        m.sync_p99,
+        m.photos_per_s,
+        m.photo_p50,
+        m.photo_p99,
+        m.errors,
+    );
+}
+
+fn ratio_row(before: &Measured, after: &Measured) {
+    // Throughput: after/before (higher is better); latency: before/after (higher is better).
+    let up = |a: f64, b: f64| format!("{:.1}x", a / b);
+    println!(
+        "| | | **after vs before** | **{}** | {} / {} faster | {} / {} faster | **{}** | {} / {} faster | |",
+        up(after.ops_per_s, before.ops_per_s),
+        up(before.ops_p50, after.ops_p50),
+        up(before.ops_p99, after.ops_p99),
+        up(before.sync_p50, after.sync_p50),
+        up(before.sync_p99, after.sync_p99),
+        up(after.photos_per_s, before.photos_per_s),
+        up(before.photo_p50, after.photo_p50),
+        up(before.photo_p99, after.photo_p99),
     );
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is read from the command line.
-    let devices: Vec<usize> = std::env::var("FIELDBOOK_BENCH_DEVICES")
-        .unwrap_or_else(|_| "10,50".into())
-        .split(',')
-        .filter_map(|n| n.trim().parse().ok())
-        .collect();
+    let list = |name: &str, default: &str| -> Vec<usize> {
+        std::env::var(name)
+            .unwrap_or_else(|_| default.into())
+            .split(',')
+            .filter_map(|n| n.trim().parse().ok())
+            .collect()
+    };
+    let phones = list("FIELDBOOK_BENCH_PHONES", "100")[0];
+    let processes = list("FIELDBOOK_BENCH_PROCESSES", "1,2,4");
     let seconds: u64 = std::env::var("FIELDBOOK_BENCH_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(10);
+        .unwrap_or(5);
     let pg = std::env::var("FIELDBOOK_BENCH_DATABASE_URL")
         .or_else(|_| std::env::var("FIELDBOOK_TEST_DATABASE_URL"))
         .ok()
@@ -392,30 +553,38 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
+        let photo: &'static [u8] = Box::leak(photo_bytes().into_boxed_slice());
         println!(
-            "Fieldbook load: {seconds} s per row, {} cores; per round a phone syncs, sends {OPS_PER_BATCH} \
-             operations, and every third round one ~{} KB photo (add_photo + PUT). Latency in ms.",
+            "Fieldbook load: {seconds} s per phase, {} cores, {} phones ({} for photos). ops: batches of \
+             {OPS_PER_BATCH} operations, closed loop; sync: an unchanged pull every {} ms per phone; \
+             photos: add_photo + PUT of a {} KB 1600x1200 JPEG, closed loop. Latency in ms, p50 / p99.",
             std::thread::available_parallelism().map_or(0, |n| n.get()),
-            photo_bytes().len() / 1024
+            phones,
+            PHOTO_PHONES.min(phones),
+            SYNC_EVERY.as_millis(),
+            photo.len() / 1024,
         );
         println!();
         println!(
-            "| database | phones | requests/s | ops applied/s | photos/s | sync p50 / p99 | ops p50 / p99 | photo PUT p50 / p99 | errors |"
+            "| database | processes | version | ops applied/s | ops p50 / p99 | unchanged sync p50 / p99 | photos/s | photo PUT p50 / p99 | errors |"
         );
         println!("|---|---|---|---|---|---|---|---|---|");
-        for &n in &devices {
-            run("SQLite", None, n, seconds).await;
-            match &pg {
-                Some(admin) => {
-                    let url = fresh_pg_database(admin).await;
-                    run("PostgreSQL", Some(url), n, seconds).await;
-                }
-                None => {
-                    if n == devices[0] {
-                        eprintln!("(no FIELDBOOK_BENCH_DATABASE_URL: PostgreSQL skipped)");
-                    }
+        let before = run(None, 1, true, phones, seconds, photo).await;
+        row("SQLite", 1, "before", &before);
+        let after = run(None, 1, false, phones, seconds, photo).await;
+        row("SQLite", 1, "after", &after);
+        ratio_row(&before, &after);
+        match &pg {
+            Some(admin) => {
+                for &n in &processes {
+                    let before = run(Some(fresh_pg_database(admin).await), n, true, phones, seconds, photo).await;
+                    row("PostgreSQL", n, "before", &before);
+                    let after = run(Some(fresh_pg_database(admin).await), n, false, phones, seconds, photo).await;
+                    row("PostgreSQL", n, "after", &after);
+                    ratio_row(&before, &after);
                 }
             }
+            None => eprintln!("(no FIELDBOOK_BENCH_DATABASE_URL: PostgreSQL skipped)"),
         }
     });
 }

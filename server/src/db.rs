@@ -160,22 +160,122 @@ pub fn sqlite_url(path: &std::path::Path) -> String {
     format!("sqlite://{}", path.display())
 }
 
-/// Take the next sequence value, inside the caller's transaction.
+/// Whether this connection is PostgreSQL's (the `Any` driver's name for it).
+pub fn is_postgres(conn: &Conn) -> bool {
+    conn.backend_name() == "PostgreSQL"
+}
+
+/// Only for the load benchmark's "before" column (`FIELDBOOK_BENCH_BASELINE=1`): apply every
+/// operation in a transaction of its own and, on PostgreSQL, number changes with the one counter
+/// row locked until commit, as before issue 20. A database must be run in one mode for its life
+/// (the two keep their numbers in different places): the benchmark gives each run a fresh one.
+pub fn baseline() -> bool {
+    static BASELINE: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
+        std::env::var("FIELDBOOK_BENCH_BASELINE").is_ok_and(|v| v == "1")
+    });
+    *BASELINE
+}
+
+/// Take the next sequence value, inside the caller's transaction, excluding every other writer
+/// until the caller's transaction ends (what every writer but the operations path does).
 ///
-/// The UPDATE is the transaction's first write and locks the sequence row (SQLite: the whole
-/// database) until commit, so changes commit in sequence order and a device that pulled up to
-/// cursor N can never later find a change numbered below N.
+/// The order of changes, and why a device that pulled up to cursor N never later finds a change
+/// numbered N or below that it has not seen:
+///
+/// - **SQLite** has one writer at a time. The UPDATE of the counter row is the transaction's first
+///   write and holds the database's write lock until commit, so changes commit in sequence order
+///   and the counter's committed value (what [`current_seq`] reads) has every lower number
+///   committed or rolled back (a rolled-back number is given back with it).
+/// - **PostgreSQL** (migration 0008): the number comes from the sequence `sync_seq`, which never
+///   waits, and in the same plpgsql call the transaction takes an advisory lock keyed by that
+///   number (held until it commits or rolls back). The two steps run while a "numbering gate" is
+///   held shared; [`current_seq`] takes the gate exclusively to read the last number taken, so
+///   every number it reads is already locked or finished, then answers the number just below the
+///   lowest one still locked (or the last number taken, when none is). A cursor N handed out
+///   therefore has every change numbered N or below committed (visible to every later read) or
+///   rolled back; a change committed later always carries a higher number. Rolled-back numbers
+///   are not given back: the numbers have gaps, which no cursor minds.
+///
+///   Writers no longer wait for each other's numbers. What still orders them: this function
+///   takes a writers' lock exclusively (so the office's changes, imports and field operations run
+///   alone, exactly as they did behind the counter row), while a batch of operations on work
+///   orders takes it shared ([`share_writes`]) and locks the rows it works on instead
+///   ([`lock_for_operation`]); the gate is held for two statements, not a transaction.
 pub async fn next_seq(conn: &mut Conn) -> Result<i64, sqlx::Error> {
+    if is_postgres(conn) && !baseline() {
+        return sqlx::query_scalar("SELECT fieldbook_next_seq(FALSE)")
+            .fetch_one(conn)
+            .await;
+    }
     sqlx::query_scalar("UPDATE sync_sequence SET value = value + 1 WHERE id = 1 RETURNING value")
         .fetch_one(conn)
         .await
 }
 
-/// The last sequence value handed out.
+/// PostgreSQL: let this transaction write beside other batches of operations on work orders
+/// (taken before it reads anything it decides on). It must then take its numbers with
+/// [`next_seq_shared`] and lock what it changes with [`lock_for_operation`]; the office's
+/// writers wait for it and it waits for them, as before. Does nothing on SQLite.
+pub async fn share_writes(conn: &mut Conn) -> Result<(), sqlx::Error> {
+    if is_postgres(conn) {
+        sqlx::query("SELECT 1 FROM pg_advisory_xact_lock_shared(20, 1)")
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The next sequence value for a transaction that called [`share_writes`] (PostgreSQL).
+pub async fn next_seq_shared(conn: &mut Conn) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT fieldbook_next_seq(TRUE)")
+        .fetch_one(conn)
+        .await
+}
+
+/// PostgreSQL, in a transaction that shares writes: wait for any other transaction working on
+/// operation `op_id` or on work order `work_order_id`, and keep them waiting until this one
+/// ends. Two copies of one operation (a resend through another process) are then settled one
+/// after the other, and the model decides on the order as it stands, never on a copy another
+/// transaction is changing.
+pub async fn lock_for_operation(
+    conn: &mut Conn,
+    op_id: &str,
+    work_order_id: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock(21, hashtext($1))")
+        .bind(op_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("SELECT 1 FROM work_orders WHERE id = $1 FOR UPDATE")
+        .bind(work_order_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The highest sequence value a device may be given as its cursor: every change numbered at or
+/// below it is committed or rolled back (see [`next_seq`]).
 pub async fn current_seq(conn: &mut Conn) -> Result<i64, sqlx::Error> {
+    if is_postgres(conn) && !baseline() {
+        return sqlx::query_scalar("SELECT fieldbook_settled_seq()")
+            .fetch_one(conn)
+            .await;
+    }
     sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
         .fetch_one(conn)
         .await
+}
+
+/// Whether a transaction failed only because it met another one (PostgreSQL: a deadlock, a
+/// serialization failure, or a key another transaction inserted meanwhile) and may run again.
+pub fn is_conflict(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(e) => matches!(
+            e.code().as_deref(),
+            Some("40P01") | Some("40001") | Some("23505")
+        ),
+        _ => false,
+    }
 }
 
 /// The server's clock, as stored in `created_at`, `last_seen_at` and `received_at`.

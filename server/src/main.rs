@@ -261,6 +261,10 @@ struct ServeArgs {
     /// Count rate limits by the last X-Forwarded-For address (only behind a proxy that sets it).
     #[arg(long, env = "FIELDBOOK_TRUST_FORWARDED_FOR")]
     trust_forwarded_for: bool,
+    /// API requests one client may make per second, and three times that at once (the load
+    /// benchmark raises it: its simulated phones ask far faster than real ones).
+    #[arg(long, env = "FIELDBOOK_REQUESTS_PER_SECOND", default_value_t = 100)]
+    requests_per_second: u32,
 }
 
 #[derive(Args)]
@@ -323,6 +327,8 @@ async fn run_command() -> anyhow::Result<()> {
                 }),
                 rate_limits: RateLimits {
                     trust_forwarded_for: args.trust_forwarded_for,
+                    requests_per_second: f64::from(args.requests_per_second),
+                    request_burst: args.requests_per_second.saturating_mul(3),
                     ..RateLimits::default()
                 },
                 ..args.data.config()?

@@ -1,70 +1,179 @@
-//! Applying one operation exactly once.
+//! Applying a batch of operations, each exactly once.
 //!
-//! Each operation gets its own transaction holding its effect, the next sequence value and its
-//! `applied_ops` row: either all three are written or none. A resent operation finds its row and
-//! gets the first answer again, without a second effect.
+//! A batch is one transaction and one commit; each operation runs in a savepoint of its own
+//! holding its effect, its sequence value and its `applied_ops` row: either all three are written
+//! or none, and a refused operation changes nothing. A resent operation finds its row and gets
+//! the first answer again, without a second effect (also when its first copy came earlier in the
+//! same batch). If the database fails, the whole batch is rolled back and answered with an error:
+//! the device sends it again and nothing of it was applied.
 //!
 //! Some refusals are settled too, so that a resend after a lost answer is answered the same:
 //! a step the order's status did not allow (`refused_ops`: allowing it later would put it after
 //! steps the person made after it), and an operation on an order that was reassigned away from
 //! its sender (`held_ops`: kept for the office, never lost). Refusals about who may do what keep
 //! nothing.
+//!
+//! On PostgreSQL a batch whose operations are all on work orders runs beside other such batches
+//! (`db::share_writes`): it locks each operation's id and work order before reading them, and its
+//! sequence values never make other writers wait (`db::next_seq`). A batch with any other kind
+//! of operation excludes every other writer, as before. A batch that met another one in a
+//! deadlock runs again from the start.
 
 use fieldbook_model::{OpKind, OpResult, Operation, Outcome, RejectCode};
 use uuid::Uuid;
 
 use crate::applying::{Arrival, Keep, Refusal, result_text};
-use crate::db::{self, Conn, Db};
+use crate::db::{self, Conn, Db, Tx};
 use crate::error::AppError;
 use crate::{held_ops, photos, work_orders};
 
-/// Apply the operation `raw` (whose id was already read as `id`) and say what happened.
+/// An operation of a batch as read: its id, and the operation with its canonical text, or
+/// `None` when it could not be read (answered `malformed`, nothing else done).
+pub struct Incoming {
+    pub id: Uuid,
+    read: Option<(Operation, String)>,
+}
+
+impl Incoming {
+    /// Read the operation `raw` (whose id was already read as `id`).
+    pub fn read(id: Uuid, raw: serde_json::Value) -> Result<Incoming, AppError> {
+        let op: Operation = match serde_json::from_value(raw) {
+            Ok(op) => op,
+            Err(e) => {
+                tracing::info!(op = %id, error = %e, "malformed operation");
+                return Ok(Incoming { id, read: None });
+            }
+        };
+        // Serialising the parsed operation gives one text per meaning, whatever spacing, key
+        // order or time precision the device used: the key to telling a resend from a reused id.
+        let canonical = serde_json::to_string(&op)
+            .map_err(|e| AppError::Internal(format!("cannot serialise operation {id}: {e}")))?;
+        Ok(Incoming {
+            id,
+            read: Some((op, canonical)),
+        })
+    }
+}
+
+/// How many times a batch that met another one (a deadlock) is run again before the error is
+/// the answer.
+const CONFLICT_RETRIES: usize = 3;
+
+/// Apply a batch and say what happened to each operation, in order.
 ///
-/// An `Err` is the server's failure (database), never the operation's: those are `Ok(rejected)`.
-pub async fn apply(
+/// An `Err` is the server's failure (database), never an operation's: those are `Ok(rejected)`.
+pub async fn apply_batch(
     db: &Db,
     arrival: &Arrival<'_>,
-    id: Uuid,
-    raw: serde_json::Value,
-) -> Result<OpResult, AppError> {
-    let op: Operation = match serde_json::from_value(raw) {
-        Ok(op) => op,
-        Err(e) => {
-            tracing::info!(op = %id, error = %e, "malformed operation");
-            return Ok(OpResult::rejected(id, RejectCode::Malformed));
+    batch: &[Incoming],
+) -> Result<Vec<OpResult>, AppError> {
+    if db::baseline() {
+        // The benchmark's "before": a transaction and a commit for every operation.
+        let mut results = Vec::with_capacity(batch.len());
+        for one in batch.chunks(1) {
+            results.extend(apply_retrying(db, arrival, one).await?);
         }
-    };
-    // Serialising the parsed operation gives one text per meaning, whatever spacing, key order
-    // or time precision the device used: the key to telling a resend from a reused id.
-    let canonical = serde_json::to_string(&op)
-        .map_err(|e| AppError::Internal(format!("cannot serialise operation {id}: {e}")))?;
+        return Ok(results);
+    }
+    apply_retrying(db, arrival, batch).await
+}
 
+async fn apply_retrying(
+    db: &Db,
+    arrival: &Arrival<'_>,
+    batch: &[Incoming],
+) -> Result<Vec<OpResult>, AppError> {
+    let mut tries = 0;
+    loop {
+        match apply_in_one_transaction(db, arrival, batch).await {
+            Err(AppError::Database(e)) if db::is_conflict(&e) && tries < CONFLICT_RETRIES => {
+                tries += 1;
+                tracing::info!(error = %e, tries, "batch met another transaction; running it again");
+            }
+            other => return other,
+        }
+    }
+}
+
+async fn apply_in_one_transaction(
+    db: &Db,
+    arrival: &Arrival<'_>,
+    batch: &[Incoming],
+) -> Result<Vec<OpResult>, AppError> {
+    if batch.iter().all(|one| one.read.is_none()) {
+        return Ok(batch
+            .iter()
+            .map(|one| OpResult::rejected(one.id, RejectCode::Malformed))
+            .collect());
+    }
     let mut tx = db.begin().await?;
-    // Taken first, so this transaction writes from its start: SQLite then never has to upgrade
-    // a reader to a writer (which fails under contention instead of waiting). It is taken in a
-    // savepoint so that a refusal gives the value back yet keeps the lock and its own record.
-    let mut attempt = sqlx::Connection::begin(&mut *tx).await?;
-    let seq = db::next_seq(&mut attempt).await?;
+    let shared = db::is_postgres(&tx)
+        && !db::baseline()
+        && batch.iter().all(|one| {
+            one.read
+                .as_ref()
+                .is_none_or(|(op, _)| op.work_order_id().is_some())
+        });
+    if shared {
+        db::share_writes(&mut tx).await?;
+    }
+    let mut results = Vec::with_capacity(batch.len());
+    for one in batch {
+        results.push(match &one.read {
+            None => OpResult::rejected(one.id, RejectCode::Malformed),
+            Some((op, canonical)) => {
+                apply_one(&mut tx, arrival, one.id, op, canonical, shared).await?
+            }
+        });
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+/// Apply one operation of the batch in `tx`, in a savepoint of its own.
+async fn apply_one(
+    tx: &mut Tx,
+    arrival: &Arrival<'_>,
+    id: Uuid,
+    op: &Operation,
+    canonical: &str,
+    shared: bool,
+) -> Result<OpResult, AppError> {
+    // SQLite: the sequence is taken first, so this transaction writes from its start and SQLite
+    // never has to upgrade a reader to a writer (which fails under contention instead of
+    // waiting). It is taken in a savepoint so that a refusal gives the value back yet keeps the
+    // lock and the batch's earlier operations. PostgreSQL, shared: the operation's id and order
+    // are locked first, and the number taken only once the operation is known to be new.
+    let mut attempt = sqlx::Connection::begin(&mut **tx).await?;
+    let mut seq = None;
+    if shared {
+        let work_order_id = op
+            .work_order_id()
+            .map(|w| w.to_string())
+            .unwrap_or_default();
+        db::lock_for_operation(&mut attempt, &id.to_string(), &work_order_id).await?;
+    } else {
+        seq = Some(db::next_seq(&mut attempt).await?);
+    }
 
     if let Some((payload, result)) = stored_answer(&mut attempt, id).await? {
         attempt.rollback().await?;
-        tx.rollback().await?;
-        return answer_again(id, &op, &canonical, &payload, &result, arrival);
+        return answer_again(id, op, canonical, &payload, &result, arrival);
     }
+    let seq = match seq {
+        Some(seq) => seq,
+        None => db::next_seq_shared(&mut attempt).await?,
+    };
 
-    if let Err(refusal) = check_and_apply(&mut attempt, &op, seq, arrival).await? {
+    if let Err(refusal) = check_and_apply(&mut attempt, op, seq, arrival).await? {
         attempt.rollback().await?;
         let result = OpResult::rejected(id, refusal.code);
         tracing::info!(op = %id, user = %arrival.user.profile.username, code = ?refusal.code, "operation rejected");
         match refusal.keep {
-            Keep::Nothing => tx.rollback().await?,
-            Keep::Verdict => {
-                keep_verdict(&mut tx, &op, &canonical, &result, arrival).await?;
-                tx.commit().await?;
-            }
+            Keep::Nothing => {}
+            Keep::Verdict => keep_verdict(&mut **tx, op, canonical, &result, arrival).await?,
             Keep::ForTheOffice => {
-                held_ops::hold(&mut tx, &op, &canonical, &result, arrival).await?;
-                tx.commit().await?;
+                held_ops::hold(&mut **tx, op, canonical, &result, arrival).await?;
                 tracing::info!(op = %id, user = %op.user, "operation held for the office");
             }
         }
@@ -82,13 +191,12 @@ pub async fn apply(
     .bind(db::time_to_text(op.device_time))
     .bind(db::millis(arrival.received_at))
     .bind(arrival.clock_offset_ms)
-    .bind(&canonical)
+    .bind(canonical)
     .bind(&result_json)
     .bind(seq)
     .execute(&mut *attempt)
     .await?;
     attempt.commit().await?;
-    tx.commit().await?;
     tracing::info!(op = %id, user = %op.user, seq, "operation applied");
     Ok(result)
 }

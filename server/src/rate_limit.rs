@@ -2,9 +2,13 @@
 //!
 //! A small in-process token bucket rather than tower_governor: sign-in limits count only
 //! failures and are keyed by the username in the body, which a per-route IP limiter cannot do;
-//! one mechanism for both keeps one set of knobs and one JSON 429. The buckets are per process:
-//! behind a load balancer with N processes a client gets up to N times the budget, which still
-//! stops floods and password guessing at a rate that matters (argon2 costs ~50 ms per guess).
+//! one mechanism for both keeps one set of knobs and one JSON 429.
+//!
+//! Failed sign-ins per username are kept in the database (`sign_in_failures`, the same bucket
+//! as a row), so that every process behind a load balancer counts the same failures: the fifth
+//! wrong password through any process locks the account for all of them. The request and
+//! per-client buckets are per process: with N processes a client gets up to N times that budget,
+//! which still stops floods at a rate that matters.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -16,6 +20,7 @@ use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -133,7 +138,6 @@ impl Buckets {
 pub struct Limiter {
     pub limits: RateLimits,
     requests: Buckets,
-    failures_by_user: Buckets,
     failures_by_client: Buckets,
 }
 
@@ -145,7 +149,6 @@ impl Limiter {
             .max(0.001);
         Limiter {
             requests: Buckets::new(limits.request_burst, limits.requests_per_second),
-            failures_by_user: Buckets::new(limits.sign_in_failures_per_user, 1.0 / forget),
             failures_by_client: Buckets::new(limits.sign_in_failures_per_client, 1.0 / forget),
             limits,
         }
@@ -153,17 +156,84 @@ impl Limiter {
 
     /// Before checking a password: refused while the username or the client has used up its
     /// failures (so a guesser does not even get the argon2 answer).
-    pub fn sign_in_allowed(&self, username: &str, client: IpAddr) -> Result<(), AppError> {
-        self.failures_by_user
-            .check(&username.to_lowercase())
-            .and_then(|()| self.failures_by_client.check(&client.to_string()))
-            .map_err(too_many_sign_ins)
+    pub async fn sign_in_allowed(
+        &self,
+        db: &Db,
+        username: &str,
+        client: IpAddr,
+    ) -> Result<(), AppError> {
+        self.failures_by_client
+            .check(&client.to_string())
+            .map_err(too_many_sign_ins)?;
+        let row: Option<(f64, i64)> =
+            sqlx::query_as("SELECT tokens, updated_at FROM sign_in_failures WHERE username = $1")
+                .bind(username.to_lowercase())
+                .fetch_optional(db)
+                .await?;
+        let Some((tokens, at)) = row else {
+            return Ok(());
+        };
+        let per_ms = self.refill_per_ms();
+        let now = crate::db::millis(chrono::Utc::now());
+        let tokens = tokens + (now - at).max(0) as f64 * per_ms;
+        if tokens >= 1.0 {
+            return Ok(());
+        }
+        let wait_ms = if per_ms > 0.0 {
+            (1.0 - tokens) / per_ms
+        } else {
+            FORGET_AFTER.as_millis() as f64
+        };
+        Err(too_many_sign_ins(Duration::from_millis(
+            wait_ms.ceil() as u64
+        )))
     }
 
-    /// After a wrong password, unknown user or disabled account.
-    pub fn sign_in_failed(&self, username: &str, client: IpAddr) {
-        let _ = self.failures_by_user.take(&username.to_lowercase());
+    /// After a wrong password, unknown user or disabled account: one failure taken from the
+    /// username's bucket (in the database, in one statement: failures through several processes
+    /// at once all count) and from the client's.
+    pub async fn sign_in_failed(
+        &self,
+        db: &Db,
+        username: &str,
+        client: IpAddr,
+    ) -> Result<(), AppError> {
         let _ = self.failures_by_client.take(&client.to_string());
+        let capacity = f64::from(self.limits.sign_in_failures_per_user.max(1));
+        let per_ms = self.refill_per_ms();
+        let now = crate::db::millis(chrono::Utc::now());
+        // The bucket refilled since its last failure, capped at its capacity, less this one
+        // (never below zero: a failure on an empty bucket was refused before the password).
+        let refilled = "(sign_in_failures.tokens + ($3 - sign_in_failures.updated_at) * $4)";
+        sqlx::query(&format!(
+            "INSERT INTO sign_in_failures (username, tokens, updated_at) VALUES ($1, $2 - 1, $3) \
+             ON CONFLICT (username) DO UPDATE SET updated_at = $3, tokens = CASE \
+             WHEN {refilled} >= $2 THEN $2 - 1 WHEN {refilled} >= 1 THEN {refilled} - 1 ELSE 0 END"
+        ))
+        .bind(username.to_lowercase())
+        .bind(capacity)
+        .bind(now)
+        .bind(per_ms)
+        .execute(db)
+        .await?;
+        // Buckets full again are forgotten, so the table holds only recent failures.
+        if per_ms > 0.0 {
+            sqlx::query("DELETE FROM sign_in_failures WHERE updated_at < $1")
+                .bind(now - (capacity / per_ms).ceil() as i64)
+                .execute(db)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// How much of one failure a username's bucket gets back per millisecond.
+    fn refill_per_ms(&self) -> f64 {
+        1.0 / (self
+            .limits
+            .sign_in_failure_forgotten_after
+            .as_secs_f64()
+            .max(0.001)
+            * 1000.0)
     }
 
     /// The address requests are counted under.

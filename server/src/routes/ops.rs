@@ -1,4 +1,5 @@
-//! `POST /api/ops`: a batch of operations from a device's outbox, each applied exactly once.
+//! `POST /api/ops`: a batch of operations from a device's outbox, each applied exactly once, all
+//! in one transaction (`ops::apply_batch`).
 
 use axum::Json;
 use axum::extract::State;
@@ -64,9 +65,11 @@ pub async fn post_ops(
             .sent_at
             .map(|sent| (sent - received_at).num_milliseconds()),
     };
-    let mut results = Vec::with_capacity(ids.len());
-    for (id, raw) in ids.into_iter().zip(batch.ops) {
-        results.push(ops::apply(&state.db, &arrival, id, raw).await?);
-    }
+    let incoming = ids
+        .into_iter()
+        .zip(batch.ops)
+        .map(|(id, raw)| ops::Incoming::read(id, raw))
+        .collect::<Result<Vec<_>, _>>()?;
+    let results = ops::apply_batch(&state.db, &arrival, &incoming).await?;
     Ok(Json(OpsResponse { results }))
 }

@@ -28,7 +28,10 @@ pub async fn sign_in(
     headers: HeaderMap,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, AppError> {
-    state.limiter.sign_in_allowed(&body.username, client)?;
+    state
+        .limiter
+        .sign_in_allowed(&state.db, &body.username, client)
+        .await?;
     let mut conn = state.db.acquire().await?;
     let user = users::find_by_username(&mut conn, &body.username).await?;
     drop(conn);
@@ -39,7 +42,10 @@ pub async fn sign_in(
     let user = match user {
         Some(user) if matches && !user.disabled => user,
         _ => {
-            state.limiter.sign_in_failed(&body.username, client);
+            state
+                .limiter
+                .sign_in_failed(&state.db, &body.username, client)
+                .await?;
             tracing::info!(username = %body.username, %client, "sign-in refused");
             return Err(AppError::BadCredentials);
         }

@@ -38,10 +38,25 @@ pub async fn sync(
             "the cursor must be 0 or more",
         ));
     }
-    let mut tx = state.db.begin().await?;
     // Read the sequence before the orders: an order changed in between shows up now and again
     // next time (harmless), never not at all.
-    let current = db::current_seq(&mut tx).await?;
+    let mut conn = state.db.acquire().await?;
+    let current = db::current_seq(&mut conn).await?;
+    if cursor == current && cursor > 0 && !db::baseline() {
+        // Nothing changed: every change numbered up to `current` is one this device has, and
+        // one numbered above it is not `current` yet, so it comes with a later pull. (A device
+        // that never pulled, cursor 0, gets the field reference set however.) One query.
+        return Ok(Json(SyncResponse {
+            cursor,
+            more: false,
+            server_time: Utc::now(),
+            work_orders: Vec::new(),
+            removed: Vec::new(),
+            field: Default::default(),
+        }));
+    }
+    drop(conn);
+    let mut tx = state.db.begin().await?;
     // A cursor the server never handed out means its database was reset: start over.
     let since = if cursor > current { 0 } else { cursor };
     // Supervisors are an office role too: their board shows every engineer's work orders.

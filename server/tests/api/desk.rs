@@ -83,10 +83,26 @@ pub async fn detail(server: &TestServer, client: &Client, id: Uuid) -> WorkOrder
 /// Everything the desk could see, and the server's sequence: what "changes nothing" compares.
 async fn snapshot(server: &TestServer) -> (i64, Value) {
     let db = server.database().await;
-    let seq: i64 = sqlx::query_scalar("SELECT value FROM sync_sequence WHERE id = 1")
+    // SQLite gives a refused change's number back: its counter must not move. PostgreSQL's
+    // sequence keeps it (db::next_seq), so there no row may carry a newer number.
+    let seq: i64 = if server.uses_postgres() {
+        sqlx::query_scalar(
+            "SELECT COALESCE(MAX(s), 0) FROM (SELECT MAX(seq) AS s FROM work_orders \
+             UNION ALL SELECT MAX(seq) FROM status_events \
+             UNION ALL SELECT MAX(from_seq) FROM work_order_assignments \
+             UNION ALL SELECT MAX(to_seq) FROM work_order_assignments \
+             UNION ALL SELECT MAX(seq) FROM applied_ops \
+             UNION ALL SELECT MAX(seq) FROM photos \
+             UNION ALL SELECT MAX(seq) FROM desk_settings) AS x",
+        )
         .fetch_one(&db)
         .await
-        .unwrap();
+        .unwrap()
+    } else {
+        fieldbook_server::db::current_seq(&mut db.acquire().await.unwrap())
+            .await
+            .unwrap()
+    };
     db.close().await;
     let desk = server.signed_in("dispatcher1").await;
     let r = desk

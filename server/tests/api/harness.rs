@@ -124,6 +124,12 @@ impl TestServer {
         &self.config
     }
 
+    /// Whether the database is PostgreSQL (whose sequence does not give back the numbers of
+    /// rolled-back changes: see `db::next_seq`).
+    pub fn uses_postgres(&self) -> bool {
+        self.config.database_url.is_some()
+    }
+
     /// Whether photos go to an S3-compatible server rather than the data directory.
     pub fn uses_s3(&self) -> bool {
         self.config.s3.is_some()

@@ -354,9 +354,14 @@ async fn concurrent_sends_of_one_op_apply_it_once() {
         .filter(|wo| wo.status != StatusNode::Dispatched)
         .count();
     assert_eq!(changed, 6);
-    assert_eq!(
-        after.cursor,
-        DEMO_SEQ + 6,
-        "one sequence value per applied op"
-    );
+    if server.uses_postgres() {
+        // PostgreSQL keeps the numbers of refused operations (the second resolve of orders[1]).
+        assert!(after.cursor >= DEMO_SEQ + 6, "{}", after.cursor);
+    } else {
+        assert_eq!(
+            after.cursor,
+            DEMO_SEQ + 6,
+            "one sequence value per applied op"
+        );
+    }
 }

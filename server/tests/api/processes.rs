@@ -279,3 +279,196 @@ async fn two_processes_apply_each_operation_and_photo_once() {
     }
     pool.close().await;
 }
+
+/// Follow `cursor` through `process` to the end (every page), keeping each order's last hours.
+async fn pull_into(
+    client: &Client,
+    process: &Process,
+    cursor: &mut i64,
+    seen: &mut HashMap<Uuid, (i64, u32)>,
+) {
+    loop {
+        let r = client
+            .get(process.url(&format!("/api/sync?cursor={cursor}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let page: fieldbook_model::SyncResponse = r.json().await.unwrap();
+        assert!(
+            page.cursor >= *cursor,
+            "the cursor went back: {} after {cursor}",
+            page.cursor
+        );
+        for wo in page.work_orders {
+            let entry = seen.entry(wo.id).or_insert((wo.seq, wo.engine_hours));
+            if wo.seq >= entry.0 {
+                *entry = (wo.seq, wo.engine_hours);
+            }
+        }
+        *cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+}
+
+/// Phones pull through both processes while others write through both: no change is ever
+/// missed. Each order is changed exactly once, so a change a cursor skipped (committed after a
+/// pull was given a cursor at or above its number) would never be pulled. On PostgreSQL the
+/// writers of different orders run side by side (`db::next_seq`); on SQLite one at a time.
+#[tokio::test]
+async fn phones_pulling_while_others_write_miss_no_change() {
+    const ORDERS: usize = 240;
+    const WRITERS: usize = 8;
+    const PULLERS: usize = 3;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let database_url = fresh_database_url().await;
+    let generated = shared_command("demo", &data, database_url.as_deref(), None)
+        .arg("--generate")
+        .arg(ORDERS.to_string())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(generated.success());
+    let a = Process::start(&data, database_url.as_deref(), None, false).await;
+    let b = Process::start(&data, database_url.as_deref(), None, false).await;
+
+    let signed_in = || async {
+        let client = Client::builder().cookie_store(true).build().unwrap();
+        let r = client
+            .post(a.url("/api/session"))
+            .json(&json!({"username": "engineer1", "password": "demo1234"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        client
+    };
+    let writer = signed_in().await;
+    let mut everything = HashMap::new();
+    let mut start = 0;
+    pull_into(&writer, &a, &mut start, &mut everything).await;
+    let mut orders: Vec<Uuid> = everything.keys().copied().collect();
+    orders.sort();
+    assert!(orders.len() >= ORDERS, "{}", orders.len());
+
+    // Each phone starts from where a first pull left it, as a phone in use would.
+    let mut pullers = Vec::new();
+    for _ in 0..PULLERS {
+        pullers.push((signed_in().await, start, everything.clone()));
+    }
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let processes = [&a, &b];
+    let write = async {
+        let chunks: Vec<Vec<(usize, Uuid)>> = (0..WRITERS)
+            .map(|w| {
+                orders
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .filter(|(i, _)| i % WRITERS == w)
+                    .collect()
+            })
+            .collect();
+        let written = join_all(chunks.iter().enumerate().map(|(w, chunk)| {
+            let writer = &writer;
+            async move {
+                let mut written = Vec::new();
+                for &(i, wo) in chunk {
+                    let hours = 7000 + i as u32;
+                    let response = push(
+                        writer,
+                        processes[(i + w) % 2],
+                        &[correct_hours("engineer1", wo, hours)],
+                    )
+                    .await;
+                    // (A closed demo order refuses it; the generated ones all take it.)
+                    if response.results[0].outcome == Outcome::Applied {
+                        written.push((wo, hours));
+                    }
+                }
+                written
+            }
+        }))
+        .await;
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        written.concat()
+    };
+    let pull = join_all(
+        pullers
+            .iter_mut()
+            .enumerate()
+            .map(|(p, (client, cursor, seen))| {
+                let done = &done;
+                async move {
+                    let mut pulls = 0usize;
+                    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                        pull_into(client, processes[(p + pulls) % 2], cursor, seen).await;
+                        pulls += 1;
+                    }
+                    // After the last write: one more pull from where this phone is.
+                    pull_into(client, processes[p % 2], cursor, seen).await;
+                    pulls
+                }
+            }),
+    );
+    let (written, pulls) = tokio::join!(write, pull);
+
+    assert!(written.len() >= ORDERS, "{}", written.len());
+    for ((_, _, seen), pulls) in pullers.iter().zip(pulls) {
+        assert!(pulls > 1, "the phone pulled while the others wrote");
+        for (wo, hours) in &written {
+            assert_eq!(
+                seen[wo].1, *hours,
+                "order {wo}: its change was missed ({pulls} pulls)"
+            );
+        }
+    }
+}
+
+/// The failed sign-in limit is kept in the shared database: failures through either process
+/// count together, and the fifth (through either) locks the account on both.
+#[tokio::test]
+async fn the_fifth_failed_sign_in_through_either_process_locks_the_account_on_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let database_url = fresh_database_url().await;
+    let a = Process::start(&data, database_url.as_deref(), None, true).await;
+    let b = Process::start(&data, database_url.as_deref(), None, false).await;
+    let sign_in = |process: &Process, password: &str| {
+        Client::new()
+            .post(process.url("/api/session"))
+            .json(&json!({"username": "engineer1", "password": password}))
+            .send()
+    };
+    let limit = fieldbook_server::rate_limit::RateLimits::default().sign_in_failures_per_user;
+    assert_eq!(limit, 5);
+    // Four failures, alternating: each process alone saw two, and the right password still works.
+    for process in [&a, &b, &a, &b] {
+        let r = sign_in(process, "wrong-password").await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The fifth, through either one (here a)...
+    let r = sign_in(&a, "wrong-password").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    // ...locks the account on both, even for the right password.
+    for process in [&b, &a] {
+        let r = sign_in(process, "demo1234").await.unwrap();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.headers().contains_key("retry-after"));
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "too_many_sign_ins", "{body}");
+    }
+    // Someone else signs in as usual through both.
+    for process in [&a, &b] {
+        let r = Client::new()
+            .post(process.url("/api/session"))
+            .json(&json!({"username": "engineer2", "password": "demo1234"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+}

@@ -334,8 +334,7 @@ async fn the_demo_command_is_idempotent() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let seq: i64 = sqlx::query_scalar("SELECT value FROM sync_sequence")
-        .fetch_one(&pool)
+    let seq = fieldbook_server::db::current_seq(&mut pool.acquire().await.unwrap())
         .await
         .unwrap();
     assert_eq!((users, orders, seq), (7, 8, 9));
