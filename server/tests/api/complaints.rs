@@ -664,7 +664,7 @@ async fn the_desk_takes_gives_confirms_calls_back_and_reopens() {
     .await;
 
     // The desk calls back by phone: satisfied, closed. The same request again: 200, once.
-    let back = call_back_body(about_complaint(id), "phone", true, &now_minus(1), None);
+    let back = call_back_body(about_complaint(id), "phone", true, &now_minus(0), None);
     let closed: Value = ok(
         post(&server, &desk, "/api/call-backs", &back).await,
         StatusCode::CREATED,
@@ -715,7 +715,7 @@ async fn the_desk_takes_gives_confirms_calls_back_and_reopens() {
         "complaint_closed",
     )
     .await;
-    let late = call_back_body(about_complaint(id), "phone", true, &now_minus(1), None);
+    let late = call_back_body(about_complaint(id), "phone", true, &now_minus(0), None);
     assert_error(
         post(&server, &desk, "/api/call-backs", &late).await,
         StatusCode::CONFLICT,
@@ -1385,7 +1385,9 @@ async fn a_closed_orders_call_back_is_due_after_the_set_days_and_recorded_once()
     // A closed order takes nothing else, but its call-back: the engineer's visit, signed.
     let other = crate::harness::set_status("engineer1", wo.id, "arrived");
     assert_rejected(&send(&server, &e1, &other).await, RejectCode::OrderClosed);
-    let record = call_back_op("engineer1", &visit, &now_minus(1));
+    let mut visit = visit;
+    visit["at"] = json!(now_minus(0));
+    let record = call_back_op("engineer1", &visit, &now_minus(0));
     assert_applied(&send(&server, &e1, &record).await);
     assert_eq!(
         send(&server, &e1, &record).await.outcome,
@@ -1406,7 +1408,7 @@ async fn a_closed_orders_call_back_is_due_after_the_set_days_and_recorded_once()
     .await;
     assert!(!due.iter().any(|d| d.subject == owed.subject));
     // A second call-back by the desk (the customer called again) is kept too.
-    let phone = call_back_body(about_order(wo.id), "phone", false, &now_minus(1), None);
+    let phone = call_back_body(about_order(wo.id), "phone", false, &now_minus(0), None);
     let answer: Value = ok(
         post(&server, &desk, "/api/call-backs", &phone).await,
         StatusCode::CREATED,
