@@ -233,7 +233,8 @@ pub async fn team_exists(conn: &mut Conn, team: &str) -> Result<bool, AppError> 
 }
 
 /// Whether the person a complaint's task goes to can work on it: an enabled engineer (they serve
-/// every team and station) or an enabled member of the complaint's team.
+/// every team and station) or an enabled member of the complaint's team (its cleaners, its
+/// supervisor, a station's head).
 pub async fn may_work_on(conn: &mut Conn, team: &str, to: &Assignee) -> Result<bool, AppError> {
     let Assignee::Person { username } = to else {
         return Ok(true);
@@ -242,8 +243,10 @@ pub async fn may_work_on(conn: &mut Conn, team: &str, to: &Assignee) -> Result<b
     Ok(person.is_some_and(|p| {
         !p.disabled
             && (p.role == Role::Engineer
-                || (matches!(p.role, Role::Cleaner | Role::Supervisor)
-                    && p.team.as_deref() == Some(team)))
+                || (matches!(
+                    p.role,
+                    Role::Cleaner | Role::Supervisor | Role::ServiceSupervisor
+                ) && p.team.as_deref() == Some(team)))
     }))
 }
 

@@ -323,8 +323,8 @@ fn staff(username: &str, role: Role, home: Option<&str>) -> Staff {
 
 /// The calendar (when the office has none yet) and two complaints of the station's, so a new
 /// user sees the complaint screens with something on them: a major one waiting for the station
-/// head to give it to an engineer, and an ordinary one whose fix the station head confirmed (its
-/// call-back is due). Returns how many complaints were created.
+/// head to give it to an engineer, and an ordinary one he fixed himself (he went to apologise) and
+/// the desk confirmed: its call-back is due. The head took both. Returns how many complaints were created.
 async fn load_complaints(conn: &mut Conn, seq: &mut Option<i64>) -> Result<usize, AppError> {
     let (calendar, _) = complaints::calendar_with_seq(conn).await?;
     let calendar = if calendar == WorkCalendar::default() {
@@ -337,6 +337,7 @@ async fn load_complaints(conn: &mut Conn, seq: &mut Option<i64>) -> Result<usize
     };
     let now = Utc::now();
     let desk = staff("dispatcher1", Role::Dispatcher, None);
+    // The station head took both calls (首问负责: his name stays on them).
     let head = staff("head1", Role::ServiceSupervisor, Some(DEMO_STATION));
     let demo: [(NewComplaint, DateTime<Utc>, bool); 2] = [
         (
@@ -370,8 +371,9 @@ async fn load_complaints(conn: &mut Conn, seq: &mut Option<i64>) -> Result<usize
                 what: "工程师比约定时间晚到两个小时，也没有提前打电话说明".into(),
                 photos: Vec::new(),
                 work_order_id: None,
+                // The station head went to apologise himself.
                 assignee: Some(Assignee::Person {
-                    username: "engineer2".into(),
+                    username: "head1".into(),
                 }),
             },
             now - Duration::days(4),
@@ -384,24 +386,24 @@ async fn load_complaints(conn: &mut Conn, seq: &mut Option<i64>) -> Result<usize
             continue;
         }
         // The demo's people may be missing (a database made before them): skip quietly.
-        if users::find_by_username(conn, "engineer2").await?.is_none() {
+        if users::find_by_username(conn, "head1").await?.is_none() {
             continue;
         }
-        let (mut complaint, mut task) = Complaint::take(&new, &desk, at, &calendar)
+        let (mut complaint, mut task) = Complaint::take(&new, &head, at, &calendar)
             .map_err(|e| AppError::Internal(format!("demo complaint: {e}")))?;
         if fixed {
-            // engineer2 went back and apologised; the station head confirmed it the next day.
+            // The head went and apologised; the desk confirmed it with the customer that day.
             let fixed_at = at + Duration::days(1);
             task.state = FindingState::Fixed;
             task.history.push(FindingStep {
                 event: FindingEvent::Fixed {
                     note: "已上门致歉，之后到场前一小时电话确认".into(),
                 },
-                by: "engineer2".into(),
+                by: "head1".into(),
                 at: fixed_at,
             });
             complaint
-                .confirm_task(&mut task, &head, fixed_at + Duration::hours(2))
+                .confirm_task(&mut task, &desk, fixed_at + Duration::hours(2))
                 .map_err(|e| AppError::Internal(format!("demo complaint: {e}")))?;
         }
         let s = load_seq(conn, seq).await?;

@@ -526,7 +526,15 @@ async fn callers(server: &TestServer) -> Vec<Client> {
 
 #[tokio::test]
 async fn every_endpoint_answers_every_caller_exactly() {
-    let server = TestServer::with_demo().await;
+    // Several hundred requests in a few seconds from one address: above the default burst.
+    let server = TestServer::start_with(
+        crate::harness::Options {
+            demo: true,
+            dist: None,
+        },
+        |config| config.rate_limits.request_burst = 10_000,
+    )
+    .await;
     add_user(&server, "cleaner3", Role::Cleaner, Some("team-b")).await;
     add_user(&server, "supervisor2", Role::Supervisor, Some("team-b")).await;
     add_user(&server, "head2", Role::ServiceSupervisor, Some("青岛站")).await;

@@ -79,15 +79,21 @@ async fn each_cleaner_pulls_only_their_own_areas_items_and_units() {
         ])
     );
 
-    // Engineers (no team) and the office: none of it.
-    for who in ["engineer1", "engineer2", "dispatcher1"] {
+    // Engineers (no team) and the office: none of it. An engineer's first pull carries the
+    // people they work with and the office's working-day calendar (for complaint deadlines).
+    for who in ["engineer1", "engineer2"] {
         let client = server.signed_in(who).await;
-        assert_eq!(
-            server.sync(&client, 0).await.field,
-            FieldData::default(),
+        let mut field = server.sync(&client, 0).await.field;
+        let r = field.reference.take().expect("the calendar");
+        assert!(
+            r.areas.is_empty() && r.items.is_empty() && r.units.is_empty(),
             "{who}"
         );
+        assert_eq!(r.calendar, fieldbook_server::demo_field::china_calendar());
+        assert_eq!(field, FieldData::default(), "{who}");
     }
+    let client = server.signed_in("dispatcher1").await;
+    assert_eq!(server.sync(&client, 0).await.field, FieldData::default());
 }
 
 #[tokio::test]

@@ -355,7 +355,8 @@ async fn the_settings_make_the_next_tickets_and_names_and_a_bad_rule_is_refused(
     .await;
     assert_eq!(
         got,
-        json!({"ticket_rule": "BX-{yyyymmdd}-{n:3}", "photo_naming": "standard"})
+        json!({"ticket_rule": "BX-{yyyymmdd}-{n:3}", "photo_naming": "standard",
+               "call_back_days": 3})
     );
     let before = snapshot(&server).await;
     for rule in [
@@ -393,7 +394,10 @@ async fn the_settings_make_the_next_tickets_and_names_and_a_bad_rule_is_refused(
         StatusCode::OK,
     )
     .await;
-    assert_eq!(saved, new);
+    // The call-back days were not sent: unchanged.
+    let mut kept = new.clone();
+    kept["call_back_days"] = json!(3);
+    assert_eq!(saved, kept);
     let wo = create(&server, &desk, call("2026-12-01T02:00:00Z"))
         .await
         .work_order;
