@@ -6,7 +6,6 @@ use fieldbook_model::cleaning::{Area, AreaDay, ChecklistItem, Mark, due_items};
 use fieldbook_model::findings::{FindingSource, ProblemKind};
 use fieldbook_model::{OpKind, Role};
 use leptos::prelude::*;
-use std::collections::HashMap;
 
 use crate::components::back::BackHome;
 use uuid::Uuid;
@@ -33,7 +32,8 @@ pub fn AreaPage(id: Uuid) -> impl IntoView {
     // the day that follows it are IndexedDB round trips (~150-250 ms on a slowed phone; issue 20).
     // Kept across the reads that rebuild the checklist until what is stored says the same (a
     // quick second tap is not undone by the read of the first); a write that fails clears them.
-    let taps = RwSignal::new(HashMap::<Uuid, Option<Mark>>::new());
+    // (A short list of pairs rather than a map: a page has a few dozen items at most.)
+    let taps = RwSignal::new(Taps::new());
     view! {
         <section class="detail-page field-page">
             <BackHome/>
@@ -45,12 +45,15 @@ pub fn AreaPage(id: Uuid) -> impl IntoView {
     }
 }
 
+/// Items and their marks: what this page's ticks made them, or what is stored.
+type Taps = Vec<(Uuid, Option<Mark>)>;
+
+fn marked(list: &Taps, id: Uuid) -> Option<Option<Mark>> {
+    list.iter().find(|t| t.0 == id).map(|t| t.1)
+}
+
 #[component]
-fn Checklist(
-    area: Area,
-    view: FieldView,
-    taps: RwSignal<HashMap<Uuid, Option<Mark>>>,
-) -> impl IntoView {
+fn Checklist(area: Area, view: FieldView, taps: RwSignal<Taps>) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let date = today();
@@ -85,23 +88,23 @@ fn Checklist(
     let finish = move |_| outbox.record(vec![OpKind::FinishArea { area_id, date }], Vec::new());
     let problem_for = RwSignal::new(None::<Uuid>);
     let area_for_problem = area.clone();
-    let stored: HashMap<Uuid, Option<Mark>> = due
+    let stored: Taps = due
         .iter()
         .map(|i| (i.id, day.marks.get(&i.id).map(|m| m.mark)))
         .collect();
     // Ticks now stored are shown from the store; the ones still being written stay.
-    taps.update_untracked(|t| t.retain(|id, mark| stored.get(id).is_some_and(|s| s != mark)));
+    taps.update_untracked(|t| t.retain(|tap| stored.iter().any(|s| s.0 == tap.0 && s.1 != tap.1)));
     let done_now = Memo::new(move |_| {
         taps.with(|t| {
             t.iter().fold(done, |n, (id, mark)| {
-                let was = stored.get(id).copied().flatten().is_some();
+                let was = marked(&stored, *id).flatten().is_some();
                 n + usize::from(mark.is_some()) - usize::from(was)
             })
         })
     });
     Effect::new(move |_| {
         if matches!(outbox.feedback.get(), Some(Feedback::Failed(_))) {
-            taps.update(HashMap::clear);
+            taps.update(Vec::clear);
         }
     });
 
@@ -124,7 +127,7 @@ fn Checklist(
             {due.into_iter().map(|item| {
                 let stored = day.marks.get(&item.id).map(|m| m.mark);
                 let id = item.id;
-                let mark = Signal::derive(move || taps.with(|t| t.get(&id).copied()).unwrap_or(stored));
+                let mark = Signal::derive(move || taps.with(|t| marked(t, id)).unwrap_or(stored));
                 view! { <ItemRow item mark taps area_id date editable outbox problem_for/> }
             }).collect_view()}
         </ul>
@@ -148,7 +151,7 @@ fn ItemRow(
     item: ChecklistItem,
     /// What the item shows: the stored mark, or what a tap on this page made it.
     mark: Signal<Option<Mark>>,
-    taps: RwSignal<HashMap<Uuid, Option<Mark>>>,
+    taps: RwSignal<Taps>,
     area_id: Uuid,
     date: chrono::NaiveDate,
     editable: bool,
@@ -166,7 +169,8 @@ fn ItemRow(
             Some(Mark::Done)
         };
         taps.update(|t| {
-            t.insert(item_id, next);
+            t.retain(|tap| tap.0 != item_id);
+            t.push((item_id, next));
         });
         // Every tap is kept, even while the one before is written: ticking down a list is fast.
         outbox.record_each(
