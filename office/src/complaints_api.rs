@@ -75,7 +75,8 @@ pub async fn change(method: &str, path: &str, body: &impl Serialize) -> Result<S
     send(method, path, json).await
 }
 
-async fn send(method: &str, path: &str, json: String) -> Result<String, ChangeFail> {
+/// A change with its JSON body already written.
+pub async fn send(method: &str, path: &str, json: String) -> Result<String, ChangeFail> {
     let unreachable = ChangeFail::Api(ApiFail::Unreachable);
     let builder = if method == "PUT" {
         Request::put(path)

@@ -181,7 +181,7 @@ fn MonthGrid(
         <div class="month">
             <h3>{move || month_name(month, lang.get())}</h3>
             <div class="days">
-                {move || WEEKDAYS[lang.get() as usize].map(|w| view! { <span class="wd">{w}</span> }).collect_view()}
+                {move || WEEKDAYS[lang.get() as usize].into_iter().map(|w| view! { <span class="wd">{w}</span> }).collect_view()}
                 {(0..lead).map(|_| view! { <span></span> }).collect_view()}
                 {days.into_iter().map(|d| {
                     let class = move || {

@@ -223,6 +223,16 @@ fn ComplaintView(data: RwSignal<Option<ComplaintDetail>>, load: Callback<()>) ->
     }
 }
 
+#[derive(serde::Serialize)]
+struct AssignBody {
+    assignee: Assignee,
+}
+
+#[derive(serde::Serialize)]
+struct ReopenBody {
+    reason: String,
+}
+
 #[component]
 fn TaskCard(
     data: RwSignal<Option<ComplaintDetail>>,
@@ -236,10 +246,10 @@ fn TaskCard(
     let to = RwSignal::new(String::new());
     let other = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<(), String>>);
-    let post = move |path: String, body: serde_json::Value| {
+    let post = move |path: String, json: String| {
         outcome.set(None);
         spawn_local(async move {
-            match capi::change("POST", &path, &body).await {
+            match capi::send("POST", &path, json).await {
                 Ok(b) => {
                     show(&b);
                     outcome.set(Some(Ok(())));
@@ -263,9 +273,13 @@ fn TaskCard(
             outcome.set(Some(Err(Msg::Choose.text(lang.get_untracked()).into())));
             return;
         };
-        post(format!("/api/complaints/{id}/assign"), serde_json::json!({ "assignee": assignee }));
+        post(
+            format!("/api/complaints/{id}/assign"),
+            serde_json::to_string(&AssignBody { assignee }).unwrap_or_default(),
+        );
     };
-    let confirm = move |_| post(format!("/api/complaints/{id}/confirm"), serde_json::json!({}));
+    // An empty object: the confirmation says nothing more.
+    let confirm = move |_| post(format!("/api/complaints/{id}/confirm"), "{}".into());
     let fixing = move || complaint.with(|c| c.state == ComplaintState::Fixing);
     view! {
         <div class="card" data-testid="task">
@@ -281,7 +295,7 @@ fn TaskCard(
                     <div class="thumbs" data-testid="after-photos">
                         {photos.into_iter().map(|p| {
                             let src = format!("/api/photos/{}", p.photo_id);
-                            view! { <figure class="thumb"><a href=src.clone() target="_blank"><img src=src alt="" loading="lazy"/></a></figure> }
+                            view! { <figure class="thumb"><a href=src.clone() target="_blank"><img src=src.clone() alt="" loading="lazy"/></a></figure> }
                         }).collect_view()}
                     </div>
                 })
@@ -338,7 +352,7 @@ fn ReopenCard(id: Uuid, show: impl Fn(&str) + Copy + Send + Sync + 'static) -> i
         }
         outcome.set(None);
         spawn_local(async move {
-            match capi::change("POST", &format!("/api/complaints/{id}/reopen"), &serde_json::json!({ "reason": r })).await {
+            match capi::change("POST", &format!("/api/complaints/{id}/reopen"), &ReopenBody { reason: r }).await {
                 Ok(b) => show(&b),
                 Err(f) => outcome.set(Some(refusal_text(&f, lang.get_untracked()))),
             }

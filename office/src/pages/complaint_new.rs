@@ -414,7 +414,7 @@ pub fn NewComplaintPage() -> impl IntoView {
                                 }
                             >
                                 <option value="" selected=move || draft.with(|d| d.assignee.is_empty())>{tr(Msg::AssignLater)}</option>
-                                {[("dept:engineering", Department::Engineering), ("dept:cleaning", Department::Cleaning)].map(|(code, dep)| view! {
+                                {[("dept:engineering", Department::Engineering), ("dept:cleaning", Department::Cleaning)].into_iter().map(|(code, dep)| view! {
                                     <option value=code selected=move || draft.with(|d| d.assignee == code)>{move || labels::department(dep, lang.get())}</option>
                                 }).collect_view()}
                                 {move || {

@@ -120,7 +120,7 @@ pub fn deadline_view(
     due: Option<DateTime<Utc>>,
     late: bool,
     testid: &'static str,
-) -> impl IntoView + use<> {
+) -> impl IntoView {
     let lang = use_lang();
     due.map(|d| {
         view! {
