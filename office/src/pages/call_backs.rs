@@ -230,8 +230,8 @@ pub fn CallBacksPage() -> impl IntoView {
     let load = move || {
         spawn_local(async move {
             match capi::call_backs_due().await {
-                Ok(mut l) => {
-                    l.sort_by_key(|c| c.due);
+                // Sorted by due time by the server: due today and late first.
+                Ok(l) => {
                     failed.set(None);
                     if list.with_untracked(|old| old.as_ref() != Some(&l)) {
                         list.set(Some(l));

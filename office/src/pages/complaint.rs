@@ -21,7 +21,7 @@ use crate::china;
 use crate::complaints_api::{self as capi, ComplaintDetail};
 use crate::i18n::{Msg, tr};
 use crate::pages::call_backs::{CallBackForm, history, refusal_text};
-use crate::pages::complaints::{deadline_view, severity_msg, state_msg};
+use crate::pages::complaints::{deadline_view, severity_msg, state_code, state_msg};
 use crate::router::Route;
 use crate::session::{fail_text, use_session};
 
@@ -122,7 +122,7 @@ fn timeline(d: &ComplaintDetail, lang: Lang) -> Vec<Step> {
         };
         steps.push(Step { at: s.at, by: s.by.clone(), what, detail, testid });
     }
-    steps.sort_by_key(|s| s.at);
+    capi::order_by(&mut steps, |s| s.at.timestamp_millis());
     steps
 }
 
@@ -159,7 +159,7 @@ fn ComplaintView(data: RwSignal<Option<ComplaintDetail>>, load: Callback<()>) ->
                             let s = complaint.with(|c| c.severity);
                             view! { <span class=if s == Severity::Major { "badge down" } else { "badge" } data-testid="severity">{move || severity_msg(s).text(lang.get())}</span> }
                         }}
-                        <span class="badge locked" data-testid="complaint-state" data-state=move || format!("{:?}", state.get())>{move || state_msg(state.get()).text(lang.get())}</span>
+                        <span class="badge locked" data-testid="complaint-state" data-state=move || state_code(state.get())>{move || state_msg(state.get()).text(lang.get())}</span>
                     </div>
                 </div>
                 {move || notice.get().map(|(satisfied, words)| if satisfied {
@@ -310,9 +310,10 @@ fn TaskCard(
                             <option value="dept:cleaning">{move || labels::department(Department::Cleaning, lang.get())}</option>
                             {move || {
                                 let team = complaint.with(|c| c.team.clone());
-                                let mut list = engineers.get().and_then(Result::ok).unwrap_or_default();
-                                list.sort_by_key(|e| e.station.as_deref() != Some(team.as_str()));
-                                list.into_iter().map(|e| {
+                                let list = engineers.get().and_then(Result::ok).unwrap_or_default();
+                                // The team's own engineers first.
+                                let (own, rest): (Vec<_>, Vec<_>) = list.into_iter().partition(|e| e.station.as_deref() == Some(team.as_str()));
+                                own.into_iter().chain(rest).map(|e| {
                                     let line = format!("{} · {}", e.person.label(), e.station.unwrap_or_default());
                                     view! { <option value=format!("user:{}", e.person.username)>{line}</option> }
                                 }).collect_view()

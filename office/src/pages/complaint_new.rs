@@ -185,7 +185,8 @@ fn refusal(code: &str, field: Option<&str>, message: &str) -> (&'static str, Msg
         ("assignee", "assignee"),
     ];
     let named = field
-        .and_then(|f| FIELDS.iter().find(|(n, _)| *n == f))
+        .or_else(|| message.split(':').next())
+        .and_then(|f| FIELDS.iter().find(|(n, _)| *n == f.trim()))
         .or_else(|| FIELDS.iter().find(|(n, _)| message.contains(n)))
         .map(|(_, f)| *f);
     match code {
@@ -324,15 +325,14 @@ pub fn NewComplaintPage() -> impl IntoView {
     };
     // Teams the desk knows of: the stations of its engineers.
     let teams = move || {
-        let mut t: Vec<String> = engineers
-            .get()
-            .and_then(Result::ok)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|e| e.station)
-            .collect();
-        t.sort();
-        t.dedup();
+        let mut t: Vec<String> = Vec::new();
+        for e in engineers.get().and_then(Result::ok).unwrap_or_default() {
+            if let Some(s) = e.station
+                && !t.contains(&s)
+            {
+                t.push(s);
+            }
+        }
         t.into_iter().map(|t| view! { <option value=t/> }).collect_view()
     };
     let tickets = move || {
@@ -347,7 +347,7 @@ pub fn NewComplaintPage() -> impl IntoView {
     let severity_radio = move |s: Severity, msg: Msg| {
         view! {
             <label class="radio">
-                <input type="radio" name="severity" value=format!("{s:?}").to_lowercase()
+                <input type="radio" name="severity" value=if s == Severity::Major { "major" } else { "ordinary" }
                     prop:checked=move || draft.with(|d| d.severity == s)
                     on:change=move |_| edit("severity", &|d| d.severity = s)/>
                 {tr(msg)}
@@ -419,10 +419,10 @@ pub fn NewComplaintPage() -> impl IntoView {
                                 }).collect_view()}
                                 {move || {
                                     let team = draft.with(|d| d.team.trim().to_string());
-                                    let mut list = engineers.get().and_then(Result::ok).unwrap_or_default();
+                                    let list = engineers.get().and_then(Result::ok).unwrap_or_default();
                                     // The team's own engineers first.
-                                    list.sort_by_key(|e| e.station.as_deref() != Some(team.as_str()));
-                                    list.into_iter().map(|e| {
+                                    let (own, rest): (Vec<_>, Vec<_>) = list.into_iter().partition(|e| e.station.as_deref() == Some(team.as_str()));
+                                    own.into_iter().chain(rest).map(|e| {
                                         let code = format!("user:{}", e.person.username);
                                         let c = code.clone();
                                         let line = format!("{} · {}", e.person.label(), e.station.unwrap_or_default());

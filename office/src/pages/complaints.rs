@@ -95,7 +95,7 @@ impl Complaints {
                     None => list.push(c),
                 }
             }
-            list.sort_by_key(|c| std::cmp::Reverse(c.taken_at));
+            capi::order_by(list, |c| -c.taken_at.timestamp_millis());
         });
     }
 }
@@ -104,6 +104,15 @@ pub fn severity_msg(s: Severity) -> Msg {
     match s {
         Severity::Major => Msg::Major,
         Severity::Ordinary => Msg::Ordinary,
+    }
+}
+
+/// The state as the server spells it, for tests and styles.
+pub fn state_code(s: ComplaintState) -> &'static str {
+    match s {
+        ComplaintState::Fixing => "fixing",
+        ComplaintState::CallBackDue => "call_back_due",
+        ComplaintState::Closed => "closed",
     }
 }
 
@@ -266,7 +275,7 @@ fn ComplaintRow(complaint: Complaint, now: ReadSignal<DateTime<Utc>>) -> impl In
     let cb_due = c.call_back_due;
     let (c1, c2) = (c.clone(), c.clone());
     view! {
-        <tr data-testid="complaint-row" data-customer=c.customer.clone() data-state=format!("{:?}", c.state)>
+        <tr data-testid="complaint-row" data-customer=c.customer.clone() data-state=state_code(c.state)>
             <td><a href=href.clone()>{china::short(c.taken_at)}</a></td>
             <td><span class=if severity == Severity::Major { "badge down" } else { "badge" }>{move || severity_msg(severity).text(lang.get())}</span></td>
             <td class="cell-strong"><a href=href>{c.customer.clone()}</a></td>
