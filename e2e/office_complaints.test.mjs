@@ -163,7 +163,7 @@ test("a complaint taken at the desk, assigned, fixed, called back not satisfied 
   assert.equal(confirmed.body.results[0].outcome, "applied", JSON.stringify(confirmed.body));
 
   // The desk's page follows: the after photo, the call-back due.
-  await row.click();
+  await row.locator("a").first().click();
   await page.waitForSelector("[data-testid=complaint-state]:has-text('待回访')", { timeout: 10_000 });
   await page.waitForSelector("[data-testid=after-photos] img");
   assert.ok(await page.locator("[data-testid=c-call-back-due]").count());
