@@ -2,11 +2,11 @@
 //! layer; changes through one function that also keeps the `field` a refusal names, so that the
 //! message goes under the field it concerns.
 
+use chrono::{DateTime, Utc};
 use fieldbook::api::{self, ApiFail};
 use fieldbook_model::ApiError;
-use fieldbook_model::complaints::{CallBackDue, Complaint, LedgerRow, WorkCalendar};
-use chrono::{DateTime, Utc};
 use fieldbook_model::cleaning::PhotoRef;
+use fieldbook_model::complaints::{CallBackDue, Complaint, LedgerRow, WorkCalendar};
 use fieldbook_model::findings::{Assignee, FindingState, FindingStep};
 use gloo::net::http::Request;
 use serde::{Deserialize, Serialize};

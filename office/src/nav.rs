@@ -16,7 +16,12 @@ pub const ENTRIES: &[(Route, Msg, bool, &str)] = &[
     (Route::WorkOrders, Msg::NavOrders, false, "nav-orders"),
     (Route::NewCall, Msg::NavCall, true, "nav-call"),
     (Route::FollowUps, Msg::NavFollowUps, false, "nav-follow-ups"),
-    (Route::Complaints, Msg::NavComplaints, false, "nav-complaints"),
+    (
+        Route::Complaints,
+        Msg::NavComplaints,
+        false,
+        "nav-complaints",
+    ),
     (Route::CallBacks, Msg::NavCallBacks, false, "nav-call-backs"),
     (Route::Ledger, Msg::NavLedger, false, "nav-ledger"),
     (Route::Machines, Msg::NavRegister, false, "nav-register"),
@@ -41,7 +46,7 @@ pub fn Nav(route: ReadSignal<Route>) -> impl IntoView {
                 || (r == Route::Machines && now == Route::Machine)
                 || (r == Route::Complaints
                     && matches!(now, Route::Complaint(_) | Route::NewComplaint)))
-                .then_some("page")
+            .then_some("page")
         }
     };
     let dispatcher = use_session()

@@ -49,8 +49,18 @@ const WEEKDAYS: [[&str; 7]; 2] = [
 
 fn month_name(m: u32, lang: Lang) -> String {
     const EN: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     match lang {
         Lang::Zh => format!("{m}月"),
@@ -82,13 +92,18 @@ pub fn CalendarPage() -> impl IntoView {
     });
     let dirty = move || cal.get() != saved.get();
     let tap = move |day: NaiveDate| {
-        let Some(current) = cal.get_untracked() else { return };
+        let Some(current) = cal.get_untracked() else {
+            return;
+        };
         match marked(&current, day, mark.get_untracked()) {
             Ok(c) => {
                 cal.set(Some(c));
                 note.set(None);
             }
-            Err(m) => note.set(Some(Err(format!("{day}: {}", m.text(lang.get_untracked()))))),
+            Err(m) => note.set(Some(Err(format!(
+                "{day}: {}",
+                m.text(lang.get_untracked())
+            )))),
         }
     };
     let save = move |_| {
@@ -107,7 +122,11 @@ pub fn CalendarPage() -> impl IntoView {
                 }
                 Err(ChangeFail::Api(ApiFail::Unauthorized)) => session.expire(),
                 Err(ChangeFail::Refused(r)) if r.error == "bad_calendar" => {
-                    note.set(Some(Err(format!("{}: {}", Msg::ServerRefused.text(lang.get_untracked()), r.message))))
+                    note.set(Some(Err(format!(
+                        "{}: {}",
+                        Msg::ServerRefused.text(lang.get_untracked()),
+                        r.message
+                    ))))
                 }
                 Err(f) => note.set(Some(Err(refusal_text(&f, lang.get_untracked())))),
             }

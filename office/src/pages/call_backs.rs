@@ -7,8 +7,7 @@ use chrono::{DateTime, Utc};
 use fieldbook::api::ApiFail;
 use fieldbook::i18n::{Lang, use_lang};
 use fieldbook_model::complaints::{
-    CallBack, CallBackDue, CallBackMethod, CallBackSubject, ComplaintField, NewCallBack,
-    china_date,
+    CallBack, CallBackDue, CallBackMethod, CallBackSubject, ComplaintField, NewCallBack, china_date,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -48,7 +47,10 @@ pub fn refusal_text(fail: &ChangeFail, lang: Lang) -> String {
 /// A phone call-back recorded at the desk: when, who answered, satisfied or not, the customer's
 /// words (needed when not satisfied). `done` gets the server's answer.
 #[component]
-pub fn CallBackForm(subject: CallBackSubject, done: Callback<(String, NewCallBack)>) -> impl IntoView {
+pub fn CallBackForm(
+    subject: CallBackSubject,
+    done: Callback<(String, NewCallBack)>,
+) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let opened = StoredValue::new(china::to_input(Utc::now()));
@@ -91,14 +93,22 @@ pub fn CallBackForm(subject: CallBackSubject, done: Callback<(String, NewCallBac
                 Err(ComplaintField::AnsweredBy) => {
                     errors.push((
                         "cb_answered_by",
-                        if probe.answered_by.is_empty() { Msg::Required } else { Msg::InvalidValue },
+                        if probe.answered_by.is_empty() {
+                            Msg::Required
+                        } else {
+                            Msg::InvalidValue
+                        },
                     ));
                     probe.answered_by = "x".into();
                 }
                 Err(ComplaintField::Words) => {
                     errors.push((
                         "cb_words",
-                        if probe.words.is_empty() { Msg::WordsRequired } else { Msg::InvalidValue },
+                        if probe.words.is_empty() {
+                            Msg::WordsRequired
+                        } else {
+                            Msg::InvalidValue
+                        },
                     ));
                     probe.words = "x".into();
                 }
@@ -113,7 +123,11 @@ pub fn CallBackForm(subject: CallBackSubject, done: Callback<(String, NewCallBac
                 return None;
             }
             let lang = lang.get();
-            build().1.into_iter().find(|(f, _)| *f == field).map(|(_, m)| m.text(lang))
+            build()
+                .1
+                .into_iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, m)| m.text(lang))
         }
     };
     let send = move |_| {
@@ -261,7 +275,12 @@ pub fn CallBacksPage() -> impl IntoView {
     });
     let count = move |today: bool| {
         let now = now.get();
-        list.with(|l| l.iter().flatten().filter(|c| !today || due_by_today(c.due, now)).count())
+        list.with(|l| {
+            l.iter()
+                .flatten()
+                .filter(|c| !today || due_by_today(c.due, now))
+                .count()
+        })
     };
     let tab = move |today: bool, msg: Msg| {
         view! {
@@ -308,12 +327,20 @@ pub fn CallBacksPage() -> impl IntoView {
 }
 
 #[component]
-fn DueRow(due: CallBackDue, now: ReadSignal<DateTime<Utc>>, reload: Callback<(String, NewCallBack)>) -> impl IntoView {
+fn DueRow(
+    due: CallBackDue,
+    now: ReadSignal<DateTime<Utc>>,
+    reload: Callback<(String, NewCallBack)>,
+) -> impl IntoView {
     let lang = use_lang();
     let open = RwSignal::new(false);
     let (kind, link) = match due.subject {
-        CallBackSubject::Complaint { complaint_id } => (Msg::CbComplaint, Route::Complaint(complaint_id).href()),
-        CallBackSubject::WorkOrder { work_order_id } => (Msg::CbOrder, Route::WorkOrder(work_order_id).href()),
+        CallBackSubject::Complaint { complaint_id } => {
+            (Msg::CbComplaint, Route::Complaint(complaint_id).href())
+        }
+        CallBackSubject::WorkOrder { work_order_id } => {
+            (Msg::CbOrder, Route::WorkOrder(work_order_id).href())
+        }
     };
     let is_order = matches!(due.subject, CallBackSubject::WorkOrder { .. });
     let subject = due.subject;

@@ -99,28 +99,51 @@ fn timeline(d: &ComplaintDetail, lang: Lang) -> Vec<Step> {
                 ComplaintEvent::FixConfirmed => (Msg::EvConfirmed, String::new(), "ev-confirmed"),
                 ComplaintEvent::CalledBack { satisfied, .. } => (
                     Msg::EvCalledBack,
-                    if *satisfied { Msg::Satisfied } else { Msg::NotSatisfied }
-                        .text(lang)
-                        .to_string(),
+                    if *satisfied {
+                        Msg::Satisfied
+                    } else {
+                        Msg::NotSatisfied
+                    }
+                    .text(lang)
+                    .to_string(),
                     "ev-called-back",
                 ),
-                ComplaintEvent::Reopened { reason } => (Msg::EvReopened, reason.clone(), "ev-reopened"),
+                ComplaintEvent::Reopened { reason } => {
+                    (Msg::EvReopened, reason.clone(), "ev-reopened")
+                }
             };
-            Step { at: s.at, by: s.by.clone(), what, detail, testid }
+            Step {
+                at: s.at,
+                by: s.by.clone(),
+                what,
+                detail,
+                testid,
+            }
         })
         .collect();
     for s in &d.task.history {
         let (what, detail, testid) = match &s.event {
             FindingEvent::Assigned { to, due } => (
                 Msg::EvAssigned,
-                format!("{} · {} {}", assignee_text(to, lang), Msg::Due.text(lang), china::full(*due)),
+                format!(
+                    "{} · {} {}",
+                    assignee_text(to, lang),
+                    Msg::Due.text(lang),
+                    china::full(*due)
+                ),
                 "ev-assigned",
             ),
             FindingEvent::Fixed { note } => (Msg::EvFixed, note.clone(), "ev-fixed"),
             // The complaint's own steps say these.
             _ => continue,
         };
-        steps.push(Step { at: s.at, by: s.by.clone(), what, detail, testid });
+        steps.push(Step {
+            at: s.at,
+            by: s.by.clone(),
+            what,
+            detail,
+            testid,
+        });
     }
     capi::order_by(&mut steps, |s| s.at.timestamp_millis());
     steps
@@ -130,7 +153,10 @@ fn timeline(d: &ComplaintDetail, lang: Lang) -> Vec<Step> {
 fn ComplaintView(data: RwSignal<Option<ComplaintDetail>>, load: Callback<()>) -> impl IntoView {
     let lang = use_lang();
     let now = fieldbook::time::use_now();
-    let complaint = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.complaint.clone())).expect("shown once loaded"));
+    let complaint = Memo::new(move |_| {
+        data.with(|d| d.as_ref().map(|d| d.complaint.clone()))
+            .expect("shown once loaded")
+    });
     let state = Memo::new(move |_| complaint.with(|c| c.state));
     let id = complaint.with_untracked(|c| c.id);
     // What the last call-back did, said at the top.
@@ -240,7 +266,10 @@ fn TaskCard(
     show: impl Fn(&str) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let lang = use_lang();
-    let task = Memo::new(move |_| data.with(|d| d.as_ref().map(|d| d.task.clone())).expect("shown once loaded"));
+    let task = Memo::new(move |_| {
+        data.with(|d| d.as_ref().map(|d| d.task.clone()))
+            .expect("shown once loaded")
+    });
     let id = complaint.with_untracked(|c| c.id);
     let engineers = LocalResource::new(api::engineers);
     let to = RwSignal::new(String::new());
@@ -262,12 +291,18 @@ fn TaskCard(
         let code = to.get_untracked();
         let assignee = match code.as_str() {
             "" => None,
-            "dept:engineering" => Some(Assignee::Department { department: Department::Engineering }),
-            "dept:cleaning" => Some(Assignee::Department { department: Department::Cleaning }),
+            "dept:engineering" => Some(Assignee::Department {
+                department: Department::Engineering,
+            }),
+            "dept:cleaning" => Some(Assignee::Department {
+                department: Department::Cleaning,
+            }),
             "other" => Some(other.get_untracked().trim().to_string())
                 .filter(|u| !u.is_empty())
                 .map(|username| Assignee::Person { username }),
-            c => Some(Assignee::Person { username: c.trim_start_matches("user:").to_string() }),
+            c => Some(Assignee::Person {
+                username: c.trim_start_matches("user:").to_string(),
+            }),
         };
         let Some(assignee) = assignee else {
             outcome.set(Some(Err(Msg::Choose.text(lang.get_untracked()).into())));
@@ -353,7 +388,13 @@ fn ReopenCard(id: Uuid, show: impl Fn(&str) + Copy + Send + Sync + 'static) -> i
         }
         outcome.set(None);
         spawn_local(async move {
-            match capi::change("POST", &format!("/api/complaints/{id}/reopen"), &ReopenBody { reason: r }).await {
+            match capi::change(
+                "POST",
+                &format!("/api/complaints/{id}/reopen"),
+                &ReopenBody { reason: r },
+            )
+            .await
+            {
                 Ok(b) => show(&b),
                 Err(f) => outcome.set(Some(refusal_text(&f, lang.get_untracked()))),
             }

@@ -91,7 +91,10 @@ impl Draft {
 
     /// The request, and every field's refusal by the model's rule (each field's own, not only the
     /// first: a field found wrong is set right in a copy and the check runs again).
-    pub fn to_complaint(&self, work_order_id: Option<Uuid>) -> (NewComplaint, Vec<(&'static str, Msg)>) {
+    pub fn to_complaint(
+        &self,
+        work_order_id: Option<Uuid>,
+    ) -> (NewComplaint, Vec<(&'static str, Msg)>) {
         let new = NewComplaint {
             id: self.id,
             finding_id: self.finding_id,
@@ -116,12 +119,20 @@ impl Draft {
             let empty = |s: &str| s.trim().is_empty();
             let (name, msg) = match field {
                 ComplaintField::Team => {
-                    let m = if empty(&probe.team) { Msg::Required } else { Msg::InvalidValue };
+                    let m = if empty(&probe.team) {
+                        Msg::Required
+                    } else {
+                        Msg::InvalidValue
+                    };
                     probe.team = "x".into();
                     ("team", m)
                 }
                 ComplaintField::Customer => {
-                    let m = if empty(&probe.customer) { Msg::Required } else { Msg::InvalidValue };
+                    let m = if empty(&probe.customer) {
+                        Msg::Required
+                    } else {
+                        Msg::InvalidValue
+                    };
                     probe.customer = "x".into();
                     ("customer", m)
                 }
@@ -130,17 +141,29 @@ impl Draft {
                     ("contact_phone", Msg::BadPhone)
                 }
                 ComplaintField::Place => {
-                    let m = if empty(&probe.place) { Msg::Required } else { Msg::InvalidValue };
+                    let m = if empty(&probe.place) {
+                        Msg::Required
+                    } else {
+                        Msg::InvalidValue
+                    };
                     probe.place = "x".into();
                     ("place", m)
                 }
                 ComplaintField::What => {
-                    let m = if empty(&probe.what) { Msg::Required } else { Msg::InvalidValue };
+                    let m = if empty(&probe.what) {
+                        Msg::Required
+                    } else {
+                        Msg::InvalidValue
+                    };
                     probe.what = "x".into();
                     ("what", m)
                 }
                 ComplaintField::Assignee => {
-                    let m = if empty(&self.other) { Msg::Required } else { Msg::InvalidValue };
+                    let m = if empty(&self.other) {
+                        Msg::Required
+                    } else {
+                        Msg::InvalidValue
+                    };
                     probe.assignee = None;
                     ("assignee", m)
                 }
@@ -224,8 +247,12 @@ pub fn NewComplaintPage() -> impl IntoView {
         let ticket = draft.with(|d| d.ticket.trim().to_string());
         (!ticket.is_empty())
             .then(|| {
-                live.orders
-                    .with(|l| l.iter().flatten().find(|o| o.ticket == ticket).map(|o| o.id))
+                live.orders.with(|l| {
+                    l.iter()
+                        .flatten()
+                        .find(|o| o.ticket == ticket)
+                        .map(|o| o.id)
+                })
             })
             .flatten()
     });
@@ -233,13 +260,19 @@ pub fn NewComplaintPage() -> impl IntoView {
     let error_for = move |field: &'static str| {
         move || {
             let lang = lang.get();
-            if let Some((_, m)) = server_errors.with(|s| s.iter().find(|(f, _)| *f == field).copied()) {
+            if let Some((_, m)) =
+                server_errors.with(|s| s.iter().find(|(f, _)| *f == field).copied())
+            {
                 return Some(m.text(lang));
             }
             if !all.get() && !touched.with(|t| t.contains(field)) {
                 return None;
             }
-            checked.with(|c| c.iter().find(|(f, _)| *f == field).map(|(_, m)| m.text(lang)))
+            checked.with(|c| {
+                c.iter()
+                    .find(|(f, _)| *f == field)
+                    .map(|(_, m)| m.text(lang))
+            })
         }
     };
     let edit = move |field: &'static str, change: &dyn Fn(&mut Draft)| {
@@ -298,7 +331,11 @@ pub fn NewComplaintPage() -> impl IntoView {
             }
         });
     };
-    let input = move |label: Msg, field: &'static str, get: fn(&Draft) -> &String, set: fn(&mut Draft, String), kind: &'static str| {
+    let input = move |label: Msg,
+                      field: &'static str,
+                      get: fn(&Draft) -> &String,
+                      set: fn(&mut Draft, String),
+                      kind: &'static str| {
         let err = error_for(field);
         let invalid = move || err().is_some();
         view! {
@@ -333,7 +370,9 @@ pub fn NewComplaintPage() -> impl IntoView {
                 t.push(s);
             }
         }
-        t.into_iter().map(|t| view! { <option value=t/> }).collect_view()
+        t.into_iter()
+            .map(|t| view! { <option value=t/> })
+            .collect_view()
     };
     let tickets = move || {
         live.orders.with(|l| {

@@ -70,8 +70,7 @@ impl Complaints {
                         .max()
                         .unwrap_or(0)
                         .max(changes.seq);
-                    if !changes.complaints.is_empty() || self.list.with_untracked(Option::is_none)
-                    {
+                    if !changes.complaints.is_empty() || self.list.with_untracked(Option::is_none) {
                         self.merge(changes.complaints);
                     }
                     self.seq.set_value(self.seq.get_value().max(seq));

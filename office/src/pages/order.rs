@@ -453,23 +453,25 @@ fn companion_boxes(
 #[component]
 fn CallBackCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
     let id = order.with_untracked(|o| o.id);
-    let done = Callback::new(move |(body, _): (String, fieldbook_model::complaints::NewCallBack)| {
-        #[derive(serde::Deserialize)]
-        struct Answer {
-            work_order: WorkOrder,
-        }
-        match serde_json::from_str::<Answer>(&body) {
-            Ok(a) => {
-                page.live.merge(vec![a.work_order.clone()]);
-                page.data.update(|d| {
-                    if let Some(d) = d {
-                        d.work_order = a.work_order;
-                    }
-                });
+    let done = Callback::new(
+        move |(body, _): (String, fieldbook_model::complaints::NewCallBack)| {
+            #[derive(serde::Deserialize)]
+            struct Answer {
+                work_order: WorkOrder,
             }
-            Err(_) => page.load.run(()),
-        }
-    });
+            match serde_json::from_str::<Answer>(&body) {
+                Ok(a) => {
+                    page.live.merge(vec![a.work_order.clone()]);
+                    page.data.update(|d| {
+                        if let Some(d) = d {
+                            d.work_order = a.work_order;
+                        }
+                    });
+                }
+                Err(_) => page.load.run(()),
+            }
+        },
+    );
     view! {
         <div class="card" data-testid="order-call-back">
             <h2>{tr(Msg::OrderCallBack)}</h2>
