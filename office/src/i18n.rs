@@ -226,6 +226,7 @@ fieldbook::messages! {
     CoLate => "超时", "Late";
     CoCallBackDue => "待回访", "Call-back due";
     CoAll => "全部", "All";
+    CoState => "状态", "State";
     CoSearch => "搜索客户、地点、内容、班组、受理人", "Search customer, place, what, team, taken by";
     NoComplaints => "没有投诉。", "No complaints.";
     ComplaintTakenAt => "受理时间", "Taken";

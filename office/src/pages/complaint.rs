@@ -129,7 +129,7 @@ fn timeline(d: &ComplaintDetail, lang: Lang) -> Vec<Step> {
                     "{} · {} {}",
                     assignee_text(to, lang),
                     Msg::Due.text(lang),
-                    china::full(*due)
+                    china::due(*due)
                 ),
                 "ev-assigned",
             ),
@@ -321,7 +321,7 @@ fn TaskCard(
             <h2>{tr(Msg::Task)}": "<span data-testid="task-state">{move || labels::finding_state(task.with(|t| t.state), lang.get())}</span></h2>
             <dl class="kv-grid two">
                 <div class="kv"><dt>{tr(Msg::TaskAssignee)}</dt><dd data-testid="task-assignee">{move || task.with(|t| t.assignee.as_ref().map(|a| assignee_text(a, lang.get())).unwrap_or_default())}</dd></div>
-                <div class="kv"><dt>{tr(Msg::Due)}</dt><dd data-testid="task-due">{move || task.with(|t| t.due.map(china::full).unwrap_or_default())}</dd></div>
+                <div class="kv"><dt>{tr(Msg::Due)}</dt><dd data-testid="task-due">{move || task.with(|t| t.due.map(china::due).unwrap_or_default())}</dd></div>
             </dl>
             {move || {
                 let photos = task.with(|t| t.after_photos.clone());

@@ -133,7 +133,7 @@ pub fn deadline_view(
     due.map(|d| {
         view! {
             <span class=if late { "deadline late" } else { "deadline" } data-testid=testid data-late=late.to_string()>
-                {china::full(d)}
+                {china::due(d)}
                 {late.then(|| view! { " · "{move || Msg::LateMark.text(lang.get())} })}
             </span>
         }
@@ -242,7 +242,7 @@ pub fn ComplaintsPage() -> impl IntoView {
                         <th>{tr(Msg::Place)}</th>
                         <th>{tr(Msg::What)}</th>
                         <th>{tr(Msg::TakenBy)}</th>
-                        <th>{tr(Msg::Status)}</th>
+                        <th>{tr(Msg::CoState)}</th>
                         <th>{tr(Msg::FixDue)}</th>
                         <th>{tr(Msg::CallBackDueAt)}</th>
                     </tr>

@@ -66,7 +66,7 @@ pub fn LedgerPage() -> impl IntoView {
                             <th>{tr(Msg::OnTime)}</th>
                             <th>{tr(Msg::Satisfied)}</th>
                             <th>{tr(Msg::Reopened)}</th>
-                            <th>{tr(Msg::Status)}</th>
+                            <th>{tr(Msg::CoState)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -82,10 +82,10 @@ pub fn LedgerPage() -> impl IntoView {
                                     <td class="clip" title=r.place.clone()>{r.place.clone()}</td>
                                     <td class="clip" title=r.what.clone()>{r.what.clone()}</td>
                                     <td>{r.taken_by.clone()}</td>
-                                    <td>{china::short(r.fix_due)}</td>
+                                    <td>{china::due(r.fix_due)}</td>
                                     <td>{t(r.fix_confirmed_at)}</td>
                                     <td class=if r.fixed_on_time == Some(false) { "late" } else { "" }>{move || yes_no(r.fixed_on_time)}</td>
-                                    <td>{t(r.call_back_due)}</td>
+                                    <td>{r.call_back_due.map(china::due).unwrap_or_default()}</td>
                                     <td>{t(r.called_back_at)}</td>
                                     <td class=if r.call_back_on_time == Some(false) { "late" } else { "" }>{move || yes_no(r.call_back_on_time)}</td>
                                     <td>{move || yes_no(r.satisfied)}</td>
