@@ -6,9 +6,15 @@ use crate::header::Header;
 use crate::i18n::{self, Msg, tr};
 use crate::live::Live;
 use crate::nav::Nav;
+use crate::pages::calendar::CalendarPage;
 use crate::pages::call::CallPage;
+use crate::pages::call_backs::CallBacksPage;
+use crate::pages::complaint::ComplaintPage;
+use crate::pages::complaint_new::NewComplaintPage;
+use crate::pages::complaints::ComplaintsPage;
 use crate::pages::follow_ups::FollowUpsPage;
 use crate::pages::imports::ImportsPage;
+use crate::pages::ledger::LedgerPage;
 use crate::pages::list::WorkOrderTable;
 use crate::pages::order::WorkOrderPage;
 use crate::pages::photo_rules::PhotoRulesPage;
@@ -86,6 +92,12 @@ fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
                     Route::Machine => view! { <MachinePage serial=router::machine_serial()/> }.into_any(),
                     Route::PhotoRules => view! { <PhotoRulesPage/> }.into_any(),
                     Route::Imports => view! { <ImportsPage/> }.into_any(),
+                    Route::Complaints => view! { <ComplaintsPage/> }.into_any(),
+                    Route::NewComplaint => view! { <NewComplaintPage/> }.into_any(),
+                    Route::Complaint(id) => view! { <ComplaintPage id/> }.into_any(),
+                    Route::CallBacks => view! { <CallBacksPage/> }.into_any(),
+                    Route::Calendar => view! { <CalendarPage/> }.into_any(),
+                    Route::Ledger => view! { <LedgerPage/> }.into_any(),
                 }}
             </div>
         </div>

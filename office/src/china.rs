@@ -46,3 +46,15 @@ pub fn short(at: DateTime<Utc>) -> String {
 pub fn full(at: DateTime<Utc>) -> String {
     to_input(at).replacen('T', " ", 1)
 }
+
+/// A deadline: "2026-11-27 24:00" for the end of a day (the complaint rules' due times), else as
+/// [`full`].
+pub fn due(at: DateTime<Utc>) -> String {
+    let t = (at + OFFSET).naive_utc();
+    if t.hour() == 0 && t.minute() == 0 {
+        let day = t.date().pred_opt().unwrap_or(t.date());
+        format!("{}-{:02}-{:02} 24:00", day.year(), day.month(), day.day())
+    } else {
+        full(at)
+    }
+}

@@ -16,6 +16,14 @@ pub const ENTRIES: &[(Route, Msg, bool, &str)] = &[
     (Route::WorkOrders, Msg::NavOrders, false, "nav-orders"),
     (Route::NewCall, Msg::NavCall, true, "nav-call"),
     (Route::FollowUps, Msg::NavFollowUps, false, "nav-follow-ups"),
+    (
+        Route::Complaints,
+        Msg::NavComplaints,
+        false,
+        "nav-complaints",
+    ),
+    (Route::CallBacks, Msg::NavCallBacks, false, "nav-call-backs"),
+    (Route::Ledger, Msg::NavLedger, false, "nav-ledger"),
     (Route::Machines, Msg::NavRegister, false, "nav-register"),
     (
         Route::PhotoRules,
@@ -24,6 +32,7 @@ pub const ENTRIES: &[(Route, Msg, bool, &str)] = &[
         "nav-photo-rules",
     ),
     (Route::Imports, Msg::NavImports, true, "nav-imports"),
+    (Route::Calendar, Msg::NavCalendar, true, "nav-calendar"),
 ];
 
 #[component]
@@ -34,8 +43,10 @@ pub fn Nav(route: ReadSignal<Route>) -> impl IntoView {
             // An order's page belongs to the orders.
             (now == r
                 || (r == Route::WorkOrders && matches!(now, Route::WorkOrder(_)))
-                || (r == Route::Machines && now == Route::Machine))
-                .then_some("page")
+                || (r == Route::Machines && now == Route::Machine)
+                || (r == Route::Complaints
+                    && matches!(now, Route::Complaint(_) | Route::NewComplaint)))
+            .then_some("page")
         }
     };
     let dispatcher = use_session()

@@ -23,6 +23,18 @@ pub enum Route {
     PhotoRules,
     /// 导入: work orders and machines from a file.
     Imports,
+    /// 投诉: the complaints, open / late / waiting for a call-back.
+    Complaints,
+    /// A complaint taken at the desk.
+    NewComplaint,
+    /// One complaint: its timeline, task and call-backs.
+    Complaint(Uuid),
+    /// 回访: the call-backs due (complaints and closed work orders).
+    CallBacks,
+    /// 工作日历: the working-day calendar.
+    Calendar,
+    /// 投诉台账: the month's complaint ledger.
+    Ledger,
 }
 
 impl Route {
@@ -39,6 +51,12 @@ impl Route {
             ["imports"] => Route::Imports,
             ["work-orders", s] => id(s).map_or(Route::WorkOrders, Route::WorkOrder),
             ["call"] => Route::NewCall,
+            ["complaints"] => Route::Complaints,
+            ["complaints", "new"] => Route::NewComplaint,
+            ["complaints", s] => id(s).map_or(Route::Complaints, Route::Complaint),
+            ["call-backs"] => Route::CallBacks,
+            ["calendar"] => Route::Calendar,
+            ["ledger"] => Route::Ledger,
             ["follow-ups"] => Route::FollowUps,
             // The address of an order's page while it was in the field app.
             [s] => id(s).map_or(Route::WorkOrders, Route::WorkOrder),
@@ -58,6 +76,12 @@ impl Route {
             Route::Machine => "/office/machines".into(),
             Route::PhotoRules => "/office/photo-rules".into(),
             Route::Imports => "/office/imports".into(),
+            Route::Complaints => "/office/complaints".into(),
+            Route::NewComplaint => "/office/complaints/new".into(),
+            Route::Complaint(id) => format!("/office/complaints/{id}"),
+            Route::CallBacks => "/office/call-backs".into(),
+            Route::Calendar => "/office/calendar".into(),
+            Route::Ledger => "/office/ledger".into(),
         }
     }
 

@@ -1,6 +1,12 @@
+pub mod calendar;
 pub mod call;
+pub mod call_backs;
+pub mod complaint;
+pub mod complaint_new;
+pub mod complaints;
 pub mod follow_ups;
 pub mod imports;
+pub mod ledger;
 pub mod list;
 pub mod order;
 pub mod photo_rules;

@@ -255,6 +255,7 @@ fn OrderView(page: Page) -> impl IntoView {
                 <div class="order-col">
                     <StatusCard order/>
                     <FirstResponseCard order page closed/>
+                    {move || closed.get().then(|| view! { <CallBackCard order page/> })}
                     {move || (!closed.get()).then(|| view! {
                         <PlanCard order page engineers=engineer_list/>
                         <ReassignCard order page engineers=engineer_list held/>
@@ -444,6 +445,44 @@ fn companion_boxes(
                 }
             })
             .collect_view()
+    }
+}
+
+/// 回访: the desk's call-back after a closed order (the form while it is owed), and the
+/// call-backs made.
+#[component]
+fn CallBackCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
+    let id = order.with_untracked(|o| o.id);
+    let done = Callback::new(
+        move |(body, _): (String, fieldbook_model::complaints::NewCallBack)| {
+            #[derive(serde::Deserialize)]
+            struct Answer {
+                work_order: WorkOrder,
+            }
+            match serde_json::from_str::<Answer>(&body) {
+                Ok(a) => {
+                    page.live.merge(vec![a.work_order.clone()]);
+                    page.data.update(|d| {
+                        if let Some(d) = d {
+                            d.work_order = a.work_order;
+                        }
+                    });
+                }
+                Err(_) => page.load.run(()),
+            }
+        },
+    );
+    view! {
+        <div class="card" data-testid="order-call-back">
+            <h2>{tr(Msg::OrderCallBack)}</h2>
+            {move || crate::pages::call_backs::history(order.with(|o| o.call_backs.clone()))}
+            {move || order.with(fieldbook_model::complaints::order_call_back_owed).then(|| view! {
+                <crate::pages::call_backs::CallBackForm
+                    subject=fieldbook_model::complaints::CallBackSubject::WorkOrder { work_order_id: id }
+                    done
+                />
+            })}
+        </div>
     }
 }
 

@@ -34,6 +34,7 @@ pub fn PhotoRulesPage() -> impl IntoView {
         <section class="detail-page rules-page">
             <h1>{tr(Msg::NavPhotoRules)}</h1>
             <NamingRule/>
+            <CallBackDays/>
             <nav class="tabs" data-testid="service-tabs">
                 {ServiceType::ALL.into_iter().map(|t| view! {
                     <button
@@ -256,6 +257,66 @@ fn NamingRule() -> impl IntoView {
                 }
             }}
             {move || note.get().and_then(|n| n.err()).map(|m| view! { <span class="field-error" role="alert">{m}</span> })}
+        </fieldset>
+    }
+}
+
+/// The days after a closed work order by which the desk calls the customer back: a desk setting,
+/// changed through `PUT /api/settings`.
+#[component]
+fn CallBackDays() -> impl IntoView {
+    let lang = use_lang();
+    let settings = LocalResource::new(rapi::settings);
+    let days = RwSignal::new(String::new());
+    let note = RwSignal::new(None::<Result<(), String>>);
+    Effect::new(move |_| {
+        if let Some(Ok(s)) = settings.get() {
+            days.set(s.call_back_days.to_string());
+        }
+    });
+    let save = move |_| {
+        let Some(Ok(current)) = settings.get_untracked() else {
+            return;
+        };
+        let lang = lang.get_untracked();
+        let Some(n) = days
+            .get_untracked()
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=60).contains(n))
+        else {
+            note.set(Some(Err(Msg::CallBackDaysHint.text(lang).into())));
+            return;
+        };
+        spawn_local(async move {
+            let wanted = DeskSettings {
+                call_back_days: n,
+                ..current
+            };
+            note.set(Some(match rapi::put_settings(&wanted).await {
+                Ok(_) => {
+                    settings.refetch();
+                    Ok(())
+                }
+                Err(ApiFail::Server(_, e)) => Err(e.message),
+                Err(other) => Err(fail_text(&other).text(lang).to_string()),
+            }));
+        });
+    };
+    view! {
+        <fieldset class="naming-rule" data-testid="call-back-days">
+            <legend>{tr(Msg::CallBackDaysLabel)}</legend>
+            <div class="row">
+                <input type="number" min="1" max="60" name="call_back_days" aria-label=tr(Msg::CallBackDaysLabel)
+                    prop:value=move || days.get() on:input=move |ev| { days.set(event_target_value(&ev)); note.set(None); }/>
+                <span class="muted">{tr(Msg::CallBackDaysHint)}</span>
+                <button class="secondary" type="button" data-testid="save-call-back-days" on:click=save>{tr(Msg::Save)}</button>
+                {move || note.get().map(|n| match n {
+                    Ok(()) => view! { <span class="saved" role="status">{tr(Msg::Saved)}</span> }.into_any(),
+                    Err(m) => view! { <span class="field-error" role="alert">{m}</span> }.into_any(),
+                })}
+            </div>
         </fieldset>
     }
 }
