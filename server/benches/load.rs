@@ -100,7 +100,7 @@ fn photo_bytes() -> Vec<u8> {
         ])
     });
     let mut out = Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 60)
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 30)
         .encode_image(&img)
         .unwrap();
     out.into_inner()
@@ -224,8 +224,9 @@ enum Phase {
     Photos,
 }
 
-/// A phone signed in through `base`, from its own loopback address.
-async fn phone(base: &str, index: usize, username: &str) -> Client {
+/// A phone signed in through `base`, from its own loopback address, and its cursor once up to
+/// date (neither counted).
+async fn phone(base: &str, index: usize, username: &str) -> (Client, i64) {
     let ip = IpAddr::from([127, 0, 1 + (index / 250) as u8, 1 + (index % 250) as u8]);
     let client = Client::builder()
         .cookie_store(true)
@@ -239,27 +240,6 @@ async fn phone(base: &str, index: usize, username: &str) -> Client {
         .await
         .unwrap();
     assert!(r.status().is_success(), "sign-in {}", r.status());
-    client
-}
-
-/// One phone's loop in `phase` until `deadline`.
-async fn device(
-    phase: Phase,
-    client: Client,
-    base: String,
-    username: String,
-    orders: Vec<Uuid>,
-    photo: &'static [u8],
-    deadline: Instant,
-) -> Samples {
-    let mut samples = Samples::default();
-    let sha = Sha256::digest(photo);
-    let sha_hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
-    let digest = format!(
-        "sha-256=:{}:",
-        base64::engine::general_purpose::STANDARD.encode(sha)
-    );
-    // Up to date first (not counted).
     let mut cursor = 0i64;
     loop {
         let body: Value = client
@@ -275,6 +255,28 @@ async fn device(
             break;
         }
     }
+    (client, cursor)
+}
+
+/// One phone's loop in `phase` until `deadline`, from `cursor` (up to date).
+#[allow(clippy::too_many_arguments)]
+async fn device(
+    phase: Phase,
+    client: Client,
+    mut cursor: i64,
+    base: String,
+    username: String,
+    orders: Vec<Uuid>,
+    photo: &'static [u8],
+    deadline: Instant,
+) -> Samples {
+    let mut samples = Samples::default();
+    let sha = Sha256::digest(photo);
+    let sha_hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+    let digest = format!(
+        "sha-256=:{}:",
+        base64::engine::general_purpose::STANDARD.encode(sha)
+    );
     let mut round = 0usize;
     while Instant::now() < deadline {
         match phase {
@@ -432,10 +434,11 @@ async fn run_phase(
     let tasks: Vec<_> = clients
         .into_iter()
         .zip(phones)
-        .map(|((client, base), (user, orders))| {
+        .map(|(((client, cursor), base), (user, orders))| {
             tokio::spawn(device(
                 phase,
                 client,
+                cursor,
                 base,
                 user.clone(),
                 orders.clone(),

@@ -26,7 +26,7 @@ fn photo_bytes() -> Vec<u8> {
         ])
     });
     let mut out = Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 60)
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 30)
         .encode_image(&img)
         .unwrap();
     out.into_inner()

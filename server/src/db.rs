@@ -253,6 +253,22 @@ pub async fn lock_for_operation(
     Ok(())
 }
 
+/// The next sequence value for a change to one work order alone (a photo's bytes arriving):
+/// on PostgreSQL beside batches of operations, with the order's row locked
+/// ([`share_writes`], [`lock_for_operation`]); elsewhere as [`next_seq`].
+pub async fn next_seq_for_order(
+    conn: &mut Conn,
+    change_key: &str,
+    work_order_id: &str,
+) -> Result<i64, sqlx::Error> {
+    if is_postgres(conn) && !baseline() {
+        share_writes(conn).await?;
+        lock_for_operation(conn, change_key, work_order_id).await?;
+        return next_seq_shared(conn).await;
+    }
+    next_seq(conn).await
+}
+
 /// The highest sequence value a device may be given as its cursor: every change numbered at or
 /// below it is committed or rolled back (see [`next_seq`]).
 pub async fn current_seq(conn: &mut Conn) -> Result<i64, sqlx::Error> {

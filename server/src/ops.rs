@@ -171,9 +171,9 @@ async fn apply_one(
         tracing::info!(op = %id, user = %arrival.user.profile.username, code = ?refusal.code, "operation rejected");
         match refusal.keep {
             Keep::Nothing => {}
-            Keep::Verdict => keep_verdict(&mut **tx, op, canonical, &result, arrival).await?,
+            Keep::Verdict => keep_verdict(tx, op, canonical, &result, arrival).await?,
             Keep::ForTheOffice => {
-                held_ops::hold(&mut **tx, op, canonical, &result, arrival).await?;
+                held_ops::hold(tx, op, canonical, &result, arrival).await?;
                 tracing::info!(op = %id, user = %op.user, "operation held for the office");
             }
         }

@@ -141,7 +141,13 @@ pub async fn put_photo(
             AppError::Unavailable("the photo store does not answer; try again later".into())
         })?;
     let mut tx = state.db.begin().await?;
-    let seq = db::next_seq(&mut tx).await?;
+    let seq = match photo.work_order_id {
+        Some(work_order_id) => {
+            db::next_seq_for_order(&mut tx, &photo_id.to_string(), &work_order_id.to_string())
+                .await?
+        }
+        None => db::next_seq(&mut tx).await?,
+    };
     let first = photos::mark_uploaded(&mut tx, &photo, key.as_ref(), Utc::now()).await?;
     let status = if first {
         // The order changed (a slot is filled): devices and the office pull it again.
