@@ -336,7 +336,8 @@ pub struct NewCallBack {
     /// The customer's words (required when not satisfied: they reopen the complaint).
     #[serde(default)]
     pub words: String,
-    /// A visit's customer signature: a photo with slot `signature`. Never on a phone call-back.
+    /// A visit's customer signature: a photo with slot `signature` ([`SIGNATURE_SLOT`]). Never on
+    /// a phone call-back.
     #[serde(default)]
     pub signature: Option<PhotoRef>,
 }
@@ -356,7 +357,7 @@ impl NewCallBack {
                 return Err(ComplaintField::Signature);
             }
             (CallBackMethod::Visit, Some(s)) => {
-                if check_photos(std::slice::from_ref(s), 1).is_err() {
+                if s.slot != SIGNATURE_SLOT || check_photos(std::slice::from_ref(s), 1).is_err() {
                     return Err(ComplaintField::Signature);
                 }
             }
@@ -365,6 +366,9 @@ impl NewCallBack {
         Ok(())
     }
 }
+
+/// The photo slot of a visit's customer signature.
+pub const SIGNATURE_SLOT: &str = "signature";
 
 /// A call-back as kept on the complaint or work order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -903,4 +907,1015 @@ pub fn call_back_order(
         .call_backs
         .push(CallBack::from_new(new, &by.username, due));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::Closure;
+    use crate::findings::{Department, FindingEvent};
+    use crate::user::Actor;
+    use crate::work_order::{ServiceType, StatusNode};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// China's 2026 calendar (the State Council's notice): weekday holidays and make-up days.
+    fn china_2026() -> WorkCalendar {
+        WorkCalendar {
+            holidays: [
+                "2026-01-01",
+                "2026-01-02",
+                "2026-02-16",
+                "2026-02-17",
+                "2026-02-18",
+                "2026-02-19",
+                "2026-02-20",
+                "2026-02-23",
+                "2026-04-06",
+                "2026-05-01",
+                "2026-05-04",
+                "2026-05-05",
+                "2026-06-19",
+                "2026-09-25",
+                "2026-10-01",
+                "2026-10-02",
+                "2026-10-05",
+                "2026-10-06",
+                "2026-10-07",
+                "2027-01-01",
+            ]
+            .map(d)
+            .to_vec(),
+            make_up_days: [
+                "2026-01-04",
+                "2026-02-14",
+                "2026-02-28",
+                "2026-05-09",
+                "2026-09-20",
+                "2026-10-10",
+            ]
+            .map(d)
+            .to_vec(),
+        }
+    }
+
+    /// 24:00 China time of `day`, as the deadlines are given.
+    fn end_of(day: &str) -> DateTime<Utc> {
+        china_midnight(d(day).succ_opt().unwrap())
+    }
+
+    #[test]
+    fn the_china_calendar_is_a_valid_calendar() {
+        assert_eq!(china_2026().check(), Ok(()));
+    }
+
+    #[test]
+    fn a_year_has_its_working_days_and_no_others() {
+        let cal = china_2026();
+        let year: Vec<NaiveDate> = d("2026-01-01")
+            .iter_days()
+            .take_while(|day| day.year() == 2026)
+            .collect();
+        assert_eq!(year.len(), 365);
+        let working = year.iter().filter(|day| cal.is_working_day(**day)).count();
+        // 261 weekdays, less 19 weekday holidays, plus 6 make-up weekend days.
+        assert_eq!(working, 248);
+        // A make-up Saturday works, a holiday Monday does not, a plain Sunday does not.
+        assert!(cal.is_working_day(d("2026-10-10")));
+        assert!(!cal.is_working_day(d("2026-10-05")));
+        assert!(!cal.is_working_day(d("2026-10-11")));
+        // Counting on from new year's eve over the whole year lands on the 248th working day.
+        let last = cal.nth_working_day_after(d("2025-12-31"), 248);
+        assert_eq!(last, d("2026-12-31"));
+    }
+
+    #[test]
+    fn the_last_day_before_the_national_day_holiday() {
+        let cal = china_2026();
+        // Wednesday 30 September, 17:00 China time: the next working day is Thursday 8 October.
+        let taken = at("2026-09-30T09:00:00Z");
+        assert_eq!(cal.due_after(taken, 1), end_of("2026-10-08"));
+        // Three working days: 8 (Thu), 9 (Fri) and the make-up Saturday 10 October.
+        assert_eq!(cal.due_after(taken, 3), end_of("2026-10-10"));
+        // The Sunday 20 September before it is a make-up day: the holiday's eve counts from there.
+        assert_eq!(
+            cal.nth_working_day_after(d("2026-09-19"), 1),
+            d("2026-09-20")
+        );
+    }
+
+    #[test]
+    fn a_complaint_on_a_make_up_saturday_counts_from_the_next_working_day() {
+        let cal = china_2026();
+        // Taken on the make-up Saturday 10 October: the Sunday is off, Monday is the first day.
+        let taken = at("2026-10-10T02:00:00Z");
+        assert_eq!(cal.due_after(taken, 1), end_of("2026-10-12"));
+        assert_eq!(cal.due_after(taken, 3), end_of("2026-10-14"));
+        // And one taken on Friday 13 February, before the Spring Festival: the make-up
+        // Saturday 14 February is its next working day; three days reach past the nine days off.
+        let taken = at("2026-02-13T03:00:00Z");
+        assert_eq!(cal.due_after(taken, 1), end_of("2026-02-14"));
+        assert_eq!(cal.due_after(taken, 3), end_of("2026-02-25"));
+    }
+
+    #[test]
+    fn friday_afternoon_and_late_night_count_by_the_china_day() {
+        let cal = china_2026();
+        // Friday 4 December 15:00 China time: Monday 7 December, whatever the hour.
+        assert_eq!(
+            cal.due_after(at("2026-12-04T07:00:00Z"), 1),
+            end_of("2026-12-07")
+        );
+        // 23:59 on Friday China time is still Friday (15:59 UTC).
+        assert_eq!(
+            cal.due_after(at("2026-12-04T15:59:00Z"), 1),
+            end_of("2026-12-07")
+        );
+        // 00:30 on Saturday China time is Friday evening in UTC, but Saturday in China.
+        assert_eq!(
+            cal.due_after(at("2026-12-04T16:30:00Z"), 1),
+            end_of("2026-12-07")
+        );
+        // 00:30 on Friday China time (Thursday in UTC) is Friday: due Monday too.
+        assert_eq!(
+            cal.due_after(at("2026-12-03T16:30:00Z"), 1),
+            end_of("2026-12-07")
+        );
+        // The deadline is 24:00 China time: 16:00 UTC.
+        assert_eq!(end_of("2026-12-07"), at("2026-12-07T16:00:00Z"));
+    }
+
+    #[test]
+    fn deadlines_cross_the_new_year() {
+        let cal = china_2026();
+        // Thursday 31 December: 1 January is a holiday, then the weekend.
+        assert_eq!(
+            cal.due_after(at("2026-12-31T02:00:00Z"), 1),
+            end_of("2027-01-04")
+        );
+        // An empty calendar knows weekends only.
+        let plain = WorkCalendar::default();
+        assert_eq!(
+            plain.due_after(at("2026-12-31T02:00:00Z"), 1),
+            end_of("2027-01-01")
+        );
+    }
+
+    #[test]
+    fn the_calendar_check_refuses_days_listed_where_they_change_nothing() {
+        let ok = china_2026();
+        let mut weekend_holiday = ok.clone();
+        weekend_holiday.holidays.push(d("2026-10-03"));
+        assert_eq!(
+            weekend_holiday.check(),
+            Err(CalendarError::HolidayOnWeekend(d("2026-10-03")))
+        );
+        let mut weekday_make_up = ok.clone();
+        weekday_make_up.make_up_days.push(d("2026-10-09"));
+        assert_eq!(
+            weekday_make_up.check(),
+            Err(CalendarError::MakeUpOnWeekday(d("2026-10-09")))
+        );
+        // A day both kinds: a weekday holiday listed as make-up too is caught as both kinds.
+        let mut both = ok.clone();
+        both.make_up_days.push(d("2026-10-05"));
+        assert_eq!(both.check(), Err(CalendarError::BothKinds(d("2026-10-05"))));
+        assert!(
+            CalendarError::HolidayOnWeekend(d("2026-10-03"))
+                .to_string()
+                .contains("2026-10-03")
+        );
+        // Normalised: sorted, without duplicates.
+        let messy = WorkCalendar {
+            holidays: vec![d("2026-10-02"), d("2026-10-01"), d("2026-10-02")],
+            make_up_days: vec![d("2026-10-10"), d("2026-09-20"), d("2026-10-10")],
+        };
+        let clean = messy.normalized();
+        assert_eq!(clean.holidays, vec![d("2026-10-01"), d("2026-10-02")]);
+        assert_eq!(clean.make_up_days, vec![d("2026-09-20"), d("2026-10-10")]);
+        assert_eq!(clean.check(), Ok(()));
+    }
+
+    // The complaint's life cycle.
+
+    fn staff(name: &str, role: Role, home: Option<&str>) -> Staff {
+        Staff {
+            username: name.into(),
+            role,
+            home: home.map(str::to_string),
+        }
+    }
+
+    fn desk() -> Staff {
+        staff("dispatcher1", Role::Dispatcher, None)
+    }
+
+    fn supervisor() -> Staff {
+        staff("supervisor1", Role::Supervisor, Some("team-a"))
+    }
+
+    fn other_supervisor() -> Staff {
+        staff("supervisor2", Role::Supervisor, Some("team-b"))
+    }
+
+    fn cleaner() -> Staff {
+        staff("cleaner1", Role::Cleaner, Some("team-a"))
+    }
+
+    fn as_actor(s: &Staff) -> Actor {
+        UserProfile {
+            username: s.username.clone(),
+            display_name: s.username.clone(),
+            role: s.role,
+            team: s.home.clone(),
+        }
+        .actor()
+    }
+
+    fn photo(n: u128, slot: &str) -> PhotoRef {
+        PhotoRef {
+            photo_id: Uuid::from_u128(n),
+            slot: slot.into(),
+            sha256: "b".repeat(64),
+            bytes: 10,
+            width: 10,
+            height: 10,
+            content_type: "image/jpeg".into(),
+        }
+    }
+
+    fn new_complaint(severity: Severity, assignee: Option<Assignee>) -> NewComplaint {
+        NewComplaint {
+            id: Uuid::from_u128(1),
+            finding_id: Uuid::from_u128(2),
+            team: "team-a".into(),
+            severity,
+            customer: " 王女士 ".into(),
+            contact_phone: "138 0000 0000".into(),
+            area_id: None,
+            place: "3-2-501".into(),
+            what: "楼道没有打扫".into(),
+            photos: vec![photo(10, "before")],
+            work_order_id: None,
+            assignee,
+        }
+    }
+
+    fn to_cleaner() -> Option<Assignee> {
+        Some(Assignee::Person {
+            username: "cleaner1".into(),
+        })
+    }
+
+    /// Friday 4 December 2026, 10:00 China time.
+    const TAKEN: &str = "2026-12-04T02:00:00Z";
+
+    fn call_back(
+        c: &Complaint,
+        method: CallBackMethod,
+        satisfied: bool,
+        when: &str,
+    ) -> NewCallBack {
+        NewCallBack {
+            id: Uuid::from_u128(50),
+            subject: CallBackSubject::Complaint { complaint_id: c.id },
+            method,
+            at: at(when),
+            answered_by: "王女士".into(),
+            satisfied,
+            words: if satisfied {
+                String::new()
+            } else {
+                "还是很脏".into()
+            },
+            signature: (method == CallBackMethod::Visit).then(|| photo(60, "signature")),
+        }
+    }
+
+    /// Taken at the desk and given to cleaner1, fixed with an after photo, confirmed by the
+    /// supervisor on the tablet (the applier then calls `fix_confirmed`).
+    fn fixed_and_confirmed(severity: Severity) -> (Complaint, Finding) {
+        let (mut c, mut f) = Complaint::take(
+            &new_complaint(severity, to_cleaner()),
+            &desk(),
+            at(TAKEN),
+            &china_2026(),
+        )
+        .unwrap();
+        f.close(
+            &as_actor(&cleaner()),
+            "拖干净了",
+            vec![photo(11, "after")],
+            at("2026-12-04T05:00:00Z"),
+        )
+        .unwrap();
+        f.confirm(&as_actor(&supervisor()), at("2026-12-04T06:00:00Z"))
+            .unwrap();
+        c.fix_confirmed("supervisor1", at("2026-12-04T06:00:00Z"));
+        (c, f)
+    }
+
+    #[test]
+    fn taking_a_complaint_makes_its_task_due_in_working_days() {
+        let (c, f) = Complaint::take(
+            &new_complaint(Severity::Major, to_cleaner()),
+            &desk(),
+            at(TAKEN),
+            &china_2026(),
+        )
+        .unwrap();
+        assert_eq!(c.state, ComplaintState::Fixing);
+        assert_eq!(c.taken_by, "dispatcher1");
+        assert_eq!(c.customer, "王女士");
+        assert_eq!(c.fix_due, end_of("2026-12-07"));
+        assert_eq!(c.finding_id, f.id);
+        assert_eq!(f.source, FindingSource::Complaint { complaint_id: c.id });
+        assert_eq!(f.state, FindingState::Assigned);
+        assert_eq!(f.due, Some(c.fix_due));
+        assert_eq!(f.team, "team-a");
+        assert_eq!(f.photos, vec![photo(10, "before")]);
+        assert!(f.visible_to(&as_actor(&cleaner())));
+        // An ordinary one, nobody given it yet: open, in the supervisor's queue, due in three.
+        let (c, f) = Complaint::take(
+            &new_complaint(Severity::Ordinary, None),
+            &cleaner(),
+            at(TAKEN),
+            &china_2026(),
+        )
+        .unwrap();
+        assert_eq!(c.fix_due, end_of("2026-12-09"));
+        assert_eq!(
+            (f.state, f.due, f.assignee),
+            (FindingState::Open, None, None)
+        );
+        assert!(c.visible_to(&cleaner()) && c.visible_to(&supervisor()) && c.visible_to(&desk()));
+        assert!(!c.visible_to(&other_supervisor()));
+        assert!(!c.visible_to(&staff("cleaner2", Role::Cleaner, Some("team-a"))));
+    }
+
+    #[test]
+    fn who_may_take_a_complaint_and_give_it_at_once() {
+        let cal = china_2026();
+        let take = |new: &NewComplaint, by: &Staff| Complaint::take(new, by, at(TAKEN), &cal);
+        let plain = new_complaint(Severity::Major, None);
+        let given = new_complaint(Severity::Major, to_cleaner());
+        // Their own team: cleaner, supervisor; the desk for any team.
+        assert!(take(&plain, &cleaner()).is_ok());
+        assert!(take(&plain, &supervisor()).is_ok());
+        assert!(take(&given, &supervisor()).is_ok());
+        assert!(take(&given, &desk()).is_ok());
+        // Outside one's team, and giving it at once without being the desk or the supervisor.
+        assert_eq!(
+            take(&plain, &other_supervisor()).unwrap_err(),
+            OpError::NotAllowed
+        );
+        assert_eq!(take(&given, &cleaner()).unwrap_err(), OpError::NotAllowed);
+        // A station's: its engineers and its head; not an engineer of another station.
+        let station = NewComplaint {
+            team: "济南站".into(),
+            ..plain.clone()
+        };
+        let engineer = staff("engineer1", Role::Engineer, Some("济南站"));
+        let head = staff("head1", Role::ServiceSupervisor, Some("济南站"));
+        assert!(take(&station, &engineer).is_ok());
+        assert!(
+            take(
+                &NewComplaint {
+                    assignee: Some(Assignee::Person {
+                        username: "engineer1".into()
+                    }),
+                    ..station.clone()
+                },
+                &head
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            take(
+                &station,
+                &staff("engineer9", Role::Engineer, Some("青岛站"))
+            )
+            .unwrap_err(),
+            OpError::NotAllowed
+        );
+        assert_eq!(
+            take(&plain, &head).unwrap_err(),
+            OpError::NotAllowed,
+            "a station head is not a cleaning team's"
+        );
+    }
+
+    #[test]
+    fn a_complaints_fields_are_checked_one_by_one() {
+        let ok = new_complaint(Severity::Major, None);
+        assert_eq!(ok.check(), Ok(()));
+        let cases: Vec<(NewComplaint, ComplaintField)> = vec![
+            (
+                NewComplaint {
+                    team: " ".into(),
+                    ..ok.clone()
+                },
+                ComplaintField::Team,
+            ),
+            (
+                NewComplaint {
+                    customer: "".into(),
+                    ..ok.clone()
+                },
+                ComplaintField::Customer,
+            ),
+            (
+                NewComplaint {
+                    customer: "客".repeat(61),
+                    ..ok.clone()
+                },
+                ComplaintField::Customer,
+            ),
+            (
+                NewComplaint {
+                    contact_phone: "call me".into(),
+                    ..ok.clone()
+                },
+                ComplaintField::ContactPhone,
+            ),
+            (
+                NewComplaint {
+                    place: " ".into(),
+                    ..ok.clone()
+                },
+                ComplaintField::Place,
+            ),
+            (
+                NewComplaint {
+                    place: "a\nb".into(),
+                    ..ok.clone()
+                },
+                ComplaintField::Place,
+            ),
+            (
+                NewComplaint {
+                    what: "  ".into(),
+                    ..ok.clone()
+                },
+                ComplaintField::What,
+            ),
+            (
+                NewComplaint {
+                    photos: vec![photo(1, "before"), photo(1, "before")],
+                    ..ok.clone()
+                },
+                ComplaintField::Photos,
+            ),
+            (
+                NewComplaint {
+                    assignee: Some(Assignee::Person {
+                        username: " ".into(),
+                    }),
+                    ..ok.clone()
+                },
+                ComplaintField::Assignee,
+            ),
+        ];
+        for (new, field) in cases {
+            assert_eq!(new.check(), Err(field), "{new:?}");
+            assert!(matches!(
+                Complaint::take(&new, &desk(), at(TAKEN), &china_2026()),
+                Err(OpError::BadValue(_))
+            ));
+        }
+        // No place in words is fine when the area is named; no photo is fine too.
+        let in_area = NewComplaint {
+            place: String::new(),
+            area_id: Some(Uuid::from_u128(4)),
+            photos: Vec::new(),
+            contact_phone: String::new(),
+            ..ok
+        };
+        assert_eq!(in_area.check(), Ok(()));
+    }
+
+    #[test]
+    fn the_desk_or_the_head_gives_the_task_and_confirms_the_fix() {
+        let cal = china_2026();
+        let (c, mut f) = Complaint::take(
+            &new_complaint(Severity::Major, None),
+            &cleaner(),
+            at(TAKEN),
+            &cal,
+        )
+        .unwrap();
+        let to = Assignee::Department {
+            department: Department::Cleaning,
+        };
+        assert_eq!(
+            c.assign_task(&mut f, &cleaner(), to.clone(), at(TAKEN)),
+            Err(OpError::NotAllowed)
+        );
+        assert_eq!(
+            c.assign_task(&mut f, &other_supervisor(), to.clone(), at(TAKEN)),
+            Err(OpError::NotAllowed)
+        );
+        assert_eq!(
+            c.assign_task(
+                &mut f,
+                &desk(),
+                Assignee::Person {
+                    username: "".into()
+                },
+                at(TAKEN)
+            ),
+            Err(OpError::BadValue("assignee"))
+        );
+        c.assign_task(&mut f, &desk(), to.clone(), at(TAKEN))
+            .unwrap();
+        assert_eq!((f.state, f.due), (FindingState::Assigned, Some(c.fix_due)));
+        assert!(matches!(
+            f.history.last().unwrap().event,
+            FindingEvent::Assigned { .. }
+        ));
+
+        // Not fixed yet: nothing to confirm.
+        let mut c = c;
+        assert_eq!(
+            c.confirm_task(&mut f, &desk(), at(TAKEN)),
+            Err(OpError::WrongState)
+        );
+        f.close(
+            &as_actor(&cleaner()),
+            "",
+            vec![photo(11, "after")],
+            at("2026-12-05T01:00:00Z"),
+        )
+        .unwrap();
+        // Fixed: giving it again is refused; whoever fixed it never confirms it.
+        assert_eq!(
+            c.assign_task(&mut f, &desk(), to, at(TAKEN)),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(
+            c.confirm_task(&mut f, &cleaner(), at(TAKEN)),
+            Err(OpError::NotAllowed)
+        );
+        let confirmed = at("2026-12-05T02:00:00Z");
+        c.confirm_task(&mut f, &desk(), confirmed).unwrap();
+        assert_eq!(f.state, FindingState::Confirmed);
+        assert_eq!(c.state, ComplaintState::CallBackDue);
+        assert_eq!(c.fix_confirmed_at, Some(confirmed));
+        assert_eq!(c.call_back_due, Some(confirmed + Duration::days(7)));
+        assert_eq!(c.fixed_on_time(), Some(true));
+        // Once only.
+        assert_eq!(
+            c.confirm_task(&mut f, &desk(), confirmed),
+            Err(OpError::WrongState)
+        );
+        let before = c.clone();
+        c.fix_confirmed("someone", confirmed + Duration::days(1));
+        assert_eq!(c, before, "a second confirmation changes nothing");
+    }
+
+    #[test]
+    fn a_satisfied_call_back_closes_it_and_a_closed_complaint_only_reopens() {
+        let (mut c, mut f) = fixed_and_confirmed(Severity::Major);
+        assert_eq!(c.call_back_due, Some(at("2026-12-11T06:00:00Z")));
+        assert!(c.call_back_due_by_today(at("2026-12-11T01:00:00Z")));
+        assert!(!c.call_back_due_by_today(at("2026-12-10T01:00:00Z")));
+        assert!(!c.is_call_back_late(at("2026-12-11T05:59:00Z")));
+        assert!(c.is_call_back_late(at("2026-12-11T06:01:00Z")));
+        let now = at("2026-12-06T02:00:00Z");
+        let back = call_back(&c, CallBackMethod::Phone, true, "2026-12-06T01:30:00Z");
+        assert_eq!(
+            c.call_back(&back, &desk(), now),
+            Ok(CallBackOutcome::Closed)
+        );
+        assert_eq!(c.state, ComplaintState::Closed);
+        assert!(!c.is_open());
+        assert_eq!(c.call_backs.len(), 1);
+        assert_eq!(c.call_backs[0].due, c.call_back_due);
+        let row = c.ledger_row();
+        assert_eq!(
+            (
+                row.satisfied,
+                row.call_back_on_time,
+                row.fixed_on_time,
+                row.reopened
+            ),
+            (Some(true), Some(true), Some(true), 0)
+        );
+
+        // Closed: no second call-back, no task changes, no confirming.
+        let closed = c.clone();
+        let again = NewCallBack {
+            id: Uuid::from_u128(51),
+            ..back.clone()
+        };
+        assert_eq!(c.call_back(&again, &desk(), now), Err(OpError::WrongState));
+        assert_eq!(
+            c.assign_task(&mut f, &desk(), to_cleaner().unwrap(), now),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(
+            c.confirm_task(&mut f, &desk(), now),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(c, closed);
+
+        // Reopening: the desk or the team's supervisor, with a reason.
+        assert_eq!(
+            c.reopen(&cleaner(), "再看看", now),
+            Err(OpError::NotAllowed)
+        );
+        assert_eq!(
+            c.reopen(&other_supervisor(), "再看看", now),
+            Err(OpError::NotAllowed)
+        );
+        assert!(matches!(
+            c.reopen(&desk(), "  ", now),
+            Err(OpError::BadValue(_))
+        ));
+        assert_eq!(c, closed);
+        // Tuesday 8 December, 10:00 China time: due again at the end of Wednesday.
+        let reopened = at("2026-12-08T02:00:00Z");
+        c.reopen(&desk(), "客户又打电话来了", reopened).unwrap();
+        c.reopen_task(&mut f, "dispatcher1", reopened, &china_2026());
+        assert_eq!(c.state, ComplaintState::Fixing);
+        assert_eq!(c.fix_due, end_of("2026-12-09"));
+        assert_eq!((c.fix_confirmed_at, c.call_back_due), (None, None));
+        assert_eq!(f.state, FindingState::Assigned);
+        assert_eq!(f.due, Some(c.fix_due));
+        assert_eq!(
+            f.history.last().unwrap().event,
+            FindingEvent::Reopened {
+                reason: "客户又打电话来了".into()
+            }
+        );
+        // Only a closed one reopens this way.
+        assert_eq!(
+            c.reopen(&desk(), "again", reopened),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(c.ledger_row().reopened, 1);
+    }
+
+    #[test]
+    fn a_dissatisfied_call_back_reopens_it_with_a_new_due_time() {
+        let (mut c, mut f) = fixed_and_confirmed(Severity::Ordinary);
+        assert_eq!(c.call_back_due, Some(at("2026-12-18T06:00:00Z")));
+        // On a visit by the cleaner who fixed it (the team's own people may), signed.
+        let visit = call_back(&c, CallBackMethod::Visit, false, "2026-12-09T02:00:00Z");
+        let now = at("2026-12-09T02:01:00Z");
+        assert_eq!(
+            c.call_back(&visit, &cleaner(), now),
+            Ok(CallBackOutcome::Reopened)
+        );
+        assert_eq!(c.state, ComplaintState::Fixing);
+        assert_eq!(
+            c.history.last().unwrap().event,
+            ComplaintEvent::Reopened {
+                reason: "还是很脏".into()
+            }
+        );
+        c.reopen_task(&mut f, "cleaner1", visit.at, &china_2026());
+        // Wednesday 9 December: three working days on, the end of Monday 14 December.
+        assert_eq!(c.fix_due, end_of("2026-12-14"));
+        assert_eq!(f.state, FindingState::Assigned);
+        assert_eq!(f.due, Some(end_of("2026-12-14")));
+        assert_eq!(c.call_backs[0].signature, Some(photo(60, "signature")));
+        let row = c.ledger_row();
+        assert_eq!(
+            (row.satisfied, row.reopened, row.state, row.fixed_on_time),
+            (Some(false), 1, ComplaintState::Fixing, None)
+        );
+        // A task nobody had goes back to the supervisor's queue.
+        let (mut c2, mut f2) = Complaint::take(
+            &new_complaint(Severity::Major, None),
+            &cleaner(),
+            at(TAKEN),
+            &china_2026(),
+        )
+        .unwrap();
+        f2.state = FindingState::Confirmed;
+        c2.fix_confirmed("supervisor1", at("2026-12-04T06:00:00Z"));
+        let back = call_back(&c2, CallBackMethod::Phone, false, "2026-12-05T02:00:00Z");
+        assert_eq!(
+            c2.call_back(&back, &supervisor(), at("2026-12-05T02:00:00Z")),
+            Ok(CallBackOutcome::Reopened)
+        );
+        c2.reopen_task(&mut f2, "supervisor1", back.at, &china_2026());
+        assert_eq!((f2.state, f2.due), (FindingState::Open, None));
+    }
+
+    #[test]
+    fn call_backs_are_refused_as_the_issue_says_and_change_nothing() {
+        let cal = china_2026();
+        // Before the fix is confirmed.
+        let (mut fixing, _) = Complaint::take(
+            &new_complaint(Severity::Major, to_cleaner()),
+            &desk(),
+            at(TAKEN),
+            &cal,
+        )
+        .unwrap();
+        let early = call_back(&fixing, CallBackMethod::Phone, true, "2026-12-04T03:00:00Z");
+        let kept = fixing.clone();
+        assert_eq!(
+            fixing.call_back(&early, &desk(), at("2026-12-04T03:00:00Z")),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(fixing, kept);
+
+        let (c, _) = fixed_and_confirmed(Severity::Major);
+        let now = at("2026-12-06T02:00:00Z");
+        let phone = call_back(&c, CallBackMethod::Phone, true, "2026-12-06T01:00:00Z");
+        let visit = call_back(&c, CallBackMethod::Visit, true, "2026-12-06T01:00:00Z");
+        let refused: Vec<(NewCallBack, Staff, OpError)> = vec![
+            // A signature on a call-back by phone; a visit without one.
+            (
+                NewCallBack {
+                    signature: Some(photo(60, "signature")),
+                    ..phone.clone()
+                },
+                desk(),
+                OpError::BadValue("a signature on a visit, none on a phone call-back"),
+            ),
+            (
+                NewCallBack {
+                    signature: None,
+                    ..visit.clone()
+                },
+                supervisor(),
+                OpError::BadValue("a signature on a visit, none on a phone call-back"),
+            ),
+            // Not satisfied, without the customer's words.
+            (
+                NewCallBack {
+                    satisfied: false,
+                    words: " ".into(),
+                    ..phone.clone()
+                },
+                desk(),
+                OpError::BadValue("the customer's words"),
+            ),
+            (
+                NewCallBack {
+                    answered_by: " ".into(),
+                    ..phone.clone()
+                },
+                desk(),
+                OpError::BadValue("who answered"),
+            ),
+            // Outside the person's team; a cleaner does not call by phone.
+            (phone.clone(), other_supervisor(), OpError::NotAllowed),
+            (visit.clone(), other_supervisor(), OpError::NotAllowed),
+            (
+                visit.clone(),
+                staff("cleaner9", Role::Cleaner, Some("team-b")),
+                OpError::NotAllowed,
+            ),
+            (phone.clone(), cleaner(), OpError::NotAllowed),
+            (
+                phone.clone(),
+                staff("head1", Role::ServiceSupervisor, Some("济南站")),
+                OpError::NotAllowed,
+            ),
+            // Before the fix was confirmed, or in the future.
+            (
+                NewCallBack {
+                    at: at("2026-12-04T05:59:00Z"),
+                    ..phone.clone()
+                },
+                desk(),
+                OpError::BadValue("the call-back's time"),
+            ),
+            (
+                NewCallBack {
+                    at: now + Duration::minutes(6),
+                    ..phone.clone()
+                },
+                desk(),
+                OpError::BadValue("the call-back's time"),
+            ),
+            // Another complaint's call-back.
+            (
+                NewCallBack {
+                    subject: CallBackSubject::Complaint {
+                        complaint_id: Uuid::from_u128(99),
+                    },
+                    ..phone.clone()
+                },
+                desk(),
+                OpError::NotFound("complaint"),
+            ),
+        ];
+        for (new, by, error) in refused {
+            let mut c2 = c.clone();
+            assert_eq!(
+                c2.call_back(&new, &by, now),
+                Err(error),
+                "{new:?} by {by:?}"
+            );
+            assert_eq!(c2, c, "a refused call-back changes nothing");
+        }
+        // The owner may call back on a visit: the desk's phone call-back; the team's people.
+        for (new, by) in [
+            (phone.clone(), desk()),
+            (phone.clone(), supervisor()),
+            (visit.clone(), cleaner()),
+            (
+                visit.clone(),
+                staff("cleaner2", Role::Cleaner, Some("team-a")),
+            ),
+        ] {
+            let mut c2 = c.clone();
+            assert_eq!(c2.call_back(&new, &by, now), Ok(CallBackOutcome::Closed));
+        }
+    }
+
+    #[test]
+    fn a_visit_signature_is_a_signature_photo() {
+        let (c, _) = fixed_and_confirmed(Severity::Major);
+        let visit = call_back(&c, CallBackMethod::Visit, true, "2026-12-06T01:00:00Z");
+        assert_eq!(visit.check(), Ok(()));
+        let wrong_slot = NewCallBack {
+            signature: Some(photo(60, "after")),
+            ..visit.clone()
+        };
+        assert_eq!(wrong_slot.check(), Err(ComplaintField::Signature));
+        let bad_photo = NewCallBack {
+            signature: Some(PhotoRef {
+                sha256: "x".into(),
+                ..photo(60, "signature")
+            }),
+            ..visit
+        };
+        assert_eq!(bad_photo.check(), Err(ComplaintField::Signature));
+    }
+
+    // The desk's call-back after a closed work order.
+
+    fn order() -> WorkOrder {
+        WorkOrder {
+            id: Uuid::from_u128(70),
+            ticket: "BX-20261204-001".into(),
+            customer: "中铁十四局".into(),
+            site: "济南东站".into(),
+            equipment_model: "EC210D".into(),
+            serial: "VCE1".into(),
+            engine_hours: 100,
+            working_condition: "土方".into(),
+            fault_description: "漏油".into(),
+            service_type: ServiceType::FaultRepair,
+            machine_down: false,
+            called_at: at("2026-12-01T01:00:00Z"),
+            planned_at: at("2026-12-01T03:00:00Z"),
+            assignee: "engineer1".into(),
+            assignee_name: "张伟".into(),
+            status: StatusNode::RepairedLeft,
+            history: Vec::new(),
+            seq: 1,
+            slots: Vec::new(),
+            photos: Vec::new(),
+            report: Default::default(),
+            contact_name: String::new(),
+            contact_phone: String::new(),
+            companions: Vec::new(),
+            station: Some("济南站".into()),
+            repeat_of: None,
+            first_response: None,
+            departure: None,
+            reviews: Vec::new(),
+            closure: None,
+            naming: Default::default(),
+            unrepaired_reason: None,
+            call_backs: Vec::new(),
+        }
+    }
+
+    fn order_call_back(method: CallBackMethod, when: &str) -> NewCallBack {
+        NewCallBack {
+            id: Uuid::from_u128(80),
+            subject: CallBackSubject::WorkOrder {
+                work_order_id: Uuid::from_u128(70),
+            },
+            method,
+            at: at(when),
+            answered_by: "王建国".into(),
+            satisfied: true,
+            words: String::new(),
+            signature: (method == CallBackMethod::Visit).then(|| photo(81, "signature")),
+        }
+    }
+
+    #[test]
+    fn a_closed_orders_call_back_is_the_desks_and_comes_after_the_closing() {
+        let now = at("2026-12-05T02:00:00Z");
+        let desk = desk();
+        let head = staff("head1", Role::ServiceSupervisor, Some("济南站"));
+        let engineer = staff("engineer1", Role::Engineer, Some("济南站"));
+        let phone = order_call_back(CallBackMethod::Phone, "2026-12-05T01:00:00Z");
+        let visit = order_call_back(CallBackMethod::Visit, "2026-12-05T01:00:00Z");
+
+        // Not closed yet.
+        let mut open = order();
+        assert!(!order_call_back_owed(&open));
+        assert_eq!(order_call_back_due(&open, 3), None);
+        assert_eq!(
+            call_back_order(&mut open, &phone, &desk, 3, now),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(open, order());
+
+        let mut closed = order();
+        closed.closure = Some(Closure {
+            by: crate::desk::Person {
+                username: "dispatcher1".into(),
+                name: "陈静".into(),
+            },
+            at: at("2026-12-04T08:00:00Z"),
+            resolution: None,
+        });
+        assert!(order_call_back_owed(&closed));
+        assert_eq!(
+            order_call_back_due(&closed, 3),
+            Some(at("2026-12-07T08:00:00Z"))
+        );
+        let refused: Vec<(NewCallBack, Staff, OpError)> = vec![
+            (phone.clone(), engineer.clone(), OpError::NotAllowed),
+            (
+                phone.clone(),
+                staff("head2", Role::ServiceSupervisor, Some("青岛站")),
+                OpError::NotAllowed,
+            ),
+            (
+                visit.clone(),
+                staff("engineer2", Role::Engineer, Some("济南站")),
+                OpError::NotAllowed,
+            ),
+            (phone.clone(), supervisor(), OpError::NotAllowed),
+            (
+                NewCallBack {
+                    signature: Some(photo(81, "signature")),
+                    ..phone.clone()
+                },
+                desk.clone(),
+                OpError::BadValue(
+                    "who answered, the customer's words, and a signature only on a visit",
+                ),
+            ),
+            (
+                NewCallBack {
+                    at: at("2026-12-04T07:59:00Z"),
+                    ..phone.clone()
+                },
+                desk.clone(),
+                OpError::BadValue("the call-back's time"),
+            ),
+            (
+                NewCallBack {
+                    subject: CallBackSubject::WorkOrder {
+                        work_order_id: Uuid::from_u128(71),
+                    },
+                    ..phone.clone()
+                },
+                desk.clone(),
+                OpError::NotFound("work order"),
+            ),
+        ];
+        for (new, by, error) in refused {
+            let mut wo = closed.clone();
+            assert_eq!(
+                call_back_order(&mut wo, &new, &by, 3, now),
+                Err(error),
+                "{by:?}"
+            );
+            assert_eq!(wo, closed);
+        }
+        for (new, by) in [
+            (phone.clone(), desk.clone()),
+            (phone.clone(), head),
+            (visit, engineer),
+        ] {
+            let mut wo = closed.clone();
+            call_back_order(&mut wo, &new, &by, 3, now).unwrap();
+            assert_eq!(wo.call_backs.len(), 1);
+            assert_eq!(wo.call_backs[0].due, Some(at("2026-12-07T08:00:00Z")));
+            assert_eq!(wo.call_backs[0].by, by.username);
+            assert!(!order_call_back_owed(&wo));
+        }
+        // A dissatisfied answer is kept and changes nothing else.
+        let mut wo = closed.clone();
+        let unhappy = NewCallBack {
+            satisfied: false,
+            words: "配件还没换".into(),
+            ..phone
+        };
+        call_back_order(&mut wo, &unhappy, &desk, 3, now).unwrap();
+        assert_eq!(wo.closure, closed.closure);
+        assert!(!wo.call_backs[0].satisfied);
+    }
 }

@@ -191,6 +191,31 @@ pub fn router(state: AppState) -> Router {
             post(routes::order_desk::post_held),
         )
         .route("/api/engineers", get(routes::engineers::list_engineers))
+        // Complaints and call-backs (issue 17).
+        .route(
+            "/api/complaints",
+            get(routes::complaints::list).post(routes::complaints::create),
+        )
+        .route("/api/complaints/ledger", get(routes::complaints::ledger))
+        .route("/api/complaints/{id}", get(routes::complaints::get_one))
+        .route(
+            "/api/complaints/{id}/assign",
+            post(routes::complaints::assign),
+        )
+        .route(
+            "/api/complaints/{id}/confirm",
+            post(routes::complaints::confirm),
+        )
+        .route(
+            "/api/complaints/{id}/reopen",
+            post(routes::complaints::reopen),
+        )
+        .route("/api/call-backs", post(routes::complaints::post_call_back))
+        .route("/api/call-backs/due", get(routes::complaints::due))
+        .route(
+            "/api/calendar",
+            get(routes::complaints::get_calendar).put(routes::complaints::put_calendar),
+        )
         .route(
             "/api/settings",
             get(routes::settings::get_settings).put(routes::settings::put_settings),

@@ -2,13 +2,17 @@
 //! outlets and vacant units. Fixed ids, so loading twice creates nothing new.
 
 use crate::db::Conn;
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use fieldbook_model::Role;
 use fieldbook_model::cleaning::Schedule;
+use fieldbook_model::complaints::{Complaint, NewComplaint, Severity, Staff, WorkCalendar};
+use fieldbook_model::findings::{Assignee, FindingEvent, FindingState, FindingStep};
 use fieldbook_model::op::naming_date;
 use uuid::Uuid;
 
+use crate::complaints;
 use crate::db;
-use crate::demo::DEMO_TEAM;
+use crate::demo::{DEMO_STATION, DEMO_TEAM};
 use crate::error::AppError;
 use crate::users;
 
@@ -222,6 +226,206 @@ pub async fn load(conn: &mut Conn) -> Result<usize, AppError> {
         .bind(seq)
         .execute(&mut *conn)
         .await?;
+    }
+    load_complaints(conn, &mut seq).await?;
+    Ok(created)
+}
+
+/// China's public holidays that fall on weekdays, 2026 (国办发明电〔2025〕 notice on the 2026
+/// holidays): 元旦 1.1-1.3, 春节 2.15-2.23, 清明 4.4-4.6, 劳动节 5.1-5.5, 端午 6.19-6.21,
+/// 中秋 9.25-9.27, 国庆 10.1-10.7.
+const HOLIDAYS_2026: [&str; 19] = [
+    "2026-01-01",
+    "2026-01-02",
+    "2026-02-16",
+    "2026-02-17",
+    "2026-02-18",
+    "2026-02-19",
+    "2026-02-20",
+    "2026-02-23",
+    "2026-04-06",
+    "2026-05-01",
+    "2026-05-04",
+    "2026-05-05",
+    "2026-06-19",
+    "2026-09-25",
+    "2026-10-01",
+    "2026-10-02",
+    "2026-10-05",
+    "2026-10-06",
+    "2026-10-07",
+];
+
+/// The weekend days worked in 2026 (调休上班).
+const MAKE_UP_2026: [&str; 6] = [
+    "2026-01-04",
+    "2026-02-14",
+    "2026-02-28",
+    "2026-05-09",
+    "2026-09-20",
+    "2026-10-10",
+];
+
+/// 2027, laid out by the rules the State Council's notices follow (元旦 1.1; 春节 from 除夕 2.5,
+/// eight days; 清明 4.5; 劳动节 5.1-5.5; 端午 6.9; 中秋 9.15; 国庆 10.1-10.7). The office checks it
+/// against the notice for 2027 when it is published and corrects it on the calendar page
+/// (`PUT /api/calendar`).
+const HOLIDAYS_2027: [&str; 18] = [
+    "2027-01-01",
+    "2027-02-05",
+    "2027-02-08",
+    "2027-02-09",
+    "2027-02-10",
+    "2027-02-11",
+    "2027-02-12",
+    "2027-04-05",
+    "2027-05-03",
+    "2027-05-04",
+    "2027-05-05",
+    "2027-06-09",
+    "2027-09-15",
+    "2027-10-01",
+    "2027-10-04",
+    "2027-10-05",
+    "2027-10-06",
+    "2027-10-07",
+];
+
+const MAKE_UP_2027: [&str; 5] = [
+    "2027-01-31",
+    "2027-02-20",
+    "2027-05-08",
+    "2027-09-26",
+    "2027-10-09",
+];
+
+/// The demo's working-day calendar: China's 2026 and 2027 holidays and make-up working days.
+pub fn china_calendar() -> WorkCalendar {
+    let days = |list: &[&str]| -> Vec<NaiveDate> {
+        list.iter()
+            .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("demo dates are dates"))
+            .collect()
+    };
+    WorkCalendar {
+        holidays: [days(&HOLIDAYS_2026), days(&HOLIDAYS_2027)].concat(),
+        make_up_days: [days(&MAKE_UP_2026), days(&MAKE_UP_2027)].concat(),
+    }
+    .normalized()
+}
+
+fn staff(username: &str, role: Role, home: Option<&str>) -> Staff {
+    Staff {
+        username: username.into(),
+        role,
+        home: home.map(str::to_string),
+    }
+}
+
+/// The calendar (when the office has none yet) and two complaints of the station's, so a new
+/// user sees the complaint screens with something on them: a major one waiting for the station
+/// head to give it to an engineer, and an ordinary one whose fix the station head confirmed (its
+/// call-back is due). Returns how many complaints were created.
+async fn load_complaints(conn: &mut Conn, seq: &mut Option<i64>) -> Result<usize, AppError> {
+    let (calendar, _) = complaints::calendar_with_seq(conn).await?;
+    let calendar = if calendar == WorkCalendar::default() {
+        let china = china_calendar();
+        let s = load_seq(conn, seq).await?;
+        complaints::save_calendar(conn, &china, s).await?;
+        china
+    } else {
+        calendar
+    };
+    let now = Utc::now();
+    let desk = staff("dispatcher1", Role::Dispatcher, None);
+    let head = staff("head1", Role::ServiceSupervisor, Some(DEMO_STATION));
+    let demo: [(NewComplaint, DateTime<Utc>, bool); 2] = [
+        (
+            NewComplaint {
+                id: demo_id(4, 0),
+                finding_id: demo_id(5, 0),
+                team: DEMO_STATION.into(),
+                severity: Severity::Major,
+                customer: "青岛城投建设".into(),
+                contact_phone: "0532-8866 1024".into(),
+                area_id: None,
+                place: "胶州湾第二隧道出口工地".into(),
+                what: "保养后第二天发动机漏油，地上一大片油迹，工地要求马上处理".into(),
+                photos: Vec::new(),
+                work_order_id: None,
+                assignee: None,
+            },
+            now - Duration::hours(3),
+            false,
+        ),
+        (
+            NewComplaint {
+                id: demo_id(4, 1),
+                finding_id: demo_id(5, 1),
+                team: DEMO_STATION.into(),
+                severity: Severity::Ordinary,
+                customer: "中铁十四局".into(),
+                contact_phone: "138 6400 1123".into(),
+                area_id: None,
+                place: "济南东站三期工地".into(),
+                what: "工程师比约定时间晚到两个小时，也没有提前打电话说明".into(),
+                photos: Vec::new(),
+                work_order_id: None,
+                assignee: Some(Assignee::Person {
+                    username: "engineer2".into(),
+                }),
+            },
+            now - Duration::days(4),
+            true,
+        ),
+    ];
+    let mut created = 0;
+    for (new, at, fixed) in demo {
+        if complaints::find(conn, new.id).await?.is_some() {
+            continue;
+        }
+        // The demo's people may be missing (a database made before them): skip quietly.
+        if users::find_by_username(conn, "engineer2").await?.is_none() {
+            continue;
+        }
+        let (mut complaint, mut task) = Complaint::take(&new, &desk, at, &calendar)
+            .map_err(|e| AppError::Internal(format!("demo complaint: {e}")))?;
+        if fixed {
+            // engineer2 went back and apologised; the station head confirmed it the next day.
+            let fixed_at = at + Duration::days(1);
+            task.state = FindingState::Fixed;
+            task.history.push(FindingStep {
+                event: FindingEvent::Fixed {
+                    note: "已上门致歉，之后到场前一小时电话确认".into(),
+                },
+                by: "engineer2".into(),
+                at: fixed_at,
+            });
+            complaint
+                .confirm_task(&mut task, &head, fixed_at + Duration::hours(2))
+                .map_err(|e| AppError::Internal(format!("demo complaint: {e}")))?;
+        }
+        let s = load_seq(conn, seq).await?;
+        crate::field::save_finding(conn, &mut task, s).await?;
+        complaint.seq = s;
+        sqlx::query(
+            "INSERT INTO complaints (id, team, state, taken_by, taken_at, finding_id, payload, \
+             complaint_json, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(complaint.id.to_string())
+        .bind(&complaint.team)
+        .bind(complaints::state_text(complaint.state))
+        .bind(&complaint.taken_by)
+        .bind(db::millis(complaint.taken_at))
+        .bind(complaint.finding_id.to_string())
+        .bind(complaints::payload_text(&new)?)
+        .bind(
+            serde_json::to_string(&complaint)
+                .map_err(|e| AppError::Internal(format!("demo complaint: {e}")))?,
+        )
+        .bind(s)
+        .execute(&mut *conn)
+        .await?;
+        created += 1;
     }
     Ok(created)
 }

@@ -173,11 +173,12 @@ pub async fn companions(
 
 /// The desk's settings (the defaults when the row is missing).
 pub async fn settings(conn: &mut Conn) -> Result<DeskSettings, AppError> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT ticket_rule, photo_naming FROM desk_settings WHERE id = 1")
-            .fetch_optional(conn)
-            .await?;
-    let Some((rule, naming)) = row else {
+    let row: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT ticket_rule, photo_naming, call_back_days FROM desk_settings WHERE id = 1",
+    )
+    .fetch_optional(conn)
+    .await?;
+    let Some((rule, naming, call_back_days)) = row else {
         return Ok(DeskSettings {
             ticket_rule: TicketRule::default(),
             photo_naming: Default::default(),
@@ -190,7 +191,11 @@ pub async fn settings(conn: &mut Conn) -> Result<DeskSettings, AppError> {
         photo_naming: work_orders::parse_naming(&naming).ok_or_else(|| {
             AppError::Internal(format!("desk_settings: bad photo naming {naming:?}"))
         })?,
-        call_back_days: fieldbook_model::desk::default_call_back_days(),
+        call_back_days: u32::try_from(call_back_days).map_err(|_| {
+            AppError::Internal(format!(
+                "desk_settings: bad call_back_days {call_back_days}"
+            ))
+        })?,
     })
 }
 
@@ -201,20 +206,24 @@ pub async fn save_settings(
     seq: i64,
 ) -> Result<(), AppError> {
     let updated = sqlx::query(
-        "UPDATE desk_settings SET ticket_rule = $1, photo_naming = $2, seq = $3 WHERE id = 1",
+        "UPDATE desk_settings SET ticket_rule = $1, photo_naming = $2, seq = $3, \
+         call_back_days = $4 WHERE id = 1",
     )
     .bind(settings.ticket_rule.pattern())
     .bind(work_orders::naming_text(settings.photo_naming))
     .bind(seq)
+    .bind(i64::from(settings.call_back_days))
     .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         sqlx::query(
-            "INSERT INTO desk_settings (id, ticket_rule, photo_naming, seq) VALUES (1, $1, $2, $3)",
+            "INSERT INTO desk_settings (id, ticket_rule, photo_naming, seq, call_back_days) \
+             VALUES (1, $1, $2, $3, $4)",
         )
         .bind(settings.ticket_rule.pattern())
         .bind(work_orders::naming_text(settings.photo_naming))
         .bind(seq)
+        .bind(i64::from(settings.call_back_days))
         .execute(&mut *conn)
         .await?;
     }

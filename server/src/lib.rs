@@ -5,6 +5,7 @@
 
 pub mod applying;
 pub mod auth;
+pub mod complaints;
 pub mod db;
 pub mod demo;
 pub mod demo_field;

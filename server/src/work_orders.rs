@@ -42,6 +42,7 @@ struct OrderRow {
     closure_json: Option<String>,
     naming: String,
     unrepaired_reason_json: Option<String>,
+    call_backs_json: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -58,7 +59,7 @@ const SELECT_ORDERS: &str = "SELECT w.id, w.ticket, w.customer, w.site, w.equipm
     CASE WHEN w.machine_down THEN 1 ELSE 0 END AS machine_down, w.called_at, w.planned_at, u.username AS assignee, u.display_name AS assignee_name, w.assignee_id, w.status, w.seq, \
     w.contact_name, w.contact_phone, w.companions_json, w.station, w.repeat_of, \
     w.first_response_json, w.departure_json, w.reviews_json, w.closure_json, w.naming, \
-    w.unrepaired_reason_json \
+    w.unrepaired_reason_json, w.call_backs_json \
     FROM work_orders w JOIN users u ON u.id = w.assignee_id";
 
 fn bad(id: &str, field: &'static str, value: &str) -> StoreError {
@@ -174,7 +175,7 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
             "unrepaired_reason_json",
             row.unrepaired_reason_json.as_deref(),
         )?,
-        call_backs: Vec::new(),
+        call_backs: json(id, "call_backs_json", &row.call_backs_json)?,
         contact_name: row.contact_name,
         contact_phone: row.contact_phone,
         station: row.station,
@@ -524,6 +525,43 @@ pub async fn record_report(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Write the order's call-backs (the desk's 回访 after it was closed) at sequence value `seq`.
+pub async fn record_call_backs(
+    conn: &mut Conn,
+    wo: &WorkOrder,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE work_orders SET call_backs_json = $1, seq = $2 WHERE id = $3")
+        .bind(to_json(&wo.call_backs)?)
+        .bind(seq)
+        .bind(wo.id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The closed orders the desk has not called back yet (within a station when one is given),
+/// oldest closing first.
+pub async fn owed_call_backs(
+    conn: &mut Conn,
+    station: Option<&str>,
+) -> Result<Vec<WorkOrder>, StoreError> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM work_orders WHERE closed_at IS NOT NULL AND call_backs_json = '[]' \
+         AND ($1 IS NULL OR station = $1) ORDER BY closed_at",
+    )
+    .bind(station)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut orders = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some((wo, _)) = find(conn, uuid(&id, "id", &id)?).await? {
+            orders.push(wo);
+        }
+    }
+    Ok(orders)
 }
 
 /// Write the desk's part of the order as it stands now (and the fields the desk may correct:

@@ -4,7 +4,7 @@
 
 use fieldbook_model::cleaning::ChecklistItem;
 use fieldbook_model::field_op::{self, FieldContext, FieldRecord};
-use fieldbook_model::findings::{Actor, Assignee};
+use fieldbook_model::findings::{Actor, Assignee, FindingSource};
 use fieldbook_model::patrol::AreaResult;
 use fieldbook_model::{OpKind, Operation, RejectCode, Role};
 
@@ -58,6 +58,12 @@ pub(crate) async fn apply(
     seq: i64,
     arrival: &Arrival<'_>,
 ) -> Verdicts {
+    if matches!(
+        op.kind,
+        OpKind::TakeComplaint { .. } | OpKind::RecordCallBack { .. }
+    ) {
+        return crate::complaints::apply_op(conn, op, seq, arrival).await;
+    }
     let me = arrival.user;
     let actor = me.profile.actor();
     let mut loaded = match load(conn, op, me, &actor).await? {
@@ -140,8 +146,13 @@ async fn load(
         OpKind::ReportFinding {
             finding_id,
             area_id,
+            source,
             ..
         } => {
+            // A complaint's task is made with the complaint (`TakeComplaint`), never on its own.
+            if matches!(source, FindingSource::Complaint { .. }) {
+                return refuse(RejectCode::InvalidValue);
+            }
             let existing = finding(conn, *finding_id).await?;
             let mut area_name = None;
             // One already there is refused by the model, whatever area it names.
@@ -269,7 +280,11 @@ async fn save(
             }
             _ => update_vacant_record(conn, &mut record, seq).await?,
         },
-        FieldRecord::Finding(mut f) => save_finding(conn, &mut f, seq).await?,
+        FieldRecord::Finding(mut f) => {
+            save_finding(conn, &mut f, seq).await?;
+            // A complaint's task: the complaint follows (a confirmed fix makes its call-back due).
+            crate::complaints::task_changed(conn, &f, &op.user, op.device_time, seq).await?;
+        }
         FieldRecord::Round(mut round) => insert_round(conn, &mut round, &me.id, seq).await?,
     }
     Ok(Ok(()))

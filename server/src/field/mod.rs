@@ -14,6 +14,8 @@ mod visibility;
 
 pub(crate) use apply::apply;
 pub use photos::find_photo;
+pub(crate) use photos::{PhotoFiling, file_photos};
 pub use pull::pull;
 pub use rows::state_text;
+pub(crate) use rows::{finding, save_finding};
 pub use visibility::may_read_photo;

@@ -24,7 +24,38 @@ pub(super) async fn add_photos(
     op: &Operation,
     seq: i64,
 ) -> Result<Result<(), Refusal>, AppError> {
-    let date = naming_date(op.device_time).format("%Y%m%d");
+    let filing = PhotoFiling {
+        taken_at: op.device_time,
+        op_id: op.id,
+        uploader_id: None,
+    };
+    Ok(
+        file_photos(conn, owner_kind, owner_id, team, photos, &filing, seq)
+            .await?
+            .map_err(|()| RejectCode::InvalidPhoto.into()),
+    )
+}
+
+/// Where a record's photos come from: an operation (its sender uploads the bytes), or an office
+/// page (`uploader_id` does; `op_id` is then the id of the record the page made).
+pub(crate) struct PhotoFiling<'a> {
+    pub(crate) taken_at: DateTime<Utc>,
+    pub(crate) op_id: Uuid,
+    pub(crate) uploader_id: Option<&'a str>,
+}
+
+/// File photos under a field record; `Err(())` when a photo id is already used anywhere (it is
+/// refused, never moved).
+pub(crate) async fn file_photos(
+    conn: &mut Conn,
+    owner_kind: &str,
+    owner_id: Uuid,
+    team: &str,
+    photos: &[PhotoRef],
+    filing: &PhotoFiling<'_>,
+    seq: i64,
+) -> Result<Result<(), ()>, AppError> {
+    let date = naming_date(filing.taken_at).format("%Y%m%d");
     // Numbered after the photos the record already has: a second closing (after a reopening)
     // on the same day is filed beside the first, never under its name.
     let earlier: i64 = sqlx::query_scalar(
@@ -45,7 +76,7 @@ pub(super) async fn add_photos(
         .fetch_optional(&mut *conn)
         .await?;
         if taken.is_some() {
-            return Ok(Err(RejectCode::InvalidPhoto.into()));
+            return Ok(Err(()));
         }
         let ext = if p.content_type == "image/png" {
             "png"
@@ -55,8 +86,8 @@ pub(super) async fn add_photos(
         let name = format!("{owner_kind}-{date}-{}-{}.{ext}", p.slot, earlier + n + 1);
         sqlx::query(
             "INSERT INTO field_photos (photo_id, owner_kind, owner_id, team, slot, name, sha256, \
-             bytes, width, height, content_type, taken_at, op_id, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             bytes, width, height, content_type, taken_at, op_id, seq, uploader_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(&id)
         .bind(owner_kind)
@@ -69,9 +100,10 @@ pub(super) async fn add_photos(
         .bind(i64::from(p.width))
         .bind(i64::from(p.height))
         .bind(&p.content_type)
-        .bind(crate::db::time_to_text(op.device_time))
-        .bind(op.id.to_string())
+        .bind(crate::db::time_to_text(filing.taken_at))
+        .bind(filing.op_id.to_string())
         .bind(seq)
+        .bind(filing.uploader_id)
         .execute(&mut *conn)
         .await?;
     }
@@ -103,9 +135,9 @@ pub async fn find_photo(conn: &mut Conn, photo_id: Uuid) -> Result<Option<Stored
     let row: Option<FieldPhotoRow> = sqlx::query_as(
         "SELECT p.photo_id, p.owner_kind, p.owner_id, p.team, p.slot, p.name, p.sha256, p.bytes, \
          p.width, p.height, p.content_type, p.taken_at, p.uploaded_at, p.stored_key, p.seq, \
-         u.id AS uploader_id \
-         FROM field_photos p JOIN applied_ops o ON o.op_id = p.op_id \
-         JOIN users u ON u.username = o.username WHERE p.photo_id = $1",
+         COALESCE(p.uploader_id, u.id) AS uploader_id \
+         FROM field_photos p LEFT JOIN applied_ops o ON o.op_id = p.op_id \
+         LEFT JOIN users u ON u.username = o.username WHERE p.photo_id = $1",
     )
     .bind(photo_id.to_string())
     .fetch_optional(conn)

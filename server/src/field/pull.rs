@@ -3,6 +3,7 @@
 
 use fieldbook_model::Role;
 use fieldbook_model::UserProfile;
+use fieldbook_model::complaints::{Complaint, Staff};
 use fieldbook_model::findings::{Department, Finding};
 use fieldbook_model::sync::{FieldData, FieldReference};
 
@@ -32,6 +33,10 @@ pub async fn pull(conn: &mut Conn, user: &CurrentUser, since: i64) -> Result<Fie
         ),
     };
     let has_field = matches!(profile.role, Role::Cleaner | Role::Supervisor) && !team.is_empty();
+    // The office's working-day calendar: every phone counts complaint deadlines with it, so a
+    // change to it sends the reference again.
+    let (calendar, calendar_seq) = crate::complaints::calendar_with_seq(conn).await?;
+    let calendar_changed = since == 0 || calendar_seq > since;
 
     if has_field {
         // The reference set is small (a team's areas and units): sent whole when any of it
@@ -48,8 +53,11 @@ pub async fn pull(conn: &mut Conn, user: &CurrentUser, since: i64) -> Result<Fie
         .fetch_one(&mut *conn)
         .await
         .unwrap_or(None);
-        if since == 0 || changed.is_some_and(|c| c > since) {
-            data.reference = Some(reference(conn, user, &team, area_filter, unit_filter).await?);
+        if calendar_changed || changed.is_some_and(|c| c > since) {
+            data.reference = Some(FieldReference {
+                calendar: calendar.clone(),
+                ..reference(conn, user, &team, area_filter, unit_filter).await?
+            });
         }
         let days: Vec<String> = sqlx::query_scalar(&format!(
             "SELECT d.day_json FROM area_days d JOIN areas a ON a.id = d.area_id \
@@ -109,7 +117,7 @@ pub async fn pull(conn: &mut Conn, user: &CurrentUser, since: i64) -> Result<Fie
     // An engineer has no team of their own: their task screens name people from the engineers and
     // the teams the tasks come from, sent again (whole) whenever their tasks changed.
     let tasks_changed = !data.findings.is_empty() || !data.findings_removed.is_empty();
-    if profile.role == Role::Engineer && tasks_changed {
+    if profile.role == Role::Engineer && (tasks_changed || calendar_changed) {
         let mut teams: Vec<String> = visible_findings(conn, profile, 0)
             .await?
             .into_iter()
@@ -119,10 +127,48 @@ pub async fn pull(conn: &mut Conn, user: &CurrentUser, since: i64) -> Result<Fie
         teams.dedup();
         data.reference = Some(FieldReference {
             people: people_of(conn, &teams).await?,
+            calendar: calendar.clone(),
             ..FieldReference::default()
         });
     }
+    data.complaints = visible_complaints(conn, profile, since).await?;
     Ok(data)
+}
+
+/// The complaints `profile` sees that changed since `since`: those they took, their team's as
+/// its supervisor, and those whose fix task is theirs (`Complaint::visible_to` and the task's
+/// own rule), oldest change first.
+async fn visible_complaints(
+    conn: &mut Conn,
+    profile: &UserProfile,
+    since: i64,
+) -> Result<Vec<Complaint>, AppError> {
+    let department = Department::of(profile.role).map(department_text);
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT c.complaint_json FROM complaints c LEFT JOIN findings f ON f.id = c.finding_id \
+         WHERE c.seq > $1 AND (c.taken_by = $2 OR c.team = $3 \
+         OR (f.assignee_kind = 'person' AND f.assignee = $2) \
+         OR (f.assignee_kind = 'department' AND f.assignee = $4)) ORDER BY c.seq",
+    )
+    .bind(since)
+    .bind(&profile.username)
+    .bind(profile.team.as_deref().unwrap_or_default())
+    .bind(department.unwrap_or(""))
+    .fetch_all(&mut *conn)
+    .await?;
+    let staff = Staff::from(profile);
+    let actor = profile.actor();
+    let mut out = Vec::new();
+    for c in crate::complaints::parse_all(&rows)? {
+        if c.visible_to(&staff)
+            || super::rows::finding(conn, c.finding_id)
+                .await?
+                .is_some_and(|f| f.visible_to(&actor))
+        {
+            out.push(c);
+        }
+    }
+    Ok(out)
 }
 
 /// The findings `profile` may see that changed since `since`, oldest change first.

@@ -181,7 +181,7 @@ async fn find_json(
         .await?)
 }
 
-pub(super) async fn finding(conn: &mut Conn, id: Uuid) -> Result<Option<Finding>, AppError> {
+pub(crate) async fn finding(conn: &mut Conn, id: Uuid) -> Result<Option<Finding>, AppError> {
     let row = find_json(
         conn,
         "SELECT id, finding_json FROM findings WHERE id = $1",
@@ -192,7 +192,7 @@ pub(super) async fn finding(conn: &mut Conn, id: Uuid) -> Result<Option<Finding>
         .transpose()
 }
 
-pub(super) async fn save_finding(
+pub(crate) async fn save_finding(
     conn: &mut Conn,
     f: &mut Finding,
     seq: i64,

@@ -45,6 +45,30 @@ pub async fn may_read_photo(
                     .await?;
             Ok(cleaner.is_some_and(|c| c == user.id))
         }
+        // A complaint's photos and its call-backs' signatures: whoever sees the complaint, or
+        // its task (the person fixing it sees the before photos).
+        "complaint" | "complaint_call_back" => {
+            let Some(c) = crate::complaints::find(conn, owner_id).await? else {
+                return Ok(false);
+            };
+            if c.visible_to(&crate::complaints::staff(user)) {
+                return Ok(true);
+            }
+            Ok(visible_finding(conn, c.finding_id, &user.profile.actor())
+                .await?
+                .is_some())
+        }
+        // A closed order's call-back signature: the desk, the station's head, the engineer.
+        "order_call_back" => {
+            let Some((wo, assignee_id)) = crate::work_orders::find(conn, owner_id).await? else {
+                return Ok(false);
+            };
+            Ok(match user.profile.role {
+                Role::Dispatcher | Role::Supervisor => true,
+                Role::ServiceSupervisor => wo.station.is_some() && wo.station == user.profile.team,
+                _ => assignee_id == user.id,
+            })
+        }
         _ => Ok(false),
     }
 }

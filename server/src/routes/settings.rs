@@ -30,7 +30,13 @@ pub async fn get_settings(
 pub struct SettingsBody {
     ticket_rule: String,
     photo_naming: PhotoNaming,
+    /// Days after a closed order by which the desk calls back; unchanged when absent.
+    #[serde(default)]
+    call_back_days: Option<u32>,
 }
+
+/// The call-back days the desk may set.
+pub const CALL_BACK_DAYS: std::ops::RangeInclusive<u32> = 1..=60;
 
 pub async fn put_settings(
     State(state): State<AppState>,
@@ -40,13 +46,29 @@ pub async fn put_settings(
     desk::dispatcher(&user)?;
     let ticket_rule = TicketRule::new(body.ticket_rule.trim())
         .map_err(|e| unprocessable("bad_ticket_rule", format!("ticket_rule: {e}")))?;
+    if let Some(days) = body.call_back_days
+        && !CALL_BACK_DAYS.contains(&days)
+    {
+        return Err(unprocessable(
+            "invalid_value",
+            format!(
+                "call_back_days: between {} and {} days",
+                CALL_BACK_DAYS.start(),
+                CALL_BACK_DAYS.end()
+            ),
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let seq = db::next_seq(&mut tx).await?;
+    let call_back_days = match body.call_back_days {
+        Some(days) => days,
+        None => desk::settings(&mut tx).await?.call_back_days,
+    };
     let settings = DeskSettings {
         ticket_rule,
         photo_naming: body.photo_naming,
-        call_back_days: fieldbook_model::desk::default_call_back_days(),
+        call_back_days,
     };
-    let mut tx = state.db.begin().await?;
-    let seq = db::next_seq(&mut tx).await?;
     desk::save_settings(&mut tx, &settings, seq).await?;
     tx.commit().await?;
     tracing::info!(rule = %settings.ticket_rule.pattern(), naming = ?settings.photo_naming, by = %user.profile.username, "desk settings changed");

@@ -35,8 +35,52 @@ const DESK: [u16; 11] = [401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200];
 /// Desk writes (the register, photo rules, imports): the 400 desk only.
 const DESK_WRITE: [u16; 11] = [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403];
 
-fn matrix(wo: Uuid, wo_photo: Uuid, finding_photo: Uuid, serial: &str, example: Uuid) -> Vec<Row> {
+/// The office's complaint pages: the desk, supervisors and station heads (each their own
+/// team's), nobody else in the field.
+const COMPLAINTS: [u16; 11] = [401, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200];
+
+fn matrix(
+    wo: Uuid,
+    wo_photo: Uuid,
+    finding_photo: Uuid,
+    serial: &str,
+    example: Uuid,
+    complaint: Uuid,
+) -> Vec<Row> {
     vec![
+        // Complaints (issue 17): lists, the ledger and the call-backs due for the office; one
+        // team-a complaint the desk took: the desk and team-a's supervisor.
+        (
+            "GET",
+            "/api/complaints",
+            "/api/complaints?since=0".into(),
+            COMPLAINTS,
+        ),
+        (
+            "GET",
+            "/api/complaints/ledger",
+            "/api/complaints/ledger?month=2026-12&format=xlsx".into(),
+            COMPLAINTS,
+        ),
+        (
+            "GET",
+            "/api/complaints/{id}",
+            format!("/api/complaints/{complaint}"),
+            [401, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403],
+        ),
+        (
+            "GET",
+            "/api/call-backs/due",
+            "/api/call-backs/due".into(),
+            COMPLAINTS,
+        ),
+        // The working-day calendar: everyone signed in (phones count deadlines with it).
+        (
+            "GET",
+            "/api/calendar",
+            "/api/calendar".into(),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
         // The equipment register: desk roles read (dispatchers and station heads).
         ("GET", "/api/machines", "/api/machines?q=ec".into(), DESK),
         (
@@ -153,6 +197,17 @@ struct Objects {
     held: (Uuid, Uuid),
     /// An example picture the dispatcher uploaded.
     example: Uuid,
+    /// Team-a complaints: one being fixed (to give), one fixed (to confirm), one closed (to
+    /// reopen), one waiting for its call-back.
+    complaints: Complaints,
+}
+
+#[derive(Clone, Copy)]
+struct Complaints {
+    fixing: Uuid,
+    fixed: Uuid,
+    closed: Uuid,
+    due: Uuid,
 }
 
 /// Requests that change something: the status each caller gets, callers in CALLERS order (so a
@@ -164,6 +219,7 @@ fn writes(o: Objects) -> Vec<Row> {
         submitted,
         held: (held_wo, held_op),
         example,
+        complaints,
     } = o;
     let mut desk_created = DESK_WRITE;
     desk_created[8] = 201;
@@ -279,12 +335,77 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/settings".into(),
             [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
         ),
+        // Taking a complaint at the desk: the 400 desk for any team, a station head for their
+        // station (head1 for team-a: refused); phones take theirs as operations.
+        (
+            "POST",
+            "/api/complaints",
+            "/api/complaints".into(),
+            [401, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403],
+        ),
+        // Giving a team-a complaint's task: the team's supervisor and the desk.
+        (
+            "POST",
+            "/api/complaints/{id}/assign",
+            format!("/api/complaints/{}/assign", complaints.fixing),
+            [401, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403],
+        ),
+        // Confirming the fix: the team's supervisor first; the desk then finds it confirmed.
+        (
+            "POST",
+            "/api/complaints/{id}/confirm",
+            format!("/api/complaints/{}/confirm", complaints.fixed),
+            [401, 403, 403, 403, 403, 403, 200, 403, 409, 403, 403],
+        ),
+        // Reopening a closed complaint: the supervisor first; the desk then finds it open.
+        (
+            "POST",
+            "/api/complaints/{id}/reopen",
+            format!("/api/complaints/{}/reopen", complaints.closed),
+            [401, 403, 403, 403, 403, 403, 200, 403, 409, 403, 403],
+        ),
+        // A call-back by phone (the same one from everyone): the team's supervisor records it;
+        // the desk then finds its id taken by another's call-back; field people and other
+        // teams are refused before that is looked at.
+        (
+            "POST",
+            "/api/call-backs",
+            "/api/call-backs".into(),
+            [401, 403, 403, 403, 403, 403, 201, 403, 409, 403, 403],
+        ),
+        // The working-day calendar: the 400 desk.
+        (
+            "PUT",
+            "/api/calendar",
+            "/api/calendar".into(),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+        ),
     ]
 }
 
 /// What each write sends.
-fn body_of(pattern: &str) -> serde_json::Value {
+fn body_of(pattern: &str, o: Objects) -> serde_json::Value {
     match pattern {
+        "/api/complaints" => json!({
+            "id": "0c0c0c0c-0000-4000-8000-000000000001",
+            "finding_id": "0c0c0c0c-0000-4000-8000-000000000002",
+            "team": "team-a", "severity": "major", "customer": "王女士",
+            "place": "3栋 大堂", "what": "地面有积水"
+        }),
+        "/api/complaints/{id}/assign" => {
+            json!({"assignee": {"department": {"department": "cleaning"}}})
+        }
+        "/api/complaints/{id}/confirm" => json!({}),
+        "/api/complaints/{id}/reopen" => json!({"reason": "客户又来电话"}),
+        "/api/call-backs" => json!({
+            "id": "0c0c0c0c-0000-4000-8000-000000000003",
+            "subject": {"complaint": {"complaint_id": o.complaints.due}},
+            "method": "phone", "at": chrono::Utc::now(), "answered_by": "王女士",
+            "satisfied": true
+        }),
+        "/api/calendar" => {
+            serde_json::to_value(fieldbook_server::demo_field::china_calendar()).unwrap()
+        }
         "/api/ops" => json!({"ops": []}),
         "/api/work-orders" => crate::desk::call("2026-12-01T02:00:00Z"),
         "/api/work-orders/{id}/plan" => json!({"planned_at": "2027-01-01T00:00:00Z"}),
@@ -355,8 +476,14 @@ fn every_served_route_is_in_the_matrix() {
         submitted: nil,
         held: (nil, nil),
         example: nil,
+        complaints: Complaints {
+            fixing: nil,
+            fixed: nil,
+            closed: nil,
+            due: nil,
+        },
     };
-    let listed: Vec<(String, String)> = matrix(nil, nil, nil, "s", nil)
+    let listed: Vec<(String, String)> = matrix(nil, nil, nil, "s", nil, nil)
         .into_iter()
         .chain(writes(objects))
         .map(|(m, p, _, _)| (m.to_string(), p.to_string()))
@@ -471,18 +598,30 @@ async fn every_endpoint_answers_every_caller_exactly() {
         .await
         .unwrap();
     assert_eq!(put.status(), StatusCode::CREATED);
+    let complaints = Complaints {
+        fixing: crate::complaints::at_step(&server, "fixing").await,
+        fixed: crate::complaints::at_step(&server, "fixed").await,
+        closed: crate::complaints::at_step(&server, "closed").await,
+        due: crate::complaints::at_step(&server, "due").await,
+    };
     let objects = Objects {
         wo,
         phone_fix,
         submitted: fault.id,
         held: (held_wo, held_op),
         example,
+        complaints,
     };
 
     let mut failures = Vec::new();
-    for (method, pattern, path, expected) in
-        matrix(wo, wo_photo.id, finding_photo.id, &serial, example)
-    {
+    for (method, pattern, path, expected) in matrix(
+        wo,
+        wo_photo.id,
+        finding_photo.id,
+        &serial,
+        example,
+        complaints.fixing,
+    ) {
         for (i, client) in clients.iter().enumerate() {
             let status = client
                 .request(
@@ -515,7 +654,7 @@ async fn every_endpoint_answers_every_caller_exactly() {
                      service_type,called_at,planned_at,assignee\n",
                 ),
                 "/api/import/machines" => request.body("serial,equipment_model\nM-1,EC210D\n"),
-                _ => request.json(&body_of(pattern)),
+                _ => request.json(&body_of(pattern, objects)),
             };
             let status = request.send().await.unwrap().status().as_u16();
             if status != expected[i] {
@@ -711,6 +850,62 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
             ],
         ),
     ];
+
+    // Complaints: taking one for team-a (its own people, its supervisor, the desk), and a
+    // call-back by phone on one waiting for it (the team's supervisor records it; the desk then
+    // finds it closed).
+    let due = crate::complaints::at_step(&server, "due").await;
+    let mut rows = rows;
+    rows.push((
+        "take_complaint for team-a",
+        Box::new(move |who| {
+            crate::field::op(
+                who,
+                json!({"type": "take_complaint", "complaint": {
+                    "id": Uuid::new_v4(), "finding_id": Uuid::new_v4(), "team": "team-a",
+                    "severity": "ordinary", "customer": "王女士", "place": "3栋 大堂",
+                    "what": "地面有积水"}}),
+            )
+        }),
+        [
+            No(Forbidden),
+            No(Forbidden),
+            Applied,
+            Applied,
+            No(Forbidden),
+            Applied,
+            No(Forbidden),
+            Applied,
+            No(Forbidden),
+            No(Forbidden),
+        ],
+    ));
+    rows.push((
+        "record_call_back by phone on a team-a complaint",
+        Box::new(move |who| {
+            crate::team::op_at(
+                who,
+                &(chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339(),
+                json!({"type": "record_call_back", "call_back": {
+                    "id": Uuid::new_v4(),
+                    "subject": {"complaint": {"complaint_id": due}},
+                    "method": "phone", "at": chrono::Utc::now() - chrono::Duration::minutes(1),
+                    "answered_by": "王女士", "satisfied": true}}),
+            )
+        }),
+        [
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            Applied,
+            No(Forbidden),
+            No(InvalidTransition),
+            No(Forbidden),
+            No(Forbidden),
+        ],
+    ));
 
     let mut failures = Vec::new();
     for (what, make, cells) in &rows {

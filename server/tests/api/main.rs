@@ -11,6 +11,7 @@ mod team;
 
 mod authz_matrix;
 mod cleaning;
+mod complaints;
 mod cut_connection;
 mod desk;
 mod findings;
