@@ -8,7 +8,7 @@ use crate::components::header::Header;
 use crate::db::Db;
 use crate::i18n::Lang;
 use crate::pages::complaints::{
-    ComplaintPage, ComplaintsPage, MyComplaints, TakeComplaintButton, TakeComplaintPage,
+    ComplaintPage, ComplaintsPage, TakeComplaintPage, my_complaints, take_complaint_button,
 };
 use crate::pages::field::area::AreaPage;
 use crate::pages::field::finding::FindingPage;
@@ -119,8 +119,8 @@ fn EngineerTasks() -> impl IntoView {
     // The button to take a complaint, then the tasks and complaints (a failure shows here too).
     view! {
         <section class="list-page tasks-above">
-            <TakeComplaintButton/>
-            <DeviceRead read=findings view=|(f, c)| view! { <TaskList findings=f/><MyComplaints complaints=c/> }/>
+            {take_complaint_button()}
+            <DeviceRead read=findings view=|(f, c)| view! { <TaskList findings=f/>{my_complaints(c)} }/>
         </section>
     }
 }

@@ -77,9 +77,8 @@ impl Pad {
     }
 }
 
-/// The pad and its "clear" button.
-#[component]
-pub fn SignaturePad(pad: Pad) -> impl IntoView {
+/// The pad and its "clear" button (a plain function: a component costs the wasm a wrapper).
+pub fn signature_pad(pad: Pad) -> impl IntoView {
     let down = move |ev: web_sys::PointerEvent| {
         ev.prevent_default();
         if let Some((ctx, x, y)) = pad.point(&ev) {

@@ -81,9 +81,9 @@ fn list_title(list: ComplaintList) -> Msg {
     }
 }
 
-/// The complaint's severity as a small badge (major in red).
-#[component]
-pub fn SeverityBadge(severity: Severity) -> impl IntoView {
+/// The complaint's severity as a small badge (major in red). (The small views here are plain
+/// functions, not components: each component costs the field wasm its own wrapper.)
+pub fn severity_badge(severity: Severity) -> impl IntoView {
     let class = match severity {
         Severity::Major => "badge missing",
         Severity::Ordinary => "badge plain",
@@ -92,9 +92,8 @@ pub fn SeverityBadge(severity: Severity) -> impl IntoView {
 }
 
 /// The deadline in force, red when late.
-#[component]
-pub fn Deadline(complaint: Complaint) -> impl IntoView {
-    deadline(&complaint, Utc::now()).map(|(label, at, late)| {
+pub fn deadline_badge(complaint: &Complaint) -> impl IntoView {
+    deadline(complaint, Utc::now()).map(|(label, at, late)| {
         view! {
             <span class="deadline" class:overdue=late class:soon=!late data-testid="complaint-due" data-late=late.to_string()>
                 {tr(label)}" "{time::short(at)}
@@ -103,8 +102,7 @@ pub fn Deadline(complaint: Complaint) -> impl IntoView {
     })
 }
 
-#[component]
-pub fn ComplaintCard(complaint: Complaint) -> impl IntoView {
+pub fn complaint_card(complaint: Complaint) -> impl IntoView {
     let lang = use_lang();
     let (state, class) = state_msg(&complaint);
     let late = is_late(&complaint, Utc::now());
@@ -121,8 +119,8 @@ pub fn ComplaintCard(complaint: Complaint) -> impl IntoView {
                     <strong>{title}</strong>
                     <span class=format!("status complaint-{class}") data-testid="complaint-state">{move || state.text(lang.get())}</span>
                 </div>
-                <span class="small"><SeverityBadge severity=complaint.severity/>" "{complaint.what.clone()}</span>
-                <span class="muted small">{time::short(complaint.taken_at)}" "<Deadline complaint=complaint.clone()/></span>
+                <span class="small">{severity_badge(complaint.severity)}" "{complaint.what.clone()}</span>
+                <span class="muted small">{time::short(complaint.taken_at)}" "{deadline_badge(&complaint)}</span>
             </a>
         </li>
     }
@@ -151,7 +149,7 @@ pub fn ComplaintsPage(list: ComplaintList) -> impl IntoView {
                 view! {
                     {shown.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoComplaints)}</p> })}
                     <ul class="cards" data-testid="complaint-list">
-                        {shown.into_iter().map(|c| view! { <ComplaintCard complaint=c/> }).collect_view()}
+                        {shown.into_iter().map(complaint_card).collect_view()}
                     </ul>
                 }
             }}/>
@@ -161,8 +159,7 @@ pub fn ComplaintsPage(list: ComplaintList) -> impl IntoView {
 
 /// On every field home: the button to take a complaint (two taps to the form: this, then the
 /// first field), and the complaints the person took that are not closed yet.
-#[component]
-pub fn MyComplaints(complaints: Vec<Complaint>) -> impl IntoView {
+pub fn my_complaints(complaints: Vec<Complaint>) -> impl IntoView {
     let me = use_session()
         .0
         .get_untracked()
@@ -177,23 +174,21 @@ pub fn MyComplaints(complaints: Vec<Complaint>) -> impl IntoView {
         view! {
             <h2 class="section-title">{tr(Msg::MyComplaints)}</h2>
             <ul class="cards" data-testid="my-complaints">
-                {mine.into_iter().map(|c| view! { <ComplaintCard complaint=c/> }).collect_view()}
+                {mine.into_iter().map(complaint_card).collect_view()}
             </ul>
         }
     })
 }
 
 /// The button that opens the complaint form.
-#[component]
-pub fn TakeComplaintButton() -> impl IntoView {
+pub fn take_complaint_button() -> impl IntoView {
     view! {
         <a href=Route::TakeComplaint.href() class="secondary big take-complaint" data-testid="take-complaint">{tr(Msg::TakeComplaint)}</a>
     }
 }
 
 /// The board's complaints tile: open, late, call-backs due, each opening its list.
-#[component]
-pub fn ComplaintsTile(complaints: Vec<Complaint>) -> impl IntoView {
+pub fn complaints_tile(complaints: Vec<Complaint>) -> impl IntoView {
     let now = Utc::now();
     let count = |list| {
         complaints
@@ -217,7 +212,7 @@ pub fn ComplaintsTile(complaints: Vec<Complaint>) -> impl IntoView {
                 {figure(ComplaintList::Late, count(ComplaintList::Late), true, "complaints-late")}
                 {figure(ComplaintList::CallBackDue, count(ComplaintList::CallBackDue), false, "complaints-call-back")}
             </div>
-            <TakeComplaintButton/>
+            {take_complaint_button()}
         </div>
     }
 }

@@ -19,12 +19,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::{Deadline, SeverityBadge, state_msg};
+use super::{deadline_badge, severity_badge, state_msg};
 use crate::components::back::BackHome;
 use crate::components::capture::FieldPhoto;
 use crate::components::device_read::DeviceRead;
 use crate::components::feedback::FeedbackToast;
-use crate::components::signature::{Pad, SignaturePad};
+use crate::components::signature::{Pad, signature_pad};
 use crate::hooks::use_typed::{forget_typed, use_typed};
 use crate::hooks::{use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
@@ -69,14 +69,13 @@ pub fn ComplaintPage(id: Uuid) -> impl IntoView {
             }}
             <DeviceRead read view=move |(complaint, task, people): Shown| match complaint {
                 None => view! { <p class="empty muted">{tr(Msg::ComplaintNotOnDevice)}</p> }.into_any(),
-                Some(c) => view! { <ComplaintView complaint=c task people/> }.into_any(),
+                Some(c) => complaint_view(c, task, people).into_any(),
             }/>
         </section>
     }
 }
 
-#[component]
-fn ComplaintView(
+fn complaint_view(
     complaint: Complaint,
     task: Option<Finding>,
     people: Vec<UserProfile>,
@@ -124,7 +123,7 @@ fn ComplaintView(
                 <h1>{c.customer.clone()}</h1>
                 <span class=format!("status complaint-{class}") data-testid="complaint-state">{move || state.text(lang.get())}</span>
             </div>
-            <p><SeverityBadge severity=c.severity/>" "<Deadline complaint=c.clone()/></p>
+            <p>{severity_badge(c.severity)}" "{deadline_badge(&c)}</p>
             <p data-testid="complaint-what">{c.what.clone()}</p>
             <dl class="facts">
                 {(!phone.is_empty()).then(|| view! { <dt>{tr(Msg::ContactPhone)}</dt><dd><a href=format!("tel:{phone}")>{phone.clone()}</a></dd> })}
@@ -138,7 +137,7 @@ fn ComplaintView(
             })}
         </div>
         {task_view}
-        {may_visit.then(|| view! { <CallBackForm complaint=c.clone()/> })}
+        {may_visit.then(|| call_back_form(c.clone()))}
         {(!call_backs.is_empty()).then(|| view! {
             <div class="card">
                 <h2>{tr(Msg::CallBacks)}</h2>
@@ -188,8 +187,7 @@ fn call_back_msg(field: ComplaintField) -> Msg {
 
 /// The 《回访记录表》 of a visit: when, who answered, satisfied or not, the customer's words, and
 /// the customer's signature on the screen. Offline too: it is recorded on the device first.
-#[component]
-fn CallBackForm(complaint: Complaint) -> impl IntoView {
+fn call_back_form(complaint: Complaint) -> impl IntoView {
     let lang = use_lang();
     let outbox = use_outbox();
     let user = use_session()
@@ -206,8 +204,11 @@ fn CallBackForm(complaint: Complaint) -> impl IntoView {
         format!("cb-words:{id}"),
     ];
     let at = use_typed(keys[0].clone());
+    // The input holds minutes: left as offered it means "now", not the minute's start (which
+    // may be before the fix was confirmed a few seconds ago).
+    let offered = to_input(Utc::now());
     if at.get_untracked().is_empty() {
-        at.set(to_input(Utc::now()));
+        at.set(offered.clone());
     }
     let who = use_typed(keys[1].clone());
     if who.get_untracked().is_empty() {
@@ -225,7 +226,13 @@ fn CallBackForm(complaint: Complaint) -> impl IntoView {
             return Err(Msg::ErrSatisfied);
         };
         let when = at
-            .with_untracked(|v| from_input(v))
+            .with_untracked(|v| {
+                if *v == offered {
+                    Some(Utc::now())
+                } else {
+                    from_input(v)
+                }
+            })
             .filter(|t| *t >= confirmed && *t <= Utc::now() + Duration::minutes(5))
             .ok_or(Msg::ErrTime)?;
         let new = NewCallBack {
@@ -304,7 +311,7 @@ fn CallBackForm(complaint: Complaint) -> impl IntoView {
                     on:input=move |ev| words.set(event_target_value(&ev))></textarea>
             </label>
             <h3 class="sub">{tr(Msg::CustomerSignature)}</h3>
-            <SignaturePad pad/>
+            {signature_pad(pad)}
             {move || problem.get().map(|m| view! { <p class="field-error" role="alert" data-testid="call-back-error">{move || m.text(lang.get())}</p> })}
             <button class="primary big" data-testid="save-call-back" disabled=move || outbox.pending.get() on:click=save>{tr(Msg::SaveCallBack)}</button>
             <FeedbackToast feedback=outbox.feedback/>

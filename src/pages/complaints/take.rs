@@ -120,13 +120,12 @@ pub fn TakeComplaintPage() -> impl IntoView {
         <section class="detail-page field-page complaint-page">
             <BackHome/>
             <h1>{tr(Msg::TakeComplaint)}</h1>
-            <DeviceRead read view=|(reference, draft): (FieldReference, Option<NewComplaint>)| view! { <ComplaintForm reference draft/> }/>
+            <DeviceRead read view=|(reference, draft): (FieldReference, Option<NewComplaint>)| complaint_form(reference, draft)/>
         </section>
     }
 }
 
-#[component]
-fn ComplaintForm(reference: FieldReference, draft: Option<NewComplaint>) -> impl IntoView {
+fn complaint_form(reference: FieldReference, draft: Option<NewComplaint>) -> AnyView {
     let lang = use_lang();
     let outbox = use_outbox();
     let db = use_db_handle();

@@ -126,7 +126,7 @@ fn FindingView(
                 })}
             </div>
         </div>
-        {complaint.map(|c| view! { <ul class="cards" data-testid="task-complaint"><crate::pages::complaints::ComplaintCard complaint=c/></ul> })}
+        {complaint.map(|c| view! { <ul class="cards" data-testid="task-complaint">{crate::pages::complaints::complaint_card(c)}</ul> })}
         {can_close.then(|| view! { <CloseForm finding_id=finding.id place=finding.place.clone()/> })}
         {is_supervisor.then(|| view! { <crate::pages::supervising::FindingActions finding=finding.clone() people=people.clone() fix_due/> })}
         <div class="card">

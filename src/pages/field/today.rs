@@ -81,7 +81,7 @@ pub fn TodayPage() -> impl IntoView {
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
             </Show>
             <a href=Route::Report.href() class="primary big report-button" data-testid="report-problem">{tr(Msg::ReportProblem)}</a>
-            <crate::pages::complaints::TakeComplaintButton/>
+            {crate::pages::complaints::take_complaint_button()}
             <DeviceRead read view=move |v: FieldView| {
                     let mine = me();
                     let areas: Vec<Area> = v.reference.areas.iter()
@@ -120,7 +120,7 @@ pub fn TodayPage() -> impl IntoView {
                         </ul>
                         <UnitList reference=v.reference.clone() records=v.records.clone() me=mine.clone()/>
                         <TaskList findings=v.findings.clone()/>
-                        <crate::pages::complaints::MyComplaints complaints=v.complaints.clone()/>
+                        {crate::pages::complaints::my_complaints(v.complaints.clone())}
                     }
             }/>
         </section>

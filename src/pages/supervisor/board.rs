@@ -142,7 +142,7 @@ pub fn BoardTiles(
                         i18n::age_band(2, lang.get()), f.over_3d)}
                 </p>
             </div>
-            <crate::pages::complaints::ComplaintsTile complaints/>
+            {crate::pages::complaints::complaints_tile(complaints)}
             <div class="card tile" data-testid="tile-orders">
                 <h3>{tr(Msg::EngineersOrders)}</h3>
                 <div class="figures">

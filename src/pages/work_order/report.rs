@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::Loaded;
-use crate::components::signature::{Pad, SignaturePad};
+use crate::components::signature::{Pad, signature_pad};
 use crate::hooks::UseOutboxReturn;
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::session::use_session;
@@ -301,7 +301,7 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
                     <span>{tr(Msg::Signer)}</span>
                     <input name="signer" prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
                 </label>
-                <SignaturePad pad/>
+                {signature_pad(pad)}
                 <small class="field-error" data-testid="signature-error">{move || error.get().map(|m| m.text(lang.get()))}</small>
                 <div class="row">
                     <button class="primary" type="button" on:click=confirm disabled=move || outbox.pending.get() data-testid="confirm-signature">{tr(Msg::ConfirmSignature)}</button>
