@@ -17,6 +17,8 @@ const SCROLL_ITEMS = 2_000;
 const SCROLL_RUNS = 3;
 const PULL_CHANGES = 5_000;
 const PULL_RUNS = 3;
+const TAP_RUNS = 5;
+const TAP_ORDERS = 10_000;
 
 // Chrome DevTools' "Slow 4G" preset (what was "Fast 3G"): 1.6 Mbps down, 750 kbps up, 150 ms RTT,
 // with DevTools' own adjustment factors.
@@ -388,6 +390,182 @@ async function pullChanges(browser, h, server) {
 // ---------------------------------------------------------------- all of it
 
 /** `h`: the harness and statistics helpers from bench/run.mjs. */
+// ---------------------------------------------------------------- taps (issue 20)
+
+/** Copies of `template` under new ids until the store holds `n` (plain JS): any role's phone. */
+async function seedCopies(page, template, n) {
+  return page.evaluate(
+    async ([template, n]) => {
+      const db = await new Promise((ok, fail) => {
+        const r = indexedDB.open("fieldbook");
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      const count = () =>
+        new Promise((ok) => {
+          const r = db.transaction("work_orders").objectStore("work_orders").count();
+          r.onsuccess = () => ok(r.result);
+        });
+      const start = await count();
+      const tx = db.transaction("work_orders", "readwrite");
+      const store = tx.objectStore("work_orders");
+      for (let i = start; i < n; i++) {
+        const planned = new Date(Date.parse(template.planned_at) + i * 60_000).toISOString();
+        store.put({ ...template, id: crypto.randomUUID(), ticket: `GX-${String(i).padStart(5, "0")}`, planned_at: planned, machine_down: false });
+      }
+      await new Promise((ok, fail) => {
+        tx.oncomplete = ok;
+        tx.onabort = () => fail(tx.error);
+      });
+      const stored = await count();
+      db.close();
+      return stored;
+    },
+    [template, n],
+  );
+}
+
+/**
+ * One tap, timed in the page: from the click event's timestamp to the next paint (a frame after
+ * the handlers ran: requestAnimationFrame, then a task after that frame), to the moment the DOM
+ * first shows what `done` (a function's source, run in the page) waits for, and the longest task
+ * from the tap until a second after that. Event Timing's duration for the click (what INP is made
+ * of, 8 ms steps, only entries of 16 ms and more) is kept beside it.
+ */
+async function timedTap(page, selector, done) {
+  await page.evaluate((done) => {
+    const check = new Function(`return (${done})();`);
+    const tap = { t0: null, paint: null, content: null, events: [] };
+    window.__tap = tap;
+    addEventListener(
+      "click",
+      (e) => {
+        tap.t0 = e.timeStamp;
+        requestAnimationFrame(() => setTimeout(() => (tap.paint = performance.now())));
+        // A change made by the click's own handlers is seen by the observer below.
+      },
+      { capture: true, once: true },
+    );
+    const mo = new MutationObserver(() => {
+      if (tap.t0 !== null && tap.content === null && check()) {
+        tap.content = performance.now();
+        mo.disconnect();
+      }
+    });
+    mo.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.interactionId) tap.events.push([e.name, e.startTime, e.duration]);
+    }).observe({ type: "event", durationThreshold: 16 });
+  }, done.toString());
+  await page.click(selector);
+  await page.waitForFunction(() => window.__tap.content !== null && window.__tap.paint !== null, null, { timeout: 60_000, polling: 50 });
+  await page.waitForTimeout(1000);
+  return page.evaluate(() => {
+    const t = window.__tap;
+    const tasks = window.__longTasks.filter(([s, d]) => s + d >= t.t0 && s <= t.content + 1000).map(([, d]) => d);
+    const inp = Math.max(0, ...t.events.filter(([, s]) => s >= t.t0 - 1).map(([, , d]) => d));
+    return { paint: t.paint - t.t0, content: t.content - t.t0, longest_task: Math.max(0, ...tasks), event_duration: inp };
+  });
+}
+
+/**
+ * Taps on a phone with 10,000 stored orders, 4x CPU slowdown and no signal (what a tap does on
+ * the phone, without a sync answering in the middle of it): opening a work order from the list,
+ * recording a status node, and (as a cleaner) ticking a checklist item.
+ */
+async function taps(browser, h, server, template) {
+  const runs = TAP_RUNS;
+  const out = {};
+  const keep = (name, r) => {
+    out[name] ??= [];
+    out[name].push(r);
+  };
+  // The engineer: open an order from the list, then record its next node.
+  {
+    const context = await browser.newContext({ ...h.PHONE });
+    const page = await context.newPage();
+    await page.addInitScript(instruments);
+    await signInFast(page, server.url);
+    await h.serviceWorkerReady(page);
+    await h.badge(page, "allsent");
+    out.stored = await seedCopies(page, template, TAP_ORDERS);
+    await page.reload({ waitUntil: "commit" });
+    await firstList(page);
+    await settled(page);
+    await context.setOffline(true);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
+    for (let run = 0; run < runs; run++) {
+      // The run-th card from the top that has a next node (the demo's own orders come first).
+      const cards = page.locator("[data-testid=work-order-card]");
+      await cards.first().waitFor();
+      const ticket = await cards.nth(run).getAttribute("data-ticket");
+      const open = await timedTap(page, `[data-testid=work-order-card][data-ticket="${ticket}"]`, `() => document.querySelector("[data-testid=ticket]")?.textContent === ${JSON.stringify(ticket)} && document.querySelector("[data-testid=stepper] .step")`);
+      keep("open_order", open);
+      // Departing asks for the arrival time first (not timed); then the node after it is timed.
+      if (await page.locator("[data-testid=next-node][data-node=departed]").count()) {
+        await page.click("[data-testid=next-node][data-node=departed]");
+        await page.click("[data-testid=confirm-depart]");
+        await page.waitForSelector("[data-testid=stepper] .step.reached[data-node=departed]");
+      }
+      const next = page.locator("[data-testid=next-node]").first();
+      if (await next.count()) {
+        const node = await next.getAttribute("data-node");
+        keep(
+          "status_node",
+          await timedTap(page, `[data-testid=next-node][data-node=${node}]`, `() => document.querySelector("[data-testid=stepper] .step.reached[data-node=${node}]")`),
+        );
+      }
+      await page.goBack();
+      await page.waitForSelector("[data-testid=work-order-card]");
+      await settled(page);
+    }
+    await context.close();
+  }
+  // The cleaner: tick items of the lobby's checklist, one after another; the count is the content.
+  {
+    const context = await browser.newContext({ ...h.PHONE });
+    const page = await context.newPage();
+    await page.addInitScript(instruments);
+    await page.goto(server.url);
+    await page.fill("input[name=username]", "cleaner1");
+    await page.fill("input[name=password]", "demo1234");
+    await page.click("button[type=submit]");
+    await page.waitForSelector("[data-testid=area-card]", { timeout: 120_000 });
+    await h.serviceWorkerReady(page);
+    await h.badge(page, "allsent");
+    out.stored_cleaner = await seedCopies(page, template, TAP_ORDERS);
+    await page.reload({ waitUntil: "commit" });
+    await page.locator("[data-testid=area-card]").first().click();
+    await page.waitForSelector("[data-testid=checklist]");
+    await settled(page);
+    await context.setOffline(true);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
+    const items = await page.locator("[data-testid=check-item]").count();
+    for (let run = 0; run < runs; run++) {
+      const before = await page.locator("[data-testid=area-progress]").textContent();
+      keep(
+        "tick",
+        await timedTap(page, `[data-testid=check-item]:nth-child(${(run % items) + 1}) [data-testid=tick]`, `() => document.querySelector("[data-testid=area-progress]")?.textContent !== ${JSON.stringify(before)}`),
+      );
+      await settled(page);
+    }
+    await context.close();
+  }
+  const summary = { stored: out.stored, stored_cleaner: out.stored_cleaner };
+  for (const name of ["tick", "open_order", "status_node"]) {
+    const rs = out[name] ?? [];
+    summary[name] = {
+      paint_ms: h.stats(rs.map((r) => r.paint)),
+      content_ms: h.stats(rs.map((r) => r.content)),
+      longest_task_ms: h.stats(rs.map((r) => r.longest_task)),
+      event_duration_ms: h.stats(rs.map((r) => r.event_duration)),
+    };
+  }
+  return summary;
+}
+
 export async function appBench(browser, h) {
   // `--steps=cold,warm,write,scroll,pull` runs only some (while working on one of them).
   const wanted = process.argv.find((a) => a.startsWith("--steps="))?.slice("--steps=".length).split(",") ?? null;
@@ -400,8 +578,10 @@ export async function appBench(browser, h) {
     return r;
   };
   const floorDist = h.FLOOR_DIST;
-  const result = { sizes: { app: sizes(h.DIST), floor: sizes(floorDist) } };
+  // Sizes and cold loads are of the shipped build (no `bench_*` exports); the rest calls them.
+  const result = { sizes: { app: sizes(h.SHIPPED_DIST), floor: sizes(floorDist) } };
   const small = await h.Server.start();
+  const shipped = await h.Server.start({ dist: h.SHIPPED_DIST });
   // A second data folder with PULL_CHANGES more orders for engineer1, made by the server's CLI.
   const bigDir = mkdtempSync(join(tmpdir(), "fieldbook-bench-big-"));
   execFileSync(h.SERVER_BIN, ["demo", "--data-dir", bigDir, "--generate", String(PULL_CHANGES)], { stdio: "pipe" });
@@ -410,14 +590,18 @@ export async function appBench(browser, h) {
     const engineer = await small.client("engineer1");
     const template = (await engineer.get("/api/sync?cursor=0")).body.work_orders[0];
     result.cold_load = await step("cold", `3a. cold load: ${COLD_RUNS} runs each, Slow 4G and ${CPU_SLOWDOWN}x CPU`, () =>
-      coldLoad(browser, h, small, floorServer),
+      coldLoad(browser, h, shipped, floorServer),
     );
+    await shipped.kill();
     result.warm_start = await step("warm", "3b. warm start from the service worker", () => warmStart(browser, h, small));
     result.write = await step("write", `3c. ${WRITE_RECORDS} work orders written, ${WRITE_RUNS} runs each`, () =>
       writeRecords(browser, h, small, template),
     );
     result.scroll = await step("scroll", `3d. scrolling ${SCROLL_ITEMS} work orders, ${SCROLL_RUNS} runs`, () =>
       scrollList(browser, h, small),
+    );
+    result.taps = await step("taps", `3f. taps with ${TAP_ORDERS} stored orders, ${CPU_SLOWDOWN}x CPU, ${TAP_RUNS} runs each`, () =>
+      taps(browser, h, small, template),
     );
     await small.kill();
     const big = await h.Server.start({ dataDir: bigDir, demo: false });
@@ -430,6 +614,7 @@ export async function appBench(browser, h) {
     }
   } finally {
     await small.kill();
+    await shipped.kill();
     await floorServer.kill();
   }
   return result;
@@ -467,6 +652,14 @@ export function appRows(a, photo, h) {
   if (a.pull) rows.push(
     `| sync pull of ${a.pull.changes.toLocaleString("en")} changes${a.pull.pages ? ` in ${a.pull.pages} pages` : ""}: requests → parsed, parsed → written, ms (n=${a.pull.parsed_to_written_ms.runs.length}) | ${spread(a.pull.request_to_parsed_ms)}, ${spread(a.pull.parsed_to_written_ms)} | | longest task ${spread(a.pull.longest_task_ms)} ms |`,
   );
+  const tapNames = { tick: "ticking a checklist item (cleaner)", open_order: "opening a work order from the list", status_node: "recording a status node" };
+  for (const [name, what] of Object.entries(tapNames)) {
+    const t = a.taps?.[name];
+    if (!t || !t.content_ms.runs.length) continue;
+    rows.push(
+      `| tap → next paint / → new content, ${what}, ${Number(a.taps.stored).toLocaleString("en")} stored orders, ${CPU_SLOWDOWN}x CPU, ms (n=${t.content_ms.runs.length}) | ${spread(t.paint_ms)} / ${spread(t.content_ms)} | | longest task ${spread(t.longest_task_ms)} ms (goal: content ≤ 100 ms, no task over 50 ms) |`,
+    );
+  }
   if (photo) {
     const hp = photo.heap;
     rows.push(`| JS heap after ${hp.photos} photos, MiB (after GC) | ${f(h.mib(hp.ours.after_gc), 1)} | ${f(h.mib(hp.floor.after_gc), 1)} (plain JS pipeline) | |`);
@@ -475,7 +668,10 @@ export function appRows(a, photo, h) {
 }
 
 export function appDetails(a) {
-  if (!(a.cold_load && a.warm_start && a.write && a.scroll && a.pull)) return "- (only some of the app's figures were measured in this run)";
+  const taps = a.taps
+    ? `- Taps: ${a.taps.stored} stored orders (copies of a demo order written by plain JS; the cleaner's phone holds as many), the signal cut (\`context.setOffline\`: no sync answers in the middle) and \`Emulation.setCPUThrottlingRate\` ${CPU_SLOWDOWN}. Timed in the page from the click event's timestamp: the next paint is a task queued from the first requestAnimationFrame after the click; the new content is the first DOM mutation after which the page shows it (the order's ticket and stepper; the tapped node reached on the stepper; the area's count changed); the longest task runs from the tap until a second after the content. Opening an order is the n-th card from the top of the list; the status node is the one after 出发 (departing, not timed, asks for the arrival first). Event Timing durations (INP's parts, ≥ 16 ms only): open ${a.taps.open_order?.event_duration_ms?.median ?? "–"} ms, status ${a.taps.status_node?.event_duration_ms?.median ?? "–"} ms, tick ${a.taps.tick?.event_duration_ms?.median ?? "–"} ms (medians; 0 = under 16 ms).`
+    : null;
+  if (!(a.cold_load && a.warm_start && a.write && a.scroll && a.pull)) return ["- (only some of the app's figures were measured in this run)", taps].filter(Boolean).join("\n");
   const ws = Object.entries(a.warm_start).map(([n, w]) => `${n}: ${w.cards_rendered} cards rendered`).join(", ");
   const kb = (s) => `${(s.median / 1024).toFixed(0)} KiB`;
   return [
@@ -484,5 +680,6 @@ export function appDetails(a) {
     `- Writes: ${a.write.records} work orders (~${a.write.record_bytes} bytes of JSON each) from JSON text to a committed transaction, through \`Db::apply_pull\` (bench_write_orders) against \`JSON.parse\` and one \`put\` per record in one transaction; each run into a new database; order alternated.`,
     `- Scrolling: ${a.scroll.items} stored orders, four synthesized touch flicks of 2,000 px (CDP \`Input.synthesizeScrollGesture\`); dropped frames counted from requestAnimationFrame gaps against 60 Hz.`,
     `- Pull: \`fieldbook-server demo --generate ${a.pull.changes - 6}\` gives engineer1 ${a.pull.changes} orders; \`bench_pull\` runs \`api::pull\` then \`Db::apply_pull\` for each page (at most 500 orders an answer) into a fresh database; the figures add up the pages.`,
-  ].join("\n");
+    taps,
+  ].filter(Boolean).join("\n");
 }

@@ -36,13 +36,16 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p fieldbook --target was
 # on every work order (issue 14) took it to 435 before a line of its screens; reading them and the
 # review enums without derived visitors, the order page on use_read, no <Show>s and wasm-opt
 # --converge brought it, with the phone's departure, send-back and closed-order screens, to 429:
-# the budget went back to 429 (the issue's limit). The budget stops unnoticed growth (README "Size").
+# the budget went back to 429 (the issue's limit). Issue 20: the benchmarks' entry points left the
+# shipped wasm (a `bench` feature only the benchmark's build turns on: -3.8 KiB), the taps' work
+# (use_read_list, pending ticks) took 2.8 back: 427.9, and the budget came down to 428.5. The
+# budget stops unnoticed growth (README "Size").
 # The office app (online, on desks) has a budget of its own, generous: it is not what a phone on
 # a weak network downloads (161 with the work-order table and one order's page).
-step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 429 and 300 KiB brotli)"
+step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 428.5 and 300 KiB brotli)"
 trunk build index.html --release
 (cd office && trunk build index.html --release)
-node tools/size-report.mjs dist --max-wasm-brotli-kb 429 dist-office --max-wasm-brotli-kb 300
+node tools/size-report.mjs dist --max-wasm-brotli-kb 428.5 dist-office --max-wasm-brotli-kb 300
 
 step "End-to-end journeys: real Chromium against the real server"
 cargo build --locked -p fieldbook-server

@@ -70,24 +70,6 @@ fn slice_for(n: usize, cols: usize, step_px: f64, top_px: f64, screen_px: f64) -
     }
 }
 
-/// The items of a loaded list, for [`VirtualList`]: read at every scroll step, so a memo (cloned
-/// when the list changes, not each time); empty while loading or after a failure.
-pub fn loaded_items<T, E, S>(source: S) -> Memo<Vec<T>>
-where
-    T: Clone + PartialEq + Send + Sync + 'static,
-    E: 'static,
-    S: With<Value = Option<Result<Vec<T>, E>>> + Copy + Send + Sync + 'static,
-{
-    Memo::new(move |_| {
-        source.with(|r| {
-            r.as_ref()
-                .and_then(|r| r.as_ref().ok())
-                .cloned()
-                .unwrap_or_default()
-        })
-    })
-}
-
 #[component]
 pub fn VirtualList<T, K, KF, V, VF>(
     items: Signal<Vec<T>>,

@@ -5,4 +5,4 @@ pub mod use_read;
 pub mod use_typed;
 
 pub use use_outbox::{UseOutboxReturn, use_outbox};
-pub use use_read::{Read, use_read};
+pub use use_read::{Read, ReadList, drop_in_slices, use_read, use_read_list};

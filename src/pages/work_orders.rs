@@ -7,10 +7,10 @@ use uuid::Uuid;
 use crate::router::Route;
 
 use crate::components::rejected::RejectedCard;
-use crate::components::virtual_list::{VirtualList, loaded_items};
+use crate::components::virtual_list::VirtualList;
 use crate::db::EntryState;
 use crate::failure::Failure;
-use crate::hooks::use_read;
+use crate::hooks::{use_read, use_read_list};
 use crate::i18n::{self, Lang, Msg, tr, use_lang};
 use crate::sync::use_sync;
 use crate::time::{self, use_now};
@@ -19,7 +19,7 @@ use crate::time::{self, use_now};
 pub fn WorkOrderList() -> impl IntoView {
     let sync = use_sync();
     let session = crate::session::use_session();
-    let orders = use_read(
+    let orders = use_read_list(
         move || {
             sync.changed.work_orders.track();
             session.0.track();
@@ -56,14 +56,14 @@ pub fn WorkOrderList() -> impl IntoView {
         },
     );
     let shown = Memo::new(move |_| {
-        orders.with(|o| match o {
+        orders.state.with(|o| match o {
             None => Shown::Loading,
             Some(Err(e)) => Shown::Failed(e.clone()),
-            Some(Ok(list)) if list.is_empty() => Shown::Empty,
+            Some(Ok(0)) => Shown::Empty,
             Some(Ok(_)) => Shown::List,
         })
     });
-    let list = loaded_items(orders);
+    let list = orders.items;
     let lang = use_lang();
     let now = use_now();
     let freshness = move || match sync.last_synced.get() {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::today::{FieldView, load_field};
 use crate::components::capture::{PendingPhoto, PendingPhotos};
 use crate::components::device_read::DeviceRead;
-use crate::components::feedback::FeedbackToast;
+use crate::components::feedback::{Feedback, FeedbackToast};
 use crate::components::progress::Progress;
 use crate::db::today;
 use crate::hooks::use_read;
@@ -28,19 +28,32 @@ pub fn AreaPage(id: Uuid) -> impl IntoView {
     let sync = use_sync();
     let lang = use_lang();
     let read = use_read(move || sync.changed.field.track(), load_field);
+    // What this page's ticks made the items, shown at the next paint: the write and the read of
+    // the day that follows it are IndexedDB round trips (~150-250 ms on a slowed phone; issue 20).
+    // Kept across the reads that rebuild the checklist until what is stored says the same (a
+    // quick second tap is not undone by the read of the first); a write that fails clears them.
+    // (A short list of pairs rather than a map: a page has a few dozen items at most.)
+    let taps = RwSignal::new(Taps::new());
     view! {
         <section class="detail-page field-page">
             <BackHome/>
             <DeviceRead read view=move |v: FieldView| match v.reference.areas.iter().find(|a| a.id == id).cloned() {
                 None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
-                Some(area) => view! { <Checklist area view=v/> }.into_any(),
+                Some(area) => view! { <Checklist area view=v taps/> }.into_any(),
             }/>
         </section>
     }
 }
 
+/// Items and their marks: what this page's ticks made them, or what is stored.
+type Taps = Vec<(Uuid, Option<Mark>)>;
+
+fn marked(list: &Taps, id: Uuid) -> Option<Option<Mark>> {
+    list.iter().find(|t| t.0 == id).map(|t| t.1)
+}
+
 #[component]
-fn Checklist(area: Area, view: FieldView) -> impl IntoView {
+fn Checklist(area: Area, view: FieldView, taps: RwSignal<Taps>) -> impl IntoView {
     let session = use_session();
     let lang = use_lang();
     let date = today();
@@ -75,15 +88,34 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
     let finish = move |_| outbox.record(vec![OpKind::FinishArea { area_id, date }], Vec::new());
     let problem_for = RwSignal::new(None::<Uuid>);
     let area_for_problem = area.clone();
+    let stored: Taps = due
+        .iter()
+        .map(|i| (i.id, day.marks.get(&i.id).map(|m| m.mark)))
+        .collect();
+    // Ticks now stored are shown from the store; the ones still being written stay.
+    taps.update_untracked(|t| t.retain(|tap| stored.iter().any(|s| s.0 == tap.0 && s.1 != tap.1)));
+    let done_now = Memo::new(move |_| {
+        taps.with(|t| {
+            t.iter().fold(done, |n, (id, mark)| {
+                let was = marked(&stored, *id).flatten().is_some();
+                n + usize::from(mark.is_some()) - usize::from(was)
+            })
+        })
+    });
+    Effect::new(move |_| {
+        if matches!(outbox.feedback.get(), Some(Feedback::Failed(_))) {
+            taps.update(Vec::clear);
+        }
+    });
 
     view! {
         <div class="card">
             <div class="row between">
                 <h1 data-testid="area-title">{area.name.clone()}</h1>
-                <span class="count big-count" data-testid="area-progress">{format!("{done}/{total}")}</span>
+                <span class="count big-count" data-testid="area-progress">{move || format!("{}/{total}", done_now.get())}</span>
             </div>
             <span class="muted small">{move || i18n::date_label(date, lang.get())}</span>
-            <Progress done due=total/>
+            {move || view! { <Progress done=done_now.get() due=total/> }}
             {finished_at.map(|at| view! {
                 <p class="ok-text" data-testid="finished-at">{move || Msg::AreaFinishedAt.text(lang.get())}" "{time::short(at)}</p>
             })}
@@ -93,8 +125,10 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
         {due.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NothingDueToday)}</p> })}
         <ul class="checklist" data-testid="checklist">
             {due.into_iter().map(|item| {
-                let mark = day.marks.get(&item.id).map(|m| m.mark);
-                view! { <ItemRow item mark area_id date editable outbox problem_for/> }
+                let stored = day.marks.get(&item.id).map(|m| m.mark);
+                let id = item.id;
+                let mark = Signal::derive(move || taps.with(|t| marked(t, id)).unwrap_or(stored));
+                view! { <ItemRow item mark taps area_id date editable outbox problem_for/> }
             }).collect_view()}
         </ul>
         {move || problem_for.get().map(|item| view! {
@@ -106,7 +140,7 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
                 disabled=move || done < total || finished_at.is_some() || outbox.pending.get() on:click=finish>
                 {move || if finished_at.is_some() { Msg::AreaFinished.text(lang.get()) } else { Msg::FinishArea.text(lang.get()) }}
             </button>
-            {(done < total).then(|| view! { <p class="muted small center">{move || i18n::items_left(total - done, lang.get())}</p> })}
+            {move || (done_now.get() < total).then(|| view! { <p class="muted small center">{move || i18n::items_left(total - done_now.get(), lang.get())}</p> })}
         })}
         {is_supervisor.then(|| view! { <crate::pages::supervising::AreaReview area_id date/> })}
     }
@@ -115,7 +149,9 @@ fn Checklist(area: Area, view: FieldView) -> impl IntoView {
 #[component]
 fn ItemRow(
     item: ChecklistItem,
-    mark: Option<Mark>,
+    /// What the item shows: the stored mark, or what a tap on this page made it.
+    mark: Signal<Option<Mark>>,
+    taps: RwSignal<Taps>,
     area_id: Uuid,
     date: chrono::NaiveDate,
     editable: bool,
@@ -127,11 +163,15 @@ fn ItemRow(
     let frequency = item.schedule.frequency();
     let tick = move |_| {
         // One tap ticks; a tap on a ticked item clears it (a mistake is one tap to undo).
-        let next = if mark == Some(Mark::Done) {
+        let next = if mark.get_untracked() == Some(Mark::Done) {
             None
         } else {
             Some(Mark::Done)
         };
+        taps.update(|t| {
+            t.retain(|tap| tap.0 != item_id);
+            t.push((item_id, next));
+        });
         // Every tap is kept, even while the one before is written: ticking down a list is fast.
         outbox.record_each(
             vec![OpKind::MarkItem {
@@ -144,20 +184,20 @@ fn ItemRow(
         )
     };
     view! {
-        <li class="check-item" class:done=mark == Some(Mark::Done) class:problem=mark == Some(Mark::Problem)
+        <li class="check-item" class:done=move || mark.get() == Some(Mark::Done) class:problem=move || mark.get() == Some(Mark::Problem)
             data-testid="check-item" data-item=item.label.clone()>
             <button class="tick" data-testid="tick" disabled=!editable on:click=tick
-                aria-pressed=if mark == Some(Mark::Done) { "true" } else { "false" }>
-                <span class="tick-box" aria-hidden="true">{if mark == Some(Mark::Done) { "✓" } else { "" }}</span>
+                aria-pressed=move || if mark.get() == Some(Mark::Done) { "true" } else { "false" }>
+                <span class="tick-box" aria-hidden="true">{move || if mark.get() == Some(Mark::Done) { "✓" } else { "" }}</span>
                 <span class="item-label">{item.label.clone()}</span>
                 {(frequency != fieldbook_model::cleaning::Frequency::Daily).then(|| view! {
                     <span class="freq">{move || i18n::frequency(frequency, lang.get())}</span>
                 })}
             </button>
             <button class="problem-button" data-testid="problem" disabled=!editable
-                class:active=mark == Some(Mark::Problem)
+                class:active=move || mark.get() == Some(Mark::Problem)
                 on:click=move |_| problem_for.set(Some(item_id))>
-                {move || if mark == Some(Mark::Problem) { Msg::ProblemReported.text(lang.get()) } else { Msg::Problem.text(lang.get()) }}
+                {move || if mark.get() == Some(Mark::Problem) { Msg::ProblemReported.text(lang.get()) } else { Msg::Problem.text(lang.get()) }}
             </button>
         </li>
     }
