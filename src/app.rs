@@ -7,6 +7,9 @@ use crate::components::device_read::DeviceRead;
 use crate::components::header::Header;
 use crate::db::Db;
 use crate::i18n::Lang;
+use crate::pages::complaints::{
+    ComplaintPage, ComplaintsPage, TakeComplaintPage, my_complaints, take_complaint_button,
+};
 use crate::pages::field::area::AreaPage;
 use crate::pages::field::finding::FindingPage;
 use crate::pages::field::report::ReportPage;
@@ -68,6 +71,9 @@ pub fn App(boot: Boot, sync: SyncState, db: Db) -> impl IntoView {
                     Route::Finding(id) => view! { <FindingPage id/> }.into_any(),
                     Route::Patrol => view! { <PatrolPage/> }.into_any(),
                     Route::Record(id) => view! { <RecordPage id/> }.into_any(),
+                    Route::TakeComplaint => view! { <TakeComplaintPage/> }.into_any(),
+                    Route::Complaint(id) => view! { <ComplaintPage id/> }.into_any(),
+                    Route::Complaints(list) => view! { <ComplaintsPage list/> }.into_any(),
                 }}
             </Show>
         </main>
@@ -101,23 +107,21 @@ fn Home(session: Session) -> impl IntoView {
     }
 }
 
-/// Tasks from findings given to an engineer (or to engineering), above their work orders.
+/// Above an engineer's work orders: taking a complaint, the tasks from findings given to them (or
+/// to engineering), and the complaints they took.
 #[component]
 fn EngineerTasks() -> impl IntoView {
     let sync = crate::sync::use_sync();
     let findings = crate::hooks::use_read(
         move || sync.changed.field.track(),
-        |db| async move { db.findings().await },
+        |db| async move { Ok((db.findings().await?, db.complaints().await?)) },
     );
-    // A failure shows above the list; no tasks shows nothing.
-    move || match findings.get() {
-        Some(Ok(f)) if f.is_empty() => None,
-        None => None,
-        Some(_) => Some(view! {
-            <section class="list-page tasks-above">
-                <DeviceRead read=findings view=|f| view! { <TaskList findings=f/> }/>
-            </section>
-        }),
+    // The button to take a complaint, then the tasks and complaints (a failure shows here too).
+    view! {
+        <section class="list-page tasks-above">
+            {take_complaint_button()}
+            <DeviceRead read=findings view=|(f, c)| view! { <TaskList findings=f/>{my_complaints(c)} }/>
+        </section>
     }
 }
 

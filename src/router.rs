@@ -26,6 +26,41 @@ pub enum Route {
     Patrol,
     /// A vacant-unit record, for the supervisor's spot check.
     Record(Uuid),
+    /// Take a customer's complaint (the form, with its draft).
+    TakeComplaint,
+    /// One complaint: its task, deadlines, call-backs, and the visit's 《回访记录表》.
+    Complaint(Uuid),
+    /// A list of complaints (the board's figures open these).
+    Complaints(ComplaintList),
+}
+
+/// Which complaints a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComplaintList {
+    /// Not closed.
+    Open,
+    /// The fix or the call-back is late.
+    Late,
+    /// The fix is confirmed; the call-back waits.
+    CallBackDue,
+    /// The ones the person took (首问负责), until closed.
+    Mine,
+}
+
+impl ComplaintList {
+    const ALL: [(ComplaintList, &'static str); 4] = [
+        (ComplaintList::Open, "open"),
+        (ComplaintList::Late, "late"),
+        (ComplaintList::CallBackDue, "call-back"),
+        (ComplaintList::Mine, "mine"),
+    ];
+
+    fn slug(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(l, _)| *l == self)
+            .map_or("open", |x| x.1)
+    }
 }
 
 impl Route {
@@ -42,6 +77,11 @@ impl Route {
             ["findings", s] => id(s).map_or(Route::Home, Route::Finding),
             ["patrol"] => Route::Patrol,
             ["records", s] => id(s).map_or(Route::Home, Route::Record),
+            ["complaints", "new"] => Route::TakeComplaint,
+            ["complaints", s] => match ComplaintList::ALL.iter().find(|(_, slug)| slug == s) {
+                Some((list, _)) => Route::Complaints(*list),
+                None => id(s).map_or(Route::Home, Route::Complaint),
+            },
             _ => Route::Home,
         }
     }
@@ -61,6 +101,9 @@ impl Route {
             Route::Finding(id) => format!("/findings/{id}"),
             Route::Patrol => "/patrol".into(),
             Route::Record(id) => format!("/records/{id}"),
+            Route::TakeComplaint => "/complaints/new".into(),
+            Route::Complaint(id) => format!("/complaints/{id}"),
+            Route::Complaints(list) => format!("/complaints/{}", list.slug()),
         }
     }
 }

@@ -224,7 +224,7 @@ async fn a_shown_photo_s_bytes_are_let_go_when_its_view_goes() {
 
 #[wasm_bindgen_test]
 fn every_route_is_its_own_link() {
-    use fieldbook::router::Route;
+    use fieldbook::router::{ComplaintList, Route};
     let id = uuid::Uuid::new_v4();
     for route in [
         Route::Home,
@@ -236,6 +236,12 @@ fn every_route_is_its_own_link() {
         Route::Finding(id),
         Route::Patrol,
         Route::Record(id),
+        Route::TakeComplaint,
+        Route::Complaint(id),
+        Route::Complaints(ComplaintList::Open),
+        Route::Complaints(ComplaintList::Late),
+        Route::Complaints(ComplaintList::CallBackDue),
+        Route::Complaints(ComplaintList::Mine),
     ] {
         assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
     }

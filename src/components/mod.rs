@@ -5,5 +5,6 @@ pub mod feedback;
 pub mod header;
 pub mod progress;
 pub mod rejected;
+pub mod signature;
 pub mod sync_badge;
 pub mod virtual_list;

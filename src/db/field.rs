@@ -7,20 +7,25 @@
 
 use chrono::NaiveDate;
 use fieldbook_model::cleaning::{AreaDay, VacantRecord};
+use fieldbook_model::complaints::{
+    CallBackOutcome, CallBackSubject, Complaint, NewCallBack, NewComplaint, Staff,
+};
 use fieldbook_model::field_op::{self, FieldContext, FieldRecord};
-use fieldbook_model::findings::Finding;
+use fieldbook_model::findings::{Finding, FindingSource};
 use fieldbook_model::op::naming_date;
 use fieldbook_model::order::ordered;
 use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::sync::{FieldData, FieldReference};
-use fieldbook_model::{OpKind, Operation, Subject, UserProfile};
+use fieldbook_model::{OpError, OpKind, Operation, Subject, UserProfile};
 use rexie::{Store, Transaction, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::schema::{AREA_DAYS, FINDINGS, META, OUTBOX, PHOTOS, ROUNDS, VACANT_RECORDS};
+use super::schema::{
+    AREA_DAYS, COMPLAINTS, FINDINGS, META, OUTBOX, PHOTOS, ROUNDS, VACANT_RECORDS,
+};
 use super::{
     Db, DbError, EntryState, OutboxEntry, PhotoBlob, Result, from_js, from_js_all, put_many, queue,
     to_js,
@@ -53,11 +58,12 @@ fn not_field() -> DbError {
 }
 
 /// The stores a field change touches.
-const FIELD_STORES: [&str; 7] = [
+const FIELD_STORES: [&str; 8] = [
     AREA_DAYS,
     VACANT_RECORDS,
     FINDINGS,
     ROUNDS,
+    COMPLAINTS,
     META,
     OUTBOX,
     PHOTOS,
@@ -78,7 +84,7 @@ async fn load(tx: &Transaction, subject: Subject) -> Result<Option<FieldRecord>>
         Subject::Round(id) => get(&tx.store(ROUNDS)?, id_key(id))
             .await?
             .map(FieldRecord::Round),
-        // Complaints get their own store with the complaints work.
+        // Complaints are applied by `apply_complaint`, before this.
         Subject::WorkOrder(_) | Subject::Complaint(_) | Subject::OrderCallBack(_) => {
             return Err(not_field());
         }
@@ -111,6 +117,12 @@ async fn apply_local(
     me: &UserProfile,
     reference: &FieldReference,
 ) -> Result<()> {
+    if let OpKind::TakeComplaint { complaint } = &op.kind {
+        return take_complaint(tx, op, complaint, me, reference).await;
+    }
+    if let OpKind::RecordCallBack { call_back } = &op.kind {
+        return record_call_back(tx, op, call_back, me, reference).await;
+    }
     let current = load(tx, op.subject()).await?;
     let area_name = match &op.kind {
         OpKind::ReportFinding {
@@ -128,7 +140,72 @@ async fn apply_local(
         area_name,
     };
     let changed = field_op::apply(op, &me.actor(), current, &context)?;
+    // A complaint's task confirmed (the supervisor's usual confirm): its call-back is due.
+    if let (OpKind::ConfirmFinding { .. }, FieldRecord::Finding(f)) = (&op.kind, &changed)
+        && let FindingSource::Complaint { complaint_id } = f.source
+    {
+        let complaints = tx.store(COMPLAINTS)?;
+        if let Some(mut c) = get::<Complaint>(&complaints, id_key(complaint_id)).await? {
+            c.fix_confirmed(&op.user, op.device_time);
+            complaints.put(&to_js(&c)?, None).await?;
+        }
+    }
     save(tx, &changed).await
+}
+
+/// A complaint taken on this device: the complaint and its fix task, made by the model's rule
+/// (the same the server runs), each refused when its id is taken.
+async fn take_complaint(
+    tx: &Transaction,
+    op: &Operation,
+    new: &NewComplaint,
+    me: &UserProfile,
+    reference: &FieldReference,
+) -> Result<()> {
+    let complaints = tx.store(COMPLAINTS)?;
+    let findings = tx.store(FINDINGS)?;
+    if get::<Complaint>(&complaints, id_key(new.id))
+        .await?
+        .is_some()
+        || get::<Finding>(&findings, id_key(new.finding_id))
+            .await?
+            .is_some()
+    {
+        return Err(OpError::AlreadyExists("a complaint with this id").into());
+    }
+    let (complaint, task) =
+        Complaint::take(new, &Staff::from(me), op.device_time, &reference.calendar)?;
+    complaints.put(&to_js(&complaint)?, None).await?;
+    findings.put(&to_js(&task)?, None).await?;
+    Ok(())
+}
+
+/// A call-back recorded on this device (a visit): a dissatisfied one reopens the complaint's task.
+async fn record_call_back(
+    tx: &Transaction,
+    op: &Operation,
+    new: &NewCallBack,
+    me: &UserProfile,
+    reference: &FieldReference,
+) -> Result<()> {
+    // A closed work order's call-back is the office's: no phone screen records one.
+    let CallBackSubject::Complaint { complaint_id } = new.subject else {
+        return Err(not_field());
+    };
+    let complaints = tx.store(COMPLAINTS)?;
+    let mut complaint: Complaint = get(&complaints, id_key(complaint_id))
+        .await?
+        .ok_or(OpError::NotFound("complaint"))?;
+    let now = chrono::Utc::now().max(op.device_time);
+    if complaint.call_back(new, &Staff::from(me), now)? == CallBackOutcome::Reopened {
+        let findings = tx.store(FINDINGS)?;
+        if let Some(mut task) = get::<Finding>(&findings, id_key(complaint.finding_id)).await? {
+            complaint.reopen_task(&mut task, &op.user, new.at, &reference.calendar);
+            findings.put(&to_js(&task)?, None).await?;
+        }
+    }
+    complaints.put(&to_js(&complaint)?, None).await?;
+    Ok(())
 }
 
 impl Db {
@@ -179,6 +256,23 @@ impl Db {
             .rexie
             .transaction(&[FINDINGS], TransactionMode::ReadOnly)?;
         get(&tx.store(FINDINGS)?, id_key(id)).await
+    }
+
+    /// The complaints this device knows: the person's own (首问负责) and, for a supervisor, the
+    /// team's. Newest first.
+    pub async fn complaints(&self) -> Result<Vec<Complaint>> {
+        let complaints: Vec<Complaint> = all(self, COMPLAINTS).await?;
+        Ok(ordered(complaints, |x| {
+            (-x.taken_at.timestamp_millis(), 0, String::new())
+        }))
+    }
+
+    /// One complaint, read by its key.
+    pub async fn complaint(&self, id: Uuid) -> Result<Option<Complaint>> {
+        let tx = self
+            .rexie
+            .transaction(&[COMPLAINTS], TransactionMode::ReadOnly)?;
+        get(&tx.store(COMPLAINTS)?, id_key(id)).await
     }
 
     pub async fn rounds(&self) -> Result<Vec<PatrolRound>> {
@@ -301,6 +395,7 @@ pub(super) async fn store_pull(
         findings.delete(id_key(*id)).await?;
     }
     put_many(&tx.store(ROUNDS)?, &field.rounds, |_| None).await?;
+    put_many(&tx.store(COMPLAINTS)?, &field.complaints, |_| None).await?;
     // The records the server's answer replaced. Every other record on this device already holds
     // this device's unsent operations: applying them again would apply them twice (a second
     // assignment in a finding's history), and a record made here is refused the second time.
@@ -316,6 +411,7 @@ pub(super) async fn store_pull(
         )
         .chain(field.findings.iter().map(|f| Subject::Finding(f.id)))
         .chain(field.rounds.iter().map(|r| Subject::Round(r.id)))
+        .chain(field.complaints.iter().map(|c| Subject::Complaint(c.id)))
         .collect();
     if replaced.is_empty() {
         return Ok(());

@@ -7,7 +7,9 @@ use fieldbook_model::{SyncResponse, WorkOrder};
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
-use super::schema::{AREA_DAYS, FINDINGS, META, OUTBOX, ROUNDS, VACANT_RECORDS, WORK_ORDERS};
+use super::schema::{
+    AREA_DAYS, COMPLAINTS, FINDINGS, META, OUTBOX, ROUNDS, VACANT_RECORDS, WORK_ORDERS,
+};
 use super::{Db, EntryState, OutboxEntry, Result, field, from_js_all, put_many, to_js};
 
 impl Db {
@@ -24,6 +26,7 @@ impl Db {
                 VACANT_RECORDS,
                 FINDINGS,
                 ROUNDS,
+                COMPLAINTS,
             ],
             TransactionMode::ReadWrite,
         )?;

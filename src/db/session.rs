@@ -5,7 +5,7 @@ use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
 use super::schema::{
-    AREA_DAYS, FINDINGS, META, OUTBOX, PHOTOS, ROUNDS, VACANT_RECORDS, WORK_ORDERS,
+    AREA_DAYS, COMPLAINTS, FINDINGS, META, OUTBOX, PHOTOS, ROUNDS, VACANT_RECORDS, WORK_ORDERS,
 };
 use super::{Db, OutboxEntry, PhotoBlob, Result, from_js, to_js};
 
@@ -37,6 +37,7 @@ impl Db {
                 VACANT_RECORDS,
                 FINDINGS,
                 ROUNDS,
+                COMPLAINTS,
             ],
             TransactionMode::ReadWrite,
         )?;
@@ -102,7 +103,7 @@ impl Db {
             }
             // The field side is the signed-in person's view of their team: the next person
             // pulls their own.
-            for store in [AREA_DAYS, VACANT_RECORDS, FINDINGS, ROUNDS] {
+            for store in [AREA_DAYS, VACANT_RECORDS, FINDINGS, ROUNDS, COMPLAINTS] {
                 tx.store(store)?.clear().await?;
             }
             meta.delete(JsValue::from_str("field_reference")).await?;

@@ -1,3 +1,4 @@
+pub mod complaints;
 pub mod field;
 pub mod sign_in;
 pub mod supervising;

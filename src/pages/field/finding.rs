@@ -2,7 +2,8 @@
 //! its history; the assignee closes it with an "after" photo, shown beside the "before" one; the
 //! supervisor assigns, confirms or reopens it (their part is in `pages::supervising`).
 
-use fieldbook_model::findings::{Assignee, Finding, FindingEvent, FindingState};
+use fieldbook_model::complaints::Complaint;
+use fieldbook_model::findings::{Assignee, Finding, FindingEvent, FindingSource, FindingState};
 use fieldbook_model::user::display_name;
 use fieldbook_model::{OpKind, UserProfile};
 use leptos::prelude::*;
@@ -31,15 +32,22 @@ pub fn FindingPage(id: Uuid) -> impl IntoView {
         move |db| async move {
             let finding = db.finding(id).await?;
             let people = db.field_reference().await?.people;
-            Ok((finding, people))
+            // A complaint's task: the complaint, for its customer and working-day deadline.
+            let complaint = match finding.as_ref().map(|f| &f.source) {
+                Some(FindingSource::Complaint { complaint_id }) => {
+                    db.complaint(*complaint_id).await?
+                }
+                _ => None,
+            };
+            Ok((finding, people, complaint))
         },
     );
     view! {
         <section class="detail-page field-page">
             <BackHome/>
-            <DeviceRead read view=move |(finding, people): (Option<Finding>, Vec<UserProfile>)| match finding {
+            <DeviceRead read view=move |(finding, people, complaint): (Option<Finding>, Vec<UserProfile>, Option<Complaint>)| match finding {
                 None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
-                Some(f) => view! { <FindingView finding=f people/> }.into_any(),
+                Some(f) => view! { <FindingView finding=f people complaint/> }.into_any(),
             }/>
         </section>
     }
@@ -58,7 +66,11 @@ pub fn assignee_text(
 }
 
 #[component]
-fn FindingView(finding: Finding, people: Vec<fieldbook_model::UserProfile>) -> impl IntoView {
+fn FindingView(
+    finding: Finding,
+    people: Vec<fieldbook_model::UserProfile>,
+    complaint: Option<Complaint>,
+) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let me = session.0.get_untracked();
@@ -81,6 +93,7 @@ fn FindingView(finding: Finding, people: Vec<fieldbook_model::UserProfile>) -> i
     let names = people.clone();
     let name_of = move |username: &str| display_name(&names, username);
     let reporter = display_name(&people, &finding.reported_by);
+    let fix_due = complaint.as_ref().map(|c| c.fix_due);
     view! {
         <div class="card finding-detail" data-testid="finding-detail">
             <div class="row between">
@@ -113,8 +126,9 @@ fn FindingView(finding: Finding, people: Vec<fieldbook_model::UserProfile>) -> i
                 })}
             </div>
         </div>
+        {complaint.map(|c| view! { <ul class="cards" data-testid="task-complaint">{crate::pages::complaints::complaint_card(c)}</ul> })}
         {can_close.then(|| view! { <CloseForm finding_id=finding.id place=finding.place.clone()/> })}
-        {is_supervisor.then(|| view! { <crate::pages::supervising::FindingActions finding=finding.clone() people=people.clone()/> })}
+        {is_supervisor.then(|| view! { <crate::pages::supervising::FindingActions finding=finding.clone() people=people.clone() fix_due/> })}
         <div class="card">
             <h2>{tr(Msg::History)}</h2>
             <ol class="history" data-testid="finding-history">

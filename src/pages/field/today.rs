@@ -4,7 +4,8 @@
 use chrono::Datelike;
 use fieldbook_model::board::AreaProgress;
 use fieldbook_model::cleaning::{Area, AreaDay, UnitDue, VacantRecord, Verdict};
-use fieldbook_model::findings::{Finding, FindingState};
+use fieldbook_model::complaints::Complaint;
+use fieldbook_model::findings::{Finding, FindingSource, FindingState};
 use fieldbook_model::order::ordered;
 use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
@@ -27,6 +28,7 @@ pub struct FieldView {
     pub days: Vec<AreaDay>,
     pub findings: Vec<Finding>,
     pub records: Vec<VacantRecord>,
+    pub complaints: Vec<Complaint>,
 }
 
 pub async fn load_field(db: Db) -> Result<FieldView, DbError> {
@@ -35,6 +37,7 @@ pub async fn load_field(db: Db) -> Result<FieldView, DbError> {
         days: db.area_days().await?,
         findings: db.findings().await?,
         records: db.vacant_records().await?,
+        complaints: db.complaints().await?,
     })
 }
 
@@ -78,6 +81,7 @@ pub fn TodayPage() -> impl IntoView {
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
             </Show>
             <a href=Route::Report.href() class="primary big report-button" data-testid="report-problem">{tr(Msg::ReportProblem)}</a>
+            {crate::pages::complaints::take_complaint_button()}
             <DeviceRead read view=move |v: FieldView| {
                     let mine = me();
                     let areas: Vec<Area> = v.reference.areas.iter()
@@ -116,6 +120,7 @@ pub fn TodayPage() -> impl IntoView {
                         </ul>
                         <UnitList reference=v.reference.clone() records=v.records.clone() me=mine.clone()/>
                         <TaskList findings=v.findings.clone()/>
+                        {crate::pages::complaints::my_complaints(v.complaints.clone())}
                     }
             }/>
         </section>
@@ -211,11 +216,13 @@ pub fn FindingCard(finding: Finding) -> impl IntoView {
     let state = finding.state;
     let problem = finding.problem;
     let overdue = finding.is_overdue(chrono::Utc::now());
+    let complaint = matches!(finding.source, FindingSource::Complaint { .. });
     view! {
         <li>
-            <a class="card order-card finding-card" class:overdue=overdue href=Route::Finding(finding.id).href() data-testid="finding-card">
+            <a class="card order-card finding-card" class:overdue=overdue href=Route::Finding(finding.id).href() data-testid="finding-card"
+                data-complaint=complaint.to_string()>
                 <div class="row between">
-                    <strong>{finding.place.clone()}</strong>
+                    <strong>{complaint.then(|| view! { <span class="badge missing" data-testid="complaint-tag">{tr(Msg::ComplaintTag)}</span>" " })}{finding.place.clone()}</strong>
                     <span class=format!("status finding-{}", i18n::finding_state_class(state)) data-testid="finding-state">
                         {move || i18n::finding_state(state, lang.get())}
                     </span>
@@ -223,7 +230,7 @@ pub fn FindingCard(finding: Finding) -> impl IntoView {
                 <span class="small">{move || i18n::problem_kind(problem, lang.get())}
                     {(!finding.note.is_empty()).then(|| format!(" · {}", finding.note))}</span>
                 <span class="muted small">{time::short(finding.reported_at)}
-                    {finding.due.map(|d| view! { " · "{move || Msg::DueBy.text(lang.get())}" "{time::short(d)} })}</span>
+                    {finding.due.map(|d| view! { " · "<span class:late-text=overdue data-testid="task-due">{move || Msg::DueBy.text(lang.get())}" "{time::short(d)}</span> })}</span>
             </a>
         </li>
     }

@@ -22,7 +22,7 @@ use crate::session::use_session;
 const QUICK_DUE: [i64; 3] = [4, 24, 72];
 
 /// A time as a `datetime-local` input holds it, in the device's time zone: "2026-11-28T15:30".
-fn to_input(at: DateTime<Utc>) -> String {
+pub fn to_input(at: DateTime<Utc>) -> String {
     let t = at.with_timezone(&Local);
     format!(
         "{}-{:02}-{:02}T{:02}:{:02}",
@@ -35,7 +35,7 @@ fn to_input(at: DateTime<Utc>) -> String {
 }
 
 /// The input's value back as a time; None when it is empty or not a time.
-fn from_input(value: &str) -> Option<DateTime<Utc>> {
+pub fn from_input(value: &str) -> Option<DateTime<Utc>> {
     let (date, time) = value.split_once('T')?;
     let mut d = date.splitn(3, '-').map(str::parse::<u32>);
     let (y, m, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
@@ -87,7 +87,12 @@ fn assignable(people: &[UserProfile]) -> Vec<UserProfile> {
 }
 
 #[component]
-pub fn FindingActions(finding: Finding, people: Vec<UserProfile>) -> impl IntoView {
+pub fn FindingActions(
+    finding: Finding,
+    people: Vec<UserProfile>,
+    /// A complaint's task: the complaint's working-day deadline, offered as the due time.
+    fix_due: Option<DateTime<Utc>>,
+) -> impl IntoView {
     let session = use_session();
     let me = session
         .0
@@ -96,14 +101,14 @@ pub fn FindingActions(finding: Finding, people: Vec<UserProfile>) -> impl IntoVi
         .unwrap_or_default();
     let outbox = use_outbox();
     let body = match finding.state {
-        FindingState::Open => view! { <AssignForm finding people outbox/> }.into_any(),
+        FindingState::Open => view! { <AssignForm finding people outbox fix_due/> }.into_any(),
         FindingState::Assigned => {
             let open = RwSignal::new(false);
             view! {
                 <Show when=move || open.get() fallback=move || view! {
                     <button class="secondary big" data-testid="reassign" on:click=move |_| open.set(true)>{tr(Msg::Reassign)}</button>
                 }>
-                    <AssignForm finding=finding.clone() people=people.clone() outbox/>
+                    <AssignForm finding=finding.clone() people=people.clone() outbox fix_due/>
                 </Show>
             }
             .into_any()
@@ -128,6 +133,7 @@ fn AssignForm(
     finding: Finding,
     people: Vec<UserProfile>,
     outbox: UseOutboxReturn,
+    fix_due: Option<DateTime<Utc>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let finding_id = finding.id;
@@ -145,6 +151,7 @@ fn AssignForm(
         due.set(to_input(
             finding
                 .due
+                .or(fix_due)
                 .unwrap_or_else(|| Utc::now() + Duration::hours(24)),
         ));
     }

@@ -5,5 +5,5 @@
 mod actions;
 mod review;
 
-pub use actions::FindingActions;
+pub use actions::{FindingActions, from_input, to_input};
 pub use review::{AreaReview, ReviewPanel};

@@ -77,9 +77,13 @@ fn Figure(
     }
 }
 
-/// The four tiles: cleaning per cleaner, vacant units, findings, engineers' work orders.
+/// The tiles: cleaning per cleaner, vacant units, findings, complaints, engineers' work orders.
 #[component]
-pub fn BoardTiles(board: Board, people: Vec<UserProfile>) -> impl IntoView {
+pub fn BoardTiles(
+    board: Board,
+    people: Vec<UserProfile>,
+    complaints: Vec<fieldbook_model::complaints::Complaint>,
+) -> impl IntoView {
     let lang = use_lang();
     let (done, due) = board
         .areas
@@ -138,6 +142,7 @@ pub fn BoardTiles(board: Board, people: Vec<UserProfile>) -> impl IntoView {
                         i18n::age_band(2, lang.get()), f.over_3d)}
                 </p>
             </div>
+            {crate::pages::complaints::complaints_tile(complaints)}
             <div class="card tile" data-testid="tile-orders">
                 <h3>{tr(Msg::EngineersOrders)}</h3>
                 <div class="figures">

@@ -5,7 +5,8 @@ use chrono::Utc;
 use fieldbook_model::WorkOrder;
 use fieldbook_model::board::{Board, BoardInput, ReviewState};
 use fieldbook_model::cleaning::{AreaDay, VacantRecord, Verdict};
-use fieldbook_model::findings::{Finding, FindingState};
+use fieldbook_model::complaints::Complaint;
+use fieldbook_model::findings::{Finding, FindingSource, FindingState};
 use fieldbook_model::op::naming_date;
 use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::sync::FieldReference;
@@ -35,6 +36,7 @@ struct HomeData {
     findings: Vec<Finding>,
     rounds: Vec<PatrolRound>,
     work_orders: Vec<WorkOrder>,
+    complaints: Vec<Complaint>,
     round_in_progress: bool,
 }
 
@@ -47,6 +49,7 @@ async fn load(db: Db) -> Result<HomeData, DbError> {
         findings: db.findings().await?,
         rounds: db.rounds().await?,
         work_orders: db.work_orders().await?,
+        complaints: db.complaints().await?,
         round_in_progress: draft.is_some(),
     })
 }
@@ -149,7 +152,7 @@ pub fn SupervisorHome() -> impl IntoView {
                 let board = compute(&d, now.get());
                 view! {
                     <RoundsStrip board=board.clone() rounds=d.rounds.clone() in_progress=d.round_in_progress/>
-                    <BoardTiles board people=d.reference.people.clone()/>
+                    <BoardTiles board people=d.reference.people.clone() complaints=d.complaints.clone()/>
                 }
             }/>
             <div class="sv-split">
@@ -242,6 +245,7 @@ fn Lists(
                     let age = (now - f.reported_at).num_minutes();
                     let who = f.assignee.as_ref().map(|a| assignee_text(a, &people, lang.get_untracked()));
                     let due = f.due;
+                    let complaint = matches!(f.source, FindingSource::Complaint { .. });
                     view! {
                         <li>
                             <button type="button" class="sv-item" class:overdue=overdue
@@ -249,7 +253,7 @@ fn Lists(
                                 data-testid="sv-finding" data-id=id.to_string() data-state=format!("{state:?}")
                                 on:click=move |_| open.run(Pick::Finding(id))>
                                 <span class="row between">
-                                    <strong>{f.place.clone()}</strong>
+                                    <strong>{complaint.then(|| view! { <span class="badge missing" data-testid="complaint-tag">{tr(Msg::ComplaintTag)}</span>" " })}{f.place.clone()}</strong>
                                     <span class=format!("status finding-{}", i18n::finding_state_class(state))>
                                         {move || i18n::finding_state(state, lang.get())}
                                     </span>
@@ -259,7 +263,7 @@ fn Lists(
                                 <span class="muted small">
                                     {move || i18n::age(age, lang.get())}
                                     {who.map(|w| format!(" · {w}"))}
-                                    {due.map(|d| view! { <span class:warn-text=overdue>" · "{tr(Msg::DueBy)}" "{time::short(d)}</span> })}
+                                    {due.map(|d| view! { <span class:late-text=overdue>" · "{tr(Msg::DueBy)}" "{time::short(d)}</span> })}
                                 </span>
                             </button>
                         </li>

@@ -4,18 +4,13 @@
 use fieldbook_model::desk::ReviewItem;
 use fieldbook_model::photo::SIGNATURE_SLOT;
 use fieldbook_model::{Missing, OpKind, PartUsed, op::limits};
-use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::CanvasRenderingContext2d;
 
 use super::Loaded;
-use crate::failure::Failure;
+use crate::components::signature::{Pad, signature_pad};
 use crate::hooks::UseOutboxReturn;
 use crate::i18n::{self, Msg, tr, use_lang};
-use crate::photo;
 use crate::session::use_session;
 use crate::time;
 
@@ -196,10 +191,8 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
 pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
-    let canvas = NodeRef::<Canvas>::new();
+    let pad = Pad::new();
     let signer = RwSignal::new(String::new());
-    let drawn = RwSignal::new(false);
-    let drawing = StoredValue::new(false);
     let error = RwSignal::new(None::<Msg>);
     let waive_by = RwSignal::new(String::new());
     let waive_reason = RwSignal::new(String::new());
@@ -232,57 +225,11 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
         })
     };
 
-    let ctx = move || -> Option<(web_sys::HtmlCanvasElement, CanvasRenderingContext2d)> {
-        let el = canvas.get_untracked()?;
-        let ctx = el
-            .get_context("2d")
-            .ok()??
-            .dyn_into::<CanvasRenderingContext2d>()
-            .ok()?;
-        Some((el, ctx))
-    };
-    let point = move |ev: &web_sys::PointerEvent| -> Option<(CanvasRenderingContext2d, f64, f64)> {
-        let (el, ctx) = ctx()?;
-        let rect = el.get_bounding_client_rect();
-        // The canvas is drawn at its own resolution, whatever size CSS shows it at.
-        let x = (ev.client_x() as f64 - rect.left()) * el.width() as f64 / rect.width();
-        let y = (ev.client_y() as f64 - rect.top()) * el.height() as f64 / rect.height();
-        Some((ctx, x, y))
-    };
-    let down = move |ev: web_sys::PointerEvent| {
-        ev.prevent_default();
-        if let Some((ctx, x, y)) = point(&ev) {
-            ctx.set_line_width(4.0);
-            ctx.set_line_cap("round");
-            ctx.set_stroke_style_str("#111827");
-            ctx.begin_path();
-            ctx.move_to(x, y);
-            drawing.set_value(true);
-        }
-    };
-    let moved = move |ev: web_sys::PointerEvent| {
-        if !drawing.get_value() {
-            return;
-        }
-        ev.prevent_default();
-        if let Some((ctx, x, y)) = point(&ev) {
-            ctx.line_to(x, y);
-            ctx.stroke();
-            drawn.set(true);
-        }
-    };
-    let up = move |_: web_sys::PointerEvent| drawing.set_value(false);
-    let clear = move |_| {
-        if let Some((el, ctx)) = ctx() {
-            ctx.clear_rect(0.0, 0.0, el.width() as f64, el.height() as f64);
-            drawn.set(false);
-        }
-    };
     let confirm = move |_| {
         let name = signer.get_untracked().trim().to_string();
         let problem = if name.is_empty() || name.chars().count() > limits::MAX_SHORT_CHARS {
             Some(Msg::SignerRequired)
-        } else if !drawn.get_untracked() {
+        } else if !pad.drawn.get_untracked() {
             Some(Msg::SignatureEmpty)
         } else {
             None
@@ -294,19 +241,10 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
         let Some(id) = loaded.with_untracked(|l| l.as_ref().map(|l| l.order.id)) else {
             return;
         };
-        let Some((el, _)) = ctx() else { return };
-        let (width, height) = (el.width(), el.height());
         spawn_local(async move {
-            let blob = match canvas_png(&el).await {
-                Ok(b) => b,
-                Err(e) => {
-                    gloo::console::error!(format!("the signature could not be drawn: {e:?}"));
-                    return outbox.fail(Failure::PhotoFailed);
-                }
-            };
-            let p = match photo::finish(blob, width, height, "image/png").await {
+            let p = match pad.png().await {
                 Ok(p) => p,
-                Err(e) => return outbox.fail(Failure::from(&e)),
+                Err(e) => return outbox.fail(e),
             };
             let user = session
                 .0
@@ -363,11 +301,9 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
                     <span>{tr(Msg::Signer)}</span>
                     <input name="signer" prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
                 </label>
-                <canvas node_ref=canvas class="signature-pad" width="640" height="280" data-testid="signature-pad"
-                    on:pointerdown=down on:pointermove=moved on:pointerup=up on:pointerleave=up></canvas>
+                {signature_pad(pad)}
                 <small class="field-error" data-testid="signature-error">{move || error.get().map(|m| m.text(lang.get()))}</small>
                 <div class="row">
-                    <button class="secondary" type="button" on:click=clear>{tr(Msg::Clear)}</button>
                     <button class="primary" type="button" on:click=confirm disabled=move || outbox.pending.get() data-testid="confirm-signature">{tr(Msg::ConfirmSignature)}</button>
                 </div>
                 <button class="link" type="button" on:click=move |_| show_waiver.update(|v| *v = !*v)>{tr(Msg::WaiveInstead)}</button>
@@ -389,27 +325,6 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
             </Show>
         </div>
     }
-}
-
-/// `canvas.toBlob("image/png")` as a future.
-async fn canvas_png(el: &web_sys::HtmlCanvasElement) -> Result<web_sys::Blob, JsValue> {
-    let el = el.clone();
-    let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        let done = wasm_bindgen::closure::Closure::once_into_js(move |blob: JsValue| {
-            let _ = if blob.is_null() {
-                reject.call1(
-                    &JsValue::NULL,
-                    &JsValue::from_str("the canvas gave no image"),
-                )
-            } else {
-                resolve.call1(&JsValue::NULL, &blob)
-            };
-        });
-        if let Err(e) = el.to_blob_with_type(done.unchecked_ref(), "image/png") {
-            gloo::console::error!("toBlob failed", e);
-        }
-    });
-    JsFuture::from(promise).await.map(|b| b.unchecked_into())
 }
 
 /// Submit the report; refused, with the list of what is missing, until it is complete.
