@@ -39,13 +39,18 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p fieldbook --target was
 # the budget went back to 429 (the issue's limit). Issue 20: the benchmarks' entry points left the
 # shipped wasm (a `bench` feature only the benchmark's build turns on: -3.8 KiB), the taps' work
 # (use_read_list, pending ticks) took 2.8 back: 427.9, and the budget came down to 428.5. The
-# budget stops unnoticed growth (README "Size").
+# budget stops unnoticed growth (README "Size"). Issue 17 (complaints and call-backs on every
+# role's phone: the store, the take form, the complaint page with the signed visit, the board's
+# tile) took it to 469.0: about 13 KiB for the model's complaint types and their serde code that
+# every pull and store now carries, 28 for the screens. The budget is 470 until the diet issue 20
+# asks for (hand readers for the model's big types, the roles' screens split) brings it down.
 # The office app (online, on desks) has a budget of its own, generous: it is not what a phone on
-# a weak network downloads (161 with the work-order table and one order's page).
-step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 428.5 and 300 KiB brotli)"
+# a weak network downloads (161 with the work-order table and one order's page; 296 with the
+# dispatch desk; 373.7 with issue 17's six complaint and call-back screens).
+step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 470 and 376 KiB brotli)"
 trunk build index.html --release
 (cd office && trunk build index.html --release)
-node tools/size-report.mjs dist --max-wasm-brotli-kb 428.5 dist-office --max-wasm-brotli-kb 300
+node tools/size-report.mjs dist --max-wasm-brotli-kb 470 dist-office --max-wasm-brotli-kb 376
 
 step "End-to-end journeys: real Chromium against the real server"
 cargo build --locked -p fieldbook-server
