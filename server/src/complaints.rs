@@ -312,6 +312,8 @@ pub(crate) async fn take(
 }
 
 /// What a call-back changed.
+// One value per request, moved once: boxing a variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum CalledBack {
     Complaint { complaint: Complaint, task: Finding },
     Order(WorkOrder),

@@ -426,6 +426,8 @@ pub async fn reopen(
 /// What `POST /api/call-backs` answers.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
+// One value per request, moved once: boxing a variant would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum CallBackAnswer {
     Complaint { complaint: Complaint, task: Finding },
     Order { work_order: WorkOrder },
