@@ -130,6 +130,18 @@ impl TestServer {
         self.config.database_url.is_some()
     }
 
+    /// "No sequence value taken" between two cursors: equal on SQLite, which gives a refused
+    /// change's number back; on PostgreSQL the cursor may pass numbers that refusals and no-ops
+    /// kept (`db::next_seq`), never go back. The data itself is compared beside it.
+    #[track_caller]
+    pub fn assert_no_change_numbered(&self, before: i64, after: i64) {
+        if self.uses_postgres() {
+            assert!(after >= before, "a cursor never goes back: {before} -> {after}");
+        } else {
+            assert_eq!(after, before, "no sequence value taken");
+        }
+    }
+
     /// Whether photos go to an S3-compatible server rather than the data directory.
     pub fn uses_s3(&self) -> bool {
         self.config.s3.is_some()

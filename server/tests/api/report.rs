@@ -207,11 +207,7 @@ async fn a_missing_required_photo_blocks_the_submission() {
         before,
         "nothing changed"
     );
-    assert_eq!(
-        server.sync(&e1, 0).await.cursor,
-        cursor,
-        "no sequence taken"
-    );
+    server.assert_no_change_numbered(cursor, server.sync(&e1, 0).await.cursor);
 
     let fix = Photo::jpeg(42).add("engineer1", wo.id, "oil_filter");
     let response = server.push(&e1, &[fix, submit("engineer1", wo.id)]).await;
