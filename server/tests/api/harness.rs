@@ -136,7 +136,10 @@ impl TestServer {
     #[track_caller]
     pub fn assert_no_change_numbered(&self, before: i64, after: i64) {
         if self.uses_postgres() {
-            assert!(after >= before, "a cursor never goes back: {before} -> {after}");
+            assert!(
+                after >= before,
+                "a cursor never goes back: {before} -> {after}"
+            );
         } else {
             assert_eq!(after, before, "no sequence value taken");
         }
