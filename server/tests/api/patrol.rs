@@ -240,7 +240,7 @@ async fn resend_changes_nothing(
         "{batch:?}"
     );
     for (w, b) in watchers.iter().zip(&before) {
-        assert_unchanged(&server, b, &server.sync(w, 0).await);
+        assert_unchanged(server, b, &server.sync(w, 0).await);
     }
 }
 
