@@ -21,6 +21,17 @@ use crate::session::use_session;
 /// How often a visible desk asks for changes.
 pub const POLL_MS: u32 = 3_000;
 
+/// Call `poll` every [`POLL_MS`] while the tab is visible. The timer is dropped, and so stopped,
+/// with the reactive owner that called this (the page, or the session on signing out).
+pub fn poll_while_visible(poll: impl Fn() + 'static) {
+    let tick = gloo::timers::callback::Interval::new(POLL_MS, move || {
+        if !gloo::utils::document().hidden() {
+            poll();
+        }
+    });
+    StoredValue::new_local(tick);
+}
+
 #[derive(Clone, Copy)]
 pub struct Live {
     /// Every order the desk can see, newest call first; `None` until the first load.
@@ -57,13 +68,7 @@ impl Live {
             }
         });
         live.reload();
-        let tick = gloo::timers::callback::Interval::new(POLL_MS, move || {
-            if !gloo::utils::document().hidden() {
-                live.poll();
-            }
-        });
-        // Dropped, and so stopped, with the owner (signing out).
-        StoredValue::new_local(tick);
+        poll_while_visible(move || live.poll());
         live
     }
 

@@ -16,7 +16,6 @@ use uuid::Uuid;
 use crate::china;
 use crate::complaints_api::{self as capi, ChangeFail};
 use crate::i18n::{Msg, tr};
-use crate::live::POLL_MS;
 use crate::pages::complaints::deadline_view;
 use crate::router::Route;
 use crate::session::{fail_text, use_session};
@@ -257,12 +256,7 @@ pub fn CallBacksPage() -> impl IntoView {
         });
     };
     load();
-    let tick = gloo::timers::callback::Interval::new(POLL_MS, move || {
-        if !gloo::utils::document().hidden() {
-            load();
-        }
-    });
-    StoredValue::new_local(tick);
+    crate::live::poll_while_visible(load);
     let today_only = RwSignal::new(true);
     let rows = Memo::new(move |_| {
         let now = now.get();

@@ -54,12 +54,7 @@ pub fn ComplaintPage(id: Uuid) -> impl IntoView {
         });
     };
     load();
-    let tick = gloo::timers::callback::Interval::new(crate::live::POLL_MS, move || {
-        if !gloo::utils::document().hidden() {
-            load();
-        }
-    });
-    StoredValue::new_local(tick);
+    crate::live::poll_while_visible(load);
     let loaded = Memo::new(move |_| data.with(Option::is_some));
     view! {
         <section class="detail-page">

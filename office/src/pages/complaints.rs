@@ -13,7 +13,6 @@ use leptos::task::spawn_local;
 use crate::china;
 use crate::complaints_api as capi;
 use crate::i18n::{Msg, tr};
-use crate::live::POLL_MS;
 use crate::router::Route;
 use crate::session::{fail_text, use_session};
 
@@ -45,12 +44,7 @@ impl Complaints {
             }
         });
         store.poll();
-        let tick = gloo::timers::callback::Interval::new(POLL_MS, move || {
-            if !gloo::utils::document().hidden() {
-                store.poll();
-            }
-        });
-        StoredValue::new_local(tick);
+        crate::live::poll_while_visible(move || store.poll());
         store
     }
 

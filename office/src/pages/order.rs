@@ -57,12 +57,7 @@ pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
     // Read again every poll period while the tab is visible: the order's own changes come with
     // the desk's poll too, but work held from a previous engineer does not change the order (nor
     // its sequence value), and it is this page's to show.
-    let tick = gloo::timers::callback::Interval::new(crate::live::POLL_MS, move || {
-        if !gloo::utils::document().hidden() {
-            load();
-        }
-    });
-    StoredValue::new_local(tick);
+    crate::live::poll_while_visible(load);
     let loaded = Memo::new(move |_| data.with(Option::is_some));
     let page = Page {
         data,
