@@ -239,6 +239,7 @@ fieldbook::messages! {
     TakenBy => "首问负责人", "Taken by (owner)";
     FixDue => "整改期限", "Fix due";
     CallBackDueAt => "回访期限", "Call-back due";
+    FixOrCallBackDue => "期限（整改 / 回访）", "Due (fix / call-back)";
     StFixing => "整改中", "Being fixed";
     StCallBackDue => "待回访", "Call-back due";
     StClosed => "已结案", "Closed";

@@ -237,8 +237,8 @@ pub fn ComplaintsPage() -> impl IntoView {
                         <th>{tr(Msg::What)}</th>
                         <th>{tr(Msg::TakenBy)}</th>
                         <th>{tr(Msg::CoState)}</th>
-                        <th>{tr(Msg::FixDue)}</th>
-                        <th>{tr(Msg::CallBackDueAt)}</th>
+                        // One column: a complaint waits for its fix or for its call-back, never both.
+                        <th>{tr(Msg::FixOrCallBackDue)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -271,14 +271,16 @@ fn ComplaintRow(complaint: Complaint, now: ReadSignal<DateTime<Utc>>) -> impl In
         <tr data-testid="complaint-row" data-customer=c.customer.clone() data-state=state_code(c.state)>
             <td><a href=href.clone()>{china::short(c.taken_at)}</a></td>
             <td><span class=if severity == Severity::Major { "badge down" } else { "badge" }>{move || severity_msg(severity).text(lang.get())}</span></td>
-            <td class="cell-strong"><a href=href>{c.customer.clone()}</a></td>
+            <td class="cell-strong clip" title=c.customer.clone()><a href=href>{c.customer.clone()}</a></td>
             <td>{c.team.clone()}</td>
             <td class="clip" title=c.place.clone()>{c.place.clone()}</td>
             <td class="clip" title=c.what.clone()>{c.what.clone()}</td>
             <td>{c.taken_by.clone()}</td>
             <td>{move || state_msg(state).text(lang.get())}</td>
-            <td>{move || (state == ComplaintState::Fixing).then(|| deadline_view(Some(fix_due), c1.is_fix_late(now.get()), "fix-due"))}</td>
-            <td>{move || deadline_view(cb_due.filter(|_| state == ComplaintState::CallBackDue), c2.is_call_back_late(now.get()), "call-back-due")}</td>
+            <td>
+                {move || (state == ComplaintState::Fixing).then(|| deadline_view(Some(fix_due), c1.is_fix_late(now.get()), "fix-due"))}
+                {move || deadline_view(cb_due.filter(|_| state == ComplaintState::CallBackDue), c2.is_call_back_late(now.get()), "call-back-due")}
+            </td>
         </tr>
     }
 }
