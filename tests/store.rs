@@ -46,6 +46,7 @@ fn order(ticket: &str) -> WorkOrder {
         naming: Default::default(),
         unrepaired_reason: None,
         call_backs: Vec::new(),
+        claim_expected: false,
     }
 }
 

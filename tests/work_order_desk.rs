@@ -76,6 +76,7 @@ fn order() -> WorkOrder {
         naming: Default::default(),
         unrepaired_reason: None,
         call_backs: Vec::new(),
+        claim_expected: false,
     }
 }
 

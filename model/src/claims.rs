@@ -223,7 +223,18 @@ impl Claim {
             serial: order.serial.clone(),
             hours: order.engine_hours,
             working_condition: order.working_condition.clone(),
-            labour: Vec::new(),
+            labour: order
+                .report
+                .warranty
+                .labour
+                .iter()
+                .map(|l| LabourLine {
+                    engineer: l.person.clone(),
+                    service_code: order.report.warranty.service_code.clone(),
+                    description: order.report.work_done.clone(),
+                    tenths: l.tenths,
+                })
+                .collect(),
             materials: order
                 .report
                 .parts
@@ -278,7 +289,10 @@ impl Claim {
                 });
             }
         }
-        if self.kind == ClaimKind::Fault && order.report.fault_cause.trim().is_empty() {
+        if self.kind == ClaimKind::Fault
+            && order.report.warranty.fault_info.trim().is_empty()
+            && order.report.fault_cause.trim().is_empty()
+        {
             missing.push(ClaimMissing::FaultInformation);
         }
         for slot in order.slots.iter().filter(|s| s.required) {

@@ -1793,6 +1793,7 @@ mod tests {
             naming: Default::default(),
             unrepaired_reason: None,
             call_backs: Vec::new(),
+            claim_expected: false,
         }
     }
 

@@ -63,6 +63,10 @@ pub struct NewWorkOrder {
     /// Usernames of the engineers going with them (同行人员), accounts, not free text.
     #[serde(default)]
     pub companions: Vec<String>,
+    /// The order should become a warranty claim (only for a claimable service type,
+    /// [`crate::claims::claimable_service`]).
+    #[serde(default)]
+    pub claim_expected: bool,
 }
 
 /// Why a call or a plan is refused before anything is stored.
@@ -165,6 +169,11 @@ impl NewWorkOrder {
         }
         if self.companions.contains(&self.assignee) {
             errors.push(CallError::CompanionIsAssignee);
+        }
+        if self.claim_expected && !crate::claims::claimable_service(self.service_type) {
+            errors.push(CallError::Invalid {
+                field: "claim_expected",
+            });
         }
         errors
     }
@@ -579,6 +588,7 @@ mod tests {
             planned_at: at("2026-11-27T14:00:00Z"),
             assignee: "engineer1".into(),
             companions: vec!["engineer2".into()],
+            claim_expected: false,
         }
     }
 
@@ -658,6 +668,7 @@ mod tests {
                 work_done: "换油管".into(),
                 parts: vec![],
                 companions: vec![],
+                warranty: Default::default(),
             },
             OpKind::WaiveSignature {
                 work_order_id: wo.id,

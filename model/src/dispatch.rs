@@ -315,6 +315,7 @@ pub(crate) mod tests {
             naming: Default::default(),
             unrepaired_reason: None,
             call_backs: Vec::new(),
+            claim_expected: false,
         }
     }
 

@@ -12,8 +12,8 @@ use crate::complaints::{CallBackSubject, NewCallBack, NewComplaint};
 use crate::desk::{Departure, PhotoNaming};
 use crate::findings::{Assignee, FindingSource, ProblemKind};
 use crate::patrol::{RoundArea, RoundKind};
-use crate::photo::{self, EXTRA_SLOT, PhotoMeta, SIGNATURE_SLOT};
-use crate::report::{PartUsed, Signature, Waiver, tag_returns};
+use crate::photo::{self, EXTRA_SLOT, OLD_PART_SLOT, PhotoMeta, SIGNATURE_SLOT};
+use crate::report::{PartUsed, Signature, Waiver, WarrantyDetails, tag_returns};
 use crate::validate::{check_photo_fields, short_ok, text_ok};
 use crate::work_order::{StatusError, StatusEvent, StatusNode, WorkOrder};
 
@@ -77,6 +77,9 @@ pub enum OpKind {
         work_done: String,
         parts: Vec<PartUsed>,
         companions: Vec<String>,
+        /// The claim's details on an order that expects a claim (absent otherwise).
+        #[serde(default, skip_serializing_if = "WarrantyDetails::is_empty")]
+        warranty: WarrantyDetails,
     },
     /// The customer signed; the signature image is the photo `photo_id` (slot `signature`).
     Sign {
@@ -382,7 +385,8 @@ impl Operation {
             } => {
                 let known = wo.slots.iter().any(|s| &s.key == slot)
                     || slot == EXTRA_SLOT
-                    || slot == SIGNATURE_SLOT;
+                    || slot == SIGNATURE_SLOT
+                    || (slot == OLD_PART_SLOT && wo.claim_expected);
                 if !known {
                     return Err(OpError::BadPhoto("no such photo slot"));
                 }
@@ -431,8 +435,12 @@ impl Operation {
                 work_done,
                 parts,
                 companions,
+                warranty,
                 ..
             } => {
+                if !warranty.is_ok() {
+                    return Err(OpError::BadValue("warranty details"));
+                }
                 if !text_ok(fault_cause, limits::MAX_TEXT_CHARS)
                     || !text_ok(work_done, limits::MAX_TEXT_CHARS)
                 {
@@ -459,6 +467,7 @@ impl Operation {
                 wo.report.work_done = work_done.clone();
                 wo.report.parts = parts;
                 wo.report.companions = companions.clone();
+                wo.report.warranty = warranty.clone();
             }
             OpKind::Sign {
                 photo_id, signer, ..

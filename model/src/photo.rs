@@ -69,6 +69,9 @@ pub struct PhotoMeta {
 pub const SIGNATURE_SLOT: &str = "signature";
 /// The slot key of optional extra photos.
 pub const EXTRA_SLOT: &str = "extra";
+/// The slot key of the photos of replaced parts (旧件), one per replaced part, required on an
+/// order that expects a claim ([`crate::work_order::WorkOrder::old_part_photos_needed`]).
+pub const OLD_PART_SLOT: &str = "old_part";
 
 /// Names Windows refuses as files, whatever the extension.
 const RESERVED: [&str; 22] = [

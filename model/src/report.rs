@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::work_order::{StatusNode, WorkOrder};
+use crate::photo::OLD_PART_SLOT;
+use crate::work_order::{ServiceType, StatusNode, WorkOrder};
 
 /// A part used on the job. A replaced part (旧件) gets a return tag tying it to the ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +39,55 @@ pub struct Waiver {
     pub at: DateTime<Utc>,
 }
 
+/// Hours one person worked on the job, for the claim's labour lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabourHours {
+    /// Username: the main engineer or a companion.
+    pub person: String,
+    /// Tenths of an hour (1.5 h = 15).
+    pub tenths: u32,
+}
+
+/// What the report of an order that expects a warranty claim (`WorkOrder::claim_expected`) adds
+/// for the manufacturer: filled by the engineer on site, read by claims support.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarrantyDetails {
+    /// The manufacturer's service code (服务代码).
+    #[serde(default)]
+    pub service_code: String,
+    /// The warranty fault information (故障信息: symptom, fault code, failed part), for a fault
+    /// repair.
+    #[serde(default)]
+    pub fault_info: String,
+    /// Hours per person on the job: the main engineer and each companion.
+    #[serde(default)]
+    pub labour: Vec<LabourHours>,
+}
+
+/// The most hours one person's line may carry, in tenths (99.9 h: a job over several days).
+pub const MAX_LABOUR_TENTHS: u32 = 999;
+
+impl WarrantyDetails {
+    pub fn is_empty(&self) -> bool {
+        *self == WarrantyDetails::default()
+    }
+
+    /// Every field within its limits: short texts, at most one line per person on the job, each
+    /// person named once, hours within [`MAX_LABOUR_TENTHS`].
+    pub fn is_ok(&self) -> bool {
+        use crate::validate::{limits, short_ok, text_ok};
+        let people_ok = self.labour.len() <= limits::MAX_COMPANIONS + 1
+            && self.labour.iter().enumerate().all(|(i, l)| {
+                short_ok(&l.person)
+                    && l.tenths <= MAX_LABOUR_TENTHS
+                    && !self.labour[..i].iter().any(|o| o.person == l.person)
+            });
+        (self.service_code.is_empty() || short_ok(&self.service_code))
+            && text_ok(&self.fault_info, limits::MAX_TEXT_CHARS)
+            && people_ok
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceReport {
     #[serde(default)]
@@ -55,6 +105,9 @@ pub struct ServiceReport {
     pub waiver: Option<Waiver>,
     #[serde(default)]
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The claim's details, on an order that expects a claim.
+    #[serde(default, skip_serializing_if = "WarrantyDetails::is_empty")]
+    pub warranty: WarrantyDetails,
 }
 
 /// What still stands between a work order and its submitted report.
@@ -71,6 +124,12 @@ pub enum Missing {
     WorkDone,
     /// Neither the customer's signature nor a supervisor's waiver.
     Signature,
+    /// An order that expects a claim: the service code is empty.
+    ServiceCode,
+    /// An order that expects a claim: a fault repair without the warranty fault information.
+    FaultInfo,
+    /// An order that expects a claim: no hours for the main engineer.
+    Labour,
 }
 
 /// The tag for the `index`-th replaced part (0-based) of a ticket: `<ticket>-R<index+1>`.
@@ -124,7 +183,38 @@ impl WorkOrder {
         if self.report.signature.is_none() && self.report.waiver.is_none() {
             missing.push(Missing::Signature);
         }
+        if self.claim_expected {
+            let w = &self.report.warranty;
+            if self.photos_in(OLD_PART_SLOT) < self.old_part_photos_needed() {
+                missing.push(Missing::Photo {
+                    slot: OLD_PART_SLOT.to_string(),
+                });
+            }
+            if w.service_code.trim().is_empty() {
+                missing.push(Missing::ServiceCode);
+            }
+            if self.service_type == ServiceType::FaultRepair && w.fault_info.trim().is_empty() {
+                missing.push(Missing::FaultInfo);
+            }
+            if !w
+                .labour
+                .iter()
+                .any(|l| l.person == self.assignee && l.tenths > 0)
+            {
+                missing.push(Missing::Labour);
+            }
+        }
         missing
+    }
+
+    /// How many photos of replaced parts the report needs: one per replaced part on an order
+    /// that expects a claim, none otherwise.
+    pub fn old_part_photos_needed(&self) -> usize {
+        if self.claim_expected {
+            self.report.parts.iter().filter(|p| p.replaced).count()
+        } else {
+            0
+        }
     }
 
     /// How many photos are already in a slot.
@@ -185,6 +275,7 @@ mod tests {
             naming: Default::default(),
             unrepaired_reason: None,
             call_backs: Vec::new(),
+            claim_expected: false,
         }
     }
 
@@ -293,6 +384,7 @@ mod tests {
                 return_tag: None,
             }],
             companions: vec!["李强".into()],
+            warranty: Default::default(),
         };
         op(&wo, report, 5).apply_to(&mut wo).unwrap();
         let sig = photo(&wo, crate::photo::SIGNATURE_SLOT, "image/png");
@@ -371,6 +463,116 @@ mod tests {
         };
         op(&wo, waiver, 5).apply_to(&mut wo).unwrap();
         assert!(!wo.report_missing().contains(&Missing::Signature));
+    }
+
+    #[test]
+    fn an_order_that_expects_a_claim_needs_its_details_and_a_photo_per_replaced_part() {
+        let mut wo = order(ServiceType::FaultRepair, vec![]);
+        let claim_items = |wo: &WorkOrder| {
+            wo.report_missing()
+                .into_iter()
+                .filter(|m| {
+                    matches!(
+                        m,
+                        Missing::ServiceCode | Missing::FaultInfo | Missing::Labour
+                    ) || matches!(m, Missing::Photo { slot } if slot == OLD_PART_SLOT)
+                })
+                .collect::<Vec<_>>()
+        };
+        let part = |part_no: &str| PartUsed {
+            part_no: part_no.into(),
+            name: "喷油器".into(),
+            qty: 1,
+            replaced: true,
+            return_tag: None,
+        };
+        let save = |wo: &WorkOrder, warranty: WarrantyDetails| {
+            op(
+                wo,
+                OpKind::SaveReport {
+                    work_order_id: wo.id,
+                    fault_cause: "喷油器卡滞".into(),
+                    work_done: "更换喷油器".into(),
+                    parts: vec![part("P-1"), part("P-2")],
+                    companions: vec![],
+                    warranty,
+                },
+                5,
+            )
+        };
+        save(&wo, WarrantyDetails::default())
+            .apply_to(&mut wo)
+            .unwrap();
+        // Without a claim expected, none of it is asked for.
+        assert_eq!(claim_items(&wo), vec![]);
+        assert_eq!(wo.old_part_photos_needed(), 0);
+
+        wo.claim_expected = true;
+        assert_eq!(wo.old_part_photos_needed(), 2);
+        assert_eq!(
+            claim_items(&wo),
+            vec![
+                Missing::Photo {
+                    slot: OLD_PART_SLOT.into()
+                },
+                Missing::ServiceCode,
+                Missing::FaultInfo,
+                Missing::Labour,
+            ]
+        );
+
+        // Hours for a companion only do not count for the main engineer.
+        let mut details = WarrantyDetails {
+            service_code: "W-0301".into(),
+            fault_info: "P0087 油轨压力低".into(),
+            labour: vec![LabourHours {
+                person: "engineer2".into(),
+                tenths: 20,
+            }],
+        };
+        save(&wo, details.clone()).apply_to(&mut wo).unwrap();
+        assert_eq!(claim_items(&wo).last(), Some(&Missing::Labour));
+        details.labour.push(LabourHours {
+            person: wo.assignee.clone(),
+            tenths: 25,
+        });
+        save(&wo, details.clone()).apply_to(&mut wo).unwrap();
+        op(&wo, photo(&wo, OLD_PART_SLOT, "image/jpeg"), 6)
+            .apply_to(&mut wo)
+            .unwrap();
+        // One photo for two replaced parts is not enough.
+        assert_eq!(
+            claim_items(&wo),
+            vec![Missing::Photo {
+                slot: OLD_PART_SLOT.into()
+            }]
+        );
+        op(&wo, photo(&wo, OLD_PART_SLOT, "image/jpeg"), 6)
+            .apply_to(&mut wo)
+            .unwrap();
+        assert_eq!(claim_items(&wo), vec![]);
+
+        // A person twice, or hours past the cap, is refused and changes nothing.
+        for bad in [
+            WarrantyDetails {
+                labour: vec![details.labour[1].clone(), details.labour[1].clone()],
+                ..details.clone()
+            },
+            WarrantyDetails {
+                labour: vec![LabourHours {
+                    person: wo.assignee.clone(),
+                    tenths: MAX_LABOUR_TENTHS + 1,
+                }],
+                ..details.clone()
+            },
+        ] {
+            let before = wo.clone();
+            assert!(matches!(
+                save(&wo, bad).apply_to(&mut wo),
+                Err(OpError::BadValue(_))
+            ));
+            assert_eq!(wo, before);
+        }
     }
 
     #[test]

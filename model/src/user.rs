@@ -17,15 +17,23 @@ pub enum Role {
     /// 服务主管 / 服务站站长: calls the customer first, plans the visit, dispatches their station's
     /// engineers (the station is their team). Works in the office app.
     ServiceSupervisor,
+    /// 部门经理 / 客户中心经理: reads every team's and station's reports and scorecards; changes
+    /// nothing in the field. Works in the office app.
+    Manager,
+    /// 索赔专员 (claims support): turns closed warranty orders into claims to the manufacturer
+    /// and keeps the old-parts ledger. Works in the office app.
+    Claims,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 7] = [
         Role::Engineer,
         Role::Cleaner,
         Role::Supervisor,
         Role::Dispatcher,
         Role::ServiceSupervisor,
+        Role::Manager,
+        Role::Claims,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -35,6 +43,8 @@ impl Role {
             Role::Supervisor => "supervisor",
             Role::Dispatcher => "dispatcher",
             Role::ServiceSupervisor => "service_supervisor",
+            Role::Manager => "manager",
+            Role::Claims => "claims",
         }
     }
 
@@ -45,12 +55,18 @@ impl Role {
     /// Office roles may read any work order; field roles only their own assignments (a station
     /// head, their station's).
     pub fn is_office(self) -> bool {
-        matches!(self, Role::Dispatcher | Role::Supervisor)
+        matches!(
+            self,
+            Role::Dispatcher | Role::Supervisor | Role::Manager | Role::Claims
+        )
     }
 
     /// Works in the office app (`/office/`), not the field app.
     pub fn uses_desk(self) -> bool {
-        matches!(self, Role::Dispatcher | Role::ServiceSupervisor)
+        matches!(
+            self,
+            Role::Dispatcher | Role::ServiceSupervisor | Role::Manager | Role::Claims
+        )
     }
 }
 

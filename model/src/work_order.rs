@@ -274,6 +274,11 @@ pub struct WorkOrder {
     /// The desk's call-backs to the customer after the order was closed (回访).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub call_backs: Vec<crate::complaints::CallBack>,
+    /// The desk expects a warranty claim to the manufacturer from this order (issue 19): the
+    /// report then also takes the claim's details (`report.warranty`) and a photo of every
+    /// replaced part (slot [`crate::photo::OLD_PART_SLOT`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub claim_expected: bool,
 }
 
 impl WorkOrder {
@@ -359,6 +364,7 @@ mod tests {
             naming: Default::default(),
             unrepaired_reason: None,
             call_backs: Vec::new(),
+            claim_expected: false,
         }
     }
 

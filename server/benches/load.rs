@@ -142,6 +142,7 @@ fn order(ticket: String, assignee: &str) -> WorkOrder {
         naming: Default::default(),
         unrepaired_reason: None,
         call_backs: Vec::new(),
+        claim_expected: false,
     }
 }
 

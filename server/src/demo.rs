@@ -346,6 +346,7 @@ fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -
         naming: Default::default(),
         unrepaired_reason: None,
         call_backs: Vec::new(),
+        claim_expected: false,
     }
 }
 

@@ -509,6 +509,7 @@ async fn import_line(
         naming,
         unrepaired_reason: None,
         call_backs: Vec::new(),
+        claim_expected: false,
     };
     match work_orders::insert(&mut tx, &wo, &assignee.id, seq).await {
         Ok(()) => {}

@@ -170,6 +170,8 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
         reviews: json(id, "reviews_json", &row.reviews_json)?,
         closure: json_opt(id, "closure_json", row.closure_json.as_deref())?,
         naming: parse_naming(&row.naming).ok_or_else(|| bad(id, "naming", &row.naming))?,
+        // Not stored yet: the claims work (issue 19) adds its column.
+        claim_expected: false,
         unrepaired_reason: json_opt(
             id,
             "unrepaired_reason_json",

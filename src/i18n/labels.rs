@@ -297,6 +297,12 @@ pub fn missing(m: &Missing, lang: Lang) -> &'static str {
         (Missing::WorkDone, Lang::En) => "Work done",
         (Missing::Signature, Lang::Zh) => "客户签名（或主管免签）",
         (Missing::Signature, Lang::En) => "Customer signature (or a supervisor's waiver)",
+        (Missing::ServiceCode, Lang::Zh) => "服务代码（索赔）",
+        (Missing::ServiceCode, Lang::En) => "Service code (claim)",
+        (Missing::FaultInfo, Lang::Zh) => "保修故障信息（索赔）",
+        (Missing::FaultInfo, Lang::En) => "Warranty fault information (claim)",
+        (Missing::Labour, Lang::Zh) => "主修工程师工时（索赔）",
+        (Missing::Labour, Lang::En) => "Main engineer's hours (claim)",
     }
 }
 
@@ -357,6 +363,10 @@ pub fn role_name(r: fieldbook_model::Role, lang: Lang) -> &'static str {
         (Dispatcher, Lang::En) => "Dispatcher",
         (ServiceSupervisor, Lang::Zh) => "服务站长",
         (ServiceSupervisor, Lang::En) => "Station head",
+        (Manager, Lang::Zh) => "部门经理",
+        (Manager, Lang::En) => "Manager",
+        (Claims, Lang::Zh) => "索赔专员",
+        (Claims, Lang::En) => "Claims support",
     }
 }
 

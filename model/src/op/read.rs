@@ -21,7 +21,7 @@ use crate::cleaning::{Mark, PhotoRef, VacantCheck, Verdict};
 use crate::complaints::{NewCallBack, NewComplaint};
 use crate::findings::{Assignee, FindingSource, ProblemKind};
 use crate::patrol::{RoundArea, RoundKind};
-use crate::report::PartUsed;
+use crate::report::{PartUsed, WarrantyDetails};
 use crate::work_order::StatusNode;
 
 impl<'de> Deserialize<'de> for OpKind {
@@ -179,6 +179,8 @@ enum Kind {
         work_done: String,
         parts: Vec<PartUsed>,
         companions: Vec<String>,
+        #[serde(default)]
+        warranty: WarrantyDetails,
     },
     Sign {
         work_order_id: Uuid,
@@ -314,12 +316,14 @@ impl From<Kind> for OpKind {
                 work_done,
                 parts,
                 companions,
+                warranty,
             } => OpKind::SaveReport {
                 work_order_id,
                 fault_cause,
                 work_done,
                 parts,
                 companions,
+                warranty,
             },
             Kind::Sign {
                 work_order_id,
@@ -499,6 +503,14 @@ mod tests {
                     return_tag: Some("R-9".into()),
                 }],
                 companions: vec!["engineer2".into()],
+                warranty: WarrantyDetails {
+                    service_code: "W-01".into(),
+                    fault_info: "P0087 油轨压力低".into(),
+                    labour: vec![crate::report::LabourHours {
+                        person: "engineer1".into(),
+                        tenths: 15,
+                    }],
+                },
             },
             OpKind::Sign {
                 work_order_id: id(1),

@@ -156,6 +156,7 @@ impl Draft {
             planned_at: planned.unwrap_or(called_at),
             assignee: self.assignee.clone(),
             companions: self.companions.clone(),
+            claim_expected: false,
         };
         errors.extend(call.check().iter().map(|e| (e.field(), call_error_msg(e))));
         (call, errors)

@@ -169,6 +169,7 @@ pub async fn create_work_order(
         naming: settings.photo_naming,
         unrepaired_reason: None,
         call_backs: Vec::new(),
+        claim_expected: call.claim_expected,
     };
     let same_machine = work_orders::with_serial(&mut tx, &wo.serial).await?;
     wo.repeat_of = dispatch::repeat_of(&wo, &same_machine).map(|o| o.ticket.clone());

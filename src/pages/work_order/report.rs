@@ -130,6 +130,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
             work_done: d.trim().to_string(),
             parts: read.into_iter().flatten().collect(),
             companions: split_names(&companions.get_untracked()),
+            warranty: Default::default(),
         };
         outbox.record(vec![kind], Vec::new());
     };
