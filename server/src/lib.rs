@@ -5,6 +5,7 @@
 
 pub mod applying;
 pub mod auth;
+pub mod claims;
 pub mod complaints;
 pub mod db;
 pub mod demo;
@@ -25,6 +26,8 @@ pub mod photo_store;
 pub mod photo_zip;
 pub mod photos;
 pub mod rate_limit;
+pub mod claims_pdf;
+pub mod sheet;
 pub mod register;
 pub mod routes;
 pub mod state;
