@@ -47,12 +47,11 @@ pub struct StoredClaim {
 }
 
 pub async fn find(conn: &mut Conn, id: Uuid) -> Result<Option<StoredClaim>, AppError> {
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT claim_json, payload, created_by FROM claims WHERE id = $1",
-    )
-    .bind(id.to_string())
-    .fetch_optional(conn)
-    .await?;
+    let row: Option<(String, String, String)> =
+        sqlx::query_as("SELECT claim_json, payload, created_by FROM claims WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(conn)
+            .await?;
     row.map(|(json, payload, created_by)| {
         Ok(StoredClaim {
             claim: parse("claim", &json)?,
@@ -149,26 +148,25 @@ pub async fn grade_of(conn: &mut Conn, username: &str) -> Result<Option<Grade>, 
 /// Every grade of the people named (the claim's engineers).
 pub async fn grades(
     conn: &mut Conn,
-    names: impl IntoIterator<Item = &str>,
+    names: Vec<String>,
 ) -> Result<Vec<(String, Option<Grade>)>, AppError> {
     let mut out: Vec<(String, Option<Grade>)> = Vec::new();
     for name in names {
-        if out.iter().any(|(n, _)| n == name) {
+        if out.iter().any(|(n, _)| *n == name) {
             continue;
         }
-        let grade = grade_of(conn, name).await?;
-        out.push((name.to_string(), grade));
+        let grade = grade_of(conn, &name).await?;
+        out.push((name, grade));
     }
     Ok(out)
 }
 
 /// A person's sign-off title, if they hold one.
 pub async fn title_of(conn: &mut Conn, user_id: &str) -> Result<Option<String>, AppError> {
-    let title: Option<Option<String>> =
-        sqlx::query_scalar("SELECT title FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(conn)
-            .await?;
+    let title: Option<Option<String>> = sqlx::query_scalar("SELECT title FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await?;
     Ok(title.flatten().filter(|t| !t.trim().is_empty()))
 }
 
@@ -319,11 +317,10 @@ pub async fn parts_between(
 /// followed keeps its state).
 pub async fn hand_over_parts(conn: &mut Conn, wo: &WorkOrder, seq: i64) -> Result<(), AppError> {
     for p in old_parts_of(wo) {
-        let exists: Option<String> =
-            sqlx::query_scalar("SELECT tag FROM old_parts WHERE tag = $1")
-                .bind(&p.tag)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let exists: Option<String> = sqlx::query_scalar("SELECT tag FROM old_parts WHERE tag = $1")
+            .bind(&p.tag)
+            .fetch_optional(&mut *conn)
+            .await?;
         if exists.is_some() {
             continue;
         }

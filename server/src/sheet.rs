@@ -88,7 +88,11 @@ pub fn xlsx(sheet_name: &str, header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec
 }
 
 /// A file to download under `name` (ASCII).
-pub fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Result<Response, AppError> {
+pub fn download(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    name: &str,
+) -> Result<Response, AppError> {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .map_err(|e| AppError::Internal(format!("bad file name {name}: {e}")))?;
     Ok((

@@ -692,7 +692,7 @@ pub async fn ledger_rows(
     first: NaiveDate,
 ) -> Result<Vec<LedgerRow>, AppError> {
     let next = sheet::next_month(first)
-    .ok_or_else(|| AppError::bad_request("bad_query", "month: out of range"))?;
+        .ok_or_else(|| AppError::bad_request("bad_query", "month: out of range"))?;
     let all = me.role == Role::Dispatcher;
     let rows: Vec<String> = sqlx::query_scalar(
         "SELECT complaint_json FROM complaints WHERE taken_at >= $1 AND taken_at < $2 \
