@@ -131,6 +131,7 @@ async fn warranty_report(server: &TestServer, e1: &Client, id: Uuid) -> (Vec<Val
     ops.push(signature.add("engineer1", id, "signature"));
     ops.push(sign("engineer1", id, signature.id));
     ops.push(submit("engineer1", id));
+    photos.push(signature);
     (ops, photos)
 }
 
@@ -527,6 +528,25 @@ async fn a_warranty_order_becomes_a_paid_claim_and_its_part_is_followed() {
         refused(r, StatusCode::CONFLICT, "claim_paid").await;
     }
     assert_eq!(snapshot(&server).await, before);
+
+    // Its files: every uploaded photo by its company-rule name and the report, in one folder.
+    let r = get(&server, &manager, &format!("{path}/files.zip")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let archive = zip::ZipArchive::new(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    names.sort();
+    let folder = "EC210D-VCEC210DC00399999-CL-2026-0001/";
+    assert!(names.iter().all(|n| n.starts_with(folder)), "{names:?}");
+    let wo = server.work_order(&desk, id).await;
+    let mut expected: Vec<String> = wo
+        .photos
+        .iter()
+        .map(|p| format!("{folder}{}", p.name))
+        .chain([format!("{folder}service-report.pdf")])
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    assert!(wo.photos.iter().any(|p| p.slot == "old_part"));
 
     // The manager and the desk read it; it left the queue; the month's figures count it.
     let read = body(get(&server, &manager, &path).await, StatusCode::OK).await;
