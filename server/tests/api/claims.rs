@@ -306,6 +306,60 @@ async fn a_warranty_order_becomes_a_paid_claim_and_its_part_is_followed() {
     .await;
     assert_eq!(snapshot(&server).await, before);
 
+    // Sent back and submitted again: the part is not handed over twice, and stays where it is.
+    body(
+        post(
+            &server,
+            &desk,
+            &format!("/api/work-orders/{id}/review"),
+            json!({"decision": "send_back", "items": [
+                {"item": {"what": "work_done"}, "reason": "写清更换了什么"}
+            ]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let resubmitted = server
+        .push(
+            &e1,
+            &[
+                op(
+                    "engineer1",
+                    json!({
+                        "type": "save_report", "work_order_id": id,
+                        "fault_cause": "主泵磨损", "work_done": "更换液压主泵（14526153），试机正常",
+                        "parts": [
+                            {"part_no": "14526153", "name": "液压主泵", "qty": 1, "replaced": true},
+                            {"part_no": "11110683", "name": "滤芯", "qty": 2}
+                        ],
+                        "companions": [],
+                        "warranty": {"service_code": "SW-1", "fault_info": "E-214 主泵",
+                                     "labour": [{"person": "engineer1", "tenths": 45}]}
+                    }),
+                ),
+                submit("engineer1", id),
+            ],
+        )
+        .await;
+    assert!(
+        resubmitted
+            .results
+            .iter()
+            .all(|r| r.outcome == Outcome::Applied),
+        "{:?}",
+        resubmitted.results
+    );
+    let parts = body(get(&server, &head, "/api/old-parts").await, StatusCode::OK).await;
+    let mine: Vec<&Value> = parts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["work_order_id"] == id.to_string())
+        .collect();
+    assert_eq!(mine.len(), 1, "{parts}");
+    assert_eq!(mine[0]["state"], "with_station_head");
+
     // The desk closes the order; claims support drafts the claim, once.
     body(
         post(
