@@ -1,6 +1,9 @@
 pub mod calendar;
 pub mod call;
 pub mod call_backs;
+pub mod claim;
+pub mod claims;
+pub mod commercial;
 pub mod complaint;
 pub mod complaint_new;
 pub mod complaints;
@@ -8,6 +11,7 @@ pub mod follow_ups;
 pub mod imports;
 pub mod ledger;
 pub mod list;
+pub mod old_parts;
 pub mod order;
 pub mod photo_rules;
 pub mod register;
