@@ -637,6 +637,147 @@ impl OldPart {
     }
 }
 
+/// The old parts a submitted report hands over: one per return tag, with the engineer (the
+/// assignee), as of the time they left the site; `small` until claims support says otherwise.
+/// None before the engineer left, or without a station.
+pub fn old_parts_of(order: &WorkOrder) -> Vec<OldPart> {
+    let Some(removed_at) = order.reached_at(StatusNode::RepairedLeft) else {
+        return Vec::new();
+    };
+    order
+        .report
+        .parts
+        .iter()
+        .filter_map(|p| {
+            let tag = p.return_tag.clone()?;
+            Some(OldPart {
+                tag,
+                work_order_id: order.id,
+                station: order.station.clone().unwrap_or_default(),
+                part_no: p.part_no.clone(),
+                name: p.name.clone(),
+                qty: p.qty,
+                size: PartSize::Small,
+                state: PartState::WithEngineer,
+                holder: order.assignee.clone(),
+                since: removed_at,
+                removed_at,
+                ship_requested_at: None,
+                moves: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+impl OldPart {
+    /// When it reached the company store, if it did.
+    pub fn stored_at(&self) -> Option<DateTime<Utc>> {
+        self.moves
+            .iter()
+            .find(|m| m.to == PartState::InStore)
+            .map(|m| m.at)
+    }
+
+    /// In the store by its due day (China time); None while it may still come in time.
+    pub fn returned_on_time(&self, now: DateTime<Utc>) -> Option<bool> {
+        let due = store_due(self.removed_at);
+        match self.stored_at() {
+            Some(at) => Some(china_date(at) <= due),
+            None if china_date(now) > due => Some(false),
+            None => None,
+        }
+    }
+}
+
+impl Claim {
+    /// When it was first marked submitted.
+    pub fn first_submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.history
+            .iter()
+            .find(|s| s.event == ClaimEvent::Submitted)
+            .map(|s| s.at)
+    }
+
+    /// The manufacturer's first answer: accepted (true) or refused (false).
+    pub fn first_answer(&self) -> Option<bool> {
+        self.history.iter().find_map(|s| match s.event {
+            ClaimEvent::Accepted => Some(true),
+            ClaimEvent::Refused { .. } => Some(false),
+            _ => None,
+        })
+    }
+
+    fn ever(&self, accepted: bool) -> bool {
+        self.history.iter().any(|s| match s.event {
+            ClaimEvent::Accepted => accepted,
+            ClaimEvent::Refused { .. } => !accepted,
+            _ => false,
+        })
+    }
+}
+
+/// A month's claim figures (for the reports and scorecards of issue 18).
+///
+/// - `filed`: claims first marked submitted in the month (China time); `filed_on_time` of them,
+///   those submitted by their 14-day due time.
+/// - `accepted` / `refused`: of the filed claims, those the manufacturer accepted at some point
+///   (also after a resubmission) / refused at least once; `paid`: those paid.
+/// - `success_rate`: accepted / (filed claims with any answer), 0.0..=1.0; None without answers.
+/// - `complete_at_first_submit`: filed claims whose first answer was an acceptance (nothing
+///   sent back as incomplete or wrong).
+/// - `parts_due`: old parts due in the store on the month's 25th (they came off the month
+///   before); `parts_returned_on_time`: of them, those in the store by that day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClaimFigures {
+    pub filed: u32,
+    pub filed_on_time: u32,
+    pub accepted: u32,
+    pub refused: u32,
+    pub paid: u32,
+    pub success_rate: Option<f64>,
+    pub complete_at_first_submit: u32,
+    pub parts_due: u32,
+    pub parts_returned_on_time: u32,
+}
+
+/// The figures of the month holding `month` (any day of it), from every claim and old part that
+/// may count (others are skipped).
+pub fn figures(claims: &[Claim], parts: &[OldPart], month: NaiveDate) -> ClaimFigures {
+    let same_month = |d: NaiveDate| d.year() == month.year() && d.month() == month.month();
+    let mut f = ClaimFigures::default();
+    let mut answered = 0u32;
+    for c in claims {
+        let Some(at) = c.first_submitted_at() else {
+            continue;
+        };
+        if !same_month(china_date(at)) {
+            continue;
+        }
+        f.filed += 1;
+        if at <= c.due {
+            f.filed_on_time += 1;
+        }
+        let (accepted, refused) = (c.ever(true), c.ever(false));
+        f.accepted += u32::from(accepted);
+        f.refused += u32::from(refused);
+        answered += u32::from(accepted || refused);
+        f.paid += u32::from(c.state == ClaimState::Paid);
+        f.complete_at_first_submit += u32::from(c.first_answer() == Some(true));
+    }
+    f.success_rate = (answered > 0).then(|| f64::from(f.accepted) / f64::from(answered));
+    for p in parts {
+        let due = store_due(p.removed_at);
+        if !same_month(due) {
+            continue;
+        }
+        f.parts_due += 1;
+        if p.stored_at().is_some_and(|at| china_date(at) <= due) {
+            f.parts_returned_on_time += 1;
+        }
+    }
+    f
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

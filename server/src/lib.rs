@@ -5,6 +5,8 @@
 
 pub mod applying;
 pub mod auth;
+pub mod claims;
+pub mod claims_pdf;
 pub mod complaints;
 pub mod db;
 pub mod demo;
@@ -27,6 +29,7 @@ pub mod photos;
 pub mod rate_limit;
 pub mod register;
 pub mod routes;
+pub mod sheet;
 pub mod state;
 pub mod static_files;
 pub mod stored_photo;
