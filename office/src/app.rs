@@ -7,11 +7,11 @@ use crate::i18n::{self, Msg, tr};
 use crate::live::Live;
 use crate::nav::Nav;
 use crate::pages::calendar::CalendarPage;
+use crate::pages::call::CallPage;
+use crate::pages::call_backs::CallBacksPage;
 use crate::pages::claim::ClaimPage;
 use crate::pages::claims::ClaimsPage;
 use crate::pages::commercial::CommercialPage;
-use crate::pages::call::CallPage;
-use crate::pages::call_backs::CallBacksPage;
 use crate::pages::complaint::ComplaintPage;
 use crate::pages::complaint_new::NewComplaintPage;
 use crate::pages::complaints::ComplaintsPage;
@@ -91,7 +91,10 @@ fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
     if let Some(home) = role.map(crate::nav::home)
         && route.get_untracked() == Route::WorkOrders
         && home != Route::WorkOrders
-        && gloo::utils::window().location().pathname().is_ok_and(|p| p.trim_end_matches('/') == "/office")
+        && gloo::utils::window()
+            .location()
+            .pathname()
+            .is_ok_and(|p| p.trim_end_matches('/') == "/office")
     {
         router::go(home);
     }

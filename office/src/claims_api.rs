@@ -132,7 +132,11 @@ pub async fn people() -> Result<Vec<Person>, ApiFail> {
 }
 
 /// The month's old parts (`month` as `2026-12`; station and state empty for all).
-pub async fn old_parts(month: String, station: String, state: String) -> Result<Vec<OldPartRow>, ApiFail> {
+pub async fn old_parts(
+    month: String,
+    station: String,
+    state: String,
+) -> Result<Vec<OldPartRow>, ApiFail> {
     let mut path = format!("/api/old-parts?month={month}");
     if !station.is_empty() {
         path.push_str(&format!("&station={}", crate::api::encode(&station)));
@@ -247,9 +251,9 @@ pub fn missing_text(m: &ClaimMissing, order: Option<&WorkOrder>, lang: Lang) -> 
     match m {
         ClaimMissing::ClaimNumber => Msg::MsClaimNumber.text(lang).into(),
         ClaimMissing::Labour => Msg::MsLabour.text(lang).into(),
-        ClaimMissing::PartNumber { line } => {
-            Msg::MsPartNumber.text(lang).replace("{n}", &(line + 1).to_string())
-        }
+        ClaimMissing::PartNumber { line } => Msg::MsPartNumber
+            .text(lang)
+            .replace("{n}", &(line + 1).to_string()),
         ClaimMissing::OldPartPhoto { part_no } => {
             Msg::MsOldPartPhoto.text(lang).replace("{p}", part_no)
         }
@@ -282,9 +286,11 @@ pub fn refused_missing(fail: &ChangeFail) -> Option<Vec<ClaimMissing>> {
         missing: Vec<ClaimMissing>,
     }
     match fail {
-        ChangeFail::Refused(r) if r.error == "claim_incomplete" => serde_json::from_str::<Body>(&r.body)
-            .ok()
-            .map(|b| b.missing),
+        ChangeFail::Refused(r) if r.error == "claim_incomplete" => {
+            serde_json::from_str::<Body>(&r.body)
+                .ok()
+                .map(|b| b.missing)
+        }
         _ => None,
     }
 }
@@ -326,7 +332,11 @@ pub fn yuan(fen: i64) -> String {
 /// Yuan as typed ("1234", "1234.5", "1,234.50") in fen; `None` when it is not an amount of at most
 /// two decimals, or negative.
 pub fn parse_yuan(s: &str) -> Option<i64> {
-    let s: String = s.trim().chars().filter(|c| *c != ',' && *c != '，').collect();
+    let s: String = s
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
     let s = s.strip_prefix('¥').unwrap_or(&s).trim();
     if s.is_empty() {
         return None;
@@ -340,7 +350,11 @@ pub fn parse_yuan(s: &str) -> Option<i64> {
     {
         return None;
     }
-    let w: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let w: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let f: i64 = if frac.is_empty() {
         0
     } else {
@@ -367,7 +381,11 @@ pub fn parse_hours(s: &str) -> Option<u32> {
         return None;
     }
     let w: u32 = whole.parse().ok()?;
-    let f: u32 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let f: u32 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
     Some(w * 10 + f)
 }
 

@@ -44,9 +44,24 @@ pub const ENTRIES: &[(Route, Msg, For, &str)] = &[
     (Route::Claims, Msg::NavClaims, For::Claims, "nav-claims"),
     (Route::WorkOrders, Msg::NavOrders, For::All, "nav-orders"),
     (Route::NewCall, Msg::NavCall, For::Dispatcher, "nav-call"),
-    (Route::FollowUps, Msg::NavFollowUps, For::Desk, "nav-follow-ups"),
-    (Route::Complaints, Msg::NavComplaints, For::Desk, "nav-complaints"),
-    (Route::CallBacks, Msg::NavCallBacks, For::Desk, "nav-call-backs"),
+    (
+        Route::FollowUps,
+        Msg::NavFollowUps,
+        For::Desk,
+        "nav-follow-ups",
+    ),
+    (
+        Route::Complaints,
+        Msg::NavComplaints,
+        For::Desk,
+        "nav-complaints",
+    ),
+    (
+        Route::CallBacks,
+        Msg::NavCallBacks,
+        For::Desk,
+        "nav-call-backs",
+    ),
     (Route::Ledger, Msg::NavLedger, For::Desk, "nav-ledger"),
     (
         Route::OldParts,
@@ -67,8 +82,18 @@ pub const ENTRIES: &[(Route, Msg, For, &str)] = &[
         For::Dispatcher,
         "nav-photo-rules",
     ),
-    (Route::Imports, Msg::NavImports, For::Dispatcher, "nav-imports"),
-    (Route::Calendar, Msg::NavCalendar, For::Dispatcher, "nav-calendar"),
+    (
+        Route::Imports,
+        Msg::NavImports,
+        For::Dispatcher,
+        "nav-imports",
+    ),
+    (
+        Route::Calendar,
+        Msg::NavCalendar,
+        For::Dispatcher,
+        "nav-calendar",
+    ),
 ];
 
 /// Where a role's desk opens: claims support's on its queue, everyone else's on the orders.

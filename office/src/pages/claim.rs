@@ -271,7 +271,14 @@ fn MissingCard(
     let outcome: Outcome = RwSignal::new(None);
     let id = data.with_untracked(|d| d.as_ref().map(|d| d.claim.id).unwrap_or_default());
     let submit = move |_| {
-        send(data, "POST", format!("/api/claims/{id}/submit"), serde_json::json!({}), outcome, lang.get_untracked());
+        send(
+            data,
+            "POST",
+            format!("/api/claims/{id}/submit"),
+            serde_json::json!({}),
+            outcome,
+            lang.get_untracked(),
+        );
     };
     view! {
         <div class="card" data-testid="claim-missing-card">
@@ -438,35 +445,49 @@ fn EditCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoV
     let costs = RwSignal::new(c.other_costs.iter().map(cost_row).collect::<Vec<_>>());
     let tried = RwSignal::new(false);
     let outcome: Outcome = RwSignal::new(None);
-    let shown = move |bad: bool, msg: Msg| {
-        (tried.get() && bad).then(|| msg.text(lang.get()))
-    };
+    let shown = move |bad: bool, msg: Msg| (tried.get() && bad).then(|| msg.text(lang.get()));
     let save = move |_| {
         tried.set(true);
-        let labour_lines: Option<Vec<LabourLine>> = labour.get_untracked().iter().map(|r| {
-            Some(LabourLine {
-                engineer: r.engineer.get_untracked().trim().to_string(),
-                service_code: r.code.get_untracked().trim().to_string(),
-                description: r.description.get_untracked().trim().to_string(),
-                tenths: kapi::parse_hours(&r.hours.get_untracked())?,
+        let labour_lines: Option<Vec<LabourLine>> = labour
+            .get_untracked()
+            .iter()
+            .map(|r| {
+                Some(LabourLine {
+                    engineer: r.engineer.get_untracked().trim().to_string(),
+                    service_code: r.code.get_untracked().trim().to_string(),
+                    description: r.description.get_untracked().trim().to_string(),
+                    tenths: kapi::parse_hours(&r.hours.get_untracked())?,
+                })
             })
-        }).collect();
-        let material_lines: Option<Vec<MaterialLine>> = materials.get_untracked().iter().map(|r| {
-            Some(MaterialLine {
-                part_no: r.part_no.get_untracked().trim().to_string(),
-                name: r.name.get_untracked().trim().to_string(),
-                qty: r.qty.get_untracked().trim().parse().ok()?,
-                return_tag: r.tag.get_value(),
+            .collect();
+        let material_lines: Option<Vec<MaterialLine>> = materials
+            .get_untracked()
+            .iter()
+            .map(|r| {
+                Some(MaterialLine {
+                    part_no: r.part_no.get_untracked().trim().to_string(),
+                    name: r.name.get_untracked().trim().to_string(),
+                    qty: r.qty.get_untracked().trim().parse().ok()?,
+                    return_tag: r.tag.get_value(),
+                })
             })
-        }).collect();
-        let cost_lines: Option<Vec<CostLine>> = costs.get_untracked().iter().map(|r| {
-            Some(CostLine {
-                what: r.what.get_untracked().trim().to_string(),
-                fen: kapi::parse_yuan(&r.amount.get_untracked())?,
+            .collect();
+        let cost_lines: Option<Vec<CostLine>> = costs
+            .get_untracked()
+            .iter()
+            .map(|r| {
+                Some(CostLine {
+                    what: r.what.get_untracked().trim().to_string(),
+                    fen: kapi::parse_yuan(&r.amount.get_untracked())?,
+                })
             })
-        }).collect();
+            .collect();
         let claimed_text = claimed.get_untracked();
-        let claimed_fen = if claimed_text.trim().is_empty() { Some(0) } else { kapi::parse_yuan(&claimed_text) };
+        let claimed_fen = if claimed_text.trim().is_empty() {
+            Some(0)
+        } else {
+            kapi::parse_yuan(&claimed_text)
+        };
         let (Some(labour), Some(materials), Some(other_costs), Some(claimed_fen)) =
             (labour_lines, material_lines, cost_lines, claimed_fen)
         else {
@@ -482,16 +503,46 @@ fn EditCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoV
             remarks: remarks.get_untracked().trim().to_string(),
             claimed_fen,
         };
-        send(data, "PUT", format!("/api/claims/{id}"), body, outcome, lang.get_untracked());
+        send(
+            data,
+            "PUT",
+            format!("/api/claims/{id}"),
+            body,
+            outcome,
+            lang.get_untracked(),
+        );
     };
     let add_labour = move |_| {
-        let engineer = claim.with_untracked(|c| c.labour.first().map(|l| l.engineer.clone())).unwrap_or_default();
-        labour.update(|v| v.push(labour_row(&LabourLine { engineer, service_code: String::new(), description: String::new(), tenths: 0 })));
+        let engineer = claim
+            .with_untracked(|c| c.labour.first().map(|l| l.engineer.clone()))
+            .unwrap_or_default();
+        labour.update(|v| {
+            v.push(labour_row(&LabourLine {
+                engineer,
+                service_code: String::new(),
+                description: String::new(),
+                tenths: 0,
+            }))
+        });
     };
     let add_material = move |_| {
-        materials.update(|v| v.push(material_row(&MaterialLine { part_no: String::new(), name: String::new(), qty: 1, return_tag: None })));
+        materials.update(|v| {
+            v.push(material_row(&MaterialLine {
+                part_no: String::new(),
+                name: String::new(),
+                qty: 1,
+                return_tag: None,
+            }))
+        });
     };
-    let add_cost = move |_| costs.update(|v| v.push(cost_row(&CostLine { what: String::new(), fen: 0 })));
+    let add_cost = move |_| {
+        costs.update(|v| {
+            v.push(cost_row(&CostLine {
+                what: String::new(),
+                fen: 0,
+            }))
+        })
+    };
     view! {
         <div class="card claim-form" data-testid="claim-form">
             <div class="grid3">
@@ -577,15 +628,37 @@ fn AnswerCard(data: RwSignal<Option<ClaimView>>, id: Uuid) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let outcome: Outcome = RwSignal::new(None);
     let accept = move |_| {
-        send(data, "POST", format!("/api/claims/{id}/answer"), Answer { accepted: true, reason: String::new() }, outcome, lang.get_untracked());
+        send(
+            data,
+            "POST",
+            format!("/api/claims/{id}/answer"),
+            Answer {
+                accepted: true,
+                reason: String::new(),
+            },
+            outcome,
+            lang.get_untracked(),
+        );
     };
     let refuse = move |_| {
         let r = reason.get_untracked().trim().to_string();
         if r.is_empty() {
-            outcome.set(Some(Err(Msg::ReasonRequired.text(lang.get_untracked()).into())));
+            outcome.set(Some(Err(Msg::ReasonRequired
+                .text(lang.get_untracked())
+                .into())));
             return;
         }
-        send(data, "POST", format!("/api/claims/{id}/answer"), Answer { accepted: false, reason: r }, outcome, lang.get_untracked());
+        send(
+            data,
+            "POST",
+            format!("/api/claims/{id}/answer"),
+            Answer {
+                accepted: false,
+                reason: r,
+            },
+            outcome,
+            lang.get_untracked(),
+        );
     };
     view! {
         <div class="card" data-testid="answer">
@@ -623,9 +696,15 @@ fn PayCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoVi
                 return None;
             }
             let bad = match field {
-                "credit_number" => number.with(|n| n.trim().is_empty()).then_some(Msg::Required),
-                "credit_amount" => amount.with(|a| kapi::parse_yuan(a).is_none()).then_some(Msg::BadAmount),
-                _ => date.with(|d| kapi::date_input(d).is_none()).then_some(Msg::Required),
+                "credit_number" => number
+                    .with(|n| n.trim().is_empty())
+                    .then_some(Msg::Required),
+                "credit_amount" => amount
+                    .with(|a| kapi::parse_yuan(a).is_none())
+                    .then_some(Msg::BadAmount),
+                _ => date
+                    .with(|d| kapi::date_input(d).is_none())
+                    .then_some(Msg::Required),
             };
             bad.map(|m| m.text(lang.get()))
         }
@@ -641,7 +720,14 @@ fn PayCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoVi
             outcome.set(Some(Err(Msg::FixFields.text(lang.get_untracked()).into())));
             return;
         };
-        send(data, "POST", format!("/api/claims/{id}/pay"), Pay { number: n, fen, at }, outcome, lang.get_untracked());
+        send(
+            data,
+            "POST",
+            format!("/api/claims/{id}/pay"),
+            Pay { number: n, fen, at },
+            outcome,
+            lang.get_untracked(),
+        );
     };
     view! {
         <div class="card" data-testid="pay">

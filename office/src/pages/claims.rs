@@ -50,7 +50,9 @@ fn order_state_msg(s: &str) -> Msg {
 }
 
 /// A read's rows, re-read every poll period while the tab is visible; a 401 ends the session.
-pub fn polled<T: Send + Sync + 'static, F>(read: impl Fn() -> F + Copy + Send + Sync + 'static) -> (RwSignal<Option<T>>, RwSignal<Option<ApiFail>>, Callback<()>)
+pub fn polled<T: Send + Sync + 'static, F>(
+    read: impl Fn() -> F + Copy + Send + Sync + 'static,
+) -> (RwSignal<Option<T>>, RwSignal<Option<ApiFail>>, Callback<()>)
 where
     F: std::future::Future<Output = Result<T, ApiFail>> + 'static,
 {

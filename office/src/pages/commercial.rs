@@ -44,10 +44,11 @@ pub fn CommercialPage() -> impl IntoView {
     // My sign-off title, from the people list (not every role may read it: then none).
     let people = LocalResource::new(kapi::people);
     let title = Signal::derive(move || {
-        people
-            .get()
-            .and_then(Result::ok)
-            .and_then(|p| p.into_iter().find(|p| p.username == me).and_then(|p| p.title))
+        people.get().and_then(Result::ok).and_then(|p| {
+            p.into_iter()
+                .find(|p| p.username == me)
+                .and_then(|p| p.title)
+        })
     });
     let head = my_role() == Some(Role::ServiceSupervisor);
     view! {
@@ -97,8 +98,12 @@ fn RequestForm(reload: Callback<()>) -> impl IntoView {
                 return None;
             }
             let bad = match field {
-                "cc_amount" => amount.with(|a| kapi::parse_yuan(a).is_none_or(|f| f <= 0)).then_some(Msg::BadAmount),
-                "cc_reason" => reason.with(|r| r.trim().is_empty()).then_some(Msg::ReasonRequired),
+                "cc_amount" => amount
+                    .with(|a| kapi::parse_yuan(a).is_none_or(|f| f <= 0))
+                    .then_some(Msg::BadAmount),
+                "cc_reason" => reason
+                    .with(|r| r.trim().is_empty())
+                    .then_some(Msg::ReasonRequired),
                 _ => {
                     let t = ticket.get();
                     (!t.trim().is_empty() && order_of(&t).is_none()).then_some(Msg::NoSuchTicket)
@@ -114,11 +119,20 @@ fn RequestForm(reload: Callback<()>) -> impl IntoView {
         let work_order_id = order_of(&t);
         let fen = kapi::parse_yuan(&amount.get_untracked()).filter(|f| *f > 0);
         let r = reason.get_untracked().trim().to_string();
-        let (Some(fen), false, true) = (fen, r.is_empty(), t.trim().is_empty() || work_order_id.is_some()) else {
+        let (Some(fen), false, true) = (
+            fen,
+            r.is_empty(),
+            t.trim().is_empty() || work_order_id.is_some(),
+        ) else {
             outcome.set(Some(Err(Msg::FixFields.text(lang.get_untracked()).into())));
             return;
         };
-        let body = NewCommercial { id: id.get_untracked(), work_order_id, fen, reason: r };
+        let body = NewCommercial {
+            id: id.get_untracked(),
+            work_order_id,
+            fen,
+            reason: r,
+        };
         spawn_local(async move {
             match capi::change("POST", "/api/commercial-claims", &body).await {
                 Ok(_) => {
@@ -172,7 +186,11 @@ fn state_class(s: CommercialState) -> &'static str {
 }
 
 #[component]
-fn CommercialCard(claim: CommercialClaim, title: Signal<Option<String>>, reload: Callback<()>) -> impl IntoView {
+fn CommercialCard(
+    claim: CommercialClaim,
+    title: Signal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let lang = use_lang();
     let c = claim;
     let id = c.id;
@@ -188,7 +206,11 @@ fn CommercialCard(claim: CommercialClaim, title: Signal<Option<String>>, reload:
         }
         outcome.set(None);
         spawn_local(async move {
-            let body = Sign { step, approved, reason: r };
+            let body = Sign {
+                step,
+                approved,
+                reason: r,
+            };
             match capi::change("POST", &format!("/api/commercial-claims/{id}/sign"), &body).await {
                 Ok(_) => reload.run(()),
                 Err(f) => outcome.set(Some(kapi::refusal_text(&f, lang.get_untracked()))),

@@ -70,7 +70,8 @@ pub fn OldPartsPage() -> impl IntoView {
     crate::live::poll_while_visible(load);
     let role = my_role();
     let stations = Memo::new(move |_| {
-        let mut s: Vec<String> = rows.with(|r| r.iter().flatten().map(|p| p.station.clone()).collect());
+        let mut s: Vec<String> =
+            rows.with(|r| r.iter().flatten().map(|p| p.station.clone()).collect());
         s.sort_unstable();
         s.dedup();
         s
@@ -80,7 +81,10 @@ pub fn OldPartsPage() -> impl IntoView {
         rows.with(|r| {
             r.iter()
                 .flatten()
-                .filter(|p| (st.is_empty() || p.station == st) && (sta.is_empty() || kapi::part_code(p.state) == sta))
+                .filter(|p| {
+                    (st.is_empty() || p.station == st)
+                        && (sta.is_empty() || kapi::part_code(p.state) == sta)
+                })
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -160,7 +164,15 @@ fn PartCard(part: OldPartRow, role: Option<Role>, reload: Callback<()>) -> impl 
     };
     let post = StoredValue::new(post);
     let receive = move |_| {
-        post.with_value(|post| post("receive", serde_json::to_string(&Receive { work_order_id: order }).unwrap_or_default()));
+        post.with_value(|post| {
+            post(
+                "receive",
+                serde_json::to_string(&Receive {
+                    work_order_id: order,
+                })
+                .unwrap_or_default(),
+            )
+        });
     };
     let move_to = move |to: PartState| {
         let body = Move {

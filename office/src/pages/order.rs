@@ -13,14 +13,12 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use fieldbook::api::ApiFail;
 use fieldbook::i18n::{self as labels, Lang, use_lang};
+use fieldbook_model::claims::claimable_service;
 use fieldbook_model::desk::{
     FirstResponse, HeldDecision, MachineFix, PhoneFix, PlanChange, ReviewDecision, ReviewItem,
     SendBackItem, UnrepairedReason,
 };
-use fieldbook_model::claims::claimable_service;
-use fieldbook_model::{
-    AssigneeChange, HeldOperation, PhotoMeta, Role, WorkOrder, WorkOrderDetail,
-};
+use fieldbook_model::{AssigneeChange, HeldOperation, PhotoMeta, Role, WorkOrder, WorkOrderDetail};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
