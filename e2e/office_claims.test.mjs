@@ -18,6 +18,7 @@ import { launch, PHONE, readZip, SERVER_BIN, Server, shoot, shootDesk, signIn } 
 
 const DESK = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
 const CLAIMS = "claims-e2e";
+const MANAGER = "manager-e2e";
 
 let server;
 let browser;
@@ -25,9 +26,11 @@ let browser;
 before(async () => {
   // Claims support's account, made with the server's own command before it serves.
   const dataDir = mkdtempSync(join(tmpdir(), "fieldbook-e2e-claims-"));
-  execFileSync(SERVER_BIN, [
-    "add-user", "--data-dir", dataDir, "--username", CLAIMS, "--role", "claims", "--name", "孙索赔",
-  ], { env: { ...process.env, FIELDBOOK_PASSWORD: "demo1234" }, stdio: "ignore" });
+  for (const [username, role, name] of [[CLAIMS, "claims", "孙索赔"], [MANAGER, "manager", "钱经理"]]) {
+    execFileSync(SERVER_BIN, ["add-user", "--data-dir", dataDir, "--username", username, "--role", role, "--name", name], {
+      env: { ...process.env, FIELDBOOK_PASSWORD: "demo1234" }, stdio: "ignore",
+    });
+  }
   server = await Server.start({ dataDir });
   browser = await launch();
 });
@@ -240,4 +243,76 @@ test("the call form offers 预计索赔 only for claimable services", { timeout:
   await page.selectOption("select[name=service_type]", "periodic_maintenance");
   assert.equal(await page.locator("input[name=claim_expected]").isChecked(), true, "the tick is kept in the draft");
   await context.close();
+});
+
+/** A JSON PUT as a signed-in client. */
+async function put(client, path, body) {
+  const res = await fetch(server.url + path, {
+    method: "PUT", headers: { cookie: client.cookie, "content-type": "application/json" }, body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+test("a commercial claim requested by the station head, signed in order by the titles' holders, refused with a reason", { timeout: 180_000 }, async () => {
+  const claims = await server.client(CLAIMS);
+  const chain = [
+    { key: "bu", label_zh: "事业部经理", label_en: "Business-unit manager", title: "bu_manager" },
+    { key: "service", label_zh: "服务总监", label_en: "Service director", title: "service_director" },
+  ];
+  assert.equal((await put(claims, "/api/settings/sign-off-chain", chain)).status, 200);
+  assert.equal((await put(claims, `/api/people/${MANAGER}`, { grade: null, title: "bu_manager" })).status, 200);
+  assert.equal((await put(claims, `/api/people/${CLAIMS}`, { grade: null, title: "service_director" })).status, 200);
+
+  // The station head's request: a wrong amount is named under its field, then it goes.
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "head1", "[data-testid=nav-commercial]");
+  await page.click("[data-testid=nav-commercial]");
+  await page.waitForSelector("[data-testid=commercial-form]");
+  await page.getByLabel("金额（元）", { exact: true }).fill("三千五");
+  await page.getByLabel("理由", { exact: true }).fill("老客户设备超保 2 个月，液压泵故障，维护客户关系");
+  await page.getByRole("button", { name: "提交申请" }).click();
+  await page.waitForSelector("[data-field=cc_amount]:has-text('金额不正确')");
+  assert.equal((await claims.get("/api/commercial-claims")).body.length, 0, "nothing was requested");
+  await page.getByLabel("金额（元）", { exact: true }).fill("3500");
+  await page.getByRole("button", { name: "提交申请" }).click();
+  const card = page.locator("[data-testid=commercial]").first();
+  await card.waitFor();
+  assert.equal(await card.locator("[data-testid=cc-state]").textContent(), "审批中");
+  assert.equal(await card.locator("[data-testid=cc-step]").count(), 2);
+  assert.equal(await card.locator("[data-testid=cc-sign]").count(), 0, "the station head signs no step");
+  await context.close();
+
+  // The business-unit manager signs the first step (the manager reads claims, with no queue actions).
+  const mctx = await browser.newContext(DESK);
+  const manager = await mctx.newPage();
+  await signIn(manager, `${server.url}/office/`, MANAGER, "[data-testid=nav-commercial]");
+  assert.equal(await manager.locator("[data-testid=nav-claims]").count(), 1);
+  assert.equal(await manager.locator("[data-testid=nav-call]").count(), 0);
+  await manager.click("[data-testid=nav-commercial]");
+  const mine = manager.locator("[data-testid=commercial]").first();
+  await mine.locator("[data-testid=cc-sign]").waitFor();
+  await mine.getByRole("button", { name: "同意" }).click();
+  await manager.waitForSelector(`[data-testid=cc-step][data-step=bu].done`);
+  assert.match(await manager.textContent("[data-testid=cc-step][data-step=bu]"), new RegExp(`同意 · ${MANAGER} · \\d{4}-`));
+  await mctx.close();
+
+  // The service director refuses: a reason is needed; the claim ends refused, the chain shown.
+  const cctx = await browser.newContext(DESK);
+  const director = await cctx.newPage();
+  await signIn(director, `${server.url}/office/`, CLAIMS, "[data-testid=claim-queue]");
+  await director.click("[data-testid=nav-commercial]");
+  const waiting = director.locator("[data-testid=commercial]").first();
+  await waiting.locator("[data-testid=cc-sign]").waitFor();
+  await waiting.getByRole("button", { name: "拒绝" }).click();
+  await director.waitForSelector("[data-testid=commercial] .form-error:has-text('请写原因')");
+  await waiting.getByLabel("原因", { exact: true }).fill("超保时间过长，按政策不予支持");
+  await waiting.getByRole("button", { name: "拒绝" }).click();
+  await director.waitForSelector("[data-testid=commercial] [data-testid=cc-state]:has-text('已拒绝')");
+  assert.match(await director.textContent("[data-testid=cc-step][data-step=service]"), /拒绝[\s\S]*超保时间过长/);
+  const stored = (await claims.get("/api/commercial-claims")).body[0];
+  assert.equal(stored.state, "refused");
+  assert.deepEqual(stored.sign_offs.map((s) => [s.step, s.by, s.approved]), [["bu", MANAGER, true], ["service", CLAIMS, false]]);
+  await shootDesk(director, "desk-commercial-claims");
+  await cctx.close();
 });

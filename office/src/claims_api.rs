@@ -310,6 +310,8 @@ pub fn refusal_text(fail: &ChangeFail, lang: Lang) -> String {
             "id_reused" => Some(Msg::IdReused),
             "order_closed" => Some(Msg::OrderClosedRefused),
             "invalid_value" => Some(Msg::InvalidValue),
+            "no_chain" => Some(Msg::NoChain),
+            "not_your_station" => Some(Msg::Forbidden),
             _ => None,
         };
         if let Some(m) = msg {

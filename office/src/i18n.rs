@@ -436,6 +436,7 @@ fieldbook::messages! {
     AllStations => "全部服务站", "All stations";
     NoParts => "这个月没有旧件。", "No old part this month.";
     PartsLedger => "旧件台账", "Old-part ledger";
+    NoChain => "索赔专员尚未设置商务索赔的审批流程", "Claims support has not set the sign-off chain yet";
 }
 
 /// A message in the current language, as a reactive closure for `view!`.

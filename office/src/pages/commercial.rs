@@ -246,7 +246,7 @@ fn CommercialCard(
                             view! {
                                 <div class="sign-row" data-testid="cc-sign">
                                     <span class="badge repeat">{tr(Msg::CcYourTurn)}</span>
-                                    <input class="reason" name="cc_sign_reason" aria-label=tr(Msg::ReasonFor) placeholder=tr(Msg::ReasonFor) prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                                    <input class="reason" name="cc_sign_reason" aria-label=tr(Msg::Reason) placeholder=tr(Msg::Reason) prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
                                     <button class="primary" type="button" data-testid="cc-approve" on:click=move |_| sign.with_value(|s| s(k1.clone(), true))>{tr(Msg::Approve)}</button>
                                     <button class="danger" type="button" data-testid="cc-refuse" on:click=move |_| sign.with_value(|s| s(k2.clone(), false))>{tr(Msg::RefuseSign)}</button>
                                 </div>
