@@ -223,10 +223,10 @@ fn CommercialCard(
         let done = c.sign_offs.get(i).cloned();
         let is_next = next.as_ref().is_some_and(|n| n.key == step.key);
         let class = match &done {
-            Some(s) if s.approved => "step done",
-            Some(_) => "step refused",
-            None if is_next => "step next",
-            None => "step",
+            Some(s) if s.approved => "sign-step done",
+            Some(_) => "sign-step refused",
+            None if is_next => "sign-step next",
+            None => "sign-step",
         };
         let step_title = step.title.clone();
         let key = step.key.clone();
