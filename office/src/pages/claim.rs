@@ -397,7 +397,7 @@ fn line_input(
     value: RwSignal<String>,
     name: String,
     label: Msg,
-    error: impl Fn() -> Option<&'static str> + Send + Sync + 'static,
+    error: Signal<Option<&'static str>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let which = name.rsplit('_').next().unwrap_or_default().to_string();
@@ -574,10 +574,10 @@ fn EditCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoV
             <div class="lines-grid labour-grid">
                 <span class="th">{tr(Msg::Assignee)}</span><span class="th">{tr(Msg::ServiceCode)}</span><span class="th">{tr(Msg::Description)}</span><span class="th">{tr(Msg::HoursLabel)}</span><span></span>
                 {move || labour.get().into_iter().enumerate().map(|(i, r)| view! {
-                    {line_input(r.engineer, format!("labour_engineer_{i}"), Msg::Assignee, || None)}
-                    {line_input(r.code, format!("labour_code_{i}"), Msg::ServiceCode, || None)}
-                    {line_input(r.description, format!("labour_description_{i}"), Msg::Description, || None)}
-                    {line_input(r.hours, format!("labour_hours_{i}"), Msg::HoursLabel, move || shown(kapi::parse_hours(&r.hours.get()).is_none(), Msg::BadHours))}
+                    {line_input(r.engineer, format!("labour_engineer_{i}"), Msg::Assignee, Signal::stored(None))}
+                    {line_input(r.code, format!("labour_code_{i}"), Msg::ServiceCode, Signal::stored(None))}
+                    {line_input(r.description, format!("labour_description_{i}"), Msg::Description, Signal::stored(None))}
+                    {line_input(r.hours, format!("labour_hours_{i}"), Msg::HoursLabel, Signal::derive(move || shown(kapi::parse_hours(&r.hours.get()).is_none(), Msg::BadHours)))}
                     <button class="chip" type="button" aria-label=tr(Msg::Remove) on:click=move |_| labour.update(|v| { v.remove(i); })>"×"</button>
                 }).collect_view()}
             </div>
@@ -586,9 +586,9 @@ fn EditCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoV
             <div class="lines-grid material-grid">
                 <span class="th">{tr(Msg::PartNo)}</span><span class="th">{tr(Msg::PartName)}</span><span class="th">{tr(Msg::Qty)}</span><span class="th">{tr(Msg::ReturnTag)}</span><span></span>
                 {move || materials.get().into_iter().enumerate().map(|(i, r)| view! {
-                    {line_input(r.part_no, format!("material_part_no_{i}"), Msg::PartNo, || None)}
-                    {line_input(r.name, format!("material_name_{i}"), Msg::PartName, || None)}
-                    {line_input(r.qty, format!("material_qty_{i}"), Msg::Qty, move || shown(r.qty.get().trim().parse::<u32>().is_err(), Msg::NotANumber))}
+                    {line_input(r.part_no, format!("material_part_no_{i}"), Msg::PartNo, Signal::stored(None))}
+                    {line_input(r.name, format!("material_name_{i}"), Msg::PartName, Signal::stored(None))}
+                    {line_input(r.qty, format!("material_qty_{i}"), Msg::Qty, Signal::derive(move || shown(r.qty.get().trim().parse::<u32>().is_err(), Msg::NotANumber)))}
                     <span class="tag" data-testid="material-tag">{r.tag.get_value().unwrap_or_default()}</span>
                     <button class="chip" type="button" aria-label=tr(Msg::Remove) on:click=move |_| materials.update(|v| { v.remove(i); })>"×"</button>
                 }).collect_view()}
@@ -598,8 +598,8 @@ fn EditCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoV
             <div class="lines-grid cost-grid">
                 <span class="th">{tr(Msg::CostWhat)}</span><span class="th">{tr(Msg::AmountYuan)}</span><span></span>
                 {move || costs.get().into_iter().enumerate().map(|(i, r)| view! {
-                    {line_input(r.what, format!("cost_what_{i}"), Msg::CostWhat, || None)}
-                    {line_input(r.amount, format!("cost_amount_{i}"), Msg::AmountYuan, move || shown(kapi::parse_yuan(&r.amount.get()).is_none(), Msg::BadAmount))}
+                    {line_input(r.what, format!("cost_what_{i}"), Msg::CostWhat, Signal::stored(None))}
+                    {line_input(r.amount, format!("cost_amount_{i}"), Msg::AmountYuan, Signal::derive(move || shown(kapi::parse_yuan(&r.amount.get()).is_none(), Msg::BadAmount)))}
                     <button class="chip" type="button" aria-label=tr(Msg::Remove) on:click=move |_| costs.update(|v| { v.remove(i); })>"×"</button>
                 }).collect_view()}
             </div>
