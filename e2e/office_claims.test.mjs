@@ -260,7 +260,23 @@ test("a commercial claim requested by the station head, signed in order by the t
     { key: "service", label_zh: "服务总监", label_en: "Service director", title: "service_director" },
   ];
   assert.equal((await put(claims, "/api/settings/sign-off-chain", chain)).status, 200);
-  assert.equal((await put(claims, `/api/people/${MANAGER}`, { grade: null, title: "bu_manager" })).status, 200);
+  // The manager's title given on the people page: a wrong one is refused with its message.
+  const pctx = await browser.newContext(DESK);
+  const people = await pctx.newPage();
+  await signIn(people, `${server.url}/office/`, CLAIMS, "[data-testid=claim-queue]");
+  await people.click("[data-testid=nav-people]");
+  await people.waitForSelector("[data-testid=chain]:has-text('事业部经理 (bu_manager) → 服务总监 (service_director)')");
+  const row = people.locator(`[data-testid=person][data-username="${MANAGER}"]`);
+  await row.getByLabel("审批职务", { exact: true }).fill("BU Manager");
+  await row.getByRole("button", { name: "保存" }).click();
+  await row.locator(".form-error:has-text('职务代码只能含小写字母、数字和 _')").waitFor();
+  await row.getByLabel("审批职务", { exact: true }).fill("bu_manager");
+  await row.getByRole("button", { name: "保存" }).click();
+  await row.locator(".saved").waitFor();
+  const manager1 = (await claims.get("/api/people")).body.find((p) => p.username === MANAGER);
+  assert.equal(manager1.title, "bu_manager");
+  await shootDesk(people, "desk-people");
+  await pctx.close();
   assert.equal((await put(claims, `/api/people/${CLAIMS}`, { grade: null, title: "service_director" })).status, 200);
 
   // The station head's request: a wrong amount is named under its field, then it goes.

@@ -21,6 +21,7 @@ use crate::pages::ledger::LedgerPage;
 use crate::pages::list::WorkOrderTable;
 use crate::pages::old_parts::OldPartsPage;
 use crate::pages::order::WorkOrderPage;
+use crate::pages::people::PeoplePage;
 use crate::pages::photo_rules::PhotoRulesPage;
 use crate::pages::register::{MachinePage, RegisterPage};
 use crate::pages::sign_in::SignInPage;
@@ -121,6 +122,7 @@ fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
                     Route::Claim(id) => view! { <ClaimPage id/> }.into_any(),
                     Route::Commercial => view! { <CommercialPage/> }.into_any(),
                     Route::OldParts => view! { <OldPartsPage/> }.into_any(),
+                    Route::People => view! { <PeoplePage/> }.into_any(),
                 }}
             </div>
         </div>

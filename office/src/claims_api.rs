@@ -106,6 +106,10 @@ pub struct Person {
     #[serde(default)]
     pub display_name: String,
     #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub team: Option<String>,
+    #[serde(default)]
     pub grade: Option<Grade>,
     #[serde(default)]
     pub title: Option<String>,
@@ -129,6 +133,22 @@ pub async fn commercial() -> Result<Vec<CommercialClaim>, ApiFail> {
 
 pub async fn people() -> Result<Vec<Person>, ApiFail> {
     api::get("/api/people").await
+}
+
+pub async fn chain() -> Result<fieldbook_model::claims::SignOffChain, ApiFail> {
+    api::get("/api/settings/sign-off-chain").await
+}
+
+pub const GRADES: [Grade; 4] = [Grade::Trainee, Grade::Tcl1, Grade::Tcl2, Grade::Tcl3];
+
+/// A grade as the server spells it (and as it is shown: the manufacturer's own names).
+pub fn grade_code(g: Grade) -> &'static str {
+    match g {
+        Grade::Trainee => "Trainee",
+        Grade::Tcl1 => "TCL1",
+        Grade::Tcl2 => "TCL2",
+        Grade::Tcl3 => "TCL3",
+    }
 }
 
 /// The month's old parts (`month` as `2026-12`; station and state empty for all).

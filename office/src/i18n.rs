@@ -436,6 +436,15 @@ fieldbook::messages! {
     AllStations => "全部服务站", "All stations";
     NoParts => "这个月没有旧件。", "No old part this month.";
     PartsLedger => "旧件台账", "Old-part ledger";
+    NavPeople => "人员", "People";
+    Grade => "级别", "Grade";
+    NoGrade => "未定级", "No grade";
+    TraineeGrade => "学员 (Trainee)", "Trainee";
+    SignTitle => "审批职务", "Sign-off title";
+    SignTitleHint => "如 bu_manager；空为无", "e.g. bu_manager; empty for none";
+    RoleLabel => "角色", "Role";
+    Chain => "商务索赔审批流程", "Commercial claims' sign-off chain";
+    BadTitle => "职务代码只能含小写字母、数字和 _", "A title has lowercase letters, digits and _ only";
     NoChain => "索赔专员尚未设置商务索赔的审批流程", "Claims support has not set the sign-off chain yet";
 }
 

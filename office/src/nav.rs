@@ -19,6 +19,8 @@ pub enum For {
     Desk,
     Claims,
     ClaimsAndHead,
+    /// Who keeps people's grades and titles (claims support, the 400 desk) and the manager.
+    People,
 }
 
 impl For {
@@ -31,6 +33,7 @@ impl For {
                 Role::Dispatcher | Role::ServiceSupervisor | Role::Manager
             ),
             For::Claims => matches!(role, Role::Claims | Role::Manager),
+            For::People => matches!(role, Role::Claims | Role::Dispatcher | Role::Manager),
             For::ClaimsAndHead => {
                 matches!(role, Role::Claims | Role::Manager | Role::ServiceSupervisor)
             }
@@ -76,6 +79,7 @@ pub const ENTRIES: &[(Route, Msg, For, &str)] = &[
         "nav-commercial",
     ),
     (Route::Machines, Msg::NavRegister, For::All, "nav-register"),
+    (Route::People, Msg::NavPeople, For::People, "nav-people"),
     (
         Route::PhotoRules,
         Msg::NavPhotoRules,

@@ -43,6 +43,8 @@ pub enum Route {
     Commercial,
     /// 旧件: the old parts per station and month.
     OldParts,
+    /// 人员: people's grades and sign-off titles.
+    People,
 }
 
 impl Route {
@@ -69,6 +71,7 @@ impl Route {
             ["claims", s] => id(s).map_or(Route::Claims, Route::Claim),
             ["commercial-claims"] => Route::Commercial,
             ["old-parts"] => Route::OldParts,
+            ["people"] => Route::People,
             ["follow-ups"] => Route::FollowUps,
             // The address of an order's page while it was in the field app.
             [s] => id(s).map_or(Route::WorkOrders, Route::WorkOrder),
@@ -98,6 +101,7 @@ impl Route {
             Route::Claim(id) => format!("/office/claims/{id}"),
             Route::Commercial => "/office/commercial-claims".into(),
             Route::OldParts => "/office/old-parts".into(),
+            Route::People => "/office/people".into(),
         }
     }
 

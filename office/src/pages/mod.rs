@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod list;
 pub mod old_parts;
 pub mod order;
+pub mod people;
 pub mod photo_rules;
 pub mod register;
 pub mod sign_in;
