@@ -226,6 +226,27 @@ test("a claim built from a closed order: missing items, refused, resubmitted, pa
     (await page.locator(`[data-testid=queue-row][data-ticket="${order.ticket}"]`).count()) === 0);
   await page.goto(`${server.url}/office/work-orders/${order.id}`);
   await page.waitForSelector(`[data-testid=order-claim-link][data-state=paid]`);
+
+  // The part goes on: into the company store as a large part, asked for by the manufacturer,
+  // shipped; the month's ledger lists it.
+  await page.click("[data-testid=nav-old-parts]");
+  const card = page.locator(`[data-testid=part][data-tag="${tag}"]`);
+  await card.waitFor();
+  assert.equal(await card.getAttribute("data-state"), "with_station_head");
+  await card.getByLabel("大件").check();
+  await card.getByRole("button", { name: "入库" }).click();
+  await page.waitForSelector(`[data-testid=part][data-tag="${tag}"][data-state=in_store]`);
+  await card.getByRole("button", { name: "厂家要求寄回" }).click();
+  await page.waitForSelector(`[data-testid=part][data-tag="${tag}"] [data-testid=ship-requested]`);
+  await shootDesk(page, "desk-old-parts");
+  await card.getByRole("button", { name: "寄回厂家" }).click();
+  await page.waitForSelector(`[data-testid=part][data-tag="${tag}"][data-state=shipped_to_manufacturer]`);
+  const moved = (await claims.get(`/api/old-parts?month=${await page.inputValue("input[name=month]")}`)).body.find((p) => p.tag === tag);
+  assert.equal(moved.size, "large");
+  assert.deepEqual(moved.moves.map((m) => m.to), ["with_station_head", "in_store", "shipped_to_manufacturer"]);
+  const csv = await fetch(server.url + await page.getAttribute("[data-testid=parts-ledger-csv]", "href"), { headers: { cookie: claims.cookie } });
+  assert.equal(csv.status, 200);
+  assert.match(await csv.text(), new RegExp(tag));
   await context.close();
 });
 
