@@ -10,6 +10,7 @@ pub mod claims_pdf;
 pub mod complaints;
 pub mod db;
 pub mod demo;
+pub mod demo_claims;
 pub mod demo_field;
 pub mod desk;
 pub mod digest;

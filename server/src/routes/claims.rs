@@ -1045,8 +1045,8 @@ pub async fn put_person(
         ));
     }
     let mut tx = state.db.begin().await?;
-    let seq = db::next_seq(&mut tx).await?;
-    let _ = seq;
+    // Taken for its lock (writers one at a time, see db::next_seq); users carry no number.
+    db::next_seq(&mut tx).await?;
     let updated = sqlx::query("UPDATE users SET grade = $1, title = $2 WHERE username = $3")
         .bind(edit.grade.as_ref().map(name_of))
         .bind(title)
