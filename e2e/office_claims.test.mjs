@@ -157,7 +157,7 @@ test("a claim built from a closed order: missing items, refused, resubmitted, pa
   // A wrong amount: its message under the field, nothing sent.
   await page.getByLabel("索赔金额（元）", { exact: true }).fill("12.345");
   await page.getByRole("button", { name: "保存索赔" }).click();
-  await page.waitForSelector("[data-field=claimed]:has-text('金额不正确（元，最多两位小数）')");
+  await page.waitForSelector("[data-field=claimed]:has-text('金额不正确（元，最多两位小数，不超过 1000 万）')");
   await page.waitForSelector("[data-testid=save-outcome]:has-text('请先改正标出的栏目')");
   assert.equal((await claims.get(`/api/claims/${id}`)).body.claim.claimed_fen, 0);
 

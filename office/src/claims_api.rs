@@ -352,7 +352,7 @@ pub fn yuan(fen: i64) -> String {
 }
 
 /// Yuan as typed ("1234", "1234.5", "1,234.50") in fen; `None` when it is not an amount of at most
-/// two decimals, or negative.
+/// two decimals, or negative, or over 10 million.
 pub fn parse_yuan(s: &str) -> Option<i64> {
     let s: String = s
         .trim()
@@ -382,7 +382,8 @@ pub fn parse_yuan(s: &str) -> Option<i64> {
     } else {
         format!("{frac:0<2}").parse().ok()?
     };
-    Some(w * 100 + f)
+    // The server takes up to 10 million yuan.
+    Some(w * 100 + f).filter(|f| *f <= 1_000_000_000)
 }
 
 /// Tenths of an hour as hours, "1.5".
@@ -390,7 +391,7 @@ pub fn hours(tenths: u32) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
-/// Hours as typed ("1.5", "2") in tenths; `None` unless at most one decimal.
+/// Hours as typed ("1.5", "2") in tenths; `None` unless at most one decimal, 0.1 to 99.9.
 pub fn parse_hours(s: &str) -> Option<u32> {
     let s = s.trim();
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));

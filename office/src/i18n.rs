@@ -396,8 +396,9 @@ fieldbook::messages! {
     TagNotOnOrder => "这个旧件标签不属于这个工单", "This return tag is not on this order";
     NotYourStep => "这一步不由你签", "This step is not yours to sign";
     IdReused => "请求冲突，请刷新后重试", "Conflicting request: reload and try again";
-    BadAmount => "金额不正确（元，最多两位小数）", "Not an amount (yuan, at most two decimals)";
-    BadHours => "工时不正确（小时，最多一位小数）", "Not a number of hours (at most one decimal)";
+    BadAmount => "金额不正确（元，最多两位小数，不超过 1000 万）", "Not an amount (yuan, at most two decimals, at most 10 million)";
+    BadHours => "工时不正确（0.1–99.9 小时，最多一位小数）", "Not a number of hours (0.1 to 99.9, at most one decimal)";
+    BadQty => "数量须为 1–9999 的整数", "A whole number from 1 to 9999";
     ClaimExpected => "预计索赔", "Claim expected";
     ClaimExpectedHint => "保修服务：工程师需填写索赔信息并拍旧件照片", "Warranty service: the engineer records the claim details and photographs the old parts";
     OpenClaim => "查看索赔", "Open the claim";

@@ -467,7 +467,7 @@ fn EditCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoV
                 Some(MaterialLine {
                     part_no: r.part_no.get_untracked().trim().to_string(),
                     name: r.name.get_untracked().trim().to_string(),
-                    qty: r.qty.get_untracked().trim().parse().ok()?,
+                    qty: r.qty.get_untracked().trim().parse().ok().filter(|q| (1..=9999).contains(q))?,
                     return_tag: r.tag.get_value(),
                 })
             })
@@ -588,7 +588,7 @@ fn EditCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoV
                 {move || materials.get().into_iter().enumerate().map(|(i, r)| view! {
                     {line_input(r.part_no, format!("material_part_no_{i}"), Msg::PartNo, Signal::stored(None))}
                     {line_input(r.name, format!("material_name_{i}"), Msg::PartName, Signal::stored(None))}
-                    {line_input(r.qty, format!("material_qty_{i}"), Msg::Qty, Signal::derive(move || shown(r.qty.get().trim().parse::<u32>().is_err(), Msg::NotANumber)))}
+                    {line_input(r.qty, format!("material_qty_{i}"), Msg::Qty, Signal::derive(move || shown(!r.qty.get().trim().parse::<u32>().is_ok_and(|q| (1..=9999).contains(&q)), Msg::BadQty)))}
                     <span class="tag" data-testid="material-tag">{r.tag.get_value().unwrap_or_default()}</span>
                     <button class="chip" type="button" aria-label=tr(Msg::Remove) on:click=move |_| materials.update(|v| { v.remove(i); })>"×"</button>
                 }).collect_view()}
