@@ -9,6 +9,9 @@ use crate::nav::Nav;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::call::CallPage;
 use crate::pages::call_backs::CallBacksPage;
+use crate::pages::claim::ClaimPage;
+use crate::pages::claims::ClaimsPage;
+use crate::pages::commercial::CommercialPage;
 use crate::pages::complaint::ComplaintPage;
 use crate::pages::complaint_new::NewComplaintPage;
 use crate::pages::complaints::ComplaintsPage;
@@ -16,12 +19,14 @@ use crate::pages::follow_ups::FollowUpsPage;
 use crate::pages::imports::ImportsPage;
 use crate::pages::ledger::LedgerPage;
 use crate::pages::list::WorkOrderTable;
+use crate::pages::old_parts::OldPartsPage;
 use crate::pages::order::WorkOrderPage;
+use crate::pages::people::PeoplePage;
 use crate::pages::photo_rules::PhotoRulesPage;
 use crate::pages::register::{MachinePage, RegisterPage};
 use crate::pages::sign_in::SignInPage;
 use crate::router::{self, Route};
-use crate::session::{Desk, Session};
+use crate::session::{Desk, Session, use_session};
 
 /// What the main area shows: changes only when the session's kind does, not with its details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +84,21 @@ pub fn App() -> impl IntoView {
 #[component]
 fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
     Live::provide();
+    // Signed in on the desk's front page: the role's own home (claims support's queue).
+    let role = use_session().0.with_untracked(|d| match d {
+        Desk::SignedIn(p) => Some(p.role),
+        _ => None,
+    });
+    if let Some(home) = role.map(crate::nav::home)
+        && route.get_untracked() == Route::WorkOrders
+        && home != Route::WorkOrders
+        && gloo::utils::window()
+            .location()
+            .pathname()
+            .is_ok_and(|p| p.trim_end_matches('/') == "/office")
+    {
+        router::go(home);
+    }
     view! {
         <div class="desk-shell">
             <Nav route/>
@@ -98,6 +118,11 @@ fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
                     Route::CallBacks => view! { <CallBacksPage/> }.into_any(),
                     Route::Calendar => view! { <CalendarPage/> }.into_any(),
                     Route::Ledger => view! { <LedgerPage/> }.into_any(),
+                    Route::Claims => view! { <ClaimsPage/> }.into_any(),
+                    Route::Claim(id) => view! { <ClaimPage id/> }.into_any(),
+                    Route::Commercial => view! { <CommercialPage/> }.into_any(),
+                    Route::OldParts => view! { <OldPartsPage/> }.into_any(),
+                    Route::People => view! { <PeoplePage/> }.into_any(),
                 }}
             </div>
         </div>

@@ -35,6 +35,16 @@ pub enum Route {
     Calendar,
     /// 投诉台账: the month's complaint ledger.
     Ledger,
+    /// 索赔: claims support's queue of claimable orders.
+    Claims,
+    /// One warranty claim.
+    Claim(Uuid),
+    /// 商务索赔: commercial claims and their sign-offs.
+    Commercial,
+    /// 旧件: the old parts per station and month.
+    OldParts,
+    /// 人员: people's grades and sign-off titles.
+    People,
 }
 
 impl Route {
@@ -57,6 +67,11 @@ impl Route {
             ["call-backs"] => Route::CallBacks,
             ["calendar"] => Route::Calendar,
             ["ledger"] => Route::Ledger,
+            ["claims"] => Route::Claims,
+            ["claims", s] => id(s).map_or(Route::Claims, Route::Claim),
+            ["commercial-claims"] => Route::Commercial,
+            ["old-parts"] => Route::OldParts,
+            ["people"] => Route::People,
             ["follow-ups"] => Route::FollowUps,
             // The address of an order's page while it was in the field app.
             [s] => id(s).map_or(Route::WorkOrders, Route::WorkOrder),
@@ -82,6 +97,11 @@ impl Route {
             Route::CallBacks => "/office/call-backs".into(),
             Route::Calendar => "/office/calendar".into(),
             Route::Ledger => "/office/ledger".into(),
+            Route::Claims => "/office/claims".into(),
+            Route::Claim(id) => format!("/office/claims/{id}"),
+            Route::Commercial => "/office/commercial-claims".into(),
+            Route::OldParts => "/office/old-parts".into(),
+            Route::People => "/office/people".into(),
         }
     }
 
