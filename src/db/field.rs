@@ -18,7 +18,6 @@ use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::sync::{FieldData, FieldReference};
 use fieldbook_model::{OpError, OpKind, Operation, Subject, UserProfile};
 use rexie::{Store, Transaction, TransactionMode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
@@ -350,14 +349,26 @@ impl Db {
         }
     }
 
-    /// A form's unfinished state (a vacant-unit record or a patrol round being filled), kept so a
-    /// reload or a flat battery loses nothing.
-    pub async fn draft<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
-        self.meta_get(&format!("draft:{key}")).await
+    /// A form's unfinished state, as JSON text (see `crate::drafts`, the one module that keeps
+    /// drafts): stored as a plain object, readable in DevTools.
+    pub async fn draft_text(&self, key: &str) -> Result<Option<String>> {
+        let tx = self.rexie.transaction(&[META], TransactionMode::ReadOnly)?;
+        match tx.store(META)?.get(JsValue::from_str(&format!("draft:{key}"))).await? {
+            Some(v) if !v.is_undefined() => Ok(Some(super::codec::stringify(&v)?)),
+            _ => Ok(None),
+        }
     }
 
-    pub async fn set_draft<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
-        self.meta_put(&format!("draft:{key}"), value).await
+    pub async fn put_draft_text(&self, key: &str, text: &str) -> Result<()> {
+        let value = super::codec::parse(text)?;
+        let tx = self
+            .rexie
+            .transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.store(META)?
+            .put(&value, Some(&JsValue::from_str(&format!("draft:{key}"))))
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub async fn clear_draft(&self, key: &str) -> Result<()> {

@@ -357,6 +357,8 @@ messages! {
     DiscardComplaint => "放弃这条投诉", "Discard this complaint";
     DiscardComplaintConfirm => "填写的内容和照片将被丢弃。确定放弃？", "What was typed and the photos are discarded. Discard it?";
     DraftKept => "草稿已保存在本机，刷新或断电都不会丢失。", "The draft is kept on this phone: a reload or a flat battery loses nothing.";
+    DiscardDraft => "放弃草稿", "Discard the draft";
+    DiscardDraftConfirm => "未保存的填写内容将被丢弃，恢复为上次保存的内容。确定放弃？", "What was typed and not saved is discarded; the form goes back to what was last saved. Discard it?";
     ComplaintUnsent => "已保存在本机，尚未发送到办公室：联网后自动发送。", "Saved on this phone, not yet sent to the office: it goes by itself when there is a connection.";
     ComplaintSent => "已发送到办公室", "Sent to the office";
     NoTeam => "你的账号没有所属班组或服务站，不能受理投诉。", "Your account has no team or station: you cannot take complaints.";
