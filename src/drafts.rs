@@ -230,3 +230,8 @@ pub fn DraftNote(draft: Draft, #[prop(into)] reset: Callback<()>) -> impl IntoVi
         </Show>
     }
 }
+
+/// Forget what this page load holds in memory, as a reload does (the device keeps its drafts).
+pub fn forget_memory() {
+    HELD.with(|h| h.borrow_mut().clear());
+}
