@@ -125,17 +125,27 @@ impl Draft {
 }
 
 /// Keep a form's fields as they are typed. `snapshot` reads them (tracked: every field it reads is
-/// watched); `restore` puts a kept draft back, once, when the form is mounted. `enabled` is read
-/// with them: a form that cannot be changed (a submitted report) keeps nothing and restores nothing.
-pub fn track<T>(
+/// watched), as a list of texts; `restore` puts a kept draft back, once, when the form is mounted.
+/// `enabled` is read with them: a form that cannot be changed (a submitted report) keeps nothing
+/// and restores nothing. (Texts rather than a type of the form's own: a serializer per form would
+/// cost the wasm more than the whole mechanism.)
+pub fn track(
     key: String,
-    snapshot: impl Fn() -> T + 'static,
-    restore: impl Fn(T) + 'static,
+    snapshot: impl Fn() -> Vec<String> + 'static,
+    restore: impl Fn(Vec<String>) + 'static,
     enabled: impl Fn() -> bool + 'static,
-) -> Draft
-where
-    T: Serialize + DeserializeOwned + 'static,
-{
+) -> Draft {
+    track_dyn(key, Rc::new(snapshot), Rc::new(restore), Rc::new(enabled))
+}
+
+type Texts = Rc<dyn Fn() -> Vec<String>>;
+
+fn track_dyn(
+    key: String,
+    snapshot: Texts,
+    restore: Rc<dyn Fn(Vec<String>)>,
+    enabled: Rc<dyn Fn() -> bool>,
+) -> Draft {
     let db = use_db_handle();
     let snapshot: Rc<dyn Fn() -> String> =
         Rc::new(move || serde_json::to_string(&snapshot()).unwrap_or_default());
@@ -147,15 +157,13 @@ where
         last: StoredValue::new(None),
         snapshot: StoredValue::new_local(snapshot.clone()),
     };
-    let restore = Rc::new(restore);
     let put_back = move |text: String| {
-        if let Ok(value) = serde_json::from_str::<T>(&text) {
+        if let Ok(value) = serde_json::from_str::<Vec<String>>(&text) {
             restore(value);
             draft.last.set_value(Some(text));
             draft.kept.set(true);
         }
     };
-    let enabled = Rc::new(enabled);
     let can = enabled.clone();
     // In memory (the form mounted again on this page load): at once. Else from the device, unless
     // the person started typing before it was read.
@@ -204,7 +212,12 @@ fn keep_text(db: &Db, key: &str, text: String) {
 /// keeps, kept as it is typed. Call [`forget`] (or [`Draft::saved`]) once it is saved.
 pub fn use_text(key: String) -> (RwSignal<String>, Draft) {
     let value = RwSignal::new(String::new());
-    let draft = track(key, move || value.get(), move |v| value.set(v), || true);
+    let draft = track(
+        key,
+        move || vec![value.get()],
+        move |v| value.set(v.into_iter().next().unwrap_or_default()),
+        || true,
+    );
     (value, draft)
 }
 

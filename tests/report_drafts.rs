@@ -455,7 +455,7 @@ async fn a_text_draft_comes_back_from_the_device_after_a_reload() {
     settle().await;
     assert_eq!(
         db.draft_text(&key).await.unwrap().as_deref(),
-        Some("\"地面有水渍\"")
+        Some("[\"地面有水渍\"]")
     );
     drop(owner);
     drafts::forget_memory();

@@ -5,7 +5,6 @@ use fieldbook_model::desk::ReviewItem;
 use fieldbook_model::photo::{OLD_PART_SLOT, SIGNATURE_SLOT};
 use fieldbook_model::report::{LabourHours, MAX_LABOUR_TENTHS, ServiceReport, WarrantyDetails};
 use fieldbook_model::{Missing, OpKind, PartUsed, ServiceType, WorkOrder, op::limits};
-use serde::{Deserialize, Serialize};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -68,7 +67,7 @@ impl PartRow {
 type TypedPart = (String, String, String, bool);
 
 /// The report's form as typed: what its draft keeps (see `crate::drafts`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 struct Typed {
     cause: String,
     done: String,
@@ -99,6 +98,54 @@ impl Typed {
                 .iter()
                 .map(|l| (l.person.clone(), tenths_text(l.tenths)))
                 .collect(),
+        }
+    }
+
+    /// As a list of texts: the five texts, the number of parts, four texts a part, then two a
+    /// person.
+    fn texts(self) -> Vec<String> {
+        let mut t = vec![
+            self.cause,
+            self.done,
+            self.companions,
+            self.service_code,
+            self.fault_info,
+            self.parts.len().to_string(),
+        ];
+        for (no, name, qty, replaced) in self.parts {
+            t.extend([no, name, qty, if replaced { "1" } else { "" }.into()]);
+        }
+        for (who, hours) in self.hours {
+            t.extend([who, hours]);
+        }
+        t
+    }
+
+    fn from_texts(t: Vec<String>) -> Typed {
+        let mut t = t.into_iter();
+        let mut next = || t.next().unwrap_or_default();
+        let (cause, done, companions, service_code, fault_info) =
+            (next(), next(), next(), next(), next());
+        let n: usize = next().parse().unwrap_or(0);
+        let parts = (0..n)
+            .map(|_| (next(), next(), next(), !next().is_empty()))
+            .collect();
+        let mut hours = Vec::new();
+        loop {
+            let who = next();
+            if who.is_empty() {
+                break;
+            }
+            hours.push((who, next()));
+        }
+        Typed {
+            cause,
+            done,
+            companions,
+            parts,
+            service_code,
+            fault_info,
+            hours,
         }
     }
 }
@@ -265,16 +312,19 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     // Everything typed is kept on this device until it is saved or discarded (issue 16).
     let draft = drafts::track(
         drafts::key("report", order_id),
-        move || Typed {
-            cause: cause.get(),
-            done: done.get(),
-            companions: companions.get(),
-            parts: parts.with(|rows| rows.iter().map(PartRow::typed).collect()),
-            service_code: service_code.get(),
-            fault_info: fault_info.get(),
-            hours: hours.get(),
+        move || {
+            Typed {
+                cause: cause.get(),
+                done: done.get(),
+                companions: companions.get(),
+                parts: parts.with(|rows| rows.iter().map(PartRow::typed).collect()),
+                service_code: service_code.get(),
+                fault_info: fault_info.get(),
+                hours: hours.get(),
+            }
+            .texts()
         },
-        fill,
+        move |t| fill(Typed::from_texts(t)),
         move || !locked(),
     );
 
