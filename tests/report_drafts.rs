@@ -443,7 +443,7 @@ async fn a_text_draft_comes_back_from_the_device_after_a_reload() {
     let wo = order(false);
     let db = device(&wo).await;
     // No page is mounted here: effects need the executor a mount would start.
-    let _ = leptos::task::Executor::init_wasm_bindgen();
+    leptos::mount::mount_to_body(|| ());
     let key = drafts::key("send-back", "area-1");
     let owner = Owner::new();
     let (first, _) = owner.with(|| {
