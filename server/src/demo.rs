@@ -214,7 +214,8 @@ pub fn sign_in_hint() -> String {
     format!(
         "Demo sign-ins (password {DEMO_PASSWORD}): engineer1 (engineer), cleaner1 (cleaner), \
          cleaner2 (cleaner), supervisor1 (supervisor), dispatcher1 (dispatcher), \
-         head1 (station head, {DEMO_STATION})"
+         head1 (station head, {DEMO_STATION}), claims1 (claims support), manager1 (manager; \
+         bu1, sales1, svcmgr1, svcdir1, gm1 sign commercial claims)"
     )
 }
 
@@ -223,7 +224,10 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
     let mut report = DemoReport::default();
     let mut conn = db.acquire().await?;
     let mut missing = Vec::new();
-    for (username, display_name, role, team) in DEMO_USERS {
+    let claims_users = crate::demo_claims::CLAIMS_USERS
+        .iter()
+        .map(|(username, name, role, _)| (*username, *name, *role, None));
+    for (username, display_name, role, team) in DEMO_USERS.into_iter().chain(claims_users) {
         if users::find_by_username(&mut conn, username)
             .await?
             .is_none()
@@ -279,6 +283,17 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
         wo.station = assignee.team.clone();
         let seq = db::next_seq(&mut tx).await?;
         work_orders::insert(&mut tx, &wo, &assignee.id, seq).await?;
+        report.work_orders += 1;
+    }
+    let claims_demo = async {
+        crate::demo_claims::load_settings(&mut tx).await?;
+        let ticket = format!("BX-{date}-{:03}", DEMO_ORDERS.len() + 1);
+        crate::demo_claims::load_closed_order(&mut tx, ticket, now).await
+    };
+    if claims_demo
+        .await
+        .map_err(|e| DemoError::Field(format!("claims: {e}")))?
+    {
         report.work_orders += 1;
     }
     report.areas = crate::demo_field::load(&mut tx)

@@ -8,9 +8,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use fieldbook_model::complaints::{
     CallBackDue, CallBackMethod, CallBackSubject, Complaint, ComplaintField, ComplaintState,
     LedgerRow, NewCallBack, NewComplaint, Severity, Staff, WorkCalendar, china_midnight,
@@ -28,6 +28,7 @@ use crate::desk::{self, unprocessable};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::field::PhotoFiling;
+use crate::sheet::{self, Cell};
 use crate::state::AppState;
 use crate::work_orders;
 
@@ -684,27 +685,14 @@ pub struct LedgerQuery {
     format: Option<String>,
 }
 
-/// The first day of a `YYYY-MM` month.
-fn month_start(month: &str) -> Option<NaiveDate> {
-    let (y, m) = month.trim().split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
-}
-
 /// The month's rows the user may see, oldest complaint first.
 pub async fn ledger_rows(
     conn: &mut db::Conn,
     me: &Staff,
     first: NaiveDate,
 ) -> Result<Vec<LedgerRow>, AppError> {
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-    }
-    .ok_or_else(|| AppError::bad_request("bad_query", "month: out of range"))?;
+    let next = sheet::next_month(first)
+        .ok_or_else(|| AppError::bad_request("bad_query", "month: out of range"))?;
     let all = me.role == Role::Dispatcher;
     let rows: Vec<String> = sqlx::query_scalar(
         "SELECT complaint_json FROM complaints WHERE taken_at >= $1 AND taken_at < $2 \
@@ -745,11 +733,7 @@ pub const LEDGER_HEADER: [&str; 17] = [
     "状态",
 ];
 
-fn china_time(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
+use crate::sheet::china_time;
 
 fn opt_time(t: Option<DateTime<Utc>>) -> String {
     t.map(china_time).unwrap_or_default()
@@ -794,73 +778,23 @@ pub fn ledger_cells(r: &LedgerRow) -> [String; 17] {
     ]
 }
 
-/// A CSV cell that a spreadsheet would run as a formula is given a leading `'` (OWASP's advice
-/// against CSV injection): the cell shows as the text it is.
-fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
-fn ledger_csv(rows: &[LedgerRow]) -> Result<Vec<u8>, AppError> {
-    let fail = |e: &dyn std::fmt::Display| AppError::Internal(format!("ledger CSV: {e}"));
-    // UTF-8 with a BOM, so Excel on a Chinese PC opens it as UTF-8.
-    let mut out = vec![0xEF, 0xBB, 0xBF];
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(LEDGER_HEADER).map_err(|e| fail(&e))?;
-        for r in rows {
-            let cells = ledger_cells(r);
-            w.write_record(cells.iter().map(|c| csv_safe(c).into_owned()))
-                .map_err(|e| fail(&e))?;
-        }
-        w.flush().map_err(|e| fail(&e))?;
-    }
-    Ok(out)
-}
-
-fn ledger_xlsx(rows: &[LedgerRow], month: &str) -> Result<Vec<u8>, AppError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("ledger .xlsx: {e}"));
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(format!("投诉台账 {month}")).map_err(fail)?;
-    let bold = Format::new().set_bold();
-    for (col, title) in LEDGER_HEADER.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *title, &bold)
-            .map_err(fail)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let row = i as u32 + 1;
-        for (col, cell) in ledger_cells(r).iter().enumerate() {
-            if col == 15 {
-                sheet
-                    .write_number(row, col as u16, f64::from(r.reopened))
-                    .map_err(fail)?;
-            } else {
-                // Always a string cell: text starting with = + - @ stays text, never a formula.
-                sheet.write_string(row, col as u16, cell).map_err(fail)?;
-            }
-        }
-    }
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
-    book.save_to_buffer().map_err(fail)
-}
-
-fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Result<Response, AppError> {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-        .map_err(|e| AppError::Internal(format!("bad file name {name}: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+/// The rows as the ledger files' cells (the reopen count a number).
+fn sheet_rows(rows: &[LedgerRow]) -> Vec<Vec<Cell>> {
+    rows.iter()
+        .map(|r| {
+            ledger_cells(r)
+                .into_iter()
+                .enumerate()
+                .map(|(col, cell)| {
+                    if col == 15 {
+                        Cell::Number(f64::from(r.reopened))
+                    } else {
+                        Cell::Text(cell)
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// `GET /api/complaints/ledger?month=2026-12&format=json|csv|xlsx`.
@@ -870,22 +804,24 @@ pub async fn ledger(
     ApiQuery(query): ApiQuery<LedgerQuery>,
 ) -> Result<Response, AppError> {
     let me = office(&user)?;
-    let first = month_start(&query.month).ok_or_else(|| {
-        AppError::bad_request("bad_query", "month: give it as YYYY-MM, e.g. 2026-12")
-    })?;
+    let first = sheet::month_query(&query.month)?;
     let month = first.format("%Y-%m").to_string();
     let mut conn = state.db.acquire().await?;
     let rows = ledger_rows(&mut conn, &me, first).await?;
     match query.format.as_deref().unwrap_or("json") {
         "json" => Ok(Json(rows).into_response()),
-        "csv" => download(
-            ledger_csv(&rows)?,
-            "text/csv; charset=utf-8",
+        "csv" => sheet::download(
+            sheet::csv(&LEDGER_HEADER, &sheet_rows(&rows))?,
+            sheet::CSV_TYPE,
             &format!("complaints-{month}.csv"),
         ),
-        "xlsx" => download(
-            ledger_xlsx(&rows, &month)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx" => sheet::download(
+            sheet::xlsx(
+                &format!("投诉台账 {month}"),
+                &LEDGER_HEADER,
+                &sheet_rows(&rows),
+            )?,
+            sheet::XLSX_TYPE,
             &format!("complaints-{month}.xlsx"),
         ),
         other => Err(AppError::bad_request(
