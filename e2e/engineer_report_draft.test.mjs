@@ -174,8 +174,8 @@ test("on an order that expects a claim the engineer fills the claim details and 
   await hours.nth(1).fill("两小时");
   await page.click("[data-testid=save-report]");
   await page.waitForSelector("[data-testid=parts-error]:has-text('必须填写配件号')");
-  await page.waitForSelector("[data-testid=hours-worked-error]:has-text('最多一位小数')");
-  await page.waitForSelector("[data-testid=hours-worked-error]:has-text('请填写数字')");
+  await page.waitForSelector("[data-testid=claim-error]:has-text('张伟: 工时最多一位小数')");
+  await page.waitForSelector("[data-testid=claim-error]:has-text('李强: 工时请填写数字')");
   await page.fill("input[name=part_no]", "VOE11110683");
   await hours.nth(0).fill("2.5");
   await hours.nth(1).fill("2");

@@ -78,11 +78,7 @@ fn write(db: &Db, key: &str, text: Option<String>) {
     // one store in order), so the last keystroke is the one kept.
     let (db, key) = (db.clone(), key.to_string());
     spawn_local(async move {
-        let result = match &text {
-            Some(t) => db.put_draft_text(&key, t).await,
-            None => db.clear_draft(&key).await,
-        };
-        if let Err(e) = result {
+        if let Err(e) = db.set_draft_text(&key, text.as_deref()).await {
             gloo::console::error!(format!("keeping the draft {key} failed: {e:?}"));
         }
     });

@@ -362,19 +362,17 @@ async fn the_claim_details_are_checked_sent_in_save_report_and_survive_a_reload(
         "{}",
         text("[data-testid=parts-error]")
     );
-    let errors: Vec<String> = all("[data-testid=hours-worked-error]")
-        .iter()
-        .map(|e| e.text_content().unwrap_or_default())
-        .collect();
-    assert!(errors[0].contains("最多一位小数"), "{errors:?}");
-    assert!(errors[1].contains("请填写数字"), "{errors:?}");
+    let errors = text("[data-testid=claim-error]");
+    assert!(errors.contains("张伟: 工时最多一位小数"), "{errors}");
+    assert!(errors.contains("李强: 工时请填写数字"), "{errors}");
     assert!(saves(&db.outbox().await.unwrap()).is_empty(), "refused: nothing recorded");
 
     type_in(&all("input[name=hours_worked]")[1], "100");
     one("[data-testid=save-report]").click();
     settle().await;
-    let errors = text("[data-testid=labour-row]:nth-of-type(2) [data-testid=hours-worked-error]");
-    assert!(errors.contains("99.9"), "{errors}");
+    let errors = text("[data-testid=claim-error]");
+    assert!(errors.contains("李强: 每人工时不能超过 99.9 小时"), "{errors}");
+    assert!(!errors.contains("张伟"), "{errors}");
 
     type_into("input[name=part_no]", "VOE11110683");
     type_in(&all("input[name=hours_worked]")[0], "1.5");
@@ -409,10 +407,7 @@ async fn the_claim_details_are_checked_sent_in_save_report_and_survive_a_reload(
         }
     );
     assert!(parts[0].replaced);
-    assert!(all("[data-testid=hours-worked-error]").iter().all(|e| e
-        .text_content()
-        .unwrap_or_default()
-        .is_empty()));
+    assert_eq!(text("[data-testid=claim-error]"), "", "nothing wrong any more");
     // The old part's photo is now required: 0 of 1, in the report and on the photos' slot.
     assert_eq!(text("[data-testid=old-part-photos] strong"), "0 / 1");
     assert_eq!(

@@ -359,28 +359,23 @@ impl Db {
         }
     }
 
-    pub async fn put_draft_text(&self, key: &str, text: &str) -> Result<()> {
-        let value = super::codec::parse(text)?;
+    /// Keep `text` as the draft of `key`, or forget it (`None`).
+    pub async fn set_draft_text(&self, key: &str, text: Option<&str>) -> Result<()> {
+        let key = JsValue::from_str(&format!("draft:{key}"));
         let tx = self
             .rexie
             .transaction(&[META], TransactionMode::ReadWrite)?;
-        tx.store(META)?
-            .put(&value, Some(&JsValue::from_str(&format!("draft:{key}"))))
-            .await?;
+        let meta = tx.store(META)?;
+        match text {
+            Some(t) => {
+                meta.put(&super::codec::parse(t)?, Some(&key)).await?;
+            }
+            None => meta.delete(key).await?,
+        }
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn clear_draft(&self, key: &str) -> Result<()> {
-        let tx = self
-            .rexie
-            .transaction(&[META], TransactionMode::ReadWrite)?;
-        tx.store(META)?
-            .delete(JsValue::from_str(&format!("draft:{key}")))
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 /// Store the field part of a pull inside the pull's transaction, then apply this device's

@@ -365,8 +365,7 @@ messages! {
     ServiceCode => "服务代码", "Service code";
     ServiceCodeTooLong => "服务代码过长（最多 60 个字）", "The service code is too long (at most 60 characters)";
     WarrantyFaultInfo => "保修故障信息（现象、故障码、故障件）", "Warranty fault information (symptom, fault code, failed part)";
-    LabourHours => "工时（小时，可有一位小数，如 1.5）", "Hours worked (one decimal allowed, e.g. 1.5)";
-    MainEngineer => "主修", "main engineer";
+    LabourHours => "工时（小时，如 1.5；第一位是主修工程师）", "Hours worked (e.g. 1.5; the main engineer first)";
     HoursNotNumber => "工时请填写数字，如 1.5", "Enter the hours as a number, e.g. 1.5";
     HoursOneDecimal => "工时最多一位小数，如 1.5", "At most one decimal, e.g. 1.5";
     HoursTooMany => "每人工时不能超过 99.9 小时", "At most 99.9 hours per person";

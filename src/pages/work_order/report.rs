@@ -259,8 +259,8 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     fill(stored());
     let parts_error = RwSignal::new(None::<Msg>);
     let text_error = RwSignal::new(false);
-    let claim_error = RwSignal::new(None::<Msg>);
-    let hour_errors = RwSignal::new(Vec::<(String, Msg)>::new());
+    // What is wrong in the claim's details: (whose hours, or nobody's, the message).
+    let claim_errors = RwSignal::new(Vec::<(String, Msg)>::new());
     let tags = move || {
         loaded.with(|l| {
             l.as_ref()
@@ -372,7 +372,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
             let mut errors = Vec::new();
             let mut labour = Vec::new();
             let typed = hours.get_untracked();
-            for (person, _) in people.get_untracked() {
+            for (person, label) in people.get_untracked() {
                 let raw = typed
                     .iter()
                     .find(|(p, _)| *p == person)
@@ -381,7 +381,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 match parse_tenths(raw) {
                     Ok(Some(tenths)) => labour.push(LabourHours { person, tenths }),
                     Ok(None) => {}
-                    Err(m) => errors.push((person, m)),
+                    Err(m) => errors.push((label, m)),
                 }
             }
             warranty = WarrantyDetails {
@@ -393,16 +393,14 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 },
                 labour,
             };
-            let problem = if warranty.service_code.chars().count() > limits::MAX_SHORT_CHARS {
-                Some(Msg::ServiceCodeTooLong)
-            } else if warranty.fault_info.chars().count() > limits::MAX_TEXT_CHARS {
-                Some(Msg::TextTooLong)
-            } else {
-                None
-            };
-            claim_ok = problem.is_none() && errors.is_empty() && warranty.is_ok();
-            claim_error.set(problem);
-            hour_errors.set(errors);
+            if warranty.service_code.chars().count() > limits::MAX_SHORT_CHARS {
+                errors.push((String::new(), Msg::ServiceCodeTooLong));
+            }
+            if warranty.fault_info.chars().count() > limits::MAX_TEXT_CHARS {
+                errors.push((String::new(), Msg::TextTooLong));
+            }
+            claim_ok = errors.is_empty() && warranty.is_ok();
+            claim_errors.set(errors);
         }
         if !parts_ok || old_part_no || !text_ok || !claim_ok {
             return;
@@ -417,8 +415,16 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         };
         outbox.record_then(vec![kind], Vec::new(), move || draft.saved());
     };
-    let hour_error = move |person: &str| {
-        hour_errors.with(|e| e.iter().find(|(p, _)| p == person).map(|(_, m)| *m))
+    let claim_error = move || {
+        claim_errors.with(|e| {
+            e.iter()
+                .map(|(who, m)| match who.as_str() {
+                    "" => m.text(lang.get()).to_string(),
+                    who => format!("{who}: {}", m.text(lang.get())),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
     };
 
     view! {
@@ -485,24 +491,21 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                                 on:input=move |ev| fault_info.set(event_target_value(&ev)) disabled=locked></textarea>
                         </label>
                     </Show>
-                    <small class="field-error" data-testid="claim-error">{move || claim_error.get().map(|m| m.text(lang.get()))}</small>
                     <div class="labour">
                         <span class="label">{tr(Msg::LabourHours)}</span>
-                        {move || people.get().into_iter().enumerate().map(|(i, (person, label))| {
+                        {move || people.get().into_iter().map(|(person, label)| {
                             let key = person.clone();
-                            let shown = person.clone();
-                            let err = person.clone();
                             view! {
                                 <label class="field inline labour-row" data-testid="labour-row">
-                                    <span>{label}{(i == 0).then(|| view! { " "<small class="muted">{tr(Msg::MainEngineer)}</small> })}</span>
+                                    <span>{label}</span>
                                     <input name="hours_worked" class="qty" inputmode="decimal" placeholder="1.5"
-                                        prop:value=move || hours.with(|h| h.iter().find(|(p, _)| *p == shown).map(|(_, v)| v.clone()).unwrap_or_default())
+                                        prop:value=move || hours.with(|h| h.iter().find(|(p, _)| *p == person).map(|(_, v)| v.clone()).unwrap_or_default())
                                         on:input=move |ev| set_hours(key.clone(), event_target_value(&ev)) disabled=locked/>
-                                    <small class="field-error" data-testid="hours-worked-error">{move || hour_error(&err).map(|m| m.text(lang.get()))}</small>
                                 </label>
                             }
                         }).collect_view()}
                     </div>
+                    <small class="field-error" data-testid="claim-error">{claim_error}</small>
                     <p class="small" data-testid="old-part-photos">
                         {tr(Msg::OldPartPhotos)}": "<strong>{move || { let (n, m) = old_photos(); format!("{n} / {m}") }}</strong>
                     </p>
