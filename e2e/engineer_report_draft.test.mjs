@@ -103,7 +103,7 @@ test("a report typed and left before saving is all there on coming back, after a
 
   // Saved on purpose: it reaches the server, and the draft is gone.
   await page.click("[data-testid=save-report]");
-  await page.waitForSelector("[data-testid=draft-note]", { state: "detached" });
+  await page.waitForSelector("[data-testid=draft-note]", { state: "hidden" });
   await badge(page, "allsent", 60_000);
   const held = await officeOrder(order.id);
   assert.equal(held.report.fault_cause, "油冷器堵塞，散热不良");
@@ -111,14 +111,14 @@ test("a report typed and left before saving is all there on coming back, after a
   assert.deepEqual(held.report.companions, ["李强", "赵六"]);
   await page.reload();
   await page.waitForSelector("[data-testid=report-form]");
-  assert.equal(await page.locator("[data-testid=draft-note]").count(), 0);
+  assert.equal(await page.locator("[data-testid=draft-note]:visible").count(), 0);
 
   // Typed again and discarded on purpose (asked first): back to what was saved.
   await page.fill("textarea[name=fault_cause]", "写错了");
   await page.waitForSelector("[data-testid=draft-note]");
   page.once("dialog", (d) => d.accept());
   await page.click("[data-testid=discard-draft]");
-  await page.waitForSelector("[data-testid=draft-note]", { state: "detached" });
+  await page.waitForSelector("[data-testid=draft-note]", { state: "hidden" });
   assert.equal(await value(page, "textarea[name=fault_cause]"), "油冷器堵塞，散热不良");
   await page.reload();
   await page.waitForSelector("[data-testid=report-form]");
@@ -180,7 +180,7 @@ test("on an order that expects a claim the engineer fills the claim details and 
   await hours.nth(0).fill("2.5");
   await hours.nth(1).fill("2");
   await page.click("[data-testid=save-report]");
-  await page.waitForSelector("[data-testid=draft-note]", { state: "detached" });
+  await page.waitForSelector("[data-testid=draft-note]", { state: "hidden" });
   await page.waitForSelector("[data-testid=missing-list]:has-text('旧件照片')");
   await page.waitForSelector("li[data-slot=old_part] [data-testid=slot-state]:has-text('0 / 1')");
   await shoot(page, "phone-claim-details.png", { at: "[data-testid=claim-details]" });

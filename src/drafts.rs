@@ -190,7 +190,10 @@ fn track_dyn(
             }
             return;
         }
-        if draft.last.with_value(|l| l.as_deref() != Some(now.as_str())) {
+        if draft
+            .last
+            .with_value(|l| l.as_deref() != Some(now.as_str()))
+        {
             keep_text(&db.get_value(), &draft.key.get_value(), now.clone());
             draft.last.set_value(Some(now));
             draft.typed.set_value(true);
@@ -231,12 +234,10 @@ pub fn DraftNote(draft: Draft, #[prop(into)] reset: Callback<()>) -> impl IntoVi
         }
     };
     view! {
-        <Show when=move || draft.kept.get()>
-            <p class="draft-note small" data-testid="draft-note">
-                <span>{tr(Msg::DraftKept)}</span>" "
-                <button type="button" class="link" data-testid="discard-draft" on:click=discard>{tr(Msg::DiscardDraft)}</button>
-            </p>
-        </Show>
+        <p class="draft-note small" data-testid="draft-note" hidden=move || !draft.kept.get()>
+            <span>{tr(Msg::DraftKept)}</span>" "
+            <button type="button" class="link" data-testid="discard-draft" on:click=discard>{tr(Msg::DiscardDraft)}</button>
+        </p>
     }
 }
 

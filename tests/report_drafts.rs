@@ -173,6 +173,14 @@ fn all(selector: &str) -> Vec<web_sys::HtmlElement> {
         .collect()
 }
 
+/// What a person sees: not inside anything `hidden`.
+fn shown(selector: &str) -> Vec<web_sys::HtmlElement> {
+    all(selector)
+        .into_iter()
+        .filter(|e| e.closest("[hidden]").ok().flatten().is_none())
+        .collect()
+}
+
 fn one(selector: &str) -> web_sys::HtmlElement {
     all(selector)
         .into_iter()
@@ -232,7 +240,15 @@ async fn a_typed_report_survives_leaving_a_sync_and_a_reload_until_saved_or_disc
     let wo = order(false);
     let db = device(&wo).await;
     let page = mount(&db, wo.id).await;
-    assert!(all("[data-testid=draft-note]").is_empty(), "nothing typed yet");
+    assert!(
+        shown("[data-testid=draft-note]").is_empty(),
+        "nothing typed yet"
+    );
+    assert!(
+        shown("[data-testid=claim-details]").is_empty()
+            && all("[data-testid=claim-chip]").is_empty(),
+        "no claim expected: no claim section, no chip"
+    );
 
     type_into("textarea[name=fault_cause]", "油冷器堵塞");
     type_into("textarea[name=work_done]", "清洗油冷器，更换滤芯");
@@ -244,7 +260,10 @@ async fn a_typed_report_survives_leaving_a_sync_and_a_reload_until_saved_or_disc
     type_into("input[name=companions]", "李强、赵六");
     settle().await;
     assert!(
-        text("[data-testid=draft-note]").contains("草稿已保存在本机"),
+        shown("[data-testid=draft-note]")[0]
+            .text_content()
+            .unwrap_or_default()
+            .contains("草稿已保存在本机"),
         "the person is told it is kept"
     );
     let kept = db
@@ -270,7 +289,7 @@ async fn a_typed_report_survives_leaving_a_sync_and_a_reload_until_saved_or_disc
     assert_eq!(value("input[name=part_no]"), "VOE14524170");
     assert_eq!(value("input[name=qty]"), "2");
     assert_eq!(value("input[name=companions]"), "李强、赵六");
-    assert!(text("[data-testid=draft-note]").contains("草稿已保存在本机"));
+    assert_eq!(shown("[data-testid=draft-note]").len(), 1, "and it says so");
 
     // A reload: nothing in memory, the device still has it.
     leave(page);
@@ -294,7 +313,7 @@ async fn a_typed_report_survives_leaving_a_sync_and_a_reload_until_saved_or_disc
     settle().await;
     assert_eq!(value("textarea[name=fault_cause]"), "");
     assert!(all("input[name=part_no]").is_empty());
-    assert!(all("[data-testid=draft-note]").is_empty());
+    assert!(shown("[data-testid=draft-note]").is_empty());
     assert_eq!(
         db.draft_text(&drafts::key("report", wo.id)).await.unwrap(),
         None
@@ -302,7 +321,11 @@ async fn a_typed_report_survives_leaving_a_sync_and_a_reload_until_saved_or_disc
     leave(page);
     drafts::forget_memory();
     let page = mount(&db, wo.id).await;
-    assert_eq!(value("textarea[name=fault_cause]"), "", "discarded stays discarded");
+    assert_eq!(
+        value("textarea[name=fault_cause]"),
+        "",
+        "discarded stays discarded"
+    );
 
     // Typed again and saved: the draft is forgotten, the report is what was saved.
     type_into("textarea[name=fault_cause]", "油冷器堵塞");
@@ -310,7 +333,7 @@ async fn a_typed_report_survives_leaving_a_sync_and_a_reload_until_saved_or_disc
     one("[data-testid=save-report]").click();
     settle().await;
     assert_eq!(saves(&db.outbox().await.unwrap()).len(), 1);
-    assert!(all("[data-testid=draft-note]").is_empty());
+    assert!(shown("[data-testid=draft-note]").is_empty());
     assert_eq!(
         db.draft_text(&drafts::key("report", wo.id)).await.unwrap(),
         None,
@@ -320,7 +343,7 @@ async fn a_typed_report_survives_leaving_a_sync_and_a_reload_until_saved_or_disc
     drafts::forget_memory();
     let _page = mount(&db, wo.id).await;
     assert_eq!(value("textarea[name=fault_cause]"), "油冷器堵塞");
-    assert!(all("[data-testid=draft-note]").is_empty());
+    assert!(shown("[data-testid=draft-note]").is_empty());
 }
 
 /// An order that expects a claim: the claim section, a clear message for each bad number of
@@ -333,8 +356,17 @@ async fn the_claim_details_are_checked_sent_in_save_report_and_survive_a_reload(
     let page = mount(&db, wo.id).await;
     assert_eq!(text("[data-testid=claim-chip]"), "索赔");
     assert!(text("[data-testid=claim-details]").contains("索赔信息"));
+    assert_eq!(
+        shown("textarea[name=fault_info]").len(),
+        1,
+        "a fault repair"
+    );
     let rows = all("[data-testid=labour-row]");
-    assert_eq!(rows.len(), 2, "the main engineer and the dispatched companion");
+    assert_eq!(
+        rows.len(),
+        2,
+        "the main engineer and the dispatched companion"
+    );
     assert!(rows[0].text_content().unwrap().contains("张伟"));
     assert!(rows[1].text_content().unwrap().contains("李强"));
     // The missing list names the claim's items in words.
@@ -350,7 +382,10 @@ async fn the_claim_details_are_checked_sent_in_save_report_and_survive_a_reload(
     type_into("input[name=part_name]", "油冷器");
     one("input[name=replaced]").click();
     type_into("input[name=service_code]", "SC-2107");
-    type_into("textarea[name=fault_info]", "液压油温 95℃，故障码 E-101，油冷器内漏");
+    type_into(
+        "textarea[name=fault_info]",
+        "液压油温 95℃，故障码 E-101，油冷器内漏",
+    );
     let hours = all("input[name=hours_worked]");
     type_in(&hours[0], "1.55");
     type_in(&hours[1], "两小时");
@@ -365,13 +400,19 @@ async fn the_claim_details_are_checked_sent_in_save_report_and_survive_a_reload(
     let errors = text("[data-testid=claim-error]");
     assert!(errors.contains("张伟: 工时最多一位小数"), "{errors}");
     assert!(errors.contains("李强: 工时请填写数字"), "{errors}");
-    assert!(saves(&db.outbox().await.unwrap()).is_empty(), "refused: nothing recorded");
+    assert!(
+        saves(&db.outbox().await.unwrap()).is_empty(),
+        "refused: nothing recorded"
+    );
 
     type_in(&all("input[name=hours_worked]")[1], "100");
     one("[data-testid=save-report]").click();
     settle().await;
     let errors = text("[data-testid=claim-error]");
-    assert!(errors.contains("李强: 每人工时不能超过 99.9 小时"), "{errors}");
+    assert!(
+        errors.contains("李强: 每人工时不能超过 99.9 小时"),
+        "{errors}"
+    );
     assert!(!errors.contains("张伟"), "{errors}");
 
     type_into("input[name=part_no]", "VOE11110683");
@@ -407,7 +448,11 @@ async fn the_claim_details_are_checked_sent_in_save_report_and_survive_a_reload(
         }
     );
     assert!(parts[0].replaced);
-    assert_eq!(text("[data-testid=claim-error]"), "", "nothing wrong any more");
+    assert_eq!(
+        text("[data-testid=claim-error]"),
+        "",
+        "nothing wrong any more"
+    );
     // The old part's photo is now required: 0 of 1, in the report and on the photos' slot.
     assert_eq!(text("[data-testid=old-part-photos] strong"), "0 / 1");
     assert_eq!(
@@ -426,9 +471,15 @@ async fn the_claim_details_are_checked_sent_in_save_report_and_survive_a_reload(
     let _page = mount(&db, wo.id).await;
     assert_eq!(value("input[name=service_code]"), "SC-2107");
     assert_eq!(value("input[name=part_no]"), "VOE11110683");
-    let hours: Vec<String> = all("input[name=hours_worked]").iter().map(value_of).collect();
+    let hours: Vec<String> = all("input[name=hours_worked]")
+        .iter()
+        .map(value_of)
+        .collect();
     assert_eq!(hours, vec!["1.5".to_string(), "2".to_string()]);
-    assert!(all("[data-testid=draft-note]").is_empty(), "saved, not a draft");
+    assert!(
+        shown("[data-testid=draft-note]").is_empty(),
+        "saved, not a draft"
+    );
 }
 
 /// The same mechanism for a one-field form: a reason typed is kept on the device and comes back

@@ -353,7 +353,11 @@ impl Db {
     /// drafts): stored as a plain object, readable in DevTools.
     pub async fn draft_text(&self, key: &str) -> Result<Option<String>> {
         let tx = self.rexie.transaction(&[META], TransactionMode::ReadOnly)?;
-        match tx.store(META)?.get(JsValue::from_str(&format!("draft:{key}"))).await? {
+        match tx
+            .store(META)?
+            .get(JsValue::from_str(&format!("draft:{key}")))
+            .await?
+        {
             Some(v) if !v.is_undefined() => Ok(Some(super::codec::stringify(&v)?)),
             _ => Ok(None),
         }
@@ -375,7 +379,6 @@ impl Db {
         tx.commit().await?;
         Ok(())
     }
-
 }
 
 /// Store the field part of a pull inside the pull's transaction, then apply this device's

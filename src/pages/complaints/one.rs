@@ -275,7 +275,9 @@ fn call_back_form(complaint: Complaint) -> impl IntoView {
                 vec![OpKind::RecordCallBack { call_back: new }],
                 vec![blob],
                 move || {
-                    [at_draft, who_draft, words_draft].iter().for_each(|d| d.saved());
+                    [at_draft, who_draft, words_draft]
+                        .iter()
+                        .for_each(|d| d.saved());
                 },
             );
         });

@@ -185,8 +185,9 @@ fn SlotView(
     let needed = {
         let old_part = key == OLD_PART_SLOT;
         move || {
-            old_part
-                .then(|| loaded.with(|l| l.as_ref().map_or(0, |l| l.order.old_part_photos_needed())))
+            old_part.then(|| {
+                loaded.with(|l| l.as_ref().map_or(0, |l| l.order.old_part_photos_needed()))
+            })
         }
     };
     let state_text = move || match (count(), required, needed()) {

@@ -88,7 +88,14 @@ impl Typed {
             parts: report
                 .parts
                 .iter()
-                .map(|p| (p.part_no.clone(), p.name.clone(), p.qty.to_string(), p.replaced))
+                .map(|p| {
+                    (
+                        p.part_no.clone(),
+                        p.name.clone(),
+                        p.qty.to_string(),
+                        p.replaced,
+                    )
+                })
                 .collect(),
             service_code: report.warranty.service_code.clone(),
             fault_info: report.warranty.fault_info.clone(),
@@ -203,7 +210,10 @@ fn labour_people(order: &WorkOrder, typed_companions: &str) -> Vec<(String, Stri
         people.push((c.username.clone(), c.label().to_string()));
     }
     for name in split_names(typed_companions) {
-        if !people.iter().any(|(who, label)| *who == name || *label == name) {
+        if !people
+            .iter()
+            .any(|(who, label)| *who == name || *label == name)
+        {
             people.push((name.clone(), name));
         }
     }
@@ -331,7 +341,12 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     let add_part = move |_| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
-        parts.update(|p| p.push(PartRow::new(key, &(String::new(), String::new(), "1".into(), false))));
+        parts.update(|p| {
+            p.push(PartRow::new(
+                key,
+                &(String::new(), String::new(), "1".into(), false),
+            ))
+        });
     };
     let set_hours = move |person: String, value: String| {
         hours.update(|h| match h.iter_mut().find(|(p, _)| *p == person) {
@@ -475,8 +490,8 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 <input name="companions" prop:value=move || companions.get()
                     on:input=move |ev| companions.set(event_target_value(&ev)) disabled=locked/>
             </label>
-            <Show when=claim>
-                <fieldset class="claim" data-testid="claim-details">
+            // Hidden rather than left out: the same form for every order (and no second `Show` in the wasm).
+            <fieldset class="claim" data-testid="claim-details" hidden=move || !claim()>
                     <legend>{tr(Msg::ClaimDetails)}</legend>
                     <p class="muted small">{tr(Msg::ClaimHint)}</p>
                     <label class="field">
@@ -484,13 +499,11 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                         <input name="service_code" maxlength="60" prop:value=move || service_code.get()
                             on:input=move |ev| service_code.set(event_target_value(&ev)) disabled=locked/>
                     </label>
-                    <Show when=fault_repair>
-                        <label class="field">
-                            <span>{tr(Msg::WarrantyFaultInfo)}</span>
-                            <textarea name="fault_info" rows="3" prop:value=move || fault_info.get()
-                                on:input=move |ev| fault_info.set(event_target_value(&ev)) disabled=locked></textarea>
-                        </label>
-                    </Show>
+                    <label class="field" hidden=move || !fault_repair()>
+                        <span>{tr(Msg::WarrantyFaultInfo)}</span>
+                        <textarea name="fault_info" rows="3" prop:value=move || fault_info.get()
+                            on:input=move |ev| fault_info.set(event_target_value(&ev)) disabled=locked></textarea>
+                    </label>
                     <div class="labour">
                         <span class="label">{tr(Msg::LabourHours)}</span>
                         {move || people.get().into_iter().map(|(person, label)| {
@@ -509,8 +522,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                     <p class="small" data-testid="old-part-photos">
                         {tr(Msg::OldPartPhotos)}": "<strong>{move || { let (n, m) = old_photos(); format!("{n} / {m}") }}</strong>
                     </p>
-                </fieldset>
-            </Show>
+            </fieldset>
             <button class="primary" type="submit" disabled=move || locked() || outbox.pending.get() hidden=closed data-testid="save-report">{tr(Msg::SaveReport)}</button>
         </form>
     }
