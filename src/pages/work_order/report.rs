@@ -159,7 +159,7 @@ impl Typed {
 
 /// Tenths of an hour as a person writes them: 15 -> "1.5", 20 -> "2".
 fn tenths_text(tenths: u32) -> String {
-    if tenths % 10 == 0 {
+    if tenths.is_multiple_of(10) {
         (tenths / 10).to_string()
     } else {
         format!("{}.{}", tenths / 10, tenths % 10)
