@@ -181,13 +181,15 @@ fn SlotView(
             })
         }
     };
-    // The old-part slot needs one photo per part taken off: "n / m".
+    // The old-part slot needs one photo per part taken off: "n / m" (optional while none is).
     let needed = {
         let old_part = key == OLD_PART_SLOT;
         move || {
-            old_part.then(|| {
-                loaded.with(|l| l.as_ref().map_or(0, |l| l.order.old_part_photos_needed()))
-            })
+            old_part
+                .then(|| {
+                    loaded.with(|l| l.as_ref().map_or(0, |l| l.order.old_part_photos_needed()))
+                })
+                .filter(|m| *m > 0)
         }
     };
     let state_text = move || match (count(), required, needed()) {
