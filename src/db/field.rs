@@ -18,7 +18,6 @@ use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::sync::{FieldData, FieldReference};
 use fieldbook_model::{OpError, OpKind, Operation, Subject, UserProfile};
 use rexie::{Store, Transaction, TransactionMode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
@@ -350,23 +349,33 @@ impl Db {
         }
     }
 
-    /// A form's unfinished state (a vacant-unit record or a patrol round being filled), kept so a
-    /// reload or a flat battery loses nothing.
-    pub async fn draft<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
-        self.meta_get(&format!("draft:{key}")).await
+    /// A form's unfinished state, as JSON text (see `crate::drafts`, the one module that keeps
+    /// drafts): stored as a plain object, readable in DevTools.
+    pub async fn draft_text(&self, key: &str) -> Result<Option<String>> {
+        let tx = self.rexie.transaction(&[META], TransactionMode::ReadOnly)?;
+        match tx
+            .store(META)?
+            .get(JsValue::from_str(&format!("draft:{key}")))
+            .await?
+        {
+            Some(v) if !v.is_undefined() => Ok(Some(super::codec::stringify(&v)?)),
+            _ => Ok(None),
+        }
     }
 
-    pub async fn set_draft<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
-        self.meta_put(&format!("draft:{key}"), value).await
-    }
-
-    pub async fn clear_draft(&self, key: &str) -> Result<()> {
+    /// Keep `text` as the draft of `key`, or forget it (`None`).
+    pub async fn set_draft_text(&self, key: &str, text: Option<&str>) -> Result<()> {
+        let key = JsValue::from_str(&format!("draft:{key}"));
         let tx = self
             .rexie
             .transaction(&[META], TransactionMode::ReadWrite)?;
-        tx.store(META)?
-            .delete(JsValue::from_str(&format!("draft:{key}")))
-            .await?;
+        let meta = tx.store(META)?;
+        match text {
+            Some(t) => {
+                meta.put(&super::codec::parse(t)?, Some(&key)).await?;
+            }
+            None => meta.delete(key).await?,
+        }
         tx.commit().await?;
         Ok(())
     }
