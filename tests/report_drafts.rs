@@ -520,3 +520,45 @@ async fn a_text_draft_comes_back_from_the_device_after_a_reload() {
     settle().await;
     assert_eq!(db.draft_text(&key).await.unwrap(), None);
 }
+
+/// A draft is its typist's: the next person on a shared phone neither sees it nor can sign the
+/// typist out without choosing to keep it, like unsent work.
+#[wasm_bindgen_test]
+async fn a_draft_is_its_typists_and_holds_their_sign_out_like_unsent_work() {
+    use fieldbook::db::SignOut;
+    let wo = order(false);
+    let db = device(&wo).await;
+    let key = drafts::key("report", wo.id);
+    db.set_draft_text(&key, Some("[\"喷油器卡滞\"]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        db.sign_out("engineer1", false).await.unwrap(),
+        SignOut::Unsent,
+        "a typed draft is not thrown away by a sign-out"
+    );
+    assert_eq!(db.sign_out("engineer1", true).await.unwrap(), SignOut::Kept);
+
+    let other = UserProfile {
+        username: "engineer2".into(),
+        display_name: "李强".into(),
+        ..engineer()
+    };
+    db.signed_in_as(&other).await.unwrap();
+    assert_eq!(
+        db.draft_text(&key).await.unwrap(),
+        None,
+        "the next person does not see it"
+    );
+    assert_eq!(
+        db.sign_out("engineer2", false).await.unwrap(),
+        SignOut::Done,
+        "nor is held by it"
+    );
+    db.signed_in_as(&engineer()).await.unwrap();
+    assert_eq!(
+        db.draft_text(&key).await.unwrap().as_deref(),
+        Some("[\"喷油器卡滞\"]"),
+        "the typist finds it again"
+    );
+}
