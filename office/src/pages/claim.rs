@@ -467,7 +467,13 @@ fn EditCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoV
                 Some(MaterialLine {
                     part_no: r.part_no.get_untracked().trim().to_string(),
                     name: r.name.get_untracked().trim().to_string(),
-                    qty: r.qty.get_untracked().trim().parse().ok().filter(|q| (1..=9999).contains(q))?,
+                    qty: r
+                        .qty
+                        .get_untracked()
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|q| (1..=9999).contains(q))?,
                     return_tag: r.tag.get_value(),
                 })
             })
