@@ -126,8 +126,10 @@ fn lines(wo: &WorkOrder, claim: Option<&Claim>) -> Vec<Line> {
     push(String::new(), SIZE);
     push("故障描述 Fault description".into(), 12.0);
     push(wo.fault_description.clone(), SIZE);
+    push(String::new(), SIZE);
     push("故障原因 Fault cause".into(), 12.0);
     push(wo.report.fault_cause.clone(), SIZE);
+    push(String::new(), SIZE);
     push("处理过程 Work done".into(), 12.0);
     push(wo.report.work_done.clone(), SIZE);
     let w = &wo.report.warranty;
@@ -158,6 +160,7 @@ fn lines(wo: &WorkOrder, claim: Option<&Claim>) -> Vec<Line> {
             SIZE,
         );
     }
+    push(String::new(), SIZE);
     push("工时 Labour".into(), 12.0);
     if w.labour.is_empty() {
         push("—".into(), SIZE);
@@ -369,7 +372,13 @@ mod tests {
             "fault_description": "动臂无力", "service_type": "fault_repair",
             "machine_down": true, "called_at": "2026-12-01T01:00:00Z",
             "planned_at": "2026-12-01T05:00:00Z", "assignee": "engineer1",
-            "status": "dispatched", "history": [], "seq": 1
+            "status": "repaired_left", "seq": 1,
+            "history": [
+                {"node": "departed", "at": "2026-12-01T02:00:00Z", "by": "engineer1",
+                 "op_id": "00000000-0000-4000-8000-000000000011"},
+                {"node": "repaired_left", "at": "2026-12-01T15:30:00Z", "by": "engineer1",
+                 "op_id": "00000000-0000-4000-8000-000000000012"}
+            ]
         }))
         .unwrap();
         wo.report.fault_cause = "主泵磨损(".repeat(600);
@@ -381,6 +390,16 @@ mod tests {
             return_tag: Some("BX-20261201-001-R1".into()),
         });
         wo.report.work_done = "更换主泵 ) \\ 测试".into();
+        wo.report.warranty.service_code = "SW-3120".into();
+        wo.report.warranty.labour = vec![fieldbook_model::report::LabourHours {
+            person: "engineer1".into(),
+            tenths: 45,
+        }];
+        wo.report.waiver = Some(fieldbook_model::Waiver {
+            by: "head1".into(),
+            reason: "客户外出，电话确认".into(),
+            at: "2026-12-01T15:40:00Z".parse().unwrap(),
+        });
         let pdf = service_report(&wo, None);
         // To look at it by hand: FIELDBOOK_PDF_OUT=/tmp/report.pdf cargo test ... claims_pdf
         if let Ok(path) = std::env::var("FIELDBOOK_PDF_OUT") {
