@@ -51,13 +51,13 @@ async function until(what, check, ms = 10_000) {
 }
 
 /** A fault repair that expects a claim, done by engineer1 with one replaced part, and closed. */
-async function claimableOrder() {
+async function claimableOrder({ daysAgo = 0, serial = "EC480D-30117" } = {}) {
   const dispatcher = await server.client("dispatcher1");
   const engineer = await server.client("engineer1");
-  const now = Date.now();
+  const now = Date.now() - daysAgo * 86400_000;
   const made = await dispatcher.post("/api/work-orders", {
     customer: "山东高速路桥", contact_name: "孙工", contact_phone: "13900001111", site: "济南绕城高速 K12",
-    equipment_model: "EC480D", serial: "EC480D-30117", engine_hours: 2860, working_condition: "石方破碎",
+    equipment_model: "EC480D", serial, engine_hours: 2860, working_condition: "石方破碎",
     fault_description: "动臂油缸漏油", service_type: "fault_repair", machine_down: true,
     called_at: new Date(now - 6 * 3600_000).toISOString(), planned_at: new Date(now - 5 * 3600_000).toISOString(),
     assignee: "engineer1", companions: [], claim_expected: true,
@@ -67,7 +67,7 @@ async function claimableOrder() {
   const id = made.body.id;
   const op = (kind) => ({
     id: crypto.randomUUID(), user: "engineer1", device_id: "00000000-0000-4000-8000-0000000000c9",
-    device_time: new Date().toISOString(), kind: { work_order_id: id, ...kind },
+    device_time: new Date(now + 3600_000).toISOString(), kind: { work_order_id: id, ...kind },
   });
   const photo = (slot, n) => op({
     type: "add_photo", photo_id: crypto.randomUUID(), slot, sha256: String(n).padStart(2, "0").repeat(32),
@@ -98,6 +98,8 @@ async function claimableOrder() {
 test("a claim built from a closed order: missing items, refused, resubmitted, paid with a difference; the station head receives the part on a phone", { timeout: 300_000 }, async () => {
   const order = await claimableOrder();
   const tag = `${order.ticket}-R1`;
+  // One the engineer left 20 days ago: its claim is late.
+  const old = await claimableOrder({ daysAgo: 20, serial: "EC480D-29001" });
 
   // The station head confirms receipt of the tagged part on their phone.
   const phone = await browser.newContext(PHONE);
@@ -110,11 +112,11 @@ test("a claim built from a closed order: missing items, refused, resubmitted, pa
   assert.equal(await part.locator("[data-testid=part-state]").textContent(), "在工程师处");
   const width = await head.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `the old-part list fits a 360 px phone (${width})`);
-  await shoot(head, "phone-old-parts.png");
+  await shoot(head, "old-parts-phone.png");
   await part.getByRole("button", { name: "确认收到" }).click();
   await head.waitForSelector(`[data-testid=part][data-tag="${tag}"][data-state=with_station_head]`);
   assert.equal(await head.textContent(`[data-testid=part][data-tag="${tag}"] [data-testid=part-holder]`), "head1");
-  await shoot(head, "phone-old-part-received.png");
+  await shoot(head, "old-part-received-phone.png");
   // The station head reads claims but does not see claims support's queue.
   assert.equal(await head.locator("[data-testid=nav-claims]").count(), 0);
   assert.equal(await head.locator("[data-testid=nav-commercial]").count(), 1);
@@ -129,6 +131,10 @@ test("a claim built from a closed order: missing items, refused, resubmitted, pa
   await row.waitFor();
   assert.match(await row.locator("[data-testid=claim-due]").textContent(), /^\d{4}-\d\d-\d\d 24:00$/, "due at the end of the 14th day, China time");
   assert.equal(await row.getAttribute("data-late"), "false");
+  const late = page.locator(`[data-testid=queue-row][data-ticket="${old.ticket}"]`);
+  assert.equal(await late.getAttribute("data-late"), "true");
+  assert.match(await late.locator("[data-testid=claim-due]").textContent(), /24:00 · 已超时$/);
+  assert.equal(await late.locator("[data-testid=claim-due]").getAttribute("class"), "deadline late");
   await shootDesk(page, "desk-claims-queue");
 
   // Built from the row (a fault claim): everything the report holds is on its page.

@@ -47,7 +47,7 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p fieldbook --target was
 # The office app (online, on desks) has a budget of its own, generous: it is not what a phone on
 # a weak network downloads (161 with the work-order table and one order's page; 296 with the
 # dispatch desk; 373.7 with issue 17's six complaint and call-back screens; 378.6 with issue 19's
-# contract on the model; 446.6 with issue 19's five claims screens: the queue, the claim page with
+# contract on the model; 446.9 with issue 19's five claims screens: the queue, the claim page with
 # its editable lines, commercial claims, old parts (the station head's phone screen) and people's
 # grades and titles, about a third of it the derived readers of the claim types). The field's
 # 477.6: main at the claims contract (cc7abff) measured 472.1, and the report's claim details with

@@ -275,7 +275,7 @@ fn MissingCard(
             data,
             "POST",
             format!("/api/claims/{id}/submit"),
-            serde_json::json!({}),
+            Empty {},
             outcome,
             lang.get_untracked(),
         );
@@ -621,6 +621,10 @@ fn EditCard(data: RwSignal<Option<ClaimView>>, claim: Memo<Claim>) -> impl IntoV
         </div>
     }
 }
+
+/// An empty JSON object: the submission says nothing more.
+#[derive(Serialize)]
+struct Empty {}
 
 #[derive(Serialize)]
 struct Answer {

@@ -259,7 +259,11 @@ fn CommercialCard(
         }
     }).collect_view();
     view! {
-        <li class="card commercial-card" data-testid="commercial" data-state=format!("{state:?}").to_lowercase()>
+        <li class="card commercial-card" data-testid="commercial" data-state=match state {
+            CommercialState::Signing => "signing",
+            CommercialState::Approved => "approved",
+            CommercialState::Refused => "refused",
+        }>
             <div class="row between">
                 <strong>{kapi::yuan(c.fen)}" "{tr(Msg::AmountYuan)}</strong>
                 <span class=state_class(state) data-testid="cc-state">{move || kapi::commercial_msg(state).text(lang.get())}</span>

@@ -173,6 +173,9 @@ fn OrderView(page: Page) -> impl IntoView {
             .with(|d| d.as_ref().and_then(|d| d.held.clone()).unwrap_or_default())
     });
     let closed = Memo::new(move |_| order.with(WorkOrder::is_closed));
+    // Claims support and the manager read an order here; its changes are the desk's.
+    let writer = desk_writer();
+    let locked = Memo::new(move |_| closed.get() || !writer);
     let id = order.with_untracked(|o| o.id);
     let zip = format!("/api/work-orders/{id}/photos.zip");
     let engineers = LocalResource::new(api::engineers);
@@ -251,9 +254,9 @@ fn OrderView(page: Page) -> impl IntoView {
                 <div class="order-col">
                     <StatusCard order/>
                     {move || claimable_service(order.with(|o| o.service_type)).then(|| view! { <ClaimCard order page closed/> })}
-                    <FirstResponseCard order page closed/>
-                    {move || closed.get().then(|| view! { <CallBackCard order page/> })}
-                    {move || (!closed.get()).then(|| view! {
+                    <FirstResponseCard order page closed=locked/>
+                    {move || (writer && closed.get()).then(|| view! { <CallBackCard order page/> })}
+                    {move || (!locked.get()).then(|| view! {
                         <PlanCard order page engineers=engineer_list/>
                         <ReassignCard order page engineers=engineer_list held/>
                         <MachineCard order page/>
@@ -261,11 +264,19 @@ fn OrderView(page: Page) -> impl IntoView {
                     })}
                 </div>
                 <div class="order-col wide">
-                    <ReviewCard order page closed/>
+                    <ReviewCard order page closed=locked/>
                 </div>
             </div>
         </div>
     }
+}
+
+/// The dispatcher and the station head change orders at the desk; the others here read them.
+fn desk_writer() -> bool {
+    matches!(
+        crate::pages::claims::my_role(),
+        Some(Role::Dispatcher | Role::ServiceSupervisor)
+    )
 }
 
 #[derive(Serialize)]
@@ -919,7 +930,7 @@ fn ReviewBody(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl In
     let lang = use_lang();
     let o = order.get_untracked();
     let id = o.id;
-    let reviewable = o.report.submitted_at.is_some() && !o.is_closed();
+    let reviewable = o.report.submitted_at.is_some() && !o.is_closed() && desk_writer();
     let report = o.report.clone();
     // Picks per photo, per slot (missing), per text item.
     let photo_picks: BTreeMap<Uuid, Pick> = o.photos.iter().map(|p| (p.id, Pick::new())).collect();
