@@ -166,6 +166,31 @@ pub struct EngineerScorecard {
     pub deductions: Vec<Deduction>,
 }
 
+/// `GET /api/scorecards/engineers?month=`: every engineer the reader may see, by username.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineerScorecards {
+    pub month: Month,
+    /// When it was computed (deadlines still running are judged at this time).
+    pub as_of: DateTime<Utc>,
+    pub cards: Vec<EngineerScorecard>,
+}
+
+/// `PUT /api/work-orders/{id}/first-fix-excuse`: the office excuses a fault order's second
+/// visit (an objective cause), with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExcuseRequest {
+    pub reason: String,
+}
+
+/// An order excused from first-time fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstFixExcuse {
+    pub work_order_id: Uuid,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
 /// The engineer's scorecard for `month`. `orders`: every order (the month's are picked here;
 /// later orders are needed to see second visits); `complaints`: every complaint; `excused`: the
 /// orders the office excused from first-time fix; `as_of`: when it is computed (a past month

@@ -191,6 +191,16 @@ pub fn router(state: AppState) -> Router {
             post(routes::order_desk::post_held),
         )
         .route("/api/engineers", get(routes::engineers::list_engineers))
+        // Reports and scorecards (issue 18).
+        .route(
+            "/api/scorecards/engineers",
+            get(routes::scorecards::engineers),
+        )
+        .route("/api/scorecards/me", get(routes::scorecards::me))
+        .route(
+            "/api/work-orders/{id}/first-fix-excuse",
+            get(routes::scorecards::get_excuse).put(routes::scorecards::put_excuse),
+        )
         // Complaints and call-backs (issue 17).
         .route(
             "/api/complaints",

@@ -12,6 +12,7 @@ pub mod demo_field;
 pub mod desk;
 pub mod digest;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod field;
 pub mod field_admin;

@@ -8,7 +8,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use fieldbook_model::complaints::{
@@ -26,6 +26,7 @@ use crate::complaints::{self as store, CalledBack, Refused};
 use crate::db;
 use crate::desk::{self, unprocessable};
 use crate::error::AppError;
+use crate::export::{self, Cell, Sheet};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::field::PhotoFiling;
 use crate::state::AppState;
@@ -794,73 +795,28 @@ pub fn ledger_cells(r: &LedgerRow) -> [String; 17] {
     ]
 }
 
-/// A CSV cell that a spreadsheet would run as a formula is given a leading `'` (OWASP's advice
-/// against CSV injection): the cell shows as the text it is.
-fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
+/// The ledger as one exported sheet (the reopen count a number).
+fn ledger_sheet(rows: &[LedgerRow], month: &str) -> Sheet<'static> {
+    Sheet {
+        name: format!("投诉台账 {month}"),
+        header: &LEDGER_HEADER,
+        rows: rows
+            .iter()
+            .map(|r| {
+                ledger_cells(r)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(col, cell)| {
+                        if col == 15 {
+                            Cell::Number(f64::from(r.reopened))
+                        } else {
+                            Cell::Text(cell)
+                        }
+                    })
+                    .collect()
+            })
+            .collect(),
     }
-}
-
-fn ledger_csv(rows: &[LedgerRow]) -> Result<Vec<u8>, AppError> {
-    let fail = |e: &dyn std::fmt::Display| AppError::Internal(format!("ledger CSV: {e}"));
-    // UTF-8 with a BOM, so Excel on a Chinese PC opens it as UTF-8.
-    let mut out = vec![0xEF, 0xBB, 0xBF];
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(LEDGER_HEADER).map_err(|e| fail(&e))?;
-        for r in rows {
-            let cells = ledger_cells(r);
-            w.write_record(cells.iter().map(|c| csv_safe(c).into_owned()))
-                .map_err(|e| fail(&e))?;
-        }
-        w.flush().map_err(|e| fail(&e))?;
-    }
-    Ok(out)
-}
-
-fn ledger_xlsx(rows: &[LedgerRow], month: &str) -> Result<Vec<u8>, AppError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("ledger .xlsx: {e}"));
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(format!("投诉台账 {month}")).map_err(fail)?;
-    let bold = Format::new().set_bold();
-    for (col, title) in LEDGER_HEADER.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *title, &bold)
-            .map_err(fail)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let row = i as u32 + 1;
-        for (col, cell) in ledger_cells(r).iter().enumerate() {
-            if col == 15 {
-                sheet
-                    .write_number(row, col as u16, f64::from(r.reopened))
-                    .map_err(fail)?;
-            } else {
-                // Always a string cell: text starting with = + - @ stays text, never a formula.
-                sheet.write_string(row, col as u16, cell).map_err(fail)?;
-            }
-        }
-    }
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
-    book.save_to_buffer().map_err(fail)
-}
-
-fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Result<Response, AppError> {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-        .map_err(|e| AppError::Internal(format!("bad file name {name}: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
 }
 
 /// `GET /api/complaints/ledger?month=2026-12&format=json|csv|xlsx`.
@@ -876,21 +832,10 @@ pub async fn ledger(
     let month = first.format("%Y-%m").to_string();
     let mut conn = state.db.acquire().await?;
     let rows = ledger_rows(&mut conn, &me, first).await?;
-    match query.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(rows).into_response()),
-        "csv" => download(
-            ledger_csv(&rows)?,
-            "text/csv; charset=utf-8",
-            &format!("complaints-{month}.csv"),
-        ),
-        "xlsx" => download(
-            ledger_xlsx(&rows, &month)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            &format!("complaints-{month}.xlsx"),
-        ),
-        other => Err(AppError::bad_request(
-            "bad_query",
-            format!("format: '{other}' is none of json, csv, xlsx"),
-        )),
-    }
+    export::answer(
+        query.format.as_deref(),
+        || Json(&rows).into_response(),
+        || vec![ledger_sheet(&rows, &month)],
+        &format!("complaints-{month}"),
+    )
 }
