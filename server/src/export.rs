@@ -105,7 +105,11 @@ pub fn xlsx(sheets: &[Sheet]) -> Result<Vec<u8>, AppError> {
 }
 
 /// The bytes as a download named `name`.
-pub fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Result<Response, AppError> {
+pub fn download(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    name: &str,
+) -> Result<Response, AppError> {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .map_err(|e| AppError::Internal(format!("bad file name {name}: {e}")))?;
     Ok((

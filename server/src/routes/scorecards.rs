@@ -101,7 +101,10 @@ async fn excused(conn: &mut db::Conn) -> Result<Vec<Uuid>, AppError> {
     let ids: Vec<String> = sqlx::query_scalar("SELECT work_order_id FROM first_fix_excuses")
         .fetch_all(&mut *conn)
         .await?;
-    Ok(ids.iter().filter_map(|id| Uuid::parse_str(id).ok()).collect())
+    Ok(ids
+        .iter()
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]
@@ -299,9 +302,19 @@ pub async fn get_excuse(
     user: CurrentUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<FirstFixExcuse>, AppError> {
-    readers(&user)?;
+    let readers = readers(&user)?;
     let id = order_id(&id)?;
     let mut conn = state.db.acquire().await?;
+    let Some((wo, _)) = work_orders::find(&mut conn, id).await? else {
+        return Err(AppError::NotFound(format!("no work order {id}")));
+    };
+    if let Readers::Station(s) = readers
+        && wo.station.as_deref() != Some(s.as_str())
+    {
+        return Err(AppError::Forbidden(
+            "this order is not your station's".into(),
+        ));
+    }
     let row: Option<ExcuseRow> = sqlx::query_as(
         "SELECT reason, excused_by, excused_at FROM first_fix_excuses WHERE work_order_id = $1",
     )
@@ -324,7 +337,10 @@ pub async fn put_excuse(
     let id = order_id(&id)?;
     let reason = body.reason.trim();
     if reason.is_empty() {
-        return Err(unprocessable("required", "reason: say why the order is excused"));
+        return Err(unprocessable(
+            "required",
+            "reason: say why the order is excused",
+        ));
     }
     if !text_ok(reason, limits::MAX_TEXT_CHARS) {
         return Err(unprocessable(
