@@ -19,6 +19,7 @@ use crate::pages::list::WorkOrderTable;
 use crate::pages::order::WorkOrderPage;
 use crate::pages::photo_rules::PhotoRulesPage;
 use crate::pages::register::{MachinePage, RegisterPage};
+use crate::pages::scorecards::ScorecardsPage;
 use crate::pages::sign_in::SignInPage;
 use crate::router::{self, Route};
 use crate::session::{Desk, Session};
@@ -79,6 +80,17 @@ pub fn App() -> impl IntoView {
 #[component]
 fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
     Live::provide();
+    // The manager's home is the scorecards (they read reports; the desk's list is one click away).
+    let manager = crate::session::use_session().0.with_untracked(
+        |d| matches!(d, Desk::SignedIn(p) if p.role == fieldbook_model::Role::Manager),
+    );
+    let at_root = gloo::utils::window()
+        .location()
+        .pathname()
+        .is_ok_and(|p| p.trim_end_matches('/') == "/office");
+    if manager && at_root && route.get_untracked() == Route::WorkOrders {
+        router::go(Route::Scorecards);
+    }
     view! {
         <div class="desk-shell">
             <Nav route/>
@@ -98,6 +110,7 @@ fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
                     Route::CallBacks => view! { <CallBacksPage/> }.into_any(),
                     Route::Calendar => view! { <CalendarPage/> }.into_any(),
                     Route::Ledger => view! { <LedgerPage/> }.into_any(),
+                    Route::Scorecards => view! { <ScorecardsPage/> }.into_any(),
                 }}
             </div>
         </div>

@@ -35,6 +35,8 @@ pub enum Route {
     Calendar,
     /// 投诉台账: the month's complaint ledger.
     Ledger,
+    /// 工程师考核: the engineers' monthly scorecards (the manager's home).
+    Scorecards,
 }
 
 impl Route {
@@ -57,6 +59,7 @@ impl Route {
             ["call-backs"] => Route::CallBacks,
             ["calendar"] => Route::Calendar,
             ["ledger"] => Route::Ledger,
+            ["scorecards"] => Route::Scorecards,
             ["follow-ups"] => Route::FollowUps,
             // The address of an order's page while it was in the field app.
             [s] => id(s).map_or(Route::WorkOrders, Route::WorkOrder),
@@ -82,6 +85,7 @@ impl Route {
             Route::CallBacks => "/office/call-backs".into(),
             Route::Calendar => "/office/calendar".into(),
             Route::Ledger => "/office/ledger".into(),
+            Route::Scorecards => "/office/scorecards".into(),
         }
     }
 

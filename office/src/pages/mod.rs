@@ -11,4 +11,5 @@ pub mod list;
 pub mod order;
 pub mod photo_rules;
 pub mod register;
+pub mod scorecards;
 pub mod sign_in;

@@ -33,7 +33,8 @@ pub struct ListQuery {
 /// head their station's.
 fn list_scope(user: &CurrentUser) -> Result<Scope, AppError> {
     match user.profile.role {
-        Role::Dispatcher | Role::Supervisor => Ok(Scope::All),
+        // The manager reads every order (and changes none).
+        Role::Dispatcher | Role::Supervisor | Role::Manager => Ok(Scope::All),
         Role::ServiceSupervisor => desk::scope(user),
         _ => Err(AppError::Forbidden(
             "the work-order list is for the office".into(),

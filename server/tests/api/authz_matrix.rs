@@ -183,6 +183,28 @@ fn matrix(
             "/api/settings".into(),
             [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
         ),
+        // Scorecards (issue 18): the desk and the station heads (each their station's
+        // engineers; head2's list is empty); an engineer their own.
+        (
+            "GET",
+            "/api/scorecards/engineers",
+            "/api/scorecards/engineers?month=2026-11&format=xlsx".into(),
+            DESK,
+        ),
+        (
+            "GET",
+            "/api/scorecards/me",
+            "/api/scorecards/me?month=2026-11".into(),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        // An order's first-fix excuse (there is none: 404 to those who may read it; another
+        // station's head is refused first).
+        (
+            "GET",
+            "/api/work-orders/{id}/first-fix-excuse",
+            format!("/api/work-orders/{wo}/first-fix-excuse"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 404, 404, 403],
+        ),
     ]
 }
 
@@ -380,7 +402,36 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/calendar".into(),
             [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
         ),
+        // Excusing a fault order from first-time fix: the 400 desk.
+        (
+            "PUT",
+            "/api/work-orders/{id}/first-fix-excuse",
+            format!("/api/work-orders/{wo}/first-fix-excuse"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403],
+        ),
     ]
+}
+
+/// The department manager (manager1, issue 18) reads every report and scorecard and changes
+/// nothing: every write answers 403 (a batch of operations is taken, each operation then
+/// refused on its own). A read answers the manager as it answers the 400 desk (`desk`, the
+/// dispatcher's cell: the orders, the register, the photo rules, the scorecards), except the
+/// desk's own working pages below (and an engineer's own scorecard, which the desk does not
+/// read either).
+fn manager_expects(method: &str, pattern: &str, desk: u16) -> u16 {
+    if method != "GET" {
+        return if pattern == "/api/ops" { 200 } else { 403 };
+    }
+    match pattern {
+        "/api/work-orders/next-ticket"
+        | "/api/engineers"
+        | "/api/settings"
+        | "/api/complaints"
+        | "/api/complaints/ledger"
+        | "/api/complaints/{id}"
+        | "/api/call-backs/due" => 403,
+        _ => desk,
+    }
 }
 
 /// What each write sends.
@@ -419,6 +470,7 @@ fn body_of(pattern: &str, o: Objects) -> serde_json::Value {
         }),
         "/api/work-orders/{id}/phone-fix" => json!({"resolution": "指导客户复位"}),
         "/api/work-orders/{id}/review" => json!({"decision": "close"}),
+        "/api/work-orders/{id}/first-fix-excuse" => json!({"reason": "客户操作不当"}),
         "/api/work-orders/{id}/held/{op_id}" => json!({"decision": "dismiss", "reason": "重复"}),
         "/api/settings" => {
             json!({"ticket_rule": "BX-{yyyymmdd}-{n:3}", "photo_naming": "standard"})
@@ -539,6 +591,7 @@ async fn every_endpoint_answers_every_caller_exactly() {
     add_user(&server, "supervisor2", Role::Supervisor, Some("team-b")).await;
     add_user(&server, "head2", Role::ServiceSupervisor, Some("青岛站")).await;
     let clients = callers(&server).await;
+    let manager = server.signed_in("manager1").await;
     let c1 = &clients[3];
     let e1 = &clients[1];
 
@@ -648,9 +701,31 @@ async fn every_endpoint_answers_every_caller_exactly() {
                 ));
             }
         }
+        let status = manager
+            .request(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                server.url(&path),
+            )
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        let want = manager_expects(method, pattern, expected[8]);
+        if status != want {
+            failures.push(format!(
+                "{method} {path} as manager1: {status}, expected {want}"
+            ));
+        }
     }
     for (method, pattern, path, expected) in writes(objects) {
-        for (i, client) in clients.iter().enumerate() {
+        let callers = clients.iter().chain([&manager]).enumerate();
+        for (i, client) in callers {
+            let expected: Vec<u16> = expected
+                .into_iter()
+                .chain([manager_expects(method, pattern, expected[8])])
+                .collect();
+            let who = CALLERS.get(i).copied().unwrap_or("manager1");
             let request = client.request(
                 Method::from_bytes(method.as_bytes()).unwrap(),
                 server.url(&path),
@@ -667,8 +742,8 @@ async fn every_endpoint_answers_every_caller_exactly() {
             let status = request.send().await.unwrap().status().as_u16();
             if status != expected[i] {
                 failures.push(format!(
-                    "{method} {pattern} as {}: {status}, expected {}",
-                    CALLERS[i], expected[i]
+                    "{method} {pattern} as {who}: {status}, expected {}",
+                    expected[i]
                 ));
             }
         }
@@ -711,6 +786,7 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
     add_user(&server, "supervisor2", Role::Supervisor, Some("team-b")).await;
     add_user(&server, "head2", Role::ServiceSupervisor, Some("青岛站")).await;
     let clients = callers(&server).await;
+    let manager = server.signed_in("manager1").await;
     let (e1, c1) = (&clients[1], &clients[3]);
     let mine = crate::harness::my_orders(&server, e1).await;
     let (wo, wo2) = (mine[0].id, mine[1].id);
@@ -928,6 +1004,11 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
             if got != *cell {
                 failures.push(format!("{what} as {who}: {got:?}, expected {cell:?}"));
             }
+        }
+        // The manager changes nothing in the field: every operation of theirs is refused.
+        let result = send(&server, &manager, &make("manager1")).await;
+        if result.outcome == Outcome::Applied {
+            failures.push(format!("{what} as manager1: applied, expected a refusal"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -13,8 +13,20 @@ use reqwest::{Client, StatusCode};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::harness::{TestServer, assert_error};
+use crate::harness::{Options, TestServer, assert_error};
 use crate::team::add_user;
+
+/// The demo with its last month.
+async fn server() -> TestServer {
+    TestServer::start_with(
+        Options {
+            demo: true,
+            dist: None,
+        },
+        |c| c.demo_last_month = true,
+    )
+    .await
+}
 
 fn last_month() -> Month {
     let today = china_date(Utc::now());
@@ -45,7 +57,7 @@ fn id(n: usize) -> Uuid {
 
 #[tokio::test]
 async fn the_demo_s_last_month_counts_by_the_rule_book() {
-    let server = TestServer::with_demo().await;
+    let server = server().await;
     let manager = server.signed_in("manager1").await;
     let all = cards(&server, &manager, last_month()).await;
     assert_eq!(all.month, last_month());
@@ -119,7 +131,7 @@ async fn the_demo_s_last_month_counts_by_the_rule_book() {
 
 #[tokio::test]
 async fn the_desk_excuses_a_second_visit_with_a_reason() {
-    let server = TestServer::with_demo().await;
+    let server = server().await;
     let desk = server.signed_in("dispatcher1").await;
     let manager = server.signed_in("manager1").await;
     let path = |n: usize| server.url(&format!("/api/work-orders/{}/first-fix-excuse", id(n)));
@@ -195,7 +207,7 @@ async fn the_desk_excuses_a_second_visit_with_a_reason() {
 
 #[tokio::test]
 async fn the_xlsx_and_csv_hold_the_page_s_figures() {
-    let server = TestServer::with_demo().await;
+    let server = server().await;
     let manager = server.signed_in("manager1").await;
     let month = last_month();
     let json = cards(&server, &manager, month).await;

@@ -337,7 +337,7 @@ async fn the_demo_command_is_idempotent() {
     let seq = fieldbook_server::db::current_seq(&mut pool.acquire().await.unwrap())
         .await
         .unwrap();
-    assert_eq!((users, orders, seq), (7, 8, 9));
+    assert_eq!((users, orders, seq), (8, 8, 9));
 }
 
 #[tokio::test]
@@ -364,7 +364,7 @@ async fn serve_prints_the_banner_and_stops_on_sigterm() {
         second,
         "Demo sign-ins (password demo1234): engineer1 (engineer), cleaner1 (cleaner), \
          cleaner2 (cleaner), supervisor1 (supervisor), dispatcher1 (dispatcher), \
-         head1 (station head, 济南站)"
+         head1 (station head, 济南站), manager1 (manager)"
     );
     let base = first.trim_start_matches("Fieldbook is running: ");
     let health = reqwest::get(format!("{base}/api/health")).await.unwrap();
