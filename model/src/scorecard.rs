@@ -138,12 +138,32 @@ pub enum Defect {
     DissatisfiedCallBack { call_back_id: Uuid },
 }
 
+impl Defect {
+    /// The defect's name without its details (as its JSON tag), for readers that show only
+    /// what it is (the phone).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Defect::LateResponse => "late_response",
+            Defect::SecondVisit { .. } => "second_visit",
+            Defect::MissingPhoto { .. } => "missing_photo",
+            Defect::LateReport => "late_report",
+            Defect::Unsigned => "unsigned",
+            Defect::SentBack => "sent_back",
+            Defect::Complaint { .. } => "complaint",
+            Defect::DissatisfiedCallBack { .. } => "dissatisfied_call_back",
+        }
+    }
+}
+
 /// One deduction and the order it links to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deduction {
     pub work_order_id: Uuid,
     pub ticket: String,
     pub defect: Defect,
+    /// `defect.kind()`, beside it.
+    #[serde(default)]
+    pub kind: String,
     pub points: u32,
 }
 
@@ -213,6 +233,7 @@ pub fn engineer_scorecard(
         deductions.push(Deduction {
             work_order_id: o.id,
             ticket: o.ticket.clone(),
+            kind: defect.kind().to_string(),
             defect,
             points,
         })
@@ -552,6 +573,15 @@ mod worked {
                 .filter(|d| d.ticket == "B")
                 .all(|d| d.work_order_id == b.id)
         );
+        // The flat kind is the defect's JSON tag.
+        for d in &card.deductions {
+            let json = serde_json::to_value(&d.defect).unwrap();
+            let tag = json
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| json.as_object().and_then(|o| o.keys().next().cloned()));
+            assert_eq!(tag.as_deref(), Some(d.kind.as_str()));
+        }
 
         // Without the excuse, B's second visit costs 5 more.
         let unexcused = engineer_scorecard(

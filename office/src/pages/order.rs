@@ -172,6 +172,15 @@ fn OrderView(page: Page) -> impl IntoView {
             .with(|d| d.as_ref().and_then(|d| d.held.clone()).unwrap_or_default())
     });
     let closed = Memo::new(move |_| order.with(WorkOrder::is_closed));
+    let role = use_session().0.with_untracked(|d| match d {
+        crate::session::Desk::SignedIn(p) => Some(p.role),
+        _ => None,
+    });
+    // The manager reads and changes nothing: no edit forms.
+    let manager = role == Some(fieldbook_model::Role::Manager);
+    let dispatcher = role == Some(fieldbook_model::Role::Dispatcher);
+    let fault =
+        order.with_untracked(|o| o.service_type == fieldbook_model::ServiceType::FaultRepair);
     let id = order.with_untracked(|o| o.id);
     let zip = format!("/api/work-orders/{id}/photos.zip");
     let engineers = LocalResource::new(api::engineers);
@@ -251,7 +260,8 @@ fn OrderView(page: Page) -> impl IntoView {
                     <StatusCard order/>
                     <FirstResponseCard order page closed/>
                     {move || closed.get().then(|| view! { <CallBackCard order page/> })}
-                    {move || (!closed.get()).then(|| view! {
+                    {fault.then(|| view! { <ExcuseCard id dispatcher/> })}
+                    {move || (!closed.get() && !manager).then(|| view! {
                         <PlanCard order page engineers=engineer_list/>
                         <ReassignCard order page engineers=engineer_list held/>
                         <MachineCard order page/>
@@ -703,6 +713,70 @@ fn MachineCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
                 {outcome_line(outcome, "machine-outcome")}
             </div>
         })
+    }
+}
+
+/// 一次修复豁免: whether the office excused this fault order from first-time fix, and why; the
+/// 400 desk gives the reason here.
+#[component]
+fn ExcuseCard(id: Uuid, dispatcher: bool) -> impl IntoView {
+    let lang = use_lang();
+    let excuse = RwSignal::new(None::<fieldbook_model::scorecard::FirstFixExcuse>);
+    let reason = RwSignal::new(String::new());
+    let outcome: Outcome = RwSignal::new(None);
+    let load = move || {
+        spawn_local(async move {
+            if let Ok(Some(e)) = api::excuse(id).await {
+                reason.set(e.reason.clone());
+                excuse.set(Some(e));
+            }
+        })
+    };
+    load();
+    let save = move |_| {
+        let text = reason.get_untracked().trim().to_string();
+        if text.is_empty() {
+            outcome.set(Some(Err(Msg::ExcuseReasonRequired
+                .text(lang.get_untracked())
+                .into())));
+            return;
+        }
+        outcome.set(None);
+        spawn_local(async move {
+            let body = fieldbook_model::scorecard::ExcuseRequest { reason: text };
+            match api::change(
+                "PUT",
+                &format!("/api/work-orders/{id}/first-fix-excuse"),
+                &body,
+            )
+            .await
+            {
+                Ok(_) => {
+                    outcome.set(Some(Ok(())));
+                    load();
+                }
+                Err(fail) => outcome.set(Some(Err(refusal_text(&fail, lang.get_untracked())))),
+            }
+        });
+    };
+    view! {
+        <div class="card" data-testid="excuse">
+            <h2>{tr(Msg::ExcuseTitle)}</h2>
+            <p data-testid="excuse-state">
+                {move || match excuse.get() {
+                    Some(e) => format!("{}：{}（{} · {}）", Msg::Excused.text(lang.get()), e.reason, e.by, china::full(e.at)),
+                    None => Msg::NotExcused.text(lang.get()).to_string(),
+                }}
+            </p>
+            {dispatcher.then(|| view! {
+                <p class="muted">{tr(Msg::ExcuseHint)}</p>
+                <div class="row">
+                    <input class="grow" name="excuse_reason" aria-label=tr(Msg::ExcuseReason) placeholder=tr(Msg::ExcuseReason) prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                    <button class="secondary" type="button" on:click=save>{tr(Msg::ExcuseSave)}</button>
+                </div>
+                {outcome_line(outcome, "excuse-outcome")}
+            })}
+        </div>
     }
 }
 
