@@ -336,6 +336,10 @@ pub async fn load_last_month(db: &Db) -> Result<usize, DemoError> {
     Ok(n)
 }
 
+/// One order of the demo's last month: (template in DEMO_ORDERS, day of the call, hours to
+/// arrival, hours on site, hours from leaving to the report, the required photo left out).
+type Plan = (usize, u32, i64, i64, i64, Option<&'static str>);
+
 async fn last_month(tx: &mut db::Conn, now: DateTime<Utc>) -> Result<usize, DemoError> {
     use chrono::Datelike;
     use fieldbook_model::complaints::{china_date, china_midnight};
@@ -364,8 +368,7 @@ async fn last_month(tx: &mut db::Conn, now: DateTime<Utc>) -> Result<usize, Demo
         username: "dispatcher1".into(),
         name: "陈静".into(),
     };
-    // (template, day of the call, hours to arrival, on site, report after leaving, missing slot)
-    let plans: [(usize, u32, i64, i64, i64, Option<&str>); 3] = [
+    let plans: [Plan; 3] = [
         (6, 3, 4, 4, 20, None),
         (7, 10, 40, 3, 5 * 24, Some("hydraulic_oil")),
         (6, 20, 5, 2, 6, None),
