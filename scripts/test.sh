@@ -46,11 +46,14 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p fieldbook --target was
 # asks for (hand readers for the model's big types, the roles' screens split) brings it down.
 # The office app (online, on desks) has a budget of its own, generous: it is not what a phone on
 # a weak network downloads (161 with the work-order table and one order's page; 296 with the
-# dispatch desk; 373.7 with issue 17's six complaint and call-back screens).
-step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 470 and 376 KiB brotli)"
+# dispatch desk; 373.7 with issue 17's six complaint and call-back screens; 378.6 with issue 19's
+# contract on the model; 446.6 with issue 19's five claims screens: the queue, the claim page with
+# its editable lines, commercial claims, old parts (the station head's phone screen) and people's
+# grades and titles, about a third of it the derived readers of the claim types).
+step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 470 and 447 KiB brotli)"
 trunk build index.html --release
 (cd office && trunk build index.html --release)
-node tools/size-report.mjs dist --max-wasm-brotli-kb 470 dist-office --max-wasm-brotli-kb 376
+node tools/size-report.mjs dist --max-wasm-brotli-kb 470 dist-office --max-wasm-brotli-kb 447
 
 step "End-to-end journeys: real Chromium against the real server"
 cargo build --locked -p fieldbook-server

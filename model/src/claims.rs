@@ -637,12 +637,598 @@ impl OldPart {
     }
 }
 
+/// The old parts a submitted report hands over: one per return tag, with the engineer (the
+/// assignee), as of the time they left the site; `small` until claims support says otherwise.
+/// None before the engineer left, or without a station.
+pub fn old_parts_of(order: &WorkOrder) -> Vec<OldPart> {
+    let Some(removed_at) = order.reached_at(StatusNode::RepairedLeft) else {
+        return Vec::new();
+    };
+    order
+        .report
+        .parts
+        .iter()
+        .filter_map(|p| {
+            let tag = p.return_tag.clone()?;
+            Some(OldPart {
+                tag,
+                work_order_id: order.id,
+                station: order.station.clone().unwrap_or_default(),
+                part_no: p.part_no.clone(),
+                name: p.name.clone(),
+                qty: p.qty,
+                size: PartSize::Small,
+                state: PartState::WithEngineer,
+                holder: order.assignee.clone(),
+                since: removed_at,
+                removed_at,
+                ship_requested_at: None,
+                moves: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+impl OldPart {
+    /// When it reached the company store, if it did.
+    pub fn stored_at(&self) -> Option<DateTime<Utc>> {
+        self.moves
+            .iter()
+            .find(|m| m.to == PartState::InStore)
+            .map(|m| m.at)
+    }
+
+    /// In the store by its due day (China time); None while it may still come in time.
+    pub fn returned_on_time(&self, now: DateTime<Utc>) -> Option<bool> {
+        let due = store_due(self.removed_at);
+        match self.stored_at() {
+            Some(at) => Some(china_date(at) <= due),
+            None if china_date(now) > due => Some(false),
+            None => None,
+        }
+    }
+}
+
+impl Claim {
+    /// When it was first marked submitted.
+    pub fn first_submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.history
+            .iter()
+            .find(|s| s.event == ClaimEvent::Submitted)
+            .map(|s| s.at)
+    }
+
+    /// The manufacturer's first answer: accepted (true) or refused (false).
+    pub fn first_answer(&self) -> Option<bool> {
+        self.history.iter().find_map(|s| match s.event {
+            ClaimEvent::Accepted => Some(true),
+            ClaimEvent::Refused { .. } => Some(false),
+            _ => None,
+        })
+    }
+
+    fn ever(&self, accepted: bool) -> bool {
+        self.history.iter().any(|s| match s.event {
+            ClaimEvent::Accepted => accepted,
+            ClaimEvent::Refused { .. } => !accepted,
+            _ => false,
+        })
+    }
+}
+
+/// A month's claim figures (for the reports and scorecards of issue 18).
+///
+/// - `filed`: claims first marked submitted in the month (China time); `filed_on_time` of them,
+///   those submitted by their 14-day due time.
+/// - `accepted` / `refused`: of the filed claims, those the manufacturer accepted at some point
+///   (also after a resubmission) / refused at least once; `paid`: those paid.
+/// - `success_rate`: accepted / (filed claims with any answer), 0.0..=1.0; None without answers.
+/// - `complete_at_first_submit`: filed claims whose first answer was an acceptance (nothing
+///   sent back as incomplete or wrong).
+/// - `parts_due`: old parts due in the store on the month's 25th (they came off the month
+///   before); `parts_returned_on_time`: of them, those in the store by that day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClaimFigures {
+    pub filed: u32,
+    pub filed_on_time: u32,
+    pub accepted: u32,
+    pub refused: u32,
+    pub paid: u32,
+    pub success_rate: Option<f64>,
+    pub complete_at_first_submit: u32,
+    pub parts_due: u32,
+    pub parts_returned_on_time: u32,
+}
+
+/// The figures of the month holding `month` (any day of it), from every claim and old part that
+/// may count (others are skipped).
+pub fn figures(claims: &[Claim], parts: &[OldPart], month: NaiveDate) -> ClaimFigures {
+    let same_month = |d: NaiveDate| d.year() == month.year() && d.month() == month.month();
+    let mut f = ClaimFigures::default();
+    let mut answered = 0u32;
+    for c in claims {
+        let Some(at) = c.first_submitted_at() else {
+            continue;
+        };
+        if !same_month(china_date(at)) {
+            continue;
+        }
+        f.filed += 1;
+        if at <= c.due {
+            f.filed_on_time += 1;
+        }
+        let (accepted, refused) = (c.ever(true), c.ever(false));
+        f.accepted += u32::from(accepted);
+        f.refused += u32::from(refused);
+        answered += u32::from(accepted || refused);
+        f.paid += u32::from(c.state == ClaimState::Paid);
+        f.complete_at_first_submit += u32::from(c.first_answer() == Some(true));
+    }
+    f.success_rate = (answered > 0).then(|| f64::from(f.accepted) / f64::from(answered));
+    for p in parts {
+        let due = store_due(p.removed_at);
+        if !same_month(due) {
+            continue;
+        }
+        f.parts_due += 1;
+        if p.stored_at().is_some_and(|at| china_date(at) <= due) {
+            f.parts_returned_on_time += 1;
+        }
+    }
+    f
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    use crate::desk::{Closure, Person};
+    use crate::dispatch::tests::{order, reach};
+    use crate::report::{LabourHours, PartUsed, tag_returns};
+
+    /// A closed fault repair expecting a claim: left at 23:30 China time on 2026-12-01, a pump
+    /// replaced (one tag), 4.5 h for the engineer, the fault cause written.
+    fn closed_order() -> WorkOrder {
+        let mut wo = order("VCEC210DC00312457", "2026-12-01T01:00:00Z");
+        wo.claim_expected = true;
+        wo.station = Some("济南站".into());
+        reach(&mut wo, StatusNode::Departed, "2026-12-01T02:00:00Z");
+        reach(&mut wo, StatusNode::Arrived, "2026-12-01T05:00:00Z");
+        // 15:30 UTC is 23:30 in China: still the 1st there.
+        reach(&mut wo, StatusNode::RepairedLeft, "2026-12-01T15:30:00Z");
+        wo.report.fault_cause = "主泵磨损".into();
+        wo.report.work_done = "更换主泵".into();
+        wo.report.parts = vec![
+            PartUsed {
+                part_no: "14526153".into(),
+                name: "液压主泵".into(),
+                qty: 1,
+                replaced: true,
+                return_tag: None,
+            },
+            PartUsed {
+                part_no: "11110683".into(),
+                name: "滤芯".into(),
+                qty: 2,
+                replaced: false,
+                return_tag: None,
+            },
+        ];
+        tag_returns(&wo.ticket, &mut wo.report.parts);
+        wo.report.warranty.service_code = "SW-1".into();
+        wo.report.warranty.fault_info = "E-214".into();
+        wo.report.warranty.labour = vec![LabourHours {
+            person: "engineer1".into(),
+            tenths: 45,
+        }];
+        wo.closure = Some(Closure {
+            by: Person {
+                username: "dispatcher1".into(),
+                name: "陈静".into(),
+            },
+            at: at("2026-12-02T03:00:00Z"),
+            resolution: None,
+        });
+        wo
+    }
+
+    fn drafted(wo: &WorkOrder) -> Claim {
+        Claim::draft(
+            Uuid::nil(),
+            wo,
+            ClaimKind::Fault,
+            "claims1",
+            at("2026-12-03T00:00:00Z"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_draft_takes_what_the_report_holds() {
+        let wo = closed_order();
+        let c = drafted(&wo);
+        assert_eq!(c.state, ClaimState::Draft);
+        assert_eq!((c.ticket.as_str(), c.hours), (wo.ticket.as_str(), 3520));
+        assert_eq!(c.labour.len(), 1);
+        assert_eq!(c.labour[0].service_code, "SW-1");
+        assert_eq!(c.labour[0].tenths, 45);
+        assert_eq!(c.materials.len(), 2);
+        assert_eq!(
+            c.materials[0].return_tag.as_deref(),
+            Some("BX-20261127-001-R1")
+        );
+        assert_eq!(c.materials[1].return_tag, None);
+        // Not before the engineer left.
+        let open = order("S", "2026-12-01T01:00:00Z");
+        assert_eq!(
+            Claim::draft(
+                Uuid::nil(),
+                &open,
+                ClaimKind::Fault,
+                "c",
+                at("2026-12-03T00:00:00Z")
+            ),
+            Err(OpError::WrongState)
+        );
+    }
+
+    #[test]
+    fn the_14_day_clock_runs_in_china_time() {
+        let wo = closed_order();
+        // Left at 23:30 China time on Dec 1: due at the end of Dec 15, China time (16:00 UTC).
+        assert_eq!(claim_due(&wo), Some(at("2026-12-15T16:00:00Z")));
+        // Half an hour later it would be Dec 2 in China: one more day.
+        let mut later = order("S", "2026-12-01T01:00:00Z");
+        reach(&mut later, StatusNode::Departed, "2026-12-01T02:00:00Z");
+        reach(&mut later, StatusNode::Arrived, "2026-12-01T05:00:00Z");
+        reach(&mut later, StatusNode::RepairedLeft, "2026-12-01T16:00:00Z");
+        assert_eq!(claim_due(&later), Some(at("2026-12-16T16:00:00Z")));
+        let mut c = drafted(&wo);
+        assert!(!c.is_late(at("2026-12-15T15:59:59Z")));
+        assert!(c.is_late(at("2026-12-15T16:00:01Z")));
+        c.claim_number = "C-1".into();
+        c.submit(&[], "claims1", at("2026-12-15T15:59:00Z"))
+            .unwrap();
+        assert_eq!(c.filed_on_time(), Some(true));
+        assert!(
+            !c.is_late(at("2027-01-01T00:00:00Z")),
+            "filed: no longer late"
+        );
+        assert_eq!(claim_due(&order("S", "2026-12-01T01:00:00Z")), None);
+    }
+
+    #[test]
+    fn what_is_missing_is_listed_in_the_order_a_person_fixes_it() {
+        let mut wo = closed_order();
+        wo.closure = None;
+        wo.slots = vec![crate::photo::PhotoSlot {
+            key: "nameplate".into(),
+            label_zh: "铭牌".into(),
+            label_en: "Nameplate".into(),
+            required: true,
+        }];
+        let mut c = drafted(&wo);
+        c.labour.clear();
+        c.materials[1].part_no = " ".into();
+        let none = |_: &str| None;
+        assert_eq!(
+            c.missing(&wo, |_| Some(Grade::Tcl1), |_| false),
+            vec![
+                ClaimMissing::OrderNotClosed,
+                ClaimMissing::ClaimNumber,
+                ClaimMissing::Labour,
+                ClaimMissing::OldPartPhoto {
+                    part_no: "14526153".into()
+                },
+                ClaimMissing::PartNumber { line: 1 },
+                ClaimMissing::Photo {
+                    slot: "nameplate".into()
+                },
+            ]
+        );
+        // All there: nothing missing.
+        let wo = closed_order();
+        let mut c = drafted(&wo);
+        c.claim_number = "C-1".into();
+        assert!(c.missing(&wo, none, |_| true).is_empty());
+        // A fault claim needs the fault information (or the cause).
+        let mut bare = closed_order();
+        bare.report.warranty.fault_info.clear();
+        bare.report.fault_cause.clear();
+        assert_eq!(
+            c.missing(&bare, none, |_| true),
+            vec![ClaimMissing::FaultInformation]
+        );
+        c.kind = ClaimKind::TechnicalUpdate;
+        assert!(c.missing(&bare, none, |_| true).is_empty());
+    }
+
+    #[test]
+    fn periodic_maintenance_needs_tcl1_or_above() {
+        let mut wo = closed_order();
+        wo.service_type = ServiceType::PeriodicMaintenance;
+        let mut c = drafted(&wo);
+        c.claim_number = "C-1".into();
+        let trainee = |_: &str| Some(Grade::Trainee);
+        assert_eq!(
+            c.missing(&wo, trainee, |_| true),
+            vec![ClaimMissing::EngineerGrade {
+                engineer: "engineer1".into()
+            }],
+            "named once, though assignee and labour line"
+        );
+        assert_eq!(
+            c.missing(&wo, |_| None, |_| true).len(),
+            1,
+            "no grade is not enough"
+        );
+        assert!(c.missing(&wo, |_| Some(Grade::Tcl1), |_| true).is_empty());
+        assert!(Grade::Tcl3 > Grade::Tcl1 && Grade::Trainee < Grade::Tcl1);
+        // Not for a fault repair.
+        let wo = closed_order();
+        assert!(c.missing(&wo, trainee, |_| true).is_empty());
+    }
+
+    #[test]
+    fn submit_answer_pay_and_paid_never_changes() {
+        let wo = closed_order();
+        let mut c = drafted(&wo);
+        let t = at("2026-12-04T00:00:00Z");
+        let missing = vec![ClaimMissing::ClaimNumber];
+        let before = c.clone();
+        assert!(matches!(
+            c.submit(&missing, "claims1", t),
+            Err(OpError::BadValue(_))
+        ));
+        assert_eq!(c, before, "a refusal changes nothing");
+        assert_eq!(c.answer(true, "", "claims1", t), Err(OpError::WrongState));
+        c.submit(&[], "claims1", t).unwrap();
+        assert_eq!(c.state, ClaimState::Submitted);
+        assert_eq!(c.submit(&[], "claims1", t), Err(OpError::WrongState));
+        assert!(matches!(
+            c.answer(false, "  ", "claims1", t),
+            Err(OpError::BadValue(_))
+        ));
+        c.answer(false, "照片日期不符", "claims1", t).unwrap();
+        assert_eq!(c.state, ClaimState::Refused);
+        let note = CreditNote {
+            number: "CN-1".into(),
+            fen: 100,
+            at: t,
+        };
+        assert_eq!(c.pay(note.clone(), "claims1"), Err(OpError::WrongState));
+        c.submit(&[], "claims1", t).unwrap();
+        assert_eq!(c.state, ClaimState::Resubmitted);
+        c.answer(true, "", "claims1", t).unwrap();
+        c.claimed_fen = 250_000;
+        let bad = CreditNote {
+            number: " ".into(),
+            ..note.clone()
+        };
+        assert!(matches!(c.pay(bad, "claims1"), Err(OpError::BadValue(_))));
+        let paid = CreditNote {
+            number: "CN-1".into(),
+            fen: 240_000,
+            at: t,
+        };
+        assert_eq!(c.pay(paid.clone(), "claims1"), Ok(-10_000));
+        assert_eq!(c.difference(), Some(-10_000));
+        assert_eq!(c.state, ClaimState::Paid);
+        let done = c.clone();
+        assert_eq!(c.submit(&[], "claims1", t), Err(OpError::Closed));
+        assert_eq!(c.answer(true, "", "claims1", t), Err(OpError::Closed));
+        assert_eq!(c.pay(paid, "claims1"), Err(OpError::Closed));
+        assert_eq!(c, done, "paid never changes");
+        let events: Vec<&ClaimEvent> = c.history.iter().map(|s| &s.event).collect();
+        assert_eq!(events.len(), 6);
+        assert_eq!(c.first_answer(), Some(false));
+    }
+
+    #[test]
+    fn a_refusal_ends_the_chain_and_needs_its_reason() {
+        let step = |key: &str, title: &str| ChainStep {
+            key: key.into(),
+            label_zh: key.into(),
+            label_en: key.into(),
+            title: title.into(),
+        };
+        let mut c = CommercialClaim {
+            id: Uuid::nil(),
+            work_order_id: None,
+            station: "济南站".into(),
+            requested_by: "head1".into(),
+            requested_at: at("2026-12-01T00:00:00Z"),
+            fen: 50_000,
+            reason: "客户关系".into(),
+            chain: vec![step("bu", "bu_manager"), step("gm", "general_manager")],
+            sign_offs: vec![],
+            state: CommercialState::Signing,
+            seq: 0,
+        };
+        let t = at("2026-12-02T00:00:00Z");
+        let bu = vec!["bu_manager".to_string()];
+        let before = c.clone();
+        assert!(matches!(
+            c.sign("bu", "wang", &bu, false, " ", t),
+            Err(OpError::BadValue(_))
+        ));
+        assert_eq!(
+            c.sign("nope", "wang", &bu, true, "", t),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(c, before, "refusals change nothing");
+        c.sign("bu", "wang", &bu, false, "金额过高", t).unwrap();
+        assert_eq!(c.state, CommercialState::Refused);
+        assert_eq!(c.next_step(), None);
+        let gm = vec!["general_manager".to_string()];
+        assert_eq!(
+            c.sign("gm", "boss", &gm, true, "", t),
+            Err(OpError::WrongState),
+            "a refusal ends it"
+        );
+        assert_eq!(c.sign_offs.len(), 1);
+        assert_eq!(c.sign_offs[0].reason, "金额过高");
+    }
+
+    fn part(removed: &str, size: PartSize) -> OldPart {
+        let mut wo = closed_order();
+        wo.history.retain(|e| e.node != StatusNode::RepairedLeft);
+        wo.status = StatusNode::Arrived;
+        reach(&mut wo, StatusNode::RepairedLeft, removed);
+        let mut p = old_parts_of(&wo).remove(0);
+        p.size = size;
+        p
+    }
+
+    #[test]
+    fn a_report_hands_over_one_part_per_return_tag() {
+        let wo = closed_order();
+        let parts = old_parts_of(&wo);
+        assert_eq!(parts.len(), 1);
+        let p = &parts[0];
+        assert_eq!(p.tag, "BX-20261127-001-R1");
+        assert_eq!(
+            (p.state, p.holder.as_str(), p.station.as_str()),
+            (PartState::WithEngineer, "engineer1", "济南站")
+        );
+        assert_eq!(p.removed_at, at("2026-12-01T15:30:00Z"));
+        assert_eq!(p.size, PartSize::Small);
+        assert!(old_parts_of(&order("S", "2026-12-01T01:00:00Z")).is_empty());
+    }
+
+    #[test]
+    fn parts_move_forward_only_and_are_late_after_the_25th() {
+        let mut p = part("2026-12-01T15:30:00Z", PartSize::Small);
+        assert_eq!(
+            store_due(p.removed_at),
+            NaiveDate::from_ymd_opt(2027, 1, 25).unwrap()
+        );
+        let t = at("2027-01-10T00:00:00Z");
+        assert_eq!(
+            p.move_to(PartState::InStore, "claims1", t),
+            Err(OpError::WrongState),
+            "nothing skips the station head"
+        );
+        assert!(matches!(
+            p.move_to(PartState::WithStationHead, " ", t),
+            Err(OpError::BadValue(_))
+        ));
+        p.move_to(PartState::WithStationHead, "head1", t).unwrap();
+        assert_eq!((p.holder.as_str(), p.since), ("head1", t));
+        assert_eq!(
+            p.move_to(PartState::WithEngineer, "engineer1", t),
+            Err(OpError::WrongState),
+            "nothing moves back"
+        );
+        // The 25th is the last day, China time: late from the 26th (16:00 UTC on the 25th).
+        assert!(!p.store_late(at("2027-01-25T15:59:00Z")));
+        assert!(p.store_late(at("2027-01-25T16:00:00Z")));
+        assert_eq!(p.returned_on_time(at("2027-01-20T00:00:00Z")), None);
+        assert_eq!(p.returned_on_time(at("2027-01-26T00:00:00Z")), Some(false));
+        p.move_to(PartState::InStore, "claims1", at("2027-01-25T15:00:00Z"))
+            .unwrap();
+        assert!(!p.store_late(at("2027-02-01T00:00:00Z")));
+        assert_eq!(p.returned_on_time(at("2027-03-01T00:00:00Z")), Some(true));
+        p.move_to(PartState::Destroyed, "claims1", at("2027-02-01T00:00:00Z"))
+            .unwrap();
+        assert_eq!(
+            p.move_to(PartState::ShippedToManufacturer, "claims1", t),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(p.moves.len(), 3);
+    }
+
+    #[test]
+    fn shipping_is_late_after_five_days_large_or_two_small() {
+        for (size, days) in [(PartSize::Large, 5), (PartSize::Small, 2)] {
+            let mut p = part("2026-12-01T03:00:00Z", size);
+            let t = at("2026-12-05T00:00:00Z");
+            p.move_to(PartState::WithStationHead, "head1", t).unwrap();
+            p.move_to(PartState::InStore, "claims1", t).unwrap();
+            assert!(!p.ship_late(at("2027-06-01T00:00:00Z")), "not requested");
+            let asked = at("2026-12-10T00:00:00Z");
+            p.ship_requested_at = Some(asked);
+            assert!(!p.ship_late(asked + Duration::days(days)));
+            assert!(p.ship_late(asked + Duration::days(days) + Duration::minutes(1)));
+            p.move_to(PartState::ShippedToManufacturer, "claims1", asked)
+                .unwrap();
+            assert!(!p.ship_late(at("2027-06-01T00:00:00Z")), "shipped");
+        }
+    }
+
+    #[test]
+    fn the_month_s_figures() {
+        let wo = closed_order();
+        let t = |s: &str| at(s);
+        // On time, accepted first time, paid.
+        let mut a = drafted(&wo);
+        a.submit(&[], "c", t("2026-12-05T00:00:00Z")).unwrap();
+        a.answer(true, "", "c", t("2026-12-06T00:00:00Z")).unwrap();
+        a.pay(
+            CreditNote {
+                number: "CN".into(),
+                fen: 0,
+                at: t("2026-12-07T00:00:00Z"),
+            },
+            "c",
+        )
+        .unwrap();
+        // Late (after Dec 15, 16:00 UTC), refused then accepted.
+        let mut b = drafted(&wo);
+        b.submit(&[], "c", t("2026-12-20T00:00:00Z")).unwrap();
+        b.answer(false, "缺照片", "c", t("2026-12-21T00:00:00Z"))
+            .unwrap();
+        b.submit(&[], "c", t("2026-12-22T00:00:00Z")).unwrap();
+        b.answer(true, "", "c", t("2026-12-23T00:00:00Z")).unwrap();
+        // Filed, no answer yet.
+        let mut c = drafted(&wo);
+        c.submit(&[], "c", t("2026-12-30T00:00:00Z")).unwrap();
+        // Submitted 2026-12-31 16:30 UTC = January 1st in China: January's.
+        let mut d = drafted(&wo);
+        d.submit(&[], "c", t("2026-12-31T16:30:00Z")).unwrap();
+        // A draft: not filed.
+        let e = drafted(&wo);
+        // Parts that came off in November are due on Dec 25.
+        let mut on_time = part("2026-11-10T00:00:00Z", PartSize::Small);
+        on_time
+            .move_to(PartState::WithStationHead, "h", t("2026-11-11T00:00:00Z"))
+            .unwrap();
+        on_time
+            .move_to(PartState::InStore, "c", t("2026-12-25T15:00:00Z"))
+            .unwrap();
+        let mut late = part("2026-11-20T00:00:00Z", PartSize::Small);
+        late.move_to(PartState::WithStationHead, "h", t("2026-11-21T00:00:00Z"))
+            .unwrap();
+        late.move_to(PartState::InStore, "c", t("2026-12-26T01:00:00Z"))
+            .unwrap();
+        let missing = part("2026-11-30T15:30:00Z", PartSize::Large);
+        let december = part("2026-12-01T15:30:00Z", PartSize::Small);
+        let f = figures(
+            &[a, b, c, d, e],
+            &[on_time, late, missing, december],
+            NaiveDate::from_ymd_opt(2026, 12, 9).unwrap(),
+        );
+        assert_eq!(
+            f,
+            ClaimFigures {
+                filed: 3,
+                filed_on_time: 1,
+                accepted: 2,
+                refused: 1,
+                paid: 1,
+                success_rate: Some(1.0),
+                complete_at_first_submit: 1,
+                parts_due: 3,
+                parts_returned_on_time: 1,
+            }
+        );
+        let empty = figures(&[], &[], NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+        assert_eq!(empty.success_rate, None);
+        assert_eq!(empty.filed, 0);
     }
 
     #[test]

@@ -9,6 +9,9 @@ use crate::nav::Nav;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::call::CallPage;
 use crate::pages::call_backs::CallBacksPage;
+use crate::pages::claim::ClaimPage;
+use crate::pages::claims::ClaimsPage;
+use crate::pages::commercial::CommercialPage;
 use crate::pages::complaint::ComplaintPage;
 use crate::pages::complaint_new::NewComplaintPage;
 use crate::pages::complaints::ComplaintsPage;
@@ -16,13 +19,15 @@ use crate::pages::follow_ups::FollowUpsPage;
 use crate::pages::imports::ImportsPage;
 use crate::pages::ledger::LedgerPage;
 use crate::pages::list::WorkOrderTable;
+use crate::pages::old_parts::OldPartsPage;
 use crate::pages::order::WorkOrderPage;
+use crate::pages::people::PeoplePage;
 use crate::pages::photo_rules::PhotoRulesPage;
 use crate::pages::register::{MachinePage, RegisterPage};
 use crate::pages::scorecards::ScorecardsPage;
 use crate::pages::sign_in::SignInPage;
 use crate::router::{self, Route};
-use crate::session::{Desk, Session};
+use crate::session::{Desk, Session, use_session};
 
 /// What the main area shows: changes only when the session's kind does, not with its details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,16 +85,20 @@ pub fn App() -> impl IntoView {
 #[component]
 fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
     Live::provide();
-    // The manager's home is the scorecards (they read reports; the desk's list is one click away).
-    let manager = crate::session::use_session().0.with_untracked(
-        |d| matches!(d, Desk::SignedIn(p) if p.role == fieldbook_model::Role::Manager),
-    );
-    let at_root = gloo::utils::window()
-        .location()
-        .pathname()
-        .is_ok_and(|p| p.trim_end_matches('/') == "/office");
-    if manager && at_root && route.get_untracked() == Route::WorkOrders {
-        router::go(Route::Scorecards);
+    // Signed in on the desk's front page: the role's own home (claims support's queue).
+    let role = use_session().0.with_untracked(|d| match d {
+        Desk::SignedIn(p) => Some(p.role),
+        _ => None,
+    });
+    if let Some(home) = role.map(crate::nav::home)
+        && route.get_untracked() == Route::WorkOrders
+        && home != Route::WorkOrders
+        && gloo::utils::window()
+            .location()
+            .pathname()
+            .is_ok_and(|p| p.trim_end_matches('/') == "/office")
+    {
+        router::go(home);
     }
     view! {
         <div class="desk-shell">
@@ -111,6 +120,11 @@ fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
                     Route::Calendar => view! { <CalendarPage/> }.into_any(),
                     Route::Ledger => view! { <LedgerPage/> }.into_any(),
                     Route::Scorecards => view! { <ScorecardsPage/> }.into_any(),
+                    Route::Claims => view! { <ClaimsPage/> }.into_any(),
+                    Route::Claim(id) => view! { <ClaimPage id/> }.into_any(),
+                    Route::Commercial => view! { <CommercialPage/> }.into_any(),
+                    Route::OldParts => view! { <OldPartsPage/> }.into_any(),
+                    Route::People => view! { <PeoplePage/> }.into_any(),
                 }}
             </div>
         </div>

@@ -50,6 +50,8 @@ pub struct Refusal {
     pub error: String,
     pub message: String,
     pub field: Option<String>,
+    /// The whole answer, for what a refusal carries beside its code (a claim's missing list).
+    pub body: String,
 }
 
 /// What a change ended with when it did not go through.
@@ -134,6 +136,7 @@ pub async fn send(method: &str, path: &str, json: String) -> Result<String, Chan
                 error: b.error,
                 message: b.message,
                 field: b.field,
+                body,
             }))
         }
     }

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod app;
 pub mod china;
+pub mod claims_api;
 pub mod complaints_api;
 pub mod header;
 pub mod i18n;

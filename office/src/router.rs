@@ -37,6 +37,16 @@ pub enum Route {
     Ledger,
     /// 工程师考核: the engineers' monthly scorecards (the manager's home).
     Scorecards,
+    /// 索赔: claims support's queue of claimable orders.
+    Claims,
+    /// One warranty claim.
+    Claim(Uuid),
+    /// 商务索赔: commercial claims and their sign-offs.
+    Commercial,
+    /// 旧件: the old parts per station and month.
+    OldParts,
+    /// 人员: people's grades and sign-off titles.
+    People,
 }
 
 impl Route {
@@ -60,6 +70,11 @@ impl Route {
             ["calendar"] => Route::Calendar,
             ["ledger"] => Route::Ledger,
             ["scorecards"] => Route::Scorecards,
+            ["claims"] => Route::Claims,
+            ["claims", s] => id(s).map_or(Route::Claims, Route::Claim),
+            ["commercial-claims"] => Route::Commercial,
+            ["old-parts"] => Route::OldParts,
+            ["people"] => Route::People,
             ["follow-ups"] => Route::FollowUps,
             // The address of an order's page while it was in the field app.
             [s] => id(s).map_or(Route::WorkOrders, Route::WorkOrder),
@@ -86,6 +101,11 @@ impl Route {
             Route::Calendar => "/office/calendar".into(),
             Route::Ledger => "/office/ledger".into(),
             Route::Scorecards => "/office/scorecards".into(),
+            Route::Claims => "/office/claims".into(),
+            Route::Claim(id) => format!("/office/claims/{id}"),
+            Route::Commercial => "/office/commercial-claims".into(),
+            Route::OldParts => "/office/old-parts".into(),
+            Route::People => "/office/people".into(),
         }
     }
 

@@ -230,6 +230,50 @@ pub fn router(state: AppState) -> Router {
             "/api/complaints/{id}/reopen",
             post(routes::complaints::reopen),
         )
+        // Warranty claims and old parts (issue 19).
+        .route(
+            "/api/work-orders/{id}/claim-expected",
+            put(routes::claims::put_claim_expected),
+        )
+        .route("/api/claims/queue", get(routes::claims::queue))
+        .route("/api/claims/figures", get(routes::claims::get_figures))
+        .route(
+            "/api/claims",
+            get(routes::claims::list).post(routes::claims::create),
+        )
+        .route(
+            "/api/claims/{id}",
+            get(routes::claims::get_one).put(routes::claims::edit),
+        )
+        .route("/api/claims/{id}/submit", post(routes::claims::submit))
+        .route("/api/claims/{id}/answer", post(routes::claims::answer))
+        .route("/api/claims/{id}/pay", post(routes::claims::pay))
+        .route("/api/claims/{id}/files.zip", get(routes::claims::files_zip))
+        .route(
+            "/api/commercial-claims",
+            get(routes::claims::list_commercial).post(routes::claims::create_commercial),
+        )
+        .route(
+            "/api/commercial-claims/{id}/sign",
+            post(routes::claims::sign_commercial),
+        )
+        .route(
+            "/api/settings/sign-off-chain",
+            get(routes::claims::get_chain).put(routes::claims::put_chain),
+        )
+        .route("/api/people", get(routes::claims::people))
+        .route("/api/people/{username}", put(routes::claims::put_person))
+        .route("/api/old-parts", get(routes::claims::list_parts))
+        .route("/api/old-parts/ledger", get(routes::claims::parts_ledger))
+        .route(
+            "/api/old-parts/{tag}/receive",
+            post(routes::claims::receive_part),
+        )
+        .route("/api/old-parts/{tag}/move", post(routes::claims::move_part))
+        .route(
+            "/api/old-parts/{tag}/ship-request",
+            post(routes::claims::ship_request),
+        )
         .route("/api/call-backs", post(routes::complaints::post_call_back))
         .route("/api/call-backs/due", get(routes::complaints::due))
         .route(

@@ -23,7 +23,7 @@ pub const DEMO_STATION: &str = "济南站";
 /// (username, display name, role, team). Engineers work as the engineering department, for
 /// every field team; their own team is their service station, whose head (service_supervisor)
 /// sees its orders and engineers at the desk. The dispatcher is in the office.
-pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 8] = [
+pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 7] = [
     ("engineer1", "张伟", Role::Engineer, Some(DEMO_STATION)),
     ("engineer2", "李强", Role::Engineer, Some(DEMO_STATION)),
     ("cleaner1", "王芳", Role::Cleaner, Some(DEMO_TEAM)),
@@ -36,8 +36,6 @@ pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 8] = [
         Role::ServiceSupervisor,
         Some(DEMO_STATION),
     ),
-    // The department manager: reads every report and scorecard, changes nothing.
-    ("manager1", "吴经理", Role::Manager, None),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -216,7 +214,8 @@ pub fn sign_in_hint() -> String {
     format!(
         "Demo sign-ins (password {DEMO_PASSWORD}): engineer1 (engineer), cleaner1 (cleaner), \
          cleaner2 (cleaner), supervisor1 (supervisor), dispatcher1 (dispatcher), \
-         head1 (station head, {DEMO_STATION}), manager1 (manager)"
+         head1 (station head, {DEMO_STATION}), claims1 (claims support), manager1 (manager; \
+         bu1, sales1, svcmgr1, svcdir1, gm1 sign commercial claims)"
     )
 }
 
@@ -225,7 +224,10 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
     let mut report = DemoReport::default();
     let mut conn = db.acquire().await?;
     let mut missing = Vec::new();
-    for (username, display_name, role, team) in DEMO_USERS {
+    let claims_users = crate::demo_claims::CLAIMS_USERS
+        .iter()
+        .map(|(username, name, role, _)| (*username, *name, *role, None));
+    for (username, display_name, role, team) in DEMO_USERS.into_iter().chain(claims_users) {
         if users::find_by_username(&mut conn, username)
             .await?
             .is_none()
@@ -281,6 +283,17 @@ pub async fn load(db: &Db) -> Result<DemoReport, DemoError> {
         wo.station = assignee.team.clone();
         let seq = db::next_seq(&mut tx).await?;
         work_orders::insert(&mut tx, &wo, &assignee.id, seq).await?;
+        report.work_orders += 1;
+    }
+    let claims_demo = async {
+        crate::demo_claims::load_settings(&mut tx).await?;
+        let ticket = format!("BX-{date}-{:03}", DEMO_ORDERS.len() + 1);
+        crate::demo_claims::load_closed_order(&mut tx, ticket, now).await
+    };
+    if claims_demo
+        .await
+        .map_err(|e| DemoError::Field(format!("claims: {e}")))?
+    {
         report.work_orders += 1;
     }
     report.areas = crate::demo_field::load(&mut tx)

@@ -265,7 +265,7 @@ pub async fn detail(
     };
     let role = user.profile.role;
     let office = match role {
-        Role::Dispatcher | Role::Supervisor | Role::Manager => true,
+        Role::Dispatcher | Role::Supervisor | Role::Manager | Role::Claims => true,
         Role::ServiceSupervisor => {
             if !scope(user)?.covers(&work_order) {
                 return Err(AppError::Forbidden(

@@ -46,6 +46,15 @@ pub enum AppError {
         code: &'static str,
         message: String,
     },
+    /// A refusal that tells more than its message: `extra`'s keys (an object) are added beside
+    /// `error` and `message`, e.g. a claim's `missing` items or the `field` of a bad value.
+    #[error("{message}")]
+    Detailed {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        extra: serde_json::Value,
+    },
     /// A rate limit: `429` with `Retry-After` in seconds.
     #[error("{message}")]
     TooManyRequests {
@@ -77,6 +86,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Refused { status, .. } => *status,
+            AppError::Detailed { status, .. } => *status,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::BadCredentials | AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -95,6 +105,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Refused { code, .. } => code,
+            AppError::Detailed { code, .. } => code,
             AppError::BadRequest { code, .. } => code,
             AppError::BadCredentials => "bad_credentials",
             AppError::Unauthorized => "unauthorized",
@@ -139,7 +150,18 @@ impl IntoResponse for AppError {
             error: self.code().to_string(),
             message: self.public_message(),
         };
-        let mut response = (status, Json(body)).into_response();
+        let mut response = match &self {
+            AppError::Detailed { extra, .. } => {
+                let mut object = serde_json::json!(body);
+                if let (Some(all), Some(more)) = (object.as_object_mut(), extra.as_object()) {
+                    for (k, v) in more {
+                        all.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                }
+                (status, Json(object)).into_response()
+            }
+            _ => (status, Json(body)).into_response(),
+        };
         if let AppError::TooManyRequests { retry_after, .. } = self {
             response
                 .headers_mut()

@@ -5,14 +5,16 @@
 
 pub mod applying;
 pub mod auth;
+pub mod claims;
+pub mod claims_pdf;
 pub mod complaints;
 pub mod db;
 pub mod demo;
+pub mod demo_claims;
 pub mod demo_field;
 pub mod desk;
 pub mod digest;
 pub mod error;
-pub mod export;
 pub mod extract;
 pub mod field;
 pub mod field_admin;
@@ -28,6 +30,7 @@ pub mod photos;
 pub mod rate_limit;
 pub mod register;
 pub mod routes;
+pub mod sheet;
 pub mod state;
 pub mod static_files;
 pub mod stored_photo;

@@ -337,11 +337,13 @@ pub(crate) async fn record_effect(
             photos::insert(&mut *conn, wo.id, photo, op.id, seq).await?;
             work_orders::touch(&mut *conn, wo.id, seq).await?;
         }
-        OpKind::SaveReport { .. }
-        | OpKind::Sign { .. }
-        | OpKind::WaiveSignature { .. }
-        | OpKind::SubmitReport { .. } => {
+        OpKind::SaveReport { .. } | OpKind::Sign { .. } | OpKind::WaiveSignature { .. } => {
             work_orders::record_report(&mut *conn, wo.id, &wo.report, seq).await?;
+        }
+        OpKind::SubmitReport { .. } => {
+            work_orders::record_report(&mut *conn, wo.id, &wo.report, seq).await?;
+            // The replaced parts go to the station head from here (issue 19).
+            crate::claims::hand_over_parts(&mut *conn, wo, seq).await?;
         }
         _ => return Err(missing("a work order")),
     }

@@ -28,6 +28,28 @@ impl PhotoZip {
         }
     }
 
+    /// An archive whose entries go in one folder named `folder` (already sanitised).
+    pub fn in_folder(folder: String, capacity: usize) -> PhotoZip {
+        debug_assert!(!folder.contains(['/', '\\']) && folder != ".." && folder != ".");
+        PhotoZip {
+            folder,
+            writer: ZipWriter::new(Cursor::new(Vec::with_capacity(capacity + 4096))),
+        }
+    }
+
+    /// Add a file the server made (a safe `name` of its own), STORED (the crate is built without
+    /// its deflate feature; a one-page PDF is small).
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> zip::result::ZipResult<()> {
+        debug_assert!(photos::is_safe_name(name));
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
+            .unix_permissions(0o644);
+        self.writer
+            .start_file(format!("{}/{}", self.folder, name), options)?;
+        self.writer.write_all(bytes)?;
+        Ok(())
+    }
+
     /// Add a photo, STORED: JPEG and PNG are compressed already, deflating again only costs.
     pub fn add(&mut self, meta: &PhotoMeta, bytes: &[u8]) -> zip::result::ZipResult<()> {
         let mut options = SimpleFileOptions::default()

@@ -43,6 +43,8 @@ struct OrderRow {
     naming: String,
     unrepaired_reason_json: Option<String>,
     call_backs_json: String,
+    #[sqlx(try_from = "crate::db::IntFlag")]
+    claim_expected: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -59,7 +61,8 @@ const SELECT_ORDERS: &str = "SELECT w.id, w.ticket, w.customer, w.site, w.equipm
     CASE WHEN w.machine_down THEN 1 ELSE 0 END AS machine_down, w.called_at, w.planned_at, u.username AS assignee, u.display_name AS assignee_name, w.assignee_id, w.status, w.seq, \
     w.contact_name, w.contact_phone, w.companions_json, w.station, w.repeat_of, \
     w.first_response_json, w.departure_json, w.reviews_json, w.closure_json, w.naming, \
-    w.unrepaired_reason_json, w.call_backs_json \
+    w.unrepaired_reason_json, w.call_backs_json, \
+    CASE WHEN w.claim_expected THEN 1 ELSE 0 END AS claim_expected \
     FROM work_orders w JOIN users u ON u.id = w.assignee_id";
 
 fn bad(id: &str, field: &'static str, value: &str) -> StoreError {
@@ -170,8 +173,7 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
         reviews: json(id, "reviews_json", &row.reviews_json)?,
         closure: json_opt(id, "closure_json", row.closure_json.as_deref())?,
         naming: parse_naming(&row.naming).ok_or_else(|| bad(id, "naming", &row.naming))?,
-        // Not stored yet: the claims work (issue 19) adds its column.
-        claim_expected: false,
+        claim_expected: row.claim_expected,
         unrepaired_reason: json_opt(
             id,
             "unrepaired_reason_json",
@@ -338,9 +340,9 @@ pub async fn insert(
         "INSERT INTO work_orders (id, ticket, customer, site, equipment_model, serial, \
          engine_hours, working_condition, fault_description, service_type, machine_down, \
          called_at, planned_at, assignee_id, status, seq, contact_name, contact_phone, \
-         companions_json, station, repeat_of, naming) \
+         companions_json, station, repeat_of, naming, claim_expected) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19, $20, $21, $22)",
+         $18, $19, $20, $21, $22, $23)",
     )
     .bind(wo.id.to_string())
     .bind(&wo.ticket)
@@ -364,6 +366,7 @@ pub async fn insert(
     .bind(&wo.station)
     .bind(&wo.repeat_of)
     .bind(naming_text(wo.naming))
+    .bind(wo.claim_expected)
     .execute(&mut *conn)
     .await?;
     sqlx::query(
@@ -592,6 +595,21 @@ pub async fn record_desk(conn: &mut Conn, wo: &WorkOrder, seq: i64) -> Result<()
     .bind(wo.id.to_string())
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// Whether the desk expects a warranty claim for the order, at sequence value `seq`.
+pub async fn record_claim_expected(
+    conn: &mut Conn,
+    wo: &WorkOrder,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE work_orders SET claim_expected = $1, seq = $2 WHERE id = $3")
+        .bind(wo.claim_expected)
+        .bind(seq)
+        .bind(wo.id.to_string())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

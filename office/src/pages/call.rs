@@ -10,6 +10,7 @@ use chrono::Utc;
 use fieldbook::api::ApiFail;
 use fieldbook::i18n::{self as labels, Lang, use_lang};
 use fieldbook_model::ServiceType;
+use fieldbook_model::claims::claimable_service;
 use fieldbook_model::desk::{CallError, EngineerLoad, Machine, NewWorkOrder};
 use fieldbook_model::dispatch::check_ticket;
 use leptos::prelude::*;
@@ -41,6 +42,8 @@ pub struct Draft {
     pub fault_description: String,
     pub service_type: ServiceType,
     pub machine_down: bool,
+    /// A warranty claim is expected (only for a claimable service: sent as false otherwise).
+    pub claim_expected: bool,
     /// China time, as `datetime-local` holds it.
     pub called_at: String,
     pub planned_at: String,
@@ -63,6 +66,7 @@ impl Default for Draft {
             fault_description: String::new(),
             service_type: ServiceType::FaultRepair,
             machine_down: false,
+            claim_expected: false,
             called_at: china::to_input(Utc::now()),
             planned_at: String::new(),
             assignee: String::new(),
@@ -156,7 +160,7 @@ impl Draft {
             planned_at: planned.unwrap_or(called_at),
             assignee: self.assignee.clone(),
             companions: self.companions.clone(),
-            claim_expected: false,
+            claim_expected: self.claim_expected && claimable_service(self.service_type),
         };
         errors.extend(call.check().iter().map(|e| (e.field(), call_error_msg(e))));
         (call, errors)
@@ -202,7 +206,8 @@ fn refusal(code: &str, message: &str, call: &NewWorkOrder) -> (&'static str, Msg
 }
 
 /// Every field name, longest first where one contains another.
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 17] = [
+    "claim_expected",
     "contact_phone",
     "contact_name",
     "customer",
@@ -515,6 +520,7 @@ pub fn CallPage() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </label>
+                        <div class="checks">
                         <label class="check">
                             <input
                                 type="checkbox"
@@ -527,6 +533,22 @@ pub fn CallPage() -> impl IntoView {
                             />
                             <span>{tr(Msg::MachineDown)}</span>
                         </label>
+                        {move || claimable_service(draft.with(|d| d.service_type)).then(|| view! {
+                            <label class="check claim-expected" title=tr(Msg::ClaimExpectedHint)>
+                                <input
+                                    type="checkbox"
+                                    name="claim_expected"
+                                    prop:checked=move || draft.with(|d| d.claim_expected)
+                                    on:change=move |ev| {
+                                        let v = event_target_checked(&ev);
+                                        edit("claim_expected", &|d| d.claim_expected = v);
+                                    }
+                                />
+                                <span>{tr(Msg::ClaimExpected)}</span>
+                                <small class="field-error" data-field="claim_expected">{error_for("claim_expected")}</small>
+                            </label>
+                        })}
+                        </div>
                         <label class="field span2">
                             <span>{tr(Msg::Fault)}</span>
                             <textarea

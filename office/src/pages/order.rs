@@ -13,11 +13,12 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use fieldbook::api::ApiFail;
 use fieldbook::i18n::{self as labels, Lang, use_lang};
+use fieldbook_model::claims::claimable_service;
 use fieldbook_model::desk::{
     FirstResponse, HeldDecision, MachineFix, PhoneFix, PlanChange, ReviewDecision, ReviewItem,
     SendBackItem, UnrepairedReason,
 };
-use fieldbook_model::{AssigneeChange, HeldOperation, PhotoMeta, WorkOrder, WorkOrderDetail};
+use fieldbook_model::{AssigneeChange, HeldOperation, PhotoMeta, Role, WorkOrder, WorkOrderDetail};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
@@ -258,6 +259,7 @@ fn OrderView(page: Page) -> impl IntoView {
             <div class="order-cols">
                 <div class="order-col">
                     <StatusCard order/>
+                    {move || claimable_service(order.with(|o| o.service_type)).then(|| view! { <ClaimCard order page closed/> })}
                     <FirstResponseCard order page closed/>
                     {move || closed.get().then(|| view! { <CallBackCard order page/> })}
                     {fault.then(|| view! { <ExcuseCard id dispatcher/> })}
@@ -272,6 +274,78 @@ fn OrderView(page: Page) -> impl IntoView {
                     <ReviewCard order page closed/>
                 </div>
             </div>
+        </div>
+    }
+}
+
+#[derive(Serialize)]
+struct ClaimExpected {
+    claim_expected: bool,
+}
+
+/// 索赔: whether the order expects a warranty claim (changed by the desk, the station head and
+/// claims support while it is open), and its claim's state with a link once there is one.
+#[component]
+fn ClaimCard(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl IntoView {
+    let lang = use_lang();
+    let id = order.with_untracked(|o| o.id);
+    let expected = Memo::new(move |_| order.with(|o| o.claim_expected));
+    let role = crate::pages::claims::my_role();
+    let may_change = matches!(
+        role,
+        Some(Role::Dispatcher | Role::ServiceSupervisor | Role::Claims)
+    );
+    // The order's claim, if there is one (read when the order expects one).
+    let claim = LocalResource::new(move || {
+        let wanted = expected.get();
+        async move {
+            if !wanted {
+                return None;
+            }
+            crate::claims_api::claims()
+                .await
+                .ok()
+                .and_then(|c| c.claims.into_iter().find(|c| c.work_order_id == id))
+        }
+    });
+    let outcome: Outcome = RwSignal::new(None);
+    let toggle = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        send(
+            page,
+            "PUT",
+            format!("/api/work-orders/{id}/claim-expected"),
+            ClaimExpected { claim_expected: on },
+            outcome,
+            lang.get_untracked(),
+        );
+    };
+    view! {
+        <div class="card" data-testid="order-claim">
+            <h2>{tr(Msg::ClaimTitle)}</h2>
+            {move || if may_change && !closed.get() {
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name="order_claim_expected" prop:checked=move || expected.get() on:change=toggle/>
+                        <span>{tr(Msg::ClaimExpected)}</span>
+                    </label>
+                }.into_any()
+            } else {
+                view! { <p data-testid="claim-expected">{move || if expected.get() { Msg::ClaimExpected.text(lang.get()) } else { "" }}</p> }.into_any()
+            }}
+            {move || claim.get().flatten().map(|c| {
+                let state = c.state;
+                view! {
+                    <p>
+                        <a href=Route::Claim(c.id).href() data-testid="order-claim-link" data-state=crate::claims_api::state_code(state)>
+                            {tr(Msg::OpenClaim)}" · "{move || crate::claims_api::state_msg(state).text(lang.get())}
+                            {(!c.claim_number.is_empty()).then(|| format!(" · {}", c.claim_number))}
+                        </a>
+                    </p>
+                }
+            })}
+            {move || (expected.get() && claim.get().is_some_and(|c| c.is_none())).then(|| view! { <p class="muted">{tr(Msg::NoClaimYet)}</p> })}
+            {outcome_line(outcome, "claim-expected-outcome")}
         </div>
     }
 }

@@ -1,15 +1,6 @@
--- Reports and monthly scorecards (issue 18).
+-- Reports and monthly scorecards (issue 18). Portable like 0001-0009 (0009 gave the role
+-- `manager`, who reads them).
 --
--- Part one: the role `manager` (部门经理 / 客户中心经理, reads every report, changes nothing). The
--- CHECK lists every role of `fieldbook_model::Role` (`claims` too, for issue 19: whichever of
--- 0009/0010 runs last leaves the full list).
-
-ALTER TABLE users DROP CONSTRAINT IF EXISTS users_role_check;
-ALTER TABLE users ADD CONSTRAINT users_role_check
-    CHECK (role IN ('engineer', 'cleaner', 'supervisor', 'dispatcher', 'service_supervisor',
-                    'manager', 'claims'));
-
--- Part two.
 -- The scorecards are computed from what was recorded (the model's
 -- `fieldbook_model::scorecard`); the only thing stored for them is the office's excuse of an
 -- order from first-time fix (an objective cause the rule book allows), with its reason.

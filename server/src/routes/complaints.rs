@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use fieldbook_model::complaints::{
     CallBackDue, CallBackMethod, CallBackSubject, Complaint, ComplaintField, ComplaintState,
     LedgerRow, NewCallBack, NewComplaint, Severity, Staff, WorkCalendar, china_midnight,
@@ -26,9 +26,9 @@ use crate::complaints::{self as store, CalledBack, Refused};
 use crate::db;
 use crate::desk::{self, unprocessable};
 use crate::error::AppError;
-use crate::export::{self, Cell, Sheet};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::field::PhotoFiling;
+use crate::sheet::{self, Cell};
 use crate::state::AppState;
 use crate::work_orders;
 
@@ -685,27 +685,14 @@ pub struct LedgerQuery {
     format: Option<String>,
 }
 
-/// The first day of a `YYYY-MM` month.
-fn month_start(month: &str) -> Option<NaiveDate> {
-    let (y, m) = month.trim().split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
-}
-
 /// The month's rows the user may see, oldest complaint first.
 pub async fn ledger_rows(
     conn: &mut db::Conn,
     me: &Staff,
     first: NaiveDate,
 ) -> Result<Vec<LedgerRow>, AppError> {
-    let next = if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
-    }
-    .ok_or_else(|| AppError::bad_request("bad_query", "month: out of range"))?;
+    let next = sheet::next_month(first)
+        .ok_or_else(|| AppError::bad_request("bad_query", "month: out of range"))?;
     let all = me.role == Role::Dispatcher;
     let rows: Vec<String> = sqlx::query_scalar(
         "SELECT complaint_json FROM complaints WHERE taken_at >= $1 AND taken_at < $2 \
@@ -746,11 +733,7 @@ pub const LEDGER_HEADER: [&str; 17] = [
     "状态",
 ];
 
-fn china_time(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
+use crate::sheet::china_time;
 
 fn opt_time(t: Option<DateTime<Utc>>) -> String {
     t.map(china_time).unwrap_or_default()
@@ -795,28 +778,23 @@ pub fn ledger_cells(r: &LedgerRow) -> [String; 17] {
     ]
 }
 
-/// The ledger as one exported sheet (the reopen count a number).
-fn ledger_sheet(rows: &[LedgerRow], month: &str) -> Sheet<'static> {
-    Sheet {
-        name: format!("投诉台账 {month}"),
-        header: &LEDGER_HEADER,
-        rows: rows
-            .iter()
-            .map(|r| {
-                ledger_cells(r)
-                    .into_iter()
-                    .enumerate()
-                    .map(|(col, cell)| {
-                        if col == 15 {
-                            Cell::Number(f64::from(r.reopened))
-                        } else {
-                            Cell::Text(cell)
-                        }
-                    })
-                    .collect()
-            })
-            .collect(),
-    }
+/// The rows as the ledger files' cells (the reopen count a number).
+fn sheet_rows(rows: &[LedgerRow]) -> Vec<Vec<Cell>> {
+    rows.iter()
+        .map(|r| {
+            ledger_cells(r)
+                .into_iter()
+                .enumerate()
+                .map(|(col, cell)| {
+                    if col == 15 {
+                        Cell::Number(f64::from(r.reopened))
+                    } else {
+                        Cell::Text(cell)
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// `GET /api/complaints/ledger?month=2026-12&format=json|csv|xlsx`.
@@ -826,16 +804,29 @@ pub async fn ledger(
     ApiQuery(query): ApiQuery<LedgerQuery>,
 ) -> Result<Response, AppError> {
     let me = office(&user)?;
-    let first = month_start(&query.month).ok_or_else(|| {
-        AppError::bad_request("bad_query", "month: give it as YYYY-MM, e.g. 2026-12")
-    })?;
+    let first = sheet::month_query(&query.month)?;
     let month = first.format("%Y-%m").to_string();
     let mut conn = state.db.acquire().await?;
     let rows = ledger_rows(&mut conn, &me, first).await?;
-    export::answer(
-        query.format.as_deref(),
-        || Json(&rows).into_response(),
-        || vec![ledger_sheet(&rows, &month)],
-        &format!("complaints-{month}"),
-    )
+    match query.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(rows).into_response()),
+        "csv" => sheet::download(
+            sheet::csv(&LEDGER_HEADER, &sheet_rows(&rows))?,
+            sheet::CSV_TYPE,
+            &format!("complaints-{month}.csv"),
+        ),
+        "xlsx" => sheet::download(
+            sheet::xlsx(
+                &format!("投诉台账 {month}"),
+                &LEDGER_HEADER,
+                &sheet_rows(&rows),
+            )?,
+            sheet::XLSX_TYPE,
+            &format!("complaints-{month}.xlsx"),
+        ),
+        other => Err(AppError::bad_request(
+            "bad_query",
+            format!("format: '{other}' is none of json, csv, xlsx"),
+        )),
+    }
 }

@@ -1,5 +1,6 @@
 //! The HTTP API, one module per resource.
 
+pub mod claims;
 pub mod complaints;
 pub mod engineers;
 pub mod health;

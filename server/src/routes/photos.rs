@@ -246,7 +246,7 @@ fn may_read(user: &CurrentUser, assignee_id: &str) -> Result<(), AppError> {
     }
 }
 
-async fn stored_bytes(state: &AppState, photo: &StoredPhoto) -> Result<Bytes, AppError> {
+pub(crate) async fn stored_bytes(state: &AppState, photo: &StoredPhoto) -> Result<Bytes, AppError> {
     let key = photo.stored_key.as_deref().ok_or_else(|| {
         AppError::Internal(format!("photo {} is uploaded without a key", photo.meta.id))
     })?;

@@ -25,8 +25,8 @@ use crate::auth::CurrentUser;
 use crate::db;
 use crate::desk::{self, order_id, unprocessable};
 use crate::error::AppError;
-use crate::export::{self, Cell, Sheet};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::sheet::{self, Cell};
 use crate::state::AppState;
 use crate::work_orders;
 
@@ -177,47 +177,74 @@ pub const CARD_HEADER: [&str; 9] = [
 
 pub const DEDUCTION_HEADER: [&str; 5] = ["工程师", "姓名", "工单号", "扣分原因", "扣分"];
 
-fn sheets(cards: &[EngineerScorecard], month: Month) -> Vec<Sheet<'static>> {
+/// The cards' rows and the deductions' rows, as the files hold them.
+fn rows(cards: &[EngineerScorecard]) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
     let n = |v: u32| Cell::Number(f64::from(v));
-    let summary = Sheet {
-        name: format!("工程师考核 {month}"),
-        header: &CARD_HEADER,
-        rows: cards
-            .iter()
-            .map(|c| {
+    let summary = cards
+        .iter()
+        .map(|c| {
+            vec![
+                c.engineer.as_str().into(),
+                c.name.as_str().into(),
+                c.station.clone().unwrap_or_default().into(),
+                n(c.orders),
+                n(c.response),
+                n(c.first_fix),
+                n(c.data),
+                n(c.beyond),
+                Cell::Number(c.total as f64),
+            ]
+        })
+        .collect();
+    let deductions = cards
+        .iter()
+        .flat_map(|c| {
+            c.deductions.iter().map(move |d| {
                 vec![
                     c.engineer.as_str().into(),
                     c.name.as_str().into(),
-                    c.station.clone().unwrap_or_default().into(),
-                    n(c.orders),
-                    n(c.response),
-                    n(c.first_fix),
-                    n(c.data),
-                    n(c.beyond),
-                    Cell::Number(c.total as f64),
+                    d.ticket.as_str().into(),
+                    defect_text(&d.defect).into(),
+                    n(d.points),
                 ]
             })
-            .collect(),
-    };
-    let deductions = Sheet {
-        name: "扣分明细".into(),
-        header: &DEDUCTION_HEADER,
-        rows: cards
-            .iter()
-            .flat_map(|c| {
-                c.deductions.iter().map(move |d| {
-                    vec![
-                        c.engineer.as_str().into(),
-                        c.name.as_str().into(),
-                        d.ticket.as_str().into(),
-                        defect_text(&d.defect).into(),
-                        n(d.points),
-                    ]
-                })
-            })
-            .collect(),
-    };
-    vec![summary, deductions]
+        })
+        .collect();
+    (summary, deductions)
+}
+
+/// The JSON, or the cards as CSV, or cards and deductions as .xlsx, named `{stem}.csv|xlsx`.
+fn answer(
+    format: Option<&str>,
+    json: impl FnOnce() -> Response,
+    cards: &[EngineerScorecard],
+    month: Month,
+    stem: &str,
+) -> Result<Response, AppError> {
+    match format.unwrap_or("json") {
+        "json" => Ok(json()),
+        "csv" => sheet::download(
+            sheet::csv(&CARD_HEADER, &rows(cards).0)?,
+            sheet::CSV_TYPE,
+            &format!("{stem}.csv"),
+        ),
+        "xlsx" => {
+            let (summary, deductions) = rows(cards);
+            let name = format!("工程师考核 {month}");
+            sheet::download(
+                sheet::xlsx_sheets(&[
+                    (&name, &CARD_HEADER, &summary),
+                    ("扣分明细", &DEDUCTION_HEADER, &deductions),
+                ])?,
+                sheet::XLSX_TYPE,
+                &format!("{stem}.xlsx"),
+            )
+        }
+        other => Err(AppError::bad_request(
+            "bad_query",
+            format!("format: '{other}' is none of json, csv, xlsx"),
+        )),
+    }
 }
 
 /// `GET /api/scorecards/engineers?month=2026-11&format=json|csv|xlsx`.
@@ -242,10 +269,11 @@ pub async fn engineers(
     .fetch_all(&mut *conn)
     .await?;
     let cards = compute(&mut conn, engineers, month).await?;
-    export::answer(
+    answer(
         query.format.as_deref(),
         || Json(&cards).into_response(),
-        || sheets(&cards.cards, month),
+        &cards.cards,
+        month,
         &format!("engineer-scorecards-{month}"),
     )
 }
@@ -271,10 +299,11 @@ pub async fn me(
     let mut cards = compute(&mut conn, vec![me], month).await?;
     let card = cards.cards.remove(0);
     let stem = format!("scorecard-{}-{month}", card.engineer);
-    export::answer(
+    answer(
         query.format.as_deref(),
         || Json(&card).into_response(),
-        || sheets(std::slice::from_ref(&card), month),
+        std::slice::from_ref(&card),
+        month,
         &stem,
     )
 }

@@ -33,8 +33,7 @@ pub struct ListQuery {
 /// head their station's.
 fn list_scope(user: &CurrentUser) -> Result<Scope, AppError> {
     match user.profile.role {
-        // The manager reads every order (and changes none).
-        Role::Dispatcher | Role::Supervisor | Role::Manager => Ok(Scope::All),
+        Role::Dispatcher | Role::Supervisor | Role::Manager | Role::Claims => Ok(Scope::All),
         Role::ServiceSupervisor => desk::scope(user),
         _ => Err(AppError::Forbidden(
             "the work-order list is for the office".into(),

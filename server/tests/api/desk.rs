@@ -213,7 +213,7 @@ async fn a_call_is_taken_with_the_rules_ticket_and_dispatched_to_the_station() {
         .format("%Y%m%d")
         .to_string();
     let demo_day = chrono::Local::now().format("%Y%m%d").to_string();
-    let n = if today == demo_day { 9 } else { 1 };
+    let n = if today == demo_day { 10 } else { 1 };
     assert_eq!(
         next["ticket"],
         format!("BX-{today}-{n:03}"),
@@ -957,7 +957,7 @@ async fn a_station_head_sees_and_changes_only_their_station() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(list.len(), 8);
+    assert_eq!(list.len(), 9);
     assert!(list.iter().all(|o| o.station.as_deref() == Some("济南站")));
     let changes: OrderChanges = ok(
         head.get(server.url("/api/work-orders?since=0"))
@@ -967,7 +967,7 @@ async fn a_station_head_sees_and_changes_only_their_station() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(changes.orders.len(), 8);
+    assert_eq!(changes.orders.len(), 9);
     let engineers: Vec<EngineerLoad> = ok(
         head.get(server.url("/api/engineers")).send().await.unwrap(),
         StatusCode::OK,
@@ -1070,7 +1070,7 @@ async fn a_station_head_sees_and_changes_only_their_station() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!(list.len(), 7);
+    assert_eq!(list.len(), 8);
     let head2 = server.signed_in("head2").await;
     let list: Vec<WorkOrder> = ok(
         head2
@@ -1130,7 +1130,7 @@ async fn polling_since_n_returns_only_what_changed() {
         async move { ok::<OrderChanges>(desk.get(url).send().await.unwrap(), StatusCode::OK).await }
     };
     let all = poll(0).await;
-    assert_eq!(all.orders.len(), 8);
+    assert_eq!(all.orders.len(), 9);
     let quiet = poll(all.seq).await;
     assert!(quiet.orders.is_empty());
     assert_eq!(quiet.seq, all.seq);

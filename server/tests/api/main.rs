@@ -10,6 +10,7 @@ mod harness;
 mod team;
 
 mod authz_matrix;
+mod claims;
 mod cleaning;
 mod complaints;
 mod cut_connection;

@@ -64,13 +64,15 @@ async fn each_engineer_gets_only_their_own_orders() {
     );
     assert_eq!(
         first.cursor, DEMO_SEQ,
-        "8 demo orders, one sequence value each, and the field demo's one"
+        "8 demo orders, one sequence value each, the closed warranty order's six, and the field \
+         demo's one"
     );
     assert!(first.removed.is_empty());
 
     let e2 = server.signed_in("engineer2").await;
     let theirs = server.sync(&e2, 0).await;
-    assert_eq!(theirs.work_orders.len(), 2);
+    // Two open demo orders and the closed warranty order.
+    assert_eq!(theirs.work_orders.len(), 3);
     assert!(
         theirs
             .work_orders
@@ -174,7 +176,7 @@ async fn a_supervisor_pulls_every_engineer_s_orders_for_the_board() {
     let server = TestServer::with_demo().await;
     let sup = server.signed_in("supervisor1").await;
     let first = server.sync(&sup, 0).await;
-    assert_eq!(first.work_orders.len(), 8, "every demo order");
+    assert_eq!(first.work_orders.len(), 9, "every demo order");
     for who in ["engineer1", "engineer2"] {
         assert!(
             first.work_orders.iter().any(|wo| wo.assignee == who),
