@@ -71,8 +71,11 @@ pub fn xlsx(sheet_name: &str, header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec
     xlsx_sheets(&[(sheet_name, header, rows)])
 }
 
-/// One workbook of several sheets, each (name, header, rows) as [`xlsx`] writes one.
-pub fn xlsx_sheets(sheets: &[(&str, &[&str], &[Vec<Cell>])]) -> Result<Vec<u8>, AppError> {
+/// One sheet of a workbook: its name, header and rows.
+pub type SheetOf<'a> = (&'a str, &'a [&'a str], &'a [Vec<Cell>]);
+
+/// One workbook of several sheets, each as [`xlsx`] writes one.
+pub fn xlsx_sheets(sheets: &[SheetOf]) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("ledger .xlsx: {e}"));
     let mut book = Workbook::new();
