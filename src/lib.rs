@@ -10,6 +10,7 @@ pub mod app;
 pub mod bench;
 pub mod components;
 pub mod db;
+pub mod drafts;
 pub mod failure;
 pub mod hooks;
 pub mod i18n;

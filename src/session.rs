@@ -65,7 +65,9 @@ pub async fn sign_out(session: Session, keep_for_later: bool) -> Result<(), Msg>
     };
     match db.sign_out(&profile.username, keep_for_later).await {
         Ok(SignOut::Unsent) => return Err(Msg::SignOutBlocked),
-        Ok(_) => {}
+        // What this page load holds of their drafts goes with them; the device keeps what they
+        // kept for later.
+        Ok(_) => crate::drafts::forget_memory(),
         Err(_) => return Err(Msg::SignInServerError),
     }
     // The server side is best effort: without signal the cookie simply expires.

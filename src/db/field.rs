@@ -18,7 +18,6 @@ use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::sync::{FieldData, FieldReference};
 use fieldbook_model::{OpError, OpKind, Operation, Subject, UserProfile};
 use rexie::{Store, Transaction, TransactionMode};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
@@ -350,26 +349,55 @@ impl Db {
         }
     }
 
-    /// A form's unfinished state (a vacant-unit record or a patrol round being filled), kept so a
-    /// reload or a flat battery loses nothing.
-    pub async fn draft<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
-        self.meta_get(&format!("draft:{key}")).await
+    /// A form's unfinished state, as JSON text (see `crate::drafts`, the one module that keeps
+    /// drafts): stored as a plain object, readable in DevTools. Drafts are the signed-in
+    /// person's (`draft:<username>:<key>`): on a shared phone the next person never sees, nor
+    /// sends, what the one before them typed.
+    pub async fn draft_text(&self, key: &str) -> Result<Option<String>> {
+        let tx = self.rexie.transaction(&[META], TransactionMode::ReadOnly)?;
+        let meta = tx.store(META)?;
+        let Some(key) = draft_key(&meta, key).await? else {
+            return Ok(None);
+        };
+        match meta.get(key).await? {
+            Some(v) if !v.is_undefined() => Ok(Some(super::codec::stringify(&v)?)),
+            _ => Ok(None),
+        }
     }
 
-    pub async fn set_draft<T: Serialize>(&self, key: &str, value: &T) -> Result<()> {
-        self.meta_put(&format!("draft:{key}"), value).await
-    }
-
-    pub async fn clear_draft(&self, key: &str) -> Result<()> {
+    /// Keep `text` as the draft of `key`, or forget it (`None`).
+    pub async fn set_draft_text(&self, key: &str, text: Option<&str>) -> Result<()> {
         let tx = self
             .rexie
             .transaction(&[META], TransactionMode::ReadWrite)?;
-        tx.store(META)?
-            .delete(JsValue::from_str(&format!("draft:{key}")))
-            .await?;
+        let meta = tx.store(META)?;
+        let Some(key) = draft_key(&meta, key).await? else {
+            // Nobody is signed in: nobody is typing.
+            return Ok(());
+        };
+        match text {
+            Some(t) => {
+                meta.put(&super::codec::parse(t)?, Some(&key)).await?;
+            }
+            None => meta.delete(key).await?,
+        }
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Where the signed-in person's draft `key` is kept; None when nobody is signed in.
+async fn draft_key(meta: &Store, key: &str) -> Result<Option<JsValue>> {
+    let profile: Option<UserProfile> = match meta.get(JsValue::from_str("profile")).await? {
+        Some(v) if !v.is_undefined() => Some(from_js(v)?),
+        _ => None,
+    };
+    Ok(profile.map(|p| JsValue::from_str(&draft_prefix(&p.username, key))))
+}
+
+/// The meta key of `username`'s draft `key` (with an empty `key`, the prefix of all of theirs).
+pub(crate) fn draft_prefix(username: &str, key: &str) -> String {
+    format!("draft:{username}:{key}")
 }
 
 /// Store the field part of a pull inside the pull's transaction, then apply this device's

@@ -4,6 +4,7 @@ use fieldbook_model::{UserProfile, WorkOrder};
 use rexie::TransactionMode;
 use wasm_bindgen::JsValue;
 
+use super::field::draft_prefix;
 use super::schema::{
     AREA_DAYS, COMPLAINTS, FINDINGS, META, OUTBOX, PHOTOS, ROUNDS, VACANT_RECORDS, WORK_ORDERS,
 };
@@ -56,9 +57,18 @@ impl Db {
             .map(from_js)
             .collect::<Result<_>>()?;
         let mine = |p: &PhotoBlob| p.record.is_of(username);
-        let unsent = entries.iter().any(|e| e.op.user == username)
-            || all_photos.iter().any(|p| !p.record.uploaded && mine(p));
         let meta = tx.store(META)?;
+        // A draft is work too: typed, not yet saved (`crate::drafts`).
+        let drafts = rexie::KeyRange::bound(
+            &JsValue::from_str(&draft_prefix(username, "")),
+            &JsValue::from_str(&draft_prefix(username, "\u{ffff}")),
+            None,
+            None,
+        )
+        .map_err(rexie::Error::from)?;
+        let unsent = entries.iter().any(|e| e.op.user == username)
+            || all_photos.iter().any(|p| !p.record.uploaded && mine(p))
+            || meta.count(Some(drafts)).await? > 0;
         if unsent && !keep_for_later {
             tx.abort().await.ok();
             return Ok(SignOut::Unsent);

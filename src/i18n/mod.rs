@@ -90,7 +90,7 @@ messages! {
     SignInOffline => "连不上服务器。首次登录需要网络，请到有信号的地方再试。", "Cannot reach the server. The first sign-in on a device needs a connection: try again where there is signal.";
     SignInServerError => "服务器暂时出错，请稍后再试。", "The server had a problem. Please try again shortly.";
     OtherUserQueued => "本机还有其他用户未发送的记录，请先由该用户登录发送。", "This device still holds another person's unsent records. That person must sign in and send them first.";
-    SignOutBlocked => "还有未发送的记录：联网发送后再退出，或保留在本机由你下次登录发送。", "Some records are not sent yet: let them send first, or keep them on this device for your next sign-in.";
+    SignOutBlocked => "还有未发送的记录或未保存的草稿：发送或保存后再退出，或保留在本机由你下次登录处理。", "Some records are not sent, or a draft is not saved yet: send or save them first, or keep them on this device for your next sign-in.";
     Language => "English", "中文";
     BadgeSavedHere => "已存本机", "Saved here";
     BadgeSending => "发送中", "Sending";
@@ -357,6 +357,21 @@ messages! {
     DiscardComplaint => "放弃这条投诉", "Discard this complaint";
     DiscardComplaintConfirm => "填写的内容和照片将被丢弃。确定放弃？", "What was typed and the photos are discarded. Discard it?";
     DraftKept => "草稿已保存在本机，刷新或断电都不会丢失。", "The draft is kept on this phone: a reload or a flat battery loses nothing.";
+    DiscardDraft => "放弃草稿", "Discard the draft";
+    // Issue 19: the claim's details on the report.
+    ClaimChip => "索赔", "Claim";
+    ClaimDetails => "索赔信息", "Claim details";
+    ClaimHint => "本工单预计向厂家索赔：请填写服务代码、工时，并为每个换下的旧件拍照。", "A warranty claim is expected on this order: fill in the service code and the hours, and take a photo of every part taken off.";
+    ServiceCode => "服务代码", "Service code";
+    ServiceCodeTooLong => "服务代码过长（最多 60 个字）", "The service code is too long (at most 60 characters)";
+    WarrantyFaultInfo => "保修故障信息（现象、故障码、故障件）", "Warranty fault information (symptom, fault code, failed part)";
+    LabourHours => "工时（小时，如 1.5；第一位是主修工程师）", "Hours worked (e.g. 1.5; the main engineer first)";
+    HoursNotNumber => "工时请填写数字，如 1.5", "Enter the hours as a number, e.g. 1.5";
+    HoursOneDecimal => "工时最多一位小数，如 1.5", "At most one decimal, e.g. 1.5";
+    HoursTooMany => "每人工时不能超过 99.9 小时", "At most 99.9 hours per person";
+    OldPartNoRequired => "索赔工单：换下的旧件必须填写配件号", "Claim order: a part taken off needs its part number";
+    OldPartPhotos => "旧件照片", "Old part photos";
+    DiscardDraftConfirm => "未保存的填写内容将被丢弃，恢复为上次保存的内容。确定放弃？", "What was typed and not saved is discarded; the form goes back to what was last saved. Discard it?";
     ComplaintUnsent => "已保存在本机，尚未发送到办公室：联网后自动发送。", "Saved on this phone, not yet sent to the office: it goes by itself when there is a connection.";
     ComplaintSent => "已发送到办公室", "Sent to the office";
     NoTeam => "你的账号没有所属班组或服务站，不能受理投诉。", "Your account has no team or station: you cannot take complaints.";

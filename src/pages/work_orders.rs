@@ -169,6 +169,7 @@ fn WorkOrderCard(
     let lang = use_lang();
     let href = Route::WorkOrder(order.id).href();
     let machine_down = order.machine_down;
+    let claim = order.claim_expected;
     let status = order.status;
     let service = order.service_type;
     let planned = time::short(order.planned_at);
@@ -189,6 +190,7 @@ fn WorkOrderCard(
                     <span class="ticket">{order.ticket.clone()}</span>
                     <span class="chips">
                         {machine_down.then(|| view! { <span class="badge down">{tr(Msg::MachineDown)}</span> })}
+                        {claim.then(|| view! { <span class="badge claim" data-testid="claim-chip">{tr(Msg::ClaimChip)}</span> })}
                         // Closed by the office: that says more than the last status node.
                         <span class=if closed { "badge closed" } else { status_class(status) } data-testid=closed.then_some("closed")>
                             {move || if closed { Msg::OrderClosed.text(lang.get()) } else { i18n::status_node(status, lang.get()) }}

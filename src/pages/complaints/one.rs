@@ -25,7 +25,7 @@ use crate::components::capture::FieldPhoto;
 use crate::components::device_read::DeviceRead;
 use crate::components::feedback::FeedbackToast;
 use crate::components::signature::{Pad, signature_pad};
-use crate::hooks::use_typed::{forget_typed, use_typed};
+use crate::drafts::use_text;
 use crate::hooks::{use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::pages::supervising::{from_input, to_input};
@@ -203,22 +203,21 @@ fn call_back_form(complaint: Complaint) -> impl IntoView {
         format!("cb-who:{id}"),
         format!("cb-words:{id}"),
     ];
-    let at = use_typed(keys[0].clone());
+    let (at, at_draft) = use_text(keys[0].clone());
     // The input holds minutes: left as offered it means "now", not the minute's start (which
     // may be before the fix was confirmed a few seconds ago).
     let offered = to_input(Utc::now());
     if at.get_untracked().is_empty() {
         at.set(offered.clone());
     }
-    let who = use_typed(keys[1].clone());
+    let (who, who_draft) = use_text(keys[1].clone());
     if who.get_untracked().is_empty() {
         who.set(complaint.customer.clone());
     }
-    let words = use_typed(keys[2].clone());
+    let (words, words_draft) = use_text(keys[2].clone());
     let satisfied = RwSignal::new(None::<bool>);
     let pad = Pad::new();
     let problem = RwSignal::new(None::<Msg>);
-    let keys = StoredValue::new(keys);
 
     // The call-back as the model checks it; the signature stands in until the pad is drawn.
     let build = move |signature: PhotoRef| -> Result<NewCallBack, Msg> {
@@ -276,7 +275,9 @@ fn call_back_form(complaint: Complaint) -> impl IntoView {
                 vec![OpKind::RecordCallBack { call_back: new }],
                 vec![blob],
                 move || {
-                    keys.with_value(|k| k.iter().for_each(|k| forget_typed(k)));
+                    [at_draft, who_draft, words_draft]
+                        .iter()
+                        .for_each(|d| d.saved());
                 },
             );
         });

@@ -18,6 +18,7 @@ use crate::components::capture::{FieldPhoto, PhotoCapture};
 use crate::components::device_read::DeviceRead;
 use crate::components::feedback::FeedbackToast;
 use crate::db::{DbHandle, use_db_handle};
+use crate::drafts;
 use crate::failure::Failure;
 use crate::hooks::{use_outbox, use_read};
 use crate::i18n::{Msg, tr, use_lang};
@@ -91,15 +92,10 @@ fn fresh(team: &str) -> NewComplaint {
 /// Keep the draft (or forget it) on the device.
 fn persist(db: DbHandle, key: String, draft: Option<NewComplaint>) {
     let db = db.get_value();
-    spawn_local(async move {
-        let result = match &draft {
-            Some(d) => db.set_draft(&key, d).await,
-            None => db.clear_draft(&key).await,
-        };
-        if let Err(e) = result {
-            gloo::console::error!(format!("keeping the complaint draft failed: {e:?}"));
-        }
-    });
+    match &draft {
+        Some(d) => drafts::keep(&db, &key, d),
+        None => drafts::forget(&db, &key),
+    }
 }
 
 #[component]
@@ -110,7 +106,7 @@ pub fn TakeComplaintPage() -> impl IntoView {
             let reference = db.field_reference().await?;
             let me: Option<UserProfile> = db.profile().await?;
             let draft: Option<NewComplaint> = match &me {
-                Some(p) => db.draft(&draft_key(&p.username)).await?,
+                Some(p) => drafts::stored(&db, &draft_key(&p.username)).await,
                 None => None,
             };
             Ok((reference, draft))

@@ -246,7 +246,11 @@ pub fn FindingForm(
     let finding_id = Uuid::new_v4();
     let photos = RwSignal::new(Vec::<PendingPhoto>::new());
     let problem = RwSignal::new(None::<ProblemKind>);
-    let note = RwSignal::new(String::new());
+    // The note is kept on the device as it is typed, per area (or "elsewhere"), until saved.
+    let where_ = area
+        .get_untracked()
+        .map_or_else(|| "elsewhere".to_string(), |a| a.to_string());
+    let (note, draft) = crate::drafts::use_text(crate::drafts::key("finding", where_));
     let busy = RwSignal::new(false);
     let tried = RwSignal::new(false);
     let caption = Signal::derive(move || vec![place.get(), time::full(chrono::Utc::now())]);
@@ -275,6 +279,7 @@ pub fn FindingForm(
             photos: refs,
         });
         outbox.record_then(kinds, blobs, move || {
+            draft.saved();
             if let Some(cb) = on_saved {
                 cb.run(finding_id);
             }
@@ -296,6 +301,7 @@ pub fn FindingForm(
             }).collect_view()}
         </div>
         {move || (tried.get() && missing_problem()).then(|| view! { <p class="field-error">{tr(Msg::ChooseProblem)}</p> })}
+        <crate::drafts::DraftNote draft reset=move |()| note.set(String::new())/>
         <label class="field">
             <span>{tr(Msg::Note)}</span>
             <textarea rows="2" maxlength="500" data-testid="finding-note" prop:value=move || note.get()

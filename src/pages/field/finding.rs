@@ -159,7 +159,7 @@ fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
     let lang = use_lang();
     let outbox = use_outbox();
     let photos = RwSignal::new(Vec::<PendingPhoto>::new());
-    let note = RwSignal::new(String::new());
+    let (note, draft) = crate::drafts::use_text(crate::drafts::key("close", finding_id));
     let busy = RwSignal::new(false);
     let tried = RwSignal::new(false);
     let caption = Signal::derive(move || vec![place.clone(), time::full(chrono::Utc::now())]);
@@ -169,13 +169,14 @@ fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
             return;
         }
         let (refs, blobs): (Vec<_>, Vec<_>) = photos.get_untracked().into_iter().unzip();
-        outbox.record(
+        outbox.record_then(
             vec![OpKind::CloseFinding {
                 finding_id,
                 note: note.get_untracked().trim().to_string(),
                 photos: refs,
             }],
             blobs,
+            move || draft.saved(),
         );
     };
     view! {

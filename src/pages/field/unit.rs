@@ -80,7 +80,7 @@ pub fn UnitPage(id: Uuid) -> impl IntoView {
         move |db| async move {
             let reference = db.field_reference().await?;
             let records = db.vacant_records().await?;
-            let draft: Option<Draft> = db.draft(&draft_key(id)).await?;
+            let draft: Option<Draft> = crate::drafts::stored(&db, &draft_key(id)).await;
             Ok((reference, records, draft))
         },
     );
@@ -112,6 +112,7 @@ fn UnitView(
     let outbox = use_outbox();
     let db = use_db_handle();
     let draft = RwSignal::new(draft);
+    let has_draft = Memo::new(move |_| draft.with(Option::is_some));
     let me = session.0.get_untracked();
     let responsible = me.as_ref().is_some_and(|p| p.username == unit.responsible);
     let username = me.map(|p| p.username).unwrap_or_default();
@@ -119,12 +120,7 @@ fn UnitView(
     let due = unit.due_state(today());
     let persist = move || {
         if let Some(d) = draft.get_untracked() {
-            let db = db.get_value();
-            spawn_local(async move {
-                if let Err(e) = db.set_draft(&draft_key(unit_id), &d).await {
-                    gloo::console::error!(format!("keeping the draft failed: {e:?}"));
-                }
-            });
+            crate::drafts::keep(&db.get_value(), &draft_key(unit_id), &d);
         }
     };
     let start = move |_| {
@@ -159,12 +155,13 @@ fn UnitView(
                 {responsible.then(|| view! { <span class="small">{tr(Msg::CleanAgain)}</span> })}
             </div>
         })}
-        {move || match draft.get() {
-            None if responsible => view! {
+        // Rebuilt only when a draft starts or ends, not on every keystroke kept in it.
+        {move || match has_draft.get() {
+            false if responsible => view! {
                 <button class="primary big" data-testid="start-cleaning" on:click=start>{tr(Msg::StartCleaning)}</button>
             }.into_any(),
-            None => ().into_any(),
-            Some(_) => {
+            false => ().into_any(),
+            true => {
                 let unit = unit.clone();
                 let username = username.clone();
                 view! { <RecordForm unit draft username outbox persist=Callback::new(move |()| persist())/> }.into_any()
@@ -267,12 +264,9 @@ fn RecordForm(
                 photos: record.photos.clone(),
             };
             let unit_id = unit.id;
-            let db = db.get_value();
             outbox.record_then(vec![kind], Vec::new(), move || {
                 draft.set(None);
-                spawn_local(async move {
-                    let _ = db.clear_draft(&draft_key(unit_id)).await;
-                });
+                crate::drafts::forget(&db.get_value(), &draft_key(unit_id));
             });
         }
     };
@@ -303,7 +297,7 @@ fn RecordForm(
                                     <span>{tr(Msg::WhatIsWrong)}</span>
                                     <input data-testid="problem-note" maxlength="200"
                                         prop:value=move || draft.with(|d| d.as_ref().and_then(|d| d.checks.iter().find(|c| c.0 == item).map(|c| c.2.clone())).unwrap_or_default())
-                                        on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(c) = d.as_mut().and_then(|d| d.checks.iter_mut().find(|c| c.0 == item)) { c.2 = v }); persist.run(()); }/>
+                                        on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(c) = d.as_mut().and_then(|d| d.checks.iter_mut().find(|c| c.0 == item)) { c.2 = v }); persist.run(()); }/>
                                 </label>
                                 <div class="thumbs">{move || photos().into_iter().map(|id| view! { <FieldPhoto id/> }).collect_view()}</div>
                                 <PhotoCapture label=Signal::derive(move || Msg::TakePhoto.text(lang.get())) caption
@@ -324,7 +318,7 @@ fn RecordForm(
                 <span>{tr(Msg::Note)}</span>
                 <textarea rows="2" maxlength="500" data-testid="record-note"
                     prop:value=move || draft.with(|d| d.as_ref().map(|d| d.note.clone()).unwrap_or_default())
-                    on:change=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(d) = d { d.note = v }); persist.run(()); }></textarea>
+                    on:input=move |ev| { let v = event_target_value(&ev); draft.update(|d| if let Some(d) = d { d.note = v }); persist.run(()); }></textarea>
             </label>
             {move || {
                 let missing = missing();

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::components::feedback::FeedbackToast;
-use crate::hooks::use_typed::{forget_typed, use_typed};
+use crate::drafts::use_text;
 use crate::hooks::{UseOutboxReturn, use_outbox};
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::session::use_session;
@@ -141,12 +141,12 @@ fn AssignForm(
     // Kept while typed (see `typed`): a sync rebuilding the page does not undo a choice.
     let to_key = format!("assign-to:{finding_id}");
     let due_key = format!("assign-due:{finding_id}");
-    let chosen = use_typed(to_key.clone());
+    let (chosen, chosen_draft) = use_text(to_key.clone());
     if chosen.get_untracked().is_empty() {
         chosen.set(finding.assignee.as_ref().map(to_text).unwrap_or_default());
     }
     let to = Signal::derive(move || chosen.with(|c| from_text(c)));
-    let due = use_typed(due_key.clone());
+    let (due, due_draft) = use_text(due_key.clone());
     if due.get_untracked().is_empty() {
         due.set(to_input(
             finding
@@ -167,8 +167,8 @@ fn AssignForm(
         let (Some(assignee), Some(due), None) = (to.get_untracked(), parsed(), due_error()) else {
             return;
         };
-        forget_typed(&to_key);
-        forget_typed(&due_key);
+        chosen_draft.saved();
+        due_draft.saved();
         outbox.record(
             vec![OpKind::AssignFinding {
                 finding_id,
@@ -249,7 +249,7 @@ fn AssignForm(
 #[component]
 fn ConfirmForm(finding_id: Uuid, outbox: UseOutboxReturn) -> impl IntoView {
     let reason_key = format!("reopen:{finding_id}");
-    let reason = use_typed(reason_key.clone());
+    let (reason, reason_draft) = use_text(reason_key.clone());
     let tried = RwSignal::new(false);
     let missing = move || reason.with(|r| r.trim().is_empty());
     let confirm = move |_| outbox.record(vec![OpKind::ConfirmFinding { finding_id }], Vec::new());
@@ -258,7 +258,7 @@ fn ConfirmForm(finding_id: Uuid, outbox: UseOutboxReturn) -> impl IntoView {
         if missing() {
             return;
         }
-        forget_typed(&reason_key);
+        reason_draft.saved();
         outbox.record(
             vec![OpKind::ReopenFinding {
                 finding_id,

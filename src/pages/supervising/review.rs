@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::components::device_read::DeviceRead;
 use crate::components::feedback::FeedbackToast;
-use crate::hooks::use_typed::{forget_typed, use_typed};
+use crate::drafts::use_text;
 use crate::hooks::{UseOutboxReturn, use_outbox, use_read};
 use crate::i18n::{Msg, tr, use_lang};
 use crate::sync::use_sync;
@@ -31,7 +31,7 @@ pub fn ReviewPanel(
     outbox: UseOutboxReturn,
 ) -> impl IntoView {
     let lang = use_lang();
-    let reason = use_typed(key.clone());
+    let (reason, reason_draft) = use_text(key.clone());
     let tried = RwSignal::new(false);
     let approved = matches!(
         current.as_ref().map(|r| &r.verdict),
@@ -43,7 +43,7 @@ pub fn ReviewPanel(
         if text.is_empty() {
             return;
         }
-        forget_typed(&key);
+        reason_draft.saved();
         on_verdict.run(Verdict::SentBack { reason: text });
     };
     let verdict_line = current.map(|r| {

@@ -41,7 +41,7 @@ struct HomeData {
 }
 
 async fn load(db: Db) -> Result<HomeData, DbError> {
-    let draft: Option<RoundDraft> = db.draft(DRAFT_KEY).await?;
+    let draft: Option<RoundDraft> = crate::drafts::stored(&db, DRAFT_KEY).await;
     Ok(HomeData {
         reference: db.field_reference().await?,
         days: db.area_days().await?,

@@ -15,7 +15,6 @@ use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
 
 use crate::components::back::BackHome;
-use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -122,15 +121,10 @@ fn covered(reference: &FieldReference, kind: RoundKind) -> Vec<Area> {
 /// Keep the round's draft on the device (or forget it): a reload or a flat battery loses nothing.
 fn persist(db: DbHandle, draft: Option<RoundDraft>) {
     let db = db.get_value();
-    spawn_local(async move {
-        let result = match &draft {
-            Some(d) => db.set_draft(DRAFT_KEY, d).await,
-            None => db.clear_draft(DRAFT_KEY).await,
-        };
-        if let Err(e) = result {
-            gloo::console::error!(format!("keeping the patrol draft failed: {e:?}"));
-        }
-    });
+    match &draft {
+        Some(d) => crate::drafts::keep(&db, DRAFT_KEY, d),
+        None => crate::drafts::forget(&db, DRAFT_KEY),
+    }
 }
 
 #[derive(Clone, PartialEq)]
@@ -144,7 +138,7 @@ async fn load(db: Db) -> Result<PatrolData, DbError> {
     Ok(PatrolData {
         reference: db.field_reference().await?,
         rounds: db.rounds().await?,
-        draft: db.draft(DRAFT_KEY).await?,
+        draft: crate::drafts::stored(&db, DRAFT_KEY).await,
     })
 }
 

@@ -189,6 +189,7 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
                     <h1 class="ticket" data-testid="ticket">{field(|o| o.ticket.clone())}</h1>
                     <span class="chips">
                         {move || order.with(|o| o.machine_down).then(|| view! { <span class="badge down">{tr(Msg::MachineDown)}</span> })}
+                        {move || order.with(|o| o.claim_expected).then(|| view! { <span class="badge claim" data-testid="claim-chip">{tr(Msg::ClaimChip)}</span> })}
                         <span class=move || status_class(order.with(|o| o.status)) data-testid="status">
                             {move || i18n::status_node(order.with(|o| o.status), lang.get())}
                         </span>

@@ -1,6 +1,6 @@
 //! The photos the service type requires, slot by slot, and the engine hours they are named with.
 
-use fieldbook_model::photo::{EXTRA_SLOT, LONG_EDGE_PX, PhotoMeta, PhotoSlot};
+use fieldbook_model::photo::{EXTRA_SLOT, LONG_EDGE_PX, OLD_PART_SLOT, PhotoMeta, PhotoSlot};
 use fieldbook_model::{OpKind, WorkOrder, op::limits};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,6 +28,15 @@ pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         loaded.with(|l| {
             let Some(l) = l else { return Vec::new() };
             let mut slots = l.order.slots.clone();
+            // An order that expects a claim: a photo of every part taken off (issue 19).
+            if l.order.claim_expected {
+                slots.push(PhotoSlot {
+                    key: OLD_PART_SLOT.into(),
+                    label_zh: Msg::OldPartPhotos.text(Lang::Zh).into(),
+                    label_en: Msg::OldPartPhotos.text(Lang::En).into(),
+                    required: l.order.old_part_photos_needed() > 0,
+                });
+            }
             slots.push(PhotoSlot {
                 key: EXTRA_SLOT.into(),
                 label_zh: "其他照片".into(),
@@ -52,6 +61,9 @@ pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                                 .any(|p| p.slot == s.key && !l.order.sent_back_photo(p.id))
                     })
                     .count()
+                    + usize::from(
+                        l.order.photos_in(OLD_PART_SLOT) < l.order.old_part_photos_needed(),
+                    )
             })
         })
     };
@@ -169,13 +181,26 @@ fn SlotView(
             })
         }
     };
-    let state_text = move || match (count(), required) {
-        (0, _) if retake() => Msg::RetakePhoto.text(lang.get()),
-        (0, true) => Msg::PhotoMissing.text(lang.get()),
-        (0, false) => Msg::PhotoOptional.text(lang.get()),
-        _ => Msg::PhotoTaken.text(lang.get()),
+    // The old-part slot needs one photo per part taken off: "n / m" (optional while none is).
+    let needed = {
+        let old_part = key == OLD_PART_SLOT;
+        move || {
+            old_part
+                .then(|| {
+                    loaded.with(|l| l.as_ref().map_or(0, |l| l.order.old_part_photos_needed()))
+                })
+                .filter(|m| *m > 0)
+        }
+    };
+    let state_text = move || match (count(), required, needed()) {
+        (n, _, Some(m)) => format!("{n} / {m}"),
+        (0, _, _) if retake() => Msg::RetakePhoto.text(lang.get()).to_string(),
+        (0, true, _) => Msg::PhotoMissing.text(lang.get()).to_string(),
+        (0, false, _) => Msg::PhotoOptional.text(lang.get()).to_string(),
+        _ => Msg::PhotoTaken.text(lang.get()).to_string(),
     };
     let class = move || match (count(), required) {
+        (n, _) if needed().is_some_and(|m| n < m) => "slot missing",
         (0, _) if retake() => "slot missing",
         (0, true) => "slot missing",
         (0, false) => "slot optional",

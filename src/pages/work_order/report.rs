@@ -2,13 +2,15 @@
 //! supervisor's waiver); and submitting, refused with the list of what is missing.
 
 use fieldbook_model::desk::ReviewItem;
-use fieldbook_model::photo::SIGNATURE_SLOT;
-use fieldbook_model::{Missing, OpKind, PartUsed, op::limits};
+use fieldbook_model::photo::{OLD_PART_SLOT, SIGNATURE_SLOT};
+use fieldbook_model::report::{LabourHours, MAX_LABOUR_TENTHS, ServiceReport, WarrantyDetails};
+use fieldbook_model::{Missing, OpKind, PartUsed, ServiceType, WorkOrder, op::limits};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::Loaded;
 use crate::components::signature::{Pad, signature_pad};
+use crate::drafts;
 use crate::hooks::UseOutboxReturn;
 use crate::i18n::{self, Msg, tr, use_lang};
 use crate::session::use_session;
@@ -25,14 +27,23 @@ struct PartRow {
 }
 
 impl PartRow {
-    fn new(key: u32, part: Option<&PartUsed>) -> Self {
+    fn new(key: u32, part: &TypedPart) -> Self {
         PartRow {
             key,
-            part_no: RwSignal::new(part.map(|p| p.part_no.clone()).unwrap_or_default()),
-            name: RwSignal::new(part.map(|p| p.name.clone()).unwrap_or_default()),
-            qty: RwSignal::new(part.map_or_else(|| "1".into(), |p| p.qty.to_string())),
-            replaced: RwSignal::new(part.is_some_and(|p| p.replaced)),
+            part_no: RwSignal::new(part.0.clone()),
+            name: RwSignal::new(part.1.clone()),
+            qty: RwSignal::new(part.2.clone()),
+            replaced: RwSignal::new(part.3),
         }
+    }
+
+    fn typed(&self) -> TypedPart {
+        (
+            self.part_no.get(),
+            self.name.get(),
+            self.qty.get(),
+            self.replaced.get(),
+        )
     }
 
     fn read(&self) -> Option<PartUsed> {
@@ -52,6 +63,164 @@ impl PartRow {
     }
 }
 
+/// A part as typed: number, name, quantity, replaced.
+type TypedPart = (String, String, String, bool);
+
+/// The report's form as typed: what its draft keeps (see `crate::drafts`).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Typed {
+    cause: String,
+    done: String,
+    companions: String,
+    parts: Vec<TypedPart>,
+    service_code: String,
+    fault_info: String,
+    /// Hours as typed, per person (username, or a companion's name).
+    hours: Vec<(String, String)>,
+}
+
+impl Typed {
+    fn of(report: &ServiceReport) -> Self {
+        Typed {
+            cause: report.fault_cause.clone(),
+            done: report.work_done.clone(),
+            companions: report.companions.join("、"),
+            parts: report
+                .parts
+                .iter()
+                .map(|p| {
+                    (
+                        p.part_no.clone(),
+                        p.name.clone(),
+                        p.qty.to_string(),
+                        p.replaced,
+                    )
+                })
+                .collect(),
+            service_code: report.warranty.service_code.clone(),
+            fault_info: report.warranty.fault_info.clone(),
+            hours: report
+                .warranty
+                .labour
+                .iter()
+                .map(|l| (l.person.clone(), tenths_text(l.tenths)))
+                .collect(),
+        }
+    }
+
+    /// As a list of texts: the five texts, the number of parts, four texts a part, then two a
+    /// person.
+    fn texts(self) -> Vec<String> {
+        let mut t = vec![
+            self.cause,
+            self.done,
+            self.companions,
+            self.service_code,
+            self.fault_info,
+            self.parts.len().to_string(),
+        ];
+        for (no, name, qty, replaced) in self.parts {
+            t.extend([no, name, qty, if replaced { "1" } else { "" }.into()]);
+        }
+        for (who, hours) in self.hours {
+            t.extend([who, hours]);
+        }
+        t
+    }
+
+    fn from_texts(t: Vec<String>) -> Typed {
+        let mut t = t.into_iter();
+        let mut next = || t.next().unwrap_or_default();
+        let (cause, done, companions, service_code, fault_info) =
+            (next(), next(), next(), next(), next());
+        let n: usize = next().parse().unwrap_or(0);
+        let parts = (0..n)
+            .map(|_| (next(), next(), next(), !next().is_empty()))
+            .collect();
+        let mut hours = Vec::new();
+        loop {
+            let who = next();
+            if who.is_empty() {
+                break;
+            }
+            hours.push((who, next()));
+        }
+        Typed {
+            cause,
+            done,
+            companions,
+            parts,
+            service_code,
+            fault_info,
+            hours,
+        }
+    }
+}
+
+/// Tenths of an hour as a person writes them: 15 -> "1.5", 20 -> "2".
+fn tenths_text(tenths: u32) -> String {
+    if tenths.is_multiple_of(10) {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, tenths % 10)
+    }
+}
+
+/// Hours as typed ("1.5", "2", "1,5", "１.５") in tenths; empty is none. Refused with the message
+/// that says what is wrong.
+fn parse_tenths(raw: &str) -> Result<Option<u32>, Msg> {
+    let text: String = raw
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' | '。' | ',' | '，' => '.',
+            c => c,
+        })
+        .collect();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || !digits(whole) || !digits(frac) {
+        return Err(Msg::HoursNotNumber);
+    }
+    if frac.len() > 1 {
+        return Err(Msg::HoursOneDecimal);
+    }
+    let whole: u32 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| Msg::HoursTooMany)?
+    };
+    let tenths = whole
+        .checked_mul(10)
+        .and_then(|t| t.checked_add(frac.parse::<u32>().unwrap_or(0)))
+        .filter(|t| *t <= MAX_LABOUR_TENTHS)
+        .ok_or(Msg::HoursTooMany)?;
+    Ok((tenths > 0).then_some(tenths))
+}
+
+/// Who worked on the job, for the hours: the main engineer, the companions dispatched with them,
+/// and the companions typed in the report; (what is stored, what is shown).
+fn labour_people(order: &WorkOrder, typed_companions: &str) -> Vec<(String, String)> {
+    let mut people = vec![(order.assignee.clone(), order.assignee_label().to_string())];
+    for c in &order.companions {
+        people.push((c.username.clone(), c.label().to_string()));
+    }
+    for name in split_names(typed_companions) {
+        if !people
+            .iter()
+            .any(|(who, label)| *who == name || *label == name)
+        {
+            people.push((name.clone(), name));
+        }
+    }
+    people.truncate(limits::MAX_COMPANIONS + 1);
+    people
+}
+
 pub(super) fn split_names(raw: &str) -> Vec<String> {
     raw.split([',', '，', '、', ';', '；'])
         .map(|s| s.trim().to_string())
@@ -62,25 +231,46 @@ pub(super) fn split_names(raw: &str) -> Vec<String> {
 #[component]
 pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
-    // The form starts from what is stored and is the person's own after that: a background sync
-    // never overwrites what they are typing.
-    let stored = loaded
-        .with_untracked(|l| l.as_ref().map(|l| l.order.report.clone()))
+    // The form starts from what is stored (or from the draft kept on this device) and is the
+    // person's own after that: a background sync never overwrites what they are typing.
+    let stored = move || {
+        loaded
+            .with_untracked(|l| l.as_ref().map(|l| Typed::of(&l.order.report)))
+            .unwrap_or_default()
+    };
+    let order_id = loaded
+        .with_untracked(|l| l.as_ref().map(|l| l.order.id))
         .unwrap_or_default();
-    let cause = RwSignal::new(stored.fault_cause.clone());
-    let done = RwSignal::new(stored.work_done.clone());
-    let companions = RwSignal::new(stored.companions.join("、"));
-    let next_key = StoredValue::new(stored.parts.len() as u32);
-    let parts = RwSignal::new(
-        stored
-            .parts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PartRow::new(i as u32, Some(p)))
-            .collect::<Vec<_>>(),
-    );
-    let parts_error = RwSignal::new(false);
+    let cause = RwSignal::new(String::new());
+    let done = RwSignal::new(String::new());
+    let companions = RwSignal::new(String::new());
+    let next_key = StoredValue::new(0u32);
+    let parts = RwSignal::new(Vec::<PartRow>::new());
+    let service_code = RwSignal::new(String::new());
+    let fault_info = RwSignal::new(String::new());
+    let hours = RwSignal::new(Vec::<(String, String)>::new());
+    let fill = move |t: Typed| {
+        cause.set(t.cause);
+        done.set(t.done);
+        companions.set(t.companions);
+        let first = next_key.get_value();
+        next_key.set_value(first + t.parts.len() as u32);
+        parts.set(
+            t.parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PartRow::new(first + i as u32, p))
+                .collect(),
+        );
+        service_code.set(t.service_code);
+        fault_info.set(t.fault_info);
+        hours.set(t.hours);
+    };
+    fill(stored());
+    let parts_error = RwSignal::new(None::<Msg>);
     let text_error = RwSignal::new(false);
+    // What is wrong in the claim's details: (whose hours, or nobody's, the message).
+    let claim_errors = RwSignal::new(Vec::<(String, Msg)>::new());
     let tags = move || {
         loaded.with(|l| {
             l.as_ref()
@@ -102,26 +292,132 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         })
     };
     let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
+    let claim = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.claim_expected));
+    let fault_repair = move || {
+        loaded.with(|l| {
+            l.as_ref()
+                .is_some_and(|l| l.order.service_type == ServiceType::FaultRepair)
+        })
+    };
+    // A memo: a sync that changed nothing of it does not rebuild the hours being typed.
+    let people = Memo::new(move |_| {
+        let typed = companions.get();
+        loaded.with(|l| {
+            l.as_ref()
+                .map(|l| labour_people(&l.order, &typed))
+                .unwrap_or_default()
+        })
+    });
+    let old_photos = move || {
+        loaded.with(|l| {
+            l.as_ref().map_or((0, 0), |l| {
+                (
+                    l.order.photos_in(OLD_PART_SLOT),
+                    l.order.old_part_photos_needed(),
+                )
+            })
+        })
+    };
+
+    // Everything typed is kept on this device until it is saved or discarded (issue 16).
+    let draft = drafts::track(
+        drafts::key("report", order_id),
+        move || {
+            Typed {
+                cause: cause.get(),
+                done: done.get(),
+                companions: companions.get(),
+                parts: parts.with(|rows| rows.iter().map(PartRow::typed).collect()),
+                service_code: service_code.get(),
+                fault_info: fault_info.get(),
+                hours: hours.get(),
+            }
+            .texts()
+        },
+        move |t| fill(Typed::from_texts(t)),
+        move || !locked(),
+    );
 
     let add_part = move |_| {
         let key = next_key.get_value();
         next_key.set_value(key + 1);
-        parts.update(|p| p.push(PartRow::new(key, None)));
+        parts.update(|p| {
+            p.push(PartRow::new(
+                key,
+                &(String::new(), String::new(), "1".into(), false),
+            ))
+        });
+    };
+    let set_hours = move |person: String, value: String| {
+        hours.update(|h| match h.iter_mut().find(|(p, _)| *p == person) {
+            Some(line) => line.1 = value,
+            None => h.push((person, value)),
+        });
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(id) = loaded.with_untracked(|l| l.as_ref().map(|l| l.order.id)) else {
+        let Some((id, stored_warranty)) = loaded.with_untracked(|l| {
+            l.as_ref()
+                .map(|l| (l.order.id, l.order.report.warranty.clone()))
+        }) else {
             return;
         };
+        let claim = untrack(claim);
         let rows = parts.get_untracked();
         let read: Vec<Option<PartUsed>> = rows.iter().map(PartRow::read).collect();
         let parts_ok = read.iter().all(Option::is_some) && read.len() <= limits::MAX_PARTS;
+        // On an order that expects a claim the manufacturer needs the number of every part taken off.
+        let old_part_no = claim
+            && rows.iter().any(|r| {
+                r.replaced.get_untracked() && r.part_no.with_untracked(|n| n.trim().is_empty())
+            });
+        parts_error.set(match (old_part_no, parts_ok) {
+            (true, _) => Some(Msg::OldPartNoRequired),
+            (false, false) => Some(Msg::PartsInvalid),
+            _ => None,
+        });
         let (c, d) = (cause.get_untracked(), done.get_untracked());
         let text_ok = c.chars().count() <= limits::MAX_TEXT_CHARS
             && d.chars().count() <= limits::MAX_TEXT_CHARS;
-        parts_error.set(!parts_ok);
         text_error.set(!text_ok);
-        if !parts_ok || !text_ok {
+        // The claim's details: kept as stored on an order that does not expect a claim.
+        let mut warranty = stored_warranty;
+        let mut claim_ok = true;
+        if claim {
+            let mut errors = Vec::new();
+            let mut labour = Vec::new();
+            let typed = hours.get_untracked();
+            for (person, label) in people.get_untracked() {
+                let raw = typed
+                    .iter()
+                    .find(|(p, _)| *p == person)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or("");
+                match parse_tenths(raw) {
+                    Ok(Some(tenths)) => labour.push(LabourHours { person, tenths }),
+                    Ok(None) => {}
+                    Err(m) => errors.push((label, m)),
+                }
+            }
+            warranty = WarrantyDetails {
+                service_code: service_code.get_untracked().trim().to_string(),
+                fault_info: if untrack(fault_repair) {
+                    fault_info.get_untracked().trim().to_string()
+                } else {
+                    String::new()
+                },
+                labour,
+            };
+            if warranty.service_code.chars().count() > limits::MAX_SHORT_CHARS {
+                errors.push((String::new(), Msg::ServiceCodeTooLong));
+            }
+            if warranty.fault_info.chars().count() > limits::MAX_TEXT_CHARS {
+                errors.push((String::new(), Msg::TextTooLong));
+            }
+            claim_ok = errors.is_empty() && warranty.is_ok();
+            claim_errors.set(errors);
+        }
+        if !parts_ok || old_part_no || !text_ok || !claim_ok {
             return;
         }
         let kind = OpKind::SaveReport {
@@ -130,14 +426,26 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
             work_done: d.trim().to_string(),
             parts: read.into_iter().flatten().collect(),
             companions: split_names(&companions.get_untracked()),
-            warranty: Default::default(),
+            warranty,
         };
-        outbox.record(vec![kind], Vec::new());
+        outbox.record_then(vec![kind], Vec::new(), move || draft.saved());
+    };
+    let claim_error = move || {
+        claim_errors.with(|e| {
+            e.iter()
+                .map(|(who, m)| match who.as_str() {
+                    "" => m.text(lang.get()).to_string(),
+                    who => format!("{who}: {}", m.text(lang.get())),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
     };
 
     view! {
         <form class="card form" id="report" data-testid="report-form" on:submit=save novalidate>
             <h2>{tr(Msg::ServiceReport)}</h2>
+            <drafts::DraftNote draft reset=move |()| fill(stored())/>
             <label class="field">
                 <span>{tr(Msg::FaultCause)}</span>
                 <textarea name="fault_cause" rows="3" prop:value=move || cause.get()
@@ -170,7 +478,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                     </div>
                 </For>
                 <small class="field-error" data-testid="parts-error">
-                    {move || parts_error.get().then(|| Msg::PartsInvalid.text(lang.get()))}
+                    {move || parts_error.get().map(|m| m.text(lang.get()))}
                 </small>
                 <button type="button" class="secondary" on:click=add_part disabled=locked hidden=closed>{tr(Msg::AddPart)}</button>
                 <Show when=move || !tags().is_empty()>
@@ -182,6 +490,39 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 <input name="companions" prop:value=move || companions.get()
                     on:input=move |ev| companions.set(event_target_value(&ev)) disabled=locked/>
             </label>
+            // Hidden rather than left out: the same form for every order (and no second `Show` in the wasm).
+            <fieldset class="claim" data-testid="claim-details" hidden=move || !claim()>
+                    <legend>{tr(Msg::ClaimDetails)}</legend>
+                    <p class="muted small">{tr(Msg::ClaimHint)}</p>
+                    <label class="field">
+                        <span>{tr(Msg::ServiceCode)}</span>
+                        <input name="service_code" maxlength="60" prop:value=move || service_code.get()
+                            on:input=move |ev| service_code.set(event_target_value(&ev)) disabled=locked/>
+                    </label>
+                    <label class="field" hidden=move || !fault_repair()>
+                        <span>{tr(Msg::WarrantyFaultInfo)}</span>
+                        <textarea name="fault_info" rows="3" prop:value=move || fault_info.get()
+                            on:input=move |ev| fault_info.set(event_target_value(&ev)) disabled=locked></textarea>
+                    </label>
+                    <div class="labour">
+                        <span class="label">{tr(Msg::LabourHours)}</span>
+                        {move || people.get().into_iter().map(|(person, label)| {
+                            let key = person.clone();
+                            view! {
+                                <label class="field inline labour-row" data-testid="labour-row">
+                                    <span>{label}</span>
+                                    <input name="hours_worked" class="qty" inputmode="decimal" placeholder="1.5"
+                                        prop:value=move || hours.with(|h| h.iter().find(|(p, _)| *p == person).map(|(_, v)| v.clone()).unwrap_or_default())
+                                        on:input=move |ev| set_hours(key.clone(), event_target_value(&ev)) disabled=locked/>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <small class="field-error" data-testid="claim-error">{claim_error}</small>
+                    <p class="small" data-testid="old-part-photos">
+                        {tr(Msg::OldPartPhotos)}": "<strong>{move || { let (n, m) = old_photos(); format!("{n} / {m}") }}</strong>
+                    </p>
+            </fieldset>
             <button class="primary" type="submit" disabled=move || locked() || outbox.pending.get() hidden=closed data-testid="save-report">{tr(Msg::SaveReport)}</button>
         </form>
     }

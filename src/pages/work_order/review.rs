@@ -39,7 +39,10 @@ pub fn slot_label(order: &WorkOrder, key: &str, lang: Lang) -> String {
             Lang::Zh => s.label_zh.clone(),
             Lang::En => s.label_en.clone(),
         })
-        .unwrap_or_else(|| key.to_string())
+        .unwrap_or_else(|| match key {
+            fieldbook_model::photo::OLD_PART_SLOT => Msg::OldPartPhotos.text(lang).to_string(),
+            _ => key.to_string(),
+        })
 }
 
 /// What an item is about: "照片 · 铭牌", "故障原因", ...
