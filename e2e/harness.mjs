@@ -33,12 +33,14 @@ export async function freePort() {
 
 /** The real server on a port of its own, with its own SQLite file and photo folder. */
 export class Server {
-  constructor({ port, dataDir, demo = true, dist = DIST, officeDist = OFFICE_DIST }) {
+  constructor({ port, dataDir, demo = true, demoLastMonth = false, dist = DIST, officeDist = OFFICE_DIST }) {
     this.port = port;
     this.dist = dist;
     this.officeDist = officeDist;
     this.dataDir = dataDir ?? mkdtempSync(join(tmpdir(), "fieldbook-e2e-"));
     this.demo = demo;
+    // The demo's last month too (closed orders for the reports and scorecards).
+    this.demoLastMonth = demoLastMonth;
     this.url = `http://127.0.0.1:${port}`;
     this.log = "";
   }
@@ -55,6 +57,7 @@ export class Server {
       "--dist", this.dist, "--office-dist", this.officeDist,
     ];
     if (this.demo) args.push("--demo");
+    if (this.demoLastMonth) args.push("--demo-last-month");
     this.child = spawn(SERVER_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout.on("data", (d) => (this.log += d));
     this.child.stderr.on("data", (d) => (this.log += d));

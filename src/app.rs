@@ -74,6 +74,7 @@ pub fn App(boot: Boot, sync: SyncState, db: Db) -> impl IntoView {
                     Route::TakeComplaint => view! { <TakeComplaintPage/> }.into_any(),
                     Route::Complaint(id) => view! { <ComplaintPage id/> }.into_any(),
                     Route::Complaints(list) => view! { <ComplaintsPage list/> }.into_any(),
+                    Route::Scorecard => view! { <crate::pages::scorecard::ScorecardPage/> }.into_any(),
                 }}
             </Show>
         </main>
@@ -120,6 +121,7 @@ fn EngineerTasks() -> impl IntoView {
     view! {
         <section class="list-page tasks-above">
             {take_complaint_button()}
+            <a class="secondary" href=Route::Scorecard.href() data-testid="my-scorecard-link">{crate::i18n::tr(crate::i18n::Msg::MyScorecard)}</a>
             <DeviceRead read=findings view=|(f, c)| view! { <TaskList findings=f/>{my_complaints(c)} }/>
         </section>
     }

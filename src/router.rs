@@ -32,6 +32,8 @@ pub enum Route {
     Complaint(Uuid),
     /// A list of complaints (the board's figures open these).
     Complaints(ComplaintList),
+    /// An engineer's own monthly scorecard.
+    Scorecard,
 }
 
 /// Which complaints a list shows.
@@ -74,6 +76,7 @@ impl Route {
             ["areas", s] => id(s).map_or(Route::Home, Route::Area),
             ["units", s] => id(s).map_or(Route::Home, Route::Unit),
             ["report"] => Route::Report,
+            ["scorecard"] => Route::Scorecard,
             ["findings", s] => id(s).map_or(Route::Home, Route::Finding),
             ["patrol"] => Route::Patrol,
             ["records", s] => id(s).map_or(Route::Home, Route::Record),
@@ -98,6 +101,7 @@ impl Route {
             Route::Area(id) => format!("/areas/{id}"),
             Route::Unit(id) => format!("/units/{id}"),
             Route::Report => "/report".into(),
+            Route::Scorecard => "/scorecard".into(),
             Route::Finding(id) => format!("/findings/{id}"),
             Route::Patrol => "/patrol".into(),
             Route::Record(id) => format!("/records/{id}"),

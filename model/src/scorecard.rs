@@ -47,6 +47,53 @@ impl Month {
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a month's first day")
     }
+
+    /// `YYYY-MM`, as the API and the pages write it.
+    pub fn parse(s: &str) -> Option<Month> {
+        let (y, m) = s.trim().split_once('-')?;
+        if y.len() != 4 || m.len() != 2 {
+            return None;
+        }
+        let month = Month {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+        };
+        NaiveDate::from_ymd_opt(month.year, month.month, 1).map(|_| month)
+    }
+
+    pub fn next(self) -> Month {
+        if self.month == 12 {
+            Month {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    pub fn previous(self) -> Month {
+        if self.month == 1 {
+            Month {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Month {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
 }
 
 /// The weights, as the rule book sets them (the office may change them).
@@ -91,18 +138,43 @@ pub enum Defect {
     DissatisfiedCallBack { call_back_id: Uuid },
 }
 
+impl Defect {
+    /// The defect's name without its details (as its JSON tag), for readers that show only
+    /// what it is (the phone).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Defect::LateResponse => "late_response",
+            Defect::SecondVisit { .. } => "second_visit",
+            Defect::MissingPhoto { .. } => "missing_photo",
+            Defect::LateReport => "late_report",
+            Defect::Unsigned => "unsigned",
+            Defect::SentBack => "sent_back",
+            Defect::Complaint { .. } => "complaint",
+            Defect::DissatisfiedCallBack { .. } => "dissatisfied_call_back",
+        }
+    }
+}
+
 /// One deduction and the order it links to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deduction {
     pub work_order_id: Uuid,
     pub ticket: String,
     pub defect: Defect,
+    /// `defect.kind()`, beside it.
+    #[serde(default)]
+    pub kind: String,
     pub points: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EngineerScorecard {
     pub engineer: String,
+    /// The engineer's name as people know them, and their station (the server fills them in).
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub station: Option<String>,
     pub month: Month,
     pub orders: u32,
     pub response: u32,
@@ -112,6 +184,31 @@ pub struct EngineerScorecard {
     pub beyond: u32,
     pub total: i64,
     pub deductions: Vec<Deduction>,
+}
+
+/// `GET /api/scorecards/engineers?month=`: every engineer the reader may see, by username.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineerScorecards {
+    pub month: Month,
+    /// When it was computed (deadlines still running are judged at this time).
+    pub as_of: DateTime<Utc>,
+    pub cards: Vec<EngineerScorecard>,
+}
+
+/// `PUT /api/work-orders/{id}/first-fix-excuse`: the office excuses a fault order's second
+/// visit (an objective cause), with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExcuseRequest {
+    pub reason: String,
+}
+
+/// An order excused from first-time fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstFixExcuse {
+    pub work_order_id: Uuid,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 /// The engineer's scorecard for `month`. `orders`: every order (the month's are picked here;
@@ -136,6 +233,7 @@ pub fn engineer_scorecard(
         deductions.push(Deduction {
             work_order_id: o.id,
             ticket: o.ticket.clone(),
+            kind: defect.kind().to_string(),
             defect,
             points,
         })
@@ -232,6 +330,8 @@ pub fn engineer_scorecard(
     });
     EngineerScorecard {
         engineer: engineer.to_string(),
+        name: String::new(),
+        station: None,
         month,
         orders: mine.len() as u32,
         response,
@@ -259,5 +359,293 @@ mod tests {
         );
         let after_midnight: DateTime<Utc> = "2026-11-30T16:00:00Z".parse().unwrap();
         assert_eq!(Month::of(after_midnight).month, 12);
+    }
+}
+
+/// The month's scorecards worked out by hand from a small fixed data set (engineer1, November
+/// 2026, computed on December 7th).
+#[cfg(test)]
+mod worked {
+    use super::*;
+    use crate::desk::{Person, ReviewItem, ReviewRound, SendBackItem};
+    use crate::dispatch::tests::{at, order, reach};
+    use crate::photo::{PhotoMeta, PhotoSlot};
+    use crate::report::Signature;
+    use crate::work_order::StatusNode::*;
+
+    const NOV: Month = Month {
+        year: 2026,
+        month: 11,
+    };
+
+    fn slot() -> Vec<PhotoSlot> {
+        vec![PhotoSlot {
+            key: "nameplate".into(),
+            label_zh: "铭牌".into(),
+            label_en: "Nameplate".into(),
+            required: true,
+        }]
+    }
+
+    fn photo(slot: &str) -> PhotoMeta {
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::new_v4(), "slot": slot, "n": 1, "name": "x.jpg", "sha256": "00",
+            "bytes": 1, "width": 1, "height": 1, "content_type": "image/jpeg"
+        }))
+        .unwrap()
+    }
+
+    /// Called, arrived, left, report submitted (signed unless `signed` is false, the nameplate
+    /// photo there unless `photo` is false).
+    fn worked(ticket: &str, called: &str, arrived: &str, left: &str, submitted: &str) -> WorkOrder {
+        let mut o = order("S-1", called);
+        o.ticket = ticket.into();
+        o.slots = slot();
+        o.photos = vec![photo("nameplate")];
+        reach(&mut o, Departed, called);
+        reach(&mut o, Arrived, arrived);
+        reach(&mut o, RepairedLeft, left);
+        o.report.submitted_at = Some(at(submitted));
+        o.report.signature = Some(Signature {
+            photo_id: Uuid::new_v4(),
+            signer: "王经理".into(),
+            at: at(left),
+        });
+        o
+    }
+
+    fn complaint_about(o: &WorkOrder) -> Complaint {
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::from_u128(77), "team": "济南站", "severity": "ordinary",
+            "customer": "王经理", "what": "修完又坏", "work_order_id": o.id,
+            "taken_by": "dispatcher1", "taken_at": "2026-12-02T02:00:00Z",
+            "finding_id": Uuid::new_v4(), "fix_due": "2026-12-05T02:00:00Z", "state": "fixing"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn engineer1_s_november_by_hand() {
+        // A: a fault fixed on time, but the machine needed a second visit (C, in December).
+        let a = worked(
+            "A",
+            "2026-11-02T02:00:00Z",
+            "2026-11-02T06:00:00Z",
+            "2026-11-02T09:00:00Z",
+            "2026-11-03T01:00:00Z",
+        );
+        // B: arrived 50 h after the call (late, 5 off), report 4 days after leaving (late, 4
+        // off), no signature (4 off), the nameplate photo missing (4 off), sent back once (4
+        // off); its second visit D is excused by the office (no first-fix deduction).
+        let mut b = worked(
+            "B",
+            "2026-11-05T02:00:00Z",
+            "2026-11-07T04:00:00Z",
+            "2026-11-07T08:00:00Z",
+            "2026-11-11T09:00:00Z",
+        );
+        b.report.signature = None;
+        b.photos.clear();
+        b.reviews = vec![ReviewRound {
+            submitted_at: at("2026-11-11T09:00:00Z"),
+            decision: ReviewDecision::SendBack {
+                items: vec![SendBackItem {
+                    item: ReviewItem::MissingPhoto {
+                        slot: "nameplate".into(),
+                    },
+                    reason: "没有铭牌".into(),
+                }],
+            },
+            by: Person {
+                username: "dispatcher1".into(),
+                name: String::new(),
+            },
+            at: at("2026-11-12T01:00:00Z"),
+        }];
+        // D: the repeat visit to B's machine, in November, all in order.
+        let mut d = worked(
+            "D",
+            "2026-11-20T02:00:00Z",
+            "2026-11-20T05:00:00Z",
+            "2026-11-20T08:00:00Z",
+            "2026-11-20T09:00:00Z",
+        );
+        d.repeat_of = Some("B".into());
+        // E: called at 23:30 on November 30th (China), arrived at 01:00 on December 1st: a
+        // November order, on time. The customer was dissatisfied at the call-back (2 off) and
+        // complained (10 off).
+        let mut e = worked(
+            "E",
+            "2026-11-30T15:30:00Z",
+            "2026-11-30T17:00:00Z",
+            "2026-11-30T20:00:00Z",
+            "2026-12-01T02:00:00Z",
+        );
+        e.call_backs = vec![
+            serde_json::from_value(serde_json::json!({
+                "id": Uuid::from_u128(88), "method": "phone", "by": "dispatcher1",
+                "at": "2026-12-03T02:00:00Z", "answered_by": "王经理", "satisfied": false
+            }))
+            .unwrap(),
+        ];
+        // F: called at 00:30 on December 1st (China): December's, though never answered.
+        let f = order("S-2", "2026-11-30T16:30:00Z");
+        // C: December's second visit to A's machine.
+        let mut c = worked(
+            "C",
+            "2026-12-03T02:00:00Z",
+            "2026-12-03T04:00:00Z",
+            "2026-12-03T06:00:00Z",
+            "2026-12-03T07:00:00Z",
+        );
+        c.repeat_of = Some("A".into());
+        // G: another engineer's late November order.
+        let mut g = order("S-3", "2026-11-10T02:00:00Z");
+        g.assignee = "engineer2".into();
+
+        let complaints = vec![complaint_about(&e)];
+        let orders = vec![a.clone(), b.clone(), c, d, e.clone(), f, g];
+        let card = engineer_scorecard(
+            "engineer1",
+            NOV,
+            &orders,
+            &complaints,
+            &[b.id],
+            &EngineerRules::default(),
+            at("2026-12-07T02:00:00Z"),
+        );
+        assert_eq!(card.orders, 4, "A, B, D and E");
+        assert_eq!(card.response, 20 - 5, "B only");
+        assert_eq!(card.first_fix, 20 - 5, "A; B is excused");
+        assert_eq!(card.data, 60 - 4 * 4, "B's four defects");
+        assert_eq!(card.beyond, 10 + 2);
+        assert_eq!(card.total, 15 + 15 + 44 - 12);
+        let mut got: Vec<(String, Defect, u32)> = card
+            .deductions
+            .iter()
+            .map(|d| (d.ticket.clone(), d.defect.clone(), d.points))
+            .collect();
+        got.sort_by(|x, y| {
+            x.0.cmp(&y.0)
+                .then(format!("{:?}", x.1).cmp(&format!("{:?}", y.1)))
+        });
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "A".into(),
+                    Defect::SecondVisit {
+                        repeat_ticket: "C".into()
+                    },
+                    5
+                ),
+                ("B".into(), Defect::LateReport, 4),
+                ("B".into(), Defect::LateResponse, 5),
+                (
+                    "B".into(),
+                    Defect::MissingPhoto {
+                        slot: "nameplate".into()
+                    },
+                    4
+                ),
+                ("B".into(), Defect::SentBack, 4),
+                ("B".into(), Defect::Unsigned, 4),
+                (
+                    "E".into(),
+                    Defect::Complaint {
+                        complaint_id: Uuid::from_u128(77)
+                    },
+                    10
+                ),
+                (
+                    "E".into(),
+                    Defect::DissatisfiedCallBack {
+                        call_back_id: Uuid::from_u128(88)
+                    },
+                    2
+                ),
+            ]
+        );
+        // Each deduction links to its order.
+        assert!(
+            card.deductions
+                .iter()
+                .filter(|d| d.ticket == "B")
+                .all(|d| d.work_order_id == b.id)
+        );
+        // The flat kind is the defect's JSON tag.
+        for d in &card.deductions {
+            let json = serde_json::to_value(&d.defect).unwrap();
+            let tag = json
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| json.as_object().and_then(|o| o.keys().next().cloned()));
+            assert_eq!(tag.as_deref(), Some(d.kind.as_str()));
+        }
+
+        // Without the excuse, B's second visit costs 5 more.
+        let unexcused = engineer_scorecard(
+            "engineer1",
+            NOV,
+            &orders,
+            &complaints,
+            &[],
+            &EngineerRules::default(),
+            at("2026-12-07T02:00:00Z"),
+        );
+        assert_eq!(unexcused.first_fix, 10);
+        assert_eq!(unexcused.total, card.total - 5);
+
+        // December: C on time, F never answered (late at as_of); E is not December's.
+        let dec = engineer_scorecard(
+            "engineer1",
+            NOV.next(),
+            &orders,
+            &complaints,
+            &[],
+            &EngineerRules::default(),
+            at("2026-12-07T02:00:00Z"),
+        );
+        assert_eq!(dec.orders, 2);
+        assert_eq!(dec.response, 15);
+        assert!(dec.deductions.iter().all(|d| d.ticket != "E"));
+    }
+
+    #[test]
+    fn a_part_stops_at_zero_and_the_total_may_go_below() {
+        let orders: Vec<WorkOrder> = (0..6)
+            .map(|i| {
+                let mut o = order("S", "2026-11-02T02:00:00Z");
+                o.ticket = format!("L{i}");
+                o
+            })
+            .collect();
+        let complaints: Vec<Complaint> = (0..12).map(|_| complaint_about(&orders[0])).collect();
+        let card = engineer_scorecard(
+            "engineer1",
+            NOV,
+            &orders,
+            &complaints,
+            &[],
+            &EngineerRules::default(),
+            at("2026-12-07T02:00:00Z"),
+        );
+        assert_eq!(card.response, 0, "6 late orders: 30 off a part of 20");
+        assert_eq!(card.total, 20 + 60 - 120);
+    }
+
+    #[test]
+    fn months_parse_and_step() {
+        assert_eq!(
+            Month::parse("2026-01").unwrap().previous().to_string(),
+            "2025-12"
+        );
+        assert_eq!(
+            Month::parse("2026-12").unwrap().next().to_string(),
+            "2027-01"
+        );
+        for bad in ["2026-13", "2026-1", "26-01", "", "2026/01"] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
     }
 }

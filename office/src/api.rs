@@ -83,3 +83,26 @@ pub fn encode(s: &str) -> String {
     }
     out
 }
+
+/// `GET /api/scorecards/engineers?month=YYYY-MM`: the engineers' scorecards the reader may see.
+pub async fn scorecards(
+    month: String,
+) -> Result<fieldbook_model::scorecard::EngineerScorecards, ApiFail> {
+    api::get(&scorecards_href(&month, "json")).await
+}
+
+/// The scorecards' download in `format` (csv or xlsx).
+pub fn scorecards_href(month: &str, format: &str) -> String {
+    format!("/api/scorecards/engineers?month={month}&format={format}")
+}
+
+/// An order's first-fix excuse; `Ok(None)` when it has none.
+pub async fn excuse(
+    id: Uuid,
+) -> Result<Option<fieldbook_model::scorecard::FirstFixExcuse>, ApiFail> {
+    match api::get(&format!("/api/work-orders/{id}/first-fix-excuse")).await {
+        Ok(e) => Ok(Some(e)),
+        Err(ApiFail::Server(404, _)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -313,6 +313,36 @@ fieldbook::messages! {
     NoLedger => "这个月没有投诉。", "No complaint this month.";
     CallBackDaysLabel => "工单关单后回访天数", "Days to call back after a closed order";
     CallBackDaysHint => "1–60 天", "1 to 60 days";
+    // Reports and scorecards (pages/scorecards.rs; issue 18).
+    NavScorecards => "工程师考核", "Engineer scorecards";
+    ScOrders => "工单数", "Orders";
+    ScResponse => "实际响应", "Actual response";
+    ScFirstFix => "一次修复", "First-time fix";
+    ScData => "服务数据", "Service data";
+    ScBeyond => "投诉与回访扣分", "Complaints and call-backs";
+    ScTotal => "总分", "Total";
+    ScEngineer => "工程师", "Engineer";
+    ScDeductions => "扣分明细", "Deductions";
+    ScNoDeductions => "无扣分", "No deductions";
+    ScNoEngineers => "没有工程师。", "No engineers.";
+    ScAsOf => "计算于", "Computed";
+    ScPoints => "分", "pts";
+    Print => "打印", "Print";
+    DefLateResponse => "36小时内未到现场", "Not on site within 36 h";
+    DefSecondVisit => "未一次修复（二次上门）", "Needed a second visit";
+    DefMissingPhoto => "缺少必拍照片", "A required photo missing";
+    DefLateReport => "服务报告超过3天", "Report past 3 days";
+    DefUnsigned => "服务记录未签字", "Service record unsigned";
+    DefSentBack => "报告被退回", "Report sent back";
+    DefComplaint => "有效投诉", "Valid complaint";
+    DefDissatisfied => "回访不满意", "Dissatisfied at the call-back";
+    ExcuseTitle => "一次修复豁免", "First-time fix excuse";
+    ExcuseHint => "客观原因导致的二次上门不扣一次修复分。", "A second visit for an objective cause does not count against first-time fix.";
+    ExcuseReason => "豁免原因", "Reason";
+    ExcuseSave => "豁免", "Excuse";
+    Excused => "已豁免", "Excused";
+    NotExcused => "未豁免", "Not excused";
+    ExcuseReasonRequired => "请填写豁免原因", "Give the reason";
     // Warranty claims, commercial claims and old parts (issue 19).
     NavClaims => "索赔", "Claims";
     NavCommercial => "商务索赔", "Commercial claims";

@@ -46,6 +46,14 @@ impl For {
 pub const ENTRIES: &[(Route, Msg, For, &str)] = &[
     (Route::Claims, Msg::NavClaims, For::Claims, "nav-claims"),
     (Route::WorkOrders, Msg::NavOrders, For::All, "nav-orders"),
+    // The engineers' monthly scorecards: the desk, the station heads (their station's) and the
+    // manager (issue 18).
+    (
+        Route::Scorecards,
+        Msg::NavScorecards,
+        For::Desk,
+        "nav-scorecards",
+    ),
     (Route::NewCall, Msg::NavCall, For::Dispatcher, "nav-call"),
     (
         Route::FollowUps,
@@ -100,10 +108,12 @@ pub const ENTRIES: &[(Route, Msg, For, &str)] = &[
     ),
 ];
 
-/// Where a role's desk opens: claims support's on its queue, everyone else's on the orders.
+/// Where a role's desk opens: claims support's on its queue, the manager's on the scorecards,
+/// everyone else's on the orders.
 pub fn home(role: Role) -> Route {
     match role {
         Role::Claims => Route::Claims,
+        Role::Manager => Route::Scorecards,
         _ => Route::WorkOrders,
     }
 }

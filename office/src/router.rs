@@ -35,6 +35,8 @@ pub enum Route {
     Calendar,
     /// 投诉台账: the month's complaint ledger.
     Ledger,
+    /// 工程师考核: the engineers' monthly scorecards (the manager's home).
+    Scorecards,
     /// 索赔: claims support's queue of claimable orders.
     Claims,
     /// One warranty claim.
@@ -67,6 +69,7 @@ impl Route {
             ["call-backs"] => Route::CallBacks,
             ["calendar"] => Route::Calendar,
             ["ledger"] => Route::Ledger,
+            ["scorecards"] => Route::Scorecards,
             ["claims"] => Route::Claims,
             ["claims", s] => id(s).map_or(Route::Claims, Route::Claim),
             ["commercial-claims"] => Route::Commercial,
@@ -97,6 +100,7 @@ impl Route {
             Route::CallBacks => "/office/call-backs".into(),
             Route::Calendar => "/office/calendar".into(),
             Route::Ledger => "/office/ledger".into(),
+            Route::Scorecards => "/office/scorecards".into(),
             Route::Claims => "/office/claims".into(),
             Route::Claim(id) => format!("/office/claims/{id}"),
             Route::Commercial => "/office/commercial-claims".into(),

@@ -40,6 +40,9 @@ pub struct Config {
     pub office_dist: PathBuf,
     /// Load the demo data (idempotent) before serving.
     pub demo: bool,
+    /// With the demo, also last month's closed orders (for the reports and scorecards; issue
+    /// 18). Apart from the demo, so the demo's own orders and sequence values stay as they are.
+    pub demo_last_month: bool,
     /// Mark the session cookie `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
     /// Photos in this S3-compatible bucket instead of `data_dir/photos`.
@@ -65,6 +68,7 @@ impl Config {
             dist: PathBuf::from("dist"),
             office_dist: PathBuf::from("dist-office"),
             demo: false,
+            demo_last_month: false,
             secure_cookies: false,
             s3: None,
             rate_limits: RateLimits::default(),
@@ -122,6 +126,12 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
             work_orders = report.work_orders,
             "demo data loaded"
         );
+        if config.demo_last_month {
+            let n = demo::load_last_month(&db)
+                .await
+                .context("cannot load the demo's last month")?;
+            tracing::info!(work_orders = n, "the demo's last month loaded");
+        }
     }
     let state = AppState {
         db,
@@ -191,6 +201,16 @@ pub fn router(state: AppState) -> Router {
             post(routes::order_desk::post_held),
         )
         .route("/api/engineers", get(routes::engineers::list_engineers))
+        // Reports and scorecards (issue 18).
+        .route(
+            "/api/scorecards/engineers",
+            get(routes::scorecards::engineers),
+        )
+        .route("/api/scorecards/me", get(routes::scorecards::me))
+        .route(
+            "/api/work-orders/{id}/first-fix-excuse",
+            get(routes::scorecards::get_excuse).put(routes::scorecards::put_excuse),
+        )
         // Complaints and call-backs (issue 17).
         .route(
             "/api/complaints",

@@ -326,6 +326,186 @@ pub async fn generate(db: &Db, assignee: &'static str, count: usize) -> Result<u
     Ok(count)
 }
 
+/// engineer2's three orders of the previous China month, closed, so the scorecards have a month
+/// to count: a fault repair that needed a second visit (the third order), a periodic maintenance
+/// reached 40 hours after the call whose report came 5 days after leaving and was sent back once
+/// (its hydraulic oil photo missing, no signature), and the second visit, all in order.
+pub const LAST_MONTH_IDS: [&str; 3] = [
+    "d3e0a001-0000-4000-8000-000000000101",
+    "d3e0a001-0000-4000-8000-000000000102",
+    "d3e0a001-0000-4000-8000-000000000103",
+];
+
+/// A fixed id made from a demo order's id, for its `kind`-th kind of record, `k`-th of them.
+fn derived(id: Uuid, kind: u128, k: usize) -> Uuid {
+    Uuid::from_u128(id.as_u128() ^ (kind << 64) ^ ((k as u128 + 1) << 72))
+}
+
+/// Load the demo's last month (`--demo-last-month`), whatever of it is missing; after [`load`].
+pub async fn load_last_month(db: &Db) -> Result<usize, DemoError> {
+    let mut tx = db.begin().await?;
+    let n = last_month(&mut tx, Utc::now()).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// One order of the demo's last month: (template in DEMO_ORDERS, day of the call, hours to
+/// arrival, hours on site, hours from leaving to the report, the required photo left out).
+type Plan = (usize, u32, i64, i64, i64, Option<&'static str>);
+
+async fn last_month(tx: &mut db::Conn, now: DateTime<Utc>) -> Result<usize, DemoError> {
+    use chrono::Datelike;
+    use fieldbook_model::complaints::{china_date, china_midnight};
+    use fieldbook_model::desk::{
+        Closure, Person, ReviewDecision, ReviewItem, ReviewRound, SendBackItem,
+    };
+    use fieldbook_model::report::Signature;
+    use fieldbook_model::scorecard::Month;
+    use fieldbook_model::{ServiceReport, StatusEvent};
+
+    let this = china_date(now);
+    let month = Month {
+        year: this.year(),
+        month: this.month(),
+    }
+    .previous();
+    // 10:00 China time on `day` of last month, plus `hours`.
+    let at = |day: u32, hours: i64| {
+        china_midnight(month.first_day().with_day(day).expect("days 1-28 exist"))
+            + Duration::hours(10 + hours)
+    };
+    let engineer = users::find_by_username(&mut *tx, "engineer2")
+        .await?
+        .ok_or(DemoError::MissingAssignee("engineer2"))?;
+    let desk = Person {
+        username: "dispatcher1".into(),
+        name: "陈静".into(),
+    };
+    let plans: [Plan; 3] = [
+        (6, 3, 4, 4, 20, None),
+        (7, 10, 40, 3, 5 * 24, Some("hydraulic_oil")),
+        (6, 20, 5, 2, 6, None),
+    ];
+    let mut made = 0;
+    let mut first_ticket = String::new();
+    for (n, (template, day, to_arrive, on_site, to_report, missing)) in
+        plans.into_iter().enumerate()
+    {
+        let id = Uuid::parse_str(LAST_MONTH_IDS[n]).expect("demo ids are UUIDs");
+        let called = at(day, 0);
+        let ticket = format!("BX-{}-9{:02}", china_date(called).format("%Y%m%d"), n + 1);
+        if n == 0 {
+            first_ticket = ticket.clone();
+        }
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM work_orders WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            continue;
+        }
+        let mut wo = work_order(id, &DEMO_ORDERS[template], ticket, now);
+        wo.called_at = called;
+        wo.planned_at = called + Duration::hours(2);
+        wo.station = engineer.team.clone();
+        if n == 2 {
+            wo.repeat_of = Some(first_ticket.clone());
+            wo.fault_description = "空调又不制冷，上次维修后两周复发".into();
+        }
+        let seq = db::next_seq(&mut *tx).await?;
+        work_orders::insert(&mut *tx, &wo, &engineer.id, seq).await?;
+        let arrived = called + Duration::hours(to_arrive);
+        let left = arrived + Duration::hours(on_site);
+        let submitted = left + Duration::hours(to_report);
+        for (k, (node, when)) in [
+            (
+                StatusNode::Departed,
+                called + Duration::hours(to_arrive - 1),
+            ),
+            (StatusNode::Arrived, arrived),
+            (StatusNode::RepairedLeft, left),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let event = StatusEvent {
+                node,
+                at: when,
+                by: "engineer2".into(),
+                op_id: derived(id, 1, k),
+            };
+            let seq = db::next_seq(&mut *tx).await?;
+            work_orders::record_status(&mut *tx, id, &event, seq, db::millis(when)).await?;
+            wo.apply_status(event)
+                .expect("the demo walks the nodes in order");
+        }
+        // The required photos (their records; the demo has no pictures of last month).
+        for (k, slot) in crate::photos::slots_for(&mut *tx, wo.service_type)
+            .await?
+            .into_iter()
+            .filter(|s| s.required && Some(s.key.as_str()) != missing)
+            .enumerate()
+        {
+            let seq = db::next_seq(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO photos (photo_id, work_order_id, slot, n, name, sha256, bytes,                  width, height, content_type, taken_at, op_id, seq)                  VALUES ($1, $2, $3, 1, $4, $5, 0, 0, 0, 'image/jpeg', $6, $7, $8)",
+            )
+            .bind(derived(id, 2, k).to_string())
+            .bind(id.to_string())
+            .bind(&slot.key)
+            .bind(format!("{}-{}.jpg", wo.ticket, slot.key))
+            .bind("0".repeat(64))
+            .bind(db::time_to_text(arrived + Duration::minutes(10)))
+            .bind(derived(id, 3, k).to_string())
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let report = ServiceReport {
+            fault_cause: "见维修记录".into(),
+            work_done: "已按规程处理，试机正常".into(),
+            signature: missing.is_none().then(|| Signature {
+                photo_id: derived(id, 4, 0),
+                signer: wo.contact_name.clone(),
+                at: left,
+            }),
+            submitted_at: Some(submitted),
+            ..Default::default()
+        };
+        let seq = db::next_seq(&mut *tx).await?;
+        work_orders::record_report(&mut *tx, id, &report, seq).await?;
+        if let Some(slot) = missing {
+            wo.reviews.push(ReviewRound {
+                submitted_at: submitted,
+                decision: ReviewDecision::SendBack {
+                    items: vec![SendBackItem {
+                        item: ReviewItem::MissingPhoto { slot: slot.into() },
+                        reason: "缺少液压油位照片".into(),
+                    }],
+                },
+                by: desk.clone(),
+                at: submitted + Duration::hours(3),
+            });
+        }
+        let closed = submitted + Duration::hours(20);
+        wo.reviews.push(ReviewRound {
+            submitted_at: submitted,
+            decision: ReviewDecision::Close,
+            by: desk.clone(),
+            at: closed,
+        });
+        wo.closure = Some(Closure {
+            by: desk.clone(),
+            at: closed,
+            resolution: None,
+        });
+        let seq = db::next_seq(&mut *tx).await?;
+        work_orders::record_desk(&mut *tx, &wo, seq).await?;
+        made += 1;
+    }
+    Ok(made)
+}
+
 fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -> WorkOrder {
     WorkOrder {
         id,

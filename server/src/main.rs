@@ -232,6 +232,9 @@ struct DemoArgs {
     /// Also generate this many more work orders for engineer1 (benchmarks: a big list).
     #[arg(long, default_value_t = 0)]
     generate: usize,
+    /// Also last month's closed orders, for the reports and scorecards.
+    #[arg(long)]
+    last_month: bool,
 }
 
 #[derive(Args)]
@@ -249,6 +252,9 @@ struct ServeArgs {
     /// Load the demo data (idempotent) before serving.
     #[arg(long)]
     demo: bool,
+    /// With --demo, also last month's closed orders (reports and scorecards have a month to count).
+    #[arg(long)]
+    demo_last_month: bool,
     /// Mark the session cookie Secure (when served over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
@@ -319,7 +325,8 @@ async fn run_command() -> anyhow::Result<()> {
             let config = Config {
                 dist: args.dist,
                 office_dist: args.office_dist,
-                demo: args.demo,
+                demo: args.demo || args.demo_last_month,
+                demo_last_month: args.demo_last_month,
                 secure_cookies: args.secure_cookies,
                 janitor: args.janitor_every.map(|every| JanitorSchedule {
                     every,
@@ -420,6 +427,7 @@ async fn run_command() -> anyhow::Result<()> {
         Command::Demo(args) => {
             let config = Config {
                 demo: true,
+                demo_last_month: args.last_month,
                 ..args.data.config()?
             };
             let (_, state) = fieldbook_server::build(&config).await?;

@@ -34,6 +34,12 @@ impl From<String> for Cell {
     }
 }
 
+impl From<&str> for Cell {
+    fn from(t: &str) -> Self {
+        Cell::Text(t.to_string())
+    }
+}
+
 /// A CSV cell that a spreadsheet would run as a formula is given a leading `'` (OWASP's advice
 /// against CSV injection): the cell shows as the text it is.
 pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
@@ -62,28 +68,38 @@ pub fn csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
 
 /// The rows as an .xlsx workbook of one sheet named `sheet_name`, the header bold and frozen.
 pub fn xlsx(sheet_name: &str, header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
+    xlsx_sheets(&[(sheet_name, header, rows)])
+}
+
+/// One sheet of a workbook: its name, header and rows.
+pub type SheetOf<'a> = (&'a str, &'a [&'a str], &'a [Vec<Cell>]);
+
+/// One workbook of several sheets, each as [`xlsx`] writes one.
+pub fn xlsx_sheets(sheets: &[SheetOf]) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("ledger .xlsx: {e}"));
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name).map_err(fail)?;
     let bold = Format::new().set_bold();
-    for (col, title) in header.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, *title, &bold)
-            .map_err(fail)?;
-    }
-    for (i, r) in rows.iter().enumerate() {
-        let row = i as u32 + 1;
-        for (col, cell) in r.iter().enumerate() {
-            match cell {
-                Cell::Number(n) => sheet.write_number(row, col as u16, *n).map_err(fail)?,
-                // Always a string cell: text starting with = + - @ stays text, never a formula.
-                Cell::Text(t) => sheet.write_string(row, col as u16, t).map_err(fail)?,
-            };
+    for (sheet_name, header, rows) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*sheet_name).map_err(fail)?;
+        for (col, title) in header.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, col as u16, *title, &bold)
+                .map_err(fail)?;
         }
+        for (i, r) in rows.iter().enumerate() {
+            let row = i as u32 + 1;
+            for (col, cell) in r.iter().enumerate() {
+                match cell {
+                    Cell::Number(n) => sheet.write_number(row, col as u16, *n).map_err(fail)?,
+                    // Always a string cell: text starting with = + - @ stays text, never a formula.
+                    Cell::Text(t) => sheet.write_string(row, col as u16, t).map_err(fail)?,
+                };
+            }
+        }
+        sheet.set_freeze_panes(1, 0).map_err(fail)?;
     }
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
     book.save_to_buffer().map_err(fail)
 }
 

@@ -649,7 +649,7 @@ pub async fn changed_at_station(
 }
 
 /// The orders with these ids, in this order (ids no longer there are skipped).
-async fn by_ids(conn: &mut Conn, ids: &[String]) -> Result<Vec<WorkOrder>, StoreError> {
+pub async fn by_ids(conn: &mut Conn, ids: &[String]) -> Result<Vec<WorkOrder>, StoreError> {
     let mut orders = Vec::with_capacity(ids.len());
     for id in ids {
         let id = uuid(id, "id", id)?;

@@ -414,4 +414,21 @@ messages! {
     EventFixConfirmed => "整改确认", "Fix confirmed";
     EventCalledBack => "回访", "Called back";
     ComplaintNotOnDevice => "本机没有这条投诉。", "This complaint is not on this device.";
+    // An engineer's own scorecard (pages/scorecard.rs; issue 18).
+    MyScorecard => "我的考核", "My scorecard";
+    ScorecardOffline => "考核需要网络，连上后再看。", "The scorecard needs a connection: try again online.";
+    ScTotal => "总分", "Total";
+    ScOrders => "工单数", "Orders";
+    ScResponse => "实际响应", "Actual response";
+    ScFirstFix => "一次修复", "First-time fix";
+    ScData => "服务数据", "Service data";
+    ScBeyond => "投诉与回访扣分", "Complaints and call-backs";
+    DefLateResponse => "36小时内未到现场", "Not on site within 36 h";
+    DefSecondVisit => "未一次修复（二次上门）", "Needed a second visit";
+    DefMissingPhoto => "缺少必拍照片", "A required photo missing";
+    DefLateReport => "服务报告超过3天", "Report past 3 days";
+    DefUnsigned => "服务记录未签字", "Service record unsigned";
+    DefSentBack => "报告被退回", "Report sent back";
+    DefComplaint => "有效投诉", "Valid complaint";
+    DefDissatisfied => "回访不满意", "Dissatisfied at the call-back";
 }

@@ -1,5 +1,6 @@
 pub mod complaints;
 pub mod field;
+pub mod scorecard;
 pub mod sign_in;
 pub mod supervising;
 pub mod supervisor;

@@ -16,4 +16,5 @@ pub mod order;
 pub mod people;
 pub mod photo_rules;
 pub mod register;
+pub mod scorecards;
 pub mod sign_in;

@@ -176,6 +176,9 @@ fn OrderView(page: Page) -> impl IntoView {
     // Claims support and the manager read an order here; its changes are the desk's.
     let writer = desk_writer();
     let locked = Memo::new(move |_| closed.get() || !writer);
+    let dispatcher = crate::pages::claims::my_role() == Some(Role::Dispatcher);
+    let fault =
+        order.with_untracked(|o| o.service_type == fieldbook_model::ServiceType::FaultRepair);
     let id = order.with_untracked(|o| o.id);
     let zip = format!("/api/work-orders/{id}/photos.zip");
     let engineers = LocalResource::new(api::engineers);
@@ -256,6 +259,7 @@ fn OrderView(page: Page) -> impl IntoView {
                     {move || claimable_service(order.with(|o| o.service_type)).then(|| view! { <ClaimCard order page closed/> })}
                     <FirstResponseCard order page closed=locked/>
                     {move || (writer && closed.get()).then(|| view! { <CallBackCard order page/> })}
+                    {fault.then(|| view! { <ExcuseCard id dispatcher/> })}
                     {move || (!locked.get()).then(|| view! {
                         <PlanCard order page engineers=engineer_list/>
                         <ReassignCard order page engineers=engineer_list held/>
@@ -788,6 +792,70 @@ fn MachineCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
                 {outcome_line(outcome, "machine-outcome")}
             </div>
         })
+    }
+}
+
+/// 一次修复豁免: whether the office excused this fault order from first-time fix, and why; the
+/// 400 desk gives the reason here.
+#[component]
+fn ExcuseCard(id: Uuid, dispatcher: bool) -> impl IntoView {
+    let lang = use_lang();
+    let excuse = RwSignal::new(None::<fieldbook_model::scorecard::FirstFixExcuse>);
+    let reason = RwSignal::new(String::new());
+    let outcome: Outcome = RwSignal::new(None);
+    let load = move || {
+        spawn_local(async move {
+            if let Ok(Some(e)) = api::excuse(id).await {
+                reason.set(e.reason.clone());
+                excuse.set(Some(e));
+            }
+        })
+    };
+    load();
+    let save = move |_| {
+        let text = reason.get_untracked().trim().to_string();
+        if text.is_empty() {
+            outcome.set(Some(Err(Msg::ExcuseReasonRequired
+                .text(lang.get_untracked())
+                .into())));
+            return;
+        }
+        outcome.set(None);
+        spawn_local(async move {
+            let body = fieldbook_model::scorecard::ExcuseRequest { reason: text };
+            match api::change(
+                "PUT",
+                &format!("/api/work-orders/{id}/first-fix-excuse"),
+                &body,
+            )
+            .await
+            {
+                Ok(_) => {
+                    outcome.set(Some(Ok(())));
+                    load();
+                }
+                Err(fail) => outcome.set(Some(Err(refusal_text(&fail, lang.get_untracked())))),
+            }
+        });
+    };
+    view! {
+        <div class="card" data-testid="excuse">
+            <h2>{tr(Msg::ExcuseTitle)}</h2>
+            <p data-testid="excuse-state">
+                {move || match excuse.get() {
+                    Some(e) => format!("{}：{}（{} · {}）", Msg::Excused.text(lang.get()), e.reason, e.by, china::full(e.at)),
+                    None => Msg::NotExcused.text(lang.get()).to_string(),
+                }}
+            </p>
+            {dispatcher.then(|| view! {
+                <p class="muted">{tr(Msg::ExcuseHint)}</p>
+                <div class="row">
+                    <input class="grow" name="excuse_reason" aria-label=tr(Msg::ExcuseReason) placeholder=tr(Msg::ExcuseReason) prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/>
+                    <button class="secondary" type="button" on:click=save>{tr(Msg::ExcuseSave)}</button>
+                </div>
+                {outcome_line(outcome, "excuse-outcome")}
+            })}
+        </div>
     }
 }
 

@@ -301,6 +301,34 @@ fn matrix(
                 401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403,
             ],
         ),
+        // Scorecards (issue 18): the desk, the station heads (their station's engineers;
+        // head2's list is empty) and the manager; an engineer their own.
+        (
+            "GET",
+            "/api/scorecards/engineers",
+            "/api/scorecards/engineers?month=2026-11&format=xlsx".into(),
+            [
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200,
+            ],
+        ),
+        (
+            "GET",
+            "/api/scorecards/me",
+            "/api/scorecards/me?month=2026-11".into(),
+            [
+                401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
+            ],
+        ),
+        // An order's first-fix excuse (there is none: 404 to those who may read it; another
+        // station's head is refused first).
+        (
+            "GET",
+            "/api/work-orders/{id}/first-fix-excuse",
+            format!("/api/work-orders/{wo}/first-fix-excuse"),
+            [
+                401, 403, 403, 403, 403, 403, 403, 403, 404, 404, 403, 403, 404,
+            ],
+        ),
     ]
 }
 
@@ -639,6 +667,15 @@ fn writes(o: Objects) -> Vec<Row> {
             format!("/api/old-parts/{tag}/ship-request"),
             CLAIMS_WRITE,
         ),
+        // Excusing a fault order from first-time fix: the 400 desk.
+        (
+            "PUT",
+            "/api/work-orders/{id}/first-fix-excuse",
+            format!("/api/work-orders/{wo}/first-fix-excuse"),
+            [
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403,
+            ],
+        ),
     ]
 }
 
@@ -695,6 +732,7 @@ fn body_of(pattern: &str, o: Objects) -> serde_json::Value {
         }),
         "/api/work-orders/{id}/phone-fix" => json!({"resolution": "指导客户复位"}),
         "/api/work-orders/{id}/review" => json!({"decision": "close"}),
+        "/api/work-orders/{id}/first-fix-excuse" => json!({"reason": "客户操作不当"}),
         "/api/work-orders/{id}/held/{op_id}" => json!({"decision": "dismiss", "reason": "重复"}),
         "/api/settings" => {
             json!({"ticket_rule": "BX-{yyyymmdd}-{n:3}", "photo_naming": "standard"})

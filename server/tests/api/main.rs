@@ -28,6 +28,7 @@ mod reassign;
 mod register;
 mod report;
 mod restart;
+mod scorecards;
 mod session;
 mod static_files;
 mod sync;

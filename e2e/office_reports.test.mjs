@@ -1,0 +1,106 @@
+// Reports and scorecards (issue 18), on the demo's last month (`--demo-last-month`: engineer2's
+// three closed orders, one a second visit to the first's machine, one reached late with a late,
+// unsigned report sent back once). The manager opens last month's engineer scorecards at 1280x800
+// (their home), reads engineer2's parts and total, and clicks a deduction through to its order
+// (no edit forms for them); the desk excuses the second visit from its order page and the
+// scorecard gains the 5 points back; engineer2 sees their own scorecard on the phone.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launch, PHONE, Server, shoot, shootDesk, signIn } from "./harness.mjs";
+
+const DESK = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+const TABLE = "[data-testid=scorecards-table]";
+const E2 = `${TABLE} [data-testid=scorecard-row][data-engineer=engineer2]`;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await Server.start({ demoLastMonth: true });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.kill();
+});
+
+/** Last month in China time, as YYYY-MM. */
+function lastMonth() {
+  const china = new Date(Date.now() + 8 * 3600_000);
+  const y = china.getUTCFullYear();
+  const m = china.getUTCMonth(); // 0-based: this is last month's 1-based number
+  return m === 0 ? `${y - 1}-12` : `${y}-${String(m).padStart(2, "0")}`;
+}
+
+test("the manager reads last month's scorecards and clicks a deduction through to its order", { timeout: 180_000 }, async () => {
+  const month = lastMonth();
+  const manager = await server.client("manager1");
+  const api = (await manager.get(`/api/scorecards/engineers?month=${month}`)).body;
+  const e2 = api.cards.find((c) => c.engineer === "engineer2");
+  assert.equal(e2.total, 74);
+  const second = e2.deductions.find((d) => d.kind === "second_visit");
+
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  // The manager's home is the scorecards, last month's.
+  await signIn(page, `${server.url}/office/`, "manager1", E2);
+  assert.match(page.url(), /\/office\/scorecards$/);
+  assert.equal(await page.inputValue("input[name=month]"), month);
+  const nav = await page.getByRole("navigation").getByRole("link").allTextContents();
+  assert.ok(nav.includes("工程师考核") && !nav.includes("接报"), `the manager's entries: ${nav}`);
+  const cells = await page.locator(`${E2} td`).allTextContents();
+  assert.deepEqual(cells.slice(2), ["3", "15", "15", "44", "0", "74"]);
+  assert.equal(await page.textContent(`${TABLE} [data-engineer=engineer1] [data-testid=scorecard-total]`), "100");
+  // The exports are the server's, for the same month.
+  assert.equal(
+    await page.getAttribute("[data-testid=scorecards-xlsx]", "href"),
+    `/api/scorecards/engineers?month=${month}&format=xlsx`,
+  );
+  const deductions = page.locator("[data-testid=deduction]");
+  assert.equal(await deductions.count(), e2.deductions.length);
+  await shootDesk(page, "desk-scorecards");
+
+  // A deduction links to its order.
+  await page.locator(`[data-testid=deduction][href="/office/work-orders/${second.work_order_id}"]`).click();
+  await page.waitForURL(new RegExp(`/office/work-orders/${second.work_order_id}$`));
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${second.ticket}')`);
+  await page.waitForSelector("[data-testid=excuse-state]:has-text('未豁免')");
+  assert.equal(await page.locator("input[name=excuse_reason]").count(), 0, "the manager cannot excuse");
+  assert.equal(await page.locator("input[name=unrepaired_reason]").count(), 0);
+  await context.close();
+
+  // The desk excuses the second visit, with a reason; the manager's scorecard gains 5 points.
+  const desk = await browser.newContext(DESK);
+  const dp = await desk.newPage();
+  await signIn(dp, `${server.url}/office/`, "dispatcher1", "[data-testid=office-card]");
+  await dp.goto(`${server.url}/office/work-orders/${second.work_order_id}`);
+  await dp.waitForSelector("[data-testid=excuse-state]:has-text('未豁免')");
+  await dp.getByRole("button", { name: "豁免", exact: true }).click();
+  await dp.waitForSelector("[data-testid=excuse-outcome]:has-text('请填写豁免原因')");
+  await dp.fill("input[name=excuse_reason]", "客户违规操作导致复发，非维修质量问题");
+  await dp.getByRole("button", { name: "豁免", exact: true }).click();
+  await dp.waitForSelector("[data-testid=excuse-state]:has-text('已豁免')");
+  await desk.close();
+  const after = (await manager.get(`/api/scorecards/engineers?month=${month}`)).body;
+  assert.equal(after.cards.find((c) => c.engineer === "engineer2").total, 79);
+});
+
+test("an engineer sees their own scorecard on the phone", { timeout: 180_000 }, async () => {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await signIn(page, server.url, "engineer2");
+  await page.click("[data-testid=my-scorecard-link]");
+  await page.waitForURL(/\/scorecard$/);
+  assert.equal(await page.textContent("[data-testid=month]"), lastMonth());
+  await page.waitForSelector("[data-testid=my-total]");
+  // After the other test's excuse, 79; on its own, 74.
+  assert.match(await page.textContent("[data-testid=my-total]"), /总分 (74|79)/);
+  assert.ok((await page.locator("[data-testid=my-deduction]").count()) >= 5);
+  assert.ok(await page.locator("[data-testid=my-deduction]:has-text('报告被退回')").count());
+  await shoot(page, "phone-my-scorecard.png");
+  // The month before: nothing counted, full marks.
+  await page.click("[data-testid=month-back]");
+  await page.waitForSelector("[data-testid=my-total]:has-text('100')");
+  await context.close();
+});

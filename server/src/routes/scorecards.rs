@@ -1,0 +1,413 @@
+//! Monthly scorecards (issue 18): `GET /api/scorecards/engineers?month=YYYY-MM` (the manager and
+//! the 400 desk: every engineer; a station head: their station's), `GET /api/scorecards/me`
+//! (an engineer: their own), each also as `&format=csv|xlsx`; and the office's excuse of a fault
+//! order from first-time fix (`PUT`/`GET /api/work-orders/{id}/first-fix-excuse`).
+//!
+//! Everything is computed from what was recorded, by the model's formulas
+//! (`fieldbook_model::scorecard`); only the excuses are stored (migration 0010).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use fieldbook_model::complaints::{Complaint, china_midnight};
+use fieldbook_model::scorecard::{
+    Defect, EngineerRules, EngineerScorecard, EngineerScorecards, ExcuseRequest, FirstFixExcuse,
+    Month, engineer_scorecard,
+};
+use fieldbook_model::validate::{limits, text_ok};
+use fieldbook_model::{Role, ServiceType, WorkOrder};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::CurrentUser;
+use crate::db;
+use crate::desk::{self, order_id, unprocessable};
+use crate::error::AppError;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::sheet::{self, Cell};
+use crate::state::AppState;
+use crate::work_orders;
+
+#[derive(Debug, Deserialize)]
+pub struct ScorecardQuery {
+    /// `YYYY-MM`, a China calendar month.
+    month: String,
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// Whose scorecards a reader sees: every engineer, or a station's.
+enum Readers {
+    All,
+    Station(String),
+}
+
+/// The manager and the 400 desk read every engineer's; a station head their station's.
+fn readers(user: &CurrentUser) -> Result<Readers, AppError> {
+    match user.profile.role {
+        Role::Manager | Role::Dispatcher => Ok(Readers::All),
+        Role::ServiceSupervisor => Ok(Readers::Station(
+            user.profile.team.clone().unwrap_or_default(),
+        )),
+        _ => Err(AppError::Forbidden(
+            "the engineers' scorecards are the office's (an engineer reads their own)".into(),
+        )),
+    }
+}
+
+fn month_of(query: &ScorecardQuery) -> Result<Month, AppError> {
+    Month::parse(&query.month).ok_or_else(|| {
+        AppError::bad_request("bad_query", "month: give it as YYYY-MM, e.g. 2026-11")
+    })
+}
+
+/// When a month starts, in UTC.
+fn start_of(month: Month) -> DateTime<Utc> {
+    china_midnight(month.first_day())
+}
+
+/// The month's orders (by call time, China month) and every later order that names an earlier
+/// one (second visits), for `assignees` (every engineer when `None`).
+async fn orders_for(conn: &mut db::Conn, month: Month) -> Result<Vec<WorkOrder>, AppError> {
+    // Stored call times are UTC RFC 3339 text, which sorts as time; a day either side covers
+    // any rounding, and the model picks the month exactly.
+    let from = db::time_to_text(start_of(month) - Duration::days(1));
+    let to = db::time_to_text(start_of(month.next()) + Duration::days(1));
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM work_orders WHERE called_at >= $1 \
+         AND (called_at < $2 OR repeat_of IS NOT NULL) ORDER BY called_at, id",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(work_orders::by_ids(conn, &ids).await?)
+}
+
+/// The complaints taken from the month's start on (a complaint about an order comes after it).
+async fn complaints_since(conn: &mut db::Conn, month: Month) -> Result<Vec<Complaint>, AppError> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT complaint_json FROM complaints WHERE taken_at >= $1 ORDER BY taken_at, id",
+    )
+    .bind(db::millis(start_of(month)))
+    .fetch_all(&mut *conn)
+    .await?;
+    crate::complaints::parse_all(&rows)
+}
+
+async fn excused(conn: &mut db::Conn) -> Result<Vec<Uuid>, AppError> {
+    let ids: Vec<String> = sqlx::query_scalar("SELECT work_order_id FROM first_fix_excuses")
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| Uuid::parse_str(id).ok())
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct EngineerRow {
+    username: String,
+    display_name: String,
+    team: Option<String>,
+}
+
+/// The scorecards of `engineers` for `month`, computed now.
+async fn compute(
+    conn: &mut db::Conn,
+    engineers: Vec<EngineerRow>,
+    month: Month,
+) -> Result<EngineerScorecards, AppError> {
+    let as_of = Utc::now();
+    let orders = orders_for(conn, month).await?;
+    let complaints = complaints_since(conn, month).await?;
+    let excused = excused(conn).await?;
+    let rules = EngineerRules::default();
+    let cards = engineers
+        .into_iter()
+        .map(|e| {
+            let mut card = engineer_scorecard(
+                &e.username,
+                month,
+                &orders,
+                &complaints,
+                &excused,
+                &rules,
+                as_of,
+            );
+            card.name = e.display_name;
+            card.station = e.team;
+            card
+        })
+        .collect();
+    Ok(EngineerScorecards {
+        month,
+        as_of,
+        cards,
+    })
+}
+
+/// A deduction's cause as the export writes it.
+pub fn defect_text(d: &Defect) -> String {
+    match d {
+        Defect::LateResponse => "36小时内未到现场".into(),
+        Defect::SecondVisit { repeat_ticket } => format!("未一次修复（二次上门 {repeat_ticket}）"),
+        Defect::MissingPhoto { slot } => format!("缺少照片：{slot}"),
+        Defect::LateReport => "服务报告超过3天".into(),
+        Defect::Unsigned => "服务记录未签字".into(),
+        Defect::SentBack => "报告被退回".into(),
+        Defect::Complaint { .. } => "有效投诉".into(),
+        Defect::DissatisfiedCallBack { .. } => "回访不满意".into(),
+    }
+}
+
+pub const CARD_HEADER: [&str; 9] = [
+    "工程师",
+    "姓名",
+    "服务站",
+    "工单数",
+    "实际响应(20)",
+    "一次修复(20)",
+    "服务数据(60)",
+    "投诉与回访扣分",
+    "总分",
+];
+
+pub const DEDUCTION_HEADER: [&str; 5] = ["工程师", "姓名", "工单号", "扣分原因", "扣分"];
+
+/// The cards' rows and the deductions' rows, as the files hold them.
+fn rows(cards: &[EngineerScorecard]) -> (Vec<Vec<Cell>>, Vec<Vec<Cell>>) {
+    let n = |v: u32| Cell::Number(f64::from(v));
+    let summary = cards
+        .iter()
+        .map(|c| {
+            vec![
+                c.engineer.as_str().into(),
+                c.name.as_str().into(),
+                c.station.clone().unwrap_or_default().into(),
+                n(c.orders),
+                n(c.response),
+                n(c.first_fix),
+                n(c.data),
+                n(c.beyond),
+                Cell::Number(c.total as f64),
+            ]
+        })
+        .collect();
+    let deductions = cards
+        .iter()
+        .flat_map(|c| {
+            c.deductions.iter().map(move |d| {
+                vec![
+                    c.engineer.as_str().into(),
+                    c.name.as_str().into(),
+                    d.ticket.as_str().into(),
+                    defect_text(&d.defect).into(),
+                    n(d.points),
+                ]
+            })
+        })
+        .collect();
+    (summary, deductions)
+}
+
+/// The JSON, or the cards as CSV, or cards and deductions as .xlsx, named `{stem}.csv|xlsx`.
+fn answer(
+    format: Option<&str>,
+    json: impl FnOnce() -> Response,
+    cards: &[EngineerScorecard],
+    month: Month,
+    stem: &str,
+) -> Result<Response, AppError> {
+    match format.unwrap_or("json") {
+        "json" => Ok(json()),
+        "csv" => sheet::download(
+            sheet::csv(&CARD_HEADER, &rows(cards).0)?,
+            sheet::CSV_TYPE,
+            &format!("{stem}.csv"),
+        ),
+        "xlsx" => {
+            let (summary, deductions) = rows(cards);
+            let name = format!("工程师考核 {month}");
+            sheet::download(
+                sheet::xlsx_sheets(&[
+                    (&name, &CARD_HEADER, &summary),
+                    ("扣分明细", &DEDUCTION_HEADER, &deductions),
+                ])?,
+                sheet::XLSX_TYPE,
+                &format!("{stem}.xlsx"),
+            )
+        }
+        other => Err(AppError::bad_request(
+            "bad_query",
+            format!("format: '{other}' is none of json, csv, xlsx"),
+        )),
+    }
+}
+
+/// `GET /api/scorecards/engineers?month=2026-11&format=json|csv|xlsx`.
+pub async fn engineers(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ScorecardQuery>,
+) -> Result<Response, AppError> {
+    let readers = readers(&user)?;
+    let month = month_of(&query)?;
+    let station = match &readers {
+        Readers::All => None,
+        Readers::Station(s) => Some(s.as_str()),
+    };
+    let mut conn = state.db.acquire().await?;
+    let engineers: Vec<EngineerRow> = sqlx::query_as(
+        "SELECT username, display_name, team FROM users \
+         WHERE role = $1 AND ($2 IS NULL OR team = $2) ORDER BY team, username",
+    )
+    .bind(Role::Engineer.as_str())
+    .bind(station)
+    .fetch_all(&mut *conn)
+    .await?;
+    let cards = compute(&mut conn, engineers, month).await?;
+    answer(
+        query.format.as_deref(),
+        || Json(&cards).into_response(),
+        &cards.cards,
+        month,
+        &format!("engineer-scorecards-{month}"),
+    )
+}
+
+/// `GET /api/scorecards/me?month=2026-11&format=json|csv|xlsx`: an engineer's own.
+pub async fn me(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<ScorecardQuery>,
+) -> Result<Response, AppError> {
+    if user.profile.role != Role::Engineer {
+        return Err(AppError::Forbidden(
+            "this is an engineer's own scorecard".into(),
+        ));
+    }
+    let month = month_of(&query)?;
+    let mut conn = state.db.acquire().await?;
+    let me = EngineerRow {
+        username: user.profile.username.clone(),
+        display_name: user.profile.display_name.clone(),
+        team: user.profile.team.clone(),
+    };
+    let mut cards = compute(&mut conn, vec![me], month).await?;
+    let card = cards.cards.remove(0);
+    let stem = format!("scorecard-{}-{month}", card.engineer);
+    answer(
+        query.format.as_deref(),
+        || Json(&card).into_response(),
+        std::slice::from_ref(&card),
+        month,
+        &stem,
+    )
+}
+
+#[derive(sqlx::FromRow)]
+struct ExcuseRow {
+    reason: String,
+    excused_by: String,
+    excused_at: i64,
+}
+
+fn excuse_of(id: Uuid, row: ExcuseRow) -> FirstFixExcuse {
+    FirstFixExcuse {
+        work_order_id: id,
+        reason: row.reason,
+        by: row.excused_by,
+        at: DateTime::from_timestamp_millis(row.excused_at).unwrap_or_default(),
+    }
+}
+
+/// `GET /api/work-orders/{id}/first-fix-excuse`: the excuse, 404 when there is none (the
+/// readers of scorecards).
+pub async fn get_excuse(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<FirstFixExcuse>, AppError> {
+    let readers = readers(&user)?;
+    let id = order_id(&id)?;
+    let mut conn = state.db.acquire().await?;
+    let Some((wo, _)) = work_orders::find(&mut conn, id).await? else {
+        return Err(AppError::NotFound(format!("no work order {id}")));
+    };
+    if let Readers::Station(s) = readers
+        && wo.station.as_deref() != Some(s.as_str())
+    {
+        return Err(AppError::Forbidden(
+            "this order is not your station's".into(),
+        ));
+    }
+    let row: Option<ExcuseRow> = sqlx::query_as(
+        "SELECT reason, excused_by, excused_at FROM first_fix_excuses WHERE work_order_id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| Json(excuse_of(id, r)))
+        .ok_or_else(|| AppError::NotFound(format!("order {id} is not excused")))
+}
+
+/// `PUT /api/work-orders/{id}/first-fix-excuse`: the 400 desk excuses a fault order from
+/// first-time fix, with the reason (giving it again replaces the reason).
+pub async fn put_excuse(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(body): ApiJson<ExcuseRequest>,
+) -> Result<Json<FirstFixExcuse>, AppError> {
+    desk::dispatcher(&user)?;
+    let id = order_id(&id)?;
+    let reason = body.reason.trim();
+    if reason.is_empty() {
+        return Err(unprocessable(
+            "required",
+            "reason: say why the order is excused",
+        ));
+    }
+    if !text_ok(reason, limits::MAX_TEXT_CHARS) {
+        return Err(unprocessable(
+            "invalid_value",
+            "reason: too long or has characters that are not allowed",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    let Some((wo, _)) = work_orders::find(&mut tx, id).await? else {
+        return Err(AppError::NotFound(format!("no work order {id}")));
+    };
+    if wo.service_type != ServiceType::FaultRepair {
+        return Err(AppError::refused(
+            StatusCode::CONFLICT,
+            "not_fault_repair",
+            "only a fault repair counts for first-time fix",
+        ));
+    }
+    let at = Utc::now();
+    sqlx::query(
+        "INSERT INTO first_fix_excuses (work_order_id, reason, excused_by, excused_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (work_order_id) DO UPDATE SET \
+         reason = excluded.reason, excused_by = excluded.excused_by, \
+         excused_at = excluded.excused_at",
+    )
+    .bind(id.to_string())
+    .bind(reason)
+    .bind(&user.profile.username)
+    .bind(db::millis(at))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(excuse_of(
+        id,
+        ExcuseRow {
+            reason: reason.to_string(),
+            excused_by: user.profile.username.clone(),
+            excused_at: db::millis(at),
+        },
+    )))
+}

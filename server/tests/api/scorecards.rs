@@ -1,0 +1,312 @@
+//! Monthly scorecards (issue 18): the demo's last month as each reader gets it, the office's
+//! first-fix excuse, and the .xlsx and CSV holding the same figures as the JSON.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use chrono::{Datelike, Utc};
+use fieldbook_model::Role;
+use fieldbook_model::complaints::china_date;
+use fieldbook_model::scorecard::{Defect, EngineerScorecard, EngineerScorecards, Month};
+use fieldbook_server::demo::LAST_MONTH_IDS;
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::harness::{Options, TestServer, assert_error};
+use crate::team::add_user;
+
+/// The demo with its last month.
+async fn server() -> TestServer {
+    TestServer::start_with(
+        Options {
+            demo: true,
+            dist: None,
+        },
+        |c| c.demo_last_month = true,
+    )
+    .await
+}
+
+fn last_month() -> Month {
+    let today = china_date(Utc::now());
+    Month {
+        year: today.year(),
+        month: today.month(),
+    }
+    .previous()
+}
+
+async fn cards(server: &TestServer, client: &Client, month: Month) -> EngineerScorecards {
+    let r = client
+        .get(server.url(&format!("/api/scorecards/engineers?month={month}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
+fn card<'a>(cards: &'a EngineerScorecards, who: &str) -> &'a EngineerScorecard {
+    cards.cards.iter().find(|c| c.engineer == who).unwrap()
+}
+
+fn id(n: usize) -> Uuid {
+    Uuid::parse_str(LAST_MONTH_IDS[n]).unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_s_last_month_counts_by_the_rule_book() {
+    let server = server().await;
+    let manager = server.signed_in("manager1").await;
+    let all = cards(&server, &manager, last_month()).await;
+    assert_eq!(all.month, last_month());
+    let names: Vec<&str> = all.cards.iter().map(|c| c.engineer.as_str()).collect();
+    assert_eq!(names, ["engineer1", "engineer2"]);
+    // engineer1 had no order last month: full marks.
+    let e1 = card(&all, "engineer1");
+    assert_eq!((e1.orders, e1.total), (0, 100));
+    // engineer2: the fault repair needed a second visit (5 off first-time fix); the
+    // maintenance was reached 40 h after the call (5 off response), its report came 5 days
+    // after leaving (4), unsigned (4), its hydraulic oil photo missing (4), sent back once (4).
+    let e2 = card(&all, "engineer2");
+    assert_eq!(e2.name, "李强");
+    assert_eq!(e2.station.as_deref(), Some("济南站"));
+    assert_eq!(e2.orders, 3);
+    assert_eq!(
+        (e2.response, e2.first_fix, e2.data, e2.beyond),
+        (15, 15, 44, 0)
+    );
+    assert_eq!(e2.total, 74);
+    let second = e2
+        .deductions
+        .iter()
+        .find(|d| matches!(d.defect, Defect::SecondVisit { .. }))
+        .unwrap();
+    assert_eq!(second.work_order_id, id(0), "links to the first order");
+    assert!(
+        e2.deductions
+            .iter()
+            .filter(|d| !matches!(d.defect, Defect::SecondVisit { .. }))
+            .all(|d| d.work_order_id == id(1))
+    );
+    assert!(e2.deductions.iter().any(|d| d.defect
+        == Defect::MissingPhoto {
+            slot: "hydraulic_oil".into()
+        }));
+
+    // The same month asked again gives the same figures; this month has no closed order yet.
+    let again = cards(&server, &manager, last_month()).await;
+    assert_eq!(again.cards, all.cards);
+
+    // The engineer reads their own, the same card.
+    let engineer2 = server.signed_in("engineer2").await;
+    let mine: EngineerScorecard = engineer2
+        .get(server.url(&format!("/api/scorecards/me?month={}", last_month())))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(&mine, e2);
+
+    // A station head reads their station's engineers; another station's head none.
+    let head1 = server.signed_in("head1").await;
+    assert_eq!(cards(&server, &head1, last_month()).await.cards.len(), 2);
+    add_user(&server, "head2", Role::ServiceSupervisor, Some("青岛站")).await;
+    let head2 = server.signed_in("head2").await;
+    assert!(cards(&server, &head2, last_month()).await.cards.is_empty());
+
+    // A bad month or format is a clear 400.
+    for q in ["month=2026-13", "month=11-2026", "month=2026-11&format=pdf"] {
+        let r = manager
+            .get(server.url(&format!("/api/scorecards/engineers?{q}")))
+            .send()
+            .await
+            .unwrap();
+        assert_error(r, StatusCode::BAD_REQUEST, "bad_query").await;
+    }
+}
+
+#[tokio::test]
+async fn the_desk_excuses_a_second_visit_with_a_reason() {
+    let server = server().await;
+    let desk = server.signed_in("dispatcher1").await;
+    let manager = server.signed_in("manager1").await;
+    let path = |n: usize| server.url(&format!("/api/work-orders/{}/first-fix-excuse", id(n)));
+
+    // Not excused yet.
+    let r = manager.get(path(0)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Refusals change nothing: no reason, a maintenance order, no such order, the manager.
+    let r = desk
+        .put(path(0))
+        .json(&json!({"reason": "  "}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+    let r = desk
+        .put(path(1))
+        .json(&json!({"reason": "配件"}))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::CONFLICT, "not_fault_repair").await;
+    let nowhere = server.url(&format!(
+        "/api/work-orders/{}/first-fix-excuse",
+        Uuid::new_v4()
+    ));
+    let r = desk
+        .put(nowhere)
+        .json(&json!({"reason": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = manager
+        .put(path(0))
+        .json(&json!({"reason": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        card(&cards(&server, &manager, last_month()).await, "engineer2").first_fix,
+        15
+    );
+
+    // Excused: the second visit no longer counts.
+    let r = desk
+        .put(path(0))
+        .json(&json!({"reason": "客户操作不当，非维修质量问题"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let got: serde_json::Value = manager
+        .get(path(0))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["reason"], "客户操作不当，非维修质量问题");
+    assert_eq!(got["by"], "dispatcher1");
+    let e2 = cards(&server, &manager, last_month()).await;
+    let e2 = card(&e2, "engineer2");
+    assert_eq!((e2.first_fix, e2.total), (20, 79));
+    assert!(
+        !e2.deductions
+            .iter()
+            .any(|d| matches!(d.defect, Defect::SecondVisit { .. }))
+    );
+}
+
+#[tokio::test]
+async fn the_xlsx_and_csv_hold_the_page_s_figures() {
+    let server = server().await;
+    let manager = server.signed_in("manager1").await;
+    let month = last_month();
+    let json = cards(&server, &manager, month).await;
+
+    let r = manager
+        .get(server.url(&format!(
+            "/api/scorecards/engineers?month={month}&format=xlsx"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("engineer-scorecards-{month}.xlsx"))
+    );
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 2, "{names:?}");
+    let summary = book.worksheet_range(&names[0]).unwrap();
+    let rows: Vec<Vec<Data>> = summary.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows[0][0], Data::String("工程师".into()));
+    assert_eq!(rows.len(), json.cards.len() + 1);
+    for (row, c) in rows[1..].iter().zip(&json.cards) {
+        assert_eq!(row[0], Data::String(c.engineer.clone()));
+        assert_eq!(row[1], Data::String(c.name.clone()));
+        let numbers: Vec<f64> = row[3..]
+            .iter()
+            .map(|d| match d {
+                Data::Float(f) => *f,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            numbers,
+            [
+                c.orders as f64,
+                c.response as f64,
+                c.first_fix as f64,
+                c.data as f64,
+                c.beyond as f64,
+                c.total as f64
+            ]
+        );
+    }
+    let deductions = book.worksheet_range(&names[1]).unwrap();
+    let total: usize = json.cards.iter().map(|c| c.deductions.len()).sum();
+    assert_eq!(deductions.rows().count(), total + 1);
+    let points: f64 = deductions
+        .rows()
+        .skip(1)
+        .map(|r| match r[4] {
+            Data::Float(f) => f,
+            ref other => panic!("{other:?}"),
+        })
+        .sum();
+    let want: u32 = json
+        .cards
+        .iter()
+        .flat_map(|c| &c.deductions)
+        .map(|d| d.points)
+        .sum();
+    assert_eq!(points, f64::from(want));
+
+    // CSV: UTF-8 with a BOM, the same rows.
+    let csv = manager
+        .get(server.url(&format!(
+            "/api/scorecards/engineers?month={month}&format=csv"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let text = std::str::from_utf8(&csv[3..]).unwrap();
+    let e2 = card(&json, "engineer2");
+    assert!(
+        text.lines()
+            .any(|l| l == format!("engineer2,李强,济南站,3,15,15,44,0,{}", e2.total)),
+        "{text}"
+    );
+
+    // The engineer's own, as .xlsx.
+    let engineer2 = server.signed_in("engineer2").await;
+    let r = engineer2
+        .get(server.url(&format!("/api/scorecards/me?month={month}&format=xlsx")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+    let first = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&first).unwrap();
+    assert_eq!(range.rows().count(), 2);
+    assert_eq!(range.get((1, 8)), Some(&Data::Float(e2.total as f64)));
+}

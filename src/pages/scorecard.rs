@@ -1,0 +1,105 @@
+//! 我的考核: an engineer's own monthly scorecard (`GET /api/scorecards/me`), last month by
+//! default. Online only (it is computed on the server from everyone's records); a plain list,
+//! no chart, to keep the phone's wasm small.
+
+use fieldbook_model::scorecard::Month;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::i18n::{Msg, tr, use_lang};
+use crate::router::Route;
+
+/// The parts of `EngineerScorecard` the phone shows (a smaller reader than the whole card's).
+#[derive(Clone, serde::Deserialize)]
+struct Card {
+    orders: u32,
+    response: u32,
+    first_fix: u32,
+    data: u32,
+    beyond: u32,
+    total: i64,
+    deductions: Vec<Deduction>,
+}
+
+#[derive(Clone, serde::Deserialize)]
+struct Deduction {
+    work_order_id: Uuid,
+    ticket: String,
+    kind: String,
+    points: u32,
+}
+
+/// A defect by its kind (`Defect::kind`).
+fn defect_msg(kind: &str) -> Msg {
+    match kind {
+        "late_response" => Msg::DefLateResponse,
+        "second_visit" => Msg::DefSecondVisit,
+        "missing_photo" => Msg::DefMissingPhoto,
+        "late_report" => Msg::DefLateReport,
+        "unsigned" => Msg::DefUnsigned,
+        "sent_back" => Msg::DefSentBack,
+        "complaint" => Msg::DefComplaint,
+        _ => Msg::DefDissatisfied,
+    }
+}
+
+#[component]
+pub fn ScorecardPage() -> impl IntoView {
+    let lang = use_lang();
+    let month = RwSignal::new(Month::of(chrono::Utc::now()).previous());
+    // A plain signal and a task, not a `LocalResource`: the field app has none, and its
+    // machinery would cost the wasm several KiB.
+    let card = RwSignal::new(None::<Option<Card>>);
+    Effect::new(move |_| {
+        let asked = month.get();
+        card.set(None);
+        leptos::task::spawn_local(async move {
+            let got = crate::api::get::<Card>(&format!("/api/scorecards/me?month={asked}"))
+                .await
+                .ok();
+            // An answer for a month no longer shown is dropped.
+            if month.get_untracked() == asked {
+                card.set(Some(got));
+            }
+        });
+    });
+    let step = move |back: bool| month.update(|m| *m = if back { m.previous() } else { m.next() });
+    view! {
+        <section class="list-page scorecard" data-testid="my-scorecard">
+            <h1>{tr(Msg::MyScorecard)}</h1>
+            <div class="row between">
+                <button class="chip" data-testid="month-back" on:click=move |_| step(true)>"‹"</button>
+                <strong data-testid="month">{move || month.get().to_string()}</strong>
+                <button class="chip" on:click=move |_| step(false)>"›"</button>
+            </div>
+            {move || match card.get() {
+                None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+                Some(None) => view! { <p class="muted">{tr(Msg::ScorecardOffline)}</p> }.into_any(),
+                Some(Some(c)) => {
+                    let part = |m: Msg, v: String| view! { <li><span>{tr(m)}</span>" "<strong>{v}</strong></li> };
+                    view! {
+                        <p class="big" data-testid="my-total">{tr(Msg::ScTotal)}" "{c.total}</p>
+                        <ul class="plain">
+                            {part(Msg::ScOrders, c.orders.to_string())}
+                            {part(Msg::ScResponse, format!("{}/20", c.response))}
+                            {part(Msg::ScFirstFix, format!("{}/20", c.first_fix))}
+                            {part(Msg::ScData, format!("{}/60", c.data))}
+                            {part(Msg::ScBeyond, format!("−{}", c.beyond))}
+                        </ul>
+                        <ul class="plain">
+                            {c.deductions.into_iter().map(|d| {
+                                let m = defect_msg(&d.kind);
+                                view! {
+                                    <li data-testid="my-deduction">
+                                        <a href=Route::WorkOrder(d.work_order_id).href()>{d.ticket}</a>
+                                        " "{move || m.text(lang.get())}" −"{d.points}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
