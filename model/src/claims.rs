@@ -296,7 +296,7 @@ impl Claim {
             missing.push(ClaimMissing::FaultInformation);
         }
         for slot in order.slots.iter().filter(|s| s.required) {
-            if order.photos_in(&slot.key) == 0 {
+            if order.photos_kept(&slot.key) == 0 {
                 missing.push(ClaimMissing::Photo {
                     slot: slot.key.clone(),
                 });

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::photo::OLD_PART_SLOT;
+use crate::photo::{EXTRA_SLOT, OLD_PART_SLOT, PhotoSlot};
 use crate::work_order::{ServiceType, StatusNode, WorkOrder};
 
 /// A part used on the job. A replaced part (旧件) gets a return tag tying it to the ticket.
@@ -185,7 +185,7 @@ impl WorkOrder {
         }
         if self.claim_expected {
             let w = &self.report.warranty;
-            if self.photos_in(OLD_PART_SLOT) < self.old_part_photos_needed() {
+            if self.photos_kept(OLD_PART_SLOT) < self.old_part_photos_needed() {
                 missing.push(Missing::Photo {
                     slot: OLD_PART_SLOT.to_string(),
                 });
@@ -217,9 +217,44 @@ impl WorkOrder {
         }
     }
 
-    /// How many photos are already in a slot.
+    /// Every photo slot a person reviewing the order sees: the configured ones, then the replaced
+    /// parts' photos (when the order needs or has them) and the extra photos (when it has them).
+    /// Not the signature: it is the report's own item.
+    pub fn shown_slots(&self) -> Vec<PhotoSlot> {
+        let mut slots = self.slots.clone();
+        let needed = self.old_part_photos_needed();
+        if needed > 0 || self.photos_in(OLD_PART_SLOT) > 0 {
+            slots.push(PhotoSlot {
+                key: OLD_PART_SLOT.into(),
+                label_zh: "旧件照片".into(),
+                label_en: "Replaced parts".into(),
+                required: needed > 0,
+            });
+        }
+        if self.photos_in(EXTRA_SLOT) > 0 {
+            slots.push(PhotoSlot {
+                key: EXTRA_SLOT.into(),
+                label_zh: "其他照片".into(),
+                label_en: "Other photos".into(),
+                required: false,
+            });
+        }
+        slots
+    }
+
+    /// How many photos were ever taken in a slot (a sent-back one included: the next photo's
+    /// number in its name counts on from it).
     pub fn photos_in(&self, slot: &str) -> usize {
         self.photos.iter().filter(|p| p.slot == slot).count()
+    }
+
+    /// How many photos stand in a slot: those the office did not send back. What the report
+    /// and the claim count as there.
+    pub fn photos_kept(&self, slot: &str) -> usize {
+        self.photos
+            .iter()
+            .filter(|p| p.slot == slot && !self.sent_back_photo(p.id))
+            .count()
     }
 }
 
@@ -507,8 +542,15 @@ mod tests {
         assert_eq!(claim_items(&wo), vec![]);
         assert_eq!(wo.old_part_photos_needed(), 0);
 
+        assert!(wo.shown_slots().iter().all(|s| s.key != OLD_PART_SLOT));
         wo.claim_expected = true;
         assert_eq!(wo.old_part_photos_needed(), 2);
+        // The office sees the slot, required, beside the configured ones.
+        assert!(
+            wo.shown_slots()
+                .iter()
+                .any(|s| s.key == OLD_PART_SLOT && s.required)
+        );
         assert_eq!(
             claim_items(&wo),
             vec![
@@ -541,6 +583,42 @@ mod tests {
             .apply_to(&mut wo)
             .unwrap();
         // One photo for two replaced parts is not enough.
+        assert_eq!(
+            claim_items(&wo),
+            vec![Missing::Photo {
+                slot: OLD_PART_SLOT.into()
+            }]
+        );
+        op(&wo, photo(&wo, OLD_PART_SLOT, "image/jpeg"), 6)
+            .apply_to(&mut wo)
+            .unwrap();
+        assert_eq!(claim_items(&wo), vec![]);
+
+        // The office sends one old-part photo back: it no longer counts until it is retaken.
+        let unclear = wo
+            .photos
+            .iter()
+            .rfind(|p| p.slot == OLD_PART_SLOT)
+            .unwrap()
+            .id;
+        wo.reviews.push(crate::desk::ReviewRound {
+            submitted_at: wo.called_at,
+            decision: crate::desk::ReviewDecision::SendBack {
+                items: vec![crate::desk::SendBackItem {
+                    item: crate::desk::ReviewItem::Photo { photo_id: unclear },
+                    reason: "旧件照片不清楚".into(),
+                }],
+            },
+            by: crate::desk::Person {
+                username: "dispatcher1".into(),
+                name: "陈静".into(),
+            },
+            at: wo.called_at,
+        });
+        assert_eq!(
+            (wo.photos_in(OLD_PART_SLOT), wo.photos_kept(OLD_PART_SLOT)),
+            (2, 1)
+        );
         assert_eq!(
             claim_items(&wo),
             vec![Missing::Photo {

@@ -259,7 +259,7 @@ pub fn engineer_scorecard(
         let submitted = o.report.submitted_at;
         if submitted.is_some() || o.is_closed() {
             for slot in o.slots.iter().filter(|s| s.required) {
-                if o.photos_in(&slot.key) == 0 {
+                if o.photos_kept(&slot.key) == 0 {
                     push(
                         o,
                         Defect::MissingPhoto {

@@ -1068,8 +1068,10 @@ fn ReviewBody(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl In
         );
     };
     let sent_back = move |pid: Uuid| order.with_untracked(|o| o.sent_back_photo(pid));
+    // The configured slots, then the replaced parts' and the extra photos: every photo shows,
+    // and every one can be sent back.
     let slots = o
-        .slots
+        .shown_slots()
         .iter()
         .map(|slot| {
             let photos: Vec<PhotoMeta> = o.photos.iter().filter(|p| p.slot == slot.key).cloned().collect();

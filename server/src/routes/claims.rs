@@ -136,7 +136,7 @@ async fn missing_of(
         .filter(|m| m.return_tag.is_some())
         .map(|m| m.part_no.as_str())
         .collect();
-    let photos = order.photos_in(OLD_PART_SLOT);
+    let photos = order.photos_kept(OLD_PART_SLOT);
     Ok(claim.missing(
         order,
         |name| grades.iter().find(|(n, _)| n == name).and_then(|(_, g)| *g),

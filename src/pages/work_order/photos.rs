@@ -62,7 +62,7 @@ pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                     })
                     .count()
                     + usize::from(
-                        l.order.photos_in(OLD_PART_SLOT) < l.order.old_part_photos_needed(),
+                        l.order.photos_kept(OLD_PART_SLOT) < l.order.old_part_photos_needed(),
                     )
             })
         })

@@ -312,7 +312,7 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         loaded.with(|l| {
             l.as_ref().map_or((0, 0), |l| {
                 (
-                    l.order.photos_in(OLD_PART_SLOT),
+                    l.order.photos_kept(OLD_PART_SLOT),
                     l.order.old_part_photos_needed(),
                 )
             })
