@@ -172,7 +172,9 @@ test("a warranty fault call worked offline becomes a claim: part received, repor
   assert.equal(await office.inputValue("input[name=labour_hours_0]"), "3.5");
   assert.equal(await office.inputValue("input[name=labour_code_0]"), CODE);
   assert.equal(await office.textContent("[data-testid=material-tag]"), tag);
-  assert.equal(await office.locator("[data-testid=claim-photos] .thumb").count(), required.length + 1, "every photo, the old part's too");
+  // Every photo the order holds, the old part's and the signature's too.
+  assert.equal(await office.locator("[data-testid=claim-photos] .thumb").count(), order.photos.length);
+  await office.waitForSelector(`[data-testid=claim-photos] img[alt="${oldPhoto.name}"]`, { state: "attached" });
 
   // What is missing, in words: the order is not closed, the claim has no number. Marking it
   // submitted anyway is refused and changes nothing.
