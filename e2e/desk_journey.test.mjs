@@ -16,8 +16,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
-  badge, depart, launch, makeJpegs, openOrder, PHONE, reconnect, Server, serviceWorkerReady, shootDesk, signIn,
-  signPad,
+  badge, createCall, depart, engineerPhone, heldOrder, launch, makeJpegs, openOrder, phoneSync, reconnect, Server, shootDesk,
+  signIn, signPad, takePhoto, typeCall,
 } from "./harness.mjs";
 
 const DESK = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: "zh-CN" };
@@ -25,6 +25,8 @@ const ROW = "[data-testid=office-card]";
 
 let server;
 let browser;
+
+const held = (id) => heldOrder(server, id);
 
 before(async () => {
   server = await Server.start();
@@ -36,19 +38,6 @@ after(async () => {
   await server?.kill();
 });
 
-/** The order as the server holds it, read by the dispatcher. */
-async function held(id) {
-  const { status, body } = await (await server.client("dispatcher1")).get(`/api/work-orders/${id}`);
-  assert.equal(status, 200, JSON.stringify(body));
-  return body;
-}
-
-/** A `datetime-local` value moved by `minutes`. */
-function shift(value, minutes) {
-  const t = new Date(`${value}:00Z`).getTime() + minutes * 60_000;
-  return new Date(t).toISOString().slice(0, 16);
-}
-
 /** "2026-12-07T14:15" in the page's time zone, `hours` from now: what the phone's time input holds. */
 function localInput(page, hours) {
   return page.evaluate((h) => {
@@ -56,37 +45,6 @@ function localInput(page, hours) {
     const p = (n) => String(n).padStart(2, "0");
     return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())}T${p(t.getHours())}:${p(t.getMinutes())}`;
   }, hours);
-}
-
-/** 接报: the call typed into the desk's form (the customer left out when `customer` is empty),
- * dispatched to engineer1 with engineer2 along when `companion`. */
-async function typeCall(page, call, { companion = true } = {}) {
-  await page.getByRole("navigation").getByRole("link", { name: "接报" }).click();
-  await page.waitForSelector("h1:has-text('接报 / 派工')");
-  const label = (name) => page.getByLabel(name, { exact: true });
-  if (call.customer) await label("客户").fill(call.customer);
-  await label("联系人").fill(call.contact);
-  await label("联系电话").fill(call.phone);
-  await label("工地位置").fill(call.site);
-  // The model first: both search the register as they are typed, and the last one typed wins.
-  await label("机型").fill(call.model);
-  await label("序列号").fill(call.serial);
-  await label("小时数").fill(String(call.hours));
-  await label("工况").fill(call.condition);
-  await label("故障描述").fill(call.fault);
-  if (call.down) await page.check("input[name=machine_down]");
-  const called = await page.inputValue("input[name=called_at]");
-  await page.fill("input[name=planned_at]", shift(called, 90));
-  await page.waitForSelector("select[name=assignee] option[value=engineer1]", { state: "attached" });
-  await page.selectOption("select[name=assignee]", "engineer1");
-  if (companion) await page.check("input[name=companion][value=engineer2]");
-}
-
-/** 建单并派工: the order's page opens; its id. */
-async function createCall(page) {
-  await page.getByRole("button", { name: "建单并派工" }).click();
-  await page.waitForURL(/\/office\/work-orders\/[0-9a-f-]{36}$/);
-  return page.url().split("/").pop();
 }
 
 /** The station head's desk on an order. */
@@ -101,23 +59,6 @@ async function headDesk(id, ticket) {
   return { context, page };
 }
 
-/** The engineer's phone, signed in, its service worker in charge, everything sent. */
-async function phone() {
-  const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
-  const page = await context.newPage();
-  await signIn(page, server.url, "engineer1");
-  await badge(page, "allsent");
-  await serviceWorkerReady(page);
-  return { context, page };
-}
-
-/** The phone syncs (as on opening the app) and lists the order. */
-async function phoneSync(page, ticket) {
-  await page.goto(server.url);
-  await page.waitForSelector(`[data-testid=work-order-card][data-ticket="${ticket}"]`, { timeout: 30_000 });
-  await badge(page, "allsent", 60_000);
-}
-
 test("a call taken, dispatched, worked offline, sent back once, retaken, closed and locked everywhere", { timeout: 300_000 }, async () => {
   const dispatcher = await server.client("dispatcher1");
   const serial = "VCEC210DJ00420";
@@ -125,7 +66,7 @@ test("a call taken, dispatched, worked offline, sent back once, retaken, closed 
     customer: "山东高速路桥集团", contact: "王建国", phone: "138 6400 1123", site: "济青高速改扩建 K42 标段",
     serial, model: "EC210D", hours: 4120, condition: "土方", fault: "回转无力，液压油温偏高", down: true,
   };
-  const eng = await phone();
+  const eng = await engineerPhone(browser, server.url);
   const desk = await browser.newContext(DESK);
   const page = await desk.newPage();
   await signIn(page, `${server.url}/office/`, "dispatcher1", ROW);
@@ -181,7 +122,7 @@ test("a call taken, dispatched, worked offline, sent back once, retaken, closed 
 
   // The phone syncs and has the order, with its contact and the dispatched companion.
   const p = eng.page;
-  await phoneSync(p, ticket);
+  await phoneSync(p, server.url, ticket);
   await openOrder(p, { ticket });
   await p.waitForSelector("[data-testid=contact]:has-text('王建国')");
 
@@ -193,14 +134,7 @@ test("a call taken, dispatched, worked offline, sent back once, retaken, closed 
   await p.waitForSelector("[data-testid=departure-companions]:has-text('李强')");
   await p.click("[data-testid=next-node][data-node=arrived]");
   await p.waitForSelector(".step.reached[data-node=arrived]");
-  const take = async (slot, file) => {
-    const n = await p.locator(`li[data-slot=${slot}] .thumb`).count();
-    await p.setInputFiles(`li[data-slot=${slot}] [data-testid=camera-input]`, file);
-    await p.waitForFunction(([s, n]) => document.querySelectorAll(`li[data-slot=${s}] .thumb`).length > n, [slot, n], {
-      timeout: 30_000,
-    });
-  };
-  for (const slot of required) await take(slot, jpegs[slot]);
+  for (const slot of required) await takePhoto(p, slot, jpegs[slot]);
   await p.fill("textarea[name=fault_cause]", "油冷器堵塞，散热不良");
   await p.fill("textarea[name=work_done]", "清洗油冷器，更换液压油滤芯，试机正常");
   await p.click("[data-testid=save-report]");
@@ -243,13 +177,13 @@ test("a call taken, dispatched, worked offline, sent back once, retaken, closed 
   assert.equal(order.report.submitted_at ?? null, null, "sent back: no longer submitted");
 
   // The phone learns it at its sync; then, offline, the engineer retakes the photo and resubmits.
-  await phoneSync(p, ticket);
+  await phoneSync(p, server.url, ticket);
   await openOrder(p, { ticket });
   await p.waitForSelector("[data-testid=send-back]:has-text('办公室退回：需修改')", { timeout: 30_000 });
   await eng.context.setOffline(true);
   await p.waitForSelector("[data-testid=send-back-item]:has-text('铭牌反光看不清，请重拍')");
   await p.waitForSelector("li[data-slot=nameplate] [data-testid=slot-state]:has-text('请重新拍照')");
-  await take("nameplate", jpegs.retake);
+  await takePhoto(p, "nameplate", jpegs.retake);
   await p.waitForSelector("li[data-slot=nameplate].done");
   await p.click("[data-testid=submit-report]");
   await p.waitForSelector("[data-testid=submitted]");
@@ -279,7 +213,7 @@ test("a call taken, dispatched, worked offline, sent back once, retaken, closed 
   assert.equal(refused.body.error, "order_closed");
 
   // The phone shows it closed and read-only after its sync.
-  await phoneSync(p, ticket);
+  await phoneSync(p, server.url, ticket);
   await p.waitForSelector(`[data-testid=work-order-card][data-ticket="${ticket}"] [data-testid=closed]`);
   await openOrder(p, { ticket });
   await p.waitForSelector("[data-testid=closed-banner]:has-text('已关单')");
@@ -308,7 +242,7 @@ test("a call taken, dispatched, worked offline, sent back once, retaken, closed 
 test("a phone fix: the station head's first response closes the order, no signature, no photos", { timeout: 180_000 }, async () => {
   // The server up whatever the first journey left.
   if (server.child.exitCode !== null || server.child.signalCode !== null) await server.start();
-  const eng = await phone();
+  const eng = await engineerPhone(browser, server.url);
   const desk = await browser.newContext(DESK);
   const page = await desk.newPage();
   await signIn(page, `${server.url}/office/`, "dispatcher1", ROW);
@@ -321,7 +255,7 @@ test("a phone fix: the station head's first response closes the order, no signat
   await desk.close();
 
   // The engineer's phone has the open order.
-  await phoneSync(eng.page, ticket);
+  await phoneSync(eng.page, server.url, ticket);
   assert.equal(await eng.page.locator(`[data-testid=work-order-card][data-ticket="${ticket}"] [data-testid=closed]`).count(), 0);
 
   // The station head: fixed on the phone; closing needs the 《解决详情》.
@@ -350,7 +284,7 @@ test("a phone fix: the station head's first response closes the order, no signat
   await head.context.close();
 
   // The phone, after its sync: closed, read-only.
-  await phoneSync(eng.page, ticket);
+  await phoneSync(eng.page, server.url, ticket);
   await eng.page.waitForSelector(`[data-testid=work-order-card][data-ticket="${ticket}"] [data-testid=closed]`);
   await openOrder(eng.page, { ticket });
   await eng.page.waitForSelector("[data-testid=closed-banner]:has-text('已关单')");

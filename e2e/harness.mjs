@@ -346,3 +346,76 @@ export async function shootDesk(page, base, opts = {}) {
   await shoot(page, `${base}-1920.png`, opts);
   await page.setViewportSize(size);
 }
+
+/** A photo taken with the camera into a slot of the open order; waits for its thumbnail. */
+export async function takePhoto(page, slot, file) {
+  const before = await page.locator(`li[data-slot=${slot}] .thumb`).count();
+  await page.setInputFiles(`li[data-slot=${slot}] [data-testid=camera-input]`, file);
+  await page.waitForFunction(([s, n]) => document.querySelectorAll(`li[data-slot=${s}] .thumb`).length > n, [slot, before], {
+    timeout: 30_000,
+  });
+}
+
+/** The work order as the server holds it, read by the dispatcher. */
+export async function heldOrder(server, id) {
+  const { status, body } = await (await server.client("dispatcher1")).get(`/api/work-orders/${id}`);
+  if (status !== 200) throw new Error(`work order ${id}: ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** An engineer's 360x740 phone, signed in, its service worker in charge, everything sent. */
+export async function engineerPhone(browser, url, username = "engineer1") {
+  const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+  const page = await context.newPage();
+  await signIn(page, url, username);
+  await badge(page, "allsent");
+  await serviceWorkerReady(page);
+  return { context, page };
+}
+
+/** The phone syncs (as on opening the app) and lists the order. */
+export async function phoneSync(page, url, ticket) {
+  await page.goto(url);
+  await page.waitForSelector(`[data-testid=work-order-card][data-ticket="${ticket}"]`, { timeout: 30_000 });
+  await badge(page, "allsent", 60_000);
+}
+
+/** A `datetime-local` value moved by `minutes`. */
+function shiftInput(value, minutes) {
+  const t = new Date(`${value}:00Z`).getTime() + minutes * 60_000;
+  return new Date(t).toISOString().slice(0, 16);
+}
+
+/** 接报 at the office desk: the call typed into the form (the customer left out when `customer` is
+ * empty; the service type chosen and 预计索赔 ticked when given), dispatched to engineer1 with
+ * engineer2 along when `companion`. Not yet created: see `createCall`. */
+export async function typeCall(page, call, { companion = true } = {}) {
+  await page.getByRole("navigation").getByRole("link", { name: "接报" }).click();
+  await page.waitForSelector("h1:has-text('接报 / 派工')");
+  const label = (name) => page.getByLabel(name, { exact: true });
+  if (call.customer) await label("客户").fill(call.customer);
+  await label("联系人").fill(call.contact);
+  await label("联系电话").fill(call.phone);
+  await label("工地位置").fill(call.site);
+  // The model first: both search the register as they are typed, and the last one typed wins.
+  await label("机型").fill(call.model);
+  await label("序列号").fill(call.serial);
+  await label("小时数").fill(String(call.hours));
+  await label("工况").fill(call.condition);
+  await label("故障描述").fill(call.fault);
+  if (call.service) await page.selectOption("select[name=service_type]", call.service);
+  if (call.down) await page.check("input[name=machine_down]");
+  if (call.claimExpected) await page.check("input[name=claim_expected]");
+  const called = await page.inputValue("input[name=called_at]");
+  await page.fill("input[name=planned_at]", shiftInput(called, 90));
+  await page.waitForSelector("select[name=assignee] option[value=engineer1]", { state: "attached" });
+  await page.selectOption("select[name=assignee]", "engineer1");
+  if (companion) await page.check("input[name=companion][value=engineer2]");
+}
+
+/** 建单并派工 on the typed call: the order's page opens; its id. */
+export async function createCall(page) {
+  await page.getByRole("button", { name: "建单并派工" }).click();
+  await page.waitForURL(/\/office\/work-orders\/[0-9a-f-]{36}$/);
+  return page.url().split("/").pop();
+}
