@@ -188,11 +188,8 @@ test("a warranty fault call worked offline becomes a claim: part received, repor
 
   // The office sends the report back: the old-part photo is unclear.
   await desk.waitForSelector("[data-testid=review] .submitted", { timeout: 15_000 });
-  // APP BUG (found by this journey): the order page's review (office/src/pages/order.rs, the
-  // "review" card) lists only the order's own photo slots (`order.slots`); the old-part photos
-  // (slot `old_part`, added on the phone for an order that expects a claim) are not shown, so the
-  // office has no "退回 <old-part photo>" to tick. Expected: the old-part photos listed under
-  // 旧件照片 with their 退回 tick and reason, like every other photo.
+  // The old-part photos are listed with the configured slots (`WorkOrder::shown_slots`), each
+  // with its 退回 tick (this journey found them missing).
   await desk.getByLabel(`退回 ${oldPhoto.name}`, { exact: true }).check({ timeout: 10_000 });
   await desk.getByLabel(`退回原因 ${oldPhoto.name}`, { exact: true }).fill(UNCLEAR);
   await desk.getByRole("button", { name: "退回", exact: true }).click();
@@ -209,13 +206,8 @@ test("a warranty fault call worked offline becomes a claim: part received, repor
   await p.waitForSelector(`[data-testid=send-back-item]:has-text('${UNCLEAR}')`);
   await p.waitForSelector(`[data-photo="${oldPhoto.id}"] [data-testid=photo-sent-back]:has-text('已退回：${UNCLEAR}')`);
   await p.waitForSelector("li[data-slot=old_part] [data-testid=slot-state]:has-text('0 / 1')");
-  // APP BUG (found by this journey): a sent-back old-part photo still counts.
-  // `WorkOrder::report_missing` (model/src/report.rs) and the claim details' "旧件照片 n / m"
-  // (src/pages/work_order/report.rs, `old_photos`) count every photo in slot `old_part` with
-  // `photos_in`, the sent-back one too (the required slots leave sent-back photos out), so the
-  // phone shows "旧件照片: 1 / 1" and nothing missing, and the report could be submitted again
-  // without a new photo (the server's `Claim::missing` counts the same way). Expected: "0 / 1"
-  // and "照片: 旧件照片" in the list of what is still missing until it is retaken.
+  // A sent-back photo no longer counts (`WorkOrder::photos_kept`): 0 / 1 and missing again
+  // until it is retaken (this journey found it counted).
   await p.waitForSelector("[data-testid=old-part-photos]:has-text('0 / 1')", { timeout: 5_000 });
   await p.waitForSelector("[data-testid=missing-list]:has-text('旧件照片')", { timeout: 5_000 });
   await takePhoto(p, "old_part", jpegs.old_part_retake);
