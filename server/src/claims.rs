@@ -186,18 +186,7 @@ pub async fn chain(conn: &mut Conn) -> Result<SignOffChain, AppError> {
 
 pub async fn save_chain(conn: &mut Conn, chain: &[ChainStep], seq: i64) -> Result<(), AppError> {
     let json = to_json(&chain)?;
-    let updated = sqlx::query("UPDATE claim_settings SET chain_json = $1, seq = $2 WHERE id = 1")
-        .bind(&json)
-        .bind(seq)
-        .execute(&mut *conn)
-        .await?;
-    if updated.rows_affected() == 0 {
-        sqlx::query("INSERT INTO claim_settings (id, chain_json, seq) VALUES (1, $1, $2)")
-            .bind(&json)
-            .bind(seq)
-            .execute(&mut *conn)
-            .await?;
-    }
+    db::put_single_row(conn, "claim_settings", "chain_json", &json, seq).await?;
     Ok(())
 }
 

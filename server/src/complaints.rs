@@ -112,18 +112,7 @@ pub async fn save_calendar(
     seq: i64,
 ) -> Result<(), AppError> {
     let json = to_json(calendar)?;
-    let updated = sqlx::query("UPDATE work_calendar SET calendar_json = $1, seq = $2 WHERE id = 1")
-        .bind(&json)
-        .bind(seq)
-        .execute(&mut *conn)
-        .await?;
-    if updated.rows_affected() == 0 {
-        sqlx::query("INSERT INTO work_calendar (id, calendar_json, seq) VALUES (1, $1, $2)")
-            .bind(&json)
-            .bind(seq)
-            .execute(&mut *conn)
-            .await?;
-    }
+    db::put_single_row(conn, "work_calendar", "calendar_json", &json, seq).await?;
     Ok(())
 }
 

@@ -295,6 +295,34 @@ pub fn is_conflict(e: &sqlx::Error) -> bool {
 }
 
 /// The server's clock, as stored in `created_at`, `last_seen_at` and `received_at`.
+/// Store `json` in the one row (id 1) of a settings table (`table`.`column`, with its `seq`),
+/// creating the row the first time. The names are the caller's constants, never input.
+pub async fn put_single_row(
+    conn: &mut Conn,
+    table: &'static str,
+    column: &'static str,
+    json: &str,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    let updated = sqlx::query(&format!(
+        "UPDATE {table} SET {column} = $1, seq = $2 WHERE id = 1"
+    ))
+    .bind(json)
+    .bind(seq)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() == 0 {
+        sqlx::query(&format!(
+            "INSERT INTO {table} (id, {column}, seq) VALUES (1, $1, $2)"
+        ))
+        .bind(json)
+        .bind(seq)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 pub fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
