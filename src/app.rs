@@ -57,8 +57,15 @@ pub fn App(boot: Boot, sync: SyncState, db: Db) -> impl IntoView {
     });
 
     let route = router::start();
+    let home_screen_hint = matches!(
+        crate::browser::current(),
+        crate::browser::Gate::Ok {
+            home_screen_hint: true
+        }
+    );
     view! {
         <Header/>
+        {home_screen_hint.then(|| view! { <crate::browser::HomeScreenHint/> })}
         <main class="page">
             <Show when=move || session.0.with(Option::is_some) fallback=|| view! { <SignInPage/> }>
                 {move || match route.get() {
@@ -77,20 +84,6 @@ pub fn App(boot: Boot, sync: SyncState, db: Db) -> impl IntoView {
                     Route::Scorecard => view! { <crate::pages::scorecard::ScorecardPage/> }.into_any(),
                 }}
             </Show>
-        </main>
-    }
-}
-
-/// Shown when the browser refuses IndexedDB (some private modes): the app cannot keep work safe.
-#[component]
-pub fn NoStorage() -> impl IntoView {
-    view! {
-        <main class="page">
-            <div class="card error-card">
-                <h1>"无法使用本机存储 / This browser blocks storage"</h1>
-                <p>"Fieldbook 需要浏览器存储来离线保存记录。请关闭无痕模式或换用 Chrome。"</p>
-                <p>"Fieldbook keeps your work on the device. Leave private mode or use Chrome."</p>
-            </div>
         </main>
     }
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod app;
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod browser;
 pub mod components;
 pub mod db;
 pub mod drafts;
@@ -27,6 +28,14 @@ pub fn start() {
     console_error_panic_hook::set_once();
     // Not Leptos's spawn_local: its executor is set up when the app mounts, after this.
     wasm_bindgen_futures::spawn_local(async {
+        let gate = browser::current();
+        if !matches!(gate, browser::Gate::Ok { .. }) {
+            leptos::mount::mount_to_body(move || {
+                browser::Unsupported(browser::UnsupportedProps { gate })
+            });
+            remove_splash();
+            return;
+        }
         service_worker::register();
         match db::Db::open(db::DB_NAME).await {
             Ok(db) => {
@@ -36,11 +45,18 @@ pub fn start() {
             }
             Err(e) => {
                 gloo::console::error!(format!("opening IndexedDB failed: {e:?}"));
-                leptos::mount::mount_to_body(app::NoStorage);
+                let gate = browser::Gate::Missing;
+                leptos::mount::mount_to_body(move || {
+                    browser::Unsupported(browser::UnsupportedProps { gate })
+                });
             }
         }
-        if let Some(splash) = gloo::utils::document().get_element_by_id("splash") {
-            splash.remove();
-        }
+        remove_splash();
     });
+}
+
+fn remove_splash() {
+    if let Some(splash) = gloo::utils::document().get_element_by_id("splash") {
+        splash.remove();
+    }
 }

@@ -248,3 +248,38 @@ fn every_route_is_its_own_link() {
     // An unknown or damaged path shows the home screen, as the server's fallback serves the app.
     assert_eq!(Route::parse("/work-orders/not-a-uuid"), Route::Home);
 }
+
+/// Real user agents, judged: apps' own web views get the "open in the browser" page, plain http
+/// on a network address and browsers without a worker or IndexedDB get theirs, an iPhone tab is
+/// asked to go on the home screen, and the home-screen app and the phones' real browsers
+/// (including the QQ Browser, whose name looks like the QQ app's) are simply let in.
+#[wasm_bindgen_test]
+fn browsers_that_cannot_keep_work_safe_are_told_before_they_start() {
+    use fieldbook::browser::{Gate, judge};
+    const WECHAT: &str = "Mozilla/5.0 (Linux; Android 13; V2148A Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 MMWEBID/2247 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64";
+    const WECHAT_IOS: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.44(0x18002c2f) NetType/WIFI Language/zh_CN";
+    const DINGTALK: &str = "Mozilla/5.0 (Linux; U; Android 12; zh-CN; PGBM10 Build/SP1A.210812.016) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/69.0.3497.100 UWS/3.22.2.59 Mobile Safari/537.36 AliApp(DingTalk/7.0.40) com.alibaba.android.rimet/31460111 Channel/700159 language/zh-CN";
+    const WEBVIEW: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/121.0.6167.178 Mobile Safari/537.36";
+    const CHROME: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Mobile Safari/537.36";
+    const QQ_BROWSER: &str = "Mozilla/5.0 (Linux; U; Android 12; zh-cn; V2055A Build/SP1A.210812.003) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/109.0.5414.86 MQQBrowser/13.6 Mobile Safari/537.36 COVC/046335";
+    const SAFARI: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1";
+
+    for ua in [WECHAT, WECHAT_IOS, DINGTALK, WEBVIEW] {
+        assert_eq!(judge(ua, true, true, true, false), Gate::InApp, "{ua}");
+    }
+    let ok = Gate::Ok {
+        home_screen_hint: false,
+    };
+    assert_eq!(judge(CHROME, true, true, true, false), ok);
+    assert_eq!(judge(QQ_BROWSER, true, true, true, false), ok);
+    assert_eq!(judge(CHROME, false, false, true, false), Gate::Insecure);
+    assert_eq!(judge(CHROME, true, false, true, false), Gate::Missing);
+    assert_eq!(judge(CHROME, true, true, false, false), Gate::Missing);
+    assert_eq!(
+        judge(SAFARI, true, true, true, false),
+        Gate::Ok {
+            home_screen_hint: true
+        }
+    );
+    assert_eq!(judge(SAFARI, true, true, true, true), ok);
+}

@@ -183,6 +183,16 @@ messages! {
     KeepForLater => "保留在本机，下次由我登录发送", "Keep them here; I will send them when I sign in again";
     StorageFull => "手机存储已满：这一条没有保存，之前保存的都还在。请联网发送或清理手机空间后重试。", "This phone's storage is full: this one was NOT saved; everything saved before is intact. Send what is waiting or free some space, then try again.";
     StorageLow => "手机剩余存储不足 50 MB：照片可能无法保存，请尽快联网发送。", "Less than 50 MB of storage left: photos may not save. Send what is waiting soon.";
+    // Browsers that cannot keep work safe (src/browser.rs).
+    InAppTitle => "请在手机浏览器中打开", "Open this in the phone's browser";
+    InAppBody => "在微信等应用里打开的页面无法离线保存记录，应用清理缓存时会一起删除。请点右上角「···」选「在浏览器打开」，或复制下面的链接到手机浏览器（Chrome、Safari、系统浏览器）。", "A page opened inside another app (WeChat, DingTalk…) cannot keep your work offline: the app deletes it with its cache. Tap ··· at the top right and choose Open in browser, or copy the link below into the phone's browser (Chrome, Safari or the phone's own).";
+    InsecureTitle => "请用 https 地址打开", "Open the https address";
+    InsecureBody => "这个地址不安全（http），浏览器不允许离线使用。请向办公室要 https 开头的地址。", "This address is not secure (http), so the browser allows no offline use. Ask the office for the address that starts with https.";
+    NoStorageTitle => "这个浏览器无法离线保存记录", "This browser cannot keep work offline";
+    NoStorageBody => "Fieldbook 需要浏览器的本机存储和离线功能。请关闭无痕模式，或换用手机的 Chrome、Safari 或系统浏览器。", "Fieldbook keeps your work on the device and starts without signal. Leave private mode, or use the phone's Chrome, Safari or own browser.";
+    CopyLink => "链接（长按复制）", "Link (press and hold to copy)";
+    HomeScreenAsk => "请添加到主屏幕：点 Safari 的「分享」→「添加到主屏幕」。不添加时，7 天没打开 Safari 可能删除本机保存的记录。", "Add Fieldbook to the home screen: Share → Add to Home Screen in Safari. Otherwise Safari may delete what is saved here after 7 days without a visit.";
+    HomeScreenUnsent => "本机有未发送的记录：请尽快联网发送，并添加到主屏幕（「分享」→「添加到主屏幕」），否则 7 天没打开 Safari 可能删除它们。", "Unsent work is on this device: send it soon and add Fieldbook to the home screen (Share → Add to Home Screen), or Safari may delete it after 7 days without a visit.";
 
     // Cleaners: today's checklists, vacant units, problem reports; findings and tasks (issue 5).
     Today => "今日保洁", "Today's cleaning";
