@@ -19,11 +19,15 @@ pub enum ApiFail {
     Unauthorized,
     /// The server answered with its own error.
     Server(u16, ApiError),
+    /// The server asks to wait (429): too many failed sign-ins for this account, or too many
+    /// requests. Not "no signal": the server answered.
+    Wait { sign_ins: bool, seconds: u64 },
 }
 
 struct Raw {
     status: u16,
     content_type: Option<String>,
+    retry_after: Option<u64>,
     body: String,
 }
 
@@ -61,10 +65,15 @@ async fn read(response: Result<Response, gloo::net::Error>) -> Result<Raw, ApiFa
     let response = response.map_err(|_| ApiFail::Unreachable)?;
     let status = response.status();
     let content_type = response.headers().get("content-type");
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|s| s.trim().parse().ok());
     let body = response.text().await.map_err(|_| ApiFail::Unreachable)?;
     Ok(Raw {
         status,
         content_type,
+        retry_after,
         body,
     })
 }
@@ -90,7 +99,13 @@ fn accepted(raw: Raw) -> Result<String, ApiFail> {
     match raw.status {
         200..=299 => Ok(raw.body),
         401 => Err(ApiFail::Unauthorized),
-        408 | 429 | 500..=599 => Err(ApiFail::Unreachable),
+        408 => Err(ApiFail::Unreachable),
+        429 => Err(ApiFail::Wait {
+            sign_ins: serde_json::from_str::<ApiError>(&raw.body)
+                .is_ok_and(|e| e.error == "too_many_sign_ins"),
+            seconds: raw.retry_after.unwrap_or(60),
+        }),
+        // The server's own errors, 5xx included, are its answer, not a lost connection.
         status => match serde_json::from_str::<ApiError>(&raw.body) {
             Ok(err) => Err(ApiFail::Server(status, err)),
             Err(_) => Err(ApiFail::Unreachable),
@@ -165,7 +180,8 @@ pub async fn put_photo(
     match judge::<serde::de::IgnoredAny>(raw) {
         Ok(_) => Ok(PhotoPut::Stored),
         Err(ApiFail::Server(404, _)) => Ok(PhotoPut::NotYet),
-        Err(ApiFail::Server(_, err)) => Ok(PhotoPut::Refused(err.message)),
+        // A refusal is about these bytes; the server's own trouble (5xx) is tried again later.
+        Err(ApiFail::Server(status, err)) if status < 500 => Ok(PhotoPut::Refused(err.message)),
         Err(other) => Err(other),
     }
 }
@@ -219,6 +235,7 @@ async fn xhr_put(
     Ok(Raw {
         status,
         content_type: xhr.get_response_header("content-type").ok().flatten(),
+        retry_after: None,
         body: xhr.response_text().ok().flatten().unwrap_or_default(),
     })
 }

@@ -20,16 +20,52 @@ pub fn use_session() -> Session {
 }
 
 /// Why a sign-in did not happen, as a message for the person.
-pub fn sign_in_error(fail: &ApiFail) -> Msg {
-    match fail {
-        ApiFail::Unauthorized => Msg::BadCredentials,
-        ApiFail::Unreachable => Msg::SignInOffline,
-        ApiFail::Server(..) => Msg::SignInServerError,
+pub fn sign_in_error(fail: &ApiFail) -> SignInFail {
+    let (msg, wait) = match *fail {
+        ApiFail::Unauthorized => (Msg::BadCredentials, None),
+        // Only a failed connection is "no signal"; every answer of the server says what it said.
+        ApiFail::Unreachable => (Msg::SignInOffline, None),
+        ApiFail::Wait { sign_ins, seconds } => (
+            if sign_ins {
+                Msg::SignInLocked
+            } else {
+                Msg::ServerBusy
+            },
+            Some(seconds),
+        ),
+        ApiFail::Server(..) => (Msg::SignInServerError, None),
+    };
+    SignInFail { msg, wait }
+}
+
+/// Why a sign-in did not happen: the message, and how long the server asked to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInFail {
+    pub msg: Msg,
+    pub wait: Option<u64>,
+}
+
+impl From<Msg> for SignInFail {
+    fn from(msg: Msg) -> Self {
+        SignInFail { msg, wait: None }
+    }
+}
+
+impl SignInFail {
+    pub fn text(self, lang: crate::i18n::Lang) -> String {
+        match self.wait {
+            Some(seconds) => format!(
+                "{}{}",
+                self.msg.text(lang),
+                crate::i18n::try_again_in(seconds, lang)
+            ),
+            None => self.msg.text(lang).to_string(),
+        }
     }
 }
 
 /// Sign in with the server, then keep the profile on the device and let the queue go.
-pub async fn sign_in(session: Session, username: &str, password: &str) -> Result<(), Msg> {
+pub async fn sign_in(session: Session, username: &str, password: &str) -> Result<(), SignInFail> {
     let db = sync::db();
     // Another person's unsent work stays on the device until they send it themselves.
     if !db
@@ -37,7 +73,7 @@ pub async fn sign_in(session: Session, username: &str, password: &str) -> Result
         .await
         .map_err(|_| Msg::SignInServerError)?
     {
-        return Err(Msg::OtherUserQueued);
+        return Err(Msg::OtherUserQueued.into());
     }
     let info = api::sign_in(username, password)
         .await
@@ -51,6 +87,11 @@ pub async fn sign_in(session: Session, username: &str, password: &str) -> Result
     db.signed_in_as(&info.user)
         .await
         .map_err(|_| Msg::SignInServerError)?;
+    // A new sign-in (not a session renewed in place) starts on the person's home: on a shared
+    // phone the address may still be the last person's order or area, which is not theirs.
+    if session.0.with_untracked(Option::is_none) {
+        crate::router::navigate(crate::router::Route::Home);
+    }
     session.0.set(Some(info.user));
     sync::signed_in();
     ask_for_persistent_storage();

@@ -18,6 +18,7 @@ fieldbook::messages! {
     PasswordRequired => "请输入密码", "Enter your password";
     BadCredentials => "用户名或密码不正确", "Wrong username or password";
     SessionExpired => "登录已过期，请重新登录。", "Your session has expired: sign in again.";
+    SignInLocked => "密码错误次数过多，这个账号暂时锁定：请几分钟后再试。", "Too many wrong passwords: this account is locked for a few minutes.";
     ServerError => "服务器暂时出错，请稍后再试。", "The server had a problem. Please try again shortly.";
     Unreachable => "连不上服务器：办公室页面需要网络。", "Cannot reach the server: the office screens need a connection.";
     TryAgain => "重试", "Try again";

@@ -65,7 +65,8 @@ impl Session {
             .map_err(|fail| match fail {
                 ApiFail::Unauthorized => Msg::BadCredentials,
                 ApiFail::Unreachable => Msg::Unreachable,
-                ApiFail::Server(..) => Msg::ServerError,
+                ApiFail::Wait { sign_ins: true, .. } => Msg::SignInLocked,
+                ApiFail::Wait { .. } | ApiFail::Server(..) => Msg::ServerError,
             })?;
         self.0.set(Desk::SignedIn(info.user));
         Ok(())
@@ -79,7 +80,7 @@ impl Session {
                 Ok(())
             }
             Err(ApiFail::Unreachable) => Err(Msg::Unreachable),
-            Err(ApiFail::Server(..)) => Err(Msg::ServerError),
+            Err(ApiFail::Server(..) | ApiFail::Wait { .. }) => Err(Msg::ServerError),
         }
     }
 }
@@ -89,6 +90,6 @@ pub fn fail_text(fail: &ApiFail) -> Msg {
     match fail {
         ApiFail::Unauthorized => Msg::SessionExpired,
         ApiFail::Unreachable => Msg::Unreachable,
-        ApiFail::Server(..) => Msg::ServerError,
+        ApiFail::Server(..) | ApiFail::Wait { .. } => Msg::ServerError,
     }
 }

@@ -100,6 +100,17 @@ pub fn missing_photos(n: usize, lang: Lang) -> String {
     }
 }
 
+/// After a server's "wait": minutes once it is more than a minute and a half.
+pub fn try_again_in(seconds: u64, lang: Lang) -> String {
+    let minutes = seconds.div_ceil(60);
+    match (lang, seconds > 90) {
+        (Lang::Zh, true) => format!("请 {minutes} 分钟后再试。"),
+        (Lang::Zh, false) => format!("请 {seconds} 秒后再试。"),
+        (Lang::En, true) => format!(" Try again in {minutes} min."),
+        (Lang::En, false) => format!(" Try again in {seconds} s."),
+    }
+}
+
 pub fn tries(n: u32, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("已尝试 {n} 次"),

@@ -88,6 +88,8 @@ messages! {
     PasswordRequired => "请输入密码", "Enter your password";
     BadCredentials => "用户名或密码不正确", "Wrong username or password";
     SignInOffline => "连不上服务器。首次登录需要网络，请到有信号的地方再试。", "Cannot reach the server. The first sign-in on a device needs a connection: try again where there is signal.";
+    SignInLocked => "密码错误次数过多，这个账号暂时锁定（不是网络问题）。", "Too many wrong passwords: this account is locked for now (not a signal problem).";
+    ServerBusy => "服务器繁忙。", "The server is busy.";
     SignInServerError => "服务器暂时出错，请稍后再试。", "The server had a problem. Please try again shortly.";
     OtherUserQueued => "本机还有其他用户未发送的记录，请先由该用户登录发送。", "This device still holds another person's unsent records. That person must sign in and send them first.";
     SignOutBlocked => "还有未发送的记录或未保存的草稿：发送或保存后再退出，或保留在本机由你下次登录处理。", "Some records are not sent, or a draft is not saved yet: send or save them first, or keep them on this device for your next sign-in.";

@@ -40,7 +40,7 @@ pub fn SignInForm(again: bool) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let user_error = RwSignal::new(None::<Msg>);
     let pass_error = RwSignal::new(None::<Msg>);
-    let form_error = RwSignal::new(None::<Msg>);
+    let form_error = RwSignal::new(None::<session::SignInFail>);
     let busy = RwSignal::new(false);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -92,7 +92,7 @@ pub fn SignInForm(again: bool) -> impl IntoView {
                 />
                 <small class="field-error" data-testid="password-error">{show(pass_error)}</small>
             </label>
-            <p class="form-error" role="alert" data-testid="sign-in-error">{show(form_error)}</p>
+            <p class="form-error" role="alert" data-testid="sign-in-error">{move || form_error.get().map(|f| f.text(lang.get()))}</p>
             <button class="primary" type="submit" disabled=move || busy.get()>
                 {move || if busy.get() { Msg::SigningIn.text(lang.get()) } else if again { Msg::SignInAgainButton.text(lang.get()) } else { Msg::SignIn.text(lang.get()) }}
             </button>
