@@ -181,6 +181,11 @@ impl Board {
             }
             match wo.response(input.now) {
                 Deadline::Overdue { .. } => work_orders.response_overdue += 1,
+                // Arriving late does not make the order's response on time: it stays counted
+                // late while the order is open.
+                Deadline::MetLate { .. } if !wo.status.is_final() => {
+                    work_orders.response_overdue += 1
+                }
                 Deadline::Open { .. } => work_orders.response_pending += 1,
                 _ => {}
             }
@@ -512,7 +517,7 @@ mod tests {
                 "2026-11-26T00:00:00Z",
                 &[(ResolvedByPhone, "2026-11-26T01:00:00Z")],
             ),
-            // Arrived late and still on site: open, but the response is no longer pending.
+            // Arrived late and still on site: no longer pending, and still late.
             order(
                 8,
                 "2026-11-24T00:00:00Z",
@@ -546,7 +551,7 @@ mod tests {
             board.work_orders,
             WorkOrderFigures {
                 open: 4,
-                response_overdue: 1,
+                response_overdue: 2,
                 response_pending: 2,
                 report_overdue: 1,
                 report_pending: 2,
@@ -570,7 +575,7 @@ mod tests {
                 board.work_orders.report_overdue,
                 board.work_orders.report_pending
             ),
-            (2, 1, 2, 1)
+            (3, 1, 2, 1)
         );
     }
 }

@@ -317,6 +317,34 @@ impl WorkOrder {
         Deadline::judge(self.called_at + RESPONSE_TARGET, done, now)
     }
 
+    /// Where the order stands in the engineer's list, most urgent first: machines still down,
+    /// then orders waiting for someone on site by their 36-hour deadline (the late ones, whose
+    /// deadline passed first, on top), then orders on site, then reports to write by their 3-day
+    /// deadline (a sent-back report counts as one to write), then everything done, newest call
+    /// first. Needs no clock: the deadlines order themselves.
+    pub fn list_key(&self) -> crate::order::SortKey {
+        let responded = self.reached_at(StatusNode::Arrived).is_some()
+            || self.reached_at(StatusNode::ResolvedByPhone).is_some();
+        let response_due = (self.called_at + RESPONSE_TARGET).timestamp_millis();
+        let report_open = self.report.submitted_at.is_none() || self.open_send_back().is_some();
+        let (group, at) = if self.is_closed() {
+            (5, -self.called_at.timestamp_millis())
+        } else if self.machine_down && !self.status.is_final() {
+            (0, response_due)
+        } else if !responded {
+            (1, response_due)
+        } else if !self.status.is_final() {
+            (2, self.called_at.timestamp_millis())
+        } else if let (Some(due), StatusNode::RepairedLeft, true) =
+            (self.report_due(), self.status, report_open)
+        {
+            (3, due.timestamp_millis())
+        } else {
+            (4, -self.called_at.timestamp_millis())
+        };
+        (group, at, self.ticket.clone())
+    }
+
     /// The service report's deadline: 3 days after leaving the site. None before that.
     pub fn report_due(&self) -> Option<DateTime<Utc>> {
         self.reached_at(StatusNode::RepairedLeft)
@@ -492,5 +520,78 @@ mod tests {
         let wo = order();
         let back: WorkOrder = serde_json::from_str(&serde_json::to_string(&wo).unwrap()).unwrap();
         assert_eq!(back, wo);
+    }
+
+    /// The engineer's list, as it was found wrong on a phone (the overdue order second, the one
+    /// with 5 hours left last): machines down, then the 36 hours with the late ones first, then on
+    /// site, then reports by their 3 days, then done, whatever the planned times say.
+    #[test]
+    fn the_engineer_s_list_puts_the_most_urgent_first() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let call = |ticket: &str, hours_ago: i64, down: bool| {
+            let mut wo = order();
+            wo.ticket = ticket.into();
+            wo.machine_down = down;
+            wo.called_at = now - Duration::hours(hours_ago);
+            // Planned times in the opposite order, as the old sort used them.
+            wo.planned_at = now + Duration::hours(hours_ago);
+            wo
+        };
+        let step = |wo: &mut WorkOrder, node: StatusNode, hours_ago: i64| {
+            let n = wo.history.len() as u128;
+            wo.apply_status(StatusEvent {
+                node,
+                at: now - Duration::hours(hours_ago),
+                by: "engineer1".into(),
+                op_id: Uuid::from_u128(n + 1),
+            })
+            .unwrap();
+        };
+        let five_hours_left = call("five-hours-left", 31, false);
+        let overdue = call("overdue", 40, false);
+        let fresh = call("fresh", 2, false);
+        let down = call("down", 1, true);
+        let mut on_site = call("on-site", 20, false);
+        step(&mut on_site, StatusNode::Departed, 3);
+        step(&mut on_site, StatusNode::Arrived, 1);
+        let mut report_due = call("report-due", 50, false);
+        step(&mut report_due, StatusNode::Departed, 30);
+        step(&mut report_due, StatusNode::Arrived, 28);
+        step(&mut report_due, StatusNode::RepairedLeft, 26);
+        let mut done = call("done", 80, false);
+        step(&mut done, StatusNode::ResolvedByPhone, 79);
+        let mut down_but_left = call("down-but-left", 60, true);
+        step(&mut down_but_left, StatusNode::Departed, 58);
+        step(&mut down_but_left, StatusNode::Arrived, 56);
+        step(&mut down_but_left, StatusNode::RepairedLeft, 50);
+
+        let list = crate::order::ordered(
+            vec![
+                five_hours_left,
+                done,
+                fresh,
+                report_due,
+                down_but_left,
+                on_site,
+                overdue,
+                down,
+            ],
+            WorkOrder::list_key,
+        );
+        let tickets: Vec<&str> = list.iter().map(|o| o.ticket.as_str()).collect();
+        assert_eq!(
+            tickets,
+            [
+                "down",
+                "overdue",
+                "five-hours-left",
+                "fresh",
+                "on-site",
+                // Left 50 h ago: its report is due before the one left 26 h ago.
+                "down-but-left",
+                "report-due",
+                "done",
+            ]
+        );
     }
 }

@@ -36,14 +36,8 @@ impl Db {
                 break;
             }
         }
-        // Machines that are down first, then by planned time.
-        Ok(fieldbook_model::order::ordered(orders, |o| {
-            (
-                i64::from(!o.machine_down),
-                o.planned_at.timestamp_millis(),
-                String::new(),
-            )
-        }))
+        // Most urgent first (machines down, then the 36 hours, then the reports' 3 days).
+        Ok(fieldbook_model::order::ordered(orders, WorkOrder::list_key))
     }
 
     /// The ids of the work orders on this device, without reading the orders.

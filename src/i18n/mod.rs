@@ -88,6 +88,7 @@ messages! {
     PasswordRequired => "请输入密码", "Enter your password";
     BadCredentials => "用户名或密码不正确", "Wrong username or password";
     SignInOffline => "连不上服务器。首次登录需要网络，请到有信号的地方再试。", "Cannot reach the server. The first sign-in on a device needs a connection: try again where there is signal.";
+    ArrivedLate => "超时到场", "Arrived late";
     SignInLocked => "密码错误次数过多，这个账号暂时锁定（不是网络问题）。", "Too many wrong passwords: this account is locked for now (not a signal problem).";
     ServerBusy => "服务器繁忙。", "The server is busy.";
     SignInServerError => "服务器暂时出错，请稍后再试。", "The server had a problem. Please try again shortly.";

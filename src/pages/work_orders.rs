@@ -131,7 +131,11 @@ pub fn response_text(
             "deadline overdue",
         ),
         Deadline::Met { at, .. } => (format!("✓ {}", time::short(at)), "deadline met"),
-        Deadline::MetLate { at, .. } => (format!("✓ {}", time::short(at)), "deadline overdue"),
+        // On site, but after the 36 hours: it stays marked late.
+        Deadline::MetLate { at, .. } => (
+            format!("{} {}", Msg::ArrivedLate.text(lang), time::short(at)),
+            "deadline overdue",
+        ),
     }
 }
 
