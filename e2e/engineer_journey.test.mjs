@@ -68,6 +68,11 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   const order = engineerOrders.find((o) => o.ticket === ticket);
   await cards.first().click();
   await page.waitForSelector(`[data-testid=ticket]:has-text('${ticket}')`);
+  // The site opens in the phone's map app (Android's geo: intent), the contact's number dials.
+  assert.equal(await page.getAttribute("[data-testid=site-map]", "href"), `geo:0,0?q=${encodeURIComponent(order.site)}`);
+  if (order.contact_phone) {
+    assert.match(await page.getAttribute("[data-testid=contact-phone]", "href"), /^tel:\+?\d+$/);
+  }
   await depart(page);
   await page.waitForSelector(".step.reached[data-node=departed] [data-testid=step-time]:not(:empty)");
   await badge(page, "allsent");

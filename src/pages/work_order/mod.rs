@@ -196,7 +196,8 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
                     </span>
                 </div>
                 <div class="customer">{field(|o| o.customer.clone())}</div>
-                <div class="muted">{field(|o| o.site.clone())}</div>
+                // The site opens in the phone's map app, to navigate there.
+                <a class="site map" href=move || order.with(|o| map_href(&o.site)) data-testid="site-map">{field(|o| o.site.clone())}</a>
                 {move || order.with(|o| (!o.contact_name.is_empty() || !o.contact_phone.is_empty())
                     .then(|| (o.contact_name.clone(), o.contact_phone.clone())))
                     .map(|(name, phone)| {
@@ -237,5 +238,20 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
             {review::review_history(loaded)}
             <status::RefusedForOrder loaded/>
         </div>
+    }
+}
+
+/// A link that opens the phone's map app at an address: Apple Maps on an iPhone or iPad, the
+/// `geo:` intent elsewhere (Android offers the installed map apps: Amap, Baidu, Google…).
+fn map_href(address: &str) -> String {
+    let query = String::from(js_sys::encode_uri_component(address));
+    let ua = gloo::utils::window()
+        .navigator()
+        .user_agent()
+        .unwrap_or_default();
+    if ua.contains("iPhone") || ua.contains("iPad") {
+        format!("https://maps.apple.com/?q={query}")
+    } else {
+        format!("geo:0,0?q={query}")
     }
 }
