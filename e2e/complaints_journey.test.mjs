@@ -77,6 +77,13 @@ test("a major complaint fixed offline, confirmed, called back on a visit; one ta
   assert.match(await task.innerText(), /投诉/);
   assert.match(await task.innerText(), /3号楼大堂/);
   await task.locator("[data-testid=task-due]").waitFor();
+  // Tasks come first on the cleaner's home, above the day's areas (issue 16).
+  const above = await cp.evaluate(() => {
+    const tasks = document.querySelector("[data-testid=task-list]");
+    const areas = document.querySelector("[data-testid=area-list]");
+    return !!(tasks.compareDocumentPosition(areas) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  assert.ok(above, "the task list is above the areas");
   await shoot(cp, "complaint-task-phone.png", { at: "[data-testid=task-list]" });
 
   // No signal: the cleaner fixes it and closes the task with an after photo.

@@ -13,7 +13,7 @@ use crate::pages::complaints::{
 use crate::pages::field::area::AreaPage;
 use crate::pages::field::finding::FindingPage;
 use crate::pages::field::report::ReportPage;
-use crate::pages::field::today::{TaskList, TodayPage};
+use crate::pages::field::today::{ReportedList, TaskList, TodayPage};
 use crate::pages::field::unit::UnitPage;
 use crate::pages::sign_in::SignInPage;
 use crate::pages::supervisor::{PatrolPage, RecordPage, SupervisorHome};
@@ -115,7 +115,7 @@ fn EngineerTasks() -> impl IntoView {
         <section class="list-page tasks-above">
             {take_complaint_button()}
             <a class="secondary" href=Route::Scorecard.href() data-testid="my-scorecard-link">{crate::i18n::tr(crate::i18n::Msg::MyScorecard)}</a>
-            <DeviceRead read=findings view=|(f, c)| view! { <TaskList findings=f/>{my_complaints(c)} }/>
+            <DeviceRead read=findings view=|(f, c)| view! { <TaskList findings=f.clone()/><ReportedList findings=f/>{my_complaints(c)} }/>
         </section>
     }
 }

@@ -93,6 +93,8 @@ pub fn TodayPage() -> impl IntoView {
                     let finished = figures.iter().filter(|(p, _)| p.finished_at.is_some()).count();
                     let with_items = figures.iter().filter(|(p, _)| p.due > 0).count();
                     view! {
+                        // Tasks given to the cleaner first: someone is waiting for them.
+                        <TaskList findings=v.findings.clone()/>
                         <div class="card day-summary" data-testid="day-progress">
                             <div class="row between">
                                 <strong>{move || i18n::items_done(done, due, lang.get())}</strong>
@@ -119,7 +121,7 @@ pub fn TodayPage() -> impl IntoView {
                             }}).collect_view()}
                         </ul>
                         <UnitList reference=v.reference.clone() records=v.records.clone() me=mine.clone()/>
-                        <TaskList findings=v.findings.clone()/>
+                        <ReportedList findings=v.findings.clone()/>
                         {crate::pages::complaints::my_complaints(v.complaints.clone())}
                     }
             }/>
@@ -177,37 +179,49 @@ fn UnitList(reference: FieldReference, records: Vec<VacantRecord>, me: String) -
 }
 
 /// Findings given to the person (or their department), and the ones they reported.
+/// The tasks given to the signed-in person (or their department), to fix and close.
 #[component]
 pub fn TaskList(findings: Vec<Finding>) -> impl IntoView {
+    task_cards(findings, false)
+}
+
+/// The problems the signed-in person reported, the last ten.
+#[component]
+pub fn ReportedList(findings: Vec<Finding>) -> impl IntoView {
+    task_cards(findings, true)
+}
+
+fn task_cards(findings: Vec<Finding>, reported: bool) -> AnyView {
     let session = use_session();
-    let lang = use_lang();
     let Some(me) = session.0.get_untracked() else {
         return ().into_any();
     };
     let actor = me.actor();
-    let (tasks, reported): (Vec<Finding>, Vec<Finding>) = findings
-        .into_iter()
-        .filter(|f| f.is_assigned_to(&actor) || f.reported_by == me.username)
-        .partition(|f| f.is_assigned_to(&actor));
-    let open_tasks: Vec<Finding> = tasks
-        .into_iter()
-        .filter(|f| f.state == FindingState::Assigned || f.state == FindingState::Fixed)
-        .collect();
-    view! {
-        {(!open_tasks.is_empty()).then(|| view! {
-            <h2 class="section-title">{tr(Msg::MyTasks)}</h2>
-            <ul class="cards" data-testid="task-list">
-                {open_tasks.into_iter().map(|f| view! { <FindingCard finding=f/> }).collect_view()}
-            </ul>
-        })}
-        {(!reported.is_empty()).then(|| view! {
-            <h2 class="section-title">{move || Msg::MyReports.text(lang.get())}</h2>
-            <ul class="cards" data-testid="report-list">
-                {reported.into_iter().take(10).map(|f| view! { <FindingCard finding=f/> }).collect_view()}
-            </ul>
-        })}
-    }
-    .into_any()
+    let (title, testid, cards): (Msg, &str, Vec<Finding>) = if reported {
+        let mine = findings
+            .into_iter()
+            .filter(|f| f.reported_by == me.username && !f.is_assigned_to(&actor))
+            .take(10)
+            .collect();
+        (Msg::MyReports, "report-list", mine)
+    } else {
+        let open = findings
+            .into_iter()
+            .filter(|f| f.is_assigned_to(&actor))
+            .filter(|f| f.state == FindingState::Assigned || f.state == FindingState::Fixed)
+            .collect();
+        (Msg::MyTasks, "task-list", open)
+    };
+    (!cards.is_empty())
+        .then(|| {
+            view! {
+                <h2 class="section-title">{tr(title)}</h2>
+                <ul class="cards" data-testid=testid>
+                    {cards.into_iter().map(|f| view! { <FindingCard finding=f/> }).collect_view()}
+                </ul>
+            }
+        })
+        .into_any()
 }
 
 #[component]
