@@ -53,6 +53,13 @@ test("an engineer's screens have no tap target under 44 px", { timeout: 120_000 
   await page.click("[data-testid=work-order-card] >> nth=0");
   await page.waitForSelector("[data-testid=ticket]");
   await check(page, "a work order");
+  // A part number is shown whole in its field as it is typed.
+  await page.click("#report button.secondary");
+  const partNo = page.locator("[data-testid=part-row] input[name=part_no]").last();
+  await partNo.fill("VOE14532687-0001");
+  const fits = await partNo.evaluate((el) => el.scrollWidth <= el.clientWidth);
+  assert.ok(fits, "the part number is shown whole");
+  await check(page, "the report with a part");
   await page.click("[data-testid=sync-badge]");
   await page.waitForSelector("[data-testid=storage]");
   await check(page, "the sync screen");
