@@ -127,11 +127,15 @@ test("a periodic maintenance done offline reaches the office complete and correc
   await page.click("[data-testid=submit-report]");
   await page.waitForSelector("[data-testid=submitted]");
   await badge(page, "savedhere", 10_000);
+  // Submitted on the phone only: it says so, not "submitted" (issue 16).
+  assert.match(await page.textContent("[data-testid=submitted]"), /已存本机，未发送/);
+  assert.equal(await page.getAttribute("[data-testid=submitted]", "data-sent"), "false");
   await shoot(page, "phone-work-order-photos-offline.png", { at: "[data-testid=photos]" });
 
   // The server returns: everything goes up by itself.
   await server.start();
   await badge(page, "allsent", 120_000);
+  await page.waitForSelector("[data-testid=submitted][data-sent=true]:has-text('服务报告已提交')");
 
   const office = await server.client("dispatcher1");
   const read = (await office.get(`/api/work-orders/${order.id}`)).body;

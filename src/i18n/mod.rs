@@ -171,6 +171,7 @@ messages! {
     WaiveReason => "免签原因", "Reason";
     WaiverInvalid => "请填写主管姓名和免签原因", "Enter the supervisor's name and the reason";
     Waive => "记录免签", "Record the waiver";
+    ReportSubmittedHere => "服务报告已存本机，未发送：有信号时自动提交给办公室", "Report saved on this phone, not sent yet: it goes to the office when there is signal";
     ReportSubmitted => "服务报告已提交", "Service report submitted";
     StillMissing => "提交前还缺：", "Still missing before you can submit:";
     SubmitReport => "提交服务报告", "Submit the service report";

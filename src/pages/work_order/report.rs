@@ -682,6 +682,15 @@ pub fn SubmitCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         })
     };
     let submitted = move || loaded.with(|l| l.as_ref().and_then(|l| l.order.report.submitted_at));
+    // Submitted on this phone, but not yet at the office: said so, never "submitted" in green.
+    let only_here = move || {
+        loaded.with(|l| {
+            l.as_ref().is_some_and(|l| {
+                l.queued()
+                    .any(|e| matches!(e.op.kind, OpKind::SubmitReport { .. }))
+            })
+        })
+    };
     let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
     let slot_label = move |key: &str| {
         loaded.with(|l| {
@@ -708,7 +717,10 @@ pub fn SubmitCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         <div class="card" data-testid="submit" hidden=closed>
             {move || match submitted() {
                 Some(at) => view! {
-                    <p class="submitted" data-testid="submitted">{tr(Msg::ReportSubmitted)}" "{time::full(at)}</p>
+                    <p class="submitted" class:only-here=only_here data-testid="submitted" data-sent=move || (!only_here()).to_string()>
+                        {move || if only_here() { Msg::ReportSubmittedHere.text(lang.get()) } else { Msg::ReportSubmitted.text(lang.get()) }}
+                        " "{time::full(at)}
+                    </p>
                 }.into_any(),
                 None => view! {
                     <Show when=move || !missing().is_empty()>
