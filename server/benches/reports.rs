@@ -152,7 +152,8 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
     let manager = sign_in("manager1".into()).await;
     let engineer = sign_in(demo_staff::engineer_name(0)).await;
 
-    let mut conn = state.db.acquire().await.unwrap();
+    let db = state.db.clone();
+    let mut conn = db.acquire().await.unwrap();
     let all = scorecards::engineers_of(&mut conn, None).await.unwrap();
     let station = all[0].team.clone();
     println!();
@@ -177,16 +178,28 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
         let engineers = scorecards::engineers_of(&mut conn, station.as_deref())
             .await
             .unwrap();
-        let b = time(|| before(&mut conn, month, &engineers)).await;
-        let a = time(|| async {
-            let engineers = scorecards::engineers_of(&mut conn, station.as_deref())
-                .await
-                .unwrap();
-            scorecards::compute(&mut conn, engineers, month, None, Utc::now())
-                .await
-                .unwrap()
-                .cards
-                .len()
+        let engineers = &engineers;
+        let b = time(|| {
+            let db = db.clone();
+            async move {
+                let mut conn = db.acquire().await.unwrap();
+                before(&mut conn, month, engineers).await
+            }
+        })
+        .await;
+        let a = time(|| {
+            let (db, station) = (db.clone(), station.clone());
+            async move {
+                let mut conn = db.acquire().await.unwrap();
+                let engineers = scorecards::engineers_of(&mut conn, station.as_deref())
+                    .await
+                    .unwrap();
+                scorecards::compute(&mut conn, engineers, month, None, Utc::now())
+                    .await
+                    .unwrap()
+                    .cards
+                    .len()
+            }
         })
         .await;
         let h = match path {
@@ -203,12 +216,16 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
             a.0 / b.0,
         );
     }
-    let a = time(|| async {
-        agent_scorecards::compute(&mut conn, month, None, Utc::now())
-            .await
-            .unwrap()
-            .cards
-            .len()
+    let a = time(|| {
+        let db = db.clone();
+        async move {
+            let mut conn = db.acquire().await.unwrap();
+            agent_scorecards::compute(&mut conn, month, None, Utc::now())
+                .await
+                .unwrap()
+                .cards
+                .len()
+        }
     })
     .await;
     let path = format!("/api/scorecards/agents?month={month}");
@@ -218,12 +235,16 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
         cell(a),
         cell(h)
     );
-    let a = time(|| async {
-        supervisor_scorecards::compute(&mut conn, month, None, Utc::now())
-            .await
-            .unwrap()
-            .cards
-            .len()
+    let a = time(|| {
+        let db = db.clone();
+        async move {
+            let mut conn = db.acquire().await.unwrap();
+            supervisor_scorecards::compute(&mut conn, month, None, Utc::now())
+                .await
+                .unwrap()
+                .cards
+                .len()
+        }
     })
     .await;
     let path = format!("/api/scorecards/supervisors?month={month}");
