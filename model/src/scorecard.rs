@@ -312,16 +312,17 @@ impl<'a> EngineerMonth<'a> {
             if o.response(as_of).is_late() {
                 push(o, Defect::LateResponse, rules.response_off);
             }
-            if o.service_type == ServiceType::FaultRepair && !self.excused.contains(&o.id) {
-                if let Some(later) = self.second_visit.get(o.ticket.as_str()) {
-                    push(
-                        o,
-                        Defect::SecondVisit {
-                            repeat_ticket: later.to_string(),
-                        },
-                        rules.first_fix_off,
-                    );
-                }
+            if o.service_type == ServiceType::FaultRepair
+                && !self.excused.contains(&o.id)
+                && let Some(later) = self.second_visit.get(o.ticket.as_str())
+            {
+                push(
+                    o,
+                    Defect::SecondVisit {
+                        repeat_ticket: later.to_string(),
+                    },
+                    rules.first_fix_off,
+                );
             }
             let submitted = o.report.submitted_at;
             if submitted.is_some() || o.is_closed() {

@@ -118,9 +118,8 @@ pub fn supervisor_scorecard(
         let confirmed = f
             .history
             .iter()
-            .filter(|s| s.event == FindingEvent::Confirmed)
-            .map(|s| s.at)
-            .last();
+            .rfind(|s| s.event == FindingEvent::Confirmed)
+            .map(|s| s.at);
         let met = match confirmed {
             Some(at) => at <= due,
             None if as_of > due => false,
