@@ -104,3 +104,31 @@ test("an engineer sees their own scorecard on the phone", { timeout: 180_000 }, 
   await page.waitForSelector("[data-testid=my-total]:has-text('100')");
   await context.close();
 });
+
+test("the manager opens the 400 agents' and the cleaning supervisors' scorecards", { timeout: 180_000 }, async () => {
+  const month = lastMonth();
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "manager1", E2);
+  // dispatcher1 took last month's three calls: the maintenance missed its first response, its
+  // 36 hours and its report's 3 days; no order was called back in time.
+  await page.click("[data-testid=sc-tab-agents]");
+  const agent = "[data-testid=agent-scorecards] [data-testid=agent-row][data-agent=dispatcher1]";
+  await page.waitForSelector(agent);
+  const cells = await page.locator(`${agent} td`).allTextContents();
+  assert.deepEqual(cells.slice(1), ["3", "2/3 · 67%", "2/3 · 67%", "2/3 · 67%", "0/3 · 0%"]);
+  assert.equal(
+    await page.getAttribute("[data-testid=agents-xlsx]", "href"),
+    `/api/scorecards/agents?month=${month}&format=xlsx`,
+  );
+  await shootDesk(page, "desk-scorecards-agents");
+  // supervisor1 made no round last month: every round of every day missed, and the outlets.
+  await page.click("[data-testid=sc-tab-supervisors]");
+  const sup = "[data-testid=supervisor-scorecards] [data-testid=supervisor-row][data-supervisor=supervisor1]";
+  await page.waitForSelector(sup);
+  const row = await page.locator(`${sup} td`).allTextContents();
+  assert.match(row[2], /^0\/(84|87|90|93) · 0%$/);
+  assert.equal(row[3], "0/1 · 0%");
+  await shootDesk(page, "desk-scorecards-supervisors");
+  await context.close();
+});

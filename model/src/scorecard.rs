@@ -16,6 +16,11 @@
 //!   dissatisfied call-back of it.
 //! - A part's points never go below zero; the total may (the deductions beyond).
 
+pub mod agent;
+pub mod supervisor;
+
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -224,122 +229,189 @@ pub fn engineer_scorecard(
     rules: &EngineerRules,
     as_of: DateTime<Utc>,
 ) -> EngineerScorecard {
-    let mine: Vec<&WorkOrder> = orders
+    let repeats: Vec<(&str, &str)> = orders
         .iter()
-        .filter(|o| o.assignee == engineer && month.contains(o.called_at))
+        .filter_map(|o| Some((o.ticket.as_str(), o.repeat_of.as_deref()?)))
         .collect();
-    let mut deductions = Vec::new();
-    let mut push = |o: &WorkOrder, defect: Defect, points: u32| {
-        deductions.push(Deduction {
-            work_order_id: o.id,
-            ticket: o.ticket.clone(),
-            kind: defect.kind().to_string(),
-            defect,
-            points,
-        })
-    };
-    for o in &mine {
-        if o.response(as_of).is_late() {
-            push(o, Defect::LateResponse, rules.response_off);
+    let month_records = EngineerMonth::new(month, orders, &repeats, complaints, excused);
+    month_records.card(engineer, rules, as_of)
+}
+
+/// A month's records indexed once, so that every engineer's card is read from them without
+/// walking all orders again (2,000 field staff: see `server/benches/reports.rs`).
+pub struct EngineerMonth<'a> {
+    month: Month,
+    /// The month's orders (by call time), by their main engineer.
+    by_engineer: HashMap<&'a str, Vec<&'a WorkOrder>>,
+    /// A ticket and the first later order that named it in `repeat_of` (its second visit).
+    second_visit: HashMap<&'a str, &'a str>,
+    complaints: HashMap<Uuid, Vec<Uuid>>,
+    excused: HashSet<Uuid>,
+}
+
+impl<'a> EngineerMonth<'a> {
+    /// `orders`: at least the month's (others are left out here); `repeats`: (ticket,
+    /// repeat_of) of every order called from the month's start on, in call order (the first
+    /// one to name a ticket is its second visit); `complaints`: at least those about the
+    /// month's orders.
+    pub fn new(
+        month: Month,
+        orders: &'a [WorkOrder],
+        repeats: &[(&'a str, &'a str)],
+        complaints: &[Complaint],
+        excused: &[Uuid],
+    ) -> EngineerMonth<'a> {
+        let mut by_engineer: HashMap<&str, Vec<&WorkOrder>> = HashMap::new();
+        for o in orders.iter().filter(|o| month.contains(o.called_at)) {
+            by_engineer.entry(o.assignee.as_str()).or_default().push(o);
         }
-        if o.service_type == ServiceType::FaultRepair && !excused.contains(&o.id) {
-            let later = orders.iter().find(|later| {
-                later.id != o.id && later.repeat_of.as_deref() == Some(o.ticket.as_str())
-            });
-            if let Some(later) = later {
+        let mut second_visit = HashMap::new();
+        for (later, earlier) in repeats {
+            if later != earlier {
+                second_visit.entry(*earlier).or_insert(*later);
+            }
+        }
+        let mut by_order: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for c in complaints {
+            if let Some(id) = c.work_order_id {
+                by_order.entry(id).or_default().push(c.id);
+            }
+        }
+        EngineerMonth {
+            month,
+            by_engineer,
+            second_visit,
+            complaints: by_order,
+            excused: excused.iter().copied().collect(),
+        }
+    }
+
+    /// `engineer`'s card, computed at `as_of`.
+    pub fn card(
+        &self,
+        engineer: &str,
+        rules: &EngineerRules,
+        as_of: DateTime<Utc>,
+    ) -> EngineerScorecard {
+        let mine = self
+            .by_engineer
+            .get(engineer)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let mut deductions = Vec::new();
+        let mut push = |o: &WorkOrder, defect: Defect, points: u32| {
+            deductions.push(Deduction {
+                work_order_id: o.id,
+                ticket: o.ticket.clone(),
+                kind: defect.kind().to_string(),
+                defect,
+                points,
+            })
+        };
+        for o in mine {
+            if o.response(as_of).is_late() {
+                push(o, Defect::LateResponse, rules.response_off);
+            }
+            if o.service_type == ServiceType::FaultRepair
+                && !self.excused.contains(&o.id)
+                && let Some(later) = self.second_visit.get(o.ticket.as_str())
+            {
                 push(
                     o,
                     Defect::SecondVisit {
-                        repeat_ticket: later.ticket.clone(),
+                        repeat_ticket: later.to_string(),
                     },
                     rules.first_fix_off,
                 );
             }
-        }
-        let submitted = o.report.submitted_at;
-        if submitted.is_some() || o.is_closed() {
-            for slot in o.slots.iter().filter(|s| s.required) {
-                if o.photos_kept(&slot.key) == 0 {
-                    push(
-                        o,
-                        Defect::MissingPhoto {
-                            slot: slot.key.clone(),
-                        },
-                        rules.data_off,
-                    );
+            let submitted = o.report.submitted_at;
+            if submitted.is_some() || o.is_closed() {
+                for slot in o.slots.iter().filter(|s| s.required) {
+                    if o.photos_kept(&slot.key) == 0 {
+                        push(
+                            o,
+                            Defect::MissingPhoto {
+                                slot: slot.key.clone(),
+                            },
+                            rules.data_off,
+                        );
+                    }
+                }
+                if o.report.signature.is_none()
+                    && o.report.waiver.is_none()
+                    && o.closure.as_ref().is_none_or(|c| c.resolution.is_none())
+                {
+                    push(o, Defect::Unsigned, rules.data_off);
                 }
             }
-            if o.report.signature.is_none()
-                && o.report.waiver.is_none()
-                && o.closure.as_ref().is_none_or(|c| c.resolution.is_none())
+            if let Some(due) = o.report_due()
+                && submitted.map_or(as_of > due, |at| at > due)
             {
-                push(o, Defect::Unsigned, rules.data_off);
+                push(o, Defect::LateReport, rules.data_off);
+            }
+            for round in &o.reviews {
+                if matches!(round.decision, ReviewDecision::SendBack { .. }) {
+                    push(o, Defect::SentBack, rules.data_off);
+                }
+            }
+            for id in self.complaints.get(&o.id).into_iter().flatten() {
+                push(
+                    o,
+                    Defect::Complaint { complaint_id: *id },
+                    rules.complaint_off,
+                );
+            }
+            for cb in o.call_backs.iter().filter(|cb| !cb.satisfied) {
+                push(
+                    o,
+                    Defect::DissatisfiedCallBack {
+                        call_back_id: cb.id,
+                    },
+                    rules.dissatisfied_off,
+                );
             }
         }
-        if let Some(due) = o.report_due()
-            && submitted.map_or(as_of > due, |at| at > due)
-        {
-            push(o, Defect::LateReport, rules.data_off);
+        let off = |pick: fn(&Defect) -> bool| -> u32 {
+            deductions
+                .iter()
+                .filter(|d| pick(&d.defect))
+                .map(|d| d.points)
+                .sum()
+        };
+        let response = rules
+            .response_points
+            .saturating_sub(off(|d| matches!(d, Defect::LateResponse)));
+        let first_fix = rules
+            .first_fix_points
+            .saturating_sub(off(|d| matches!(d, Defect::SecondVisit { .. })));
+        let data = rules.data_points.saturating_sub(off(|d| {
+            matches!(
+                d,
+                Defect::MissingPhoto { .. }
+                    | Defect::LateReport
+                    | Defect::Unsigned
+                    | Defect::SentBack
+            )
+        }));
+        let beyond = off(|d| {
+            matches!(
+                d,
+                Defect::Complaint { .. } | Defect::DissatisfiedCallBack { .. }
+            )
+        });
+        EngineerScorecard {
+            engineer: engineer.to_string(),
+            name: String::new(),
+            station: None,
+            month: self.month,
+            orders: mine.len() as u32,
+            response,
+            first_fix,
+            data,
+            beyond,
+            total: i64::from(response + first_fix + data) - i64::from(beyond),
+            deductions,
         }
-        for round in &o.reviews {
-            if matches!(round.decision, ReviewDecision::SendBack { .. }) {
-                push(o, Defect::SentBack, rules.data_off);
-            }
-        }
-        for c in complaints.iter().filter(|c| c.work_order_id == Some(o.id)) {
-            push(
-                o,
-                Defect::Complaint { complaint_id: c.id },
-                rules.complaint_off,
-            );
-        }
-        for cb in o.call_backs.iter().filter(|cb| !cb.satisfied) {
-            push(
-                o,
-                Defect::DissatisfiedCallBack {
-                    call_back_id: cb.id,
-                },
-                rules.dissatisfied_off,
-            );
-        }
-    }
-    let off = |pick: fn(&Defect) -> bool| -> u32 {
-        deductions
-            .iter()
-            .filter(|d| pick(&d.defect))
-            .map(|d| d.points)
-            .sum()
-    };
-    let response = rules
-        .response_points
-        .saturating_sub(off(|d| matches!(d, Defect::LateResponse)));
-    let first_fix = rules
-        .first_fix_points
-        .saturating_sub(off(|d| matches!(d, Defect::SecondVisit { .. })));
-    let data = rules.data_points.saturating_sub(off(|d| {
-        matches!(
-            d,
-            Defect::MissingPhoto { .. } | Defect::LateReport | Defect::Unsigned | Defect::SentBack
-        )
-    }));
-    let beyond = off(|d| {
-        matches!(
-            d,
-            Defect::Complaint { .. } | Defect::DissatisfiedCallBack { .. }
-        )
-    });
-    EngineerScorecard {
-        engineer: engineer.to_string(),
-        name: String::new(),
-        station: None,
-        month,
-        orders: mine.len() as u32,
-        response,
-        first_fix,
-        data,
-        beyond,
-        total: i64::from(response + first_fix + data) - i64::from(beyond),
-        deductions,
     }
 }
 

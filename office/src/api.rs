@@ -96,6 +96,25 @@ pub fn scorecards_href(month: &str, format: &str) -> String {
     format!("/api/scorecards/engineers?month={month}&format={format}")
 }
 
+/// `GET /api/scorecards/agents?month=`: the 400 agents' scorecards the reader may see.
+pub async fn agent_scorecards(
+    month: String,
+) -> Result<fieldbook_model::scorecard::agent::AgentScorecards, ApiFail> {
+    api::get(&scorecard_href("agents", &month, "json")).await
+}
+
+/// `GET /api/scorecards/supervisors?month=`: the cleaning supervisors' scorecards.
+pub async fn supervisor_scorecards(
+    month: String,
+) -> Result<fieldbook_model::scorecard::supervisor::SupervisorScorecards, ApiFail> {
+    api::get(&scorecard_href("supervisors", &month, "json")).await
+}
+
+/// A scorecard list (`agents`, `supervisors`) in `format` (json, csv or xlsx).
+pub fn scorecard_href(which: &str, month: &str, format: &str) -> String {
+    format!("/api/scorecards/{which}?month={month}&format={format}")
+}
+
 /// An order's first-fix excuse; `Ok(None)` when it has none.
 pub async fn excuse(
     id: Uuid,

@@ -208,6 +208,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/scorecards/me", get(routes::scorecards::me))
         .route(
+            "/api/scorecards/agents",
+            get(routes::agent_scorecards::agents),
+        )
+        .route(
+            "/api/scorecards/supervisors",
+            get(routes::supervisor_scorecards::supervisors),
+        )
+        .route(
             "/api/work-orders/{id}/first-fix-excuse",
             get(routes::scorecards::get_excuse).put(routes::scorecards::put_excuse),
         )

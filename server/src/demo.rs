@@ -61,7 +61,7 @@ pub struct DemoReport {
 }
 
 /// One demo order; times are hours relative to the load.
-struct DemoOrder {
+pub(crate) struct DemoOrder {
     id: &'static str,
     assignee: &'static str,
     customer: &'static str,
@@ -78,7 +78,7 @@ struct DemoOrder {
     planned_in_hours: i64,
 }
 
-const DEMO_ORDERS: [DemoOrder; 8] = [
+pub(crate) const DEMO_ORDERS: [DemoOrder; 8] = [
     DemoOrder {
         id: "d3e0a001-0000-4000-8000-000000000001",
         assignee: "engineer1",
@@ -337,7 +337,7 @@ pub const LAST_MONTH_IDS: [&str; 3] = [
 ];
 
 /// A fixed id made from a demo order's id, for its `kind`-th kind of record, `k`-th of them.
-fn derived(id: Uuid, kind: u128, k: usize) -> Uuid {
+pub(crate) fn derived(id: Uuid, kind: u128, k: usize) -> Uuid {
     Uuid::from_u128(id.as_u128() ^ (kind << 64) ^ ((k as u128 + 1) << 72))
 }
 
@@ -357,7 +357,8 @@ async fn last_month(tx: &mut db::Conn, now: DateTime<Utc>) -> Result<usize, Demo
     use chrono::Datelike;
     use fieldbook_model::complaints::{china_date, china_midnight};
     use fieldbook_model::desk::{
-        Closure, Person, ReviewDecision, ReviewItem, ReviewRound, SendBackItem,
+        Closure, FirstResponse, FirstResponseRecord, Person, ReviewDecision, ReviewItem,
+        ReviewRound, SendBackItem,
     };
     use fieldbook_model::report::Signature;
     use fieldbook_model::scorecard::Month;
@@ -414,6 +415,23 @@ async fn last_month(tx: &mut db::Conn, now: DateTime<Utc>) -> Result<usize, Demo
         }
         let seq = db::next_seq(&mut *tx).await?;
         work_orders::insert(&mut *tx, &wo, &engineer.id, seq).await?;
+        // dispatcher1 took the calls; head1 called back within the hour, but 3 hours late
+        // for the maintenance (the agent's scorecard).
+        work_orders::set_taken_by(&mut *tx, id, "dispatcher1").await?;
+        let first = called + Duration::minutes(if n == 1 { 180 } else { 30 });
+        wo.first_response = Some(FirstResponseRecord {
+            response: FirstResponse {
+                at: first,
+                outcome: "已电话确认故障，约定上门时间".into(),
+                site_confirmed: true,
+                phone_fix: false,
+            },
+            by: Person {
+                username: "head1".into(),
+                name: "周站长".into(),
+            },
+            recorded_at: first,
+        });
         let arrived = called + Duration::hours(to_arrive);
         let left = arrived + Duration::hours(on_site);
         let submitted = left + Duration::hours(to_report);
@@ -506,7 +524,12 @@ async fn last_month(tx: &mut db::Conn, now: DateTime<Utc>) -> Result<usize, Demo
     Ok(made)
 }
 
-fn work_order(id: Uuid, order: &DemoOrder, ticket: String, now: DateTime<Utc>) -> WorkOrder {
+pub(crate) fn work_order(
+    id: Uuid,
+    order: &DemoOrder,
+    ticket: String,
+    now: DateTime<Utc>,
+) -> WorkOrder {
     WorkOrder {
         id,
         ticket,

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod demo_claims;
 pub mod demo_field;
+pub mod demo_staff;
 pub mod desk;
 pub mod digest;
 pub mod error;

@@ -235,6 +235,16 @@ struct DemoArgs {
     /// Also last month's closed orders, for the reports and scorecards.
     #[arg(long)]
     last_month: bool,
+    /// Also this many field staff with a year of their engineers' closed orders (the company's
+    /// size, for timing the reports and scorecards: server/benches/reports.rs), e.g. 2000.
+    #[arg(long, default_value_t = 0)]
+    demo_staff: usize,
+    /// With --demo-staff: how many months of orders, ending with last month.
+    #[arg(long, default_value_t = 12)]
+    staff_months: u32,
+    /// With --demo-staff: each engineer's orders a month.
+    #[arg(long, default_value_t = 8)]
+    staff_orders_per_month: usize,
 }
 
 #[derive(Args)]
@@ -434,6 +444,20 @@ async fn run_command() -> anyhow::Result<()> {
             if args.generate > 0 {
                 let n = demo::generate(&state.db, "engineer1", args.generate).await?;
                 println!("Generated {n} more work orders for engineer1");
+            }
+            if args.demo_staff > 0 {
+                let added = fieldbook_server::demo_staff::generate(
+                    &state.db,
+                    args.demo_staff,
+                    args.staff_months,
+                    args.staff_orders_per_month,
+                    chrono::Utc::now(),
+                )
+                .await?;
+                println!(
+                    "Added {} field staff ({} engineers in all) and {} work orders",
+                    added.users, added.engineers, added.work_orders
+                );
             }
             state.db.close().await;
             println!(

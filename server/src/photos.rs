@@ -109,6 +109,34 @@ pub async fn for_order(conn: &mut Conn, work_order_id: Uuid) -> Result<Vec<Photo
     rows.iter().map(PhotoRow::meta).collect()
 }
 
+/// The photos of every order `filter` picks (a condition on `work_orders w` with `$1`-`$3`),
+/// by order id, each order's in the order the server applied them: one query for many orders.
+pub async fn for_orders_where(
+    conn: &mut Conn,
+    filter: &str,
+    from: &str,
+    to: &str,
+    assignee_id: Option<&str>,
+) -> Result<std::collections::HashMap<String, Vec<PhotoMeta>>, StoreError> {
+    let rows: Vec<PhotoRow> = sqlx::query_as(&format!(
+        "SELECT {PHOTO_COLUMNS} FROM photos WHERE work_order_id IN \
+         (SELECT w.id FROM work_orders w WHERE {filter}) ORDER BY work_order_id, seq"
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(assignee_id)
+    .fetch_all(conn)
+    .await?;
+    let mut by_order: std::collections::HashMap<String, Vec<PhotoMeta>> = Default::default();
+    for row in &rows {
+        by_order
+            .entry(row.work_order_id.clone())
+            .or_default()
+            .push(row.meta()?);
+    }
+    Ok(by_order)
+}
+
 /// The work order a photo id belongs to, if it is used at all.
 pub async fn owner(conn: &mut Conn, photo_id: Uuid) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT work_order_id FROM photos WHERE photo_id = $1")

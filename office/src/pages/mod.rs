@@ -11,6 +11,7 @@ pub mod follow_ups;
 pub mod imports;
 pub mod ledger;
 pub mod list;
+pub mod more_scorecards;
 pub mod old_parts;
 pub mod order;
 pub mod people;

@@ -5,14 +5,16 @@
 use chrono::Utc;
 use fieldbook::api::ApiFail;
 use fieldbook::i18n::use_lang;
+use fieldbook_model::Role;
 use fieldbook_model::scorecard::{Defect, EngineerScorecard, Month};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::china;
 use crate::i18n::{Msg, tr};
+use crate::pages::more_scorecards::{AgentScorecards, SupervisorScorecards};
 use crate::router::Route;
-use crate::session::{fail_text, use_session};
+use crate::session::{Desk, fail_text, use_session};
 
 /// What a deduction is for.
 pub fn defect_msg(d: &Defect) -> Msg {
@@ -51,6 +53,27 @@ pub fn ScorecardsPage() -> impl IntoView {
     let print = move |_| {
         let _ = gloo::utils::window().print();
     };
+    // Which people's cards: the manager has every tab, the desk also its agents' (an agent
+    // their own), a station head the engineers only.
+    let tab = RwSignal::new(Tab::Engineers);
+    let role = move || match session.0.get() {
+        Desk::SignedIn(p) => Some(p.role),
+        _ => None,
+    };
+    let tabs = move || {
+        let mut tabs = vec![(Tab::Engineers, Msg::ScTabEngineers, "sc-tab-engineers")];
+        if matches!(role(), Some(Role::Manager | Role::Dispatcher)) {
+            tabs.push((Tab::Agents, Msg::ScTabAgents, "sc-tab-agents"));
+        }
+        if role() == Some(Role::Manager) {
+            tabs.push((
+                Tab::Supervisors,
+                Msg::ScTabSupervisors,
+                "sc-tab-supervisors",
+            ));
+        }
+        tabs
+    };
     view! {
         <section class="scorecards-page">
             <div class="list-head">
@@ -65,11 +88,24 @@ pub fn ScorecardsPage() -> impl IntoView {
                             }
                         }/>
                 </label>
-                <a class="secondary no-print" data-testid="scorecards-csv" download href=move || api::scorecards_href(&month.get(), "csv")>{tr(Msg::DownloadCsv)}</a>
-                <a class="secondary no-print" data-testid="scorecards-xlsx" download href=move || api::scorecards_href(&month.get(), "xlsx")>{tr(Msg::DownloadXlsx)}</a>
+                <Show when=move || tab.get() == Tab::Engineers>
+                    <a class="secondary no-print" data-testid="scorecards-csv" download href=move || api::scorecards_href(&month.get(), "csv")>{tr(Msg::DownloadCsv)}</a>
+                    <a class="secondary no-print" data-testid="scorecards-xlsx" download href=move || api::scorecards_href(&month.get(), "xlsx")>{tr(Msg::DownloadXlsx)}</a>
+                </Show>
                 <button type="button" class="secondary no-print" on:click=print>{tr(Msg::Print)}</button>
             </div>
-            {move || match cards.get() {
+            <div class="tabs no-print" role="tablist">
+                {move || tabs().into_iter().map(|(t, msg, id)| view! {
+                    <button type="button" role="tab" class="tab" data-testid=id
+                        aria-selected=move || (tab.get() == t).to_string() on:click=move |_| tab.set(t)>{tr(msg)}</button>
+                }).collect_view()}
+            </div>
+            {move || match tab.get() {
+                Tab::Agents => view! { <AgentScorecards month=month/> }.into_any(),
+                Tab::Supervisors => view! { <SupervisorScorecards month=month/> }.into_any(),
+                Tab::Engineers => ().into_any(),
+            }}
+            {move || if tab.get() != Tab::Engineers { ().into_any() } else { match cards.get() {
                 None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),
                 Some(Ok(all)) if all.cards.is_empty() => view! { <p class="empty muted">{tr(Msg::ScNoEngineers)}</p> }.into_any(),
@@ -126,9 +162,16 @@ pub fn ScorecardsPage() -> impl IntoView {
                         }).collect_view()}
                     }.into_any()
                 }
-            }}
+            }}}
         </section>
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Engineers,
+    Agents,
+    Supervisors,
 }
 
 fn label(c: &EngineerScorecard) -> String {

@@ -1,5 +1,6 @@
 //! The HTTP API, one module per resource.
 
+pub mod agent_scorecards;
 pub mod claims;
 pub mod complaints;
 pub mod engineers;
@@ -13,5 +14,6 @@ pub mod photos;
 pub mod scorecards;
 pub mod session;
 pub mod settings;
+pub mod supervisor_scorecards;
 pub mod sync;
 pub mod work_orders;

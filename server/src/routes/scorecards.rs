@@ -13,11 +13,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use fieldbook_model::complaints::{Complaint, china_midnight};
 use fieldbook_model::scorecard::{
-    Defect, EngineerRules, EngineerScorecard, EngineerScorecards, ExcuseRequest, FirstFixExcuse,
-    Month, engineer_scorecard,
+    Defect, EngineerMonth, EngineerRules, EngineerScorecard, EngineerScorecards, ExcuseRequest,
+    FirstFixExcuse, Month,
 };
 use fieldbook_model::validate::{limits, text_ok};
-use fieldbook_model::{Role, ServiceType, WorkOrder};
+use fieldbook_model::{Role, ServiceType};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -33,9 +33,9 @@ use crate::work_orders;
 #[derive(Debug, Deserialize)]
 pub struct ScorecardQuery {
     /// `YYYY-MM`, a China calendar month.
-    month: String,
+    pub month: String,
     #[serde(default)]
-    format: Option<String>,
+    pub format: Option<String>,
 }
 
 /// Whose scorecards a reader sees: every engineer, or a station's.
@@ -57,33 +57,15 @@ fn readers(user: &CurrentUser) -> Result<Readers, AppError> {
     }
 }
 
-fn month_of(query: &ScorecardQuery) -> Result<Month, AppError> {
+pub fn month_of(query: &ScorecardQuery) -> Result<Month, AppError> {
     Month::parse(&query.month).ok_or_else(|| {
         AppError::bad_request("bad_query", "month: give it as YYYY-MM, e.g. 2026-11")
     })
 }
 
 /// When a month starts, in UTC.
-fn start_of(month: Month) -> DateTime<Utc> {
+pub fn start_of(month: Month) -> DateTime<Utc> {
     china_midnight(month.first_day())
-}
-
-/// The month's orders (by call time, China month) and every later order that names an earlier
-/// one (second visits), for `assignees` (every engineer when `None`).
-async fn orders_for(conn: &mut db::Conn, month: Month) -> Result<Vec<WorkOrder>, AppError> {
-    // Stored call times are UTC RFC 3339 text, which sorts as time; a day either side covers
-    // any rounding, and the model picks the month exactly.
-    let from = db::time_to_text(start_of(month) - Duration::days(1));
-    let to = db::time_to_text(start_of(month.next()) + Duration::days(1));
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM work_orders WHERE called_at >= $1 \
-         AND (called_at < $2 OR repeat_of IS NOT NULL) ORDER BY called_at, id",
-    )
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(work_orders::by_ids(conn, &ids).await?)
 }
 
 /// The complaints taken from the month's start on (a complaint about an order comes after it).
@@ -107,36 +89,59 @@ async fn excused(conn: &mut db::Conn) -> Result<Vec<Uuid>, AppError> {
         .collect())
 }
 
+/// An engineer whose card is computed.
 #[derive(sqlx::FromRow)]
-struct EngineerRow {
-    username: String,
-    display_name: String,
-    team: Option<String>,
+pub struct EngineerRow {
+    pub username: String,
+    pub display_name: String,
+    pub team: Option<String>,
 }
 
-/// The scorecards of `engineers` for `month`, computed now.
-async fn compute(
+/// The engineers of `station` (every engineer when `None`), by station and username.
+pub async fn engineers_of(
+    conn: &mut db::Conn,
+    station: Option<&str>,
+) -> Result<Vec<EngineerRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT username, display_name, team FROM users \
+         WHERE role = $1 AND ($2 IS NULL OR team = $2) ORDER BY team, username",
+    )
+    .bind(Role::Engineer.as_str())
+    .bind(station)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The scorecards of `engineers` for `month`, computed at `as_of`, from a handful of set-based
+/// queries whatever the month's size (README "Reports and scorecards at the company's size"):
+/// the month's orders whole ([`work_orders::called_between`], of `assignee_id` only when
+/// one engineer's card is asked for), the second visits' tickets, the complaints since the
+/// month's start and the excuses.
+pub async fn compute(
     conn: &mut db::Conn,
     engineers: Vec<EngineerRow>,
     month: Month,
+    assignee_id: Option<&str>,
+    as_of: DateTime<Utc>,
 ) -> Result<EngineerScorecards, AppError> {
-    let as_of = Utc::now();
-    let orders = orders_for(conn, month).await?;
+    // Stored call times are UTC RFC 3339 text, which sorts as time; a day either side covers
+    // any rounding, and the model picks the month exactly.
+    let from = db::time_to_text(start_of(month) - Duration::days(1));
+    let to = db::time_to_text(start_of(month.next()) + Duration::days(1));
+    let orders = work_orders::called_between(conn, &from, &to, assignee_id).await?;
+    let repeats = work_orders::repeats_since(conn, &from).await?;
+    let repeats: Vec<(&str, &str)> = repeats
+        .iter()
+        .map(|(t, r)| (t.as_str(), r.as_str()))
+        .collect();
     let complaints = complaints_since(conn, month).await?;
     let excused = excused(conn).await?;
     let rules = EngineerRules::default();
+    let records = EngineerMonth::new(month, &orders, &repeats, &complaints, &excused);
     let cards = engineers
         .into_iter()
         .map(|e| {
-            let mut card = engineer_scorecard(
-                &e.username,
-                month,
-                &orders,
-                &complaints,
-                &excused,
-                &rules,
-                as_of,
-            );
+            let mut card = records.card(&e.username, &rules, as_of);
             card.name = e.display_name;
             card.station = e.team;
             card
@@ -260,15 +265,8 @@ pub async fn engineers(
         Readers::Station(s) => Some(s.as_str()),
     };
     let mut conn = state.db.acquire().await?;
-    let engineers: Vec<EngineerRow> = sqlx::query_as(
-        "SELECT username, display_name, team FROM users \
-         WHERE role = $1 AND ($2 IS NULL OR team = $2) ORDER BY team, username",
-    )
-    .bind(Role::Engineer.as_str())
-    .bind(station)
-    .fetch_all(&mut *conn)
-    .await?;
-    let cards = compute(&mut conn, engineers, month).await?;
+    let engineers = engineers_of(&mut conn, station).await?;
+    let cards = compute(&mut conn, engineers, month, None, Utc::now()).await?;
     answer(
         query.format.as_deref(),
         || Json(&cards).into_response(),
@@ -296,7 +294,7 @@ pub async fn me(
         display_name: user.profile.display_name.clone(),
         team: user.profile.team.clone(),
     };
-    let mut cards = compute(&mut conn, vec![me], month).await?;
+    let mut cards = compute(&mut conn, vec![me], month, Some(&user.id), Utc::now()).await?;
     let card = cards.cards.remove(0);
     let stem = format!("scorecard-{}-{month}", card.engineer);
     answer(

@@ -182,6 +182,7 @@ pub async fn create_work_order(
         }
         return Err(e.into());
     }
+    work_orders::set_taken_by(&mut tx, wo.id, &user.profile.username).await?;
     let answer = detail(&mut tx, &user, wo.id).await?;
     tx.commit().await?;
     tracing::info!(work_order = %wo.id, ticket = %wo.ticket, to = %wo.assignee, seq, by = %user.profile.username, "call taken");

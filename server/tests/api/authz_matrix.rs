@@ -319,6 +319,25 @@ fn matrix(
                 401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403,
             ],
         ),
+        // The 400 agents' scorecards: the manager every agent's, an agent their own.
+        (
+            "GET",
+            "/api/scorecards/agents",
+            "/api/scorecards/agents?month=2026-11&format=xlsx".into(),
+            [
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200,
+            ],
+        ),
+        // The cleaning supervisors' scorecards: the manager every supervisor's, a supervisor
+        // their own.
+        (
+            "GET",
+            "/api/scorecards/supervisors",
+            "/api/scorecards/supervisors?month=2026-11&format=xlsx".into(),
+            [
+                401, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 200,
+            ],
+        ),
         // An order's first-fix excuse (there is none: 404 to those who may read it; another
         // station's head is refused first).
         (

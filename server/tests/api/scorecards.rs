@@ -310,3 +310,150 @@ async fn the_xlsx_and_csv_hold_the_page_s_figures() {
     assert_eq!(range.rows().count(), 2);
     assert_eq!(range.get((1, 8)), Some(&Data::Float(e2.total as f64)));
 }
+
+/// The 400 agent's scorecard over the demo's last month: dispatcher1 took its three calls.
+#[tokio::test]
+async fn the_agent_s_card_counts_the_orders_they_took_and_its_xlsx_holds_it() {
+    use fieldbook_model::scorecard::agent::{AgentMissKind, AgentScorecards, Rate};
+    let server = server().await;
+    let month = last_month();
+    let get = |client: Client, q: String| {
+        let url = server.url(&format!("/api/scorecards/agents?month={month}{q}"));
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let manager = server.signed_in("manager1").await;
+    let all: AgentScorecards = get(manager.clone(), String::new())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = all.cards.iter().map(|c| c.agent.as_str()).collect();
+    assert_eq!(names, ["dispatcher1"]);
+    let card = &all.cards[0];
+    assert_eq!(card.name, "陈静");
+    assert_eq!(card.orders, 3);
+    // The maintenance (the second order): head1 called 3 h after the call (over 2 h), on
+    // site 40 h after (over 36 h), its report 5 days after leaving (over 3). No order was
+    // called back within the desk's 3 days of closing.
+    assert_eq!(card.first_response, Rate { met: 2, of: 3 });
+    assert_eq!(card.actual_response, Rate { met: 2, of: 3 });
+    assert_eq!(card.reports_on_time, Rate { met: 2, of: 3 });
+    assert_eq!(card.call_backs, Rate { met: 0, of: 3 });
+    let late: Vec<AgentMissKind> = card
+        .misses
+        .iter()
+        .filter(|m| m.work_order_id == id(1))
+        .map(|m| m.kind)
+        .collect();
+    assert_eq!(
+        late,
+        [
+            AgentMissKind::FirstResponse,
+            AgentMissKind::ActualResponse,
+            AgentMissKind::LateReport,
+            AgentMissKind::CallBack
+        ]
+    );
+
+    // The agent reads their own (the same card); nobody else in the field or at a station.
+    let desk = server.signed_in("dispatcher1").await;
+    let mine: AgentScorecards = get(desk, String::new()).await.json().await.unwrap();
+    assert_eq!(mine.cards, all.cards);
+    for who in ["engineer2", "head1"] {
+        let r = get(server.signed_in(who).await, String::new()).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+    let r = get(manager.clone(), "&format=pdf".into()).await;
+    assert_error(r, StatusCode::BAD_REQUEST, "bad_query").await;
+
+    // The .xlsx holds the page's figures (rates in whole percent) and each miss.
+    let r = get(manager, "&format=xlsx".into()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    let summary = book.worksheet_range(&names[0]).unwrap();
+    let rows: Vec<Vec<Data>> = summary.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][0], Data::String("dispatcher1".into()));
+    let pct = |r: Rate| Data::Float(f64::from(r.percent().unwrap()));
+    assert_eq!(
+        rows[1][2..].to_vec(),
+        vec![
+            Data::Float(3.0),
+            pct(card.first_response),
+            pct(card.actual_response),
+            pct(card.reports_on_time),
+            pct(card.call_backs),
+        ]
+    );
+    assert_eq!(rows[1][3], Data::Float(67.0));
+    let misses = book.worksheet_range(&names[1]).unwrap();
+    assert_eq!(misses.rows().count(), card.misses.len() + 1);
+}
+
+/// The cleaning supervisor's scorecard: the demo has no rounds last month, so every round of
+/// every day was missed, and the outlet check too; its .xlsx says the same.
+#[tokio::test]
+async fn the_supervisor_s_card_counts_rounds_against_due_and_its_xlsx_holds_it() {
+    use fieldbook_model::scorecard::agent::Rate;
+    use fieldbook_model::scorecard::supervisor::SupervisorScorecards;
+    let server = server().await;
+    let month = last_month();
+    let days = (china_date(Utc::now()).with_day(1).unwrap() - month.first_day()).num_days() as u32;
+    let get = |client: Client, q: &str| {
+        let url = server.url(&format!("/api/scorecards/supervisors?month={month}{q}"));
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let manager = server.signed_in("manager1").await;
+    let all: SupervisorScorecards = get(manager.clone(), "").await.json().await.unwrap();
+    let card = all
+        .cards
+        .iter()
+        .find(|c| c.supervisor == "supervisor1")
+        .unwrap();
+    assert_eq!(card.name, "刘洋");
+    assert_eq!(
+        card.rounds,
+        Rate {
+            met: 0,
+            of: days * 3
+        }
+    );
+    assert_eq!(card.outlet_check, Rate { met: 0, of: 1 });
+    assert_eq!(card.misses.len() as u32, days * 3 + 1);
+
+    // The supervisor reads their own; a cleaner or the desk none.
+    let mine: SupervisorScorecards = get(server.signed_in("supervisor1").await, "")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.cards.len(), 1);
+    assert_eq!(&mine.cards[0], card);
+    for who in ["cleaner1", "dispatcher1"] {
+        let r = get(server.signed_in(who).await, "").await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+
+    let r = get(manager, "&format=xlsx").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    let summary = book.worksheet_range(&names[0]).unwrap();
+    let row: Vec<Data> = summary
+        .rows()
+        .find(|r| r[0] == Data::String("supervisor1".into()))
+        .unwrap()
+        .to_vec();
+    assert_eq!(
+        row[3..7].to_vec(),
+        vec![
+            Data::Float(0.0),
+            Data::Float(f64::from(days * 3)),
+            Data::Float(0.0),
+            Data::String("未做".into()),
+        ]
+    );
+}

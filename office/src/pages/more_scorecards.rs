@@ -1,0 +1,177 @@
+//! The 400 agents' and the cleaning supervisors' monthly scorecards (issue 18), as tabs of the
+//! scorecards page (pages/scorecards.rs): each rate as met/of and its percent, each miss under
+//! its person (an order's a link to it), the server's CSV and .xlsx of the same figures.
+
+use fieldbook::api::ApiFail;
+use fieldbook::i18n::use_lang;
+use fieldbook_model::patrol::RoundKind;
+use fieldbook_model::scorecard::agent::{AgentMissKind, Rate};
+use fieldbook_model::scorecard::supervisor::SupervisorMiss;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::china;
+use crate::i18n::{Msg, tr};
+use crate::router::Route;
+use crate::session::{fail_text, use_session};
+
+/// `met/of · p%`, or a dash with nothing decided.
+fn rate(r: Rate) -> String {
+    match r.percent() {
+        Some(p) => format!("{}/{} · {p}%", r.met, r.of),
+        None => "—".into(),
+    }
+}
+
+fn agent_miss(kind: AgentMissKind) -> Msg {
+    match kind {
+        AgentMissKind::FirstResponse => Msg::ScMissFirstResponse,
+        AgentMissKind::ActualResponse => Msg::DefLateResponse,
+        AgentMissKind::LateReport => Msg::DefLateReport,
+        AgentMissKind::CallBack => Msg::ScMissCallBack,
+    }
+}
+
+fn round_msg(kind: RoundKind) -> Msg {
+    match kind {
+        RoundKind::Morning => Msg::ScRoundMorning,
+        RoundKind::Afternoon => Msg::ScRoundAfternoon,
+        RoundKind::LastRound => Msg::ScRoundLast,
+        RoundKind::MonthlyOutlets => Msg::ScOutletCheck,
+    }
+}
+
+fn named(name: &str, username: &str) -> String {
+    if name.is_empty() {
+        username.to_string()
+    } else {
+        format!("{name}（{username}）")
+    }
+}
+
+#[component]
+pub fn AgentScorecards(month: RwSignal<String>) -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let cards = LocalResource::new(move || api::agent_scorecards(month.get()));
+    Effect::new(move |_| {
+        if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
+            session.expire();
+        }
+    });
+    view! {
+        <div class="list-head no-print">
+            <a class="secondary" data-testid="agents-xlsx" download href=move || api::scorecard_href("agents", &month.get(), "xlsx")>{tr(Msg::DownloadXlsx)}</a>
+            <a class="secondary" download href=move || api::scorecard_href("agents", &month.get(), "csv")>{tr(Msg::DownloadCsv)}</a>
+        </div>
+        {move || match cards.get() {
+            None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),
+            Some(Ok(all)) => view! {
+                <div class="table-scroll">
+                    <table class="dense scorecards" data-testid="agent-scorecards">
+                        <thead><tr>
+                            <th>{tr(Msg::ScAgent)}</th>
+                            <th class="num">{tr(Msg::ScOrders)}</th>
+                            <th class="num">{tr(Msg::ScFirstResponse)}</th>
+                            <th class="num">{tr(Msg::ScResponse)}</th>
+                            <th class="num">{tr(Msg::ScReportsOnTime)}</th>
+                            <th class="num">{tr(Msg::ScCallBacks)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {all.cards.iter().map(|c| view! {
+                                <tr data-testid="agent-row" data-agent=c.agent.clone()>
+                                    <td class="cell-strong">{named(&c.name, &c.agent)}</td>
+                                    <td class="num">{c.orders}</td>
+                                    <td class="num">{rate(c.first_response)}</td>
+                                    <td class="num">{rate(c.actual_response)}</td>
+                                    <td class="num">{rate(c.reports_on_time)}</td>
+                                    <td class="num">{rate(c.call_backs)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p class="muted">{tr(Msg::ScAsOf)} " " {china::full(all.as_of)}</p>
+                {all.cards.into_iter().filter(|c| !c.misses.is_empty()).map(|c| view! {
+                    <section class="card scorecard-deductions">
+                        <h2>{named(&c.name, &c.agent)} " · " {tr(Msg::ScMisses)}</h2>
+                        <ul class="deductions">
+                            {c.misses.iter().map(|m| view! {
+                                <li>
+                                    <a href=Route::WorkOrder(m.work_order_id).href()>{m.ticket.clone()}</a>
+                                    " " <span>{tr(agent_miss(m.kind))}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }).collect_view()}
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+pub fn SupervisorScorecards(month: RwSignal<String>) -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let cards = LocalResource::new(move || api::supervisor_scorecards(month.get()));
+    Effect::new(move |_| {
+        if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
+            session.expire();
+        }
+    });
+    view! {
+        <div class="list-head no-print">
+            <a class="secondary" data-testid="supervisors-xlsx" download href=move || api::scorecard_href("supervisors", &month.get(), "xlsx")>{tr(Msg::DownloadXlsx)}</a>
+            <a class="secondary" download href=move || api::scorecard_href("supervisors", &month.get(), "csv")>{tr(Msg::DownloadCsv)}</a>
+        </div>
+        {move || match cards.get() {
+            None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),
+            Some(Ok(all)) => view! {
+                <div class="table-scroll">
+                    <table class="dense scorecards" data-testid="supervisor-scorecards">
+                        <thead><tr>
+                            <th>{tr(Msg::ScSupervisor)}</th>
+                            <th>{tr(Msg::TeamOrStation)}</th>
+                            <th class="num">{tr(Msg::ScRounds)}</th>
+                            <th class="num">{tr(Msg::ScOutletCheck)}</th>
+                            <th class="num">{tr(Msg::ScFindingsConfirmed)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {all.cards.iter().map(|c| view! {
+                                <tr data-testid="supervisor-row" data-supervisor=c.supervisor.clone()>
+                                    <td class="cell-strong">{named(&c.name, &c.supervisor)}</td>
+                                    <td>{c.team.clone()}</td>
+                                    <td class="num">{rate(c.rounds)}</td>
+                                    <td class="num">{rate(c.outlet_check)}</td>
+                                    <td class="num">{rate(c.findings_confirmed)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p class="muted">{tr(Msg::ScAsOf)} " " {china::full(all.as_of)}</p>
+                {all.cards.into_iter().filter(|c| !c.misses.is_empty()).map(|c| view! {
+                    <section class="card scorecard-deductions">
+                        <h2>{named(&c.name, &c.supervisor)} " · " {tr(Msg::ScMisses)}</h2>
+                        <ul class="deductions">
+                            {c.misses.iter().map(|m| match m {
+                                SupervisorMiss::Round { date, kind } => view! {
+                                    <li>{date.to_string()} " " {tr(round_msg(*kind))}</li>
+                                }.into_any(),
+                                SupervisorMiss::OutletCheck => view! {
+                                    <li>{tr(Msg::ScOutletCheck)}</li>
+                                }.into_any(),
+                                SupervisorMiss::LateConfirmation { .. } => view! {
+                                    <li>{tr(Msg::ScLateConfirmation)}</li>
+                                }.into_any(),
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }).collect_view()}
+            }.into_any(),
+        }}
+    }
+}
