@@ -176,8 +176,9 @@ async fn load(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no claim {id}")))?;
     let order = order_of(conn, stored.claim.work_order_id).await?;
+    // Not theirs answers as an unknown id does: ids cannot be probed.
     if !scope.covers(&order) {
-        return Err(not_your_station());
+        return Err(AppError::NotFound(format!("no claim {id}")));
     }
     Ok((stored, order))
 }

@@ -991,21 +991,24 @@ async fn every_endpoint_answers_every_caller_exactly() {
         claim,
     ) {
         for (i, client) in clients.iter().enumerate() {
-            let status = client
-                .request(
-                    Method::from_bytes(method.as_bytes()).unwrap(),
-                    server.url(&path),
-                )
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16();
-            if status != expected[i] {
+            let send = |path: &str| {
+                client
+                    .request(
+                        Method::from_bytes(method.as_bytes()).unwrap(),
+                        server.url(path),
+                    )
+                    .send()
+            };
+            let got = answer(send(&path).await.unwrap()).await;
+            if got.0 != expected[i] {
                 failures.push(format!(
-                    "{method} {pattern} as {}: {status}, expected {}",
-                    CALLERS[i], expected[i]
+                    "{method} {pattern} as {}: {}, expected {}",
+                    CALLERS[i], got.0, expected[i]
                 ));
+            }
+            if let Some(unknown) = unknown_twin(&path, &got) {
+                let other = answer(send(&unknown.path).await.unwrap()).await;
+                unknown.check(&format!("{method} {pattern} as {}", CALLERS[i]), &got, other, &mut failures);
             }
         }
     }
@@ -1024,12 +1027,20 @@ async fn every_endpoint_answers_every_caller_exactly() {
                 "/api/import/machines" => request.body("serial,equipment_model\nM-1,EC210D\n"),
                 _ => request.json(&body_of(pattern, objects)),
             };
-            let status = request.send().await.unwrap().status().as_u16();
-            if status != expected[i] {
+            let twin = request.try_clone();
+            let got = answer(request.send().await.unwrap()).await;
+            if got.0 != expected[i] {
                 failures.push(format!(
-                    "{method} {pattern} as {}: {status}, expected {}",
-                    CALLERS[i], expected[i]
+                    "{method} {pattern} as {}: {}, expected {}",
+                    CALLERS[i], got.0, expected[i]
                 ));
+            }
+            // The same request on an id nobody has: the same answer (and nothing changes).
+            if let (Some(unknown), Some(twin)) = (unknown_twin(&path, &got), twin) {
+                let mut twin = twin.build().unwrap();
+                *twin.url_mut() = reqwest::Url::parse(&server.url(&unknown.path)).unwrap();
+                let other = answer(client.execute(twin).await.unwrap()).await;
+                unknown.check(&format!("{method} {pattern} as {}", CALLERS[i]), &got, other, &mut failures);
             }
         }
     }
@@ -1050,6 +1061,51 @@ async fn every_endpoint_answers_every_caller_exactly() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// An answer as the id check compares it: status, error code and message.
+type Answer = (u16, String, String);
+
+async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    let text = |k: &str| body[k].as_str().unwrap_or_default().to_string();
+    (status, text("error"), text("message"))
+}
+
+/// A refused request's path with its object's id (the path's first UUID) replaced by one nobody
+/// has: an existing id that is not the caller's must be answered exactly as that one (issue 15).
+struct UnknownTwin {
+    path: String,
+    known: String,
+    unknown: String,
+}
+
+fn unknown_twin(path: &str, got: &Answer) -> Option<UnknownTwin> {
+    if !matches!(got.0, 403 | 404) {
+        return None;
+    }
+    let known = path
+        .split(['/', '?'])
+        .find(|part| Uuid::parse_str(part).is_ok())?
+        .to_string();
+    let unknown = Uuid::new_v4().to_string();
+    Some(UnknownTwin {
+        path: path.replacen(&known, &unknown, 1),
+        known,
+        unknown,
+    })
+}
+
+impl UnknownTwin {
+    fn check(&self, what: &str, known: &Answer, unknown: Answer, failures: &mut Vec<String>) {
+        let unknown = (unknown.0, unknown.1, unknown.2.replace(&self.unknown, &self.known));
+        if &unknown != known {
+            failures.push(format!(
+                "{what}: an id not theirs answers {known:?}, an unknown one {unknown:?}"
+            ));
+        }
+    }
 }
 
 /// What a caller's operation on an object gets: applied, or refused with this code.

@@ -207,7 +207,7 @@ fn complaint_form(reference: FieldReference, draft: Option<NewComplaint>) -> Any
         });
     });
     let caption =
-        Signal::derive(move || vec![form.with(|f| f.place.clone()), time::full(Utc::now())]);
+        Signal::derive(move || vec![form.with(|f| f.place.clone()), time::full(crate::time::now())]);
 
     let save = move |_| {
         tried.set(true);
