@@ -5,8 +5,8 @@
 
 pub mod board;
 pub mod claims;
-pub mod clock;
 pub mod cleaning;
+pub mod clock;
 pub mod complaints;
 pub mod desk;
 pub mod dispatch;

@@ -36,8 +36,7 @@ fn detail(body: String) -> Result<WorkOrderDetail, ApiFail> {
     // `WorkOrderDetail`'s `#[serde(flatten)]`: that buffers the order and builds a second parser
     // for it and everything in it (about 11 KiB brotli of wasm).
     let work_order = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
-    let Held { held, clock_off } =
-        serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
+    let Held { held, clock_off } = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
     Ok(WorkOrderDetail {
         work_order,
         held,

@@ -210,11 +210,13 @@ mod tests {
         );
         let range = book.worksheet_range("s").unwrap();
         let row: Vec<Data> = range.rows().nth(1).unwrap().to_vec();
-        assert_eq!(row[0], Data::String("=HYPERLINK(\"http://x\",\"y\")".into()));
+        assert_eq!(
+            row[0],
+            Data::String("=HYPERLINK(\"http://x\",\"y\")".into())
+        );
         assert_eq!(row[2], Data::String("-2+3".into()));
         assert_eq!(row[3], Data::String("@SUM(A1)".into()));
         assert_eq!(row[7], Data::Float(-3.5));
         assert_eq!(row[8], Data::Float(12.0));
     }
-
 }

@@ -104,7 +104,10 @@ impl Db {
                 return Err(DbError::Decode("operations for several work orders".into()));
             }
             // Shown at the best time this device knows (the server judges it the same way).
-            if let Err(e) = op.judged(crate::time::ahead_ms(), None).apply_to(&mut order) {
+            if let Err(e) = op
+                .judged(crate::time::ahead_ms(), None)
+                .apply_to(&mut order)
+            {
                 tx.abort().await.ok();
                 return Err(e.into());
             }

@@ -95,7 +95,7 @@ fn matrix(
             "/api/claims/{id}",
             format!("/api/claims/{claim}"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 200, 200,
             ],
         ),
         (
@@ -103,7 +103,7 @@ fn matrix(
             "/api/claims/{id}/files.zip",
             format!("/api/claims/{claim}/files.zip"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 200, 200,
             ],
         ),
         // Commercial claims: the claim pages' readers (a signer with a title too: claims.rs).
@@ -159,7 +159,7 @@ fn matrix(
             "/api/complaints/{id}",
             format!("/api/complaints/{complaint}"),
             [
-                401, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 200, 404, 200, 404, 404, 403, 403,
             ],
         ),
         (
@@ -243,7 +243,7 @@ fn matrix(
             "/api/work-orders/{id}",
             format!("/api/work-orders/{wo}"),
             [
-                401, 200, 403, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200,
+                401, 200, 404, 404, 404, 404, 200, 200, 200, 200, 404, 200, 200,
             ],
         ),
         // The number the ticket rule would give now: the 400 desk (dispatchers) only.
@@ -261,7 +261,7 @@ fn matrix(
             "/api/work-orders/{id}/photos.zip",
             format!("/api/work-orders/{wo}/photos.zip"),
             [
-                401, 200, 403, 403, 403, 403, 200, 200, 200, 403, 403, 200, 200,
+                401, 200, 404, 404, 404, 404, 200, 200, 200, 404, 404, 200, 200,
             ],
         ),
         // A work order's photo: its assignee and the office.
@@ -270,7 +270,7 @@ fn matrix(
             "/api/photos/{photo_id}",
             format!("/api/photos/{wo_photo}"),
             [
-                401, 200, 403, 403, 403, 403, 200, 200, 200, 403, 403, 200, 200,
+                401, 200, 404, 404, 404, 404, 200, 200, 200, 404, 404, 200, 200,
             ],
         ),
         // A finding's photo: its reporter and their team's supervisor; not the reporter's
@@ -280,7 +280,7 @@ fn matrix(
             "/api/photos/{photo_id}",
             format!("/api/photos/{finding_photo}"),
             [
-                401, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403, 403,
+                401, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404, 404, 404,
             ],
         ),
         // The engineers and their load: the desk (a head sees their station's).
@@ -326,7 +326,7 @@ fn matrix(
             "/api/work-orders/{id}/first-fix-excuse",
             format!("/api/work-orders/{wo}/first-fix-excuse"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 404, 404, 403, 403, 404,
+                401, 403, 403, 403, 403, 403, 403, 403, 404, 404, 404, 403, 404,
             ],
         ),
     ]
@@ -416,7 +416,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/assignee",
             format!("/api/work-orders/{wo}/assignee"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403,
             ],
         ),
         // A batch of operations: anyone signed in may send one; each operation is judged on its
@@ -444,7 +444,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/plan",
             format!("/api/work-orders/{wo}/plan"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403,
             ],
         ),
         // A "99" order's machine and the unrepaired reason: the 400 desk.
@@ -470,7 +470,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/first-response",
             format!("/api/work-orders/{wo}/first-response"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403,
             ],
         ),
         // A phone fix: the same people; the dispatcher closes it first, so head1 (allowed) finds
@@ -480,7 +480,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/phone-fix",
             format!("/api/work-orders/{phone_fix}/phone-fix"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 409, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 409, 404, 403, 403,
             ],
         ),
         // Reviewing a submitted report: the 400 desk.
@@ -526,7 +526,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/complaints/{id}/assign",
             format!("/api/complaints/{}/assign", complaints.fixing),
             [
-                401, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 200, 404, 200, 404, 404, 403, 403,
             ],
         ),
         // Confirming the fix: the team's supervisor first; the desk then finds it confirmed.
@@ -535,7 +535,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/complaints/{id}/confirm",
             format!("/api/complaints/{}/confirm", complaints.fixed),
             [
-                401, 403, 403, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 200, 404, 409, 404, 404, 403, 403,
             ],
         ),
         // Reopening a closed complaint: the supervisor first; the desk then finds it open.
@@ -544,7 +544,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/complaints/{id}/reopen",
             format!("/api/complaints/{}/reopen", complaints.closed),
             [
-                401, 403, 403, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 200, 404, 409, 404, 404, 403, 403,
             ],
         ),
         // A call-back by phone (the same one from everyone): the team's supervisor records it;
@@ -574,7 +574,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/claim-expected",
             format!("/api/work-orders/{wo}/claim-expected"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 200, 403,
             ],
         ),
         // Drafting the claim again with its first body (a retry: 200), editing it, and what the
@@ -1008,7 +1008,12 @@ async fn every_endpoint_answers_every_caller_exactly() {
             }
             if let Some(unknown) = unknown_twin(&path, &got) {
                 let other = answer(send(&unknown.path).await.unwrap()).await;
-                unknown.check(&format!("{method} {pattern} as {}", CALLERS[i]), &got, other, &mut failures);
+                unknown.check(
+                    &format!("{method} {pattern} as {}", CALLERS[i]),
+                    &got,
+                    other,
+                    &mut failures,
+                );
             }
         }
     }
@@ -1040,7 +1045,12 @@ async fn every_endpoint_answers_every_caller_exactly() {
                 let mut twin = twin.build().unwrap();
                 *twin.url_mut() = reqwest::Url::parse(&server.url(&unknown.path)).unwrap();
                 let other = answer(client.execute(twin).await.unwrap()).await;
-                unknown.check(&format!("{method} {pattern} as {}", CALLERS[i]), &got, other, &mut failures);
+                unknown.check(
+                    &format!("{method} {pattern} as {}", CALLERS[i]),
+                    &got,
+                    other,
+                    &mut failures,
+                );
             }
         }
     }
@@ -1099,7 +1109,23 @@ fn unknown_twin(path: &str, got: &Answer) -> Option<UnknownTwin> {
 
 impl UnknownTwin {
     fn check(&self, what: &str, known: &Answer, unknown: Answer, failures: &mut Vec<String>) {
-        let unknown = (unknown.0, unknown.1, unknown.2.replace(&self.unknown, &self.known));
+        let unknown = (
+            unknown.0,
+            unknown.1,
+            unknown.2.replace(&self.unknown, &self.known),
+        );
+        // Both "not found": a reader who may see the object is told why there is nothing
+        // under it (an order that is not excused); nothing tells an id's existence apart.
+        if known.0 == 404 && unknown.0 == 404 {
+            return;
+        }
+        // A commercial claim's signers and the claim pages' readers see every claim in the
+        // list: who may sign a step is theirs to know.
+        if what.starts_with("POST /api/commercial-claims/{id}/sign as ")
+            && known.1 == "not_your_step"
+        {
+            return;
+        }
         if &unknown != known {
             failures.push(format!(
                 "{what}: an id not theirs answers {known:?}, an unknown one {unknown:?}"

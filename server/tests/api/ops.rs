@@ -321,7 +321,8 @@ async fn device_clocks_are_data_and_the_order_is_the_servers() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    let kept: Vec<chrono::DateTime<chrono::Utc>> = kept.iter().map(|t| t.parse().unwrap()).collect();
+    let kept: Vec<chrono::DateTime<chrono::Utc>> =
+        kept.iter().map(|t| t.parse().unwrap()).collect();
     assert_eq!(kept[1].timestamp(), 0, "device time kept as sent");
     assert_eq!(kept[0].to_rfc3339(), year_ahead, "device time kept as sent");
 }
@@ -340,7 +341,12 @@ async fn a_phone_a_year_ahead_arriving_31_hours_after_the_call_is_on_time() {
         .work_order
         .id;
     let phone = now + chrono::Duration::days(365);
-    let departed = set_status_at("engineer1", wo, "departed", &(phone - chrono::Duration::minutes(30)).to_rfc3339());
+    let departed = set_status_at(
+        "engineer1",
+        wo,
+        "departed",
+        &(phone - chrono::Duration::minutes(30)).to_rfc3339(),
+    );
     let arrived = set_status_at("engineer1", wo, "arrived", &phone.to_rfc3339());
     let r = server
         .post_ops(
@@ -354,9 +360,15 @@ async fn a_phone_a_year_ahead_arriving_31_hours_after_the_call_is_on_time() {
     let order = server.work_order(&e1, wo).await;
     let at = order.reached_at(StatusNode::Arrived).unwrap();
     let after_call = (at - (now - chrono::Duration::hours(31))).num_minutes();
-    assert!((31 * 60 - 1..=31 * 60 + 1).contains(&after_call), "{after_call} min");
     assert!(
-        matches!(order.response(chrono::Utc::now()), fieldbook_model::Deadline::Met { .. }),
+        (31 * 60 - 1..=31 * 60 + 1).contains(&after_call),
+        "{after_call} min"
+    );
+    assert!(
+        matches!(
+            order.response(chrono::Utc::now()),
+            fieldbook_model::Deadline::Met { .. }
+        ),
         "{:?}",
         order.response(chrono::Utc::now())
     );
@@ -365,9 +377,18 @@ async fn a_phone_a_year_ahead_arriving_31_hours_after_the_call_is_on_time() {
     assert_eq!(seen.clock_off.len(), 2, "{:?}", seen.clock_off);
     for off in &seen.clock_off {
         assert!(order.history.iter().any(|e| e.op_id == off.id));
-        assert!((525_590..=525_610).contains(&off.minutes), "{}", off.minutes);
+        assert!(
+            (525_590..=525_610).contains(&off.minutes),
+            "{}",
+            off.minutes
+        );
     }
-    assert!(crate::desk::detail(&server, &e1, wo).await.clock_off.is_empty());
+    assert!(
+        crate::desk::detail(&server, &e1, wo)
+            .await
+            .clock_off
+            .is_empty()
+    );
     // The device's own time stays on record.
     let pool = server.database().await;
     let kept: String = sqlx::query_scalar("SELECT device_time FROM applied_ops WHERE op_id = $1")
@@ -375,7 +396,10 @@ async fn a_phone_a_year_ahead_arriving_31_hours_after_the_call_is_on_time() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(kept.parse::<chrono::DateTime<chrono::Utc>>().unwrap(), phone);
+    assert_eq!(
+        kept.parse::<chrono::DateTime<chrono::Utc>>().unwrap(),
+        phone
+    );
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! the screen. A phone call-back is the office's: this screen records visits only. Until the
 //! complaint has reached the office the screen says it is saved on this phone only.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use fieldbook_model::cleaning::PhotoRef;
 use fieldbook_model::complaints::{
     CallBackMethod, CallBackSubject, Complaint, ComplaintEvent, ComplaintField, ComplaintState,

@@ -277,11 +277,15 @@ fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> 
                 return;
             }
             confirming.set(false);
-            outbox.record_then(vec![d.submit(&areas, crate::time::now())], Vec::new(), move || {
-                draft.set(None);
-                persist(db, None);
-                router::navigate(Route::Home);
-            });
+            outbox.record_then(
+                vec![d.submit(&areas, crate::time::now())],
+                Vec::new(),
+                move || {
+                    draft.set(None);
+                    persist(db, None);
+                    router::navigate(Route::Home);
+                },
+            );
         }
     };
     let finish_now = finish.clone();
