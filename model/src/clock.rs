@@ -37,7 +37,7 @@ pub fn best_time(device_time: DateTime<Utc>, ahead_ms: i64) -> DateTime<Utc> {
 /// How far off a clock `ahead_ms` ahead is, in whole minutes (negative: behind), when it is far
 /// enough off to tell people; `None` when it is not.
 pub fn shown_minutes(ahead_ms: i64) -> Option<i64> {
-    (ahead_ms.abs() > SHOWN_FROM_MS).then(|| ahead_ms / 60_000)
+    (ahead_ms.abs() > SHOWN_FROM_MS).then_some(ahead_ms / 60_000)
 }
 
 impl Operation {
