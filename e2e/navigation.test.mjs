@@ -52,7 +52,7 @@ test("an engineer's taps on links stay in one document: an order and back, the s
   await page.click("a.back");
   await sameDocument(page, origin, "/", `[data-testid=work-order-card][data-ticket="${order.ticket}"]`, "the order's back link");
 
-  // The badge is a button (a tap also sends now) inside the link to the sync screen.
+  // The badge is the link to the sync screen (a tap also sends now), no button inside a link.
   await page.click("[data-testid=sync-badge]");
   await sameDocument(page, origin, "/sync", "[data-testid=storage]", "tapping the sync badge");
 

@@ -33,6 +33,9 @@ const NOTE_EVERY: usize = 10;
 #[derive(Clone, Copy)]
 pub struct SyncState {
     pub counts: RwSignal<OutboxCounts>,
+    /// Whether `counts` were read from the outbox yet: until then the badge says "checking",
+    /// never "all sent".
+    pub counted: RwSignal<bool>,
     pub sending: RwSignal<bool>,
     /// The server said the session is gone; the queue waits for a new sign-in.
     pub needs_sign_in: RwSignal<bool>,
@@ -43,11 +46,15 @@ pub struct SyncState {
     pub changed: Changed,
     /// The photo whose bytes are on their way now, and the whole percent of them sent.
     pub upload: RwSignal<Option<(Uuid, u8)>>,
+    /// How far this device's clock is ahead of the server's, in ms, at the last pull.
+    pub clock_ahead_ms: RwSignal<i64>,
 }
 
-/// The sync badge's four states.
+/// The sync badge's states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Badge {
+    /// The outbox was not counted yet (a page load): neither "all sent" nor "saved here".
+    Checking,
     SavedHere,
     Sending,
     AllSent,
@@ -64,16 +71,27 @@ impl SyncState {
     pub fn new() -> Self {
         SyncState {
             counts: RwSignal::new(OutboxCounts::default()),
+            counted: RwSignal::new(false),
             sending: RwSignal::new(false),
             needs_sign_in: RwSignal::new(false),
             reachable: RwSignal::new(None),
             last_synced: RwSignal::new(None),
             changed: Changed::new(),
             upload: RwSignal::new(None),
+            clock_ahead_ms: RwSignal::new(0),
         }
     }
 
+    /// The outbox's counts as just read: the badge tells from now on.
+    pub fn set_counts(&self, counts: OutboxCounts) {
+        self.counts.set(counts);
+        self.counted.set(true);
+    }
+
     pub fn badge(&self) -> Badge {
+        if !self.counted.get() && !self.needs_sign_in.get() {
+            return Badge::Checking;
+        }
         let counts = self.counts.get();
         let unsent = counts.queued + counts.photos;
         if self.needs_sign_in.get() || counts.rejected > 0 || counts.photos_refused > 0 {
@@ -197,6 +215,10 @@ pub fn start(db: Db) -> SyncState {
         if let Ok(at) = engine.db.last_synced().await {
             engine.state.last_synced.set(at);
         }
+        if let Ok(offset) = engine.db.clock_offset_ms().await {
+            crate::time::set_ahead_ms(-offset);
+            engine.state.clock_ahead_ms.set(-offset);
+        }
     });
     kick();
     state
@@ -233,7 +255,7 @@ async fn refresh(engine: &Engine) {
         .map(|p| p.username)
         .unwrap_or_default();
     if let Ok(counts) = engine.db.outbox_counts(&user).await {
-        engine.state.counts.set(counts);
+        engine.state.set_counts(counts);
     }
 }
 
@@ -416,6 +438,10 @@ async fn pull(engine: &Rc<Engine>) {
                 match engine.db.apply_pull(&batch, now).await {
                     Ok(()) => {
                         engine.state.last_synced.set(Some(now));
+                        // As stored by `apply_pull`: how far this device's clock is ahead.
+                        let ahead = (now - batch.server_time).num_milliseconds();
+                        crate::time::set_ahead_ms(ahead);
+                        engine.state.clock_ahead_ms.set(ahead);
                         if !batch.work_orders.is_empty() || !batch.removed.is_empty() {
                             engine.state.changed.work_orders.notify();
                         }
@@ -464,7 +490,7 @@ pub async fn record(
         changed.photos.notify();
     }
     if let Ok(counts) = db.outbox_counts(&profile.username).await {
-        state.counts.set(counts);
+        state.set_counts(counts);
     }
     kick();
     Ok(())

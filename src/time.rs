@@ -29,12 +29,36 @@ pub fn full(at: DateTime<Utc>) -> String {
     )
 }
 
-/// The current time, ticking every 30 s while the calling component lives: countdowns move
+thread_local! {
+    /// How far this device's clock is ahead of the server's, in ms, as measured at the last pull.
+    static AHEAD_MS: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+}
+
+/// Keep how far this device's clock is ahead of the server's (`fieldbook_model::clock`): read
+/// from storage at start, measured again at every pull.
+pub fn set_ahead_ms(ahead: i64) {
+    AHEAD_MS.with(|a| a.set(ahead));
+}
+
+/// How far this device's clock is ahead of the server's, in ms (negative: behind).
+pub fn ahead_ms() -> i64 {
+    AHEAD_MS.with(|a| a.get())
+}
+
+/// The best time this device knows: its clock corrected by the offset measured against the
+/// server (`fieldbook_model::clock::best_time`). Every countdown, every "late" and every photo
+/// name's date use it; operations still carry the device's own clock, which the server corrects
+/// the same way and keeps on record.
+pub fn now() -> DateTime<Utc> {
+    fieldbook_model::clock::best_time(Utc::now(), ahead_ms())
+}
+
+/// The best time known, ticking every 30 s while the calling component lives: countdowns move
 /// without anyone touching the screen.
 pub fn use_now() -> leptos::prelude::ReadSignal<DateTime<Utc>> {
     use leptos::prelude::*;
-    let (now, set_now) = signal(Utc::now());
-    let tick = gloo::timers::callback::Interval::new(30_000, move || set_now.set(Utc::now()));
+    let (now, set_now) = signal(now());
+    let tick = gloo::timers::callback::Interval::new(30_000, move || set_now.set(self::now()));
     // Dropped, and so cancelled, when the component's owner goes away.
     StoredValue::new_local(tick);
     now

@@ -34,6 +34,20 @@ async fn the_sync_badge_tells_the_truth_in_both_languages() {
     });
     settle().await;
     let badge = badge_el();
+    // Before the outbox is counted: neither "all sent" nor "saved here" (issue 15).
+    assert_eq!(
+        badge.get_attribute("data-state").as_deref(),
+        Some("checking")
+    );
+    assert!(badge.text_content().unwrap().contains("检查中…"));
+    assert!(!badge.text_content().unwrap().contains("已全部发送"));
+    // A link to the sync screen, with nothing interactive inside it (valid markup).
+    assert_eq!(badge.tag_name(), "A");
+    assert_eq!(badge.get_attribute("href").as_deref(), Some("/sync"));
+    assert!(badge.query_selector("a, button").unwrap().is_none());
+
+    state.set_counts(OutboxCounts::default());
+    settle().await;
     assert_eq!(
         badge.get_attribute("data-state").as_deref(),
         Some("allsent")

@@ -6,6 +6,7 @@
 pub mod board;
 pub mod claims;
 pub mod cleaning;
+pub mod clock;
 pub mod complaints;
 pub mod desk;
 pub mod dispatch;
@@ -25,7 +26,7 @@ pub mod user;
 pub mod validate;
 pub mod work_order;
 
-pub use office::{AssigneeChange, HeldOperation, HeldSettlement, WorkOrderDetail};
+pub use office::{AssigneeChange, ClockOff, HeldOperation, HeldSettlement, WorkOrderDetail};
 pub use op::{OpError, OpKind, Operation, RejectCode, Subject};
 pub use outbox::{EntryState, OutboxEntry, Settlement};
 pub use photo::{PhotoMeta, PhotoSlot};

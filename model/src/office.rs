@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::desk::{HeldDecision, Person};
 use crate::op::{Operation, RejectCode};
 use crate::work_order::WorkOrder;
+use uuid::Uuid;
 
 /// `PUT /api/work-orders/{id}/assignee`: give the order to another engineer (dispatchers only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,4 +50,17 @@ pub struct WorkOrderDetail {
     /// Oldest first; absent for the assignee, who does not see others' held work.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub held: Option<Vec<HeldOperation>>,
+    /// For office roles: the status steps and photos whose device's clock was off by more than
+    /// [`crate::clock::SHOWN_FROM_MS`] when it sent them (absent for the assignee).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clock_off: Vec<ClockOff>,
+}
+
+/// A status step or photo sent from a device whose clock was off (`fieldbook_model::clock`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockOff {
+    /// The status step's operation id, or the photo's id.
+    pub id: Uuid,
+    /// How far the device's clock was ahead, in whole minutes (negative: behind).
+    pub minutes: i64,
 }

@@ -123,8 +123,9 @@ fn cut_to_bytes(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// A stored name that is too long for a file system (names made before the byte cap): its start,
-/// a tag that keeps it unique (`unique`, e.g. the photo's id), and its extension, in at most
+/// A stored name that is too long for a file system (names made before the byte cap): every one
+/// of its `-`-separated parts kept, the longest ones cut (at character boundaries) until it fits,
+/// then a tag that keeps it unique (`unique`, e.g. the photo's id) and its extension, in at most
 /// [`MAX_NAME_BYTES`] bytes. Names that fit come back as they are.
 pub fn fit_name(name: &str, unique: &str) -> String {
     if name.len() <= MAX_NAME_BYTES {
@@ -136,7 +137,23 @@ pub fn fit_name(name: &str, unique: &str) -> String {
     };
     let tag = cut_to_bytes(unique, 8);
     let room = MAX_NAME_BYTES - ext.len() - tag.len() - 1;
-    format!("{}-{tag}{ext}", cut_to_bytes(stem, room))
+    let mut parts: Vec<&str> = stem.split('-').collect();
+    let length = |parts: &[&str]| parts.iter().map(|p| p.len() + 1).sum::<usize>() - 1;
+    while length(&parts) > room {
+        let (i, longest) = parts
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, p)| p.len())
+            .map(|(i, p)| (i, p.len()))
+            .unwrap_or_default();
+        if longest <= 1 {
+            break;
+        }
+        // One character off the longest part (the cut goes back to a character's start).
+        parts[i] = cut_to_bytes(parts[i], longest - 1);
+    }
+    let stem = parts.join("-");
+    format!("{}-{tag}{ext}", cut_to_bytes(&stem, room))
 }
 
 /// The photo's file name by the company rule: ticket-model-serial-hours-date-slot, or with the
@@ -287,8 +304,22 @@ mod tests {
         assert!(a.len() <= MAX_NAME_BYTES && b.len() <= MAX_NAME_BYTES);
         assert_ne!(a, b);
         assert!(
-            a.starts_with("挖挖挖") && a.ends_with("-0b7c9e2a.jpg"),
+            a.starts_with("挖挖挖") && a.ends_with("-nameplate-0b7c9e2a.jpg"),
             "{a}"
+        );
+        // Every part keeps its start: the longest are cut, the date and slot stay whole.
+        let long = "山东临工重型机械有限公司济南分公司第三工地挖掘机".repeat(2);
+        let old = format!("BX-{long}-{long}-SN1-3520h-20261207-铭牌照片-2.jpg");
+        assert!(old.len() > 255);
+        let fitted = fit_name(&old, "0b7c9e2a");
+        assert!(fitted.len() <= MAX_NAME_BYTES, "{}", fitted.len());
+        assert!(
+            fitted.starts_with("BX-山东临工") && fitted.contains("-山东临工"),
+            "{fitted}"
+        );
+        assert!(
+            fitted.ends_with("-SN1-3520h-20261207-铭牌照片-2-0b7c9e2a.jpg"),
+            "{fitted}"
         );
         assert_eq!(fit_name("BX-1-nameplate.jpg", "x"), "BX-1-nameplate.jpg");
     }

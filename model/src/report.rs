@@ -326,6 +326,21 @@ mod tests {
         }
     }
 
+    /// The office's order page lists its photos by `shown_slots` (issue 15): "extra" photos
+    /// show there too, in their own slot after the configured ones.
+    #[test]
+    fn the_office_is_shown_the_extra_photos_too() {
+        let mut wo = order(ServiceType::FaultRepair, vec![]);
+        assert!(wo.shown_slots().iter().all(|s| s.key != EXTRA_SLOT));
+        op(&wo, photo(&wo, EXTRA_SLOT, "image/jpeg"), 9)
+            .apply_to(&mut wo)
+            .unwrap();
+        let shown = wo.shown_slots();
+        assert_eq!(shown.last().map(|s| s.key.as_str()), Some(EXTRA_SLOT));
+        assert!(!shown.last().unwrap().required);
+        assert_eq!(wo.photos.iter().filter(|p| p.slot == EXTRA_SLOT).count(), 1);
+    }
+
     fn photo(wo: &WorkOrder, slot: &str, content_type: &str) -> OpKind {
         OpKind::AddPhoto {
             work_order_id: wo.id,

@@ -3,7 +3,7 @@
 
 use fieldbook::api::{self, ApiFail};
 use fieldbook_model::desk::{EngineerLoad, Machine, OrderChanges};
-use fieldbook_model::{HeldOperation, WorkOrder, WorkOrderDetail};
+use fieldbook_model::{ClockOff, HeldOperation, WorkOrder, WorkOrderDetail};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -24,18 +24,24 @@ pub async fn work_order(id: Uuid) -> Result<WorkOrderDetail, ApiFail> {
 
 /// A `WorkOrderDetail` answer read.
 fn detail(body: String) -> Result<WorkOrderDetail, ApiFail> {
-    /// The answer's `held`, beside the work order's own fields.
+    /// The answer's `held` and `clock_off`, beside the work order's own fields.
     #[derive(serde::Deserialize)]
     struct Held {
         #[serde(default)]
         held: Option<Vec<HeldOperation>>,
+        #[serde(default)]
+        clock_off: Vec<ClockOff>,
     }
     // The body read twice, as a plain work order and for its `held`, instead of through
     // `WorkOrderDetail`'s `#[serde(flatten)]`: that buffers the order and builds a second parser
     // for it and everything in it (about 11 KiB brotli of wasm).
     let work_order = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
-    let Held { held } = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
-    Ok(WorkOrderDetail { work_order, held })
+    let Held { held, clock_off } = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
+    Ok(WorkOrderDetail {
+        work_order,
+        held,
+        clock_off,
+    })
 }
 
 /// `GET /api/engineers`: who can be dispatched, with their load.

@@ -107,6 +107,8 @@ fieldbook::messages! {
     PhotoOptional => "可选", "Optional";
     PhotoTaken => "已拍", "Taken";
     TakenAt => "拍摄", "Taken";
+    ClockOff => "设备时钟偏差", "device clock off by";
+    ClockOffMinutes => "分钟", "min";
     PhotoSent => "已上传", "Uploaded";
     PhotoWaiting => "待上传", "Waiting to upload";
     // The desk (issue 14).

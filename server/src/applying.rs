@@ -3,7 +3,7 @@
 //! and its answer as stored.
 
 use chrono::{DateTime, Utc};
-use fieldbook_model::{OpResult, RejectCode};
+use fieldbook_model::{OpResult, Operation, RejectCode};
 
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -14,6 +14,28 @@ pub struct Arrival<'a> {
     pub received_at: DateTime<Utc>,
     /// The batch's `sent_at` minus `received_at`: positive when the device's clock is ahead.
     pub clock_offset_ms: Option<i64>,
+}
+
+impl Arrival<'_> {
+    /// `op` as it is judged: at the best time known for it (`fieldbook_model::clock`), from the
+    /// offset this batch measured and never later than its arrival. Without a measured offset
+    /// (an old phone that sends no `sent_at`), the device's own time, as before.
+    pub fn judged(&self, op: &Operation) -> Operation {
+        judged(op, self.clock_offset_ms, self.received_at)
+    }
+}
+
+/// `op`, received at `received_at` from a device whose clock was `clock_offset_ms` ahead, as it
+/// is judged: the ops path and the office's applying of a held operation judge alike.
+pub(crate) fn judged(
+    op: &Operation,
+    clock_offset_ms: Option<i64>,
+    received_at: DateTime<Utc>,
+) -> Operation {
+    match clock_offset_ms {
+        Some(ahead) => op.judged(ahead, Some(received_at)),
+        None => op.clone(),
+    }
 }
 
 /// An answer as it is stored beside its operation.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use fieldbook_model::desk::{DeskError, DeskSettings, Person};
 use fieldbook_model::dispatch::TicketRule;
-use fieldbook_model::{Role, WorkOrder, WorkOrderDetail};
+use fieldbook_model::{ClockOff, Role, WorkOrder, WorkOrderDetail};
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
@@ -267,26 +267,57 @@ pub async fn detail(
     let office = match role {
         Role::Dispatcher | Role::Supervisor | Role::Manager | Role::Claims => true,
         Role::ServiceSupervisor => {
+            // Not theirs answers as an unknown id does: ids cannot be probed.
             if !scope(user)?.covers(&work_order) {
-                return Err(AppError::Forbidden(
-                    "this work order is not your station's".into(),
-                ));
+                return Err(AppError::NotFound(format!("no work order {id}")));
             }
             true
         }
         _ => false,
     };
     if !office && assignee_id != user.id {
-        return Err(AppError::Forbidden(
-            "this work order is not assigned to you".into(),
-        ));
+        return Err(AppError::NotFound(format!("no work order {id}")));
     }
-    let held = if office {
-        Some(held_ops::for_work_order(conn, id).await?)
+    let (held, clock_off) = if office {
+        (
+            Some(held_ops::for_work_order(conn, id).await?),
+            clocks_off(conn, id).await?,
+        )
     } else {
-        None
+        (None, Vec::new())
     };
-    Ok(WorkOrderDetail { work_order, held })
+    Ok(WorkOrderDetail {
+        work_order,
+        held,
+        clock_off,
+    })
+}
+
+/// The status steps and photos of order `id` sent from a device whose clock was off by more
+/// than people are told about (`fieldbook_model::clock`), keyed by the step's operation id or
+/// the photo's id.
+async fn clocks_off(conn: &mut Conn, id: Uuid) -> Result<Vec<ClockOff>, AppError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT s.op_id, a.clock_offset_ms FROM status_events s \
+         JOIN applied_ops a ON a.op_id = s.op_id \
+         WHERE s.work_order_id = $1 AND a.clock_offset_ms IS NOT NULL \
+         UNION ALL SELECT p.photo_id, a.clock_offset_ms FROM photos p \
+         JOIN applied_ops a ON a.op_id = p.op_id \
+         WHERE p.work_order_id = $2 AND a.clock_offset_ms IS NOT NULL",
+    )
+    .bind(id.to_string())
+    .bind(id.to_string())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, ahead)| {
+            Some(ClockOff {
+                id: Uuid::parse_str(&id).ok()?,
+                minutes: fieldbook_model::clock::shown_minutes(ahead)?,
+            })
+        })
+        .collect())
 }
 
 /// An order loaded for a desk change, in a transaction that took the next sequence value first
@@ -305,10 +336,9 @@ pub async fn begin_change(state: &AppState, scope: &Scope, id: Uuid) -> Result<C
     let Some((wo, assignee_id)) = work_orders::find(&mut tx, id).await? else {
         return Err(AppError::NotFound(format!("no work order {id}")));
     };
+    // Not theirs answers as an unknown id does: ids cannot be probed.
     if !scope.covers(&wo) {
-        return Err(AppError::Forbidden(
-            "this work order is not your station's".into(),
-        ));
+        return Err(AppError::NotFound(format!("no work order {id}")));
     }
     if wo.is_closed() {
         return Err(closed());

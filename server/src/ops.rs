@@ -277,6 +277,10 @@ async fn check_and_apply(
     if op.user != arrival.user.profile.username {
         return Ok(Err(RejectCode::WrongUser.into()));
     }
+    // Judged at the best time known (clocks are data, never truth); `applied_ops` keeps the
+    // operation as the device sent it, with the offset measured.
+    let judged = arrival.judged(op);
+    let op = &judged;
     let Some(work_order_id) = op.work_order_id() else {
         return crate::field::apply(conn, op, seq, arrival).await;
     };

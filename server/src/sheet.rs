@@ -40,10 +40,16 @@ impl From<&str> for Cell {
     }
 }
 
+/// Whether a spreadsheet would take text starting so as a formula (or, tab and CR, as the start
+/// of one in another cell).
+fn starts_like_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 /// A CSV cell that a spreadsheet would run as a formula is given a leading `'` (OWASP's advice
 /// against CSV injection): the cell shows as the text it is.
 pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if starts_like_formula(cell) {
         format!("'{cell}").into()
     } else {
         cell.into()
@@ -58,8 +64,12 @@ pub fn csv(header: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, AppError> {
         let mut w = csv::Writer::from_writer(&mut out);
         w.write_record(header).map_err(|e| fail(&e))?;
         for r in rows {
-            w.write_record(r.iter().map(|c| csv_safe(&c.text()).into_owned()))
-                .map_err(|e| fail(&e))?;
+            // Text is neutralised; a number (a negative one too) stays a number.
+            w.write_record(r.iter().map(|c| match c {
+                Cell::Text(t) => csv_safe(t).into_owned(),
+                Cell::Number(_) => c.text(),
+            }))
+            .map_err(|e| fail(&e))?;
         }
         w.flush().map_err(|e| fail(&e))?;
     }
@@ -80,6 +90,8 @@ pub fn xlsx_sheets(sheets: &[SheetOf]) -> Result<Vec<u8>, AppError> {
     let fail = |e: rust_xlsxwriter::XlsxError| AppError::Internal(format!("ledger .xlsx: {e}"));
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
+    // Excel keeps such a cell text even when someone edits it (the leading `'` of CSV, hidden).
+    let quoted = Format::new().set_quote_prefix();
     for (sheet_name, header, rows) in sheets {
         let sheet = book.add_worksheet();
         sheet.set_name(*sheet_name).map_err(fail)?;
@@ -93,7 +105,11 @@ pub fn xlsx_sheets(sheets: &[SheetOf]) -> Result<Vec<u8>, AppError> {
             for (col, cell) in r.iter().enumerate() {
                 match cell {
                     Cell::Number(n) => sheet.write_number(row, col as u16, *n).map_err(fail)?,
-                    // Always a string cell: text starting with = + - @ stays text, never a formula.
+                    // Always a string cell: text starting with = + - @ stays text, never a
+                    // formula, also after an edit in Excel (quote prefix).
+                    Cell::Text(t) if starts_like_formula(t) => sheet
+                        .write_string_with_format(row, col as u16, t, &quoted)
+                        .map_err(fail)?,
                     Cell::Text(t) => sheet.write_string(row, col as u16, t).map_err(fail)?,
                 };
             }
@@ -151,4 +167,56 @@ pub fn china_time(t: DateTime<Utc>) -> String {
     (t + chrono::Duration::hours(8))
         .format("%Y-%m-%d %H:%M")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hostile() -> Vec<Vec<Cell>> {
+        vec![vec![
+            "=HYPERLINK(\"http://x\",\"y\")".into(),
+            "+1".into(),
+            "-2+3".into(),
+            "@SUM(A1)".into(),
+            "\t=1".into(),
+            "\r=1".into(),
+            "中建三局".into(),
+            Cell::Number(-3.5),
+            Cell::Number(12.0),
+        ]]
+    }
+
+    #[test]
+    fn csv_cells_that_would_be_formulas_are_text_and_numbers_stay_numbers() {
+        let out = csv(&["a"; 9], &hostile()).unwrap();
+        let text = String::from_utf8(out[3..].to_vec()).unwrap();
+        let row = text.lines().nth(1).unwrap();
+        assert_eq!(
+            row,
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+1,'-2+3,'@SUM(A1),'\t=1,\"'\r=1\",中建三局,-3.5,12"
+        );
+    }
+
+    #[test]
+    fn xlsx_cells_that_would_be_formulas_are_strings_and_numbers_stay_numbers() {
+        use calamine::{Data, Reader, Xlsx};
+        let out = xlsx("s", &["a"; 9], &hostile()).unwrap();
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(out)).unwrap();
+        let formulas = book.worksheet_formula("s").unwrap();
+        assert!(
+            formulas.cells().all(|(_, _, f)| f.is_empty()),
+            "no formula: {formulas:?}"
+        );
+        let range = book.worksheet_range("s").unwrap();
+        let row: Vec<Data> = range.rows().nth(1).unwrap().to_vec();
+        assert_eq!(
+            row[0],
+            Data::String("=HYPERLINK(\"http://x\",\"y\")".into())
+        );
+        assert_eq!(row[2], Data::String("-2+3".into()));
+        assert_eq!(row[3], Data::String("@SUM(A1)".into()));
+        assert_eq!(row[7], Data::Float(-3.5));
+        assert_eq!(row[8], Data::Float(12.0));
+    }
 }

@@ -45,7 +45,7 @@ pub fn Header() -> impl IntoView {
             </a>
             <div class="topbar-actions">
                 <Show when=move || name().is_some()>
-                    <a href=Route::Sync.href() class="badge-link"><SyncBadge/></a>
+                    <SyncBadge/>
                 </Show>
                 <button class="chip" data-testid="lang-switch" on:click=switch_lang>
                     {tr(Msg::Language)}
@@ -58,6 +58,11 @@ pub fn Header() -> impl IntoView {
                 <button class="link" data-testid="sign-out" on:click=move |_| sign_out(false)>{tr(Msg::SignOut)}</button>
             </div>
         </Show>
+        {move || fieldbook_model::clock::shown_minutes(sync.clock_ahead_ms.get()).map(|m| view! {
+            <div class="banner attention" role="alert" data-testid="clock-off">
+                <p>{tr(Msg::ClockOff)}" "{m.abs()}" "{tr(Msg::ClockOffFix)}</p>
+            </div>
+        })}
         <Show when=move || sync.needs_sign_in.get() && name().is_some()>
             <div class="banner attention" role="alert" data-testid="sign-in-again">
                 <p>{tr(Msg::SignInAgain)}</p>

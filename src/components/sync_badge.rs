@@ -1,8 +1,10 @@
-//! The sync badge, always in the header: saved here / sending / all sent / needs attention.
+//! The sync badge, always in the header: checking / saved here / sending / all sent / needs
+//! attention; a link to the sync screen.
 
 use leptos::prelude::*;
 
 use crate::i18n::{self, Msg, use_lang};
+use crate::router::Route;
 use crate::sync::{self, Badge, use_sync};
 
 #[component]
@@ -11,6 +13,7 @@ pub fn SyncBadge() -> impl IntoView {
     let lang = use_lang();
     let badge = move || sync.badge();
     let class = move || match badge() {
+        Badge::Checking => "sync-badge checking",
         Badge::SavedHere => "sync-badge saved-here",
         Badge::Sending => "sync-badge sending",
         Badge::AllSent => "sync-badge all-sent",
@@ -18,6 +21,7 @@ pub fn SyncBadge() -> impl IntoView {
     };
     let label = move || {
         let msg = match badge() {
+            Badge::Checking => Msg::BadgeChecking,
             Badge::SavedHere => Msg::BadgeSavedHere,
             Badge::Sending => Msg::BadgeSending,
             Badge::AllSent => Msg::BadgeAllSent,
@@ -39,7 +43,10 @@ pub fn SyncBadge() -> impl IntoView {
         }
     };
     view! {
-        <button
+        // One link to the sync screen (the router keeps it in the same document, so an upload
+        // goes on); a tap also sends now. Not a button inside a link: that is invalid markup.
+        <a
+            href=Route::Sync.href()
             class=class
             data-testid="sync-badge"
             data-state=move || format!("{:?}", badge()).to_lowercase()
@@ -49,6 +56,6 @@ pub fn SyncBadge() -> impl IntoView {
             <span class="dot" aria-hidden="true"></span>
             <span class="label">{label}</span>
             {move || detail().map(|d| view! { <span class="count">{d}</span> })}
-        </button>
+        </a>
     }
 }

@@ -116,6 +116,8 @@ async fn apply_local(
     me: &UserProfile,
     reference: &FieldReference,
 ) -> Result<()> {
+    // At the best time this device knows, as the server judges it.
+    let op = &op.judged(crate::time::ahead_ms(), None);
     if let OpKind::TakeComplaint { complaint } = &op.kind {
         return take_complaint(tx, op, complaint, me, reference).await;
     }
@@ -195,7 +197,7 @@ async fn record_call_back(
     let mut complaint: Complaint = get(&complaints, id_key(complaint_id))
         .await?
         .ok_or(OpError::NotFound("complaint"))?;
-    let now = chrono::Utc::now().max(op.device_time);
+    let now = crate::time::now().max(op.device_time);
     if complaint.call_back(new, &Staff::from(me), now)? == CallBackOutcome::Reopened {
         let findings = tx.store(FINDINGS)?;
         if let Some(mut task) = get::<Finding>(&findings, id_key(complaint.finding_id)).await? {
@@ -463,5 +465,5 @@ pub(super) async fn store_pull(
 
 /// The local date a person works on now (China time, as in photo names and the server).
 pub fn today() -> NaiveDate {
-    naming_date(chrono::Utc::now())
+    naming_date(crate::time::now())
 }

@@ -97,7 +97,11 @@ impl Db {
                 tx.abort().await.ok();
                 return Err(DbError::Decode("operations for several work orders".into()));
             }
-            if let Err(e) = op.apply_to(&mut order) {
+            // Shown at the best time this device knows (the server judges it the same way).
+            if let Err(e) = op
+                .judged(crate::time::ahead_ms(), None)
+                .apply_to(&mut order)
+            {
                 tx.abort().await.ok();
                 return Err(e.into());
             }

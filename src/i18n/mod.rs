@@ -83,6 +83,8 @@ messages! {
     SigningIn => "正在登录…", "Signing in…";
     SignOut => "退出登录", "Sign out";
     SignInAgain => "登录已过期，请重新登录。未发送的记录都保存在本机，登录后自动发送。", "Your session has expired. Sign in again: everything unsent is kept on this device and goes out after you sign in.";
+    ClockOff => "本机时钟与服务器相差", "This phone's clock is off by";
+    ClockOffFix => "分钟。请在手机设置中校准日期和时间（开启自动设置）；倒计时和照片日期已按服务器时间计算。", "min. Set the phone's date and time right (turn on automatic time); countdowns and photo dates here use the server's time.";
     SignInAgainButton => "重新登录", "Sign in again";
     UsernameRequired => "请输入用户名", "Enter your username";
     PasswordRequired => "请输入密码", "Enter your password";
@@ -95,6 +97,7 @@ messages! {
     OtherUserQueued => "本机还有其他用户未发送的记录，请先由该用户登录发送。", "This device still holds another person's unsent records. That person must sign in and send them first.";
     SignOutBlocked => "还有未发送的记录或未保存的草稿：发送或保存后再退出，或保留在本机由你下次登录处理。", "Some records are not sent, or a draft is not saved yet: send or save them first, or keep them on this device for your next sign-in.";
     Language => "English", "中文";
+    BadgeChecking => "检查中…", "Checking…";
     BadgeSavedHere => "已存本机", "Saved here";
     BadgeSending => "发送中", "Sending";
     BadgeAllSent => "已全部发送", "All sent";

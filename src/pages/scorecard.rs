@@ -46,7 +46,7 @@ fn defect_msg(kind: &str) -> Msg {
 #[component]
 pub fn ScorecardPage() -> impl IntoView {
     let lang = use_lang();
-    let month = RwSignal::new(Month::of(chrono::Utc::now()).previous());
+    let month = RwSignal::new(Month::of(crate::time::now()).previous());
     // A plain signal and a task, not a `LocalResource`: the field app has none, and its
     // machinery would cost the wasm several KiB.
     let card = RwSignal::new(None::<Option<Card>>);

@@ -83,6 +83,23 @@ pub fn WorkOrderPage(id: Uuid) -> impl IntoView {
     }
 }
 
+/// "device clock off by N min" beside a status step (its operation id) or photo (its id) whose
+/// device's clock was off when it sent it: the time shown is the server's correction.
+fn clock_note(page: Page, id: Uuid) -> Option<impl IntoView> {
+    let minutes = page.data.with_untracked(|d| {
+        d.as_ref()?
+            .clock_off
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.minutes)
+    })?;
+    Some(view! {
+        <span class="badge missing" data-testid="clock-off">
+            {tr(Msg::ClockOff)}" "{minutes.abs()}" "{tr(Msg::ClockOffMinutes)}
+        </span>
+    })
+}
+
 /// The page's order and how to change it.
 #[derive(Clone, Copy)]
 struct Page {
@@ -255,7 +272,7 @@ fn OrderView(page: Page) -> impl IntoView {
             </div>
             <div class="order-cols">
                 <div class="order-col">
-                    <StatusCard order/>
+                    <StatusCard order page/>
                     {move || claimable_service(order.with(|o| o.service_type)).then(|| view! { <ClaimCard order page closed/> })}
                     <FirstResponseCard order page closed=locked/>
                     {move || (writer && closed.get()).then(|| view! { <CallBackCard order page/> })}
@@ -356,7 +373,7 @@ fn ClaimCard(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl Int
 }
 
 #[component]
-fn StatusCard(order: Memo<WorkOrder>) -> impl IntoView {
+fn StatusCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="card" data-testid="status-nodes">
@@ -367,6 +384,7 @@ fn StatusCard(order: Memo<WorkOrder>) -> impl IntoView {
                     <li>
                         <strong>{move || labels::status_node(e.node, lang.get())}</strong>
                         " · "{china::full(e.at)}" · "{e.by.clone()}
+                        {clock_note(page, e.op_id)}
                     </li>
                 }).collect_view()}
             </ol>
@@ -1099,6 +1117,7 @@ fn ReviewBody(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl In
                                     <figcaption>
                                         <span class="photo-name" data-testid="photo-name">{p.name.clone()}</span>
                                         <span class="muted">{tr(Msg::TakenAt)}" "{p.taken_at.map(china::short).unwrap_or_default()}</span>
+                                        {clock_note(page, p.id)}
                                         <span class=if p.uploaded { "photo-state sent" } else { "photo-state waiting" }>
                                             {if p.uploaded { tr(Msg::PhotoSent)() } else { tr(Msg::PhotoWaiting)() }}
                                             " "{p.uploaded_at.map(china::short).unwrap_or_default()}

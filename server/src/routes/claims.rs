@@ -176,8 +176,9 @@ async fn load(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no claim {id}")))?;
     let order = order_of(conn, stored.claim.work_order_id).await?;
+    // Not theirs answers as an unknown id does: ids cannot be probed.
     if !scope.covers(&order) {
-        return Err(not_your_station());
+        return Err(AppError::NotFound(format!("no claim {id}")));
     }
     Ok((stored, order))
 }
@@ -875,6 +876,13 @@ pub async fn sign_commercial(
     let mut tx = state.db.begin().await?;
     let seq = db::next_seq(&mut tx).await?;
     let title = my_title(&mut tx, &user).await?;
+    // Who may not read commercial claims at all is told so before the id is looked at: an
+    // existing id answers as an unknown one.
+    if reader(&user).is_err() && title.is_none() {
+        return Err(AppError::Forbidden(
+            "commercial claims are the office's and their signers'".into(),
+        ));
+    }
     let (mut c, _) = store::find_commercial(&mut tx, id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no commercial claim {id}")))?;

@@ -66,12 +66,9 @@ fn complaint_id(id: &str) -> Result<Uuid, AppError> {
         .map_err(|_| AppError::bad_request("bad_id", format!("'{id}' is not a complaint id")))
 }
 
+/// Unknown, or not the caller's: answered alike, so ids cannot be probed.
 fn not_found(id: Uuid) -> AppError {
     AppError::NotFound(format!("no complaint {id}"))
-}
-
-fn not_yours() -> AppError {
-    AppError::Forbidden("this complaint is not your team's".into())
 }
 
 fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
@@ -250,7 +247,7 @@ pub async fn get_one(
         .await?
         .ok_or_else(|| not_found(id))?;
     if !complaint.visible_to(&me) {
-        return Err(not_yours());
+        return Err(not_found(id));
     }
     Ok(Json(detail_of(&mut conn, complaint).await?))
 }
@@ -329,7 +326,7 @@ async fn begin_change(
         .await?
         .ok_or_else(|| not_found(id))?;
     if !complaint.visible_to(me) {
-        return Err(not_yours());
+        return Err(not_found(id));
     }
     let task = store::task_of(&mut tx, &complaint).await?;
     Ok((tx, seq, complaint, task))

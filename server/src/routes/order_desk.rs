@@ -228,7 +228,9 @@ pub async fn post_held(
     }
     let now = Utc::now();
     if decision == HeldDecision::Apply {
-        let op = &held.op;
+        // Judged as it would have been when it arrived: at the best time known for it.
+        let judged = crate::applying::judged(&held.op, held.clock_offset_ms, held.received_at);
+        let op = &judged;
         if let OpKind::AddPhoto { photo_id, .. } = &op.kind
             && photos::owner(&mut c.tx, *photo_id)
                 .await?

@@ -178,13 +178,9 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
 
 async fn find_photo(state: &AppState, photo_id: Uuid) -> Result<StoredPhoto, AppError> {
     let mut conn = state.db.acquire().await?;
-    photos::find(&mut conn, photo_id).await?.ok_or_else(|| {
-        AppError::refused(
-            StatusCode::NOT_FOUND,
-            "unknown_photo",
-            format!("no photo {photo_id}: send its add_photo operation first"),
-        )
-    })
+    photos::find(&mut conn, photo_id)
+        .await?
+        .ok_or_else(|| unknown_photo(photo_id))
 }
 
 /// The body, refused as soon as it passes the limit, and its SHA-256 computed as it streams.
@@ -235,15 +231,23 @@ async fn check_image(bytes: &Bytes, meta: &PhotoMeta) -> Result<Vec<u8>, AppErro
     })
 }
 
-/// Office roles read every order's photos, an engineer only their own orders'.
-fn may_read(user: &CurrentUser, assignee_id: &str) -> Result<(), AppError> {
+/// Office roles read every order's photos, an engineer only their own orders'. Another's photo
+/// is answered as an unknown one ([`unknown_photo`]): ids cannot be probed.
+fn may_read(user: &CurrentUser, assignee_id: &str, photo_id: Uuid) -> Result<(), AppError> {
     if user.profile.role.is_office() || assignee_id == user.id {
         Ok(())
     } else {
-        Err(AppError::Forbidden(
-            "this work order is not assigned to you".into(),
-        ))
+        Err(unknown_photo(photo_id))
     }
+}
+
+/// What an unknown photo id, or one the caller may not see, is answered.
+fn unknown_photo(photo_id: Uuid) -> AppError {
+    AppError::refused(
+        StatusCode::NOT_FOUND,
+        "unknown_photo",
+        format!("no photo {photo_id}: send its add_photo operation first"),
+    )
 }
 
 pub(crate) async fn stored_bytes(state: &AppState, photo: &StoredPhoto) -> Result<Bytes, AppError> {
@@ -270,7 +274,7 @@ pub async fn get_photo(
     let photo_id = parse_id(&photo_id, "photo")?;
     let photo = find_photo(&state, photo_id).await?;
     match &photo.filing {
-        Filing::Ticket { .. } => may_read(&user, &photo.assignee_id)?,
+        Filing::Ticket { .. } => may_read(&user, &photo.assignee_id, photo_id)?,
         Filing::Field {
             team,
             owner_kind,
@@ -278,7 +282,7 @@ pub async fn get_photo(
         } => {
             let mut conn = state.db.acquire().await?;
             if !crate::field::may_read_photo(&mut conn, &user, owner_kind, *owner_id, team).await? {
-                return Err(AppError::Forbidden("this photo is not yours to see".into()));
+                return Err(unknown_photo(photo_id));
             }
         }
     }
@@ -328,7 +332,10 @@ pub async fn get_zip(
     let Some((wo, assignee_id)) = work_orders::find(&mut conn, id).await? else {
         return Err(AppError::NotFound(format!("no work order {id}")));
     };
-    may_read(&user, &assignee_id)?;
+    // Another's order is answered as an unknown one: ids cannot be probed.
+    if may_read(&user, &assignee_id, Uuid::nil()).is_err() {
+        return Err(AppError::NotFound(format!("no work order {id}")));
+    }
     let uploaded = photos::uploaded_for_order(&mut conn, id).await?;
     drop(conn);
     // Held whole in memory for now (a ticket's photos are tens of MB at most); streaming the

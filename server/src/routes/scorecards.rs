@@ -338,9 +338,8 @@ pub async fn get_excuse(
     if let Readers::Station(s) = readers
         && wo.station.as_deref() != Some(s.as_str())
     {
-        return Err(AppError::Forbidden(
-            "this order is not your station's".into(),
-        ));
+        // Answered as an unknown id is: ids cannot be probed.
+        return Err(AppError::NotFound(format!("no work order {id}")));
     }
     let row: Option<ExcuseRow> = sqlx::query_as(
         "SELECT reason, excused_by, excused_at FROM first_fix_excuses WHERE work_order_id = $1",

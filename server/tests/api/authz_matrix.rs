@@ -95,7 +95,7 @@ fn matrix(
             "/api/claims/{id}",
             format!("/api/claims/{claim}"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 200, 200,
             ],
         ),
         (
@@ -103,7 +103,7 @@ fn matrix(
             "/api/claims/{id}/files.zip",
             format!("/api/claims/{claim}/files.zip"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 200,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 200, 200,
             ],
         ),
         // Commercial claims: the claim pages' readers (a signer with a title too: claims.rs).
@@ -159,7 +159,7 @@ fn matrix(
             "/api/complaints/{id}",
             format!("/api/complaints/{complaint}"),
             [
-                401, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 200, 404, 200, 404, 404, 403, 403,
             ],
         ),
         (
@@ -243,7 +243,7 @@ fn matrix(
             "/api/work-orders/{id}",
             format!("/api/work-orders/{wo}"),
             [
-                401, 200, 403, 403, 403, 403, 200, 200, 200, 200, 403, 200, 200,
+                401, 200, 404, 404, 404, 404, 200, 200, 200, 200, 404, 200, 200,
             ],
         ),
         // The number the ticket rule would give now: the 400 desk (dispatchers) only.
@@ -261,7 +261,7 @@ fn matrix(
             "/api/work-orders/{id}/photos.zip",
             format!("/api/work-orders/{wo}/photos.zip"),
             [
-                401, 200, 403, 403, 403, 403, 200, 200, 200, 403, 403, 200, 200,
+                401, 200, 404, 404, 404, 404, 200, 200, 200, 404, 404, 200, 200,
             ],
         ),
         // A work order's photo: its assignee and the office.
@@ -270,7 +270,7 @@ fn matrix(
             "/api/photos/{photo_id}",
             format!("/api/photos/{wo_photo}"),
             [
-                401, 200, 403, 403, 403, 403, 200, 200, 200, 403, 403, 200, 200,
+                401, 200, 404, 404, 404, 404, 200, 200, 200, 404, 404, 200, 200,
             ],
         ),
         // A finding's photo: its reporter and their team's supervisor; not the reporter's
@@ -280,7 +280,7 @@ fn matrix(
             "/api/photos/{photo_id}",
             format!("/api/photos/{finding_photo}"),
             [
-                401, 403, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403, 403,
+                401, 404, 404, 200, 404, 404, 200, 404, 404, 404, 404, 404, 404,
             ],
         ),
         // The engineers and their load: the desk (a head sees their station's).
@@ -345,7 +345,7 @@ fn matrix(
             "/api/work-orders/{id}/first-fix-excuse",
             format!("/api/work-orders/{wo}/first-fix-excuse"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 404, 404, 403, 403, 404,
+                401, 403, 403, 403, 403, 403, 403, 403, 404, 404, 404, 403, 404,
             ],
         ),
     ]
@@ -435,7 +435,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/assignee",
             format!("/api/work-orders/{wo}/assignee"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403,
             ],
         ),
         // A batch of operations: anyone signed in may send one; each operation is judged on its
@@ -463,7 +463,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/plan",
             format!("/api/work-orders/{wo}/plan"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403,
             ],
         ),
         // A "99" order's machine and the unrepaired reason: the 400 desk.
@@ -489,7 +489,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/first-response",
             format!("/api/work-orders/{wo}/first-response"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 403, 403,
             ],
         ),
         // A phone fix: the same people; the dispatcher closes it first, so head1 (allowed) finds
@@ -499,7 +499,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/phone-fix",
             format!("/api/work-orders/{phone_fix}/phone-fix"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 409, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 409, 404, 403, 403,
             ],
         ),
         // Reviewing a submitted report: the 400 desk.
@@ -545,7 +545,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/complaints/{id}/assign",
             format!("/api/complaints/{}/assign", complaints.fixing),
             [
-                401, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 200, 404, 200, 404, 404, 403, 403,
             ],
         ),
         // Confirming the fix: the team's supervisor first; the desk then finds it confirmed.
@@ -554,7 +554,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/complaints/{id}/confirm",
             format!("/api/complaints/{}/confirm", complaints.fixed),
             [
-                401, 403, 403, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 200, 404, 409, 404, 404, 403, 403,
             ],
         ),
         // Reopening a closed complaint: the supervisor first; the desk then finds it open.
@@ -563,7 +563,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/complaints/{id}/reopen",
             format!("/api/complaints/{}/reopen", complaints.closed),
             [
-                401, 403, 403, 403, 403, 403, 200, 403, 409, 403, 403, 403, 403,
+                401, 403, 403, 403, 403, 403, 200, 404, 409, 404, 404, 403, 403,
             ],
         ),
         // A call-back by phone (the same one from everyone): the team's supervisor records it;
@@ -593,7 +593,7 @@ fn writes(o: Objects) -> Vec<Row> {
             "/api/work-orders/{id}/claim-expected",
             format!("/api/work-orders/{wo}/claim-expected"),
             [
-                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200, 403,
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 404, 200, 403,
             ],
         ),
         // Drafting the claim again with its first body (a retry: 200), editing it, and what the
@@ -1010,21 +1010,29 @@ async fn every_endpoint_answers_every_caller_exactly() {
         claim,
     ) {
         for (i, client) in clients.iter().enumerate() {
-            let status = client
-                .request(
-                    Method::from_bytes(method.as_bytes()).unwrap(),
-                    server.url(&path),
-                )
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16();
-            if status != expected[i] {
+            let send = |path: &str| {
+                client
+                    .request(
+                        Method::from_bytes(method.as_bytes()).unwrap(),
+                        server.url(path),
+                    )
+                    .send()
+            };
+            let got = answer(send(&path).await.unwrap()).await;
+            if got.0 != expected[i] {
                 failures.push(format!(
-                    "{method} {pattern} as {}: {status}, expected {}",
-                    CALLERS[i], expected[i]
+                    "{method} {pattern} as {}: {}, expected {}",
+                    CALLERS[i], got.0, expected[i]
                 ));
+            }
+            if let Some(unknown) = unknown_twin(&path, &got) {
+                let other = answer(send(&unknown.path).await.unwrap()).await;
+                unknown.check(
+                    &format!("{method} {pattern} as {}", CALLERS[i]),
+                    &got,
+                    other,
+                    &mut failures,
+                );
             }
         }
     }
@@ -1043,12 +1051,25 @@ async fn every_endpoint_answers_every_caller_exactly() {
                 "/api/import/machines" => request.body("serial,equipment_model\nM-1,EC210D\n"),
                 _ => request.json(&body_of(pattern, objects)),
             };
-            let status = request.send().await.unwrap().status().as_u16();
-            if status != expected[i] {
+            let twin = request.try_clone();
+            let got = answer(request.send().await.unwrap()).await;
+            if got.0 != expected[i] {
                 failures.push(format!(
-                    "{method} {pattern} as {}: {status}, expected {}",
-                    CALLERS[i], expected[i]
+                    "{method} {pattern} as {}: {}, expected {}",
+                    CALLERS[i], got.0, expected[i]
                 ));
+            }
+            // The same request on an id nobody has: the same answer (and nothing changes).
+            if let (Some(unknown), Some(twin)) = (unknown_twin(&path, &got), twin) {
+                let mut twin = twin.build().unwrap();
+                *twin.url_mut() = reqwest::Url::parse(&server.url(&unknown.path)).unwrap();
+                let other = answer(client.execute(twin).await.unwrap()).await;
+                unknown.check(
+                    &format!("{method} {pattern} as {}", CALLERS[i]),
+                    &got,
+                    other,
+                    &mut failures,
+                );
             }
         }
     }
@@ -1069,6 +1090,67 @@ async fn every_endpoint_answers_every_caller_exactly() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// An answer as the id check compares it: status, error code and message.
+type Answer = (u16, String, String);
+
+async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status().as_u16();
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    let text = |k: &str| body[k].as_str().unwrap_or_default().to_string();
+    (status, text("error"), text("message"))
+}
+
+/// A refused request's path with its object's id (the path's first UUID) replaced by one nobody
+/// has: an existing id that is not the caller's must be answered exactly as that one (issue 15).
+struct UnknownTwin {
+    path: String,
+    known: String,
+    unknown: String,
+}
+
+fn unknown_twin(path: &str, got: &Answer) -> Option<UnknownTwin> {
+    if !matches!(got.0, 403 | 404) {
+        return None;
+    }
+    let known = path
+        .split(['/', '?'])
+        .find(|part| Uuid::parse_str(part).is_ok())?
+        .to_string();
+    let unknown = Uuid::new_v4().to_string();
+    Some(UnknownTwin {
+        path: path.replacen(&known, &unknown, 1),
+        known,
+        unknown,
+    })
+}
+
+impl UnknownTwin {
+    fn check(&self, what: &str, known: &Answer, unknown: Answer, failures: &mut Vec<String>) {
+        let unknown = (
+            unknown.0,
+            unknown.1,
+            unknown.2.replace(&self.unknown, &self.known),
+        );
+        // Both "not found": a reader who may see the object is told why there is nothing
+        // under it (an order that is not excused); nothing tells an id's existence apart.
+        if known.0 == 404 && unknown.0 == 404 {
+            return;
+        }
+        // A commercial claim's signers and the claim pages' readers see every claim in the
+        // list: who may sign a step is theirs to know.
+        if what.starts_with("POST /api/commercial-claims/{id}/sign as ")
+            && known.1 == "not_your_step"
+        {
+            return;
+        }
+        if &unknown != known {
+            failures.push(format!(
+                "{what}: an id not theirs answers {known:?}, an unknown one {unknown:?}"
+            ));
+        }
+    }
 }
 
 /// What a caller's operation on an object gets: applied, or refused with this code.

@@ -319,8 +319,8 @@ async fn a_vacant_unit_record_is_saved_with_its_photos_for_its_cleaner_only() {
         get_photo(&server, &c1, photo.id).await,
         (200, photo.bytes.clone())
     );
-    assert_eq!(get_photo(&server, &c2, photo.id).await.0, 403);
-    assert_eq!(get_photo(&server, &e1, photo.id).await.0, 403);
+    assert_eq!(get_photo(&server, &c2, photo.id).await.0, 404);
+    assert_eq!(get_photo(&server, &e1, photo.id).await.0, 404);
 
     // A record for cleaner2's unit, or a unit that does not exist.
     let r2 = reference(&server, &c2).await;

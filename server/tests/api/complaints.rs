@@ -226,7 +226,7 @@ async fn a_complaint_from_a_phone_is_fixed_confirmed_and_called_back_each_step_o
         crate::team::get_photo(&server, &desk, before.id).await.0,
         200
     );
-    assert_eq!(crate::team::get_photo(&server, &c2, before.id).await.0, 403);
+    assert_eq!(crate::team::get_photo(&server, &c2, before.id).await.0, 404);
 
     // The owner, the team's supervisor and the desk see it; a teammate does not (yet).
     let complaint = detail(&server, &desk, id).await;
@@ -1130,8 +1130,8 @@ async fn the_calendar_and_complaints_reach_the_right_phones_only() {
     ));
     assert_error(
         get(&server, &s2, &format!("/api/complaints/{id}")).await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+        StatusCode::NOT_FOUND,
+        "not_found",
     )
     .await;
 }

@@ -991,7 +991,8 @@ async fn a_station_head_sees_and_changes_only_their_station() {
         .send()
         .await
         .unwrap();
-    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    // Another station's order answers as an unknown one.
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
     let id = other.id;
     for (method, path, body) in [
         (
@@ -1016,7 +1017,7 @@ async fn a_station_head_sees_and_changes_only_their_station() {
         ),
     ] {
         let r = send(&head, &server, method, &path, body).await;
-        assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+        assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
     }
     // Within the station, not beyond it: no engineer of another station, as assignee or companion.
     let mine = list[0].id;

@@ -73,7 +73,7 @@ async fn a_reported_finding_goes_to_an_engineer_and_back_with_an_after_photo() {
         get_photo(&server, &sup, before.id).await,
         (200, before.bytes.clone())
     );
-    assert_eq!(get_photo(&server, &e1, before.id).await.0, 403);
+    assert_eq!(get_photo(&server, &e1, before.id).await.0, 404);
 
     // Only the team's supervisor assigns; a due time before the finding is refused.
     let by_cleaner = assign_to("cleaner1", id, "engineer1", DUE);
@@ -111,7 +111,7 @@ async fn a_reported_finding_goes_to_an_engineer_and_back_with_an_after_photo() {
 
     // engineer2 sees none of it and cannot close it: to them it does not exist.
     assert!(findings_of(&server, &e2).await.is_empty());
-    assert_eq!(get_photo(&server, &e2, before.id).await.0, 403);
+    assert_eq!(get_photo(&server, &e2, before.id).await.0, 404);
     let after = Photo::jpeg(32);
     let foreign = close("engineer2", id, vec![photo_ref(&after, "after")]);
     refused(&server, &e2, &foreign, RejectCode::UnknownRecord, &everyone).await;
@@ -156,7 +156,7 @@ async fn a_reported_finding_goes_to_an_engineer_and_back_with_an_after_photo() {
             (200, after.bytes.clone())
         );
     }
-    assert_eq!(get_photo(&server, &c2, after.id).await.0, 403);
+    assert_eq!(get_photo(&server, &c2, after.id).await.0, 404);
 
     // The engineer does not confirm their own work; reopening needs a reason.
     let self_confirm = confirm("engineer1", id);
@@ -327,7 +327,7 @@ async fn another_teams_supervisor_sees_and_changes_nothing_of_team_a() {
         r.people
     );
     assert!(field.findings.is_empty() && field.area_days.is_empty());
-    assert_eq!(get_photo(&server, &sup_b, before.id).await.0, 403);
+    assert_eq!(get_photo(&server, &sup_b, before.id).await.0, 404);
 
     let assign = assign_to("supervisor2", id, "engineer1", DUE);
     refused(
@@ -371,7 +371,7 @@ async fn another_teams_supervisor_sees_and_changes_nothing_of_team_a() {
         &everyone,
     )
     .await;
-    assert_eq!(get_photo(&server, &sup_b, after.id).await.0, 403);
+    assert_eq!(get_photo(&server, &sup_b, after.id).await.0, 404);
     assert!(server.sync(&sup_b, 0).await.field.findings.is_empty());
 
     // Nor do they report on team-a's areas; an engineer (no team) reports nowhere.
@@ -447,7 +447,7 @@ async fn a_department_task_reaches_that_department_of_the_team_only() {
         FindingState::Assigned
     );
     assert!(findings_of(&server, &c3).await.is_empty());
-    assert_eq!(get_photo(&server, &c3, before.id).await.0, 403);
+    assert_eq!(get_photo(&server, &c3, before.id).await.0, 404);
     let after = Photo::jpeg(61);
     let foreign = close("cleaner3", to_cleaning, vec![photo_ref(&after, "after")]);
     refused(

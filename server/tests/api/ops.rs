@@ -293,11 +293,11 @@ async fn device_clocks_are_data_and_the_order_is_the_servers() {
         vec![StatusNode::Departed, StatusNode::Arrived],
         "server order"
     );
-    assert_eq!(
-        order.history[1].at.timestamp(),
-        0,
-        "device time kept as sent"
-    );
+    // Judged at the best time known: the device's time less the 2 h its clock was ahead (the
+    // year-ahead step no later than its arrival); the device's own time stays on record.
+    let hours = -order.history[1].at.timestamp() as f64 / 3600.0;
+    assert!((1.9..2.1).contains(&hours), "{hours} h before 1970");
+    assert!(order.history[0].at <= chrono::Utc::now());
     assert!(order.history[0].at > order.history[1].at);
     assert_eq!(order.history[0].by, "engineer1");
     assert_eq!(
@@ -317,6 +317,89 @@ async fn device_clocks_are_data_and_the_order_is_the_servers() {
         let hours = offset.unwrap() as f64 / 3_600_000.0;
         assert!((1.9..2.1).contains(&hours), "{hours} h");
     }
+    let kept: Vec<String> = sqlx::query_scalar("SELECT device_time FROM applied_ops ORDER BY seq")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let kept: Vec<chrono::DateTime<chrono::Utc>> =
+        kept.iter().map(|t| t.parse().unwrap()).collect();
+    assert_eq!(kept[1].timestamp(), 0, "device time kept as sent");
+    assert_eq!(kept[0].to_rfc3339(), year_ahead, "device time kept as sent");
+}
+
+/// Issue 15: a phone a year ahead that arrives 31 h after the call is on time (36 h), judged
+/// by the corrected time; the office sees the clock was off; the device's time is on record.
+#[tokio::test]
+async fn a_phone_a_year_ahead_arriving_31_hours_after_the_call_is_on_time() {
+    let server = TestServer::with_demo().await;
+    let desk = server.signed_in("dispatcher1").await;
+    let e1 = server.signed_in("engineer1").await;
+    let now = chrono::Utc::now();
+    let called = (now - chrono::Duration::hours(31)).to_rfc3339();
+    let wo = crate::desk::create(&server, &desk, crate::desk::call(&called))
+        .await
+        .work_order
+        .id;
+    let phone = now + chrono::Duration::days(365);
+    let departed = set_status_at(
+        "engineer1",
+        wo,
+        "departed",
+        &(phone - chrono::Duration::minutes(30)).to_rfc3339(),
+    );
+    let arrived = set_status_at("engineer1", wo, "arrived", &phone.to_rfc3339());
+    let r = server
+        .post_ops(
+            &e1,
+            &json!({"ops": [departed, arrived], "sent_at": phone.to_rfc3339()}),
+        )
+        .await;
+    let response: OpsResponse = r.json().await.unwrap();
+    assert_eq!(outcomes(&response), vec![(Outcome::Applied, None); 2]);
+
+    let order = server.work_order(&e1, wo).await;
+    let at = order.reached_at(StatusNode::Arrived).unwrap();
+    let after_call = (at - (now - chrono::Duration::hours(31))).num_minutes();
+    assert!(
+        (31 * 60 - 1..=31 * 60 + 1).contains(&after_call),
+        "{after_call} min"
+    );
+    assert!(
+        matches!(
+            order.response(chrono::Utc::now()),
+            fieldbook_model::Deadline::Met { .. }
+        ),
+        "{:?}",
+        order.response(chrono::Utc::now())
+    );
+    // The office's order says so, on both steps; the assignee's answer carries nothing of it.
+    let seen = crate::desk::detail(&server, &desk, wo).await;
+    assert_eq!(seen.clock_off.len(), 2, "{:?}", seen.clock_off);
+    for off in &seen.clock_off {
+        assert!(order.history.iter().any(|e| e.op_id == off.id));
+        assert!(
+            (525_590..=525_610).contains(&off.minutes),
+            "{}",
+            off.minutes
+        );
+    }
+    assert!(
+        crate::desk::detail(&server, &e1, wo)
+            .await
+            .clock_off
+            .is_empty()
+    );
+    // The device's own time stays on record.
+    let pool = server.database().await;
+    let kept: String = sqlx::query_scalar("SELECT device_time FROM applied_ops WHERE op_id = $1")
+        .bind(arrived["id"].as_str().unwrap())
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept.parse::<chrono::DateTime<chrono::Utc>>().unwrap(),
+        phone
+    );
 }
 
 #[tokio::test]

@@ -489,8 +489,8 @@ async fn only_the_assignee_uploads_and_metadata_comes_first() {
         ("engineer1", StatusCode::OK),
         ("supervisor1", StatusCode::OK),
         ("dispatcher1", StatusCode::OK),
-        ("engineer2", StatusCode::FORBIDDEN),
-        ("cleaner1", StatusCode::FORBIDDEN),
+        ("engineer2", StatusCode::NOT_FOUND),
+        ("cleaner1", StatusCode::NOT_FOUND),
     ] {
         let client = server.signed_in(reader).await;
         let r = client.get(&url).send().await.unwrap();
@@ -636,10 +636,10 @@ async fn a_whole_visit_ends_in_the_offices_zip() {
         assert_key_of(key, wo.id, &meta.sha256, ext);
     }
 
-    // Other engineers may not download it; unknown orders are 404.
+    // Other engineers may not download it: answered as an unknown order is (404).
     let e2 = server.signed_in("engineer2").await;
     let r = e2.get(&zip_url).send().await.unwrap();
-    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
     let r = dispatcher
         .get(server.url(&format!("/api/work-orders/{}/photos.zip", Uuid::new_v4())))
         .send()

@@ -124,7 +124,7 @@ async fn a_reassigned_order_leaves_one_sync_and_joins_the_other() {
         .send()
         .await
         .unwrap();
-    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
 
     let e2_next = server.sync(&e2, theirs.cursor).await;
     assert!(e2_next.removed.is_empty());

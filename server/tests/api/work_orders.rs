@@ -21,7 +21,8 @@ async fn the_office_and_the_assignee_may_read_a_work_order() {
     for outsider in ["engineer2", "cleaner1"] {
         let client = server.signed_in(outsider).await;
         let r = client.get(&url).send().await.unwrap();
-        assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+        // As an unknown order: ids cannot be probed.
+        assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
     }
     let r = server.client().get(&url).send().await.unwrap();
     assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;

@@ -93,7 +93,7 @@ pub fn severity_badge(severity: Severity) -> impl IntoView {
 
 /// The deadline in force, red when late.
 pub fn deadline_badge(complaint: &Complaint) -> impl IntoView {
-    deadline(complaint, Utc::now()).map(|(label, at, late)| {
+    deadline(complaint, crate::time::now()).map(|(label, at, late)| {
         view! {
             <span class="deadline" class:overdue=late class:soon=!late data-testid="complaint-due" data-late=late.to_string()>
                 {tr(label)}" "{time::short(at)}
@@ -105,7 +105,7 @@ pub fn deadline_badge(complaint: &Complaint) -> impl IntoView {
 pub fn complaint_card(complaint: Complaint) -> impl IntoView {
     let lang = use_lang();
     let (state, class) = state_msg(&complaint);
-    let late = is_late(&complaint, Utc::now());
+    let late = is_late(&complaint, crate::time::now());
     let title = if complaint.place.is_empty() {
         complaint.customer.clone()
     } else {
@@ -144,7 +144,7 @@ pub fn ComplaintsPage(list: ComplaintList) -> impl IntoView {
             <BackHome/>
             <h1>{tr(list_title(list))}</h1>
             <DeviceRead read view={move |all: Vec<Complaint>| {
-                let now = Utc::now();
+                let now = crate::time::now();
                 let shown: Vec<Complaint> = all.into_iter().filter(|c| in_list(c, list, &me, now)).collect();
                 view! {
                     {shown.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoComplaints)}</p> })}
@@ -165,7 +165,7 @@ pub fn my_complaints(complaints: Vec<Complaint>) -> impl IntoView {
         .get_untracked()
         .map(|p| p.username)
         .unwrap_or_default();
-    let now = Utc::now();
+    let now = crate::time::now();
     let mine: Vec<Complaint> = complaints
         .into_iter()
         .filter(|c| in_list(c, ComplaintList::Mine, &me, now))
@@ -189,7 +189,7 @@ pub fn take_complaint_button() -> impl IntoView {
 
 /// The board's complaints tile: open, late, call-backs due, each opening its list.
 pub fn complaints_tile(complaints: Vec<Complaint>) -> impl IntoView {
-    let now = Utc::now();
+    let now = crate::time::now();
     let count = |list| {
         complaints
             .iter()

@@ -4,7 +4,7 @@
 //! the screen. A phone call-back is the office's: this screen records visits only. Until the
 //! complaint has reached the office the screen says it is saved on this phone only.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use fieldbook_model::cleaning::PhotoRef;
 use fieldbook_model::complaints::{
     CallBackMethod, CallBackSubject, Complaint, ComplaintEvent, ComplaintField, ComplaintState,
@@ -206,7 +206,7 @@ fn call_back_form(complaint: Complaint) -> impl IntoView {
     let (at, at_draft) = use_text(keys[0].clone());
     // The input holds minutes: left as offered it means "now", not the minute's start (which
     // may be before the fix was confirmed a few seconds ago).
-    let offered = to_input(Utc::now());
+    let offered = to_input(crate::time::now());
     if at.get_untracked().is_empty() {
         at.set(offered.clone());
     }
@@ -227,12 +227,12 @@ fn call_back_form(complaint: Complaint) -> impl IntoView {
         let when = at
             .with_untracked(|v| {
                 if *v == offered {
-                    Some(Utc::now())
+                    Some(crate::time::now())
                 } else {
                     from_input(v)
                 }
             })
-            .filter(|t| *t >= confirmed && *t <= Utc::now() + Duration::minutes(5))
+            .filter(|t| *t >= confirmed && *t <= crate::time::now() + Duration::minutes(5))
             .ok_or(Msg::ErrTime)?;
         let new = NewCallBack {
             id: Uuid::new_v4(),

@@ -4,7 +4,6 @@
 //! own rule (`NewComplaint::check`); the form is a draft on the device (photos included) until it
 //! is saved or discarded, so a reload or a flat battery loses nothing. Saving works offline.
 
-use chrono::Utc;
 use fieldbook_model::complaints::{ComplaintField, NewComplaint, Severity};
 use fieldbook_model::sync::FieldReference;
 use fieldbook_model::{OpKind, UserProfile};
@@ -206,8 +205,12 @@ fn complaint_form(reference: FieldReference, draft: Option<NewComplaint>) -> Any
             }
         });
     });
-    let caption =
-        Signal::derive(move || vec![form.with(|f| f.place.clone()), time::full(Utc::now())]);
+    let caption = Signal::derive(move || {
+        vec![
+            form.with(|f| f.place.clone()),
+            time::full(crate::time::now()),
+        ]
+    });
 
     let save = move |_| {
         tried.set(true);

@@ -253,7 +253,7 @@ pub fn FindingForm(
     let (note, draft) = crate::drafts::use_text(crate::drafts::key("finding", where_));
     let busy = RwSignal::new(false);
     let tried = RwSignal::new(false);
-    let caption = Signal::derive(move || vec![place.get(), time::full(chrono::Utc::now())]);
+    let caption = Signal::derive(move || vec![place.get(), time::full(crate::time::now())]);
     let missing_photo = move || photos.with(Vec::is_empty);
     let missing_problem = move || problem.get().is_none();
     let missing_note =

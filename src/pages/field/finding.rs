@@ -162,7 +162,7 @@ fn CloseForm(finding_id: Uuid, place: String) -> impl IntoView {
     let (note, draft) = crate::drafts::use_text(crate::drafts::key("close", finding_id));
     let busy = RwSignal::new(false);
     let tried = RwSignal::new(false);
-    let caption = Signal::derive(move || vec![place.clone(), time::full(chrono::Utc::now())]);
+    let caption = Signal::derive(move || vec![place.clone(), time::full(crate::time::now())]);
     let save = move |_| {
         tried.set(true);
         if photos.with(Vec::is_empty) {

@@ -229,7 +229,7 @@ pub fn FindingCard(finding: Finding) -> impl IntoView {
     let lang = use_lang();
     let state = finding.state;
     let problem = finding.problem;
-    let overdue = finding.is_overdue(chrono::Utc::now());
+    let overdue = finding.is_overdue(crate::time::now());
     let complaint = matches!(finding.source, FindingSource::Complaint { .. });
     view! {
         <li>

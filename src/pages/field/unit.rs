@@ -126,7 +126,7 @@ fn UnitView(
     let start = move |_| {
         draft.set(Some(Draft {
             record_id: Uuid::new_v4(),
-            started_at: Utc::now(),
+            started_at: crate::time::now(),
             checks: Vec::new(),
             note: String::new(),
             photos: Vec::new(),
@@ -193,7 +193,7 @@ fn RecordForm(
     let error = RwSignal::new(None::<Failure>);
     let tried = RwSignal::new(false);
     let unit_name = unit.name.clone();
-    let caption = Signal::derive(move || vec![unit_name.clone(), time::full(Utc::now())]);
+    let caption = Signal::derive(move || vec![unit_name.clone(), time::full(crate::time::now())]);
     let started = draft.with_untracked(|d| d.as_ref().map(|d| d.started_at));
     let record_id = draft
         .with_untracked(|d| d.as_ref().map(|d| d.record_id))
@@ -237,7 +237,7 @@ fn RecordForm(
         move || {
             draft.with(|d| {
                 d.as_ref()
-                    .map(|d| d.record(&unit, &username, Utc::now()).missing())
+                    .map(|d| d.record(&unit, &username, crate::time::now()).missing())
                     .unwrap_or_default()
             })
         }
@@ -253,7 +253,7 @@ fn RecordForm(
             let Some(d) = draft.get_untracked() else {
                 return;
             };
-            let record = d.record(&unit, &username, Utc::now());
+            let record = d.record(&unit, &username, crate::time::now());
             let kind = OpKind::SaveVacantRecord {
                 record_id: record.id,
                 unit_id: unit.id,

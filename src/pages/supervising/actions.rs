@@ -152,7 +152,7 @@ fn AssignForm(
             finding
                 .due
                 .or(fix_due)
-                .unwrap_or_else(|| Utc::now() + Duration::hours(24)),
+                .unwrap_or_else(|| crate::time::now() + Duration::hours(24)),
         ));
     }
     let tried = RwSignal::new(false);
@@ -235,7 +235,7 @@ fn AssignForm(
             <div class="chips quick-due">
                 {QUICK_DUE.into_iter().map(|h| view! {
                     <button type="button" class="chip choice small-chip" data-testid="quick-due"
-                        on:click=move |_| due.set(to_input(Utc::now() + Duration::hours(h)))>
+                        on:click=move |_| due.set(to_input(crate::time::now() + Duration::hours(h)))>
                         {move || i18n::due_in(h, lang.get())}
                     </button>
                 }).collect_view()}

@@ -158,7 +158,7 @@ pub fn SupervisorHome() -> impl IntoView {
             <div class="sv-split">
                 <div class="sv-lists">
                     {move || shown.get().and_then(Result::ok).map(|d| {
-                        let board = compute(&d, Utc::now());
+                        let board = compute(&d, crate::time::now());
                         view! { <Lists data=d board picked tab open/> }
                     })}
                 </div>
@@ -180,7 +180,7 @@ fn Lists(
     open: Callback<Pick>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let now = Utc::now();
+    let now = crate::time::now();
     let date = board.date;
     let people = data.reference.people.clone();
 

@@ -185,7 +185,7 @@ fn Chooser(
 ) -> impl IntoView {
     let lang = use_lang();
     let db = use_db_handle();
-    let now = Utc::now();
+    let now = crate::time::now();
     let states = round_states(now, &rounds);
     let kind = RwSignal::new(suggested_round(now, &rounds));
     let suggested = kind.get_untracked();
@@ -208,7 +208,7 @@ fn Chooser(
             round_id: Uuid::new_v4(),
             kind: kind.get_untracked(),
             date: today(),
-            started_at: Utc::now(),
+            started_at: crate::time::now(),
             marks: Vec::new(),
             failed: Vec::new(),
         };
@@ -277,11 +277,15 @@ fn RoundForm(reference: FieldReference, draft: RwSignal<Option<RoundDraft>>) -> 
                 return;
             }
             confirming.set(false);
-            outbox.record_then(vec![d.submit(&areas, Utc::now())], Vec::new(), move || {
-                draft.set(None);
-                persist(db, None);
-                router::navigate(Route::Home);
-            });
+            outbox.record_then(
+                vec![d.submit(&areas, crate::time::now())],
+                Vec::new(),
+                move || {
+                    draft.set(None);
+                    persist(db, None);
+                    router::navigate(Route::Home);
+                },
+            );
         }
     };
     let finish_now = finish.clone();

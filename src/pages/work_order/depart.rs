@@ -84,7 +84,7 @@ pub fn depart_form(
         .iter()
         .map(|p| p.label().to_string())
         .collect();
-    let arrival = RwSignal::new(input_value(default_arrival(Utc::now())));
+    let arrival = RwSignal::new(input_value(default_arrival(crate::time::now())));
     let ticked = RwSignal::new(dispatched.clone());
     let more = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
@@ -107,7 +107,7 @@ pub fn depart_form(
             match check(
                 parse_input(&arrival.get_untracked()),
                 &companions,
-                Utc::now(),
+                crate::time::now(),
             ) {
                 Err(m) => error.set(Some(m)),
                 Ok(expected_arrival) => {
@@ -156,7 +156,7 @@ pub fn depart_form(
         <form class="form depart" on:submit=save novalidate data-testid="depart-form">
             <label class="field">
                 <span>{tr(Msg::ExpectedArrival)}</span>
-                <input type="datetime-local" name="expected_arrival" min=input_value(Utc::now())
+                <input type="datetime-local" name="expected_arrival" min=input_value(crate::time::now())
                     prop:value=move || arrival.get() on:input=move |ev| arrival.set(event_target_value(&ev))
                     class:invalid=move || matches!(error.get(), Some(Msg::ArrivalRequired | Msg::ArrivalBeforeNow))/>
             </label>

@@ -323,7 +323,7 @@ fn caption_lines(order: &WorkOrder) -> Vec<String> {
             "{}  {} {}",
             order.ticket, order.equipment_model, order.serial
         ),
-        time::full(chrono::Utc::now()),
+        time::full(crate::time::now()),
     ]
 }
 
