@@ -132,3 +132,57 @@ test("the manager opens the 400 agents' and the cleaning supervisors' scorecards
   await shootDesk(page, "desk-scorecards-supervisors");
   await context.close();
 });
+
+/** Yesterday in China time, as YYYY-MM-DD. */
+function yesterday() {
+  return new Date(Date.now() + 8 * 3600_000 - 24 * 3600_000).toISOString().slice(0, 10);
+}
+
+test("the manager opens yesterday's 400 daily and the cleaning daily and sees the demo's figures", { timeout: 180_000 }, async () => {
+  const day = yesterday();
+  const manager = await server.client("manager1");
+  const desk = (await manager.get(`/api/reports/desk?period=day&date=${day}`)).body;
+  const cleaning = (await manager.get(`/api/reports/cleaning?period=day&date=${day}`)).body;
+  // The demo's yesterday: one order out, on site and repaired; two reports in, one late.
+  assert.equal(desk.total.dispatches, 1);
+  assert.equal(desk.total.reports_submitted, 2);
+  assert.equal(desk.total.reports_late, 1);
+
+  const context = await browser.newContext(DESK);
+  const page = await context.newPage();
+  await signIn(page, `${server.url}/office/`, "manager1", E2);
+  await page.click("[data-testid=nav-reports]");
+  await page.waitForURL(/\/office\/reports$/);
+  // The 400 desk's daily opens first, on yesterday.
+  await page.waitForSelector("[data-testid=report-total]");
+  assert.equal(await page.textContent("[data-testid=report-shown]"), day);
+  const total = "[data-testid=report-total]";
+  for (const [key, value] of Object.entries(desk.total)) {
+    assert.equal(await page.textContent(`${total} [data-figure=${key}]`), String(value), key);
+  }
+  assert.equal(await page.textContent(`${total} [data-figure=reports_late]`), "1");
+  assert.equal(
+    await page.getAttribute("[data-testid=report-xlsx]", "href"),
+    `/api/reports/desk?period=day&date=${day}&format=xlsx`,
+  );
+  assert.ok(await page.locator("[data-testid=report-ledger]").count(), "the complaints ledger is linked");
+  await shootDesk(page, "desk-report-400-daily");
+
+  // The cleaning daily: two rounds of three, the lobby's four items, one vacant unit cleaned.
+  await page.click("[data-testid=report-cleaning]");
+  const team = "[data-testid=cleaning-team][data-team=team-a]";
+  await page.waitForSelector(team);
+  const f = cleaning.teams[0].figures;
+  for (const key of ["rounds_done", "rounds_missed", "findings_closed", "vacant_cleaned", "vacant_overdue", "items_done"]) {
+    assert.equal(await page.textContent(`${team} [data-figure=${key}]`), String(f[key]), key);
+  }
+  assert.equal(await page.textContent(`${team} [data-figure=rounds_done]`), "2");
+  assert.equal(await page.textContent(`${team} [data-figure=rounds_missed]`), "1");
+  assert.equal(await page.textContent(`${team} [data-testid=cleaning-area][data-area=大堂] [data-figure=done]`), "4");
+  await shootDesk(page, "desk-report-cleaning-daily");
+
+  // The day before: nothing was ticked then.
+  await page.click("[data-testid=report-prev]");
+  await page.waitForSelector(`${team} [data-figure=rounds_done]:has-text('0')`);
+  await context.close();
+});

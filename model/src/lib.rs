@@ -20,6 +20,7 @@ pub mod patrol;
 pub mod photo;
 pub mod register;
 pub mod report;
+pub mod reports;
 pub mod scorecard;
 pub mod sync;
 pub mod user;

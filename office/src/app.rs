@@ -24,6 +24,7 @@ use crate::pages::order::WorkOrderPage;
 use crate::pages::people::PeoplePage;
 use crate::pages::photo_rules::PhotoRulesPage;
 use crate::pages::register::{MachinePage, RegisterPage};
+use crate::pages::reports::ReportsPage;
 use crate::pages::scorecards::ScorecardsPage;
 use crate::pages::sign_in::SignInPage;
 use crate::router::{self, Route};
@@ -120,6 +121,7 @@ fn DeskShell(route: ReadSignal<Route>) -> impl IntoView {
                     Route::Calendar => view! { <CalendarPage/> }.into_any(),
                     Route::Ledger => view! { <LedgerPage/> }.into_any(),
                     Route::Scorecards => view! { <ScorecardsPage/> }.into_any(),
+                    Route::Reports => view! { <ReportsPage/> }.into_any(),
                     Route::Claims => view! { <ClaimsPage/> }.into_any(),
                     Route::Claim(id) => view! { <ClaimPage id/> }.into_any(),
                     Route::Commercial => view! { <CommercialPage/> }.into_any(),

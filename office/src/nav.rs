@@ -21,6 +21,8 @@ pub enum For {
     ClaimsAndHead,
     /// Who keeps people's grades and titles (claims support, the 400 desk) and the manager.
     People,
+    /// Who reads reports: the manager, the 400 desk, station heads, cleaning supervisors.
+    Reports,
 }
 
 impl For {
@@ -34,6 +36,10 @@ impl For {
             ),
             For::Claims => matches!(role, Role::Claims | Role::Manager),
             For::People => matches!(role, Role::Claims | Role::Dispatcher | Role::Manager),
+            For::Reports => matches!(
+                role,
+                Role::Manager | Role::Dispatcher | Role::ServiceSupervisor | Role::Supervisor
+            ),
             For::ClaimsAndHead => {
                 matches!(role, Role::Claims | Role::Manager | Role::ServiceSupervisor)
             }
@@ -54,6 +60,8 @@ pub const ENTRIES: &[(Route, Msg, For, &str)] = &[
         For::Desk,
         "nav-scorecards",
     ),
+    // The reports (issue 18): each role's own.
+    (Route::Reports, Msg::NavReports, For::Reports, "nav-reports"),
     (Route::NewCall, Msg::NavCall, For::Dispatcher, "nav-call"),
     (
         Route::FollowUps,

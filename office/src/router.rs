@@ -37,6 +37,8 @@ pub enum Route {
     Ledger,
     /// 工程师考核: the engineers' monthly scorecards (the manager's home).
     Scorecards,
+    /// 报表: the desk's, the stations', the cleaning reports (issue 18).
+    Reports,
     /// 索赔: claims support's queue of claimable orders.
     Claims,
     /// One warranty claim.
@@ -70,6 +72,7 @@ impl Route {
             ["calendar"] => Route::Calendar,
             ["ledger"] => Route::Ledger,
             ["scorecards"] => Route::Scorecards,
+            ["reports"] => Route::Reports,
             ["claims"] => Route::Claims,
             ["claims", s] => id(s).map_or(Route::Claims, Route::Claim),
             ["commercial-claims"] => Route::Commercial,
@@ -101,6 +104,7 @@ impl Route {
             Route::Calendar => "/office/calendar".into(),
             Route::Ledger => "/office/ledger".into(),
             Route::Scorecards => "/office/scorecards".into(),
+            Route::Reports => "/office/reports".into(),
             Route::Claims => "/office/claims".into(),
             Route::Claim(id) => format!("/office/claims/{id}"),
             Route::Commercial => "/office/commercial-claims".into(),

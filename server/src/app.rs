@@ -207,6 +207,16 @@ pub fn router(state: AppState) -> Router {
             get(routes::scorecards::engineers),
         )
         .route("/api/scorecards/me", get(routes::scorecards::me))
+        .route("/api/reports/desk", get(routes::reports::desk))
+        .route(
+            "/api/reports/stations",
+            get(routes::reports::stations_report),
+        )
+        .route(
+            "/api/reports/unrepaired",
+            get(routes::reports::unrepaired_list),
+        )
+        .route("/api/reports/cleaning", get(routes::reports::cleaning))
         .route(
             "/api/scorecards/agents",
             get(routes::agent_scorecards::agents),

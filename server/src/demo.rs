@@ -344,9 +344,160 @@ pub(crate) fn derived(id: Uuid, kind: u128, k: usize) -> Uuid {
 /// Load the demo's last month (`--demo-last-month`), whatever of it is missing; after [`load`].
 pub async fn load_last_month(db: &Db) -> Result<usize, DemoError> {
     let mut tx = db.begin().await?;
-    let n = last_month(&mut tx, Utc::now()).await?;
+    let now = Utc::now();
+    let n = last_month(&mut tx, now).await? + yesterday(&mut tx, now).await?;
+    crate::field::load_demo_day(&mut tx, DEMO_TEAM, now)
+        .await
+        .map_err(|e| DemoError::Field(e.to_string()))?;
     tx.commit().await?;
     Ok(n)
+}
+
+/// The demo's yesterday (China time), for the reports (issue 18): three orders with fixed
+/// times, whatever the hour of the load.
+pub const YESTERDAY_IDS: [&str; 3] = [
+    "d3e0a002-0000-4000-8000-000000000001",
+    "d3e0a002-0000-4000-8000-000000000002",
+    "d3e0a002-0000-4000-8000-000000000003",
+];
+
+/// Yesterday's orders: (template in DEMO_ORDERS, assignee, days before today of the call, China
+/// hour and minute of the call, machine down, the status nodes at hours after the call, hours
+/// from the call to the report, the unrepaired reason).
+type DayPlan = (
+    usize,
+    &'static str,
+    i64,
+    (i64, i64),
+    bool,
+    &'static [(StatusNode, i64)],
+    Option<i64>,
+    Option<&'static str>,
+);
+
+/// - A machine down called at 09:00 yesterday: out at 10:00, on site at 12:00, repaired and
+///   left at 15:00, its report sent at 18:00.
+/// - A machine down called at 23:30 yesterday: nothing yet but the desk's reason.
+/// - An order repaired six days ago whose report came yesterday at 11:00, past its 3 days.
+const YESTERDAY: [DayPlan; 3] = [
+    (
+        6,
+        "engineer2",
+        1,
+        (9, 0),
+        true,
+        &[
+            (StatusNode::Departed, 1),
+            (StatusNode::Arrived, 3),
+            (StatusNode::RepairedLeft, 6),
+        ],
+        Some(9),
+        None,
+    ),
+    (
+        0,
+        "engineer1",
+        1,
+        (23, 30),
+        true,
+        &[],
+        None,
+        Some("等配件：液压泵到货后上门"),
+    ),
+    (
+        7,
+        "engineer2",
+        6,
+        (10, 0),
+        false,
+        &[
+            (StatusNode::Departed, 1),
+            (StatusNode::Arrived, 4),
+            (StatusNode::RepairedLeft, 7),
+        ],
+        Some(5 * 24 + 1),
+        None,
+    ),
+];
+
+async fn yesterday(tx: &mut db::Conn, now: DateTime<Utc>) -> Result<usize, DemoError> {
+    use fieldbook_model::complaints::{china_date, china_midnight};
+    use fieldbook_model::desk::{Person, Stamped};
+    use fieldbook_model::report::Signature;
+    use fieldbook_model::{ServiceReport, StatusEvent};
+
+    let today = china_date(now);
+    let mut made = 0;
+    for (n, (template, who, days_ago, (h, m), down, nodes, report_after, reason)) in
+        YESTERDAY.into_iter().enumerate()
+    {
+        let id = Uuid::parse_str(YESTERDAY_IDS[n]).expect("demo ids are UUIDs");
+        let exists: Option<String> = sqlx::query_scalar("SELECT id FROM work_orders WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            continue;
+        }
+        let engineer = users::find_by_username(&mut *tx, who)
+            .await?
+            .ok_or(DemoError::MissingAssignee(who))?;
+        let called = china_midnight(today - Duration::days(days_ago))
+            + Duration::hours(h)
+            + Duration::minutes(m);
+        let ticket = format!("BX-{}-8{:02}", china_date(called).format("%Y%m%d"), n + 1);
+        let mut wo = work_order(id, &DEMO_ORDERS[template], ticket, now);
+        wo.assignee = who.into();
+        wo.called_at = called;
+        wo.planned_at = called + Duration::hours(1);
+        wo.machine_down = down;
+        wo.station = engineer.team.clone();
+        let seq = db::next_seq(&mut *tx).await?;
+        work_orders::insert(&mut *tx, &wo, &engineer.id, seq).await?;
+        for (k, (node, after)) in nodes.iter().enumerate() {
+            let when = called + Duration::hours(*after);
+            let event = StatusEvent {
+                node: *node,
+                at: when,
+                by: who.into(),
+                op_id: derived(id, 1, k),
+            };
+            let seq = db::next_seq(&mut *tx).await?;
+            work_orders::record_status(&mut *tx, id, &event, seq, db::millis(when)).await?;
+            wo.apply_status(event)
+                .expect("the demo walks the nodes in order");
+        }
+        if let Some(after) = report_after {
+            let left = wo.reached_at(StatusNode::RepairedLeft).unwrap_or(called);
+            let report = ServiceReport {
+                fault_cause: "见维修记录".into(),
+                work_done: "已按规程处理，试机正常".into(),
+                signature: Some(Signature {
+                    photo_id: derived(id, 4, 0),
+                    signer: wo.contact_name.clone(),
+                    at: left,
+                }),
+                submitted_at: Some(called + Duration::hours(after)),
+                ..Default::default()
+            };
+            let seq = db::next_seq(&mut *tx).await?;
+            work_orders::record_report(&mut *tx, id, &report, seq).await?;
+        }
+        if let Some(text) = reason {
+            wo.unrepaired_reason = Some(Stamped {
+                text: text.into(),
+                by: Person {
+                    username: "dispatcher1".into(),
+                    name: "陈静".into(),
+                },
+                at: called + Duration::minutes(10),
+            });
+            let seq = db::next_seq(&mut *tx).await?;
+            work_orders::record_desk(&mut *tx, &wo, seq).await?;
+        }
+        made += 1;
+    }
+    Ok(made)
 }
 
 /// One order of the demo's last month: (template in DEMO_ORDERS, day of the call, hours to

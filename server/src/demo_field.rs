@@ -130,7 +130,7 @@ const UNITS: [(&str, &str, Option<u32>); 4] = [
     ("5栋 2103", "cleaner2", Some(1)),
 ];
 
-fn demo_id(kind: u128, n: usize) -> Uuid {
+pub(crate) fn demo_id(kind: u128, n: usize) -> Uuid {
     Uuid::from_u128(0xf1e1_d000_0000_4000_8000_0000_0000_0000 | (kind << 32) | n as u128)
 }
 

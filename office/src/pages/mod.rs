@@ -17,5 +17,6 @@ pub mod order;
 pub mod people;
 pub mod photo_rules;
 pub mod register;
+pub mod reports;
 pub mod scorecards;
 pub mod sign_in;

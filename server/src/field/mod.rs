@@ -7,15 +7,19 @@
 //! the model's, the same code the phone ran.
 
 mod apply;
+mod demo_day;
 mod photos;
 mod pull;
 mod rows;
+mod team_rows;
 mod visibility;
 
 pub(crate) use apply::apply;
+pub use demo_day::load_demo_day;
 pub use photos::find_photo;
 pub(crate) use photos::{PhotoFiling, file_photos};
 pub use pull::pull;
 pub use rows::state_text;
 pub(crate) use rows::{finding, save_finding};
+pub use team_rows::{TeamRecords, cleaning_teams, team_records};
 pub use visibility::may_read_photo;

@@ -690,7 +690,8 @@ pub async fn ledger_rows(
 ) -> Result<Vec<LedgerRow>, AppError> {
     let next = sheet::next_month(first)
         .ok_or_else(|| AppError::bad_request("bad_query", "month: out of range"))?;
-    let all = me.role == Role::Dispatcher;
+    // The desk and the manager (who reads every team's reports) see every team's.
+    let all = matches!(me.role, Role::Dispatcher | Role::Manager);
     let rows: Vec<String> = sqlx::query_scalar(
         "SELECT complaint_json FROM complaints WHERE taken_at >= $1 AND taken_at < $2 \
          AND ($3 OR team = $4 OR taken_by = $5) ORDER BY taken_at, id",
@@ -704,7 +705,7 @@ pub async fn ledger_rows(
     .await?;
     Ok(store::parse_all(&rows)?
         .into_iter()
-        .filter(|c| c.visible_to(me))
+        .filter(|c| all || c.visible_to(me))
         .map(|c| c.ledger_row())
         .collect())
 }
@@ -800,7 +801,12 @@ pub async fn ledger(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<LedgerQuery>,
 ) -> Result<Response, AppError> {
-    let me = office(&user)?;
+    // The manager reads the ledger too (issue 18's reports), every team's.
+    let me = if user.profile.role == Role::Manager {
+        store::staff(&user)
+    } else {
+        office(&user)?
+    };
     let first = sheet::month_query(&query.month)?;
     let month = first.format("%Y-%m").to_string();
     let mut conn = state.db.acquire().await?;

@@ -11,6 +11,7 @@ pub mod ops;
 pub mod order_desk;
 pub mod photo_rules;
 pub mod photos;
+pub mod reports;
 pub mod scorecards;
 pub mod session;
 pub mod settings;

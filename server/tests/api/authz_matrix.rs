@@ -152,7 +152,10 @@ fn matrix(
             "GET",
             "/api/complaints/ledger",
             "/api/complaints/ledger?month=2026-12&format=xlsx".into(),
-            COMPLAINTS,
+            // The manager reads the ledger too (issue 18's reports).
+            [
+                401, 403, 403, 403, 403, 403, 200, 200, 200, 200, 200, 403, 200,
+            ],
         ),
         (
             "GET",
@@ -334,6 +337,42 @@ fn matrix(
             "GET",
             "/api/scorecards/supervisors",
             "/api/scorecards/supervisors?month=2026-11&format=xlsx".into(),
+            [
+                401, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 200,
+            ],
+        ),
+        // Reports (issue 18): the desk's for the desk and the manager; the 16:30 list for them
+        // and every station head (their station's rows); the station heads' daily for each head
+        // (their own) and the manager; the cleaning report for each cleaning supervisor (their
+        // own team) and the manager.
+        (
+            "GET",
+            "/api/reports/desk",
+            "/api/reports/desk?period=week&date=2026-11-02&format=xlsx".into(),
+            [
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200,
+            ],
+        ),
+        (
+            "GET",
+            "/api/reports/unrepaired",
+            "/api/reports/unrepaired?date=2026-11-02&format=csv".into(),
+            [
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200,
+            ],
+        ),
+        (
+            "GET",
+            "/api/reports/stations",
+            "/api/reports/stations?period=day&date=2026-11-02".into(),
+            [
+                401, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 200,
+            ],
+        ),
+        (
+            "GET",
+            "/api/reports/cleaning",
+            "/api/reports/cleaning?period=month&date=2026-11-02&format=xlsx".into(),
             [
                 401, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 200,
             ],

@@ -27,6 +27,7 @@ mod protocol;
 mod reassign;
 mod register;
 mod report;
+mod reports;
 mod restart;
 mod scorecards;
 mod session;
