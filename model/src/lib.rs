@@ -7,6 +7,7 @@ pub mod board;
 pub mod claims;
 pub mod cleaning;
 pub mod complaints;
+pub mod conflict;
 pub mod desk;
 pub mod dispatch;
 pub mod field_op;
