@@ -117,13 +117,8 @@ impl<T: PartialEq> Sides<T> {
             .filter(|side| change.stamp.contests(&side.stamp) && side.value != change.value)
             .collect();
         kept.push(change);
-        kept.sort_by(|a, b| {
-            if a.stamp.shown_before(&b.stamp) {
-                std::cmp::Ordering::Less
-            } else {
-                std::cmp::Ordering::Greater
-            }
-        });
+        // Shown first: the later action, then the greater device id (`Stamp::shown_before`).
+        kept.sort_by(|a, b| (b.stamp.at, b.stamp.device).cmp(&(a.stamp.at, a.stamp.device)));
         let mut kept = kept.into_iter();
         let shown = kept.next().expect("the change is kept");
         Sides {

@@ -647,7 +647,12 @@ async fn two_phones_marking_one_item_apart_keep_both_in_either_order_until_settl
             assert_eq!(d.stamps[&item].device.to_string(), PHONE_2);
         }
         let day_seen = server.sync(&sup, 0).await.field.area_days[0].clone();
-        shown.push((day_seen.marks.clone(), day_seen.conflicts.clone()));
+        // What it shows; only when each mark reached the server differs.
+        let other = &day_seen.conflicts[&item];
+        shown.push((
+            day_seen.marks.clone(),
+            (other.value, other.stamp.device, other.stamp.at),
+        ));
         let settle = |by: &str| {
             op_at(
                 by,

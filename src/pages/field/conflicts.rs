@@ -33,11 +33,11 @@ pub fn MarkConflicts(
         let item_id = *item_id;
         let sides = [shown, other.clone()].map(|side| {
             let device = side.stamp.device;
-            let mark = match side.value {
-                Some(Mark::Done) => tr(Msg::ConflictDone).into_any(),
-                Some(Mark::Problem) => tr(Msg::ConflictProblem).into_any(),
-                None => tr(Msg::ConflictCleared).into_any(),
-            };
+            let mark = tr(match side.value {
+                Some(Mark::Done) => Msg::ConflictDone,
+                Some(Mark::Problem) => Msg::ConflictProblem,
+                None => Msg::ConflictCleared,
+            });
             let keep = move |_| {
                 outbox.record(
                     vec![OpKind::SettleMark {
