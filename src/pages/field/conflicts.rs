@@ -33,11 +33,12 @@ pub fn MarkConflicts(
         let item_id = *item_id;
         let sides = [shown, other.clone()].map(|side| {
             let device = side.stamp.device;
-            let mark = tr(match side.value {
-                Some(Mark::Done) => Msg::ConflictDone,
-                Some(Mark::Problem) => Msg::ConflictProblem,
-                None => Msg::ConflictCleared,
-            });
+            let (kind, msg) = match side.value {
+                Some(Mark::Done) => ("done", Msg::ConflictDone),
+                Some(Mark::Problem) => ("problem", Msg::ConflictProblem),
+                None => ("none", Msg::ConflictCleared),
+            };
+            let mark = tr(msg);
             let keep = move |_| {
                 outbox.record(
                     vec![OpKind::SettleMark {
@@ -50,7 +51,7 @@ pub fn MarkConflicts(
                 )
             };
             view! {
-                <li data-testid="conflict-side">
+                <li data-testid="conflict-side" data-mark=kind>
                     <strong>{mark}</strong>" · "{display_name(&people, &side.stamp.by)}" · "
                     {time::short(side.stamp.at)}" · "{tr(Msg::ConflictDevice)}" "
                     {device.simple().to_string()[..6].to_string()}
