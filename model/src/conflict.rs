@@ -72,9 +72,7 @@ impl Stamp {
     pub fn contests(&self, stored: &Stamp) -> bool {
         self.received_at.is_some()
             && self.device != stored.device
-            && stored
-                .received_at
-                .is_some_and(|r| self.at < r + SEEN_AFTER)
+            && stored.received_at.is_some_and(|r| self.at < r + SEEN_AFTER)
     }
 
     /// Of two contested values, whether this one is shown before `other`: the later action, then
@@ -118,7 +116,7 @@ impl<T: PartialEq> Sides<T> {
             .collect();
         kept.push(change);
         // Shown first: the later action, then the greater device id (`Stamp::shown_before`).
-        kept.sort_by(|a, b| (b.stamp.at, b.stamp.device).cmp(&(a.stamp.at, a.stamp.device)));
+        kept.sort_by_key(|side| std::cmp::Reverse((side.stamp.at, side.stamp.device)));
         let mut kept = kept.into_iter();
         let shown = kept.next().expect("the change is kept");
         Sides {
@@ -173,7 +171,11 @@ mod tests {
         for sides in [&a_first, &b_first] {
             assert!(sides.in_conflict());
             assert_eq!(sides.shown.value, "problem", "the later action is shown");
-            assert_eq!(sides.other.as_ref().unwrap().value, "done", "and the other kept");
+            assert_eq!(
+                sides.other.as_ref().unwrap().value,
+                "done",
+                "and the other kept"
+            );
         }
         // A tie in action time: the device id decides, in both orders.
         let c = |recv| side("done", 3, "2026-12-07T09:05:00Z", Some(recv));
@@ -218,7 +220,12 @@ mod tests {
         );
         assert_eq!(stored.clone().meet(own).shown.value, "problem");
         // The same value from two devices is no conflict.
-        let same = side("done", 2, "2026-12-07T08:59:00Z", Some("2026-12-07T10:00:00Z"));
+        let same = side(
+            "done",
+            2,
+            "2026-12-07T08:59:00Z",
+            Some("2026-12-07T10:00:00Z"),
+        );
         assert!(!stored.clone().meet(same).in_conflict());
         // The phone's own preview never contests.
         let preview = side("problem", 2, "2026-12-07T08:00:00Z", None);
@@ -243,11 +250,30 @@ mod tests {
         assert_eq!(settled.shown.value, "done");
         assert!(!settled.in_conflict());
         assert_eq!(settled.settle(Uuid::from_u128(1)), None, "exactly once");
-        assert_eq!(sides.settle(Uuid::from_u128(7)), None, "no side from that device");
+        assert_eq!(
+            sides.settle(Uuid::from_u128(7)),
+            None,
+            "no side from that device"
+        );
         // A change by a device that still sees the conflict replaces its own side only.
-        let again = Sides::new(side("a", 1, "2026-12-07T09:00:00Z", Some("2026-12-07T10:00:00Z")))
-            .meet(side("b", 2, "2026-12-07T09:05:00Z", Some("2026-12-07T10:01:00Z")))
-            .meet(side("c", 2, "2026-12-07T09:06:00Z", Some("2026-12-07T10:02:00Z")));
+        let again = Sides::new(side(
+            "a",
+            1,
+            "2026-12-07T09:00:00Z",
+            Some("2026-12-07T10:00:00Z"),
+        ))
+        .meet(side(
+            "b",
+            2,
+            "2026-12-07T09:05:00Z",
+            Some("2026-12-07T10:01:00Z"),
+        ))
+        .meet(side(
+            "c",
+            2,
+            "2026-12-07T09:06:00Z",
+            Some("2026-12-07T10:02:00Z"),
+        ));
         assert_eq!(
             (again.shown.value.as_str(), again.other.map(|o| o.value)),
             ("c", Some("a".to_string()))

@@ -681,7 +681,11 @@ mod tests {
         for d in [&one, &two] {
             assert!(d.in_conflict());
             assert_eq!(d.marks[&item].mark, Mark::Problem, "the later action shows");
-            assert_eq!(d.conflicts[&item].value, Some(Mark::Done), "the other is kept");
+            assert_eq!(
+                d.conflicts[&item].value,
+                Some(Mark::Done),
+                "the other is kept"
+            );
             assert_eq!(d.stamps[&item].device, Uuid::from_u128(2));
         }
         // The same record, but for when each mark reached the server.

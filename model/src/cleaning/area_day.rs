@@ -245,13 +245,15 @@ mod tests {
         day.mark(
             items[0].id,
             Some(Mark::Done),
-            by("c", at("2026-11-27T01:00:00Z")))
+            by("c", at("2026-11-27T01:00:00Z")),
+        )
         .unwrap();
         assert!(day.finish(&due, "c", at("2026-11-27T01:05:00Z")).is_err());
         day.mark(
             items[1].id,
             Some(Mark::Problem),
-            by("c", at("2026-11-27T01:06:00Z")))
+            by("c", at("2026-11-27T01:06:00Z")),
+        )
         .unwrap();
         day.finish(&due, "c", at("2026-11-27T01:07:00Z")).unwrap();
         assert_eq!(day.finished_at, Some(at("2026-11-27T01:07:00Z")));
@@ -262,7 +264,8 @@ mod tests {
         day.mark(
             items[1].id,
             Some(Mark::Done),
-            by("c", at("2026-11-27T01:09:00Z")))
+            by("c", at("2026-11-27T01:09:00Z")),
+        )
         .unwrap();
         day.finish(&due, "c", at("2026-11-27T01:10:00Z")).unwrap();
 

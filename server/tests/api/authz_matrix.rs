@@ -1293,8 +1293,17 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
 
     // Settling a checklist item two of cleaner1's phones marked differently: only the area's
     // team's supervisor, once.
-    let contested = r.items.iter().filter(|i| i.area_id == lobby).nth(1).unwrap().id;
-    for (device, m) in [("00000000-0000-4000-8000-0000000000a1", "done"), ("00000000-0000-4000-8000-0000000000a2", "problem")] {
+    let contested = r
+        .items
+        .iter()
+        .filter(|i| i.area_id == lobby)
+        .nth(1)
+        .unwrap()
+        .id;
+    for (device, m) in [
+        ("00000000-0000-4000-8000-0000000000a1", "done"),
+        ("00000000-0000-4000-8000-0000000000a2", "problem"),
+    ] {
         let mut tick = mark("cleaner1", lobby, contested, Some(m));
         tick["device_id"] = device.into();
         apply(&server, c1, &tick).await;

@@ -638,7 +638,10 @@ async fn two_phones_marking_one_item_apart_keep_both_in_either_order_until_settl
         }
         for client in [&phone_1, &phone_2, &sup] {
             let d = &server.sync(client, 0).await.field.area_days[0];
-            assert!(d.in_conflict(), "every device that shows the day sees the conflict");
+            assert!(
+                d.in_conflict(),
+                "every device that shows the day sees the conflict"
+            );
             assert_eq!(d.marks[&item].mark, Mark::Problem, "the later action shows");
             let other = &d.conflicts[&item];
             assert_eq!(other.value, Some(Mark::Done), "and the other is kept");
@@ -663,12 +666,29 @@ async fn two_phones_marking_one_item_apart_keep_both_in_either_order_until_settl
         };
         // The cleaner does not settle their own conflict; another team's people do not see it.
         let watchers = [&phone_1, &sup];
-        refused(&server, &phone_1, &settle("cleaner1"), RejectCode::Forbidden, &watchers).await;
-        refused(&server, &c2, &settle("cleaner2"), RejectCode::Forbidden, &watchers).await;
+        refused(
+            &server,
+            &phone_1,
+            &settle("cleaner1"),
+            RejectCode::Forbidden,
+            &watchers,
+        )
+        .await;
+        refused(
+            &server,
+            &c2,
+            &settle("cleaner2"),
+            RejectCode::Forbidden,
+            &watchers,
+        )
+        .await;
         let once = settle("supervisor1");
         apply(&server, &sup, &once).await;
         let again = server.push(&sup, &[once.clone()]).await;
-        assert_eq!(again.results[0].outcome, fieldbook_model::Outcome::Duplicate);
+        assert_eq!(
+            again.results[0].outcome,
+            fieldbook_model::Outcome::Duplicate
+        );
         // A second settling (another tap, another id) finds nothing to settle.
         refused(
             &server,
@@ -681,8 +701,15 @@ async fn two_phones_marking_one_item_apart_keep_both_in_either_order_until_settl
         for client in [&phone_1, &phone_2, &sup] {
             let d = &server.sync(client, 0).await.field.area_days[0];
             assert!(!d.in_conflict());
-            assert_eq!(d.marks[&item].mark, Mark::Done, "the kept mark shows everywhere");
+            assert_eq!(
+                d.marks[&item].mark,
+                Mark::Done,
+                "the kept mark shows everywhere"
+            );
         }
     }
-    assert_eq!(shown[0], shown[1], "the same record whichever phone arrived first");
+    assert_eq!(
+        shown[0], shown[1],
+        "the same record whichever phone arrived first"
+    );
 }

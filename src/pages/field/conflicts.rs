@@ -31,6 +31,7 @@ pub fn MarkConflicts(
             .find(|i| i.id == *item_id)
             .map_or_else(String::new, |i| i.label.clone());
         let item_id = *item_id;
+        let item_label = label.clone();
         let sides = [shown, other.clone()].map(|side| {
             let device = side.stamp.device;
             let (kind, msg) = match side.value {
@@ -63,7 +64,7 @@ pub fn MarkConflicts(
             }
         });
         Some(view! {
-            <div class="card banner attention" data-testid="conflict" data-item=label.clone()>
+            <div class="card banner attention" data-testid="conflict" data-item=item_label>
                 <p><strong>{tr(Msg::InConflict)}</strong>": "{label}</p>
                 <ul>{sides.into_iter().collect_view()}</ul>
             </div>
