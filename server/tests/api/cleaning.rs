@@ -684,7 +684,7 @@ async fn two_phones_marking_one_item_apart_keep_both_in_either_order_until_settl
         .await;
         let once = settle("supervisor1");
         apply(&server, &sup, &once).await;
-        let again = server.push(&sup, &[once.clone()]).await;
+        let again = server.push(&sup, std::slice::from_ref(&once)).await;
         assert_eq!(
             again.results[0].outcome,
             fieldbook_model::Outcome::Duplicate
