@@ -264,7 +264,16 @@ async fn a_pull_keeps_unsent_ticks_on_screen() {
     // The server's record of the day knows only the first item (sent from elsewhere earlier).
     let mut server_day = AreaDay::new(area, DAY());
     server_day
-        .mark(items[0], Some(Mark::Done), "cleaner1", Utc::now())
+        .mark(
+            items[0],
+            Some(Mark::Done),
+            fieldbook_model::conflict::Stamp {
+                by: "cleaner1".into(),
+                device: Uuid::from_u128(77),
+                at: Utc::now(),
+                received_at: Some(Utc::now()),
+            },
+        )
         .unwrap();
     let field = FieldData {
         area_days: vec![server_day],

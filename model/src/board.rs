@@ -41,6 +41,9 @@ pub struct AreaProgress {
     pub done: usize,
     pub finished_at: Option<DateTime<Utc>>,
     pub review: ReviewState,
+    /// An item was marked differently by two devices and is not settled (`crate::conflict`).
+    #[serde(default)]
+    pub in_conflict: bool,
 }
 
 impl AreaProgress {
@@ -62,6 +65,7 @@ impl AreaProgress {
                 Some(Verdict::Approved) => ReviewState::Approved,
                 Some(Verdict::SentBack { .. }) => ReviewState::SentBack,
             },
+            in_conflict: day.is_some_and(AreaDay::in_conflict),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! caller saves what it returns. A refused operation returns nothing to save.
 
 use crate::cleaning::{AreaDay, ChecklistItem, VacantRecord, due_items};
+use crate::conflict::{Arrival, Stamp};
 use crate::findings::Finding;
 use crate::op::{OpKind, Operation, Subject};
 use crate::patrol::PatrolRound;
@@ -43,6 +44,9 @@ pub struct FieldContext<'a> {
     pub items: &'a [ChecklistItem],
     /// The name of the area a new finding is in: its place when the person typed none.
     pub area_name: Option<&'a str>,
+    /// How the operation reached the server (None on the phone): a mark from another device
+    /// that had not seen the item's mark is kept beside it (`crate::conflict`).
+    pub arrival: Option<Arrival>,
 }
 
 /// Apply the field operation `op`, made by `actor`, to `current`, its record as stored (None when
@@ -81,7 +85,20 @@ pub fn apply(
                 return Err(OpError::NotFound("checklist item in this area"));
             }
             let mut day = area_day(current).unwrap_or_else(|| AreaDay::new(*area_id, *date));
-            day.mark(*item_id, *mark, &op.user, at)?;
+            day.mark(*item_id, *mark, Stamp::of(op, context.arrival.as_ref()))?;
+            Ok(FieldRecord::AreaDay(day))
+        }
+        OpKind::SettleMark {
+            item_id,
+            keep_device,
+            ..
+        } => {
+            // The server checks the settler is the area's team's supervisor; the model, the role.
+            if actor.role != crate::user::Role::Supervisor {
+                return Err(OpError::NotAllowed);
+            }
+            let mut day = area_day(current).ok_or(OpError::NotFound("checklist of that day"))?;
+            day.settle(*item_id, *keep_device)?;
             Ok(FieldRecord::AreaDay(day))
         }
         OpKind::FinishArea { area_id, date } => {
@@ -379,6 +396,7 @@ mod tests {
         FieldContext {
             items,
             area_name: Some("大堂"),
+            arrival: None,
         }
     }
 
@@ -622,6 +640,84 @@ mod tests {
             apply_err(&backwards, &supervisor(), None),
             OpError::BadValue("the round's times")
         );
+    }
+
+    #[test]
+    fn two_phones_marking_one_item_apart_keep_both_whichever_arrives_first_until_settled() {
+        let items = items();
+        let phone = |n: u128, mark: Mark, acted: &str| Operation {
+            device_id: Uuid::from_u128(n),
+            device_time: at(acted),
+            ..op(
+                &cleaner(),
+                OpKind::MarkItem {
+                    area_id: AREA,
+                    item_id: Uuid::from_u128(10),
+                    date: day(),
+                    mark: Some(mark),
+                },
+            )
+        };
+        let done = phone(1, Mark::Done, "2026-11-27T02:00:00Z");
+        let problem = phone(2, Mark::Problem, "2026-11-27T02:03:00Z");
+        let arrive = |op: &Operation, when: &str, current| {
+            let context = FieldContext {
+                arrival: Some(Arrival {
+                    received_at: at(when),
+                    clock_offset_ms: Some(0),
+                }),
+                ..context(&items)
+            };
+            apply(op, &cleaner(), current, &context).unwrap()
+        };
+        let one = arrive(&done, "2026-11-27T04:00:00Z", None);
+        let one = arrive(&problem, "2026-11-27T04:30:00Z", Some(one));
+        let two = arrive(&problem, "2026-11-27T04:00:00Z", None);
+        let two = arrive(&done, "2026-11-27T04:30:00Z", Some(two));
+        let (FieldRecord::AreaDay(one), FieldRecord::AreaDay(two)) = (one, two) else {
+            panic!("marks make an area day");
+        };
+        let item = Uuid::from_u128(10);
+        for d in [&one, &two] {
+            assert!(d.in_conflict());
+            assert_eq!(d.marks[&item].mark, Mark::Problem, "the later action shows");
+            assert_eq!(
+                d.conflicts[&item].value,
+                Some(Mark::Done),
+                "the other is kept"
+            );
+            assert_eq!(d.stamps[&item].device, Uuid::from_u128(2));
+        }
+        // The same record, but for when each mark reached the server.
+        assert_eq!(one.marks, two.marks);
+        let kept = |d: &AreaDay| {
+            let o = &d.conflicts[&item];
+            (o.value, o.stamp.device, o.stamp.at)
+        };
+        assert_eq!(kept(&one), kept(&two));
+
+        // Only a supervisor settles, keeping one device's mark, once.
+        let settle = op(
+            &supervisor(),
+            OpKind::SettleMark {
+                area_id: AREA,
+                date: day(),
+                item_id: item,
+                keep_device: Uuid::from_u128(1),
+            },
+        );
+        let current = Some(FieldRecord::AreaDay(one));
+        assert_eq!(
+            apply_err(&settle, &cleaner(), current.clone()),
+            OpError::NotAllowed
+        );
+        let FieldRecord::AreaDay(settled) = apply_ok(&settle, &supervisor(), current) else {
+            panic!("settling keeps the area day");
+        };
+        assert!(!settled.in_conflict());
+        assert_eq!(settled.marks[&item].mark, Mark::Done);
+        let again = apply_err(&settle, &supervisor(), Some(FieldRecord::AreaDay(settled)));
+        assert_eq!(RejectCode::from(again), RejectCode::InvalidTransition);
     }
 
     #[test]

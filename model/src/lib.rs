@@ -8,6 +8,7 @@ pub mod claims;
 pub mod cleaning;
 pub mod clock;
 pub mod complaints;
+pub mod conflict;
 pub mod desk;
 pub mod dispatch;
 pub mod field_op;

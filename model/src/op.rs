@@ -113,6 +113,14 @@ pub enum OpKind {
         area_id: Uuid,
         date: NaiveDate,
     },
+    /// The supervisor settles an item marked differently by two devices (`crate::conflict`):
+    /// the mark `keep_device` gave stays, the other goes.
+    SettleMark {
+        area_id: Uuid,
+        date: NaiveDate,
+        item_id: Uuid,
+        keep_device: Uuid,
+    },
     /// A supervisor's spot check of an area's checklist.
     ReviewArea {
         area_id: Uuid,
@@ -289,7 +297,8 @@ impl Operation {
             | OpKind::SubmitReport { work_order_id } => Subject::WorkOrder(*work_order_id),
             OpKind::MarkItem { area_id, date, .. }
             | OpKind::FinishArea { area_id, date }
-            | OpKind::ReviewArea { area_id, date, .. } => Subject::AreaDay(*area_id, *date),
+            | OpKind::ReviewArea { area_id, date, .. }
+            | OpKind::SettleMark { area_id, date, .. } => Subject::AreaDay(*area_id, *date),
             OpKind::SaveVacantRecord { record_id, .. }
             | OpKind::ReviewVacantRecord { record_id, .. } => Subject::VacantRecord(*record_id),
             OpKind::ReportFinding { finding_id, .. }

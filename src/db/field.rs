@@ -139,6 +139,7 @@ async fn apply_local(
     let context = FieldContext {
         items: &reference.items,
         area_name,
+        arrival: None,
     };
     let changed = field_op::apply(op, &me.actor(), current, &context)?;
     // A complaint's task confirmed (the supervisor's usual confirm): its call-back is due.

@@ -257,6 +257,12 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
         })
         .to_string(),
         OpKind::FinishArea { .. } => (if zh { "区域完成" } else { "Area finished" }).to_string(),
+        OpKind::SettleMark { .. } => (if zh {
+            "解决冲突"
+        } else {
+            "Conflict settled"
+        })
+        .to_string(),
         OpKind::ReviewArea { .. } | OpKind::ReviewVacantRecord { .. } => {
             (if zh { "抽查" } else { "Spot check" }).to_string()
         }

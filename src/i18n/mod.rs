@@ -315,6 +315,12 @@ messages! {
     SendBackReason => "退回原因（保洁员会看到）", "Reason (the cleaner sees it)";
     ReasonRequired => "请填写原因。", "Give a reason.";
     NotStartedYet => "保洁员今天还没有开始这个区域，暂无可抽查的内容。", "The cleaner has not started this area today: nothing to check yet.";
+    InConflict => "有冲突", "In conflict";
+    ConflictDone => "已完成", "Done";
+    ConflictProblem => "有问题", "Problem";
+    ConflictCleared => "未勾选", "Not ticked";
+    ConflictDevice => "设备", "device";
+    ConflictKeep => "保留这个", "Keep this";
     NotFinishedYet => "保洁员尚未完成本区域：现在只能退回。", "Not finished yet: it can only be sent back now.";
     CheckedBy => "抽查", "Checked by";
     Cleaner => "保洁员", "Cleaner";

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::area::ChecklistItem;
 use super::review::{Review, Verdict};
+use crate::conflict::{Side, Sides, Stamp};
 use crate::validate::OpError;
 
 /// A tick on an item: done, or a problem that became a finding.
@@ -42,6 +43,13 @@ pub struct AreaDay {
     /// The server's sequence at the last change (0 on the device before sync).
     #[serde(default)]
     pub seq: i64,
+    /// Item id → the change its shown mark (or clearing) came from: who, which device, when.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stamps: BTreeMap<Uuid, Stamp>,
+    /// Items in conflict (`crate::conflict`): the other device's mark, kept beside the one shown
+    /// until the supervisor settles it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub conflicts: BTreeMap<Uuid, Side<Option<Mark>>>,
 }
 
 impl AreaDay {
@@ -54,34 +62,78 @@ impl AreaDay {
             finished_by: None,
             review: None,
             seq: 0,
+            stamps: BTreeMap::new(),
+            conflicts: BTreeMap::new(),
         }
     }
 
     /// Tick, flag or clear an item. A ticked list can change until a supervisor approved it.
-    pub fn mark(
-        &mut self,
-        item: Uuid,
-        mark: Option<Mark>,
-        by: &str,
-        at: DateTime<Utc>,
-    ) -> Result<(), OpError> {
-        if matches!(
+    /// A mark from another device that had not seen the item's mark is kept beside it
+    /// (`crate::conflict`): the later action is shown, and the item is in conflict.
+    pub fn mark(&mut self, item: Uuid, mark: Option<Mark>, stamp: Stamp) -> Result<(), OpError> {
+        if self.approved() {
+            return Err(OpError::Closed);
+        }
+        let change = Side { value: mark, stamp };
+        let sides = match self.sides(item) {
+            Some(sides) => sides.meet(change),
+            None => Sides::new(change),
+        };
+        self.show(item, sides);
+        Ok(())
+    }
+
+    /// Settle an item's conflict by keeping the mark `device` gave; refused when the item is not
+    /// in conflict (a second settling) or no side came from that device.
+    pub fn settle(&mut self, item: Uuid, device: Uuid) -> Result<(), OpError> {
+        if self.approved() {
+            return Err(OpError::Closed);
+        }
+        let settled = self
+            .sides(item)
+            .and_then(|sides| sides.settle(device))
+            .ok_or(OpError::WrongState)?;
+        self.show(item, settled);
+        Ok(())
+    }
+
+    /// Whether any item's mark is in conflict.
+    pub fn in_conflict(&self) -> bool {
+        !self.conflicts.is_empty()
+    }
+
+    fn approved(&self) -> bool {
+        matches!(
             self.review,
             Some(Review {
                 verdict: Verdict::Approved,
                 ..
             })
-        ) {
-            return Err(OpError::Closed);
-        }
-        match mark {
+        )
+    }
+
+    /// An item's value as stored, when a stamped change made it.
+    fn sides(&self, item: Uuid) -> Option<Sides<Option<Mark>>> {
+        let stamp = self.stamps.get(&item)?.clone();
+        Some(Sides {
+            shown: Side {
+                value: self.marks.get(&item).map(|m| m.mark),
+                stamp,
+            },
+            other: self.conflicts.get(&item).cloned(),
+        })
+    }
+
+    fn show(&mut self, item: Uuid, sides: Sides<Option<Mark>>) {
+        let Side { value, stamp } = sides.shown;
+        match value {
             Some(mark) => {
                 self.marks.insert(
                     item,
                     ItemMark {
                         mark,
-                        by: by.to_string(),
-                        at,
+                        by: stamp.by.clone(),
+                        at: stamp.at,
                     },
                 );
             }
@@ -91,7 +143,11 @@ impl AreaDay {
                 self.finished_by = None;
             }
         }
-        Ok(())
+        self.stamps.insert(item, stamp);
+        match sides.other {
+            Some(other) => self.conflicts.insert(item, other),
+            None => self.conflicts.remove(&item),
+        };
     }
 
     /// How many of the `due` items carry a mark.
@@ -112,13 +168,7 @@ impl AreaDay {
         if self.done_of(due) < due.len() {
             return Err(OpError::BadValue("items are still unticked"));
         }
-        if matches!(
-            self.review,
-            Some(Review {
-                verdict: Verdict::Approved,
-                ..
-            })
-        ) {
+        if self.approved() {
             return Err(OpError::Closed);
         }
         self.finished_at = Some(at);
@@ -139,6 +189,9 @@ impl AreaDay {
         verdict.check()?;
         if self.finished_at.is_none() && verdict == Verdict::Approved {
             return Err(OpError::BadValue("the area is not finished"));
+        }
+        if self.in_conflict() && verdict == Verdict::Approved {
+            return Err(OpError::BadValue("a conflict is not settled"));
         }
         self.review = Some(Review {
             verdict: verdict.clone(),
@@ -166,6 +219,15 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn by(name: &str, when: DateTime<Utc>) -> Stamp {
+        Stamp {
+            by: name.into(),
+            device: Uuid::from_u128(99),
+            at: when,
+            received_at: None,
+        }
+    }
+
     #[test]
     fn an_area_finishes_only_with_every_due_item_marked() {
         let area = Uuid::from_u128(1);
@@ -183,29 +245,26 @@ mod tests {
         day.mark(
             items[0].id,
             Some(Mark::Done),
-            "c",
-            at("2026-11-27T01:00:00Z"),
+            by("c", at("2026-11-27T01:00:00Z")),
         )
         .unwrap();
         assert!(day.finish(&due, "c", at("2026-11-27T01:05:00Z")).is_err());
         day.mark(
             items[1].id,
             Some(Mark::Problem),
-            "c",
-            at("2026-11-27T01:06:00Z"),
+            by("c", at("2026-11-27T01:06:00Z")),
         )
         .unwrap();
         day.finish(&due, "c", at("2026-11-27T01:07:00Z")).unwrap();
         assert_eq!(day.finished_at, Some(at("2026-11-27T01:07:00Z")));
         // Clearing a tick un-finishes the area.
-        day.mark(items[1].id, None, "c", at("2026-11-27T01:08:00Z"))
+        day.mark(items[1].id, None, by("c", at("2026-11-27T01:08:00Z")))
             .unwrap();
         assert_eq!(day.finished_at, None);
         day.mark(
             items[1].id,
             Some(Mark::Done),
-            "c",
-            at("2026-11-27T01:09:00Z"),
+            by("c", at("2026-11-27T01:09:00Z")),
         )
         .unwrap();
         day.finish(&due, "c", at("2026-11-27T01:10:00Z")).unwrap();
@@ -221,7 +280,7 @@ mod tests {
         day.review(Verdict::Approved, "s", at("2026-11-27T03:00:00Z"))
             .unwrap();
         assert_eq!(
-            day.mark(items[0].id, None, "c", at("2026-11-27T03:01:00Z")),
+            day.mark(items[0].id, None, by("c", at("2026-11-27T03:01:00Z"))),
             Err(OpError::Closed)
         );
         let empty = Verdict::SentBack { reason: " ".into() };

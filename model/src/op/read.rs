@@ -210,6 +210,12 @@ enum Kind {
         date: NaiveDate,
         verdict: Verdict,
     },
+    SettleMark {
+        area_id: Uuid,
+        date: NaiveDate,
+        item_id: Uuid,
+        keep_device: Uuid,
+    },
     SaveVacantRecord {
         record_id: Uuid,
         unit_id: Uuid,
@@ -356,6 +362,17 @@ impl From<Kind> for OpKind {
                 mark,
             },
             Kind::FinishArea { area_id, date } => OpKind::FinishArea { area_id, date },
+            Kind::SettleMark {
+                area_id,
+                date,
+                item_id,
+                keep_device,
+            } => OpKind::SettleMark {
+                area_id,
+                date,
+                item_id,
+                keep_device,
+            },
             Kind::ReviewArea {
                 area_id,
                 date,
@@ -638,6 +655,12 @@ mod tests {
                     signature: Some(photo()),
                 },
             },
+            OpKind::SettleMark {
+                area_id: id(4),
+                date: day,
+                item_id: id(5),
+                keep_device: id(6),
+            },
         ]
     }
 
@@ -665,6 +688,7 @@ mod tests {
             OpKind::Depart { .. } => 18,
             OpKind::TakeComplaint { .. } => 19,
             OpKind::RecordCallBack { .. } => 20,
+            OpKind::SettleMark { .. } => 21,
         }
     }
 
@@ -672,7 +696,7 @@ mod tests {
     fn every_kind_reads_back_with_its_type_first_last_or_sorted() {
         let kinds = one_of_each();
         let numbers: Vec<usize> = kinds.iter().map(number).collect();
-        assert_eq!(numbers, (0..=20).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..=21).collect::<Vec<_>>());
         for kind in kinds {
             let text = serde_json::to_string(&kind).unwrap();
             assert!(text.starts_with("{\"type\":"), "{text}");

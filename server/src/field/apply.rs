@@ -74,6 +74,10 @@ pub(crate) async fn apply(
     let context = FieldContext {
         items: &loaded.items,
         area_name: loaded.area_name.as_deref(),
+        arrival: Some(fieldbook_model::conflict::Arrival {
+            received_at: arrival.received_at,
+            clock_offset_ms: arrival.clock_offset_ms,
+        }),
     };
     let changed = match field_op::apply(op, &actor, loaded.current.take(), &context) {
         Ok(changed) => changed,
@@ -105,7 +109,7 @@ async fn load(
                 ..Loaded::new(day.map(FieldRecord::AreaDay), row.team)
             }))
         }
-        OpKind::ReviewArea { area_id, date, .. } => {
+        OpKind::ReviewArea { area_id, date, .. } | OpKind::SettleMark { area_id, date, .. } => {
             let Some(row) = area(conn, *area_id).await? else {
                 return refuse(RejectCode::UnknownRecord);
             };

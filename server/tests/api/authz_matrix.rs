@@ -1431,6 +1431,48 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
         ],
     ));
 
+    // Settling a checklist item two of cleaner1's phones marked differently: only the area's
+    // team's supervisor, once.
+    let contested = r
+        .items
+        .iter()
+        .filter(|i| i.area_id == lobby)
+        .nth(1)
+        .unwrap()
+        .id;
+    for (device, m) in [
+        ("00000000-0000-4000-8000-0000000000a1", "done"),
+        ("00000000-0000-4000-8000-0000000000a2", "problem"),
+    ] {
+        let mut tick = mark("cleaner1", lobby, contested, Some(m));
+        tick["device_id"] = device.into();
+        apply(&server, c1, &tick).await;
+    }
+    rows.push((
+        "settle_mark on cleaner1's contested item",
+        Box::new(move |who| {
+            crate::field::op(
+                who,
+                json!({"type": "settle_mark", "area_id": lobby, "date": crate::team::DAY,
+                       "item_id": contested, "keep_device": "00000000-0000-4000-8000-0000000000a1"}),
+            )
+        }),
+        [
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            Applied,
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+        ],
+    ));
+
     let mut failures = Vec::new();
     for (what, make, cells) in &rows {
         for (i, cell) in cells.iter().enumerate() {

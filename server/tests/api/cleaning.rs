@@ -7,13 +7,14 @@ use fieldbook_model::cleaning::{Mark, Verdict};
 use fieldbook_model::sync::FieldData;
 use fieldbook_model::{RejectCode, Role};
 use reqwest::StatusCode;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::field::Photo;
 use crate::harness::TestServer;
 use crate::team::{
     DAY, add_user, all_pass, apply, approved, area, at, day, due, finish_at, get_photo, mark,
-    photo_ref, reference, refused, review_area, sent_back, unit, vacant_record,
+    op_at, photo_ref, reference, refused, review_area, sent_back, unit, vacant_record,
 };
 
 fn names<'a>(it: impl Iterator<Item = &'a String>) -> BTreeSet<&'a str> {
@@ -596,5 +597,119 @@ async fn spot_checks_approve_or_send_back_a_finished_area() {
     assert_eq!(
         (d.finished_at, &d.review),
         (Some(at("2026-11-27T05:00:00Z")), &None)
+    );
+}
+
+/// Two phones of one cleaner, both offline, mark the same item differently; each reconnects,
+/// in both orders. Both marks are kept, the later action shows, every device sees the conflict,
+/// and the area's supervisor settles it once, keeping one phone's mark.
+#[tokio::test]
+async fn two_phones_marking_one_item_apart_keep_both_in_either_order_until_settled() {
+    const PHONE_1: &str = "00000000-0000-4000-8000-0000000000a1";
+    const PHONE_2: &str = "00000000-0000-4000-8000-0000000000a2";
+    let mut shown = Vec::new();
+    for phone_1_first in [true, false] {
+        let server = TestServer::with_demo().await;
+        let phone_1 = server.signed_in("cleaner1").await;
+        let phone_2 = server.signed_in("cleaner1").await;
+        let sup = server.signed_in("supervisor1").await;
+        let c2 = server.signed_in("cleaner2").await;
+        let r = reference(&server, &phone_1).await;
+        let lobby = area(&r, "大堂").id;
+        let item = due(&r, lobby)[0];
+        let on = |device: &str, time: &str, m: &str| {
+            let mut op = op_at(
+                "cleaner1",
+                time,
+                json!({"type": "mark_item", "area_id": lobby, "item_id": item, "date": DAY,
+                       "mark": m}),
+            );
+            op["device_id"] = device.into();
+            op
+        };
+        let done = on(PHONE_1, "2026-11-27T02:00:00Z", "done");
+        let problem = on(PHONE_2, "2026-11-27T02:03:00Z", "problem");
+        if phone_1_first {
+            apply(&server, &phone_1, &done).await;
+            apply(&server, &phone_2, &problem).await;
+        } else {
+            apply(&server, &phone_2, &problem).await;
+            apply(&server, &phone_1, &done).await;
+        }
+        for client in [&phone_1, &phone_2, &sup] {
+            let d = &server.sync(client, 0).await.field.area_days[0];
+            assert!(
+                d.in_conflict(),
+                "every device that shows the day sees the conflict"
+            );
+            assert_eq!(d.marks[&item].mark, Mark::Problem, "the later action shows");
+            let other = &d.conflicts[&item];
+            assert_eq!(other.value, Some(Mark::Done), "and the other is kept");
+            assert_eq!(other.stamp.device.to_string(), PHONE_1);
+            assert_eq!(other.stamp.at, at("2026-11-27T02:00:00Z"));
+            assert_eq!(d.stamps[&item].device.to_string(), PHONE_2);
+        }
+        let day_seen = server.sync(&sup, 0).await.field.area_days[0].clone();
+        // What it shows; only when each mark reached the server differs.
+        let other = &day_seen.conflicts[&item];
+        shown.push((
+            day_seen.marks.clone(),
+            (other.value, other.stamp.device, other.stamp.at),
+        ));
+        let settle = |by: &str| {
+            op_at(
+                by,
+                "2026-11-27T05:00:00Z",
+                json!({"type": "settle_mark", "area_id": lobby, "date": DAY, "item_id": item,
+                       "keep_device": PHONE_1}),
+            )
+        };
+        // The cleaner does not settle their own conflict; another team's people do not see it.
+        let watchers = [&phone_1, &sup];
+        refused(
+            &server,
+            &phone_1,
+            &settle("cleaner1"),
+            RejectCode::Forbidden,
+            &watchers,
+        )
+        .await;
+        refused(
+            &server,
+            &c2,
+            &settle("cleaner2"),
+            RejectCode::Forbidden,
+            &watchers,
+        )
+        .await;
+        let once = settle("supervisor1");
+        apply(&server, &sup, &once).await;
+        let again = server.push(&sup, std::slice::from_ref(&once)).await;
+        assert_eq!(
+            again.results[0].outcome,
+            fieldbook_model::Outcome::Duplicate
+        );
+        // A second settling (another tap, another id) finds nothing to settle.
+        refused(
+            &server,
+            &sup,
+            &settle("supervisor1"),
+            RejectCode::InvalidTransition,
+            &watchers,
+        )
+        .await;
+        for client in [&phone_1, &phone_2, &sup] {
+            let d = &server.sync(client, 0).await.field.area_days[0];
+            assert!(!d.in_conflict());
+            assert_eq!(
+                d.marks[&item].mark,
+                Mark::Done,
+                "the kept mark shows everywhere"
+            );
+        }
+    }
+    assert_eq!(
+        shown[0], shown[1],
+        "the same record whichever phone arrived first"
     );
 }

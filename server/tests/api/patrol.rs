@@ -268,6 +268,22 @@ async fn every_field_operation_applies_exactly_once() {
     let finish = finish_at("cleaner1", lobby, "2026-11-27T03:00:00Z");
     apply(&server, &c1, &finish).await;
     resend_changes_nothing(&server, &c1, &finish, &all).await;
+    // Two of the cleaner's phones disagree on an item; the supervisor settles it once.
+    for (device, m) in [
+        ("00000000-0000-4000-8000-0000000000a1", "problem"),
+        ("00000000-0000-4000-8000-0000000000a2", "done"),
+    ] {
+        let mut tick = mark("cleaner1", lobby, items[0], Some(m));
+        tick["device_id"] = device.into();
+        apply(&server, &c1, &tick).await;
+    }
+    let settle = op(
+        "supervisor1",
+        json!({"type": "settle_mark", "area_id": lobby, "date": crate::team::DAY,
+               "item_id": items[0], "keep_device": "00000000-0000-4000-8000-0000000000a2"}),
+    );
+    apply(&server, &sup, &settle).await;
+    resend_changes_nothing(&server, &sup, &settle, &all).await;
     let spot_check = review_area("supervisor1", lobby, approved());
     apply(&server, &sup, &spot_check).await;
     resend_changes_nothing(&server, &sup, &spot_check, &all).await;

@@ -122,6 +122,8 @@ fn Checklist(area: Area, view: FieldView, taps: RwSignal<Taps>) -> impl IntoView
             {approved.then(|| view! { <p class="ok-text">{tr(Msg::Approved)}</p> })}
             {sent_back.map(|r| view! { <p class="banner attention" data-testid="sent-back">{tr(Msg::SentBack)}": "{r}</p> })}
         </div>
+        <super::conflicts::MarkConflicts day=day.clone() items=due.clone() people=view.reference.people.clone()
+            can_settle=is_supervisor outbox/>
         {due.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NothingDueToday)}</p> })}
         <ul class="checklist" data-testid="checklist">
             {due.into_iter().map(|item| {

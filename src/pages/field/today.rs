@@ -105,7 +105,7 @@ pub fn TodayPage() -> impl IntoView {
                         <h2 class="section-title">{tr(Msg::MyAreas)}</h2>
                         {areas.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoAreas)}</p> })}
                         <ul class="cards" data-testid="area-list">
-                            {areas.into_iter().zip(figures).map(|(area, (progress, back))| { let (done, due, finished) = (progress.done, progress.due, progress.finished_at.is_some()); let sent_back = back.is_some(); view! {
+                            {areas.into_iter().zip(figures).map(|(area, (progress, back))| { let (done, due, finished) = (progress.done, progress.due, progress.finished_at.is_some()); let sent_back = back.is_some(); let conflict = progress.in_conflict; view! {
                                 <li>
                                     <a class="card order-card area-card" class:finished=finished class:sent-back=sent_back
                                         href=Route::Area(area.id).href() data-testid="area-card" data-area=area.name.clone()>
@@ -116,6 +116,7 @@ pub fn TodayPage() -> impl IntoView {
                                         <Progress done due/>
                                         {finished.then(|| view! { <span class="ok-text small">{tr(Msg::AreaFinished)}</span> })}
                                         {back.map(|r| view! { <span class="warn-text small">{tr(Msg::SentBack)}": "{r}</span> })}
+                                        {conflict.then(|| view! { <span class="warn-text small" data-testid="area-conflict">{tr(Msg::InConflict)}</span> })}
                                     </a>
                                 </li>
                             }}).collect_view()}

@@ -116,7 +116,7 @@ pub fn AreaReview(area_id: Uuid, date: NaiveDate) -> impl IntoView {
             }
             .into_any(),
             Some(day) => view! {
-                <ReviewPanel key=format!("review:{area_id}:{date}") current=day.review.clone() can_approve=day.finished_at.is_some() people on_verdict outbox/>
+                <ReviewPanel key=format!("review:{area_id}:{date}") current=day.review.clone() can_approve=day.finished_at.is_some() && !day.in_conflict() people on_verdict outbox/>
             }
             .into_any(),
         }/>

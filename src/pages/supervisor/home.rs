@@ -297,6 +297,7 @@ fn Lists(
                                 <span class="row between small">
                                     <span class="muted">{cleaner}
                                         {a.finished_at.map(|t| format!(" · {} {}", Msg::AreaFinishedAt.text(lang.get_untracked()), time::short(t)))}</span>
+                                    {a.in_conflict.then(|| view! { <span class="badge missing" data-testid="area-conflict">{tr(Msg::InConflict)}</span> })}
                                     <span class=class>{tr(label)}</span>
                                 </span>
                             </button>
