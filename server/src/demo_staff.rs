@@ -191,7 +191,7 @@ async fn order(tx: &mut db::Conn, p: Plan<'_>) -> Result<(String, bool), DemoErr
     wo.planned_at = called + Duration::hours(2);
     wo.assignee = p.username.into();
     wo.station = p.station.map(str::to_string);
-    if i % 30 == 0 {
+    if i.is_multiple_of(30) {
         wo.repeat_of = p.previous_ticket.map(str::to_string);
     }
     let seq = db::next_seq(&mut *tx).await?;
@@ -202,7 +202,7 @@ async fn order(tx: &mut db::Conn, p: Plan<'_>) -> Result<(String, bool), DemoErr
         name: "陈静".into(),
     };
     // The station head's first call: within the hour, or 3 hours late now and then.
-    let first = called + Duration::minutes(if i % 9 == 0 { 180 } else { 40 });
+    let first = called + Duration::minutes(if i.is_multiple_of(9) { 180 } else { 40 });
     wo.first_response = Some(FirstResponseRecord {
         response: FirstResponse {
             at: first,
@@ -214,10 +214,10 @@ async fn order(tx: &mut db::Conn, p: Plan<'_>) -> Result<(String, bool), DemoErr
         recorded_at: first,
     });
 
-    let to_arrive = if i % 10 == 0 { 40 } else { 3 };
+    let to_arrive = if i.is_multiple_of(10) { 40 } else { 3 };
     let arrived = called + Duration::hours(to_arrive);
     let left = arrived + Duration::hours(3);
-    let submitted = left + Duration::hours(if i % 12 == 0 { 4 * 24 } else { 20 });
+    let submitted = left + Duration::hours(if i.is_multiple_of(12) { 4 * 24 } else { 20 });
     for (k, (node, when)) in [
         (StatusNode::Departed, arrived - Duration::hours(1)),
         (StatusNode::Arrived, arrived),
@@ -237,7 +237,7 @@ async fn order(tx: &mut db::Conn, p: Plan<'_>) -> Result<(String, bool), DemoErr
         wo.apply_status(event)
             .expect("the plan walks the nodes in order");
     }
-    let missing = i % 15 == 0;
+    let missing = i.is_multiple_of(15);
     for (k, slot) in crate::photos::slots_for(&mut *tx, wo.service_type)
         .await?
         .into_iter()
@@ -265,7 +265,7 @@ async fn order(tx: &mut db::Conn, p: Plan<'_>) -> Result<(String, bool), DemoErr
     let report = ServiceReport {
         fault_cause: "见维修记录".into(),
         work_done: "已按规程处理，试机正常".into(),
-        signature: (i % 20 != 0).then(|| Signature {
+        signature: (!i.is_multiple_of(20)).then(|| Signature {
             photo_id: derived(id, 4, 0),
             signer: wo.contact_name.clone(),
             at: left,
@@ -275,7 +275,7 @@ async fn order(tx: &mut db::Conn, p: Plan<'_>) -> Result<(String, bool), DemoErr
     };
     let seq = db::next_seq(&mut *tx).await?;
     work_orders::record_report(&mut *tx, id, &report, seq).await?;
-    if i % 25 == 0 {
+    if i.is_multiple_of(25) {
         wo.reviews.push(ReviewRound {
             submitted_at: submitted,
             decision: ReviewDecision::SendBack {
@@ -306,9 +306,9 @@ async fn order(tx: &mut db::Conn, p: Plan<'_>) -> Result<(String, bool), DemoErr
         id: derived(id, 5, 0),
         method: CallBackMethod::Phone,
         by: "dispatcher1".into(),
-        at: closed + Duration::hours(if i % 11 == 0 { 5 * 24 } else { 24 }),
+        at: closed + Duration::hours(if i.is_multiple_of(11) { 5 * 24 } else { 24 }),
         answered_by: wo.contact_name.clone(),
-        satisfied: i % 40 != 0,
+        satisfied: !i.is_multiple_of(40),
         words: String::new(),
         signature: None,
         due: None,

@@ -757,11 +757,14 @@ pub async fn called_between(
         let history = histories.remove(&row.id).unwrap_or_default();
         let report = reports.remove(&row.id).unwrap_or_else(|| "{}".into());
         let (mut wo, _) = order(row, history)?;
-        if !slots.contains_key(&wo.service_type) {
-            let configured = photos::slots_for(&mut *conn, wo.service_type).await?;
-            slots.insert(wo.service_type, configured);
-        }
-        wo.slots = slots[&wo.service_type].clone();
+        wo.slots = match slots.get(&wo.service_type) {
+            Some(configured) => configured.clone(),
+            None => {
+                let configured = photos::slots_for(&mut *conn, wo.service_type).await?;
+                slots.insert(wo.service_type, configured.clone());
+                configured
+            }
+        };
         wo.photos = photos.remove(&wo.id.to_string()).unwrap_or_default();
         let id = wo.id.to_string();
         wo.report = serde_json::from_str(&report).map_err(|_| StoreError::BadField {

@@ -76,7 +76,9 @@ pub(crate) async fn apply(
         area_name: loaded.area_name.as_deref(),
         arrival: Some(fieldbook_model::conflict::Arrival {
             received_at: arrival.received_at,
-            clock_offset_ms: arrival.clock_offset_ms,
+            // `op` is already judged (`Arrival::judged` in ops.rs): its time is corrected by the
+            // offset this batch measured; correcting it again would count the offset twice.
+            clock_offset_ms: None,
         }),
     };
     let changed = match field_op::apply(op, &actor, loaded.current.take(), &context) {
