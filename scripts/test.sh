@@ -56,10 +56,10 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p fieldbook --target was
 # first-fix excuse (+12.9). Both budgets are what was measured: growth is stopped here, and
 # issue 20's diet (hand readers for the model's big types, the roles' screens split) is what
 # brings them down.
-step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 483.5 and 460 KiB brotli)"
+step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 498 and 494 KiB brotli)"
 trunk build index.html --release
 (cd office && trunk build index.html --release)
-node tools/size-report.mjs dist --max-wasm-brotli-kb 500 dist-office --max-wasm-brotli-kb 481
+node tools/size-report.mjs dist --max-wasm-brotli-kb 498 dist-office --max-wasm-brotli-kb 494
 
 step "End-to-end journeys: real Chromium against the real server"
 cargo build --locked -p fieldbook-server
