@@ -119,6 +119,29 @@ pub fn xlsx_sheets(sheets: &[SheetOf]) -> Result<Vec<u8>, AppError> {
     book.save_to_buffer().map_err(fail)
 }
 
+/// A page's figures as the reader asked (`format`): its JSON (the default), the first table as
+/// CSV, or every table as a sheet of one .xlsx, downloaded as `{stem}.csv|xlsx`; any other format
+/// is refused. Every report, scorecard and ledger answers through this.
+pub fn answer(
+    format: Option<&str>,
+    json: impl FnOnce() -> Response,
+    stem: &str,
+    sheets: &[SheetOf],
+) -> Result<Response, AppError> {
+    match format.unwrap_or("json") {
+        "json" => Ok(json()),
+        "csv" => {
+            let (_, header, rows) = sheets[0];
+            download(csv(header, rows)?, CSV_TYPE, &format!("{stem}.csv"))
+        }
+        "xlsx" => download(xlsx_sheets(sheets)?, XLSX_TYPE, &format!("{stem}.xlsx")),
+        other => Err(AppError::bad_request(
+            "bad_query",
+            format!("format: '{other}' is none of json, csv, xlsx"),
+        )),
+    }
+}
+
 /// A file to download under `name` (ASCII).
 pub fn download(
     bytes: Vec<u8>,

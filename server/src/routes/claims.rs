@@ -1389,24 +1389,13 @@ pub async fn parts_ledger(
         },
     )
     .await?;
-    let cells = || rows.iter().map(part_cells).collect::<Vec<_>>();
-    match query.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(rows).into_response()),
-        "csv" => sheet::download(
-            sheet::csv(&PARTS_HEADER, &cells())?,
-            sheet::CSV_TYPE,
-            &format!("old-parts-{month}.csv"),
-        ),
-        "xlsx" => sheet::download(
-            sheet::xlsx(&format!("旧件台账 {month}"), &PARTS_HEADER, &cells())?,
-            sheet::XLSX_TYPE,
-            &format!("old-parts-{month}.xlsx"),
-        ),
-        other => Err(AppError::bad_request(
-            "bad_query",
-            format!("format: '{other}' is none of json, csv, xlsx"),
-        )),
-    }
+    let cells: Vec<_> = rows.iter().map(part_cells).collect();
+    sheet::answer(
+        query.format.as_deref(),
+        || Json(&rows).into_response(),
+        &format!("old-parts-{month}"),
+        &[(&format!("旧件台账 {month}"), &PARTS_HEADER, &cells)],
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

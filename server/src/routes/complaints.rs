@@ -811,25 +811,14 @@ pub async fn ledger(
     let month = first.format("%Y-%m").to_string();
     let mut conn = state.db.acquire().await?;
     let rows = ledger_rows(&mut conn, &me, first).await?;
-    match query.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(rows).into_response()),
-        "csv" => sheet::download(
-            sheet::csv(&LEDGER_HEADER, &sheet_rows(&rows))?,
-            sheet::CSV_TYPE,
-            &format!("complaints-{month}.csv"),
-        ),
-        "xlsx" => sheet::download(
-            sheet::xlsx(
-                &format!("投诉台账 {month}"),
-                &LEDGER_HEADER,
-                &sheet_rows(&rows),
-            )?,
-            sheet::XLSX_TYPE,
-            &format!("complaints-{month}.xlsx"),
-        ),
-        other => Err(AppError::bad_request(
-            "bad_query",
-            format!("format: '{other}' is none of json, csv, xlsx"),
-        )),
-    }
+    sheet::answer(
+        query.format.as_deref(),
+        || Json(&rows).into_response(),
+        &format!("complaints-{month}"),
+        &[(
+            &format!("投诉台账 {month}"),
+            &LEDGER_HEADER,
+            &sheet_rows(&rows),
+        )],
+    )
 }

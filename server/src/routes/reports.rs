@@ -173,35 +173,6 @@ fn station_rows(total: Option<&DeskFigures>, stations: &[StationFigures]) -> Vec
         .collect()
 }
 
-/// The JSON, or one table as CSV, or the tables as an .xlsx of one sheet each.
-fn answer(
-    format: Option<&str>,
-    json: impl FnOnce() -> Response,
-    stem: &str,
-    sheets: &[sheet::SheetOf],
-) -> Result<Response, AppError> {
-    match format.unwrap_or("json") {
-        "json" => Ok(json()),
-        "csv" => {
-            let (_, header, rows) = sheets[0];
-            sheet::download(
-                sheet::csv(header, rows)?,
-                sheet::CSV_TYPE,
-                &format!("{stem}.csv"),
-            )
-        }
-        "xlsx" => sheet::download(
-            sheet::xlsx_sheets(sheets)?,
-            sheet::XLSX_TYPE,
-            &format!("{stem}.xlsx"),
-        ),
-        other => Err(AppError::bad_request(
-            "bad_query",
-            format!("format: '{other}' is none of json, csv, xlsx"),
-        )),
-    }
-}
-
 /// A period in a file name: `day-2026-12-06`, `week-2026-12-04`, `month-2026-12`.
 fn stem(what: &str, period: Period) -> String {
     let first = match period.kind {
@@ -237,7 +208,7 @@ pub async fn desk(
     let header = header_with(&["服务站"], &FIGURE_HEADER);
     let rows = station_rows(Some(&report.total), &report.stations);
     let name = sheet_name("400报表", period);
-    answer(
+    sheet::answer(
         query.format.as_deref(),
         || Json(&report).into_response(),
         &stem("desk", period),
@@ -276,7 +247,7 @@ pub async fn stations_report(
     let header = header_with(&["服务站"], &FIGURE_HEADER);
     let rows = station_rows(None, &report.stations);
     let name = sheet_name("服务站日报", period);
-    answer(
+    sheet::answer(
         query.format.as_deref(),
         || Json(&report).into_response(),
         &stem("stations", period),
@@ -357,7 +328,7 @@ pub async fn unrepaired_list(
         })
         .collect();
     let name = format!("未修复工单 {date}");
-    answer(
+    sheet::answer(
         query.format.as_deref(),
         || Json(&report).into_response(),
         &format!("unrepaired-{date}"),
@@ -486,7 +457,7 @@ pub async fn cleaning(
         })
         .collect();
     let name = sheet_name("保洁报表", period);
-    answer(
+    sheet::answer(
         query.format.as_deref(),
         || Json(&report).into_response(),
         &stem("cleaning", period),

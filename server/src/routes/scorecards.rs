@@ -226,30 +226,17 @@ fn answer(
     month: Month,
     stem: &str,
 ) -> Result<Response, AppError> {
-    match format.unwrap_or("json") {
-        "json" => Ok(json()),
-        "csv" => sheet::download(
-            sheet::csv(&CARD_HEADER, &rows(cards).0)?,
-            sheet::CSV_TYPE,
-            &format!("{stem}.csv"),
-        ),
-        "xlsx" => {
-            let (summary, deductions) = rows(cards);
-            let name = format!("工程师考核 {month}");
-            sheet::download(
-                sheet::xlsx_sheets(&[
-                    (&name, &CARD_HEADER, &summary),
-                    ("扣分明细", &DEDUCTION_HEADER, &deductions),
-                ])?,
-                sheet::XLSX_TYPE,
-                &format!("{stem}.xlsx"),
-            )
-        }
-        other => Err(AppError::bad_request(
-            "bad_query",
-            format!("format: '{other}' is none of json, csv, xlsx"),
-        )),
-    }
+    let (summary, deductions) = rows(cards);
+    let name = format!("工程师考核 {month}");
+    sheet::answer(
+        format,
+        json,
+        stem,
+        &[
+            (&name, &CARD_HEADER, &summary),
+            ("扣分明细", &DEDUCTION_HEADER, &deductions),
+        ],
+    )
 }
 
 /// `GET /api/scorecards/engineers?month=2026-11&format=json|csv|xlsx`.

@@ -185,28 +185,15 @@ pub async fn supervisors(
     let mut conn = state.db.acquire().await?;
     let cards = compute(&mut conn, month, only, Utc::now()).await?;
     let stem = format!("supervisor-scorecards-{month}");
-    match query.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(&cards).into_response()),
-        "csv" => sheet::download(
-            sheet::csv(&SUPERVISOR_HEADER, &rows(&cards.cards).0)?,
-            sheet::CSV_TYPE,
-            &format!("{stem}.csv"),
-        ),
-        "xlsx" => {
-            let (summary, misses) = rows(&cards.cards);
-            let name = format!("主管考核 {month}");
-            sheet::download(
-                sheet::xlsx_sheets(&[
-                    (&name, &SUPERVISOR_HEADER, &summary),
-                    ("未达明细", &MISS_HEADER, &misses),
-                ])?,
-                sheet::XLSX_TYPE,
-                &format!("{stem}.xlsx"),
-            )
-        }
-        other => Err(AppError::bad_request(
-            "bad_query",
-            format!("format: '{other}' is none of json, csv, xlsx"),
-        )),
-    }
+    let (summary, misses) = rows(&cards.cards);
+    let name = format!("主管考核 {month}");
+    sheet::answer(
+        query.format.as_deref(),
+        || Json(&cards).into_response(),
+        &stem,
+        &[
+            (&name, &SUPERVISOR_HEADER, &summary),
+            ("未达明细", &MISS_HEADER, &misses),
+        ],
+    )
 }
