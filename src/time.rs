@@ -59,6 +59,14 @@ pub fn use_now() -> leptos::prelude::ReadSignal<DateTime<Utc>> {
     use leptos::prelude::*;
     let (now, set_now) = signal(now());
     let tick = gloo::timers::callback::Interval::new(30_000, move || set_now.set(self::now()));
+    // A new offset (the first pull after sign-in measures it) moves the countdowns at once, not
+    // at the next tick: a phone a year ahead showed "已超时 8729 小时" for half a minute.
+    if let Some(sync) = use_context::<crate::sync::SyncState>() {
+        Effect::new(move |_| {
+            sync.clock_ahead_ms.track();
+            set_now.set(self::now());
+        });
+    }
     // Dropped, and so cancelled, when the component's owner goes away.
     StoredValue::new_local(tick);
     now
