@@ -5,7 +5,10 @@
 // at once); what tells them apart is a mark left on the window, and the document's start time.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { badge, launch, PHONE, Server, signIn } from "./harness.mjs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { badge, launch, makeJpegs, PHONE, Server, signIn, takePhoto } from "./harness.mjs";
 
 let server;
 let browser;
@@ -95,5 +98,48 @@ test("a cleaner's taps on links stay in one document: an area and back, a unit a
   await sameDocument(page, origin, "/report", "[data-testid=report-place]", "上报问题");
   await page.click("a.back");
   await sameDocument(page, origin, "/", "[data-testid=area-card]", "the report form's back link");
+  await context.close();
+});
+
+test("a photo upload in progress survives moving between screens: one PUT, never aborted", { timeout: 180_000 }, async () => {
+  const engineer = await server.client("engineer1");
+  const orders = (await engineer.get("/api/sync?cursor=0")).body.work_orders;
+  const order = orders.find((o) => o.slots.some((s) => s.key === "nameplate"));
+  const context = await browser.newContext({ ...PHONE, locale: "zh-CN" });
+  const page = await context.newPage();
+  await signIn(page, server.url, "engineer1");
+  await badge(page, "allsent");
+  const puts = [];
+  const failed = [];
+  page.on("request", (r) => r.method() === "PUT" && r.url().includes("/api/photos/") && puts.push(r.url()));
+  page.on("requestfailed", (r) => r.url().includes("/api/photos/") && failed.push(r.failure()?.errorText));
+  let finishedAt = null;
+  page.on("requestfinished", (r) => r.method() === "PUT" && r.url().includes("/api/photos/") && (finishedAt = Date.now()));
+  await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
+  const origin = await markDocument(page);
+
+  // A slow uplink: the photo takes seconds to go up.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 50, downloadThroughput: -1, uploadThroughput: 40 * 1024 });
+  const photos = await makeJpegs(context.browser(), ["nameplate"], mkdtempSync(join(tmpdir(), "fieldbook-nav-")));
+  await takePhoto(page, "nameplate", photos.nameplate);
+  await badge(page, "sending", 30_000);
+  // The PUT has started before anyone moves.
+  for (let i = 0; i < 300 && puts.length === 0; i++) await page.waitForTimeout(100);
+  assert.equal(puts.length, 1, "the upload started");
+  // While it goes up: the sync screen, where its percent shows, then back to the order.
+  await page.click("[data-testid=sync-badge]");
+  await sameDocument(page, origin, "/sync", "[data-testid=storage]", "the sync screen during an upload");
+  await page.click("a.brand");
+  await sameDocument(page, origin, "/", "[data-testid=work-order-card]", "home during an upload");
+  await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
+  await sameDocument(page, origin, `/work-orders/${order.id}`, "[data-testid=ticket]", "the order again");
+  const movedAt = Date.now();
+  await badge(page, "allsent", 120_000);
+  assert.ok(finishedAt > movedAt, "the upload was still going while the screens changed");
+  assert.equal(puts.length, 1, `one PUT for the photo: ${puts.join(", ")}`);
+  assert.deepEqual(failed, [], "no upload was aborted");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await context.close();
 });
