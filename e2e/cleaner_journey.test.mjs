@@ -87,6 +87,8 @@ test("a cleaner's offline day reaches the supervisor whole", { timeout: 300_000 
 
   // A vacant unit's monthly record, with a reload in the middle of it.
   await page.click("a.back");
+  const unitDue = "[data-testid=unit-card][data-unit='3栋 1204'] [data-testid=unit-due]";
+  assert.match(await page.getAttribute(unitDue, "class"), /overdue/, "the demo's unit is overdue");
   await page.click("[data-testid=unit-card][data-unit='3栋 1204']");
   await page.click("[data-testid=start-cleaning]");
   await page.waitForSelector("[data-testid=record-form]");
@@ -114,6 +116,13 @@ test("a cleaner's offline day reaches the supervisor whole", { timeout: 300_000 
   await page.click("[data-testid=save-record]");
   await page.waitForSelector("[data-testid=record-card]");
   await badge(page, "savedhere");
+  // Saved with no signal, the unit is no longer overdue on her list (issue 16: it invited a
+  // second record).
+  await page.click("a.back");
+  await page.waitForSelector(unitDue);
+  assert.doesNotMatch(await page.getAttribute(unitDue, "class"), /overdue/, await page.textContent(unitDue));
+  await page.click("[data-testid=unit-card][data-unit='3栋 1204']");
+  await page.waitForSelector("[data-testid=record-card]");
 
   // Damage seen on the way, somewhere that is not one of her areas: two taps to the camera.
   await page.click("a.back");

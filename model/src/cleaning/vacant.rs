@@ -50,6 +50,21 @@ impl VacantUnit {
         self.let_on.is_none_or(|l| date < l)
     }
 
+    /// The unit as the device knows it: its last cleaning moved to the newest of `records` made
+    /// for it (on the device and not yet at the server too), as the server moves it when a
+    /// record arrives. A record saved with no signal stops the unit showing overdue at once.
+    pub fn with_records(&self, records: &[VacantRecord]) -> VacantUnit {
+        let newest = records
+            .iter()
+            .filter(|r| r.unit_id == self.id)
+            .map(|r| crate::photo::naming_date(r.ended_at))
+            .max();
+        VacantUnit {
+            last_cleaned: self.last_cleaned.max(newest),
+            ..self.clone()
+        }
+    }
+
     /// Once a month: due a calendar month after the last cleaning (a cleaning on 31 January is
     /// due again on 28 or 29 February), or from the day it became vacant.
     pub fn due_date(&self) -> NaiveDate {
@@ -438,6 +453,29 @@ mod tests {
         assert_eq!(
             r.review(Verdict::Approved, "s", at("2026-11-27T05:00:00Z")),
             Err(OpError::Closed)
+        );
+    }
+
+    /// A record saved on the phone moves the unit's last cleaning there at once, as the server
+    /// will; an older record or another unit's leaves it; 23:30 UTC is the next China day.
+    #[test]
+    fn a_record_on_the_device_moves_the_unit_s_last_cleaning() {
+        let today = d(2026, 11, 27);
+        let overdue = unit(Some(d(2026, 10, 10)));
+        assert!(matches!(overdue.due_state(today), UnitDue::Overdue { .. }));
+        let mut cleaned = record();
+        cleaned.ended_at = at("2026-11-26T23:30:00Z");
+        let known = overdue.with_records(std::slice::from_ref(&cleaned));
+        assert_eq!(known.last_cleaned, Some(d(2026, 11, 27)));
+        assert!(matches!(known.due_state(today), UnitDue::Upcoming { .. }));
+
+        let mut older = record();
+        older.ended_at = at("2026-10-01T02:00:00Z");
+        let mut elsewhere = record();
+        elsewhere.unit_id = Uuid::from_u128(6);
+        assert_eq!(
+            overdue.with_records(&[older, elsewhere]).last_cleaned,
+            Some(d(2026, 10, 10))
         );
     }
 }

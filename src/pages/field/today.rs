@@ -139,6 +139,7 @@ fn UnitList(reference: FieldReference, records: Vec<VacantRecord>, me: String) -
         .units
         .into_iter()
         .filter(|u| u.responsible == me && u.is_vacant_on(date))
+        .map(|u| u.with_records(&records))
         .collect();
     let units = ordered(units, |u| {
         (i64::from(u.due_date().num_days_from_ce()), 0, String::new())
@@ -179,7 +180,6 @@ fn UnitList(reference: FieldReference, records: Vec<VacantRecord>, me: String) -
     }
 }
 
-/// Findings given to the person (or their department), and the ones they reported.
 /// The tasks given to the signed-in person (or their department), to fix and close.
 #[component]
 pub fn TaskList(findings: Vec<Finding>) -> impl IntoView {
