@@ -38,6 +38,10 @@ async function offlineDevice(device, username, list) {
   await signIn(page, server.url, username, list);
   await badge(page, "allsent");
   await serviceWorkerReady(page);
+  // The first pull is whole before the signal goes (on a loaded machine "all sent" can come
+  // before the areas have arrived, and a round then has no areas to cover).
+  await page.waitForSelector("[data-testid=freshness]:has-text('上次同步')");
+  await page.waitForLoadState("networkidle");
   await context.setOffline(true);
   return { context, page, seen };
 }
