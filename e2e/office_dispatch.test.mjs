@@ -359,13 +359,13 @@ test("a reassignment from the desk, and the previous engineer's held work settle
   await context.close();
 });
 
-test("a station head works at the desk too, without the call screen (with the old parts and commercial claims, issue 19, and their station's scorecards, issue 18)", { timeout: 60_000 }, async () => {
+test("a station head works at the desk too, without the call screen (with the old parts and commercial claims, issue 19, their station's scorecards and reports, issue 18)", { timeout: 60_000 }, async () => {
   const context = await browser.newContext(DESK);
   const page = await context.newPage();
   await signIn(page, `${server.url}/office/`, "head1", ROW);
   assert.equal(await page.textContent("[data-testid=role]"), "服务站长");
   const nav = page.getByRole("navigation");
-  assert.deepEqual(await nav.getByRole("link").allTextContents(), ["工单", "工程师考核", "跟进", "投诉", "回访", "投诉台账", "旧件", "商务索赔", "设备档案"]);
+  assert.deepEqual(await nav.getByRole("link").allTextContents(), ["工单", "工程师考核", "报表", "跟进", "投诉", "回访", "投诉台账", "旧件", "商务索赔", "设备档案"]);
   await context.close();
 });
 
