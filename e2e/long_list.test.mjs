@@ -21,7 +21,7 @@ before(async () => {
   execFileSync(SERVER_BIN, ["demo", "--data-dir", dataDir, "--generate", String(EXTRA)], { stdio: "pipe" });
   server = await Server.start({ dataDir, demo: false });
   browser = await launch();
-  // engineer1's orders in the list's order (machines down first, then by planned time), read from
+  // engineer1's orders in the list's order (`WorkOrder::list_key`: most urgent first), read from
   // the server page by page the way the phone does.
   const engineer = await server.client("engineer1");
   const orders = [];
@@ -32,7 +32,10 @@ before(async () => {
     cursor = body.cursor;
     if (!body.more) break;
   }
-  orders.sort((a, b) => Number(b.machine_down) - Number(a.machine_down) || Date.parse(a.planned_at) - Date.parse(b.planned_at));
+  orders.sort((a, b) => {
+    const [ka, kb] = [listKey(a), listKey(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || (ka[2] < kb[2] ? -1 : ka[2] > kb[2] ? 1 : 0);
+  });
   expected = orders.map((o) => o.ticket);
 });
 
@@ -40,6 +43,22 @@ after(async () => {
   await browser?.close();
   await server?.kill();
 });
+
+/** `WorkOrder::list_key` (model/src/work_order.rs), read from the server's JSON. */
+function listKey(o) {
+  const reached = (node) => o.history.some((h) => h.node === node);
+  const responded = reached("arrived") || reached("resolved_by_phone");
+  const called = Date.parse(o.called_at);
+  const responseDue = called + 36 * 3600_000;
+  const final = o.status === "repaired_left" || o.status === "resolved_by_phone";
+  const left = o.history.find((h) => h.node === "repaired_left");
+  if (o.closure) return [5, -called, o.ticket];
+  if (o.machine_down && !final) return [0, responseDue, o.ticket];
+  if (!responded) return [1, responseDue, o.ticket];
+  if (!final) return [2, called, o.ticket];
+  if (left && o.status === "repaired_left" && !o.report?.submitted_at) return [3, Date.parse(left.at) + 3 * 24 * 3600_000, o.ticket];
+  return [4, -called, o.ticket];
+}
 
 const cards = (page) => page.locator("[data-testid=work-order-card]");
 const tickets = (page) => cards(page).evaluateAll((els) => els.map((e) => e.dataset.ticket));

@@ -326,7 +326,8 @@ impl WorkOrder {
         let responded = self.reached_at(StatusNode::Arrived).is_some()
             || self.reached_at(StatusNode::ResolvedByPhone).is_some();
         let response_due = (self.called_at + RESPONSE_TARGET).timestamp_millis();
-        let report_open = self.report.submitted_at.is_none() || self.open_send_back().is_some();
+        // A sent-back report is unsubmitted again: one to write.
+        let report_open = self.report.submitted_at.is_none();
         let (group, at) = if self.is_closed() {
             (5, -self.called_at.timestamp_millis())
         } else if self.machine_down && !self.status.is_final() {
