@@ -33,7 +33,7 @@ export async function freePort() {
 
 /** The real server on a port of its own, with its own SQLite file and photo folder. */
 export class Server {
-  constructor({ port, dataDir, demo = true, demoLastMonth = false, dist = DIST, officeDist = OFFICE_DIST }) {
+  constructor({ port, dataDir, demo = true, demoLastMonth = false, demoYesterday = false, dist = DIST, officeDist = OFFICE_DIST }) {
     this.port = port;
     this.dist = dist;
     this.officeDist = officeDist;
@@ -41,6 +41,7 @@ export class Server {
     this.demo = demo;
     // The demo's last month too (closed orders for the reports and scorecards).
     this.demoLastMonth = demoLastMonth;
+    this.demoYesterday = demoYesterday;
     this.url = `http://127.0.0.1:${port}`;
     this.log = "";
   }
@@ -58,6 +59,7 @@ export class Server {
     ];
     if (this.demo) args.push("--demo");
     if (this.demoLastMonth) args.push("--demo-last-month");
+    if (this.demoYesterday) args.push("--demo-yesterday");
     this.child = spawn(SERVER_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout.on("data", (d) => (this.log += d));
     this.child.stderr.on("data", (d) => (this.log += d));

@@ -17,6 +17,6 @@ step "Building the server (release)"
 cargo build --release --locked -p fieldbook-server
 
 step "Starting Fieldbook"
-exec target/release/fieldbook-server serve --demo --demo-last-month \
+exec target/release/fieldbook-server serve --demo --demo-last-month --demo-yesterday \
   --addr "${FIELDBOOK_ADDR:-127.0.0.1:8080}" --data-dir "${FIELDBOOK_DATA:-.fieldbook}" \
   --dist dist --office-dist dist-office

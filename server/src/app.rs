@@ -43,6 +43,8 @@ pub struct Config {
     /// With the demo, also last month's closed orders (for the reports and scorecards; issue
     /// 18). Apart from the demo, so the demo's own orders and sequence values stay as they are.
     pub demo_last_month: bool,
+    /// With the demo, also yesterday's orders and field records (for the daily reports).
+    pub demo_yesterday: bool,
     /// Mark the session cookie `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
     /// Photos in this S3-compatible bucket instead of `data_dir/photos`.
@@ -69,6 +71,7 @@ impl Config {
             office_dist: PathBuf::from("dist-office"),
             demo: false,
             demo_last_month: false,
+            demo_yesterday: false,
             secure_cookies: false,
             s3: None,
             rate_limits: RateLimits::default(),
@@ -131,6 +134,12 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
                 .await
                 .context("cannot load the demo's last month")?;
             tracing::info!(work_orders = n, "the demo's last month loaded");
+        }
+        if config.demo_yesterday {
+            let n = demo::load_yesterday(&db)
+                .await
+                .context("cannot load the demo's yesterday")?;
+            tracing::info!(work_orders = n, "the demo's yesterday loaded");
         }
     }
     let state = AppState {

@@ -235,6 +235,9 @@ struct DemoArgs {
     /// Also last month's closed orders, for the reports and scorecards.
     #[arg(long)]
     last_month: bool,
+    /// Also yesterday's orders and field records, for the daily reports.
+    #[arg(long)]
+    yesterday: bool,
     /// Also this many field staff with a year of their engineers' closed orders (the company's
     /// size, for timing the reports and scorecards: server/benches/reports.rs), e.g. 2000.
     #[arg(long, default_value_t = 0)]
@@ -265,6 +268,10 @@ struct ServeArgs {
     /// With --demo, also last month's closed orders (reports and scorecards have a month to count).
     #[arg(long)]
     demo_last_month: bool,
+    /// With --demo, also yesterday's orders, checklists, rounds, a finding and a vacant-unit
+    /// cleaning (the daily reports have a day to count).
+    #[arg(long)]
+    demo_yesterday: bool,
     /// Mark the session cookie Secure (when served over HTTPS).
     #[arg(long)]
     secure_cookies: bool,
@@ -336,8 +343,9 @@ async fn run_command() -> anyhow::Result<()> {
             let config = Config {
                 dist: args.dist,
                 office_dist: args.office_dist,
-                demo: args.demo || args.demo_last_month,
+                demo: args.demo || args.demo_last_month || args.demo_yesterday,
                 demo_last_month: args.demo_last_month,
+                demo_yesterday: args.demo_yesterday,
                 secure_cookies: args.secure_cookies,
                 janitor: args.janitor_every.map(|every| JanitorSchedule {
                     every,
@@ -439,6 +447,7 @@ async fn run_command() -> anyhow::Result<()> {
             let config = Config {
                 demo: true,
                 demo_last_month: args.last_month,
+                demo_yesterday: args.yesterday,
                 ..args.data.config()?
             };
             let (_, state) = fieldbook_server::build(&config).await?;

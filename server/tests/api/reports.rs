@@ -20,7 +20,10 @@ async fn server() -> TestServer {
             demo: true,
             dist: None,
         },
-        |c| c.demo_last_month = true,
+        |c| {
+            c.demo_last_month = true;
+            c.demo_yesterday = true;
+        },
     )
     .await
 }
