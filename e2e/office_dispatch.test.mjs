@@ -365,7 +365,7 @@ test("a station head works at the desk too, without the call screen (with the ol
   await signIn(page, `${server.url}/office/`, "head1", ROW);
   assert.equal(await page.textContent("[data-testid=role]"), "服务站长");
   const nav = page.getByRole("navigation");
-  assert.deepEqual(await nav.getByRole("link").allTextContents(), ["工单", "工程师考核", "报表", "跟进", "投诉", "回访", "投诉台账", "旧件", "商务索赔", "设备档案"]);
+  assert.deepEqual(await nav.getByRole("link").allTextContents(), ["工单", "考核", "报表", "跟进", "投诉", "回访", "投诉台账", "旧件", "商务索赔", "设备档案"]);
   await context.close();
 });
 

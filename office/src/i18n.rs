@@ -317,7 +317,7 @@ fieldbook::messages! {
     CallBackDaysLabel => "工单关单后回访天数", "Days to call back after a closed order";
     CallBackDaysHint => "1–60 天", "1 to 60 days";
     // Reports and scorecards (pages/scorecards.rs; issue 18).
-    NavScorecards => "工程师考核", "Engineer scorecards";
+    NavScorecards => "考核", "Scorecards";
     ScOrders => "工单数", "Orders";
     ScResponse => "实际响应", "Actual response";
     ScFirstFix => "一次修复", "First-time fix";

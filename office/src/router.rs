@@ -35,7 +35,7 @@ pub enum Route {
     Calendar,
     /// 投诉台账: the month's complaint ledger.
     Ledger,
-    /// 工程师考核: the engineers' monthly scorecards (the manager's home).
+    /// 考核 (scorecards): the engineers' monthly scorecards (the manager's home).
     Scorecards,
     /// 报表: the desk's, the stations', the cleaning reports (issue 18).
     Reports,
