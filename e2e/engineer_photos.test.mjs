@@ -97,8 +97,9 @@ test("a periodic maintenance done offline reaches the office complete and correc
     assert.equal(shown, expectedName(slot));
   }
 
-  // The report, with a replaced part that gets its return tag.
-  await page.fill("textarea[name=fault_cause]", "到期定检保养");
+  // The report, with a replaced part that gets its return tag. A maintenance has no fault, so
+  // the form asks for no 故障原因 (issue 16).
+  assert.equal(await page.isVisible("textarea[name=fault_cause]"), false);
   await page.fill("textarea[name=work_done]", "更换机油、机油滤芯、柴油滤芯；检查液压油位");
   await page.click("text=添加配件");
   await page.fill("[data-testid=part-row] input[name=part_no]", "VOE21707134");
@@ -173,4 +174,44 @@ test("a periodic maintenance done offline reaches the office complete and correc
   assert.equal(await officePage.getAttribute("[data-testid=zip]", "href"), `/api/work-orders/${order.id}/photos.zip`);
   await shoot(officePage, "tablet-office-work-order.png");
   await desk.close();
+});
+
+test("a fault resolved by phone asks for its cause and how it was resolved, no photo and no signature", { timeout: 180_000 }, async () => {
+  const engineer = await server.client("engineer1");
+  const orders = (await engineer.get("/api/sync?cursor=0")).body.work_orders;
+  const order = orders.find((o) => o.service_type === "fault_repair" && o.status === "dispatched");
+  assert.ok(order, "the demo has a fault repair not yet started");
+  assert.ok(order.slots.some((s) => s.required), "a fault repair on site needs photos");
+
+  const context = await browser.newContext({ ...PHONE });
+  const page = await context.newPage();
+  await signIn(page, server.url, "engineer1");
+  await badge(page, "allsent");
+  await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
+  // On site, the report would ask for the cause, the signature and the photos.
+  assert.equal(await page.isVisible("textarea[name=fault_cause]"), true);
+  assert.equal(await page.isVisible("[data-testid=signature]"), true);
+
+  await page.click("[data-testid=next-node][data-node=resolved_by_phone]");
+  await page.waitForSelector(".step.reached[data-node=resolved_by_phone]");
+  assert.equal(await page.isVisible("[data-testid=signature]"), false, "nobody on site to sign");
+  const missing = await page.locator("[data-testid=missing-list] li").allTextContents();
+  assert.deepEqual(missing, ["故障原因", "处理过程"], "no photo, no signature");
+  await page.waitForSelector("label:has(textarea[name=work_done]) span:has-text('电话处理说明')");
+
+  await page.fill("textarea[name=fault_cause]", "先导压力开关未复位");
+  await page.fill("textarea[name=work_done]", "电话指导客户复位先导开关，试机正常");
+  await page.click("[data-testid=save-report]");
+  await page.waitForSelector("[data-testid=missing-list]", { state: "detached" });
+  await page.click("[data-testid=submit-report]");
+  await page.waitForSelector("[data-testid=submitted][data-sent=true]", { timeout: 20_000 });
+  await context.close();
+
+  const office = await server.client("dispatcher1");
+  const held = (await office.get(`/api/work-orders/${order.id}`)).body;
+  assert.equal(held.status, "resolved_by_phone");
+  assert.ok(held.report.submitted_at, "the office has the report");
+  assert.equal(held.report.signature, null);
+  assert.equal(held.report.work_done, "电话指导客户复位先导开关，试机正常");
 });

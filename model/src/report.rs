@@ -174,13 +174,15 @@ impl WorkOrder {
                 }
             }
         }
-        if self.report.fault_cause.trim().is_empty() {
+        if self.service_type.has_fault() && self.report.fault_cause.trim().is_empty() {
             missing.push(Missing::FaultCause);
         }
+        // On a phone resolution: how it was resolved (what the customer was told to do).
         if self.report.work_done.trim().is_empty() {
             missing.push(Missing::WorkDone);
         }
-        if self.report.signature.is_none() && self.report.waiver.is_none() {
+        if self.needs_signature() && self.report.signature.is_none() && self.report.waiver.is_none()
+        {
             missing.push(Missing::Signature);
         }
         if self.claim_expected {
@@ -205,6 +207,12 @@ impl WorkOrder {
             }
         }
         missing
+    }
+
+    /// Whether the report needs the customer's signature (or a waiver): not when the call was
+    /// resolved by phone, with nobody on site to sign.
+    pub fn needs_signature(&self) -> bool {
+        self.status != StatusNode::ResolvedByPhone
     }
 
     /// How many photos of replaced parts the report needs: one per replaced part on an order
@@ -406,7 +414,7 @@ mod tests {
                 Missing::Photo {
                     slot: "oil_filter".into()
                 },
-                Missing::FaultCause,
+                // A maintenance has no fault, so no 故障原因 to give.
                 Missing::WorkDone,
                 Missing::Signature,
             ]
@@ -475,6 +483,66 @@ mod tests {
         // A submitted report is final.
         let late = op(&wo, photo(&wo, "extra", "image/jpeg"), 10);
         assert_eq!(late.apply_to(&mut wo), Err(OpError::ReportSubmitted));
+    }
+
+    /// The report asks for what the service type needs (issue 16): a fault repair its cause,
+    /// the other types none; a call resolved by phone no site photo and no signature, but its
+    /// cause and how it was resolved.
+    #[test]
+    fn the_report_asks_for_what_the_service_type_needs() {
+        let slots = || vec![slot("nameplate", true)];
+        // A fault resolved by phone.
+        let mut wo = order(ServiceType::FaultRepair, slots());
+        let by_phone = OpKind::SetStatus {
+            work_order_id: wo.id,
+            node: StatusNode::ResolvedByPhone,
+        };
+        op(&wo, by_phone, 3).apply_to(&mut wo).unwrap();
+        assert!(!wo.needs_signature());
+        assert_eq!(
+            wo.report_missing(),
+            vec![Missing::FaultCause, Missing::WorkDone]
+        );
+        let report = OpKind::SaveReport {
+            work_order_id: wo.id,
+            fault_cause: "先导压力开关未复位".into(),
+            work_done: "电话指导客户复位先导开关，试机正常".into(),
+            parts: vec![],
+            companions: vec![],
+            warranty: Default::default(),
+        };
+        op(&wo, report, 4).apply_to(&mut wo).unwrap();
+        assert_eq!(wo.report_missing(), vec![]);
+
+        // The same fault repaired on site: its photo and the signature as well.
+        let mut wo = order(ServiceType::FaultRepair, slots());
+        walk_to_left(&mut wo);
+        assert!(wo.needs_signature());
+        assert_eq!(
+            wo.report_missing(),
+            vec![
+                Missing::Photo {
+                    slot: "nameplate".into()
+                },
+                Missing::FaultCause,
+                Missing::WorkDone,
+                Missing::Signature,
+            ]
+        );
+
+        // Every other type has no fault cause to give, on site or by phone.
+        for service_type in ServiceType::ALL
+            .into_iter()
+            .filter(|t| *t != ServiceType::FaultRepair)
+        {
+            let mut wo = order(service_type, vec![]);
+            walk_to_left(&mut wo);
+            assert_eq!(
+                wo.report_missing(),
+                vec![Missing::WorkDone, Missing::Signature],
+                "{service_type:?}"
+            );
+        }
     }
 
     #[test]

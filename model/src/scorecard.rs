@@ -337,7 +337,8 @@ impl<'a> EngineerMonth<'a> {
                         );
                     }
                 }
-                if o.report.signature.is_none()
+                if o.needs_signature()
+                    && o.report.signature.is_none()
                     && o.report.waiver.is_none()
                     && o.closure.as_ref().is_none_or(|c| c.resolution.is_none())
                 {

@@ -70,6 +70,13 @@ impl ServiceType {
         ServiceType::ALL.into_iter().find(|t| t.as_str() == s)
     }
 
+    /// Whether the order is about a fault, so that its report gives the fault's cause
+    /// (故障原因): a fault repair is; a maintenance, an inspection, a handover, a modification
+    /// or a visit has no fault to explain.
+    pub fn has_fault(self) -> bool {
+        self == ServiceType::FaultRepair
+    }
+
     /// The name staff use, as the older photo-naming rule writes the service content.
     pub fn zh(self) -> &'static str {
         match self {

@@ -4,7 +4,7 @@
 use fieldbook_model::desk::ReviewItem;
 use fieldbook_model::photo::{OLD_PART_SLOT, SIGNATURE_SLOT};
 use fieldbook_model::report::{LabourHours, MAX_LABOUR_TENTHS, ServiceReport, WarrantyDetails};
-use fieldbook_model::{Missing, OpKind, PartUsed, ServiceType, WorkOrder, op::limits};
+use fieldbook_model::{Missing, OpKind, PartUsed, StatusNode, WorkOrder, op::limits};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -293,10 +293,13 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     };
     let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
     let claim = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.claim_expected));
-    let fault_repair = move || {
+    // Only a fault has a cause to give (an inspection, a handover... has none).
+    let fault_repair =
+        move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.service_type.has_fault()));
+    let by_phone = move || {
         loaded.with(|l| {
             l.as_ref()
-                .is_some_and(|l| l.order.service_type == ServiceType::FaultRepair)
+                .is_some_and(|l| l.order.status == StatusNode::ResolvedByPhone)
         })
     };
     // A memo: a sync that changed nothing of it does not rebuild the hours being typed.
@@ -446,13 +449,13 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         <form class="card form" id="report" data-testid="report-form" on:submit=save novalidate>
             <h2>{tr(Msg::ServiceReport)}</h2>
             <drafts::DraftNote draft reset=move |()| fill(stored())/>
-            <label class="field">
+            <label class="field" hidden=move || !fault_repair()>
                 <span>{tr(Msg::FaultCause)}</span>
                 <textarea name="fault_cause" rows="3" prop:value=move || cause.get()
                     on:input=move |ev| cause.set(event_target_value(&ev)) disabled=locked></textarea>
             </label>
             <label class="field">
-                <span>{tr(Msg::WorkDone)}</span>
+                <span>{move || if by_phone() { Msg::PhoneResolution } else { Msg::WorkDone }.text(lang.get())}</span>
                 <textarea name="work_done" rows="3" prop:value=move || done.get()
                     on:input=move |ev| done.set(event_target_value(&ev)) disabled=locked></textarea>
             </label>
@@ -557,6 +560,8 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
     };
     let waived =
         move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.report.waiver.is_some()));
+    // A call resolved by phone had nobody on site to sign.
+    let unneeded = move || loaded.with(|l| l.as_ref().is_some_and(|l| !l.order.needs_signature()));
     let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
     // The office sent the signature back: the customer signs again (a new signature replaces it).
     let sign_again = move || {
@@ -630,7 +635,7 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
     };
 
     view! {
-        <div class="card" data-testid="signature">
+        <div class="card" data-testid="signature" hidden=unneeded>
             <h2>{tr(Msg::CustomerSignature)}</h2>
             {move || signed().map(|s| view! {
                 <p class="signed" data-testid="signed">
