@@ -47,6 +47,12 @@ pub enum OpKind {
         work_order_id: Uuid,
         node: StatusNode,
     },
+    /// The engineer takes back the status node they just reported (a tap by mistake): only the
+    /// last one, their own, within [`crate::work_order::UNDO_WINDOW_SECS`] of it.
+    UndoStatus {
+        work_order_id: Uuid,
+        node: StatusNode,
+    },
     /// The engineer sets out (出发), saying who goes along and when they expect to arrive.
     Depart {
         work_order_id: Uuid,
@@ -236,7 +242,9 @@ pub enum RejectCode {
 impl From<StatusError> for RejectCode {
     fn from(e: StatusError) -> Self {
         match e {
-            StatusError::NotAllowed { .. } => RejectCode::InvalidTransition,
+            StatusError::NotAllowed { .. } | StatusError::CannotUndo { .. } => {
+                RejectCode::InvalidTransition
+            }
         }
     }
 }
@@ -288,6 +296,7 @@ impl Operation {
     pub fn subject(&self) -> Subject {
         match &self.kind {
             OpKind::SetStatus { work_order_id, .. }
+            | OpKind::UndoStatus { work_order_id, .. }
             | OpKind::Depart { work_order_id, .. }
             | OpKind::CorrectHours { work_order_id, .. }
             | OpKind::AddPhoto { work_order_id, .. }
@@ -376,6 +385,9 @@ impl Operation {
                 by: self.user.clone(),
                 op_id: self.id,
             })?,
+            OpKind::UndoStatus { node, .. } => {
+                wo.undo_status(*node, &self.user, self.device_time)?
+            }
             OpKind::CorrectHours { hours, .. } => {
                 if *hours > limits::MAX_HOURS {
                     return Err(OpError::BadValue("engine hours"));

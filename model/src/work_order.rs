@@ -163,7 +163,15 @@ pub struct StatusEvent {
 pub enum StatusError {
     #[error("a work order at '{}' cannot go to '{}'", from.as_str(), to.as_str())]
     NotAllowed { from: StatusNode, to: StatusNode },
+    #[error("'{}' can no longer be taken back", node.as_str())]
+    CannotUndo { node: StatusNode },
 }
+
+/// How long after a status tap its undo is still accepted. The phone offers it for
+/// [`UNDO_OFFERED_SECS`]; the rest is room for a slow tap and two readings of one clock.
+pub const UNDO_WINDOW_SECS: i64 = 60;
+/// How long the phone shows "undo" after a status tap.
+pub const UNDO_OFFERED_SECS: i64 = 10;
 
 /// A deadline as a person sees it at a given moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,6 +319,48 @@ impl WorkOrder {
         Ok(())
     }
 
+    /// Take back the last status node, `node`, reported by `by` at most [`UNDO_WINDOW_SECS`]
+    /// before `at`: the order is back at the node before it (an undone 出发 takes its departure
+    /// along). Any other node, another person's, or one reported longer ago stays.
+    pub fn undo_status(
+        &mut self,
+        node: StatusNode,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StatusError> {
+        let undoable = self.status == node
+            && node != StatusNode::Dispatched
+            && self.history.last().is_some_and(|e| {
+                e.node == node && e.by == by && (at - e.at).num_seconds().abs() <= UNDO_WINDOW_SECS
+            });
+        if !undoable {
+            return Err(StatusError::CannotUndo { node });
+        }
+        self.history.pop();
+        self.status = self
+            .history
+            .last()
+            .map_or(StatusNode::Dispatched, |e| e.node);
+        if node == StatusNode::Departed {
+            self.departure = None;
+        }
+        Ok(())
+    }
+
+    /// The node the phone offers to undo at `now`: the last one, `me`'s, reported at most
+    /// [`UNDO_OFFERED_SECS`] ago, on an order still open.
+    pub fn undo_offered(&self, me: &str, now: DateTime<Utc>) -> Option<StatusNode> {
+        let last = self.history.last()?;
+        let fresh = (now - last.at).num_seconds().abs() < UNDO_OFFERED_SECS;
+        (fresh
+            && last.by == me
+            && last.node == self.status
+            && self.status != StatusNode::Dispatched
+            && self.report.submitted_at.is_none()
+            && !self.is_closed())
+        .then_some(last.node)
+    }
+
     /// When a node was reported, if it was.
     pub fn reached_at(&self, node: StatusNode) -> Option<DateTime<Utc>> {
         self.history.iter().find(|e| e.node == node).map(|e| e.at)
@@ -451,6 +501,69 @@ mod tests {
         wo.apply_status(event(StatusNode::ResolvedByPhone, 9))
             .unwrap();
         assert!(wo.apply_status(event(StatusNode::Departed, 10)).is_err());
+    }
+
+    /// A status tap by mistake is taken back (issue 16): the last node only, the person's
+    /// own, within a minute; an undone 出发 takes its departure along; the order is then where it
+    /// was, and the node can be reported again.
+    #[test]
+    fn the_last_status_tap_can_be_taken_back_for_a_minute() {
+        let mut wo = order();
+        let at = |h: u32, m: u32, s: u32| Utc.with_ymd_and_hms(2026, 11, 27, h, m, s).unwrap();
+        wo.apply_status(event(StatusNode::Departed, 9)).unwrap();
+        wo.departure = Some(Departure {
+            expected_arrival: at(11, 0, 0),
+            companions: vec!["李强".into()],
+        });
+        wo.apply_status(event(StatusNode::Arrived, 10)).unwrap();
+        let before = wo.clone();
+        // Only the last node, only by who reported it, only within the minute.
+        assert!(
+            wo.undo_status(StatusNode::Departed, "engineer1", at(10, 0, 5))
+                .is_err()
+        );
+        assert!(
+            wo.undo_status(StatusNode::Arrived, "engineer2", at(10, 0, 5))
+                .is_err()
+        );
+        assert!(
+            wo.undo_status(StatusNode::Arrived, "engineer1", at(10, 1, 1))
+                .is_err()
+        );
+        assert!(
+            wo.undo_status(StatusNode::Dispatched, "engineer1", at(10, 0, 5))
+                .is_err()
+        );
+        assert_eq!(wo, before, "a refused undo changes nothing");
+        // The phone offers it for ten seconds.
+        assert_eq!(
+            wo.undo_offered("engineer1", at(10, 0, 9)),
+            Some(StatusNode::Arrived)
+        );
+        assert_eq!(wo.undo_offered("engineer1", at(10, 0, 10)), None);
+        assert_eq!(wo.undo_offered("engineer2", at(10, 0, 1)), None);
+
+        wo.undo_status(StatusNode::Arrived, "engineer1", at(10, 1, 0))
+            .unwrap();
+        assert_eq!(wo.status, StatusNode::Departed);
+        assert_eq!(wo.reached_at(StatusNode::Arrived), None);
+        assert!(
+            wo.departure.is_some(),
+            "undoing the arrival keeps the departure"
+        );
+        // Again at the departure: undone within its minute, it takes the departure along.
+        wo.apply_status(event(StatusNode::Arrived, 10)).unwrap();
+        assert_eq!(wo.history.len(), 2);
+        let mut gone = wo.clone();
+        gone.history.truncate(1);
+        gone.status = StatusNode::Departed;
+        gone.undo_status(StatusNode::Departed, "engineer1", at(9, 0, 30))
+            .unwrap();
+        assert_eq!(gone.status, StatusNode::Dispatched);
+        assert_eq!(gone.departure, None);
+        assert!(gone.history.is_empty());
+        gone.apply_status(event(StatusNode::Departed, 9)).unwrap();
+        assert_eq!(gone.status, StatusNode::Departed);
     }
 
     #[test]

@@ -333,6 +333,9 @@ pub(crate) async fn record_effect(
             work_orders::record_status(&mut *conn, wo.id, event, seq, received_at_ms).await?;
             work_orders::record_departure(&mut *conn, wo, seq).await?;
         }
+        OpKind::UndoStatus { node, .. } => {
+            work_orders::undo_status(&mut *conn, wo, *node, seq).await?;
+        }
         OpKind::CorrectHours { .. } => {
             work_orders::record_hours(&mut *conn, wo.id, wo.engine_hours, seq).await?;
         }

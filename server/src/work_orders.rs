@@ -485,6 +485,34 @@ pub async fn record_status(
     Ok(())
 }
 
+/// A status node taken back (`OpKind::UndoStatus`): its event, the order's last, is gone;
+/// `wo` (after the model undid it) gives the status and departure it is back at. The operation
+/// that reported it and the one that took it back both stay in `applied_ops`.
+pub async fn undo_status(
+    conn: &mut Conn,
+    wo: &WorkOrder,
+    node: StatusNode,
+    seq: i64,
+) -> Result<(), sqlx::Error> {
+    let id = wo.id.to_string();
+    sqlx::query(
+        "DELETE FROM status_events WHERE work_order_id = $1 AND node = $2 AND seq = \
+         (SELECT MAX(seq) FROM status_events WHERE work_order_id = $1)",
+    )
+    .bind(&id)
+    .bind(node.as_str())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE work_orders SET status = $1, departure_json = $2, seq = $3 WHERE id = $4")
+        .bind(wo.status.as_str())
+        .bind(to_json_opt(wo.departure.as_ref())?)
+        .bind(seq)
+        .bind(&id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Mark the order changed at sequence value `seq` (devices pull it again).
 pub async fn touch(conn: &mut Conn, id: Uuid, seq: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE work_orders SET seq = $1 WHERE id = $2")

@@ -213,6 +213,10 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     match kind {
         OpKind::SetStatus { node, .. } => status_node(*node, lang).to_string(),
+        OpKind::UndoStatus { node, .. } => {
+            let undo = if zh { "撤销" } else { "Undo" };
+            format!("{undo} {}", status_node(*node, lang))
+        }
         OpKind::Depart { .. } => status_node(StatusNode::Departed, lang).to_string(),
         OpKind::CorrectHours { hours, .. } => {
             if zh {

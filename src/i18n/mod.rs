@@ -150,6 +150,8 @@ messages! {
     ServiceReport => "服务报告", "Service report";
     FaultCause => "故障原因", "Fault cause";
     WorkDone => "处理过程", "Work done";
+    Recorded => "已记录", "recorded";
+    Undo => "撤销", "Undo";
     PhoneResolution => "电话处理说明（如何指导客户解决）", "How it was resolved by phone";
     TextTooLong => "内容过长（最多 2000 字）", "Too long (at most 2000 characters)";
     Parts => "使用配件", "Parts used";

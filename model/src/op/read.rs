@@ -154,6 +154,10 @@ enum Kind {
         work_order_id: Uuid,
         node: StatusNode,
     },
+    UndoStatus {
+        work_order_id: Uuid,
+        node: StatusNode,
+    },
     Depart {
         work_order_id: Uuid,
         expected_arrival: DateTime<Utc>,
@@ -278,6 +282,13 @@ impl From<Kind> for OpKind {
                 work_order_id,
                 node,
             } => OpKind::SetStatus {
+                work_order_id,
+                node,
+            },
+            Kind::UndoStatus {
+                work_order_id,
+                node,
+            } => OpKind::UndoStatus {
                 work_order_id,
                 node,
             },
@@ -661,6 +672,10 @@ mod tests {
                 item_id: id(5),
                 keep_device: id(6),
             },
+            OpKind::UndoStatus {
+                work_order_id: id(1),
+                node: StatusNode::Departed,
+            },
         ]
     }
 
@@ -689,6 +704,7 @@ mod tests {
             OpKind::TakeComplaint { .. } => 19,
             OpKind::RecordCallBack { .. } => 20,
             OpKind::SettleMark { .. } => 21,
+            OpKind::UndoStatus { .. } => 22,
         }
     }
 
@@ -696,7 +712,7 @@ mod tests {
     fn every_kind_reads_back_with_its_type_first_last_or_sorted() {
         let kinds = one_of_each();
         let numbers: Vec<usize> = kinds.iter().map(number).collect();
-        assert_eq!(numbers, (0..=21).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..=22).collect::<Vec<_>>());
         for kind in kinds {
             let text = serde_json::to_string(&kind).unwrap();
             assert!(text.starts_with("{\"type\":"), "{text}");

@@ -448,3 +448,84 @@ async fn concurrent_sends_of_one_op_apply_it_once() {
         );
     }
 }
+
+fn undo_at(user: &str, work_order: Uuid, node: &str, device_time: &str) -> Value {
+    json!({
+        "id": Uuid::new_v4(),
+        "user": user,
+        "device_id": "00000000-0000-4000-8000-000000000001",
+        "device_time": device_time,
+        "kind": {"type": "undo_status", "work_order_id": work_order, "node": node}
+    })
+}
+
+/// A status tap by mistake is taken back (issue 16): the last node, within its minute, by its
+/// engineer; the order is back where it was for everyone who pulls it, and an undo that comes
+/// too late, or for another node, is refused and changes nothing.
+#[tokio::test]
+async fn a_status_tap_is_taken_back_within_its_minute() {
+    let server = TestServer::with_demo().await;
+    let e1 = server.signed_in("engineer1").await;
+    let orders = my_orders(&server, &e1).await;
+    let a = orders
+        .iter()
+        .find(|o| o.status == StatusNode::Dispatched)
+        .unwrap()
+        .id;
+    let t = "2026-11-27T08:30:00Z";
+    let first = server
+        .push(
+            &e1,
+            &[
+                set_status_at("engineer1", a, "departed", t),
+                set_status_at("engineer1", a, "arrived", "2026-11-27T09:30:00Z"),
+                // Too late for the arrival (61 s), and not the last node for the departure.
+                undo_at("engineer1", a, "arrived", "2026-11-27T09:31:01Z"),
+                undo_at("engineer1", a, "departed", "2026-11-27T09:30:05Z"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        outcomes(&first),
+        vec![
+            (Outcome::Applied, None),
+            (Outcome::Applied, None),
+            (Outcome::Rejected, Some(RejectCode::InvalidTransition)),
+            (Outcome::Rejected, Some(RejectCode::InvalidTransition)),
+        ]
+    );
+    let cursor = server.sync(&e1, 0).await.cursor;
+    let undo = server
+        .push(
+            &e1,
+            &[undo_at("engineer1", a, "arrived", "2026-11-27T09:30:40Z")],
+        )
+        .await;
+    assert_eq!(outcomes(&undo), vec![(Outcome::Applied, None)]);
+    // Pulled again: the order is back at 出发, its arrival gone for good.
+    let pulled = server.sync(&e1, cursor).await;
+    let wo = pulled.work_orders.iter().find(|o| o.id == a).unwrap();
+    assert_eq!(wo.status, StatusNode::Departed);
+    assert_eq!(wo.history.len(), 1);
+    let office = server.signed_in("dispatcher1").await;
+    assert_eq!(server.work_order(&office, a).await.history.len(), 1);
+    // And the arrival can be reported again.
+    let again = server
+        .push(
+            &e1,
+            &[set_status_at(
+                "engineer1",
+                a,
+                "arrived",
+                "2026-11-27T09:45:00Z",
+            )],
+        )
+        .await;
+    assert_eq!(outcomes(&again), vec![(Outcome::Applied, None)]);
+    let wo = server.work_order(&e1, a).await;
+    assert_eq!(wo.status, StatusNode::Arrived);
+    assert_eq!(
+        wo.reached_at(StatusNode::Arrived),
+        Some("2026-11-27T09:45:00Z".parse().unwrap())
+    );
+}

@@ -1,5 +1,6 @@
 //! The status nodes: a stepper with their times, and the button for the next one.
 
+use fieldbook_model::work_order::UNDO_OFFERED_SECS;
 use fieldbook_model::{OpKind, StatusNode, WorkOrder};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -9,6 +10,7 @@ use crate::components::rejected::RejectedCard;
 use crate::db::EntryState;
 use crate::hooks::UseOutboxReturn;
 use crate::i18n::{self, Msg, tr, use_lang};
+use crate::session::use_session;
 use crate::time;
 
 /// The path of nodes this order is on, for the stepper.
@@ -30,6 +32,37 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     let lang = use_lang();
     // 出发 asks for the expected arrival and the companions before it is recorded.
     let departing = RwSignal::new(false);
+    // A tap by mistake is taken back for a few seconds after it (出发 too); then the offer goes.
+    let session = use_session();
+    let expired = RwSignal::new(0u32);
+    let undo_node = Memo::new(move |_| {
+        expired.track();
+        let me = session.0.with(|p| p.as_ref().map(|p| p.username.clone()))?;
+        loaded.with(|l| l.as_ref()?.order.undo_offered(&me, time::now()))
+    });
+    Effect::new(move |_| {
+        if undo_node.get().is_some() {
+            set_timeout(
+                move || expired.update(|n| *n += 1),
+                std::time::Duration::from_secs(UNDO_OFFERED_SECS as u64),
+            );
+        }
+    });
+    let undo = move |_| {
+        let (Some(node), Some(id)) = (
+            undo_node.get_untracked(),
+            loaded.with_untracked(|l| l.as_ref().map(|l| l.order.id)),
+        ) else {
+            return;
+        };
+        outbox.record(
+            vec![OpKind::UndoStatus {
+                work_order_id: id,
+                node,
+            }],
+            Vec::new(),
+        );
+    };
     let steps = move || {
         let Some(l) = loaded.get() else {
             return Vec::new();
@@ -102,6 +135,13 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                 </dl>
             })}
             <div class="actions" hidden=move || departing.get()>{actions}</div>
+            {move || undo_node.get().map(|node| view! {
+                <div class="undo" data-testid="undo">
+                    <span>{move || i18n::status_node(node, lang.get())}" · "{tr(Msg::Recorded)}</span>
+                    <button type="button" class="secondary" data-testid="undo-status" data-node=node.as_str()
+                        disabled=move || outbox.pending.get() on:click=undo>{tr(Msg::Undo)}</button>
+                </div>
+            })}
             {move || departing.get().then(|| super::depart::depart_form(loaded, outbox, departing))}
         </div>
     }
