@@ -267,7 +267,7 @@ fn Lists(
         let people = people.clone();
         view! {
             {move || only.get().map(|o| view! {
-                <button type="button" class="chip list-filter" data-testid="list-filter" on:click=move |_| only.set(None)>
+                <button type="button" class="chip choice selected list-filter" data-testid="list-filter" on:click=move |_| only.set(None)>
                     {tr(FIGURES[o as usize].1)}" ✕"
                 </button>
             })}
