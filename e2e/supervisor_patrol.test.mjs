@@ -93,10 +93,38 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
 
   // The new finding is on the board, unassigned; open it beside the list and assign it.
   const unassignedBefore = await figure(sp, "findings-unassigned");
+  // Every findings figure lists exactly what it counts, and says which list it is (issue 16).
+  const figures = [
+    ["findings-open", ["Open", "Assigned", "Fixed"]],
+    ["findings-unassigned", ["Open"]],
+    ["findings-overdue", ["Assigned"]],
+    ["findings-to-confirm", ["Fixed"]],
+  ];
+  for (const [testid, states] of figures) {
+    const n = await figure(sp, testid);
+    await sp.click(`button:has([data-testid=${testid}])`);
+    await sp.waitForSelector("[data-testid=list-filter]");
+    const shown = await sp.locator("[data-testid=sv-finding]:visible").evaluateAll((els) => els.map((e) => e.dataset.state));
+    assert.equal(shown.length, n, `${testid} counts ${n}, lists ${shown}`);
+    assert.ok(shown.every((s) => states.includes(s)), `${testid}: ${shown}`);
+  }
+  assert.ok(unassignedBefore >= 1);
+  await sp.click("[data-testid=list-filter]");
+  await sp.waitForSelector("[data-testid=list-filter]", { state: "detached" });
   const card = sp.locator("[data-testid=sv-finding]", { hasText: "外围" });
   await card.click();
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=finding-detail]");
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=before-photos] img");
+  // Beside the list, its actions in view and the board scrolled away above (issue 16).
+  await sp.waitForFunction(() => document.querySelector("[data-testid=sv-detail] [data-testid=before-photos] img")?.naturalWidth > 0);
+  const view = await sp.evaluate(() => ({
+    actions: document.querySelector("[data-testid=sv-detail] [data-testid=finding-actions]").getBoundingClientRect().top,
+    board: document.querySelector(".sv-tiles").getBoundingClientRect().bottom,
+    height: innerHeight,
+  }));
+  assert.ok(view.actions < view.height - 120, `the actions start at ${view.actions} of ${view.height}`);
+  assert.ok(view.board <= 80, `the board ends at ${view.board}`);
+  await shoot(sp, "supervisor-detail-tablet.png", { here: true });
   assert.ok(await sp.isVisible("[data-testid=sv-lists], [data-testid=sv-findings]"), "the list stays beside the detail");
   // A due time before the report is refused with a clear message; no one chosen, too.
   await sp.fill("[data-testid=due]", "2020-01-01T08:00");
@@ -110,6 +138,11 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=assignee]:has-text('张伟')");
   await sp.waitForSelector("[data-testid=sv-finding][data-state=Assigned]");
   assert.equal(await figure(sp, "findings-unassigned"), unassignedBefore - 1);
+  // Switching tabs clears the other tab's detail (issue 16).
+  await sp.click("[data-testid=tab-areas]");
+  await sp.waitForSelector("[data-testid=sv-detail] .sv-placeholder");
+  assert.equal(await sp.locator("[data-testid=sv-detail] [data-testid=finding-detail]").count(), 0);
+  await sp.click("[data-testid=tab-findings]");
 
   // The server returns: everything goes up by itself.
   await server.start();
@@ -351,51 +384,15 @@ async function crowded(page) {
   });
 }
 
-test("the supervisor's tablet: figures open their lists, tabs clear the detail, English fits (issue 16)", { timeout: 180_000 }, async () => {
+test("the supervisor's board: the cleaning figure opens the areas, English fits on a tablet and a phone (issue 16)", { timeout: 180_000 }, async () => {
   const tablet = await browser.newContext({ ...TABLET, locale: "zh-CN" });
   const sp = await tablet.newPage();
   await signIn(sp, server.url, "supervisor1", "[data-testid=board-rounds]");
   await badge(sp, "allsent");
-  await sp.waitForSelector("[data-testid=sv-finding]");
 
-  // Every findings figure lists exactly what it counts, and says which list it is.
-  const figures = [
-    ["findings-open", ["Open", "Assigned", "Fixed"]],
-    ["findings-unassigned", ["Open"]],
-    ["findings-overdue", ["Assigned"]],
-    ["findings-to-confirm", ["Fixed"]],
-  ];
-  for (const [testid, states] of figures) {
-    const n = await figure(sp, testid);
-    await sp.click(`button:has([data-testid=${testid}])`);
-    await sp.waitForSelector("[data-testid=list-filter]");
-    const shown = await sp.locator("[data-testid=sv-finding]:visible").evaluateAll((els) => els.map((e) => e.dataset.state));
-    assert.equal(shown.length, n, `${testid} counts ${n}, lists ${shown}`);
-    assert.ok(shown.every((s) => states.includes(s)), `${testid}: ${shown}`);
-  }
-  await sp.click("[data-testid=list-filter]");
-  await sp.waitForSelector("[data-testid=list-filter]", { state: "detached" });
-  // The cleaning figure opens the areas.
+  // The cleaning figure opens the areas (issue 16).
   await sp.click("[data-testid=items-done]");
   await sp.waitForSelector("[data-testid=sv-areas] [data-testid=sv-area]", { state: "visible" });
-
-  // A finding opens beside the list, its actions in view with the board scrolled away.
-  await sp.click("[data-testid=tab-findings]");
-  await sp.click("[data-testid=sv-finding][data-state=Open] >> nth=0");
-  await sp.waitForSelector("[data-testid=sv-detail] [data-testid=finding-actions]");
-  await sp.waitForFunction(() => document.querySelector("[data-testid=sv-detail] [data-testid=before-photos] img")?.naturalWidth > 0);
-  const view = await sp.evaluate(() => ({
-    actions: document.querySelector("[data-testid=sv-detail] [data-testid=finding-actions]").getBoundingClientRect().top,
-    board: document.querySelector(".sv-tiles").getBoundingClientRect().bottom,
-    height: innerHeight,
-  }));
-  assert.ok(view.actions < view.height - 120, `the actions start at ${view.actions} of ${view.height}`);
-  assert.ok(view.board <= 80, `the board ends at ${view.board}`);
-  await shoot(sp, "supervisor-detail-tablet.png", { here: true });
-  // Switching tabs clears the other tab's detail.
-  await sp.click("[data-testid=tab-areas]");
-  await sp.waitForSelector("[data-testid=sv-detail] .sv-placeholder");
-  assert.equal(await sp.locator("[data-testid=sv-detail] [data-testid=finding-detail]").count(), 0);
 
   // English labels fit on the tablet and on a phone.
   await sp.click("[data-testid=lang-switch]");
