@@ -137,6 +137,47 @@ test("a cleaner's offline day reaches the supervisor whole", { timeout: 300_000 
   await page.click("[data-testid=save-finding]");
   await page.waitForSelector("[data-testid=report-list] [data-testid=finding-card] >> nth=1");
 
+  // The sync screen says it as she would (issue 16): area · item · mark · time, each photo as its
+  // thumbnail with what it belongs to; never an id or a slot's key. The uploader has knocked on a
+  // closed door all this while: none of that was a try, so no "已尝试 N 次" has climbed.
+  await page.goto(`${server.url}/sync`);
+  await page.waitForSelector("[data-testid=queue-photo] .thumb img");
+  await page.click("[data-testid=send-now]");
+  await badge(page, "savedhere");
+  const said = async () => ({
+    entries: await page.locator("[data-testid=entry-what]").allTextContents(),
+    photos: await page.locator("[data-testid=photo-of]").allTextContents(),
+    page: await page.textContent("ul.queue"),
+  });
+  const zh = await said();
+  const all = [...zh.entries, ...zh.photos].join(" | ");
+  assert.ok(zh.entries.some((t) => /^大堂 · .+ ✓ · \d\d:\d\d$/.test(t)), all);
+  assert.ok(zh.entries.some((t) => t.startsWith(`大堂 · ${problemItem} · 清洁项有问题 · `)), all);
+  assert.ok(zh.entries.some((t) => t.startsWith("大堂 · 漏水积水 · 问题上报 · ")), all);
+  assert.ok(zh.entries.some((t) => t.startsWith("3栋 1204 · 空置单元清洁记录 · ")), all);
+  assert.ok(zh.entries.some((t) => t.startsWith("B座 地下车库入口 · 设施损坏 · ")), all);
+  assert.deepEqual(
+    [...zh.photos].sort(),
+    ["3栋 1204 · 单元整体照片", "3栋 1204 · 墙面无污染、无蜘蛛网", "B座 地下车库入口 · 设施损坏", "大堂 · 漏水积水"].sort(),
+    all,
+  );
+  assert.doesNotMatch(zh.page, /[0-9a-f]{8}-[0-9a-f]{4}|\b(walls|unit|floor|nameplate)\b/i, "no id or slot key");
+  assert.doesNotMatch(zh.page, /已尝试 [1-9]/, "no tries while simply offline");
+  await page.waitForFunction(() => [...document.querySelectorAll("[data-testid=queue-photo] .thumb img")].every((i) => i.naturalWidth > 0));
+  await shoot(page, "cleaner-sync-phone.png");
+  await page.click("[data-testid=lang-switch]");
+  await page.waitForSelector("[data-testid=photo-of]:has-text('Photo of the unit')");
+  const en = await said();
+  assert.ok(en.entries.some((t) => t.startsWith(`大堂 · ${problemItem} · Item flagged · `)), en.entries.join(" | "));
+  assert.ok(en.photos.includes("大堂 · Leak / water"), en.photos.join(" | "));
+  await shoot(page, "cleaner-sync-phone-en.png");
+  await page.setViewportSize(TABLET.viewport);
+  await shoot(page, "cleaner-sync-tablet-en.png");
+  await page.click("[data-testid=lang-switch]");
+  await page.waitForSelector("[data-testid=photo-of]:has-text('单元整体照片')");
+  await shoot(page, "cleaner-sync-tablet.png");
+  await page.setViewportSize(PHONE.viewport);
+
   // The server returns: everything goes up by itself.
   await server.start();
   await badge(page, "allsent", 90_000);

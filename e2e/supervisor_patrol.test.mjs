@@ -93,10 +93,38 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
 
   // The new finding is on the board, unassigned; open it beside the list and assign it.
   const unassignedBefore = await figure(sp, "findings-unassigned");
+  // Every findings figure lists exactly what it counts, and says which list it is (issue 16).
+  const figures = [
+    ["findings-open", ["Open", "Assigned", "Fixed"]],
+    ["findings-unassigned", ["Open"]],
+    ["findings-overdue", ["Assigned"]],
+    ["findings-to-confirm", ["Fixed"]],
+  ];
+  for (const [testid, states] of figures) {
+    const n = await figure(sp, testid);
+    await sp.click(`button:has([data-testid=${testid}])`);
+    await sp.waitForSelector("[data-testid=list-filter]");
+    const shown = await sp.locator("[data-testid=sv-finding]:visible").evaluateAll((els) => els.map((e) => e.dataset.state));
+    assert.equal(shown.length, n, `${testid} counts ${n}, lists ${shown}`);
+    assert.ok(shown.every((s) => states.includes(s)), `${testid}: ${shown}`);
+  }
+  assert.ok(unassignedBefore >= 1);
+  await sp.click("[data-testid=list-filter]");
+  await sp.waitForSelector("[data-testid=list-filter]", { state: "detached" });
   const card = sp.locator("[data-testid=sv-finding]", { hasText: "外围" });
   await card.click();
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=finding-detail]");
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=before-photos] img");
+  // Beside the list, its actions in view and the board scrolled away above (issue 16).
+  await sp.waitForFunction(() => document.querySelector("[data-testid=sv-detail] [data-testid=before-photos] img")?.naturalWidth > 0);
+  const view = await sp.evaluate(() => ({
+    actions: document.querySelector("[data-testid=sv-detail] [data-testid=finding-actions]").getBoundingClientRect().top,
+    board: document.querySelector(".sv-tiles").getBoundingClientRect().bottom,
+    height: innerHeight,
+  }));
+  assert.ok(view.actions < view.height - 120, `the actions start at ${view.actions} of ${view.height}`);
+  assert.ok(view.board <= 80, `the board ends at ${view.board}`);
+  await shoot(sp, "supervisor-detail-tablet.png", { here: true });
   assert.ok(await sp.isVisible("[data-testid=sv-lists], [data-testid=sv-findings]"), "the list stays beside the detail");
   // A due time before the report is refused with a clear message; no one chosen, too.
   await sp.fill("[data-testid=due]", "2020-01-01T08:00");
@@ -110,6 +138,11 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await sp.waitForSelector("[data-testid=sv-detail] [data-testid=assignee]:has-text('张伟')");
   await sp.waitForSelector("[data-testid=sv-finding][data-state=Assigned]");
   assert.equal(await figure(sp, "findings-unassigned"), unassignedBefore - 1);
+  // Switching tabs clears the other tab's detail (issue 16).
+  await sp.click("[data-testid=tab-areas]");
+  await sp.waitForSelector("[data-testid=sv-detail] .sv-placeholder");
+  assert.equal(await sp.locator("[data-testid=sv-detail] [data-testid=finding-detail]").count(), 0);
+  await sp.click("[data-testid=tab-findings]");
 
   // The server returns: everything goes up by itself.
   await server.start();
@@ -164,6 +197,25 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   assert.ok(Math.abs(afterBox.y - beforeBox.y) < 4, "on one line");
   await sp.evaluate(() => document.querySelector(".sv-detail").scrollTo(0, 0));
   await shoot(sp, "supervisor-before-after-tablet.png", { here: true });
+  // A tap shows both full screen, side by side, each as large as half the screen allows; a
+  // double tap zooms in; the close button brings the detail back (issue 16).
+  await sp.click("[data-testid=sv-detail] [data-testid=before-photos] img");
+  await sp.waitForSelector("[data-testid=viewer-close]");
+  const screen = sp.viewportSize();
+  const full = {
+    before: await sp.locator("[data-testid=before-photos] img").boundingBox(),
+    after: await sp.locator("[data-testid=after-photos] img").boundingBox(),
+  };
+  assert.ok(full.after.x >= full.before.x + full.before.width - 1, `side by side: ${JSON.stringify(full)}`);
+  for (const box of Object.values(full)) {
+    assert.ok(box.width > screen.width * 0.4 || box.height > screen.height * 0.8, `full size: ${JSON.stringify(full)}`);
+  }
+  await shoot(sp, "supervisor-before-after-full-tablet.png", { here: true });
+  await sp.dblclick("[data-testid=before-photos] img");
+  await sp.waitForSelector("[data-testid=before-photos] .thumb.zoomed");
+  assert.ok((await sp.locator("[data-testid=before-photos] img").boundingBox()).width > full.before.width * 1.5, "zoomed in");
+  await sp.click("[data-testid=viewer-close]");
+  await sp.waitForSelector("[data-testid=viewer-close]", { state: "detached" });
   await sp.click("[data-testid=confirm-fix]");
   await sp.waitForSelector("[data-testid=sv-finding][data-state=Confirmed]");
   await badge(sp, "allsent", 60_000);
@@ -312,4 +364,48 @@ test("the supervisor's board on a phone is one column, and a tap opens the findi
   await page.waitForSelector("[data-testid=finding-detail]");
   assert.match(new URL(page.url()).pathname, /^\/findings\//);
   await context.close();
+});
+
+/** Figures on the board that leave their tile or run into another one. */
+async function crowded(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const tile of document.querySelectorAll(".sv-tiles .tile")) {
+      const t = tile.getBoundingClientRect();
+      const figs = [...tile.querySelectorAll(".figure")].map((f) => [f.innerText.replace(/\s+/g, " ").trim(), f.getBoundingClientRect(), f]);
+      figs.forEach(([name, r, f], i) => {
+        if (r.left < t.left || r.right > t.right || f.scrollWidth > f.clientWidth + 1) out.push(`${name} leaves its tile`);
+        for (const [other, q] of figs.slice(i + 1)) {
+          if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom) out.push(`${name} runs into ${other}`);
+        }
+      });
+    }
+    return out;
+  });
+}
+
+test("the supervisor's board: the cleaning figure opens the areas, English fits on a tablet and a phone (issue 16)", { timeout: 180_000 }, async () => {
+  const tablet = await browser.newContext({ ...TABLET, locale: "zh-CN" });
+  const sp = await tablet.newPage();
+  await signIn(sp, server.url, "supervisor1", "[data-testid=board-rounds]");
+  await badge(sp, "allsent");
+
+  // The cleaning figure opens the areas (issue 16).
+  await sp.click("[data-testid=items-done]");
+  await sp.waitForSelector("[data-testid=sv-areas] [data-testid=sv-area]", { state: "visible" });
+
+  // English labels fit on the tablet and on a phone.
+  await sp.click("[data-testid=lang-switch]");
+  await sp.waitForSelector("[data-testid=tile-findings] .figure-label:has-text('Unassigned')");
+  for (const viewport of [TABLET.viewport, PHONE.viewport]) {
+    await sp.setViewportSize(viewport);
+    await sp.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+    assert.deepEqual(await crowded(sp), [], `English at ${viewport.width}x${viewport.height}`);
+    await shoot(sp, `supervisor-board-${viewport.width}-en.png`);
+  }
+  await sp.click("[data-testid=lang-switch]");
+  await sp.waitForSelector("[data-testid=tile-findings] .figure-label:has-text('待派发')");
+  assert.deepEqual(await crowded(sp), [], "Chinese at 360x740");
+  await shoot(sp, "supervisor-board-360.png");
+  await tablet.close();
 });

@@ -136,13 +136,17 @@ pub async fn pull(cursor: i64) -> Result<SyncResponse, ApiFail> {
     )
 }
 
-/// Send one batch of operations and judge the answer against what was sent.
-pub async fn push(request: &OpsRequest) -> PushVerdict {
+/// Send one batch of operations and judge the answer against what was sent; `None` when no
+/// reply came at all (no signal, or it timed out).
+pub async fn push(request: &OpsRequest) -> Option<PushVerdict> {
     let sent: Vec<Uuid> = request.ops.iter().map(|op| op.id).collect();
-    match send(Request::post("/api/ops"), Some(request)).await {
-        Ok(raw) => judge_ops_reply(raw.status, raw.content_type.as_deref(), &raw.body, &sent),
-        Err(_) => PushVerdict::RetryLater,
-    }
+    let raw = send(Request::post("/api/ops"), Some(request)).await.ok()?;
+    Some(judge_ops_reply(
+        raw.status,
+        raw.content_type.as_deref(),
+        &raw.body,
+        &sent,
+    ))
 }
 
 /// What became of a photo's bytes.

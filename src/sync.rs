@@ -295,11 +295,17 @@ async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
             return true;
         }
         let now = Utc::now();
+        let request = fieldbook_model::outbox::batch_request(&batch, now);
+        // A phone that simply has no signal has not tried: only a reply (the server's, or a
+        // portal's in its place) counts, or "已尝试 47 次" climbs all day in a basement.
+        let Some(verdict) = api::push(&request).await else {
+            contact_failed(engine);
+            return false;
+        };
         if engine.db.mark_tried(&batch, now).await.is_err() {
             return false;
         }
-        let request = fieldbook_model::outbox::batch_request(&batch, now);
-        match api::push(&request).await {
+        match verdict {
             PushVerdict::Results(results) => {
                 engine.state.reachable.set(Some(true));
                 engine.failures.set(0);

@@ -16,6 +16,17 @@ pub fn short(at: DateTime<Utc>) -> String {
     )
 }
 
+/// "14:05" today, else "11-27 14:05", in the device's time zone.
+pub fn when(at: DateTime<Utc>) -> String {
+    let s = short(at);
+    let day = |t: DateTime<Utc>| t.with_timezone(&Local).date_naive();
+    if day(at) == day(now()) {
+        s[6..].to_string()
+    } else {
+        s
+    }
+}
+
 /// "2026-11-27 14:05" in the device's time zone.
 pub fn full(at: DateTime<Utc>) -> String {
     let t = at.with_timezone(&Local);

@@ -93,6 +93,28 @@ pub struct FindingAges {
     pub to_confirm: usize,
 }
 
+/// A figure of the findings tile, as a rule: the board counts the open findings it holds, and a
+/// tap on the figure lists exactly those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingFigure {
+    Open,
+    Unassigned,
+    Overdue,
+    ToConfirm,
+}
+
+impl FindingFigure {
+    pub fn holds(self, f: &Finding, now: DateTime<Utc>) -> bool {
+        f.is_open()
+            && match self {
+                FindingFigure::Open => true,
+                FindingFigure::Unassigned => f.assignee.is_none(),
+                FindingFigure::Overdue => f.is_overdue(now),
+                FindingFigure::ToConfirm => f.state == crate::findings::FindingState::Fixed,
+            }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkOrderFigures {
     /// Not yet finished on site.
@@ -173,9 +195,10 @@ impl Board {
             } else {
                 findings.over_3d += 1;
             }
-            findings.unassigned += usize::from(f.assignee.is_none());
-            findings.overdue += usize::from(f.is_overdue(input.now));
-            findings.to_confirm += usize::from(f.state == crate::findings::FindingState::Fixed);
+            let holds = |figure: FindingFigure| usize::from(figure.holds(f, input.now));
+            findings.unassigned += holds(FindingFigure::Unassigned);
+            findings.overdue += holds(FindingFigure::Overdue);
+            findings.to_confirm += holds(FindingFigure::ToConfirm);
         }
 
         let mut work_orders = WorkOrderFigures::default();
@@ -441,6 +464,25 @@ mod tests {
                 overdue: 1,
                 to_confirm: 0,
             }
+        );
+        // A tap on a figure lists exactly what it counts.
+        let listed =
+            |figure: FindingFigure| findings.iter().filter(|f| figure.holds(f, now)).count();
+        let f = &board.findings;
+        assert_eq!(
+            [
+                FindingFigure::Open,
+                FindingFigure::Unassigned,
+                FindingFigure::Overdue,
+                FindingFigure::ToConfirm
+            ]
+            .map(listed),
+            [
+                f.under_1d + f.from_1d_to_3d + f.over_3d,
+                f.unassigned,
+                f.overdue,
+                f.to_confirm
+            ]
         );
     }
 

@@ -133,8 +133,16 @@ pub fn FieldPhoto(id: Uuid, #[prop(optional)] label: String) -> impl IntoView {
         }
     });
     let alt = label.clone();
+    // A tap shows it full screen (beside its "after" on a finding, by CSS), a double tap zooms,
+    // and the phone's own pinch zooms further.
+    let (full, zoom) = (RwSignal::new(false), RwSignal::new(false));
     view! {
-        <figure class="thumb" data-photo=id.to_string()>
+        <figure class="thumb" class:full=full class:zoomed=zoom data-photo=id.to_string()
+            on:click=move |_| full.set(true) on:dblclick=move |_| zoom.update(|z| *z = !*z)>
+            {move || full.get().then(|| view! {
+                <button type="button" class="viewer-close" data-testid="viewer-close" aria-label="✕"
+                    on:click=move |e| { e.stop_propagation(); full.set(false); zoom.set(false) }>"✕"</button>
+            })}
             {move || url.get().and_then(Result::ok).map(|src| view! { <img src=src alt=alt.clone() loading="lazy"/> })}
             {(!label.is_empty()).then(|| view! { <figcaption><span class="photo-name">{label.clone()}</span></figcaption> })}
         </figure>

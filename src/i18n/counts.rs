@@ -1,8 +1,6 @@
 //! Text built from data in both languages: counts, dates, durations, sizes.
 
-use fieldbook_model::OpKind;
-
-use super::{Lang, op_label};
+use super::Lang;
 
 const WEEKDAYS_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
 
@@ -193,15 +191,12 @@ pub fn discard_photo(name: &str, bytes: u64, lang: Lang) -> String {
     }
 }
 
-/// What discarding a refused record loses: "出发" on work order T-1.
-pub fn discard_entry(kind: &OpKind, ticket: &str, lang: Lang) -> String {
-    let what = op_label(kind, lang);
+/// What discarding a refused record loses: "T-1 · 出发", said as the sync screen says it.
+pub fn discard_entry(what: &str, lang: Lang) -> String {
     match lang {
-        Lang::Zh => {
-            format!("工单 {ticket} 的“{what}”将从这部手机上删除，不会再发送，服务器上也不会有它。")
-        }
+        Lang::Zh => format!("“{what}”将从这部手机上删除，不会再发送，服务器上也不会有它。"),
         Lang::En => format!(
-            "\"{what}\" on work order {ticket} will be deleted from this phone. It will never be sent and the server will not have it."
+            "\"{what}\" will be deleted from this phone. It will never be sent and the server will not have it."
         ),
     }
 }

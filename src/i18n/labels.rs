@@ -225,13 +225,8 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
                 format!("Engine hours {hours} h")
             }
         }
-        OpKind::AddPhoto { slot, .. } => {
-            if zh {
-                format!("照片 · {slot}")
-            } else {
-                format!("Photo · {slot}")
-            }
-        }
+        // The slot's label needs its work order: the sync screen adds it.
+        OpKind::AddPhoto { .. } => Msg::Photo.text(lang).to_string(),
         OpKind::SaveReport { .. } => (if zh {
             "服务报告内容"
         } else {

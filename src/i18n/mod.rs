@@ -131,6 +131,9 @@ messages! {
     NextStep => "下一步", "Next step";
     SendNow => "立即发送", "Send now";
     Photos => "照片", "Photos";
+    Photo => "照片", "Photo";
+    ExtraPhotos => "其他照片", "Extra photos";
+    UnitPhotoShort => "单元整体照片", "Photo of the unit";
     PhotoTaken => "已拍", "Taken";
     PhotoMissing => "缺少", "Missing";
     PhotoOptional => "可选", "Optional";

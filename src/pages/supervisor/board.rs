@@ -2,7 +2,7 @@
 //! device by `Board::compute`, so they are the same offline.
 
 use fieldbook_model::UserProfile;
-use fieldbook_model::board::Board;
+use fieldbook_model::board::{Board, FindingFigure};
 use fieldbook_model::patrol::{PatrolRound, RoundKind, RoundState};
 use leptos::prelude::*;
 
@@ -56,13 +56,21 @@ pub fn RoundsStrip(board: Board, rounds: Vec<PatrolRound>, in_progress: bool) ->
     }
 }
 
-/// A figure with its label; `tone` colours it when it needs attention.
+/// The list behind a figure of the board, opened below it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behind {
+    Findings(FindingFigure),
+    Areas,
+}
+
+/// A figure with its label, red when it needs attention; a tap opens the list it counts (`on`).
 #[component]
 fn Figure(
     value: usize,
     label: Msg,
     testid: &'static str,
     #[prop(optional)] bad: bool,
+    #[prop(optional)] on: Option<(Behind, Callback<Behind>)>,
 ) -> impl IntoView {
     let tone = if bad && value > 0 {
         "figure bad"
@@ -70,10 +78,10 @@ fn Figure(
         "figure"
     };
     view! {
-        <div class=tone>
+        <button type="button" class=tone disabled=on.is_none() on:click=move |_| if let Some((b, open)) = on { open.run(b) }>
             <span class="figure-value" data-testid=testid>{value}</span>
             <span class="figure-label">{tr(label)}</span>
-        </div>
+        </button>
     }
 }
 
@@ -83,6 +91,7 @@ pub fn BoardTiles(
     board: Board,
     people: Vec<UserProfile>,
     complaints: Vec<fieldbook_model::complaints::Complaint>,
+    open: Callback<Behind>,
 ) -> impl IntoView {
     let lang = use_lang();
     let (done, due) = board
@@ -96,14 +105,14 @@ pub fn BoardTiles(
         .count();
     let areas = board.areas.len();
     let f = board.findings.clone();
-    let open = f.under_1d + f.from_1d_to_3d + f.over_3d;
+    let n_open = f.under_1d + f.from_1d_to_3d + f.over_3d;
     let w = board.work_orders.clone();
     view! {
         <div class="sv-tiles">
             <div class="card tile" data-testid="tile-cleaning">
                 <h3>{tr(Msg::CleaningProgress)}</h3>
                 <div class="row between">
-                    <span class="tile-big" data-testid="items-done">{format!("{done}/{due}")}</span>
+                    <button type="button" class="figure tile-big" data-testid="items-done" on:click=move |_| open.run(Behind::Areas)>{format!("{done}/{due}")}</button>
                     <span class="muted small">{move || i18n::areas_finished(finished, areas, lang.get())}</span>
                 </div>
                 <Progress done due/>
@@ -130,10 +139,10 @@ pub fn BoardTiles(
             <div class="card tile" data-testid="tile-findings">
                 <h3>{tr(Msg::FindingsTile)}</h3>
                 <div class="figures">
-                    <Figure value=open label=Msg::OpenFindings testid="findings-open"/>
-                    <Figure value=f.unassigned label=Msg::Unassigned testid="findings-unassigned" bad=true/>
-                    <Figure value=f.overdue label=Msg::TaskOverdue testid="findings-overdue" bad=true/>
-                    <Figure value=f.to_confirm label=Msg::ToConfirm testid="findings-to-confirm"/>
+                    <Figure value=n_open label=Msg::OpenFindings testid="findings-open" on=(Behind::Findings(FindingFigure::Open), open)/>
+                    <Figure value=f.unassigned label=Msg::Unassigned testid="findings-unassigned" bad=true on=(Behind::Findings(FindingFigure::Unassigned), open)/>
+                    <Figure value=f.overdue label=Msg::TaskOverdue testid="findings-overdue" bad=true on=(Behind::Findings(FindingFigure::Overdue), open)/>
+                    <Figure value=f.to_confirm label=Msg::ToConfirm testid="findings-to-confirm" on=(Behind::Findings(FindingFigure::ToConfirm), open)/>
                 </div>
                 <p class="ages muted small" data-testid="finding-ages">
                     {move || format!("{} {} · {} {} · {} {}",

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use fieldbook_model::WorkOrder;
-use fieldbook_model::board::{Board, BoardInput, ReviewState};
+use fieldbook_model::board::{Board, BoardInput, FindingFigure, ReviewState};
 use fieldbook_model::cleaning::{AreaDay, VacantRecord, Verdict};
 use fieldbook_model::complaints::Complaint;
 use fieldbook_model::findings::{Finding, FindingSource, FindingState};
@@ -13,7 +13,7 @@ use fieldbook_model::sync::FieldReference;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::board::{BoardTiles, RoundsStrip};
+use super::board::{Behind, BoardTiles, RoundsStrip};
 use super::patrol::{DRAFT_KEY, RoundDraft};
 use super::{display_name, is_wide, ordered};
 use crate::components::device_read::DeviceRead;
@@ -85,6 +85,14 @@ impl Pick {
     }
 }
 
+/// The findings tile's figures in `FindingFigure`'s order, with their labels.
+const FIGURES: [(FindingFigure, Msg); 4] = [
+    (FindingFigure::Open, Msg::OpenFindings),
+    (FindingFigure::Unassigned, Msg::Unassigned),
+    (FindingFigure::Overdue, Msg::TaskOverdue),
+    (FindingFigure::ToConfirm, Msg::ToConfirm),
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Findings,
@@ -121,6 +129,8 @@ pub fn SupervisorHome() -> impl IntoView {
     );
     let picked = RwSignal::new(None::<Pick>);
     let tab = RwSignal::new(Tab::Findings);
+    // The board's figure whose findings the list shows, if one was tapped.
+    let only = RwSignal::new(None::<FindingFigure>);
     let now = time::use_now();
     let freshness = move || match sync.last_synced.get() {
         Some(at) => format!("{} {}", Msg::LastSynced.text(lang.get()), time::short(at)),
@@ -134,6 +144,21 @@ pub fn SupervisorHome() -> impl IntoView {
         } else {
             router::navigate(p.route());
         }
+    });
+
+    let show_list = Callback::new(move |b: Behind| {
+        picked.set(None);
+        match b {
+            Behind::Findings(figure) => {
+                tab.set(Tab::Findings);
+                only.set(Some(figure));
+            }
+            Behind::Areas => {
+                tab.set(Tab::Areas);
+                only.set(None);
+            }
+        }
+        show_detail();
     });
 
     view! {
@@ -152,14 +177,14 @@ pub fn SupervisorHome() -> impl IntoView {
                 let board = compute(&d, now.get());
                 view! {
                     <RoundsStrip board=board.clone() rounds=d.rounds.clone() in_progress=d.round_in_progress/>
-                    <BoardTiles board people=d.reference.people.clone() complaints=d.complaints.clone()/>
+                    <BoardTiles board people=d.reference.people.clone() complaints=d.complaints.clone() open=show_list/>
                 }
             }/>
             <div class="sv-split">
                 <div class="sv-lists">
                     {move || shown.get().and_then(Result::ok).map(|d| {
                         let board = compute(&d, crate::time::now());
-                        view! { <Lists data=d board picked tab open/> }
+                        view! { <Lists data=d board picked tab only open/> }
                     })}
                 </div>
                 // Outside the lists: a sync that refreshes them leaves the detail as it is.
@@ -177,6 +202,7 @@ fn Lists(
     board: Board,
     picked: RwSignal<Option<Pick>>,
     tab: RwSignal<Tab>,
+    only: RwSignal<Option<FindingFigure>>,
     open: Callback<Pick>,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -226,7 +252,12 @@ fn Lists(
         view! {
             <button type="button" role="tab" class="tab" class:selected=move || tab.get() == t
                 aria-selected=move || if tab.get() == t { "true" } else { "false" }
-                data-testid=testid on:click=move |_| tab.set(t)>
+                data-testid=testid on:click=move |_| {
+                    // The other tab's detail would sit beside a list it is not in.
+                    if tab.get_untracked() != t { picked.set(None) }
+                    only.set(None);
+                    tab.set(t)
+                }>
                 {tr(label)}<span class="tab-count">{n}</span>
             </button>
         }
@@ -235,6 +266,11 @@ fn Lists(
     let finding_list = {
         let people = people.clone();
         view! {
+            {move || only.get().map(|o| view! {
+                <button type="button" class="chip choice selected list-filter" data-testid="list-filter" on:click=move |_| only.set(None)>
+                    {tr(FIGURES[o as usize].1)}" ✕"
+                </button>
+            })}
             {findings.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoOpenFindings)}</p> })}
             <ul class="sv-list" data-testid="sv-findings">
                 {findings.into_iter().map(|f| {
@@ -246,8 +282,9 @@ fn Lists(
                     let who = f.assignee.as_ref().map(|a| assignee_text(a, &people, lang.get_untracked()));
                     let due = f.due;
                     let complaint = matches!(f.source, FindingSource::Complaint { .. });
+                    let figures = FIGURES.map(|(figure, _)| figure.holds(&f, now));
                     view! {
-                        <li>
+                        <li hidden=move || only.get().is_some_and(|o| !figures[o as usize])>
                             <button type="button" class="sv-item" class:overdue=overdue
                                 class:picked=move || picked.get() == Some(Pick::Finding(id))
                                 data-testid="sv-finding" data-id=id.to_string() data-state=format!("{state:?}")

@@ -39,8 +39,8 @@ pub fn PhotosCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
             }
             slots.push(PhotoSlot {
                 key: EXTRA_SLOT.into(),
-                label_zh: "其他照片".into(),
-                label_en: "Extra photos".into(),
+                label_zh: Msg::ExtraPhotos.text(Lang::Zh).into(),
+                label_en: Msg::ExtraPhotos.text(Lang::En).into(),
                 required: false,
             });
             slots

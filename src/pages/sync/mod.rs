@@ -3,7 +3,9 @@
 //! Nothing here can delete what is still on its way; only what the server refused can be
 //! discarded, after a confirmation that says what will be lost.
 
-use fieldbook_model::{OpKind, RejectCode, WorkOrder};
+use std::sync::Arc;
+
+use fieldbook_model::RejectCode;
 use leptos::prelude::*;
 
 use crate::router::Route;
@@ -11,6 +13,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::components::capture::FieldPhoto;
 use crate::components::device_read::DeviceRead;
 use crate::db::{EntryState, OutboxEntry, PhotoRecord, use_db_handle};
 use crate::hooks::use_read;
@@ -52,11 +55,13 @@ fn mb(bytes: f64) -> String {
     }
 }
 
+mod names;
+
 #[derive(Debug, Clone, PartialEq)]
 struct Queue {
     entries: Vec<OutboxEntry>,
     photos: Vec<PhotoRecord>,
-    orders: Vec<WorkOrder>,
+    names: names::Names,
 }
 
 /// What the person is about to discard, waiting for their confirmation, and what it loses.
@@ -71,15 +76,21 @@ enum Discard {
 /// What a discard deletes, said in the person's language when the dialog opens.
 #[derive(Debug, Clone, PartialEq)]
 enum Lost {
-    Photo { name: String, bytes: u64 },
-    Record { kind: OpKind, ticket: String },
+    Photo {
+        name: String,
+        bytes: u64,
+    },
+    /// The record as the screen says it, in each language.
+    Record {
+        what: [String; 2],
+    },
 }
 
 impl Lost {
     fn text(&self, lang: Lang) -> String {
         match self {
             Lost::Photo { name, bytes } => i18n::discard_photo(name, *bytes, lang),
-            Lost::Record { kind, ticket } => i18n::discard_entry(kind, ticket, lang),
+            Lost::Record { what } => i18n::discard_entry(&what[lang as usize], lang),
         }
     }
 }
@@ -122,11 +133,16 @@ pub fn SyncPage() -> impl IntoView {
                 .map(|p| p.record)
                 .filter(|r| r.is_of(&user))
                 .collect();
-            let orders = db.work_orders().await?;
+            let names = names::Names {
+                orders: db.work_orders().await?,
+                reference: db.field_reference().await?,
+                findings: db.findings().await?,
+                records: db.vacant_records().await?,
+            };
             Ok(Queue {
                 entries,
                 photos,
-                orders,
+                names,
             })
         },
     );
@@ -174,12 +190,15 @@ pub fn SyncPage() -> impl IntoView {
                 })}
             </div>
             <DeviceRead read=queue view=move |q: Queue| {
-                let order_of = |id: Option<uuid::Uuid>| q.orders.iter().find(|o| Some(o.id) == id);
-                let ticket = |id: Option<uuid::Uuid>| order_of(id).map(|o| o.ticket.clone()).unwrap_or_default();
-                let photo_name = |id: uuid::Uuid| {
-                    q.orders.iter().flat_map(|o| o.photos.iter()).find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_else(|| id.to_string())
+                let names = Arc::new(q.names);
+                let order_of = |id: Option<uuid::Uuid>| names.order(id);
+                // The company's file name of a work order's photo, else what it belongs to.
+                let photo_name = |p: Option<&PhotoRecord>, id: uuid::Uuid| {
+                    names.orders.iter().flat_map(|o| o.photos.iter()).find(|m| m.id == id).map(|m| m.name.clone())
+                        .or_else(|| p.map(|p| names.photo(p, lang.get_untracked())))
+                        .unwrap_or_default()
                 };
-                let photo_bytes = |id: uuid::Uuid| q.photos.iter().find(|p| p.id == id).map_or(0, |p| p.bytes);
+                let photo_of = |id: uuid::Uuid| q.photos.iter().find(|p| p.id == id);
                 // Photos whose record the server refused are shown (and discarded) with that record.
                 let refused_records: Vec<uuid::Uuid> = q.entries.iter()
                     .filter(|e| e.state == EntryState::Rejected)
@@ -187,29 +206,28 @@ pub fn SyncPage() -> impl IntoView {
                     .collect();
                 let sending = sync.sending.get();
                 let entries = q.entries.iter().map(|e| {
-                    let kind = e.op.kind.clone();
-                    let label = kind.clone();
                     let refused = e.state == EntryState::Rejected;
                     let code = e.code;
                     let seq = e.seq;
                     let tries = e.tries;
                     let order_id = e.op.work_order_id();
                     let lost = match crate::db::entry_photo(e) {
-                        Some(id) => Lost::Photo { name: photo_name(id), bytes: photo_bytes(id) },
-                        None => Lost::Record { kind: kind.clone(), ticket: ticket(order_id) },
+                        Some(id) => Lost::Photo { name: photo_name(photo_of(id), id), bytes: photo_of(id).map_or(0, |p| p.bytes) },
+                        None => Lost::Record { what: [Lang::Zh, Lang::En].map(|l| names.entry(&e.op, l)) },
                     };
                     let fix = order_id
                         .filter(|_| refused && fixable(code) && order_of(order_id).is_some())
                         .map(|id| Route::WorkOrder(id).href());
+                    let (op, at, n) = (e.op.clone(), time::when(e.created_at), names.clone());
                     view! {
                         <li class="queue-item" class:refused=refused data-testid="queue-entry">
                             <div class="row between">
-                                <strong>{move || i18n::op_label(&label, lang.get())}</strong>
+                                <strong data-testid="entry-what">{move || format!("{} · {at}", n.entry(&op, lang.get()))}</strong>
                                 <span class=if refused { "state refused" } else if sending { "state sending" } else { "state saved" }>
                                     {move || if refused { Msg::BadgeAttention.text(lang.get()) } else if sending { Msg::BadgeSending.text(lang.get()) } else { Msg::BadgeSavedHere.text(lang.get()) }}
                                 </span>
                             </div>
-                            <div class="muted small">{ticket(order_id)}" · "{time::short(e.created_at)}" · "{move || i18n::tries(tries, lang.get())}</div>
+                            {(tries > 0).then(|| view! { <div class="muted small" data-testid="tries">{move || i18n::tries(tries, lang.get())}</div> })}
                             {refused.then(|| view! {
                                 <p class="reason" data-testid="reason">{move || code.map(|c| i18n::reject_code(c, lang.get())).unwrap_or_default()}</p>
                                 <div class="row">
@@ -223,30 +241,33 @@ pub fn SyncPage() -> impl IntoView {
                     }
                 }).collect_view();
                 let photos = q.photos.iter().filter(|p| !p.uploaded && !refused_records.contains(&p.id)).map(|p| {
-                    let name = photo_name(p.id);
                     let refused = p.error.clone();
                     let id = p.id;
-                    let lost = Lost::Photo { name: name.clone(), bytes: p.bytes };
+                    let lost = Lost::Photo { name: photo_name(Some(p), id), bytes: p.bytes };
                     let tries = p.tries;
                     let is_refused = refused.is_some();
                     let retake = Route::WorkOrder(p.work_order_id).href();
                     let has_order = order_of(Some(p.work_order_id)).is_some();
                     let upload = sync.upload;
                     let percent = move || upload.get().and_then(|(at, pc)| (at == id).then_some(pc));
+                    let (record, n) = (p.clone(), names.clone());
                     view! {
-                        <li class="queue-item" class:refused=is_refused data-testid="queue-photo" data-photo=id.to_string()>
-                            <div class="row between">
-                                <strong class="photo-name">{name.clone()}</strong>
-                                <span class=move || if is_refused { "state refused" } else if percent().is_some() { "state sending" } else { "state saved" } data-testid="photo-state">
-                                    {move || match (is_refused, percent()) {
-                                        (true, _) => Msg::PhotoRefused.text(lang.get()).to_string(),
-                                        (false, Some(pc)) => i18n::sending_percent(pc, lang.get()),
-                                        (false, None) => Msg::PhotoWaiting.text(lang.get()).to_string(),
-                                    }}
-                                </span>
+                        <li class="queue-item queue-photo" class:refused=is_refused data-testid="queue-photo" data-photo=id.to_string()>
+                            <FieldPhoto id/>
+                            <div>
+                                <div class="row between">
+                                    <strong data-testid="photo-of">{move || n.photo(&record, lang.get())}</strong>
+                                    <span class=move || if is_refused { "state refused" } else if percent().is_some() { "state sending" } else { "state saved" } data-testid="photo-state">
+                                        {move || match (is_refused, percent()) {
+                                            (true, _) => Msg::PhotoRefused.text(lang.get()).to_string(),
+                                            (false, Some(pc)) => i18n::sending_percent(pc, lang.get()),
+                                            (false, None) => Msg::PhotoWaiting.text(lang.get()).to_string(),
+                                        }}
+                                    </span>
+                                </div>
+                                {move || percent().map(|pc| view! { <progress max="100" value=pc.to_string() data-testid="upload-progress"></progress> })}
+                                <div class="muted small">{i18n::size(p.bytes)}{(tries > 0).then(|| view! { " · "{move || i18n::tries(tries, lang.get())} })}</div>
                             </div>
-                            {move || percent().map(|pc| view! { <progress max="100" value=pc.to_string() data-testid="upload-progress"></progress> })}
-                            <div class="muted small">{i18n::size(p.bytes)}" · "{move || i18n::tries(tries, lang.get())}</div>
                             {refused.clone().map(|r| view! {
                                 <p class="reason" data-testid="reason">{r}</p>
                                 <div class="row">
