@@ -5,7 +5,7 @@
 //! for the array form. Nothing of ours is ever written as an array (serde_json writes structs as
 //! maps), so [`from_str`] reads through a thin wrapper around serde_json's deserializer that asks
 //! for a map wherever a struct or a struct variant is read; the array readers are never called,
-//! and the linker leaves them out (issue 20: ~65 KiB raw, ~10 KiB brotli of the field wasm;
+//! and the linker leaves them out (issue 20: the field wasm 498.1 -> 485.9 KiB brotli;
 //! BENCHMARKS.md).
 //! Everything else is handed to serde_json as it is, and so are its errors and their positions.
 //!
