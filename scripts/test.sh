@@ -55,11 +55,14 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --locked -p fieldbook --target was
 # (issue 18, +4.4) and drafts kept per person. The office's 459.5: the scorecards page and the
 # first-fix excuse (+12.9). Both budgets are what was measured: growth is stopped here, and
 # issue 20's diet (hand readers for the model's big types, the roles' screens split) is what
-# brings them down.
-step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 498 and 494 KiB brotli)"
+# brings them down. Issue 20's diet, first cut: every JSON read through fieldbook_model::json,
+# structs as maps only (no derived array readers), took the field from 498.1 to 485.9 (measured
+# by trunk's steps, BENCHMARKS.md): the field budget is 488. The office shrank too (a shared
+# change; its budget is left as it is).
+step "Release builds of the field PWA and the office app, and their sizes (wasm budgets: 488 and 494 KiB brotli)"
 trunk build index.html --release
 (cd office && trunk build index.html --release)
-node tools/size-report.mjs dist --max-wasm-brotli-kb 498 dist-office --max-wasm-brotli-kb 494
+node tools/size-report.mjs dist --max-wasm-brotli-kb 488 dist-office --max-wasm-brotli-kb 494
 
 step "End-to-end journeys: real Chromium against the real server"
 cargo build --locked -p fieldbook-server

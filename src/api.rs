@@ -87,7 +87,7 @@ fn is_json(raw: &Raw) -> bool {
 
 fn judge<T: DeserializeOwned>(raw: Raw) -> Result<T, ApiFail> {
     let body = accepted(raw)?;
-    serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)
+    fieldbook_model::json::from_str(&body).map_err(|_| ApiFail::Unreachable)
 }
 
 /// The body of a successful JSON answer, or what any other answer means. Apart from [`judge`]'s
@@ -101,12 +101,12 @@ fn accepted(raw: Raw) -> Result<String, ApiFail> {
         401 => Err(ApiFail::Unauthorized),
         408 => Err(ApiFail::Unreachable),
         429 => Err(ApiFail::Wait {
-            sign_ins: serde_json::from_str::<ApiError>(&raw.body)
+            sign_ins: fieldbook_model::json::from_str::<ApiError>(&raw.body)
                 .is_ok_and(|e| e.error == "too_many_sign_ins"),
             seconds: raw.retry_after.unwrap_or(60),
         }),
         // The server's own errors, 5xx included, are its answer, not a lost connection.
-        status => match serde_json::from_str::<ApiError>(&raw.body) {
+        status => match fieldbook_model::json::from_str::<ApiError>(&raw.body) {
             Ok(err) => Err(ApiFail::Server(status, err)),
             Err(_) => Err(ApiFail::Unreachable),
         },

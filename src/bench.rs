@@ -91,7 +91,7 @@ pub async fn bench_write_orders(db_name: String, orders_json: String) -> Result<
     let db = crate::db::Db::open(&db_name).await.map_err(|e| fail(&e))?;
     let start = js_sys::Date::now();
     let work_orders: Vec<fieldbook_model::WorkOrder> =
-        serde_json::from_str(&orders_json).map_err(|e| fail(&e))?;
+        fieldbook_model::json::from_str(&orders_json).map_err(|e| fail(&e))?;
     let parsed = js_sys::Date::now();
     let pull = fieldbook_model::SyncResponse {
         cursor: 1,

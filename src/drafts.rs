@@ -36,7 +36,7 @@ pub fn key(form: &str, id: impl std::fmt::Display) -> String {
 
 /// The draft kept for `key`, from memory or else from the device.
 pub async fn stored<T: DeserializeOwned>(db: &Db, key: &str) -> Option<T> {
-    serde_json::from_str(&stored_text(db, key).await?).ok()
+    fieldbook_model::json::from_str(&stored_text(db, key).await?).ok()
 }
 
 async fn stored_text(db: &Db, key: &str) -> Option<String> {
@@ -154,7 +154,7 @@ fn track_dyn(
         snapshot: StoredValue::new_local(snapshot.clone()),
     };
     let put_back = move |text: String| {
-        if let Ok(value) = serde_json::from_str::<Vec<String>>(&text) {
+        if let Ok(value) = fieldbook_model::json::from_str::<Vec<String>>(&text) {
             restore(value);
             draft.last.set_value(Some(text));
             draft.kept.set(true);

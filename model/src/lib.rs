@@ -13,6 +13,7 @@ pub mod desk;
 pub mod dispatch;
 pub mod field_op;
 pub mod findings;
+pub mod json;
 pub mod office;
 pub mod op;
 pub mod order;

@@ -195,7 +195,7 @@ pub fn judge_ops_reply(
         return PushVerdict::RetryLater;
     }
     match status {
-        200 => match serde_json::from_str::<OpsResponse>(body) {
+        200 => match crate::json::from_str::<OpsResponse>(body) {
             Ok(reply)
                 if reply.results.len() == sent.len()
                     && reply.results.iter().zip(sent).all(|(r, id)| r.id == *id) =>
@@ -204,12 +204,12 @@ pub fn judge_ops_reply(
             }
             _ => PushVerdict::RetryLater,
         },
-        401 => match serde_json::from_str::<ApiError>(body) {
+        401 => match crate::json::from_str::<ApiError>(body) {
             Ok(_) => PushVerdict::SignInAgain,
             Err(_) => PushVerdict::RetryLater,
         },
         408 | 425 | 429 | 500..=599 => PushVerdict::RetryLater,
-        400..=499 => match serde_json::from_str::<ApiError>(body) {
+        400..=499 => match crate::json::from_str::<ApiError>(body) {
             Ok(err) => PushVerdict::Refused(err),
             Err(_) => PushVerdict::RetryLater,
         },

@@ -35,8 +35,9 @@ fn detail(body: String) -> Result<WorkOrderDetail, ApiFail> {
     // The body read twice, as a plain work order and for its `held`, instead of through
     // `WorkOrderDetail`'s `#[serde(flatten)]`: that buffers the order and builds a second parser
     // for it and everything in it (about 11 KiB brotli of wasm).
-    let work_order = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
-    let Held { held, clock_off } = serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
+    let work_order = fieldbook_model::json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
+    let Held { held, clock_off } =
+        fieldbook_model::json::from_str(&body).map_err(|_| ApiFail::Unreachable)?;
     Ok(WorkOrderDetail {
         work_order,
         held,

@@ -307,7 +307,7 @@ pub fn refused_missing(fail: &ChangeFail) -> Option<Vec<ClaimMissing>> {
     }
     match fail {
         ChangeFail::Refused(r) if r.error == "claim_incomplete" => {
-            serde_json::from_str::<Body>(&r.body)
+            fieldbook_model::json::from_str::<Body>(&r.body)
                 .ok()
                 .map(|b| b.missing)
         }

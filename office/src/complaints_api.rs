@@ -130,7 +130,8 @@ pub async fn send(method: &str, path: &str, json: String) -> Result<String, Chan
                 #[serde(default)]
                 field: Option<String>,
             }
-            let b: Body = serde_json::from_str(&body).map_err(|_| unreachable.clone())?;
+            let b: Body =
+                fieldbook_model::json::from_str(&body).map_err(|_| unreachable.clone())?;
             Err(ChangeFail::Refused(Refusal {
                 status,
                 error: b.error,
@@ -160,7 +161,7 @@ impl ChangeFail {
 
 /// A complaint-with-task answer read; `None` when the answer is something else.
 pub fn detail(body: &str) -> Option<ComplaintDetail> {
-    serde_json::from_str(body).ok()
+    fieldbook_model::json::from_str(body).ok()
 }
 
 /// Sort `v` by an integer key, stably, through one sort of `(key, index)` pairs: every element

@@ -33,10 +33,10 @@ async fn answer<T: DeserializeOwned>(
         return Err(ApiFail::Unreachable);
     }
     match status {
-        200..=299 => serde_json::from_str(&body).map_err(|_| ApiFail::Unreachable),
+        200..=299 => fieldbook_model::json::from_str(&body).map_err(|_| ApiFail::Unreachable),
         401 => Err(ApiFail::Unauthorized),
         408 | 429 | 500..=599 => Err(ApiFail::Unreachable),
-        status => serde_json::from_str::<ApiError>(&body)
+        status => fieldbook_model::json::from_str::<ApiError>(&body)
             .map(|e| Err(ApiFail::Server(status, e)))
             .unwrap_or(Err(ApiFail::Unreachable)),
     }

@@ -14,7 +14,7 @@ pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
 }
 
 pub(super) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T> {
-    serde_json::from_str(&stringify(&value)?).map_err(|e| DbError::Decode(e.to_string()))
+    fieldbook_model::json::from_str(&stringify(&value)?).map_err(|e| DbError::Decode(e.to_string()))
 }
 
 // The halves that do not depend on the type: one copy in the wasm, not one per stored type.

@@ -75,7 +75,7 @@ impl<'de> Visitor<'de> for KindVisitor {
         }
         entries.end().map_err(de::Error::custom)?;
         let text = String::from_utf8(text).map_err(de::Error::custom)?;
-        serde_json::from_str(&text).map_err(de::Error::custom)
+        crate::json::from_str(&text).map_err(de::Error::custom)
     }
 }
 
@@ -717,6 +717,8 @@ mod tests {
             let text = serde_json::to_string(&kind).unwrap();
             assert!(text.starts_with("{\"type\":"), "{text}");
             assert_eq!(serde_json::from_str::<OpKind>(&text).unwrap(), kind);
+            // And through the phone's reader (structs as maps only).
+            assert_eq!(crate::json::from_str::<OpKind>(&text).unwrap(), kind);
 
             // A serde_json::Value's keys are sorted: `type` is rarely first.
             let value = serde_json::to_value(&kind).unwrap();
@@ -734,6 +736,11 @@ mod tests {
             };
             assert_eq!(
                 serde_json::from_str::<OpKind>(&last).unwrap(),
+                kind,
+                "{last}"
+            );
+            assert_eq!(
+                crate::json::from_str::<OpKind>(&last).unwrap(),
                 kind,
                 "{last}"
             );
@@ -757,6 +764,7 @@ mod tests {
             r#"{"hours": 1, "type": "correct_hours", "type": "correct_hours", "work_order_id": "00000000-0000-0000-0000-000000000001"}"#,
         ] {
             assert!(serde_json::from_str::<OpKind>(bad).is_err(), "{bad}");
+            assert!(crate::json::from_str::<OpKind>(bad).is_err(), "{bad}");
         }
         // Fields it does not know are passed over, as before.
         let extra = r#"{"type": "submit_report", "work_order_id": "00000000-0000-0000-0000-000000000001", "later": [1, {"a": null}]}"#;

@@ -115,7 +115,8 @@ pub fn CalendarPage() -> impl IntoView {
             busy.set(false);
             match answer {
                 Ok(body) => {
-                    let stored = serde_json::from_str::<WorkCalendar>(&body).unwrap_or(c);
+                    let stored =
+                        fieldbook_model::json::from_str::<WorkCalendar>(&body).unwrap_or(c);
                     saved.set(Some(stored.clone()));
                     cal.set(Some(stored));
                     note.set(Some(Ok(Msg::CalSaved)));

@@ -81,7 +81,7 @@ fn storage() -> Option<web_sys::Storage> {
 
 fn load_draft() -> Option<Draft> {
     let text = storage()?.get_item(DRAFT_KEY).ok().flatten()?;
-    serde_json::from_str(&text).ok()
+    fieldbook_model::json::from_str(&text).ok()
 }
 
 fn save_draft(d: &Draft) {

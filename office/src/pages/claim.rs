@@ -92,7 +92,7 @@ fn send(
     spawn_local(async move {
         match capi::change(method, &path, &body).await {
             Ok(answer) => {
-                if let Ok(view) = serde_json::from_str::<ClaimView>(&answer) {
+                if let Ok(view) = fieldbook_model::json::from_str::<ClaimView>(&answer) {
                     data.set(Some(view));
                 }
                 outcome.set(Some(Ok(())));

@@ -183,7 +183,7 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn load_draft() -> Option<Draft> {
-    serde_json::from_str(&storage()?.get_item(DRAFT_KEY).ok().flatten()?).ok()
+    fieldbook_model::json::from_str(&storage()?.get_item(DRAFT_KEY).ok().flatten()?).ok()
 }
 
 fn keep_draft(d: &Draft) {

@@ -561,7 +561,7 @@ fn CallBackCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
             struct Answer {
                 work_order: WorkOrder,
             }
-            match serde_json::from_str::<Answer>(&body) {
+            match fieldbook_model::json::from_str::<Answer>(&body) {
                 Ok(a) => {
                     page.live.merge(vec![a.work_order.clone()]);
                     page.data.update(|d| {
