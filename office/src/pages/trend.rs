@@ -123,8 +123,14 @@ pub fn TrendPanel(
                 Some(Err(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),
                 Some(Ok(t)) => {
                     let f = shown.get();
+                    // Whose and which periods the drawn data are (a new trend loads behind the old).
+                    let (whose, per) = (t.who.unwrap_or_default(), t.by.as_str());
                     let points = t.series.into_iter().find(|s| s.figure == f.key).map(|s| s.points).unwrap_or_default();
-                    view! { <TrendChart points=points figure=f lang=lang.get()/> }.into_any()
+                    view! {
+                        <div data-testid="trend-data" data-who=whose data-by=per>
+                            <TrendChart points=points figure=f lang=lang.get()/>
+                        </div>
+                    }.into_any()
                 }
             }}
             <p class="muted trend-hint">{tr(Msg::TrendPick)}</p>
