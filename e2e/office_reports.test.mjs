@@ -61,6 +61,28 @@ test("the manager reads last month's scorecards and clicks a deduction through t
   assert.equal(await deductions.count(), e2.deductions.length);
   await shootDesk(page, "desk-scorecards");
 
+  // A click on engineer2's row draws their trend under the table: 12 monthly points, the last
+  // (last month's) the card's total; 周 shows the weeks of those 12 months.
+  await page.click(`${E2} td:nth-child(2)`);
+  await page.waitForSelector("[data-testid=trend-data][data-who=engineer2][data-by=month]");
+  const points = "[data-testid=trend-chart] [data-testid=trend-point]";
+  assert.equal(await page.locator(points).count(), 12);
+  const monthly = await page.locator(points).evaluateAll((ps) => ps.map((p) => [p.dataset.period, p.dataset.value]));
+  assert.deepEqual(monthly.at(-1), [`${month}-01`, String(e2.total)]);
+  assert.equal(await page.getAttribute("[data-testid=trend-latest]", "data-value"), "74");
+  assert.equal(await page.textContent("[data-testid=trend-latest]"), "74");
+  await shootDesk(page, "desk-scorecards-trend", { at: "[data-testid=trend]" });
+  await page.click("[data-testid=trend-by-week]");
+  await page.waitForSelector("[data-testid=trend-data][data-who=engineer2][data-by=week]");
+  assert.ok((await page.locator(points).count()) >= 52);
+  const weekly = await page.locator(points).evaluateAll((ps) => ps.map((p) => p.dataset.period));
+  assert.ok(weekly.length <= 54, `${weekly.length} weeks`);
+  // Each point a Friday-to-Thursday week.
+  assert.ok(weekly.every((d) => new Date(`${d}T00:00:00Z`).getUTCDay() === 5), weekly.join());
+  await page.click("[data-testid=trend-by-month]");
+  await page.waitForSelector("[data-testid=trend-data][data-who=engineer2][data-by=month]");
+  assert.equal(await page.locator(points).count(), 12);
+
   // A deduction links to its order.
   await page.locator(`[data-testid=deduction][href="/office/work-orders/${second.work_order_id}"]`).click();
   await page.waitForURL(new RegExp(`/office/work-orders/${second.work_order_id}$`));

@@ -18,6 +18,7 @@
 
 pub mod agent;
 pub mod supervisor;
+pub mod trend;
 
 use std::collections::{HashMap, HashSet};
 
@@ -27,6 +28,7 @@ use uuid::Uuid;
 
 use crate::complaints::{Complaint, china_date};
 use crate::desk::ReviewDecision;
+use crate::reports::{Period, PeriodKind};
 use crate::work_order::{ServiceType, WorkOrder};
 
 /// A China calendar month.
@@ -51,6 +53,15 @@ impl Month {
 
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a month's first day")
+    }
+
+    /// The month as the reports' period (the same China days), so that a card can be computed
+    /// for a week as well (trends).
+    pub fn period(self) -> Period {
+        Period {
+            kind: PeriodKind::Month,
+            first: self.first_day(),
+        }
     }
 
     /// `YYYY-MM`, as the API and the pages write it.
@@ -237,11 +248,12 @@ pub fn engineer_scorecard(
     month_records.card(engineer, rules, as_of)
 }
 
-/// A month's records indexed once, so that every engineer's card is read from them without
-/// walking all orders again (2,000 field staff: see `server/benches/reports.rs`).
+/// A month's (or any period's: a week's, for the trends) records indexed once, so that every
+/// engineer's card is read from them without walking all orders again (2,000 field staff: see
+/// `server/benches/reports.rs`).
 pub struct EngineerMonth<'a> {
-    month: Month,
-    /// The month's orders (by call time), by their main engineer.
+    period: Period,
+    /// The period's orders (by call time), by their main engineer.
     by_engineer: HashMap<&'a str, Vec<&'a WorkOrder>>,
     /// A ticket and the first later order that named it in `repeat_of` (its second visit).
     second_visit: HashMap<&'a str, &'a str>,
@@ -261,8 +273,20 @@ impl<'a> EngineerMonth<'a> {
         complaints: &[Complaint],
         excused: &[Uuid],
     ) -> EngineerMonth<'a> {
+        EngineerMonth::over(month.period(), orders, repeats, complaints, excused)
+    }
+
+    /// As [`EngineerMonth::new`], for any period: the same rules over the orders called in it
+    /// (a week's card is the week's orders judged as the month's are).
+    pub fn over(
+        period: Period,
+        orders: impl IntoIterator<Item = &'a WorkOrder>,
+        repeats: &[(&'a str, &'a str)],
+        complaints: &[Complaint],
+        excused: &[Uuid],
+    ) -> EngineerMonth<'a> {
         let mut by_engineer: HashMap<&str, Vec<&WorkOrder>> = HashMap::new();
-        for o in orders.iter().filter(|o| month.contains(o.called_at)) {
+        for o in orders.into_iter().filter(|o| period.contains(o.called_at)) {
             by_engineer.entry(o.assignee.as_str()).or_default().push(o);
         }
         let mut second_visit = HashMap::new();
@@ -278,7 +302,7 @@ impl<'a> EngineerMonth<'a> {
             }
         }
         EngineerMonth {
-            month,
+            period,
             by_engineer,
             second_visit,
             complaints: by_order,
@@ -286,7 +310,7 @@ impl<'a> EngineerMonth<'a> {
         }
     }
 
-    /// `engineer`'s card, computed at `as_of`.
+    /// `engineer`'s card, computed at `as_of` (`month`: the month the period starts in).
     pub fn card(
         &self,
         engineer: &str,
@@ -404,7 +428,7 @@ impl<'a> EngineerMonth<'a> {
             engineer: engineer.to_string(),
             name: String::new(),
             station: None,
-            month: self.month,
+            month: Month::of(self.period.start()),
             orders: mine.len() as u32,
             response,
             first_fix,

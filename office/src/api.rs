@@ -122,6 +122,21 @@ pub fn scorecard_href(which: &str, month: &str, format: &str) -> String {
     format!("/api/scorecards/{which}?month={month}&format={format}")
 }
 
+/// `GET /api/scorecards/{which}/trend`: a card's figures over the 12 months ending with `month`
+/// (`YYYY-MM`), `by` month or week, of `who` or (`None`) everyone the reader may see.
+pub async fn scorecard_trend(
+    which: &'static str,
+    who: Option<String>,
+    by: &'static str,
+    month: String,
+) -> Result<fieldbook_model::scorecard::trend::Trend, ApiFail> {
+    let who = who.map(|w| format!("&who={w}")).unwrap_or_default();
+    api::get(&format!(
+        "/api/scorecards/{which}/trend?by={by}&month={month}{who}"
+    ))
+    .await
+}
+
 /// An order's first-fix excuse; `Ok(None)` when it has none.
 pub async fn excuse(
     id: Uuid,

@@ -540,6 +540,13 @@ fieldbook::messages! {
     Chain => "商务索赔审批流程", "Commercial claims' sign-off chain";
     BadTitle => "职务代码只能含小写字母、数字和 _", "A title has lowercase letters, digits and _ only";
     NoChain => "索赔专员尚未设置商务索赔的审批流程", "Claims support has not set the sign-off chain yet";
+    // Scorecard trends (pages/trend.rs).
+    Trend => "近12个月趋势", "Last 12 months";
+    TrendByMonth => "月", "Month";
+    TrendByWeek => "周", "Week";
+    TrendEveryone => "全部人员", "Everyone";
+    TrendPick => "点击表格中的一行查看个人趋势", "Click a row to see one person's trend";
+    TrendNoData => "这段时间没有可统计的数据。", "Nothing to count in these months.";
 }
 
 /// A message in the current language, as a reactive closure for `view!`.

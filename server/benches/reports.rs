@@ -266,6 +266,38 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
         "| an engineer's own (the phone) | | | | {} ({path}) |",
         cell(h)
     );
+    // The trends: the 12 months ending with last month (the year's rows read once, every
+    // period computed in memory), by month (12 points) and by week (52 to 54).
+    let who = demo_staff::engineer_name(0);
+    for (what, path) in [
+        (
+            "an engineer's trend, 12 months",
+            format!("/api/scorecards/engineers/trend?who={who}&month={month}"),
+        ),
+        (
+            "an engineer's trend, the year's weeks",
+            format!("/api/scorecards/engineers/trend?who={who}&month={month}&by=week"),
+        ),
+        (
+            "the department's trend (every engineer), 12 months",
+            format!("/api/scorecards/engineers/trend?month={month}"),
+        ),
+        (
+            "the department's trend (every engineer), the year's weeks",
+            format!("/api/scorecards/engineers/trend?month={month}&by=week"),
+        ),
+        (
+            "the 400 agents' trend, the year's weeks",
+            format!("/api/scorecards/agents/trend?month={month}&by=week"),
+        ),
+        (
+            "the supervisors' trend, the year's weeks",
+            format!("/api/scorecards/supervisors/trend?month={month}&by=week"),
+        ),
+    ] {
+        let h = time(|| get(&manager, path.clone())).await;
+        println!("| {what} | | | | {} ({path}) |", cell(h));
+    }
     // The report endpoints (issue 18's reports) join this table as they land on main.
     drop(conn);
     state.db.close().await;

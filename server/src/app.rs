@@ -235,6 +235,18 @@ pub fn router(state: AppState) -> Router {
             get(routes::supervisor_scorecards::supervisors),
         )
         .route(
+            "/api/scorecards/engineers/trend",
+            get(routes::scorecard_trends::engineers),
+        )
+        .route(
+            "/api/scorecards/agents/trend",
+            get(routes::scorecard_trends::agents),
+        )
+        .route(
+            "/api/scorecards/supervisors/trend",
+            get(routes::scorecard_trends::supervisors),
+        )
+        .route(
             "/api/work-orders/{id}/first-fix-excuse",
             get(routes::scorecards::get_excuse).put(routes::scorecards::put_excuse),
         )

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::Month;
+use crate::reports::Period;
 use crate::work_order::{Deadline, WorkOrder};
 
 /// The agent's rule book, as data.
@@ -50,6 +51,14 @@ impl Rate {
     /// The rate in whole percent, rounded half up; `None` with nothing decided.
     pub fn percent(self) -> Option<u32> {
         (self.of > 0).then(|| (self.met * 200 + self.of) / (self.of * 2))
+    }
+
+    /// Both parts summed (a department's rate is everyone's met of everyone's decided).
+    pub fn plus(self, other: Rate) -> Rate {
+        Rate {
+            met: self.met + other.met,
+            of: self.of + other.of,
+        }
     }
 
     fn count(&mut self, met: Option<bool>) {
@@ -117,10 +126,22 @@ pub fn agent_scorecard(
     rules: &AgentRules,
     as_of: DateTime<Utc>,
 ) -> AgentScorecard {
+    agent_card_over(agent, month.period(), taken, rules, as_of)
+}
+
+/// As [`agent_scorecard`], for any period (a week's, for the trends): the orders whose call
+/// falls in it (`month`: the month the period starts in).
+pub fn agent_card_over(
+    agent: &str,
+    period: Period,
+    taken: &[&WorkOrder],
+    rules: &AgentRules,
+    as_of: DateTime<Utc>,
+) -> AgentScorecard {
     let mut card = AgentScorecard {
         agent: agent.to_string(),
         name: String::new(),
-        month,
+        month: Month::of(period.start()),
         orders: 0,
         first_response: Rate::default(),
         actual_response: Rate::default(),
@@ -128,7 +149,7 @@ pub fn agent_scorecard(
         call_backs: Rate::default(),
         misses: Vec::new(),
     };
-    for o in taken.iter().filter(|o| month.contains(o.called_at)) {
+    for o in taken.iter().filter(|o| period.contains(o.called_at)) {
         card.orders += 1;
         let mut miss = |met: Option<bool>, kind| {
             if met == Some(false) {

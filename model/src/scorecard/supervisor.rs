@@ -7,11 +7,14 @@
 //!   counts once its due time has passed or it was confirmed; it is met when the supervisor's
 //!   confirmation came by the due time.
 //!
+//! A week's card (the trends) counts the week's days' rounds and the findings due in the week;
+//! the outlet check is a monthly duty and is left out of it (of 0).
+//!
 //! As with every card, only what is decided at `as_of` counts (a round whose window is still
 //! open, a finding not yet due), so a past month computed later gives the same figures. Each
 //! miss names its day and round, or its finding.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -20,6 +23,7 @@ use super::agent::Rate;
 use crate::complaints::china_midnight;
 use crate::findings::{Finding, FindingEvent};
 use crate::patrol::{PatrolRound, RoundKind};
+use crate::reports::{Period, PeriodKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,7 +72,22 @@ pub fn supervisor_scorecard(
     findings: &[Finding],
     as_of: DateTime<Utc>,
 ) -> SupervisorScorecard {
-    let mine = |r: &&PatrolRound| r.supervisor == supervisor && r.team == team;
+    let rounds: Vec<&PatrolRound> = rounds.iter().collect();
+    let findings: Vec<&Finding> = findings.iter().collect();
+    supervisor_card_over(supervisor, team, month.period(), &rounds, &findings, as_of)
+}
+
+/// As [`supervisor_scorecard`], for any period (a week's, for the trends; `month`: the month
+/// the period starts in). The trends hand each period only its own rows.
+pub fn supervisor_card_over(
+    supervisor: &str,
+    team: &str,
+    period: Period,
+    rounds: &[&PatrolRound],
+    findings: &[&Finding],
+    as_of: DateTime<Utc>,
+) -> SupervisorScorecard {
+    let mine = |r: &&&PatrolRound| r.supervisor == supervisor && r.team == team;
     let done = |date: NaiveDate, kind: RoundKind| {
         rounds
             .iter()
@@ -79,14 +98,13 @@ pub fn supervisor_scorecard(
         supervisor: supervisor.to_string(),
         name: String::new(),
         team: team.to_string(),
-        month,
+        month: Month::of(period.start()),
         rounds: Rate::default(),
         outlet_check: Rate::default(),
         findings_confirmed: Rate::default(),
         misses: Vec::new(),
     };
-    let mut date = month.first_day();
-    while Month::of(china_midnight(date)) == month {
+    for date in period.days() {
         for kind in RoundKind::DAILY {
             let met = done(date, kind);
             if met || round_over(date, kind) <= as_of {
@@ -98,13 +116,12 @@ pub fn supervisor_scorecard(
                 }
             }
         }
-        date += Duration::days(1);
     }
     let outlets = rounds
         .iter()
         .filter(mine)
-        .any(|r| r.kind == RoundKind::MonthlyOutlets && month.contains(china_midnight(r.date)));
-    if outlets || china_midnight(month.next().first_day()) <= as_of {
+        .any(|r| r.kind == RoundKind::MonthlyOutlets && period.contains(china_midnight(r.date)));
+    if period.kind == PeriodKind::Month && (outlets || period.end() <= as_of) {
         card.outlet_check.of = 1;
         card.outlet_check.met = u32::from(outlets);
         if !outlets {
@@ -112,7 +129,7 @@ pub fn supervisor_scorecard(
         }
     }
     for f in findings.iter().filter(|f| f.team == team) {
-        let Some(due) = f.due.filter(|due| month.contains(*due)) else {
+        let Some(due) = f.due.filter(|due| period.contains(*due)) else {
             continue;
         };
         let confirmed = f

@@ -20,3 +20,4 @@ pub mod register;
 pub mod reports;
 pub mod scorecards;
 pub mod sign_in;
+pub mod trend;

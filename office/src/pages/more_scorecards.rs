@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::china;
 use crate::i18n::{Msg, tr};
+use crate::pages::trend::{AGENT_FIGURES, SUPERVISOR_FIGURES, TrendPanel};
 use crate::router::Route;
 use crate::session::{fail_text, use_session};
 
@@ -54,6 +55,7 @@ pub fn AgentScorecards(month: RwSignal<String>) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let cards = LocalResource::new(move || api::agent_scorecards(month.get()));
+    let who = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
             session.expire();
@@ -80,7 +82,10 @@ pub fn AgentScorecards(month: RwSignal<String>) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {all.cards.iter().map(|c| view! {
-                                <tr data-testid="agent-row" data-agent=c.agent.clone()>
+                                <tr data-testid="agent-row" data-agent=c.agent.clone() data-pick="" on:click={
+                                    let a = c.agent.clone();
+                                    move |_| who.set(Some(a.clone()))
+                                }>
                                     <td class="cell-strong">{named(&c.name, &c.agent)}</td>
                                     <td class="num">{c.orders}</td>
                                     <td class="num">{rate(c.first_response)}</td>
@@ -93,6 +98,7 @@ pub fn AgentScorecards(month: RwSignal<String>) -> impl IntoView {
                     </table>
                 </div>
                 <p class="muted">{tr(Msg::ScAsOf)} " " {china::full(all.as_of)}</p>
+                <TrendPanel which="agents" figures=AGENT_FIGURES.to_vec() who=who month=month/>
                 {all.cards.into_iter().filter(|c| !c.misses.is_empty()).map(|c| view! {
                     <section class="card scorecard-deductions">
                         <h2>{named(&c.name, &c.agent)} " · " {tr(Msg::ScMisses)}</h2>
@@ -116,6 +122,7 @@ pub fn SupervisorScorecards(month: RwSignal<String>) -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
     let cards = LocalResource::new(move || api::supervisor_scorecards(month.get()));
+    let who = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
             session.expire();
@@ -141,7 +148,10 @@ pub fn SupervisorScorecards(month: RwSignal<String>) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {all.cards.iter().map(|c| view! {
-                                <tr data-testid="supervisor-row" data-supervisor=c.supervisor.clone()>
+                                <tr data-testid="supervisor-row" data-supervisor=c.supervisor.clone() data-pick="" on:click={
+                                    let s = c.supervisor.clone();
+                                    move |_| who.set(Some(s.clone()))
+                                }>
                                     <td class="cell-strong">{named(&c.name, &c.supervisor)}</td>
                                     <td>{c.team.clone()}</td>
                                     <td class="num">{rate(c.rounds)}</td>
@@ -153,6 +163,7 @@ pub fn SupervisorScorecards(month: RwSignal<String>) -> impl IntoView {
                     </table>
                 </div>
                 <p class="muted">{tr(Msg::ScAsOf)} " " {china::full(all.as_of)}</p>
+                <TrendPanel which="supervisors" figures=SUPERVISOR_FIGURES.to_vec() who=who month=month/>
                 {all.cards.into_iter().filter(|c| !c.misses.is_empty()).map(|c| view! {
                     <section class="card scorecard-deductions">
                         <h2>{named(&c.name, &c.supervisor)} " · " {tr(Msg::ScMisses)}</h2>

@@ -13,8 +13,18 @@ use crate::api;
 use crate::china;
 use crate::i18n::{Msg, tr};
 use crate::pages::more_scorecards::{AgentScorecards, SupervisorScorecards};
+use crate::pages::trend::{Figure, TrendPanel};
 use crate::router::Route;
 use crate::session::{Desk, fail_text, use_session};
+
+/// The engineer's figures in the trend, each with its full points.
+const TREND_FIGURES: [Figure; 5] = [
+    Figure::points("total", Msg::ScTotal, Some(100.0)),
+    Figure::points("response", Msg::ScResponse, Some(20.0)),
+    Figure::points("first_fix", Msg::ScFirstFix, Some(20.0)),
+    Figure::points("data", Msg::ScData, Some(60.0)),
+    Figure::points("beyond", Msg::ScBeyond, None),
+];
 
 /// What a deduction is for.
 pub fn defect_msg(d: &Defect) -> Msg {
@@ -45,6 +55,8 @@ pub fn ScorecardsPage() -> impl IntoView {
     let session = use_session();
     let month = RwSignal::new(Month::of(Utc::now()).previous().to_string());
     let cards = LocalResource::new(move || api::scorecards(month.get()));
+    // Whose trend is shown under the table (a click on a row; none: everyone's).
+    let who = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
             session.expire();
@@ -127,8 +139,12 @@ pub fn ScorecardsPage() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {all.cards.iter().map(|c| view! {
-                                        <tr data-testid="scorecard-row" data-engineer=c.engineer.clone()>
+                                    {all.cards.iter().map(|c| {
+                                        let (mine, pick) = (c.engineer.clone(), c.engineer.clone());
+                                        view! {
+                                        <tr data-testid="scorecard-row" data-engineer=c.engineer.clone() data-pick=""
+                                            class:picked=move || who.with(|w| w.as_deref() == Some(mine.as_str()))
+                                            on:click=move |_| who.set(Some(pick.clone()))>
                                             <td class="cell-strong"><a href=format!("#sc-{}", c.engineer)>{label(c)}</a></td>
                                             <td>{c.station.clone().unwrap_or_default()}</td>
                                             <td class="num">{c.orders}</td>
@@ -138,11 +154,12 @@ pub fn ScorecardsPage() -> impl IntoView {
                                             <td class="num">{if c.beyond > 0 { format!("−{}", c.beyond) } else { "0".into() }}</td>
                                             <td class="num cell-strong" data-testid="scorecard-total">{c.total}</td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                         </div>
                         <p class="muted">{tr(Msg::ScAsOf)} " " {as_of}</p>
+                        <TrendPanel which="engineers" figures=TREND_FIGURES.to_vec() who=who month=month/>
                         {all.cards.into_iter().filter(|c| !c.deductions.is_empty()).map(|c| view! {
                             <section class="card scorecard-deductions" id=format!("sc-{}", c.engineer) data-testid="scorecard-deductions">
                                 <h2>{label(&c)} " · " {tr(Msg::ScDeductions)}</h2>

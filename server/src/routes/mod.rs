@@ -12,6 +12,7 @@ pub mod order_desk;
 pub mod photo_rules;
 pub mod photos;
 pub mod reports;
+pub mod scorecard_trends;
 pub mod scorecards;
 pub mod session;
 pub mod settings;

@@ -69,7 +69,10 @@ pub fn start_of(month: Month) -> DateTime<Utc> {
 }
 
 /// The complaints taken from the month's start on (a complaint about an order comes after it).
-async fn complaints_since(conn: &mut db::Conn, month: Month) -> Result<Vec<Complaint>, AppError> {
+pub(crate) async fn complaints_since(
+    conn: &mut db::Conn,
+    month: Month,
+) -> Result<Vec<Complaint>, AppError> {
     let rows: Vec<String> = sqlx::query_scalar(
         "SELECT complaint_json FROM complaints WHERE taken_at >= $1 ORDER BY taken_at, id",
     )
@@ -79,7 +82,7 @@ async fn complaints_since(conn: &mut db::Conn, month: Month) -> Result<Vec<Compl
     crate::complaints::parse_all(&rows)
 }
 
-async fn excused(conn: &mut db::Conn) -> Result<Vec<Uuid>, AppError> {
+pub(crate) async fn excused(conn: &mut db::Conn) -> Result<Vec<Uuid>, AppError> {
     let ids: Vec<String> = sqlx::query_scalar("SELECT work_order_id FROM first_fix_excuses")
         .fetch_all(&mut *conn)
         .await?;

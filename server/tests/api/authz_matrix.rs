@@ -341,6 +341,32 @@ fn matrix(
                 401, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 200,
             ],
         ),
+        // Their trends: the card's readers, of one person (engineer1 of 济南站: not engineer2
+        // nor head2; dispatcher1; supervisor1: not supervisor2).
+        (
+            "GET",
+            "/api/scorecards/engineers/trend",
+            "/api/scorecards/engineers/trend?who=engineer1&by=week".into(),
+            [
+                401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200,
+            ],
+        ),
+        (
+            "GET",
+            "/api/scorecards/agents/trend",
+            "/api/scorecards/agents/trend?who=dispatcher1".into(),
+            [
+                401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 200,
+            ],
+        ),
+        (
+            "GET",
+            "/api/scorecards/supervisors/trend",
+            "/api/scorecards/supervisors/trend?who=supervisor1&by=week".into(),
+            [
+                401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200,
+            ],
+        ),
         // Reports (issue 18): the desk's for the desk and the manager; the 16:30 list for them
         // and every station head (their station's rows); the station heads' daily for each head
         // (their own) and the manager; the cleaning report for each cleaning supervisor (their

@@ -457,3 +457,177 @@ async fn the_supervisor_s_card_counts_rounds_against_due_and_its_xlsx_holds_it()
         ]
     );
 }
+
+/// `GET /api/scorecards/{kind}/trend` as `client`.
+async fn trend(
+    server: &TestServer,
+    client: &Client,
+    kind: &str,
+    query: &str,
+) -> fieldbook_model::scorecard::trend::Trend {
+    let r = client
+        .get(server.url(&format!("/api/scorecards/{kind}/trend?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{kind} trend ?{query}");
+    r.json().await.unwrap()
+}
+
+/// The last point of `figure`'s series.
+fn last_point(t: &fieldbook_model::scorecard::trend::Trend, figure: &str) -> Option<f64> {
+    let s = t.series.iter().find(|s| s.figure == figure).unwrap();
+    s.points.last().unwrap().value
+}
+
+#[tokio::test]
+async fn a_trend_ends_with_the_month_s_card_and_its_weeks_cover_the_year() {
+    use fieldbook_model::reports::PeriodKind;
+    let server = server().await;
+    let month = last_month();
+    let manager = server.signed_in("manager1").await;
+    let all = cards(&server, &manager, month).await;
+    let e2 = card(&all, "engineer2");
+
+    // engineer2's 12 months: the last is the month's card, figure by figure.
+    let t = trend(
+        &server,
+        &manager,
+        "engineers",
+        &format!("who=engineer2&month={month}"),
+    )
+    .await;
+    assert_eq!(
+        (t.who.as_deref(), t.by, t.last),
+        (Some("engineer2"), PeriodKind::Month, month)
+    );
+    let figures: Vec<&str> = t.series.iter().map(|s| s.figure.as_str()).collect();
+    assert_eq!(
+        figures,
+        ["total", "response", "first_fix", "data", "beyond"]
+    );
+    assert!(t.series.iter().all(|s| s.points.len() == 12));
+    let s = &t.series[0];
+    assert_eq!(s.points[11].period.first, month.first_day());
+    assert_eq!(s.points[0].period.first, {
+        let mut m = month;
+        for _ in 0..11 {
+            m = m.previous();
+        }
+        m.first_day()
+    });
+    assert_eq!(last_point(&t, "total"), Some(e2.total as f64));
+    assert_eq!(last_point(&t, "response"), Some(f64::from(e2.response)));
+    assert_eq!(last_point(&t, "first_fix"), Some(f64::from(e2.first_fix)));
+    assert_eq!(last_point(&t, "data"), Some(f64::from(e2.data)));
+    assert_eq!(last_point(&t, "beyond"), Some(f64::from(e2.beyond)));
+
+    // The department: engineer1 had no order last month, so the mean of those who had is
+    // engineer2's.
+    let dept = trend(&server, &manager, "engineers", &format!("month={month}")).await;
+    assert_eq!(dept.who, None);
+    assert_eq!(last_point(&dept, "total"), Some(e2.total as f64));
+
+    // By week: the Friday-to-Thursday weeks overlapping the 12 months, contiguous, 52 to 54 of
+    // them, the last holding the month's last day.
+    let w = trend(
+        &server,
+        &manager,
+        "engineers",
+        &format!("who=engineer2&by=week&month={month}"),
+    )
+    .await;
+    let points = &w.series[0].points;
+    assert!((52..=54).contains(&points.len()), "{} weeks", points.len());
+    assert!(
+        points.iter().all(|p| p.period.kind == PeriodKind::Week
+            && p.period.first.weekday() == chrono::Weekday::Fri)
+    );
+    assert!(points.windows(2).all(|p| p[0].period.next() == p[1].period));
+    let last_day = month.next().first_day().pred_opt().unwrap();
+    assert!(points.last().unwrap().period.days().any(|d| d == last_day));
+    // engineer2's orders of last month are in its weeks: some week of it has a value below
+    // full marks.
+    let (from, to) = (month.period().start(), month.period().end());
+    assert!(points.iter().any(|p| p.period.end() > from
+        && p.period.start() < to
+        && p.value.is_some_and(|v| v < 100.0)));
+
+    // The station head reads their station's engineer; an engineer only themselves.
+    let head = server.signed_in("head1").await;
+    let t = trend(
+        &server,
+        &head,
+        "engineers",
+        &format!("who=engineer2&month={month}"),
+    )
+    .await;
+    assert_eq!(last_point(&t, "total"), Some(e2.total as f64));
+    let engineer1 = server.signed_in("engineer1").await;
+    let own = trend(&server, &engineer1, "engineers", &format!("month={month}")).await;
+    assert_eq!(
+        last_point(&own, "total"),
+        Some(100.0),
+        "no orders: a full card"
+    );
+    let r = engineer1
+        .get(server.url("/api/scorecards/engineers/trend?who=engineer2"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    let r = manager
+        .get(server.url("/api/scorecards/engineers/trend?by=day"))
+        .send()
+        .await
+        .unwrap();
+    assert_error(r, StatusCode::BAD_REQUEST, "bad_query").await;
+
+    // The agent's and the supervisor's last points are their month's cards' rates.
+    use fieldbook_model::scorecard::agent::AgentScorecards;
+    use fieldbook_model::scorecard::supervisor::SupervisorScorecards;
+    let agents: AgentScorecards = manager
+        .get(server.url(&format!("/api/scorecards/agents?month={month}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let a = &agents.cards[0];
+    let t = trend(
+        &server,
+        &manager,
+        "agents",
+        &format!("who={}&month={month}", a.agent),
+    )
+    .await;
+    let pct = |r: fieldbook_model::scorecard::agent::Rate| r.percent().map(f64::from);
+    assert_eq!(last_point(&t, "first_response"), pct(a.first_response));
+    assert_eq!(last_point(&t, "actual_response"), pct(a.actual_response));
+    assert_eq!(last_point(&t, "reports_on_time"), pct(a.reports_on_time));
+    assert_eq!(last_point(&t, "call_backs"), pct(a.call_backs));
+    let supervisors: SupervisorScorecards = manager
+        .get(server.url(&format!("/api/scorecards/supervisors?month={month}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let s = &supervisors.cards[0];
+    let supervisor = server.signed_in(&s.supervisor).await;
+    let t = trend(
+        &server,
+        &supervisor,
+        "supervisors",
+        &format!("month={month}"),
+    )
+    .await;
+    assert_eq!(last_point(&t, "rounds"), pct(s.rounds));
+    assert_eq!(last_point(&t, "outlet_check"), pct(s.outlet_check));
+    assert_eq!(
+        last_point(&t, "findings_confirmed"),
+        pct(s.findings_confirmed)
+    );
+}
