@@ -3,7 +3,9 @@
 // unsigned report sent back once). The manager opens last month's engineer scorecards at 1280x800
 // (their home), reads engineer2's parts and total, and clicks a deduction through to its order
 // (no edit forms for them); the desk excuses the second visit from its order page and the
-// scorecard gains the 5 points back; engineer2 sees their own scorecard on the phone.
+// scorecard gains the 5 points back; engineer2 sees their own scorecard on the phone; the
+// cleaning tab shows team-a's and cleaner1's figures as the server counts them, and cleaner1 sees
+// their own on the phone.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch, PHONE, Server, shoot, shootDesk, signIn } from "./harness.mjs";
@@ -152,6 +154,48 @@ test("the manager opens the 400 agents' and the cleaning supervisors' scorecards
   assert.match(row[2], /^0\/(84|87|90|93) · 0%$/);
   assert.equal(row[3], "0/1 · 0%");
   await shootDesk(page, "desk-scorecards-supervisors");
+  // The cleaning tab: team-a's own row, then its cleaners', with the server's figures.
+  const cleaning = (await (await server.client("manager1")).get(`/api/scorecards/cleaning?month=${month}`)).body;
+  const team = cleaning.teams.find((t) => t.team === "team-a");
+  await page.click("[data-testid=sc-tab-cleaning]");
+  const rowOf = (who) => `[data-testid=cleaning-scorecards] [data-testid=cleaning-row][data-team=team-a][data-cleaner="${who}"]`;
+  await page.waitForSelector(rowOf("cleaner1"));
+  for (const card of [team.total, team.cleaners.find((c) => c.cleaner === "cleaner1")]) {
+    const cells = await page.locator(`${rowOf(card.cleaner)} td`).allTextContents();
+    assert.deepEqual(
+      cells.slice(2),
+      [card.checklist, card.spot_checks, card.vacant_units, card.findings_on_time].map(rate),
+      card.cleaner || "the team",
+    );
+  }
+  assert.equal((await page.locator(`${rowOf("")} td`).allTextContents())[1], "全组");
+  assert.equal(
+    await page.getAttribute("[data-testid=cleaning-xlsx]", "href"),
+    `/api/scorecards/cleaning?month=${month}&format=xlsx`,
+  );
+  await shootDesk(page, "desk-scorecards-cleaning");
+  await context.close();
+});
+
+/** A rate as the pages write it: met/of and its percent rounded half up, or a dash. */
+function rate({ met, of }) {
+  return of === 0 ? "—" : `${met}/${of} · ${Math.floor((met * 200 + of) / (of * 2))}%`;
+}
+
+test("a cleaner sees their own scorecard on the phone", { timeout: 180_000 }, async () => {
+  const month = lastMonth();
+  const own = (await (await server.client("cleaner1")).get(`/api/scorecards/cleaning/me?month=${month}`)).body;
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await signIn(page, server.url, "cleaner1", "[data-testid=my-scorecard-link]");
+  await page.click("[data-testid=my-scorecard-link]");
+  await page.waitForURL(/\/scorecard$/);
+  assert.equal(await page.textContent("[data-testid=month]"), month);
+  await page.waitForSelector("[data-testid=my-checklist]");
+  assert.equal(await page.textContent("[data-testid=my-checklist] strong"), rate(own.checklist));
+  assert.equal(await page.textContent("[data-testid=my-vacant-units] strong"), rate(own.vacant_units));
+  assert.equal(await page.locator("[data-testid=my-miss]").count(), own.misses.length);
+  await shoot(page, "phone-my-cleaning-scorecard.png");
   await context.close();
 });
 

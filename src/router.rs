@@ -32,7 +32,7 @@ pub enum Route {
     Complaint(Uuid),
     /// A list of complaints (the board's figures open these).
     Complaints(ComplaintList),
-    /// An engineer's own monthly scorecard.
+    /// An engineer's or a cleaner's own monthly scorecard.
     Scorecard,
 }
 

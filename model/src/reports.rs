@@ -439,25 +439,31 @@ pub fn cleaning_figures(
     let last = period.last();
     f.vacant_overdue = units
         .iter()
-        .filter(|u| u.vacant_since <= last && u.is_vacant_on(last))
-        .filter(|u| {
-            // The last cleaning by the period's end: from the records, or the unit's own date
-            // (an imported one has no records) when that is not after the period.
-            let cleaned = records
-                .iter()
-                .filter(|r| r.unit_id == u.id)
-                .map(|r| china_date(r.ended_at))
-                .chain(u.last_cleaned)
-                .filter(|d| *d <= last)
-                .max();
-            let unit = VacantUnit {
-                last_cleaned: cleaned,
-                ..(*u).clone()
-            };
-            unit.due_date() < last
-        })
+        .filter(|u| overdue_on(u, records, last))
         .count() as u32;
     f
+}
+
+/// Whether `unit` was vacant and its monthly cleaning overdue on `day`, judged from the
+/// cleaning records made by then (`records` may hold any units' records).
+pub fn overdue_on(unit: &VacantUnit, records: &[VacantRecord], day: NaiveDate) -> bool {
+    if unit.vacant_since > day || !unit.is_vacant_on(day) {
+        return false;
+    }
+    // The last cleaning by that day: from the records, or the unit's own date (an imported one
+    // has no records) when that is not after the day.
+    let cleaned = records
+        .iter()
+        .filter(|r| r.unit_id == unit.id)
+        .map(|r| china_date(r.ended_at))
+        .chain(unit.last_cleaned)
+        .filter(|d| *d <= day)
+        .max();
+    let unit = VacantUnit {
+        last_cleaned: cleaned,
+        ..unit.clone()
+    };
+    unit.due_date() < day
 }
 
 /// `GET /api/reports/desk?period=&date=`: the 400 desk's figures, in all and per station.

@@ -17,6 +17,7 @@
 //! - A part's points never go below zero; the total may (the deductions beyond).
 
 pub mod agent;
+pub mod cleaning;
 pub mod supervisor;
 pub mod trend;
 

@@ -117,7 +117,13 @@ pub async fn supervisor_scorecards(
     api::get(&scorecard_href("supervisors", &month, "json")).await
 }
 
-/// A scorecard list (`agents`, `supervisors`) in `format` (json, csv or xlsx).
+pub async fn cleaning_scorecards(
+    month: String,
+) -> Result<fieldbook_model::scorecard::cleaning::CleaningScorecards, ApiFail> {
+    api::get(&scorecard_href("cleaning", &month, "json")).await
+}
+
+/// A scorecard list (`agents`, `supervisors`, `cleaning`) in `format` (json, csv or xlsx).
 pub fn scorecard_href(which: &str, month: &str, format: &str) -> String {
     format!("/api/scorecards/{which}?month={month}&format={format}")
 }

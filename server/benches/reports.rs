@@ -24,7 +24,7 @@ use chrono::{Datelike, Duration, Utc};
 use fieldbook_model::complaints::{china_date, china_midnight};
 use fieldbook_model::scorecard::{EngineerRules, Month, engineer_scorecard};
 use fieldbook_server::routes::scorecards::{self, EngineerRow};
-use fieldbook_server::routes::{agent_scorecards, supervisor_scorecards};
+use fieldbook_server::routes::{agent_scorecards, cleaning_scorecards, supervisor_scorecards};
 use fieldbook_server::{Config, db, demo_staff, work_orders};
 use reqwest::Client;
 use serde_json::json;
@@ -251,6 +251,25 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
     let h = time(|| get(&manager, path.clone())).await;
     println!(
         "| the cleaning supervisors' scorecards | | {} | | {} ({path}) |",
+        cell(a),
+        cell(h)
+    );
+    let a = time(|| {
+        let db = db.clone();
+        async move {
+            let mut conn = db.acquire().await.unwrap();
+            cleaning_scorecards::compute(&mut conn, month, None, Utc::now())
+                .await
+                .unwrap()
+                .teams
+                .len()
+        }
+    })
+    .await;
+    let path = format!("/api/scorecards/cleaning?month={month}");
+    let h = time(|| get(&manager, path.clone())).await;
+    println!(
+        "| the cleaning scorecards (per team and cleaner) | | {} | | {} ({path}) |",
         cell(a),
         cell(h)
     );

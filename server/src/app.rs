@@ -247,6 +247,14 @@ pub fn router(state: AppState) -> Router {
             get(routes::scorecard_trends::supervisors),
         )
         .route(
+            "/api/scorecards/cleaning",
+            get(routes::cleaning_scorecards::teams),
+        )
+        .route(
+            "/api/scorecards/cleaning/me",
+            get(routes::cleaning_scorecards::me),
+        )
+        .route(
             "/api/work-orders/{id}/first-fix-excuse",
             get(routes::scorecards::get_excuse).put(routes::scorecards::put_excuse),
         )

@@ -460,4 +460,14 @@ messages! {
     DefSentBack => "报告被退回", "Report sent back";
     DefComplaint => "有效投诉", "Valid complaint";
     DefDissatisfied => "回访不满意", "Dissatisfied at the call-back";
+    // A cleaner's own scorecard (pages/scorecard/cleaner.rs).
+    ScChecklist => "清单完成", "Checklists done";
+    ScSpotChecks => "抽查合格", "Spot checks passed";
+    ScVacantUnits => "空置单元当月清洁", "Vacant units cleaned in the month";
+    ScFindingsOnTime => "整改按时完成", "Findings closed on time";
+    ScMissChecklist => "清单漏做", "Checklist items left undone";
+    ScMissListSentBack => "清单抽查退回", "Checklist sent back";
+    ScMissRecordSentBack => "空置单元记录退回", "Vacant-unit record sent back";
+    ScMissUnitNotCleaned => "空置单元本月未清洁", "Vacant unit not cleaned this month";
+    ScMissLateFinding => "整改未按时完成", "A finding not closed in time";
 }

@@ -1,11 +1,13 @@
-//! The 400 agents' and the cleaning supervisors' monthly scorecards (issue 18), as tabs of the
-//! scorecards page (pages/scorecards.rs): each rate as met/of and its percent, each miss under
-//! its person (an order's a link to it), the server's CSV and .xlsx of the same figures.
+//! The 400 agents', the cleaning supervisors' and the cleaning teams' monthly scorecards (issue
+//! 18), as tabs of the scorecards page (pages/scorecards.rs): each rate as met/of and its
+//! percent, each miss under its person (an order's a link to it), the server's CSV and .xlsx of
+//! the same figures.
 
 use fieldbook::api::ApiFail;
 use fieldbook::i18n::use_lang;
 use fieldbook_model::patrol::RoundKind;
 use fieldbook_model::scorecard::agent::{AgentMissKind, Rate};
+use fieldbook_model::scorecard::cleaning::{CleaningMiss, CleaningScorecard};
 use fieldbook_model::scorecard::supervisor::SupervisorMiss;
 use leptos::prelude::*;
 
@@ -178,6 +180,95 @@ pub fn SupervisorScorecards(month: RwSignal<String>) -> impl IntoView {
                                 SupervisorMiss::LateConfirmation { .. } => view! {
                                     <li>{tr(Msg::ScLateConfirmation)}</li>
                                 }.into_any(),
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }).collect_view()}
+            }.into_any(),
+        }}
+    }
+}
+
+fn cleaning_miss(m: &CleaningMiss) -> (Msg, String) {
+    match m {
+        CleaningMiss::Checklist { area, missing, .. } => {
+            (Msg::ScMissChecklist, format!("{area} · {missing}"))
+        }
+        CleaningMiss::ListSentBack { area, date, .. } => {
+            (Msg::ScMissListSentBack, format!("{area} · {date}"))
+        }
+        CleaningMiss::RecordSentBack { unit, .. } => (Msg::ScMissRecordSentBack, unit.clone()),
+        CleaningMiss::UnitNotCleaned { unit, .. } => (Msg::ScMissUnitNotCleaned, unit.clone()),
+        CleaningMiss::LateFinding { place, due, .. } => (
+            Msg::ScMissLateFinding,
+            format!("{place} · {}", china::full(*due)),
+        ),
+    }
+}
+
+/// A card's row: the team's own first (in bold), then its cleaners'.
+fn cleaning_row(c: &CleaningScorecard) -> impl IntoView + use<> {
+    let whole = c.cleaner.is_empty();
+    let who = if whole {
+        None
+    } else {
+        Some(named(&c.name, &c.cleaner))
+    };
+    view! {
+        <tr data-testid="cleaning-row" data-team=c.team.clone() data-cleaner=c.cleaner.clone()
+            class:team-total=whole>
+            <td class="cell-strong">{c.team.clone()}</td>
+            <td>{match who { Some(w) => w.into_any(), None => tr(Msg::ScWholeTeam).into_any() }}</td>
+            <td class="num">{rate(c.checklist)}</td>
+            <td class="num">{rate(c.spot_checks)}</td>
+            <td class="num">{rate(c.vacant_units)}</td>
+            <td class="num">{rate(c.findings_on_time)}</td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn CleaningScorecards(month: RwSignal<String>) -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let cards = LocalResource::new(move || api::cleaning_scorecards(month.get()));
+    Effect::new(move |_| {
+        if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
+            session.expire();
+        }
+    });
+    view! {
+        <div class="list-head no-print">
+            <a class="secondary" data-testid="cleaning-xlsx" download href=move || api::scorecard_href("cleaning", &month.get(), "xlsx")>{tr(Msg::DownloadXlsx)}</a>
+            <a class="secondary" download href=move || api::scorecard_href("cleaning", &month.get(), "csv")>{tr(Msg::DownloadCsv)}</a>
+        </div>
+        {move || match cards.get() {
+            None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),
+            Some(Ok(all)) => view! {
+                <div class="table-scroll">
+                    <table class="dense scorecards" data-testid="cleaning-scorecards">
+                        <thead><tr>
+                            <th>{tr(Msg::TeamOrStation)}</th>
+                            <th>{tr(Msg::ScCleaner)}</th>
+                            <th class="num">{tr(Msg::ScChecklist)}</th>
+                            <th class="num">{tr(Msg::ScSpotChecks)}</th>
+                            <th class="num">{tr(Msg::ScVacantUnits)}</th>
+                            <th class="num">{tr(Msg::ScFindingsOnTime)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {all.teams.iter().flat_map(|t| std::iter::once(&t.total).chain(&t.cleaners)).map(cleaning_row).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <p class="muted">{tr(Msg::ScAsOf)} " " {china::full(all.as_of)}</p>
+                {all.teams.into_iter().flat_map(|t| t.cleaners).filter(|c| !c.misses.is_empty()).map(|c| view! {
+                    <section class="card scorecard-deductions">
+                        <h2>{named(&c.name, &c.cleaner)} " · " {tr(Msg::ScMisses)}</h2>
+                        <ul class="deductions">
+                            {c.misses.iter().map(|m| {
+                                let (msg, what) = cleaning_miss(m);
+                                view! { <li>{tr(msg)} " " <span>{what}</span></li> }
                             }).collect_view()}
                         </ul>
                     </section>

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::china;
 use crate::i18n::{Msg, tr};
-use crate::pages::more_scorecards::{AgentScorecards, SupervisorScorecards};
+use crate::pages::more_scorecards::{AgentScorecards, CleaningScorecards, SupervisorScorecards};
 use crate::pages::trend::{Figure, TrendPanel};
 use crate::router::Route;
 use crate::session::{Desk, fail_text, use_session};
@@ -83,6 +83,7 @@ pub fn ScorecardsPage() -> impl IntoView {
                 Msg::ScTabSupervisors,
                 "sc-tab-supervisors",
             ));
+            tabs.push((Tab::Cleaning, Msg::ScTabCleaning, "sc-tab-cleaning"));
         }
         tabs
     };
@@ -115,6 +116,7 @@ pub fn ScorecardsPage() -> impl IntoView {
             {move || match tab.get() {
                 Tab::Agents => view! { <AgentScorecards month=month/> }.into_any(),
                 Tab::Supervisors => view! { <SupervisorScorecards month=month/> }.into_any(),
+                Tab::Cleaning => view! { <CleaningScorecards month=month/> }.into_any(),
                 Tab::Engineers => ().into_any(),
             }}
             {move || if tab.get() != Tab::Engineers { ().into_any() } else { match cards.get() {
@@ -189,6 +191,7 @@ enum Tab {
     Engineers,
     Agents,
     Supervisors,
+    Cleaning,
 }
 
 fn label(c: &EngineerScorecard) -> String {

@@ -2,6 +2,7 @@
 
 pub mod agent_scorecards;
 pub mod claims;
+pub mod cleaning_scorecards;
 pub mod complaints;
 pub mod engineers;
 pub mod health;

@@ -351,6 +351,16 @@ fn matrix(
                 401, 200, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, 200,
             ],
         ),
+        // The cleaning scorecards: the manager every team's, a supervisor their own team's; a
+        // cleaner their own card only.
+        (
+            "GET",
+            "/api/scorecards/cleaning",
+            "/api/scorecards/cleaning?month=2026-11&format=xlsx".into(),
+            [
+                401, 403, 403, 403, 403, 403, 200, 200, 403, 403, 403, 403, 200,
+            ],
+        ),
         (
             "GET",
             "/api/scorecards/agents/trend",
@@ -365,6 +375,14 @@ fn matrix(
             "/api/scorecards/supervisors/trend?who=supervisor1&by=week".into(),
             [
                 401, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200,
+            ],
+        ),
+        (
+            "GET",
+            "/api/scorecards/cleaning/me",
+            "/api/scorecards/cleaning/me?month=2026-11".into(),
+            [
+                401, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403,
             ],
         ),
         // Reports (issue 18): the desk's for the desk and the manager; the 16:30 list for them

@@ -631,3 +631,173 @@ async fn a_trend_ends_with_the_month_s_card_and_its_weeks_cover_the_year() {
         pct(s.findings_confirmed)
     );
 }
+
+/// The cleaning scorecards: cleaner1 ticks 大堂 on 27 November and the supervisor approves it;
+/// the manager's cards, the supervisor's, the cleaner's own and the .xlsx and CSV agree.
+#[tokio::test]
+async fn the_cleaning_cards_count_the_month_s_checklists_and_spot_checks_and_the_xlsx_holds_them() {
+    use crate::team::{apply, approved, area, due, finish_at, mark, reference, review_area};
+    use fieldbook_model::scorecard::agent::Rate;
+    use fieldbook_model::scorecard::cleaning::{CleaningScorecard, CleaningScorecards};
+    let server = server().await;
+    let cleaner = server.signed_in("cleaner1").await;
+    let supervisor = server.signed_in("supervisor1").await;
+    let r = reference(&server, &cleaner).await;
+    let lobby = area(&r, "大堂").id;
+    let items = due(&r, lobby);
+    assert!(!items.is_empty());
+    for item in &items {
+        apply(
+            &server,
+            &cleaner,
+            &mark("cleaner1", lobby, *item, Some("done")),
+        )
+        .await;
+    }
+    apply(
+        &server,
+        &cleaner,
+        &finish_at("cleaner1", lobby, "2026-11-27T08:00:00Z"),
+    )
+    .await;
+    apply(
+        &server,
+        &supervisor,
+        &review_area("supervisor1", lobby, approved()),
+    )
+    .await;
+
+    let month = "2026-11";
+    let get = |client: Client, path: String| {
+        let url = server.url(&path);
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let manager = server.signed_in("manager1").await;
+    let all: CleaningScorecards = get(
+        manager.clone(),
+        format!("/api/scorecards/cleaning?month={month}"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let team = all.teams.iter().find(|t| t.team == "team-a").unwrap();
+    let card = team
+        .cleaners
+        .iter()
+        .find(|c| c.cleaner == "cleaner1")
+        .unwrap();
+    assert_eq!(card.spot_checks, Rate { met: 1, of: 1 });
+    assert!(card.checklist.met >= items.len() as u32, "{card:?}");
+    assert!(
+        card.checklist.of > card.checklist.met,
+        "a month of days, one ticked"
+    );
+    assert_eq!(team.total.spot_checks, Rate { met: 1, of: 1 });
+    assert_eq!(team.total.cleaner, "");
+    assert!(team.total.checklist.of >= card.checklist.of);
+
+    // The supervisor reads their team's; the cleaner their own card, the same; neither the
+    // cleaner nor the desk the team's.
+    let theirs: CleaningScorecards = get(
+        supervisor,
+        format!("/api/scorecards/cleaning?month={month}"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(theirs.teams.len(), 1);
+    assert_eq!(theirs.teams[0].cleaners, team.cleaners);
+    let own: CleaningScorecard = get(
+        cleaner.clone(),
+        format!("/api/scorecards/cleaning/me?month={month}"),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(&own, card);
+    for who in ["cleaner1", "dispatcher1"] {
+        let r = get(
+            server.signed_in(who).await,
+            format!("/api/scorecards/cleaning?month={month}"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{who}");
+    }
+
+    // The .xlsx: the team's row, then each cleaner's, with the same figures; a sheet of
+    // misses.
+    let r = get(
+        manager.clone(),
+        format!("/api/scorecards/cleaning?month={month}&format=xlsx"),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[1], "未达明细");
+    let summary = book.worksheet_range(&names[0]).unwrap();
+    // An empty cell (a rate with nothing decided) reads back as empty or as "".
+    let rows: Vec<Vec<Data>> = summary
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::String(s) if s.is_empty() => Data::Empty,
+                    d => d.clone(),
+                })
+                .collect()
+        })
+        .collect();
+    let find = |who: &str| {
+        let who = if who.is_empty() {
+            Data::Empty
+        } else {
+            Data::String(who.into())
+        };
+        rows.iter()
+            .find(|r| r[0] == Data::String("team-a".into()) && r[1] == who)
+            .unwrap()
+            .clone()
+    };
+    let percent = |r: Rate| {
+        r.percent()
+            .map_or(Data::Empty, |p| Data::Float(f64::from(p)))
+    };
+    for (who, c) in [("cleaner1", card), ("", &team.total)] {
+        let row = find(who);
+        assert_eq!(
+            row[3..11].to_vec(),
+            vec![
+                Data::Float(f64::from(c.checklist.met)),
+                Data::Float(f64::from(c.checklist.of)),
+                percent(c.checklist),
+                percent(c.spot_checks),
+                Data::Float(f64::from(c.vacant_units.met)),
+                Data::Float(f64::from(c.vacant_units.of)),
+                percent(c.vacant_units),
+                percent(c.findings_on_time),
+            ],
+            "{who}"
+        );
+    }
+    assert_eq!(find("")[2], Data::String("全组".into()));
+    let misses = book.worksheet_range("未达明细").unwrap();
+    // Each of the team's misses once: the cleaners', then the team's own.
+    let all_misses: usize = all.teams.iter().map(|t| t.total.misses.len()).sum();
+    assert_eq!(misses.rows().count(), all_misses + 1);
+
+    // The CSV: the cards.
+    let r = get(
+        manager,
+        format!("/api/scorecards/cleaning?month={month}&format=csv"),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("清单完成率(%)"));
+    assert!(text.lines().any(|l| l.starts_with("team-a,cleaner1,")));
+}

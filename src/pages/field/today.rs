@@ -82,6 +82,7 @@ pub fn TodayPage() -> impl IntoView {
             </Show>
             <a href=Route::Report.href() class="primary big report-button" data-testid="report-problem">{tr(Msg::ReportProblem)}</a>
             {crate::pages::complaints::take_complaint_button()}
+            <a class="secondary" href=Route::Scorecard.href() data-testid="my-scorecard-link">{tr(Msg::MyScorecard)}</a>
             <DeviceRead read view=move |v: FieldView| {
                     let mine = me();
                     let areas: Vec<Area> = v.reference.areas.iter()
