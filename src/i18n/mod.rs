@@ -155,6 +155,8 @@ messages! {
     WorkDone => "处理过程", "Work done";
     Recorded => "已记录", "recorded";
     Undo => "撤销", "Undo";
+    PrevMonth => "上个月", "Previous month";
+    NextMonth => "下个月", "Next month";
     PhoneResolution => "电话处理说明（如何指导客户解决）", "How it was resolved by phone";
     TextTooLong => "内容过长（最多 2000 字）", "Too long (at most 2000 characters)";
     Parts => "使用配件", "Parts used";

@@ -76,6 +76,7 @@ where
 
 #[component]
 pub fn ScorecardPage() -> impl IntoView {
+    let lang = use_lang();
     let month = RwSignal::new(Month::of(crate::time::now()).previous());
     let cleaner = crate::session::use_session()
         .0
@@ -85,9 +86,9 @@ pub fn ScorecardPage() -> impl IntoView {
         <section class="list-page scorecard" data-testid="my-scorecard">
             <h1>{tr(Msg::MyScorecard)}</h1>
             <div class="row between">
-                <button class="chip" data-testid="month-back" on:click=move |_| step(true)>"‹"</button>
+                <button class="secondary month-step" data-testid="month-back" aria-label=move || Msg::PrevMonth.text(lang.get()) on:click=move |_| step(true)>"‹"</button>
                 <strong data-testid="month">{move || month.get().to_string()}</strong>
-                <button class="chip" on:click=move |_| step(false)>"›"</button>
+                <button class="secondary month-step" aria-label=move || Msg::NextMonth.text(lang.get()) on:click=move |_| step(false)>"›"</button>
             </div>
             {if cleaner {
                 cleaner::card(month).into_any()
