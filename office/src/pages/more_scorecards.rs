@@ -52,22 +52,34 @@ fn named(name: &str, username: &str) -> String {
     }
 }
 
-#[component]
-pub fn AgentScorecards(month: RwSignal<String>) -> impl IntoView {
-    let lang = use_lang();
+/// A lapsed session signs the person out when a tab's cards are refused.
+pub fn expire_when_refused<T: 'static>(cards: LocalResource<Result<T, ApiFail>>) {
     let session = use_session();
-    let cards = LocalResource::new(move || api::agent_scorecards(month.get()));
-    let who = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
             session.expire();
         }
     });
+}
+
+/// The server's .xlsx and CSV of the month's `kind` cards.
+fn exports(kind: &'static str, month: RwSignal<String>) -> impl IntoView {
     view! {
         <div class="list-head no-print">
-            <a class="secondary" data-testid="agents-xlsx" download href=move || api::scorecard_href("agents", &month.get(), "xlsx")>{tr(Msg::DownloadXlsx)}</a>
-            <a class="secondary" download href=move || api::scorecard_href("agents", &month.get(), "csv")>{tr(Msg::DownloadCsv)}</a>
+            <a class="secondary" data-testid=format!("{kind}-xlsx") download href=move || api::scorecard_href(kind, &month.get(), "xlsx")>{tr(Msg::DownloadXlsx)}</a>
+            <a class="secondary" download href=move || api::scorecard_href(kind, &month.get(), "csv")>{tr(Msg::DownloadCsv)}</a>
         </div>
+    }
+}
+
+#[component]
+pub fn AgentScorecards(month: RwSignal<String>) -> impl IntoView {
+    let lang = use_lang();
+    let cards = LocalResource::new(move || api::agent_scorecards(month.get()));
+    let who = RwSignal::new(None::<String>);
+    expire_when_refused(cards);
+    view! {
+        {exports("agents", month)}
         {move || match cards.get() {
             None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),
@@ -122,19 +134,11 @@ pub fn AgentScorecards(month: RwSignal<String>) -> impl IntoView {
 #[component]
 pub fn SupervisorScorecards(month: RwSignal<String>) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
     let cards = LocalResource::new(move || api::supervisor_scorecards(month.get()));
     let who = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
-            session.expire();
-        }
-    });
+    expire_when_refused(cards);
     view! {
-        <div class="list-head no-print">
-            <a class="secondary" data-testid="supervisors-xlsx" download href=move || api::scorecard_href("supervisors", &month.get(), "xlsx")>{tr(Msg::DownloadXlsx)}</a>
-            <a class="secondary" download href=move || api::scorecard_href("supervisors", &month.get(), "csv")>{tr(Msg::DownloadCsv)}</a>
-        </div>
+        {exports("supervisors", month)}
         {move || match cards.get() {
             None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),
@@ -230,18 +234,10 @@ fn cleaning_row(c: &CleaningScorecard) -> impl IntoView + use<> {
 #[component]
 pub fn CleaningScorecards(month: RwSignal<String>) -> impl IntoView {
     let lang = use_lang();
-    let session = use_session();
     let cards = LocalResource::new(move || api::cleaning_scorecards(month.get()));
-    Effect::new(move |_| {
-        if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
-            session.expire();
-        }
-    });
+    expire_when_refused(cards);
     view! {
-        <div class="list-head no-print">
-            <a class="secondary" data-testid="cleaning-xlsx" download href=move || api::scorecard_href("cleaning", &month.get(), "xlsx")>{tr(Msg::DownloadXlsx)}</a>
-            <a class="secondary" download href=move || api::scorecard_href("cleaning", &month.get(), "csv")>{tr(Msg::DownloadCsv)}</a>
-        </div>
+        {exports("cleaning", month)}
         {move || match cards.get() {
             None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
             Some(Err(e)) => view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> }.into_any(),

@@ -3,7 +3,6 @@
 //! server's CSV and .xlsx of the same figures, printable on A4 (office.css's print rules).
 
 use chrono::Utc;
-use fieldbook::api::ApiFail;
 use fieldbook::i18n::use_lang;
 use fieldbook_model::Role;
 use fieldbook_model::scorecard::{Defect, EngineerScorecard, Month};
@@ -12,7 +11,9 @@ use leptos::prelude::*;
 use crate::api;
 use crate::china;
 use crate::i18n::{Msg, tr};
-use crate::pages::more_scorecards::{AgentScorecards, CleaningScorecards, SupervisorScorecards};
+use crate::pages::more_scorecards::{
+    AgentScorecards, CleaningScorecards, SupervisorScorecards, expire_when_refused,
+};
 use crate::pages::trend::{Figure, TrendPanel};
 use crate::router::Route;
 use crate::session::{Desk, fail_text, use_session};
@@ -57,11 +58,7 @@ pub fn ScorecardsPage() -> impl IntoView {
     let cards = LocalResource::new(move || api::scorecards(month.get()));
     // Whose trend is shown under the table (a click on a row; none: everyone's).
     let who = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if cards.with(|r| matches!(r, Some(Err(ApiFail::Unauthorized)))) {
-            session.expire();
-        }
-    });
+    expire_when_refused(cards);
     let print = move |_| {
         let _ = gloo::utils::window().print();
     };

@@ -30,6 +30,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::extract::ApiQuery;
 use crate::routes::scorecards::{complaints_since, engineers_of, excused};
+use crate::routes::supervisor_scorecards::parse;
 use crate::state::AppState;
 use crate::work_orders;
 
@@ -219,15 +220,6 @@ pub async fn agents(
 struct SupervisorRow {
     username: String,
     team: Option<String>,
-}
-
-fn parse<T: serde::de::DeserializeOwned>(rows: &[String], what: &str) -> Result<Vec<T>, AppError> {
-    rows.iter()
-        .map(|j| {
-            serde_json::from_str(j)
-                .map_err(|e| AppError::Internal(format!("a stored {what} does not read: {e}")))
-        })
-        .collect()
 }
 
 /// `GET /api/scorecards/supervisors/trend`.

@@ -31,7 +31,11 @@ struct SupervisorRow {
     team: Option<String>,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(rows: &[String], what: &str) -> Result<Vec<T>, AppError> {
+/// Stored JSON rows read into the model's type; one that does not read is the server's fault.
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(
+    rows: &[String],
+    what: &str,
+) -> Result<Vec<T>, AppError> {
     rows.iter()
         .map(|j| {
             serde_json::from_str(j)
