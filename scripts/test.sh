@@ -71,5 +71,5 @@ node tools/size-report.mjs dist --max-wasm-brotli-kb 498 dist-office --max-wasm-
 
 step "End-to-end journeys: real Chromium against the real server"
 cargo build --locked -p fieldbook-server
-494OOK_SERVER_BIN="$ROOT/target/debug/fieldbook-server" 494OOK_DIST="$ROOT/dist" \
-  494OOK_OFFICE_DIST="$ROOT/dist-office" node --test --test-concurrency=1 e2e/
+FIELDBOOK_SERVER_BIN="$ROOT/target/debug/fieldbook-server" FIELDBOOK_DIST="$ROOT/dist" \
+  FIELDBOOK_OFFICE_DIST="$ROOT/dist-office" node --test --test-concurrency=1 e2e/
