@@ -38,7 +38,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
 
   await page.goto(server.url);
   await page.waitForSelector("form.form");
-  await shoot(page, "phone-sign-in.png");
+  await shoot(page, "phone-sign-in.png", { en: true });
 
   // Empty fields and a wrong password get clear messages, and no session.
   await page.click("button[type=submit]");
@@ -61,7 +61,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   // The machine that is down comes first.
   await assert.doesNotReject(cards.first().locator(".badge.down").waitFor({ timeout: 2000 }));
   await serviceWorkerReady(page);
-  await shoot(page, "phone-work-orders.png");
+  await shoot(page, "phone-work-orders.png", { en: true });
 
   // Open a dispatched order and report departure, online.
   const ticket = await cards.first().getAttribute("data-ticket");
@@ -90,7 +90,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   await page.waitForSelector(".step.reached.pending[data-node=arrived]");
   await page.waitForSelector("[data-testid=saved-toast]");
   await badge(page, "savedhere", 10_000);
-  await shoot(page, "phone-offline-saved-here.png");
+  await shoot(page, "phone-offline-saved-here.png", { en: true });
 
   // A second reload while offline still shows the queued node.
   await page.reload();
@@ -109,7 +109,7 @@ test("engineer works a ticket through a server outage, and every node arrives ex
   await page.waitForSelector(".step.reached[data-node=repaired_left]");
   assert.deepEqual(await serverHistory(order.id), ["departed", "arrived", "repaired_left"]);
   assert.equal(await page.locator("[data-testid=next-node]").count(), 0, "no step after leaving site");
-  await shoot(page, "phone-work-order-done.png");
+  await shoot(page, "phone-work-order-done.png", { en: true });
 
   // The same batch sent twice: one effect, and the same answer.
   assert.ok(opsBodies.length >= 3);
@@ -199,6 +199,6 @@ test("tablet layout of the work-order list", { timeout: 180_000 }, async () => {
   const page = await context.newPage();
   await signIn(page, server.url, "engineer1");
   await badge(page, "allsent");
-  await shoot(page, "tablet-work-orders.png");
+  await shoot(page, "tablet-work-orders.png", { en: true });
   await context.close();
 });

@@ -88,6 +88,27 @@ test("a periodic maintenance done offline reaches the office complete and correc
   };
   for (const slot of required.slice(0, half)) await take(slot);
 
+  // A wrong photo (issue 16), still offline: removed after one question, taken again, then
+  // retaken in one go. Nothing of the wrong ones ever reaches the office (each slot once below).
+  const first = required[0];
+  const thumbs = `li[data-slot=${first}] .thumb`;
+  page.once("dialog", (d) => d.accept());
+  await page.click(`${thumbs} [data-testid=remove-photo]`);
+  await page.waitForSelector(`li[data-slot=${first}].missing`);
+  assert.equal(await page.locator(thumbs).count(), 0);
+  await take(first);
+  const wrong = await page.getAttribute(thumbs, "data-photo");
+  await page.setInputFiles(`${thumbs} [data-testid=retake-input]`, fixtures[first]);
+  await page.waitForFunction(
+    ([sel, id]) => {
+      const t = document.querySelectorAll(sel);
+      return t.length === 1 && t[0].dataset.photo !== id;
+    },
+    [thumbs, wrong],
+    { timeout: 30_000 },
+  );
+  await page.waitForSelector(`li[data-slot=${first}].done`);
+
   // The battery dies, or the person closes the tab: nothing taken so far is lost.
   await page.reload();
   await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
@@ -138,7 +159,7 @@ test("a periodic maintenance done offline reaches the office complete and correc
   // Submitted on the phone only: it says so, not "submitted" (issue 16).
   assert.match(await page.textContent("[data-testid=submitted]"), /已存本机，未发送/);
   assert.equal(await page.getAttribute("[data-testid=submitted]", "data-sent"), "false");
-  await shoot(page, "phone-work-order-photos-offline.png", { at: "[data-testid=photos]" });
+  await shoot(page, "phone-work-order-photos-offline.png", { at: "[data-testid=photos]", en: true });
 
   // The server returns: everything goes up by itself.
   await server.start();
@@ -155,6 +176,7 @@ test("a periodic maintenance done offline reaches the office complete and correc
   const photos = read.photos.filter((p) => p.slot !== "signature");
   assert.deepEqual(photos.map((p) => p.slot).sort(), [...required].sort(), "each required slot exactly once");
   assert.ok(read.photos.every((p) => p.uploaded), "every photo's bytes confirmed");
+  assert.ok(read.photos.every((p) => !p.withdrawn_at), "the removed ones never arrived: nothing to withdraw");
 
   const zipRes = await fetch(`${server.url}/api/work-orders/${order.id}/photos.zip`, { headers: { cookie: office.cookie } });
   assert.equal(zipRes.status, 200);
@@ -222,4 +244,53 @@ test("a fault resolved by phone asks for its cause and how it was resolved, no p
   assert.ok(held.report.submitted_at, "the office has the report");
   assert.equal(held.report.signature, null);
   assert.equal(held.report.work_done, "电话指导客户复位先导开关，试机正常");
+});
+
+test("a wrong photo already sent is withdrawn: its slot is empty on the phone at once and crossed out in the office", { timeout: 180_000 }, async () => {
+  const engineer = await server.client("engineer1");
+  const orders = (await engineer.get("/api/sync?cursor=0")).body.work_orders;
+  const order = orders.find((o) => !o.report?.submitted_at && !o.closure && o.slots.some((s) => s.required));
+  assert.ok(order, "the demo has an open order with a required photo");
+  const slot = order.slots.find((s) => s.required).key;
+  const fixtures = await makeJpegs(browser, [slot], mkdtempSync(join(tmpdir(), "fieldbook-jpegs-")));
+
+  const context = await browser.newContext({ ...PHONE });
+  const page = await context.newPage();
+  await signIn(page, server.url, "engineer1");
+  await badge(page, "allsent");
+  await page.click(`[data-testid=work-order-card][data-ticket="${order.ticket}"]`);
+  await page.waitForSelector(`[data-testid=ticket]:has-text('${order.ticket}')`);
+  const thumbs = `li[data-slot=${slot}] .thumb`;
+  await page.setInputFiles(`li[data-slot=${slot}] [data-testid=camera-input]`, fixtures[slot]);
+  await page.waitForSelector(`${thumbs} .photo-state.sent`, { timeout: 60_000 });
+  await badge(page, "allsent");
+  const id = await page.getAttribute(thumbs, "data-photo");
+
+  // Asked once: cancelling keeps it; accepting empties the slot at once.
+  page.once("dialog", (d) => d.dismiss());
+  await page.click(`${thumbs} [data-testid=remove-photo]`);
+  assert.equal(await page.locator(thumbs).count(), 1);
+  page.once("dialog", (d) => d.accept());
+  await page.click(`${thumbs} [data-testid=remove-photo]`);
+  await page.waitForSelector(`li[data-slot=${slot}].missing`);
+  assert.equal(await page.locator(thumbs).count(), 0);
+  await badge(page, "allsent");
+  await context.close();
+
+  const office = await server.client("dispatcher1");
+  const held = (await office.get(`/api/work-orders/${order.id}`)).body;
+  const photo = held.photos.find((p) => p.id === id);
+  assert.equal(photo.withdrawn_by, "engineer1", "kept on record, with who withdrew it");
+  assert.ok(photo.withdrawn_at);
+  const zipRes = await fetch(`${server.url}/api/work-orders/${order.id}/photos.zip`, { headers: { cookie: office.cookie } });
+  const zip = readZip(Buffer.from(await zipRes.arrayBuffer()));
+  assert.ok(!Object.keys(zip).some((n) => n.endsWith(photo.name)), "not in the ZIP");
+
+  const desk = await browser.newContext({ ...TABLET });
+  const officePage = await desk.newPage();
+  await signIn(officePage, `${server.url}/office/`, "dispatcher1", `[data-testid=office-card][data-ticket="${order.ticket}"]`);
+  await officePage.click(`[data-testid=office-card][data-ticket="${order.ticket}"]`);
+  await officePage.waitForSelector(`[data-testid=office-photos] li[data-slot=${slot}]:not(.done) .thumb.withdrawn [data-testid=photo-withdrawn]:has-text('已撤回')`);
+  await shoot(officePage, "tablet-office-photo-withdrawn.png", { at: "[data-testid=office-photos]" });
+  await desk.close();
 });

@@ -141,6 +141,16 @@ export async function launchPersistent(dir, device) {
 }
 
 /** Wait until the page's sync badge is in a state (savedhere, sending, allsent, attention). */
+/** Poll `check` until it holds; fail with `what` after `ms`. */
+export async function until(what, check, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 export async function badge(page, state, timeout = 45_000) {
   await page.waitForSelector(`[data-testid=sync-badge][data-state=${state}]`, { timeout });
 }
@@ -164,7 +174,7 @@ export async function serviceWorkerReady(page) {
  * under the sticky header first; `here: true` keeps the screen as it is (e.g. a detail beside a
  * list, scrolled by the test).
  */
-export async function shoot(page, name, { at = null, here = false } = {}) {
+export async function shoot(page, name, { at = null, here = false, en = false } = {}) {
   if (!here) {
     await page.evaluate((at) => {
       const el = at && document.querySelector(at);
@@ -174,6 +184,19 @@ export async function shoot(page, name, { at = null, here = false } = {}) {
     }, at);
   }
   await page.screenshot({ path: join(SHOTS, name) });
+  // `en`: the same screen in English too (`name-en.png`), switched with the header's button and
+  // back: the language is a setting of the page, so nothing on it changes but the words. (The
+  // button is clicked from script: a dialog open for the picture covers the header.)
+  if (en) {
+    const lang = () => page.evaluate(() => document.documentElement.lang);
+    const toggle = () => page.evaluate(() => document.querySelector("[data-testid=lang-switch]").click());
+    const before = await lang();
+    await toggle();
+    await page.waitForFunction((b) => document.documentElement.lang !== b, before);
+    await page.screenshot({ path: join(SHOTS, name.replace(/\.png$/, "-en.png")) });
+    await toggle();
+    await page.waitForFunction((b) => document.documentElement.lang === b, before);
+  }
 }
 
 /**
@@ -310,6 +333,26 @@ export async function queueCounts(page) {
 export async function reconnect(context, page) {
   await context.setOffline(false);
   await page.evaluate(() => window.dispatchEvent(new Event("online")));
+}
+
+/** Reporting damage from a role's home screen, tap by tap as a person would: each tap is counted
+ * until the camera opens (the file chooser), which takes `photo`. The camera must be in view
+ * without scrolling once the form is open. Returns the taps (issue 16 promises two). */
+export async function tapsToCamera(page, photo) {
+  const chooser = page.waitForEvent("filechooser", { timeout: 15_000 });
+  let taps = 0;
+  await page.click("[data-testid=report-problem]");
+  taps += 1;
+  const camera = page.locator("[data-testid=finding-photo] label.capture.primary");
+  await camera.waitFor();
+  const box = await camera.boundingBox();
+  const height = page.viewportSize().height;
+  if (box.y < 0 || box.y + box.height > height) throw new Error(`the camera is out of view: ${JSON.stringify(box)} of ${height}`);
+  await camera.click();
+  taps += 1;
+  await (await chooser).setFiles(photo);
+  await page.waitForSelector("[data-testid=finding-photo] ~ * .thumb img, .thumbs .thumb img", { timeout: 30_000 });
+  return taps;
 }
 
 /** "上报问题" from a cleaner's today screen, filled in (a photo, "damaged", where) but not saved. */

@@ -14,7 +14,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { launch, PHONE, readZip, SERVER_BIN, Server, shoot, shootDesk, signIn } from "./harness.mjs";
+import { launch, PHONE, readZip, Server, SERVER_BIN, shoot, shootDesk, signIn, until } from "./harness.mjs";
 
 const DESK = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
 const CLAIMS = "claims-e2e";
@@ -39,16 +39,6 @@ after(async () => {
   await browser?.close();
   await server?.kill();
 });
-
-/** Poll `check` until it holds. */
-async function until(what, check, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    assert.ok(Date.now() < deadline, what);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** A fault repair that expects a claim, done by engineer1 with one replaced part, and closed. */
 async function claimableOrder({ daysAgo = 0, serial = "EC480D-30117" } = {}) {

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, test } from "node:test";
-import { launch, Server, shootDesk, signIn } from "./harness.mjs";
+import { launch, Server, shootDesk, signIn, until } from "./harness.mjs";
 
 const DESK = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
 const ROW = "[data-testid=office-card]";
@@ -65,16 +65,6 @@ async function smallJpeg(label) {
       width: 400, height: 300, content_type: "image/jpeg",
     },
   };
-}
-
-/** Poll `check` until it holds. */
-async function until(what, check, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    assert.ok(Date.now() < deadline, what);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 test("a complaint taken at the desk, assigned, fixed, called back not satisfied and reopened", { timeout: 240_000 }, async () => {

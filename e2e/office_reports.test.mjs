@@ -146,12 +146,14 @@ test("the manager opens the 400 agents' and the cleaning supervisors' scorecards
     `/api/scorecards/agents?month=${month}&format=xlsx`,
   );
   await shootDesk(page, "desk-scorecards-agents");
-  // supervisor1 made no round last month: every round of every day missed, and the outlets.
+  // supervisor1 made the morning and the last round of every day last month (the demo's), not
+  // the afternoon one nor the outlet check: two of three rounds of every day.
   await page.click("[data-testid=sc-tab-supervisors]");
   const sup = "[data-testid=supervisor-scorecards] [data-testid=supervisor-row][data-supervisor=supervisor1]";
   await page.waitForSelector(sup);
   const row = await page.locator(`${sup} td`).allTextContents();
-  assert.match(row[2], /^0\/(84|87|90|93) · 0%$/);
+  const days = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+  assert.equal(row[2], `${days * 2}/${days * 3} · 67%`);
   assert.equal(row[3], "0/1 · 0%");
   await shootDesk(page, "desk-scorecards-supervisors");
   // The cleaning tab: team-a's own row, then its cleaners', with the server's figures.
@@ -173,6 +175,12 @@ test("the manager opens the 400 agents' and the cleaning supervisors' scorecards
     await page.getAttribute("[data-testid=cleaning-xlsx]", "href"),
     `/api/scorecards/cleaning?month=${month}&format=xlsx`,
   );
+  // A click on cleaner1's row draws their trend; its last month is the card's checklist rate.
+  await page.click(`${rowOf("cleaner1")} td:nth-child(2)`);
+  await page.waitForSelector("[data-testid=trend-data][data-who=cleaner1][data-by=month]");
+  const c1 = team.cleaners.find((c) => c.cleaner === "cleaner1");
+  const c1Points = await page.locator("[data-testid=trend-chart] [data-testid=trend-point]").evaluateAll((ps) => ps.map((p) => [p.dataset.period, p.dataset.value]));
+  assert.deepEqual(c1Points.at(-1), [`${month}-01`, rate(c1.checklist).split(" · ")[1].replace("%", "")]);
   await shootDesk(page, "desk-scorecards-cleaning");
   await context.close();
 });

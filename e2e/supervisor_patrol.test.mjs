@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn, TABLET } from "./harness.mjs";
+import { badge, launch, makeJpegs, PHONE, Server, serviceWorkerReady, shoot, signIn, TABLET, tapsToCamera } from "./harness.mjs";
 
 let server;
 let browser;
@@ -46,7 +46,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   assert.ok(first.work_orders.length >= 4, "supervisors pull every work order");
   assert.equal(await figure(sp, "orders-open"), openOrders);
   const overdueUnits = await figure(sp, "units-overdue");
-  await shoot(sp, "supervisor-board-tablet.png");
+  await shoot(sp, "supervisor-board-tablet.png", { en: true });
 
   // No signal from here on.
   await server.kill();
@@ -69,7 +69,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   await sp.waitForSelector("[data-testid=problem-form] .thumb img", { timeout: 30_000 });
   await sp.click("[data-testid=problem-kind][data-kind=Damaged]");
   await sp.fill("[data-testid=finding-note]", "东侧路灯灯罩破损");
-  await shoot(sp, "supervisor-patrol-finding-tablet.png");
+  await shoot(sp, "supervisor-patrol-finding-tablet.png", { en: true });
   await sp.click("[data-testid=save-finding]");
   await sp.waitForSelector(`${area("外围")}[data-result=finding]`);
   await sp.click(`${area("垃圾房")} [data-testid=area-pass]`);
@@ -124,7 +124,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   }));
   assert.ok(view.actions < view.height - 120, `the actions start at ${view.actions} of ${view.height}`);
   assert.ok(view.board <= 80, `the board ends at ${view.board}`);
-  await shoot(sp, "supervisor-detail-tablet.png", { here: true });
+  await shoot(sp, "supervisor-detail-tablet.png", { here: true, en: true });
   assert.ok(await sp.isVisible("[data-testid=sv-lists], [data-testid=sv-findings]"), "the list stays beside the detail");
   // A due time before the report is refused with a clear message; no one chosen, too.
   await sp.fill("[data-testid=due]", "2020-01-01T08:00");
@@ -196,7 +196,7 @@ test("morning round offline, a finding becomes engineer1's task, fixed and confi
   assert.ok(afterBox.x > beforeBox.x + beforeBox.width - 1, `side by side: ${JSON.stringify({ beforeBox, afterBox })}`);
   assert.ok(Math.abs(afterBox.y - beforeBox.y) < 4, "on one line");
   await sp.evaluate(() => document.querySelector(".sv-detail").scrollTo(0, 0));
-  await shoot(sp, "supervisor-before-after-tablet.png", { here: true });
+  await shoot(sp, "supervisor-before-after-tablet.png", { here: true, en: true });
   // A tap shows both full screen, side by side, each as large as half the screen allows; a
   // double tap zooms in; the close button brings the detail back (issue 16).
   await sp.click("[data-testid=sv-detail] [data-testid=before-photos] img");
@@ -394,6 +394,61 @@ test("the supervisor's board: the cleaning figure opens the areas, English fits 
   await sp.click("[data-testid=items-done]");
   await sp.waitForSelector("[data-testid=sv-areas] [data-testid=sv-area]", { state: "visible" });
 
+  // So does every other figure: the vacant units and the engineers' orders list exactly what
+  // they count, said on the chip that closes the list (issue 16).
+  const lists = [
+    ["units-overdue", "unit-card", "空置单元 · 已超期"],
+    ["units-due", "unit-card", "空置单元 · 近期待清洁"],
+    ["orders-open", "sv-order", "工程师工单 · 未完成"],
+    ["response-overdue", "sv-order", "36 小时到场 · 超时"],
+    ["response-pending", "sv-order", "36 小时到场 · 进行中"],
+    ["report-overdue", "sv-order", "3 天交报告 · 超时"],
+    ["report-pending", "sv-order", "3 天交报告 · 进行中"],
+  ];
+  let listed = 0;
+  for (const [testid, row, chip] of lists) {
+    const n = Number((await sp.locator(`[data-testid=${testid}]`).innerText()).match(/\d+/)[0]);
+    await sp.click(`[data-testid=${testid}]`);
+    await sp.waitForSelector(`[data-testid=list-filter]:has-text('${chip}')`);
+    assert.equal(await sp.locator(`[data-testid=sv-behind] [data-testid=${row}]:visible`).count(), n, `${testid} counts ${n}`);
+    listed += n;
+    if (testid === "units-overdue") await shoot(sp, "supervisor-units-overdue-tablet.png", { here: true });
+    if (testid === "orders-open") await shoot(sp, "supervisor-orders-open-tablet.png", { here: true });
+  }
+  assert.ok(listed > 0, "the demo has units and orders behind the figures");
+  await sp.click("[data-testid=list-filter]");
+  await sp.waitForSelector("[data-testid=list-filter]", { state: "detached" });
+  assert.equal(await sp.locator("[data-testid=tab-findings]").getAttribute("aria-selected"), "true");
+  // An overdue unit's page opens from its list.
+  await sp.click("[data-testid=units-overdue]");
+  await sp.click("[data-testid=sv-behind] [data-testid=unit-card]:visible >> nth=0");
+  await sp.waitForSelector("[data-testid=unit-title]");
+  await sp.goBack();
+  await sp.waitForSelector("[data-testid=board-rounds]");
+
+  // Damage seen outside a round: one button on the board, then the camera, as for the cleaners
+  // (issue 16); the finding is on the board, at the server as seen on the way.
+  const fixtures = await makeJpegs(browser, ["drain"], mkdtempSync(join(tmpdir(), "fieldbook-jpegs-")));
+  assert.equal(await tapsToCamera(sp, fixtures.drain), 2);
+  await sp.selectOption("[data-testid=report-area]", { label: "外围" });
+  await sp.click("[data-testid=problem-kind][data-kind=Blocked]");
+  await sp.fill("[data-testid=finding-note]", "东门雨水篦子堵塞");
+  await shoot(sp, "supervisor-report-tablet.png", { en: true });
+  await sp.click("[data-testid=save-finding]");
+  await sp.waitForSelector("[data-testid=sv-finding]:has-text('东门雨水篦子堵塞')");
+  await badge(sp, "allsent", 60_000);
+  const spotted = (await (await server.client("supervisor1")).get("/api/sync?cursor=0")).body.field.findings.find((f) => f.note === "东门雨水篦子堵塞");
+  assert.deepEqual([spotted?.source, spotted?.reported_by, spotted?.place], ["spotted", "supervisor1", "外围"]);
+  // On a phone, the same two taps.
+  await sp.setViewportSize(PHONE.viewport);
+  await sp.goto(server.url);
+  await sp.waitForSelector("[data-testid=board-rounds]");
+  await shoot(sp, "supervisor-board-report-360.png");
+  assert.equal(await tapsToCamera(sp, fixtures.drain), 2);
+  await sp.goto(server.url);
+  await sp.setViewportSize(TABLET.viewport);
+  await sp.waitForSelector("[data-testid=board-rounds]");
+
   // English labels fit on the tablet and on a phone.
   await sp.click("[data-testid=lang-switch]");
   await sp.waitForSelector("[data-testid=tile-findings] .figure-label:has-text('Unassigned')");
@@ -402,10 +457,18 @@ test("the supervisor's board: the cleaning figure opens the areas, English fits 
     await sp.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
     assert.deepEqual(await crowded(sp), [], `English at ${viewport.width}x${viewport.height}`);
     await shoot(sp, `supervisor-board-${viewport.width}-en.png`);
+    await shoot(sp, `supervisor-orders-tile-${viewport.width}-en.png`, { at: "[data-testid=tile-units]" });
+    await sp.click("[data-testid=units-overdue]");
+    await sp.waitForSelector("[data-testid=list-filter]:has-text('Vacant units · Overdue')");
+    await shoot(sp, `supervisor-units-overdue-${viewport.width}-en.png`, { at: "[data-testid=list-filter]" });
+    await sp.click("[data-testid=list-filter]");
   }
   await sp.click("[data-testid=lang-switch]");
   await sp.waitForSelector("[data-testid=tile-findings] .figure-label:has-text('待派发')");
   assert.deepEqual(await crowded(sp), [], "Chinese at 360x740");
   await shoot(sp, "supervisor-board-360.png");
+  await shoot(sp, "supervisor-orders-tile-360.png", { at: "[data-testid=tile-units]" });
+  await sp.click("[data-testid=response-overdue]");
+  await shoot(sp, "supervisor-response-late-360.png", { at: "[data-testid=list-filter]" });
   await tablet.close();
 });

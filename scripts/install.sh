@@ -15,6 +15,17 @@ SUDO=""
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 skip() { printf '    %s (already installed)\n' "$*"; }
 
+# A clean build of everything the tests need takes several GB in target/; a full disk shows up
+# late and obscurely (a linker crash), so say it at the start.
+check_disk() {
+  local need_gb="${1:-8}" free_kb
+  free_kb=$(df -Pk "$ROOT" | awk 'NR == 2 { print $4 }')
+  if [ "$free_kb" -lt $((need_gb * 1024 * 1024)) ]; then
+    printf '\033[1;33mwarning: only %s MB free on the disk of %s; a clean build needs about %s GB (target/).\033[0m\n' \
+      "$((free_kb / 1024))" "$ROOT" "$need_gb" >&2
+  fi
+}
+
 apt_updated=""
 apt_install() {
   local missing=()

@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/install.sh"
 cd "$ROOT"
 
+check_disk 6
 install_build_tools
 
 step "Building the field PWA and the office app (release)"

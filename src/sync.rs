@@ -164,6 +164,26 @@ struct Engine {
 
 thread_local! {
     static ENGINE: RefCell<Option<Rc<Engine>>> = const { RefCell::new(None) };
+    /// Operations in a request under way, or answered and not settled yet: the server may have
+    /// applied them, so they are never taken off the phone (a photo is withdrawn instead).
+    static OUT: RefCell<Vec<Uuid>> = const { RefCell::new(Vec::new()) };
+    /// Operations being taken off the phone (a photo removed before it was sent): a batch read
+    /// before they were deleted leaves them out.
+    static HELD_BACK: RefCell<Vec<Uuid>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keep `op` from ever being sent, unless it went out already. Synchronous, like the uploader's
+/// check before it sends, so one of the two always sees the other.
+fn hold_back(op: Uuid) -> bool {
+    if OUT.with(|o| o.borrow().contains(&op)) {
+        return false;
+    }
+    HELD_BACK.with(|h| h.borrow_mut().push(op));
+    true
+}
+
+fn release(op: Uuid) {
+    HELD_BACK.with(|h| h.borrow_mut().retain(|id| *id != op));
 }
 
 fn engine() -> Option<Rc<Engine>> {
@@ -290,15 +310,32 @@ async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
             return false;
         };
         // One person's queue never goes out under another person's session.
-        batch.retain(|e| e.op.user == profile.username);
+        batch.retain(|e| {
+            e.op.user == profile.username && HELD_BACK.with(|h| !h.borrow().contains(&e.op.id))
+        });
         if batch.is_empty() {
             return true;
         }
+        OUT.with(|o| o.borrow_mut().extend(batch.iter().map(|e| e.op.id)));
         let now = Utc::now();
         let request = fieldbook_model::outbox::batch_request(&batch, now);
         // A phone that simply has no signal has not tried: only a reply (the server's, or a
         // portal's in its place) counts, or "已尝试 47 次" climbs all day in a basement.
-        let Some(verdict) = api::push(&request).await else {
+        let verdict = api::push(&request).await;
+        let gone_out = |batch: &[crate::db::OutboxEntry]| {
+            OUT.with(|o| {
+                o.borrow_mut()
+                    .retain(|id| batch.iter().all(|e| e.op.id != *id))
+            })
+        };
+        // Only an answer with results can leave the server holding them; any other (none at
+        // all: no signal) lets a photo come off the phone again. A request that arrived but whose
+        // answer was lost cannot be told from one that never arrived: such a photo, removed,
+        // comes back with the next pull (the server has it) and is withdrawn from there.
+        if !matches!(verdict, Some(PushVerdict::Results(_))) {
+            gone_out(&batch);
+        }
+        let Some(verdict) = verdict else {
             contact_failed(engine);
             return false;
         };
@@ -313,6 +350,8 @@ async fn push_all(engine: &Rc<Engine>, profile: &UserProfile) -> bool {
                     gloo::console::error!(format!("outbox settle failed: {e:?}"));
                     return false;
                 }
+                // Settled: applied ones left the outbox, refused ones the server never took.
+                gone_out(&batch);
                 // A refusal puts the step's record back as the server has it (at the next pull)
                 // and shows on the order and the sync screen; an answer changes only the outbox.
                 engine.state.changed.outbox.notify();
@@ -485,6 +524,11 @@ pub async fn record(
     let on_order = ops.first().and_then(Operation::work_order_id).is_some();
     let with_photos = !photos.is_empty();
     db.record_steps(ops, photos).await?;
+    // The badge counts the new entry before any screen shows what it did: never a screen with
+    // the change beside a badge still saying "all sent".
+    if let Ok(counts) = db.outbox_counts(&profile.username).await {
+        state.set_counts(counts);
+    }
     let changed = state.changed;
     if on_order {
         changed.work_orders.notify();
@@ -495,11 +539,29 @@ pub async fn record(
     if with_photos {
         changed.photos.notify();
     }
-    if let Ok(counts) = db.outbox_counts(&profile.username).await {
-        state.set_counts(counts);
-    }
     kick();
     Ok(())
+}
+
+/// Take a wrong photo off the phone while the server has never seen it: its queued operation,
+/// its bytes and its place on the order go, and nothing of it is ever sent. False when the
+/// server may have it (its operation went out): it is withdrawn instead (`WithdrawPhoto`).
+pub async fn take_off(db: &Db, photo_id: Uuid) -> Result<bool, DbError> {
+    let entry = db
+        .outbox()
+        .await?
+        .into_iter()
+        .find(|e| crate::db::entry_photo(e) == Some(photo_id));
+    let Some(entry) = entry.filter(|e| hold_back(e.op.id)) else {
+        return Ok(false);
+    };
+    let removed = db
+        .remove_unsent_photo(entry.seq, entry.op.work_order_id(), photo_id)
+        .await;
+    if !matches!(removed, Ok(true)) {
+        release(entry.op.id);
+    }
+    removed
 }
 
 /// `kinds` as operations of `profile` on this device, made now.

@@ -119,6 +119,8 @@ fn sent_back() -> (WorkOrder, Uuid) {
         taken_at: Some(at),
         uploaded: true,
         uploaded_at: Some(at),
+        withdrawn_at: None,
+        withdrawn_by: None,
     });
     wo.report.fault_cause = "油冷器堵".into();
     wo.report.work_done = "清洗油冷器".into();

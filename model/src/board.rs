@@ -115,6 +115,65 @@ impl FindingFigure {
     }
 }
 
+/// A figure of the vacant units' tile, as a rule (like [`FindingFigure`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitFigure {
+    Overdue,
+    /// Due within a week.
+    Due,
+}
+
+impl UnitFigure {
+    /// Whether the figure counts `unit` on `date`: still vacant, and overdue or due soon.
+    pub fn holds(self, unit: &VacantUnit, date: NaiveDate) -> bool {
+        unit.is_vacant_on(date)
+            && matches!(
+                (self, unit.due_state(date)),
+                (UnitFigure::Overdue, UnitDue::Overdue { .. })
+                    | (UnitFigure::Due, UnitDue::DueSoon { .. })
+            )
+    }
+}
+
+/// A figure of the engineers' work-order tile, as a rule (like [`FindingFigure`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderFigure {
+    Open,
+    ResponseLate,
+    ResponsePending,
+    ReportLate,
+    ReportPending,
+}
+
+impl OrderFigure {
+    pub const ALL: [OrderFigure; 5] = [
+        OrderFigure::Open,
+        OrderFigure::ResponseLate,
+        OrderFigure::ResponsePending,
+        OrderFigure::ReportLate,
+        OrderFigure::ReportPending,
+    ];
+
+    pub fn holds(self, wo: &WorkOrder, now: DateTime<Utc>) -> bool {
+        let report_due = wo
+            .report_due()
+            .filter(|_| wo.status == StatusNode::RepairedLeft && wo.report.submitted_at.is_none());
+        match self {
+            OrderFigure::Open => !wo.status.is_final(),
+            // Arriving late does not make the order's response on time: it stays counted late
+            // while the order is open.
+            OrderFigure::ResponseLate => match wo.response(now) {
+                Deadline::Overdue { .. } => true,
+                Deadline::MetLate { .. } => !wo.status.is_final(),
+                _ => false,
+            },
+            OrderFigure::ResponsePending => matches!(wo.response(now), Deadline::Open { .. }),
+            OrderFigure::ReportLate => report_due.is_some_and(|due| now > due),
+            OrderFigure::ReportPending => report_due.is_some_and(|due| now <= due),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkOrderFigures {
     /// Not yet finished on site.
@@ -176,14 +235,9 @@ impl Board {
         }
         let cleaners = ordered(cleaners, |c| (0, 0, c.username.clone()));
 
-        let (mut units_due, mut units_overdue) = (0, 0);
-        for unit in input.units.iter().filter(|u| u.is_vacant_on(date)) {
-            match unit.due_state(date) {
-                UnitDue::DueSoon { .. } => units_due += 1,
-                UnitDue::Overdue { .. } => units_overdue += 1,
-                UnitDue::Upcoming { .. } => {}
-            }
-        }
+        let units =
+            |figure: UnitFigure| input.units.iter().filter(|u| figure.holds(u, date)).count();
+        let (units_due, units_overdue) = (units(UnitFigure::Due), units(UnitFigure::Overdue));
 
         let mut findings = FindingAges::default();
         for f in input.findings.iter().filter(|f| f.is_open()) {
@@ -201,33 +255,20 @@ impl Board {
             findings.to_confirm += holds(FindingFigure::ToConfirm);
         }
 
-        let mut work_orders = WorkOrderFigures::default();
-        for wo in input.work_orders {
-            if !wo.status.is_final() {
-                work_orders.open += 1;
-            }
-            match wo.response(input.now) {
-                Deadline::Overdue { .. } => work_orders.response_overdue += 1,
-                // Arriving late does not make the order's response on time: it stays counted
-                // late while the order is open.
-                Deadline::MetLate { .. } if !wo.status.is_final() => {
-                    work_orders.response_overdue += 1
-                }
-                Deadline::Open { .. } => work_orders.response_pending += 1,
-                _ => {}
-            }
-            let left = wo.status == StatusNode::RepairedLeft;
-            if let Some(due) = wo.report_due()
-                && left
-                && wo.report.submitted_at.is_none()
-            {
-                if input.now > due {
-                    work_orders.report_overdue += 1;
-                } else {
-                    work_orders.report_pending += 1;
-                }
-            }
-        }
+        let orders = |figure: OrderFigure| {
+            input
+                .work_orders
+                .iter()
+                .filter(|wo| figure.holds(wo, input.now))
+                .count()
+        };
+        let work_orders = WorkOrderFigures {
+            open: orders(OrderFigure::Open),
+            response_overdue: orders(OrderFigure::ResponseLate),
+            response_pending: orders(OrderFigure::ResponsePending),
+            report_overdue: orders(OrderFigure::ReportLate),
+            report_pending: orders(OrderFigure::ReportPending),
+        };
 
         Board {
             date,

@@ -529,6 +529,8 @@ impl Complaint {
             after_photos: Vec::new(),
             history,
             seq: 0,
+            stamp: None,
+            conflict: None,
         };
         let complaint = Complaint {
             id: new.id,
@@ -617,6 +619,24 @@ impl Complaint {
             by: by.to_string(),
             at,
         });
+    }
+
+    /// Its task's confirmation is contested (two devices' steps both kept,
+    /// [`Finding::conflict`]): a call-back made due by it is not due until the supervisor keeps
+    /// one side ([`Complaint::fix_confirmed`] again if they keep the confirmation). Nothing
+    /// changes once a call-back was recorded after it.
+    pub fn fix_in_doubt(&mut self) {
+        if self.state == ComplaintState::CallBackDue
+            && self
+                .history
+                .last()
+                .is_some_and(|s| s.event == ComplaintEvent::FixConfirmed)
+        {
+            self.history.pop();
+            self.state = ComplaintState::Fixing;
+            self.fix_confirmed_at = None;
+            self.call_back_due = None;
+        }
     }
 
     /// The desk or a station head confirms the fix of a team whose head works at the desk.
@@ -1219,6 +1239,32 @@ mod tests {
             .unwrap();
         c.fix_confirmed("supervisor1", at("2026-12-04T06:00:00Z"));
         (c, f)
+    }
+
+    #[test]
+    fn a_contested_confirmation_makes_the_call_back_not_due_until_kept_again() {
+        let (mut c, _) = fixed_and_confirmed(Severity::Ordinary);
+        let taken = c.clone();
+        c.fix_in_doubt();
+        assert_eq!(
+            (c.state, c.call_back_due, c.fix_confirmed_at),
+            (ComplaintState::Fixing, None, None)
+        );
+        assert!(
+            !c.history
+                .iter()
+                .any(|s| s.event == ComplaintEvent::FixConfirmed)
+        );
+        // Kept again: as it was.
+        c.fix_confirmed("supervisor1", at("2026-12-04T06:00:00Z"));
+        assert_eq!(c, taken);
+        // A call-back recorded after it stands.
+        let back = call_back(&c, CallBackMethod::Phone, true, "2026-12-05T02:00:00Z");
+        c.call_back(&back, &desk(), at("2026-12-05T03:00:00Z"))
+            .unwrap();
+        let closed = c.clone();
+        c.fix_in_doubt();
+        assert_eq!(c, closed);
     }
 
     #[test]

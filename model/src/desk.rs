@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::report::WaiverDecision;
 use crate::validate::{limits, short_ok, text_ok};
 use crate::work_order::{ServiceType, StatusNode, WorkOrder};
 
@@ -322,6 +323,23 @@ pub enum DeskError {
     NoResolution,
     #[error("the engineer has already set out: it is not a phone fix any more")]
     AlreadyDeparted,
+    #[error("no waiver request is waiting on this order (none asked, or the customer signed)")]
+    NoWaiver,
+    #[error("the waiver request was already approved or refused")]
+    AlreadyDecided,
+    #[error("the report's text is in conflict: keep one of the two texts first")]
+    ReportInConflict,
+    #[error("the report's text is not in conflict, or no text came from that device")]
+    NoConflict,
+}
+
+/// `POST /api/work-orders/{id}/waiver`: the station head's (or a manager's) answer to the
+/// engineer's waiver request; a refusal needs its reason, which the engineer reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverAnswer {
+    pub approve: bool,
+    #[serde(default)]
+    pub reason: String,
 }
 
 impl WorkOrder {
@@ -385,6 +403,9 @@ impl WorkOrder {
             }
         }
         match &decision {
+            ReviewDecision::Close if self.report.conflict.is_some() => {
+                return Err(DeskError::ReportInConflict);
+            }
             ReviewDecision::Close => {
                 self.closure = Some(Closure {
                     by: by.clone(),
@@ -400,6 +421,53 @@ impl WorkOrder {
             by,
             at,
         });
+        Ok(())
+    }
+
+    /// Answer the waiver request (the server does it with its clock and the person answering).
+    /// Answered once: a refused request is asked again by the engineer as a new one.
+    pub fn decide_waiver(
+        &mut self,
+        answer: &WaiverAnswer,
+        by: Person,
+        at: DateTime<Utc>,
+    ) -> Result<(), DeskError> {
+        // Answered after the office closed the order too: the desk does not wait for the station
+        // head, and an approval by the scorecard's deadline still stands in for the signature (a
+        // refusal leaves the record unsigned: the engineer can no longer get it).
+        let signed = self.report.signature.is_some();
+        let Some(waiver) = self.report.waiver.as_mut().filter(|_| !signed) else {
+            return Err(DeskError::NoWaiver);
+        };
+        if waiver.decision.is_some() {
+            return Err(DeskError::AlreadyDecided);
+        }
+        let reason = answer.reason.trim();
+        if !answer.approve && (reason.is_empty() || !text_ok(reason, limits::MAX_TEXT_CHARS)) {
+            return Err(DeskError::BadReason);
+        }
+        waiver.decision = Some(WaiverDecision {
+            approved: answer.approve,
+            by,
+            at,
+            reason: if answer.approve {
+                String::new()
+            } else {
+                reason.to_string()
+            },
+        });
+        Ok(())
+    }
+
+    /// Settle the report's conflict (`crate::conflict`) by keeping the text `device` saved;
+    /// once, before the order is closed.
+    pub fn settle_report(&mut self, device: Uuid) -> Result<(), DeskError> {
+        if self.is_closed() {
+            return Err(DeskError::Closed);
+        }
+        if !self.report.settle(device) {
+            return Err(DeskError::NoConflict);
+        }
         Ok(())
     }
 
@@ -672,7 +740,6 @@ mod tests {
             },
             OpKind::WaiveSignature {
                 work_order_id: wo.id,
-                by: "sup".into(),
                 reason: "客户不在".into(),
             },
             OpKind::SubmitReport {
@@ -682,6 +749,85 @@ mod tests {
             op(kind).apply_to(&mut wo).unwrap();
         }
         (wo, photo_id)
+    }
+
+    /// Two phones of one engineer save different report texts apart; each reaches the server
+    /// first in turn. Both texts are kept, the later save shown, in either order; the order is
+    /// not closed until the office keeps one text, once.
+    #[test]
+    fn two_phones_saving_a_report_apart_keep_both_texts_until_the_office_keeps_one() {
+        use crate::conflict::Arrival;
+        let base = order("S2", "2026-11-27T08:00:00Z");
+        let save = |device: u128, acted: &str, work: &str| Operation {
+            device_id: Uuid::from_u128(device),
+            device_time: at(acted),
+            ..op(OpKind::SaveReport {
+                work_order_id: base.id,
+                fault_cause: "油管".into(),
+                work_done: work.into(),
+                parts: vec![],
+                companions: vec![],
+                warranty: Default::default(),
+            })
+        };
+        let one = save(1, "2026-11-27T10:00:00Z", "换油管");
+        let two = save(2, "2026-11-27T10:05:00Z", "换油管和滤芯");
+        let arrive = |op: &Operation, wo: &mut WorkOrder, when: &str| {
+            let arrival = Arrival {
+                received_at: at(when),
+                clock_offset_ms: None,
+            };
+            op.apply_arrived(wo, Some(&arrival)).unwrap();
+        };
+        let (mut a, mut b) = (base.clone(), base.clone());
+        arrive(&one, &mut a, "2026-11-27T12:00:00Z");
+        arrive(&two, &mut a, "2026-11-27T12:30:00Z");
+        arrive(&two, &mut b, "2026-11-27T12:00:00Z");
+        arrive(&one, &mut b, "2026-11-27T12:30:00Z");
+        for wo in [&a, &b] {
+            assert_eq!(wo.report.work_done, "换油管和滤芯", "the later save shows");
+            let other = wo.report.conflict.as_ref().expect("both kept");
+            assert_eq!(other.work_done, "换油管");
+            assert_eq!(other.stamp.as_ref().unwrap().device, Uuid::from_u128(1));
+        }
+        let what = |wo: &WorkOrder| {
+            let o = wo.report.conflict.clone().unwrap();
+            let s = o.stamp.clone().unwrap();
+            (wo.report.text(), o.text(), s.device, s.at)
+        };
+        assert_eq!(what(&a), what(&b), "the same whichever arrived first");
+
+        // A save on the phone itself (no arrival) never contests; one made after the other
+        // could be seen replaces it.
+        let mut seen = base.clone();
+        arrive(&one, &mut seen, "2026-11-27T10:01:00Z");
+        arrive(
+            &save(2, "2026-11-27T10:30:00Z", "x"),
+            &mut seen,
+            "2026-11-27T10:31:00Z",
+        );
+        assert!(seen.report.conflict.is_none());
+
+        // Submitted in conflict, the office does not close it until it keeps one text.
+        a.report.submitted_at = Some(at("2026-11-27T13:00:00Z"));
+        assert_eq!(
+            a.review(ReviewDecision::Close, head(), at("2026-11-28T09:00:00Z")),
+            Err(DeskError::ReportInConflict)
+        );
+        assert_eq!(
+            a.settle_report(Uuid::from_u128(9)),
+            Err(DeskError::NoConflict)
+        );
+        a.settle_report(Uuid::from_u128(1)).unwrap();
+        assert_eq!(a.report.work_done, "换油管");
+        assert!(a.report.conflict.is_none());
+        assert_eq!(
+            a.settle_report(Uuid::from_u128(1)),
+            Err(DeskError::NoConflict),
+            "once"
+        );
+        a.review(ReviewDecision::Close, head(), at("2026-11-28T09:00:00Z"))
+            .unwrap();
     }
 
     #[test]

@@ -7,9 +7,11 @@
 //! server authorises first (roles, teams, assignments by its own rows); this decides, and the
 //! caller saves what it returns. A refused operation returns nothing to save.
 
-use crate::cleaning::{AreaDay, ChecklistItem, VacantRecord, due_items};
+use uuid::Uuid;
+
+use crate::cleaning::{AreaDay, ChecklistItem, VacantRecord, VacantStandard, due_items};
 use crate::conflict::{Arrival, Stamp};
-use crate::findings::Finding;
+use crate::findings::{Finding, FindingSource, ProblemKind};
 use crate::op::{OpKind, Operation, Subject};
 use crate::patrol::PatrolRound;
 use crate::user::Actor;
@@ -20,6 +22,9 @@ use crate::validate::OpError;
 pub enum FieldRecord {
     AreaDay(AreaDay),
     VacantRecord(VacantRecord),
+    /// A vacant-unit record and the other record of its unit and day it was just found in
+    /// conflict with, or settled against: both are stored.
+    VacantPair(VacantRecord, Box<VacantRecord>),
     Finding(Finding),
     Round(PatrolRound),
 }
@@ -29,7 +34,9 @@ impl FieldRecord {
     pub fn subject(&self) -> Subject {
         match self {
             FieldRecord::AreaDay(day) => Subject::AreaDay(day.area_id, day.date),
-            FieldRecord::VacantRecord(r) => Subject::VacantRecord(r.id),
+            FieldRecord::VacantRecord(r) | FieldRecord::VacantPair(r, _) => {
+                Subject::VacantRecord(r.id)
+            }
             FieldRecord::Finding(f) => Subject::Finding(f.id),
             FieldRecord::Round(r) => Subject::Round(r.id),
         }
@@ -47,6 +54,12 @@ pub struct FieldContext<'a> {
     /// How the operation reached the server (None on the phone): a mark from another device
     /// that had not seen the item's mark is kept beside it (`crate::conflict`).
     pub arrival: Option<Arrival>,
+    /// For a new vacant-unit record, the unit's other records (those of its day are met, see
+    /// [`VacantRecord::meet`]); for a settling, the record in conflict with the one kept.
+    pub others: &'a [VacantRecord],
+    /// For a finding's step, the finding before the step it shows, which the server keeps (a
+    /// step made without that one is taken from it: [`Finding::change`]); None on the phone.
+    pub finding_before: Option<&'a Finding>,
 }
 
 /// Apply the field operation `op`, made by `actor`, to `current`, its record as stored (None when
@@ -124,7 +137,7 @@ pub fn apply(
             if current.is_some() {
                 return Err(OpError::AlreadyExists("a vacant-unit record with this id"));
             }
-            let record = VacantRecord {
+            let mut record = VacantRecord {
                 id: *record_id,
                 unit_id: *unit_id,
                 cleaner: op.user.clone(),
@@ -135,9 +148,35 @@ pub fn apply(
                 photos: photos.clone(),
                 review: None,
                 seq: 0,
+                stamp: Some(Stamp::of(op, context.arrival.as_ref())),
+                conflict_with: None,
+                set_aside: false,
             };
             record.check()?;
+            for other in context.others {
+                let mut other = other.clone();
+                if record.meet(&mut other) {
+                    return Ok(FieldRecord::VacantPair(record, Box::new(other)));
+                }
+            }
             Ok(FieldRecord::VacantRecord(record))
+        }
+        OpKind::SettleVacantRecord { .. } => {
+            // The server checks the settler supervises the unit's team; the model, the role.
+            if actor.role != crate::user::Role::Supervisor {
+                return Err(OpError::NotAllowed);
+            }
+            let Some(FieldRecord::VacantRecord(mut keep)) = current else {
+                return Err(OpError::NotFound("vacant-unit record"));
+            };
+            let mut other = context
+                .others
+                .iter()
+                .find(|r| Some(r.id) == keep.conflict_with)
+                .cloned()
+                .ok_or(OpError::WrongState)?;
+            keep.settle(&mut other)?;
+            Ok(FieldRecord::VacantPair(keep, Box::new(other)))
         }
         OpKind::ReviewVacantRecord { verdict, .. } => {
             let Some(FieldRecord::VacantRecord(mut record)) = current else {
@@ -175,26 +214,22 @@ pub fn apply(
             )?;
             Ok(FieldRecord::Finding(finding))
         }
-        OpKind::AssignFinding { assignee, due, .. } => {
-            let mut f = finding(current)?;
-            f.assign(actor, assignee.clone(), *due, at)?;
-            Ok(FieldRecord::Finding(f))
-        }
-        OpKind::CloseFinding { note, photos, .. } => {
-            let mut f = finding(current)?;
-            f.close(actor, note, photos.clone(), at)?;
-            Ok(FieldRecord::Finding(f))
-        }
-        OpKind::ConfirmFinding { .. } => {
-            let mut f = finding(current)?;
-            f.confirm(actor, at)?;
-            Ok(FieldRecord::Finding(f))
-        }
-        OpKind::ReopenFinding { reason, .. } => {
-            let mut f = finding(current)?;
-            f.reopen(actor, reason, at)?;
-            Ok(FieldRecord::Finding(f))
-        }
+        // A finding's steps, by the rule of `crate::conflict` (`Finding::change`). One arm and
+        // one step function: an arm per step costs the phone's wasm ~5 KiB raw of moves and drops.
+        OpKind::AssignFinding { .. }
+        | OpKind::CloseFinding { .. }
+        | OpKind::ConfirmFinding { .. }
+        | OpKind::ReopenFinding { .. } => finding(current)?
+            .change(
+                context.finding_before,
+                Stamp::of(op, context.arrival.as_ref()),
+                &|f| finding_step(op, actor, f),
+            )
+            .map(FieldRecord::Finding),
+        // The server checks the settler supervises the finding's team; so does the model.
+        OpKind::SettleFinding { keep_device, .. } => finding(current)?
+            .settle(actor, *keep_device)
+            .map(FieldRecord::Finding),
         OpKind::SubmitRound {
             round_id,
             kind,
@@ -229,7 +264,51 @@ pub fn apply(
     }
 }
 
+/// The findings a vacant-unit record's problems become, sent right after it: one for each item
+/// marked as a problem, with its note and its photos (the record's, filed once with it), at
+/// `place` (the unit's name). The supervisor makes each a task like any other finding.
+pub fn vacant_problems(
+    record: &VacantRecord,
+    place: &str,
+    mut new_id: impl FnMut() -> Uuid,
+) -> Vec<OpKind> {
+    record
+        .checks
+        .iter()
+        .filter(|c| !c.pass)
+        .map(|c| OpKind::ReportFinding {
+            finding_id: new_id(),
+            area_id: None,
+            place: place.to_string(),
+            source: FindingSource::VacantUnit(record.id),
+            problem: match c.item {
+                VacantStandard::DoorsWindowsClosed => ProblemKind::Safety,
+                _ => ProblemKind::Dirty,
+            },
+            note: c.note.trim().to_string(),
+            photos: record
+                .photos
+                .iter()
+                .filter(|p| p.slot == c.item.slot())
+                .cloned()
+                .collect(),
+        })
+        .collect()
+}
+
 // `apply` refused a `current` of another kind than its operation's subject before these.
+
+/// A finding's step `op` by `actor`, taken on `f` (the finding as shown, or as it was before).
+fn finding_step(op: &Operation, actor: &Actor, f: &mut Finding) -> Result<(), OpError> {
+    let at = op.device_time;
+    match &op.kind {
+        OpKind::AssignFinding { assignee, due, .. } => f.assign(actor, assignee.clone(), *due, at),
+        OpKind::CloseFinding { note, photos, .. } => f.close(actor, note, photos.clone(), at),
+        OpKind::ConfirmFinding { .. } => f.confirm(actor, at),
+        OpKind::ReopenFinding { reason, .. } => f.reopen(actor, reason, at),
+        _ => Err(OpError::BadValue("the operation is not a finding's step")),
+    }
+}
 
 /// The area day in `current`, if there is one.
 fn area_day(current: Option<FieldRecord>) -> Option<AreaDay> {
@@ -255,7 +334,8 @@ mod tests {
     use super::*;
     use crate::RejectCode;
     use crate::cleaning::{
-        Mark, PhotoRef, Schedule, UNIT_PHOTO_SLOT, VacantCheck, VacantStandard, Verdict,
+        Mark, PhotoRef, Schedule, UNIT_PHOTO_SLOT, VacantCheck, VacantRecord, VacantStandard,
+        Verdict,
     };
     use crate::findings::{Assignee, FindingSource, FindingState, ProblemKind};
     use crate::patrol::{AreaResult, RoundArea, RoundKind};
@@ -397,6 +477,8 @@ mod tests {
             items,
             area_name: Some("大堂"),
             arrival: None,
+            others: &[],
+            finding_before: None,
         }
     }
 
@@ -408,6 +490,77 @@ mod tests {
     fn apply_err(op: &Operation, by: &Actor, current: Option<FieldRecord>) -> OpError {
         let items = items();
         apply(op, by, current, &context(&items)).unwrap_err()
+    }
+
+    /// A problem on a vacant unit is a finding like any other: one per item marked as a problem,
+    /// with the record's own photo of it, open for the supervisor to assign.
+    #[test]
+    fn a_vacant_unit_s_problems_become_findings_with_the_record_s_photos() {
+        let OpKind::SaveVacantRecord {
+            mut checks,
+            mut photos,
+            ..
+        } = save_record(7).kind
+        else {
+            panic!("a record");
+        };
+        checks[1].pass = false;
+        checks[1].note = " 墙角有蜘蛛网 ".into();
+        checks[3].pass = false;
+        checks[3].note = "窗户关不上".into();
+        photos.push(photo(3, "walls"));
+        photos.push(photo(4, "doors_windows"));
+        let record = VacantRecord {
+            id: Uuid::from_u128(7),
+            unit_id: Uuid::from_u128(5),
+            cleaner: "cleaner1".into(),
+            started_at: at("2026-11-27T01:00:00Z"),
+            ended_at: at("2026-11-27T01:40:00Z"),
+            checks,
+            note: String::new(),
+            photos,
+            review: None,
+            stamp: None,
+            conflict_with: None,
+            set_aside: false,
+            seq: 0,
+        };
+        record.check().unwrap();
+        let mut n = 20;
+        let kinds = vacant_problems(&record, "3栋 1204", || {
+            n += 1;
+            Uuid::from_u128(n)
+        });
+        assert_eq!(kinds.len(), 2);
+        let mut made = Vec::new();
+        for kind in kinds {
+            let OpKind::ReportFinding { photos, .. } = &kind else {
+                panic!("a finding");
+            };
+            assert!(record.shows_problems(photos));
+            let FieldRecord::Finding(f) = apply_ok(&op(&cleaner(), kind), &cleaner(), None) else {
+                panic!("a finding");
+            };
+            made.push(f);
+        }
+        let walls = &made[0];
+        assert_eq!(
+            (walls.place.as_str(), walls.note.as_str(), walls.problem),
+            ("3栋 1204", "墙角有蜘蛛网", ProblemKind::Dirty)
+        );
+        assert_eq!(walls.source, FindingSource::VacantUnit(record.id));
+        assert_eq!(walls.photos, vec![photo(3, "walls")]);
+        assert_eq!(walls.state, FindingState::Open);
+        assert_eq!(made[1].problem, ProblemKind::Safety);
+        assert_eq!(made[1].photos, vec![photo(4, "doors_windows")]);
+        // Only the record's own photos of its problems: not the unit photo, not another's.
+        assert!(!record.shows_problems(&[photo(1, UNIT_PHOTO_SLOT)]));
+        assert!(!record.shows_problems(&[photo(9, "walls")]));
+        assert!(!record.shows_problems(&[]));
+        // A record without problems makes none.
+        let mut clean = record.clone();
+        clean.checks.iter_mut().for_each(|c| c.pass = true);
+        assert!(vacant_problems(&clean, "3栋 1204", Uuid::new_v4).is_empty());
     }
 
     #[test]
@@ -718,6 +871,148 @@ mod tests {
         assert_eq!(settled.marks[&item].mark, Mark::Done);
         let again = apply_err(&settle, &supervisor(), Some(FieldRecord::AreaDay(settled)));
         assert_eq!(RejectCode::from(again), RejectCode::InvalidTransition);
+    }
+
+    #[test]
+    fn two_phones_recording_one_unit_on_one_day_apart_keep_both_in_either_order_until_settled() {
+        // Phone 1 finds everything in order at 10:00, phone 2 a wet floor at 10:20, both offline.
+        let phone = |n: u128, floor_ok: bool, acted: &str| {
+            let mut op = save_record(n);
+            op.device_id = Uuid::from_u128(n);
+            op.device_time = at(acted);
+            if let OpKind::SaveVacantRecord { checks, photos, .. } = &mut op.kind {
+                checks[0].pass = floor_ok;
+                checks[0].note = if floor_ok { "" } else { "地面有水" }.into();
+                if !floor_ok {
+                    photos.push(photo(3, VacantStandard::FloorClear.slot()));
+                }
+            }
+            op
+        };
+        let ok = phone(1, true, "2026-11-27T02:00:00Z");
+        let wet = phone(2, false, "2026-11-27T02:20:00Z");
+        let arrive = |op: &Operation, when: &str, others: &[VacantRecord]| {
+            let context = FieldContext {
+                arrival: Some(Arrival {
+                    received_at: at(when),
+                    clock_offset_ms: Some(0),
+                }),
+                others,
+                ..FieldContext::default()
+            };
+            apply(op, &cleaner(), None, &context).unwrap()
+        };
+        let alone = |r: FieldRecord| match r {
+            FieldRecord::VacantRecord(r) => r,
+            other => panic!("the first record of the day stands alone, not {other:?}"),
+        };
+        let pair = |r: FieldRecord| match r {
+            FieldRecord::VacantPair(new, stored) => (new, *stored),
+            other => panic!("the second record of the day meets the first, not {other:?}"),
+        };
+        // Either phone finds signal first; the other arrives half an hour later.
+        let first = alone(arrive(&ok, "2026-11-27T04:00:00Z", &[]));
+        let (wet_one, ok_one) = pair(arrive(&wet, "2026-11-27T04:30:00Z", &[first]));
+        let first = alone(arrive(&wet, "2026-11-27T04:00:00Z", &[]));
+        let (ok_two, wet_two) = pair(arrive(&ok, "2026-11-27T04:30:00Z", &[first]));
+        for (ok, wet) in [(&ok_one, &wet_one), (&ok_two, &wet_two)] {
+            assert_eq!(
+                (ok.conflict_with, wet.conflict_with),
+                (Some(wet.id), Some(ok.id)),
+                "each names the other"
+            );
+            let (o, w) = (ok.side().unwrap(), wet.side().unwrap());
+            assert_eq!(
+                (o.value, w.value),
+                (vec![], vec![VacantStandard::FloorClear])
+            );
+            assert!(w.stamp.shown_before(&o.stamp), "the later action first");
+        }
+        // The same records, but for when each reached the server.
+        let what = |r: &VacantRecord| {
+            let s = r.side().unwrap();
+            (r.problems(), r.conflict_with, s.stamp.device, s.stamp.at)
+        };
+        assert_eq!(what(&ok_one), what(&ok_two));
+        assert_eq!(what(&wet_one), what(&wet_two));
+
+        // A record of the same day with the same findings, or one made after the first could be
+        // seen, or one of another day: no conflict.
+        let stored = ok_one.clone();
+        let clean = |r: &VacantRecord| VacantRecord {
+            conflict_with: None,
+            ..r.clone()
+        };
+        let same = phone(3, true, "2026-11-27T02:30:00Z");
+        let later = phone(4, false, "2026-11-27T05:00:00Z");
+        let mut next_day = phone(5, false, "2026-11-28T02:00:00Z");
+        if let OpKind::SaveVacantRecord {
+            started_at,
+            ended_at,
+            ..
+        } = &mut next_day.kind
+        {
+            *started_at = at("2026-11-28T01:00:00Z");
+            *ended_at = at("2026-11-28T01:40:00Z");
+        }
+        for op in [same, later, next_day] {
+            alone(arrive(&op, "2026-11-28T04:00:00Z", &[clean(&stored)]));
+        }
+        // A record in conflict is not approved until settled.
+        let review = op(
+            &supervisor(),
+            OpKind::ReviewVacantRecord {
+                record_id: ok_one.id,
+                verdict: Verdict::Approved,
+            },
+        );
+        assert_eq!(
+            apply_err(
+                &review,
+                &supervisor(),
+                Some(FieldRecord::VacantRecord(ok_one.clone()))
+            ),
+            OpError::BadValue("a conflict is not settled")
+        );
+
+        // Only a supervisor settles, keeping one record and setting the other aside, once.
+        let settle = op(
+            &supervisor(),
+            OpKind::SettleVacantRecord {
+                record_id: wet_one.id,
+            },
+        );
+        let items = items();
+        let others = [ok_one.clone()];
+        let with_other = FieldContext {
+            others: &others,
+            ..context(&items)
+        };
+        let current = Some(FieldRecord::VacantRecord(wet_one.clone()));
+        assert_eq!(
+            apply(&settle, &cleaner(), current.clone(), &with_other),
+            Err(OpError::NotAllowed)
+        );
+        let (kept, aside) = pair(apply(&settle, &supervisor(), current, &with_other).unwrap());
+        assert_eq!((kept.conflict_with, kept.set_aside), (None, false));
+        assert_eq!(
+            (aside.id, aside.conflict_with, aside.set_aside),
+            (ok_one.id, None, true)
+        );
+        let others = [aside];
+        let again = apply(
+            &settle,
+            &supervisor(),
+            Some(FieldRecord::VacantRecord(kept)),
+            &FieldContext {
+                others: &others,
+                ..context(&items)
+            },
+        );
+        assert_eq!(
+            RejectCode::from(again.unwrap_err()),
+            RejectCode::InvalidTransition
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cleaning::{MAX_PHOTOS_PER_RECORD, PhotoRef, check_photos};
+use crate::conflict::Stamp;
 use crate::user::Role;
 use crate::validate::{OpError, limits, text_ok};
 
@@ -55,6 +56,10 @@ pub enum FindingSource {
     /// The fix task of a customer's complaint (`crate::complaints`): made with it, due in working
     /// days; confirming it makes the complaint's call-back due.
     Complaint { complaint_id: Uuid },
+    /// An item the vacant-unit record (its id) marked as a problem
+    /// (`crate::field_op::vacant_problems`), sent with the record; its photo is the record's own.
+    /// A newtype, not `{ record_id }`: serde's struct variants cost the field wasm more.
+    VacantUnit(Uuid),
 }
 
 /// The common problems offered as one tap instead of typing.
@@ -148,6 +153,13 @@ pub struct Finding {
     pub history: Vec<FindingStep>,
     #[serde(default)]
     pub seq: i64,
+    /// The step that made the finding as it shows (`crate::conflict`): who, which device, when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
+    /// In conflict: the finding as another device's step, made without the shown one, left it;
+    /// kept beside it until the supervisor keeps one ([`Finding::settle`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Box<Finding>>,
 }
 
 fn note_ok(s: &str) -> bool {
@@ -211,6 +223,8 @@ impl Finding {
                 at,
             }],
             seq: 0,
+            stamp: None,
+            conflict: None,
         })
     }
 
@@ -233,9 +247,10 @@ impl Finding {
         }
     }
 
-    /// Whether `actor` may see this finding at all.
+    /// Whether `actor` may see this finding at all (in conflict, either side's assignee).
     pub fn visible_to(&self, actor: &Actor) -> bool {
-        self.reported_by == actor.username
+        self.conflict.as_ref().is_some_and(|c| c.visible_to(actor))
+            || self.reported_by == actor.username
             || self.supervisor_of_team(actor)
             || (self.is_assigned_to(actor)
                 && matches!(
@@ -368,6 +383,93 @@ impl Finding {
             at,
         );
         Ok(())
+    }
+
+    /// Take one step (assign, close, confirm or reopen, as `step`) made with `stamp`, by the rule
+    /// of `crate::conflict`. A step another device made without the shown one (before it could
+    /// have seen it) is taken from `before`, the finding as it was before that one (the server
+    /// keeps it; a phone has none, and its own steps never contest): if it leaves it differently,
+    /// both are kept and the finding is in conflict, the later action shown (so what it shows
+    /// does not depend on which phone found signal first). Any other step is taken from the
+    /// finding as it shows, allowed or refused as always. Nothing but settling is taken while in
+    /// conflict.
+    pub fn change(
+        self,
+        before: Option<&Finding>,
+        stamp: Stamp,
+        step: &dyn Fn(&mut Finding) -> Result<(), OpError>,
+    ) -> Result<Finding, OpError> {
+        if self.conflict.is_some() {
+            return Err(OpError::WrongState);
+        }
+        if let (Some(shown), Some(before)) = (&self.stamp, before)
+            && stamp.contests(shown)
+        {
+            let mut theirs = before.clone();
+            if step(&mut theirs).is_ok() {
+                if theirs.outcome() == self.outcome() {
+                    return Ok(self);
+                }
+                let later = stamp.shown_before(shown);
+                theirs.stamp = Some(stamp);
+                let (mut shown, other) = if later {
+                    (theirs, self)
+                } else {
+                    (self, theirs)
+                };
+                shown.conflict = Some(Box::new(other));
+                return Ok(shown);
+            }
+        }
+        let mut next = self;
+        step(&mut next)?;
+        next.stamp = Some(stamp);
+        Ok(next)
+    }
+
+    /// What a step left, for telling two steps apart: the same outcome from two devices (two
+    /// confirmations) is no conflict.
+    #[allow(clippy::type_complexity)]
+    fn outcome(
+        &self,
+    ) -> (
+        FindingState,
+        &Option<Assignee>,
+        Option<DateTime<Utc>>,
+        &[PhotoRef],
+        Option<&FindingEvent>,
+    ) {
+        (
+            self.state,
+            &self.assignee,
+            self.due,
+            &self.after_photos,
+            self.history.last().map(|s| &s.event),
+        )
+    }
+
+    /// The team's supervisor settles a conflict by keeping the side `device`'s step made; the
+    /// other stays in the history of operations only. Refused when not in conflict (a second
+    /// settling) or when neither side came from `device`.
+    pub fn settle(mut self, actor: &Actor, device: Uuid) -> Result<Finding, OpError> {
+        if !self.supervisor_of_team(actor) {
+            return Err(OpError::NotAllowed);
+        }
+        let other = self.conflict.take().ok_or(OpError::WrongState)?;
+        let device_of = |f: &Finding| f.stamp.as_ref().map(|s| s.device);
+        if device_of(&self) == Some(device) {
+            Ok(self)
+        } else if device_of(&other) == Some(device) {
+            Ok(*other)
+        } else {
+            Err(OpError::WrongState)
+        }
+    }
+
+    /// The state the finding shows: none while two devices' steps are both kept (it shows
+    /// 有冲突 instead).
+    pub fn shown_state(&self) -> Option<FindingState> {
+        self.conflict.is_none().then_some(self.state)
     }
 
     /// Open or being worked on: what the board counts.
@@ -557,5 +659,248 @@ mod tests {
             at("2026-11-27T01:00:00Z"),
         );
         assert_eq!(nowhere, Err(OpError::BadValue("where it is")));
+    }
+
+    fn stamp(by: &str, device: u128, acted: &str, received: &str) -> Stamp {
+        Stamp {
+            by: by.into(),
+            device: Uuid::from_u128(device),
+            at: at(acted),
+            received_at: Some(at(received)),
+        }
+    }
+
+    type Step = Box<dyn Fn(&mut Finding) -> Result<(), OpError>>;
+
+    /// `first` then `second` taken as the server takes them, each with its stamp.
+    fn both(start: &Finding, first: (&Stamp, &Step), second: (&Stamp, &Step)) -> Finding {
+        start
+            .clone()
+            .change(None, first.0.clone(), first.1)
+            .unwrap()
+            .change(Some(start), second.0.clone(), second.1)
+            .unwrap()
+    }
+
+    /// A finding assigned to cleaner1 (from the supervisor's tablet, device 9, at 02:00).
+    fn assigned() -> Finding {
+        let sup = actor("supervisor1", Role::Supervisor, "a");
+        let to = Assignee::Person {
+            username: "cleaner1".into(),
+        };
+        let due = at("2026-11-28T01:00:00Z");
+        reported()
+            .change(
+                None,
+                stamp(
+                    "supervisor1",
+                    9,
+                    "2026-11-27T02:00:00Z",
+                    "2026-11-27T02:00:00Z",
+                ),
+                &|f| f.assign(&sup, to.clone(), due, at("2026-11-27T02:00:00Z")),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn two_devices_stepping_one_finding_apart_keep_both_whichever_arrives_first() {
+        let cleaner = actor("cleaner1", Role::Cleaner, "a");
+        let sup = actor("supervisor1", Role::Supervisor, "a");
+        let close = |note: &'static str, photo_n: u128, when: &'static str| -> Step {
+            let cleaner = cleaner.clone();
+            Box::new(move |f: &mut Finding| f.close(&cleaner, note, vec![photo(photo_n)], at(when)))
+        };
+        // A cleaner's two phones close it offline, 03:00 and 03:05; both reconnect at 04:00/04:30.
+        let one = |r| stamp("cleaner1", 1, "2026-11-27T03:00:00Z", r);
+        let two = |r| stamp("cleaner1", 2, "2026-11-27T03:05:00Z", r);
+        let (c1, c2) = (
+            close("擦干了", 11, "2026-11-27T03:00:00Z"),
+            close("换了阀门", 12, "2026-11-27T03:05:00Z"),
+        );
+        let early = "2026-11-27T04:00:00Z";
+        let late = "2026-11-27T04:30:00Z";
+        let a = both(&assigned(), (&one(early), &c1), (&two(late), &c2));
+        let b = both(&assigned(), (&two(early), &c2), (&one(late), &c1));
+        for f in [&a, &b] {
+            assert_eq!(f.state, FindingState::Fixed);
+            assert_eq!(
+                f.after_photos[0].photo_id,
+                Uuid::from_u128(12),
+                "the later closing shows"
+            );
+            let other = f.conflict.as_deref().expect("in conflict");
+            assert_eq!(
+                other.after_photos[0].photo_id,
+                Uuid::from_u128(11),
+                "the other is kept"
+            );
+            assert_eq!(other.stamp.as_ref().unwrap().device, Uuid::from_u128(1));
+            assert_eq!(f.shown_state(), None, "it shows 有冲突, not a state");
+            assert!(f.visible_to(&cleaner));
+        }
+        let shows = |f: &Finding| {
+            let o = f.conflict.as_deref().unwrap();
+            (
+                f.after_photos.clone(),
+                f.history.clone(),
+                o.after_photos.clone(),
+                o.history.clone(),
+            )
+        };
+        assert_eq!(
+            shows(&a),
+            shows(&b),
+            "the same whichever phone found signal first"
+        );
+
+        // While in conflict nothing but settling is taken; only the team's supervisor settles,
+        // keeping one side, once.
+        let confirm = stamp(
+            "supervisor1",
+            9,
+            "2026-11-27T05:00:00Z",
+            "2026-11-27T05:00:00Z",
+        );
+        assert_eq!(
+            a.clone().change(None, confirm, &|f| f
+                .confirm(&sup, at("2026-11-27T05:00:00Z"))),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(
+            a.clone().settle(&cleaner, Uuid::from_u128(1)),
+            Err(OpError::NotAllowed)
+        );
+        assert_eq!(
+            a.clone().settle(&sup, Uuid::from_u128(7)),
+            Err(OpError::WrongState)
+        );
+        let kept = a.settle(&sup, Uuid::from_u128(1)).unwrap();
+        assert_eq!(
+            (kept.shown_state(), kept.after_photos[0].photo_id),
+            (Some(FindingState::Fixed), Uuid::from_u128(11))
+        );
+        assert_eq!(
+            kept.clone().settle(&sup, Uuid::from_u128(1)),
+            Err(OpError::WrongState),
+            "exactly once"
+        );
+        let kept_two = b.settle(&sup, Uuid::from_u128(2)).unwrap();
+        assert_eq!(kept_two.after_photos[0].photo_id, Uuid::from_u128(12));
+        // Settled, it goes on as any finding.
+        kept.change(
+            None,
+            stamp(
+                "supervisor1",
+                9,
+                "2026-11-27T06:00:00Z",
+                "2026-11-27T06:00:00Z",
+            ),
+            &|f| f.confirm(&sup, at("2026-11-27T06:00:00Z")),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_confirmation_and_a_reopening_apart_and_two_assignments_apart_are_conflicts() {
+        let cleaner = actor("cleaner1", Role::Cleaner, "a");
+        let sup = actor("supervisor1", Role::Supervisor, "a");
+        let fixed = assigned()
+            .change(
+                None,
+                stamp(
+                    "cleaner1",
+                    1,
+                    "2026-11-27T03:00:00Z",
+                    "2026-11-27T03:00:00Z",
+                ),
+                &|f| f.close(&cleaner, "", vec![photo(11)], at("2026-11-27T03:00:00Z")),
+            )
+            .unwrap();
+        // The supervisor confirms on the tablet at 04:00; their phone, offline, reopens at 04:02.
+        let sup2 = sup.clone();
+        let confirm: Step = Box::new(move |f| f.confirm(&sup2, at("2026-11-27T04:00:00Z")));
+        let sup3 = sup.clone();
+        let reopen: Step = Box::new(move |f| f.reopen(&sup3, "还在滴", at("2026-11-27T04:02:00Z")));
+        let tablet = |r| stamp("supervisor1", 9, "2026-11-27T04:00:00Z", r);
+        let phone = |r| stamp("supervisor1", 8, "2026-11-27T04:02:00Z", r);
+        let (early, late) = ("2026-11-27T04:05:00Z", "2026-11-27T04:40:00Z");
+        for f in [
+            both(&fixed, (&tablet(early), &confirm), (&phone(late), &reopen)),
+            both(&fixed, (&phone(early), &reopen), (&tablet(late), &confirm)),
+        ] {
+            assert_eq!(
+                f.state,
+                FindingState::Assigned,
+                "the later step (reopening) shows"
+            );
+            assert_eq!(
+                f.conflict.as_deref().unwrap().state,
+                FindingState::Confirmed
+            );
+            assert!(f.is_open(), "counted once, by the state it shows");
+        }
+        // Made after the other could be seen (past SEEN_AFTER): a normal refusal, as always.
+        let seen = stamp("supervisor1", 8, "2026-11-27T04:30:00Z", late);
+        let confirmed = fixed
+            .clone()
+            .change(Some(&assigned()), tablet(early), &confirm)
+            .unwrap();
+        assert_eq!(
+            confirmed.clone().change(Some(&fixed), seen, &reopen),
+            Err(OpError::WrongState)
+        );
+        // The same outcome from two devices (two confirmations) is no conflict.
+        let sup4 = sup.clone();
+        let again: Step = Box::new(move |f| f.confirm(&sup4, at("2026-11-27T04:01:00Z")));
+        let twice = confirmed
+            .change(
+                Some(&fixed),
+                stamp("supervisor1", 8, "2026-11-27T04:01:00Z", late),
+                &again,
+            )
+            .unwrap();
+        assert!(twice.conflict.is_none());
+        // Without the finding before (a phone's own step), a step is taken as always.
+        let own = fixed.change(None, phone(late), &confirm).unwrap();
+        assert!(own.conflict.is_none());
+
+        // Two assignments apart, to different people: both kept, either assignee sees it.
+        let open = reported();
+        let due = at("2026-11-28T01:00:00Z");
+        let to = |who: &'static str| -> Step {
+            let sup = sup.clone();
+            Box::new(move |f| {
+                let to = Assignee::Person {
+                    username: who.into(),
+                };
+                f.assign(&sup, to, due, at("2026-11-27T02:00:00Z"))
+            })
+        };
+        let t = |r| stamp("supervisor1", 9, "2026-11-27T02:00:00Z", r);
+        let p = |r| stamp("supervisor1", 8, "2026-11-27T02:01:00Z", r);
+        for f in [
+            both(
+                &open,
+                (&t(early), &to("cleaner2")),
+                (&p(late), &to("engineer1")),
+            ),
+            both(
+                &open,
+                (&p(early), &to("engineer1")),
+                (&t(late), &to("cleaner2")),
+            ),
+        ] {
+            assert_eq!(
+                f.assignee,
+                Some(Assignee::Person {
+                    username: "engineer1".into()
+                })
+            );
+            assert!(
+                f.visible_to(&cleaner),
+                "the other side's assignee still sees it"
+            );
+        }
     }
 }

@@ -33,7 +33,7 @@ pub use office::{AssigneeChange, ClockOff, HeldOperation, HeldSettlement, WorkOr
 pub use op::{OpError, OpKind, Operation, RejectCode, Subject};
 pub use outbox::{EntryState, OutboxEntry, Settlement};
 pub use photo::{PhotoMeta, PhotoSlot};
-pub use report::{Missing, PartUsed, ServiceReport, Signature, Waiver};
+pub use report::{Missing, PartUsed, ServiceReport, Signature, Waiver, WaiverDecision};
 pub use sync::{
     ApiError, Health, OpResult, OpsRequest, OpsResponse, Outcome, PushVerdict, SessionInfo, SignIn,
     SyncResponse,

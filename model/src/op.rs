@@ -76,6 +76,12 @@ pub enum OpKind {
         height: u32,
         content_type: String,
     },
+    /// A photo already sent is taken back (a wrong picture): the server keeps it on record, and
+    /// its slot counts as empty again. Not the signature: signing again replaces it.
+    WithdrawPhoto {
+        work_order_id: Uuid,
+        photo_id: Uuid,
+    },
     /// The report's text and parts, as they stand now (replaces the previous draft).
     SaveReport {
         work_order_id: Uuid,
@@ -93,10 +99,12 @@ pub enum OpKind {
         photo_id: Uuid,
         signer: String,
     },
-    /// A supervisor waived the customer's signature, with the reason.
+    /// The engineer asks the station head to do without the customer's signature, with the
+    /// reason (a new request replaces one pending or refused). Operations queued before requests
+    /// existed also carry `by`, the supervisor's name as the engineer typed it: read, ignored,
+    /// and the operation is a request like any other.
     WaiveSignature {
         work_order_id: Uuid,
-        by: String,
         reason: String,
     },
     /// Submit the service report: refused while anything is missing.
@@ -147,6 +155,11 @@ pub enum OpKind {
         record_id: Uuid,
         verdict: Verdict,
     },
+    /// The supervisor settles two records of one unit and day in conflict (`crate::conflict`):
+    /// `record_id` is kept, the other set aside.
+    SettleVacantRecord {
+        record_id: Uuid,
+    },
     /// A problem, with its "before" photos.
     ReportFinding {
         finding_id: Uuid,
@@ -171,6 +184,12 @@ pub enum OpKind {
     },
     ConfirmFinding {
         finding_id: Uuid,
+    },
+    /// The supervisor settles a finding two devices stepped apart (`crate::conflict`): the side
+    /// `keep_device`'s step made stays, the other goes.
+    SettleFinding {
+        finding_id: Uuid,
+        keep_device: Uuid,
     },
     ReopenFinding {
         finding_id: Uuid,
@@ -300,6 +319,7 @@ impl Operation {
             | OpKind::Depart { work_order_id, .. }
             | OpKind::CorrectHours { work_order_id, .. }
             | OpKind::AddPhoto { work_order_id, .. }
+            | OpKind::WithdrawPhoto { work_order_id, .. }
             | OpKind::SaveReport { work_order_id, .. }
             | OpKind::Sign { work_order_id, .. }
             | OpKind::WaiveSignature { work_order_id, .. }
@@ -309,11 +329,13 @@ impl Operation {
             | OpKind::ReviewArea { area_id, date, .. }
             | OpKind::SettleMark { area_id, date, .. } => Subject::AreaDay(*area_id, *date),
             OpKind::SaveVacantRecord { record_id, .. }
-            | OpKind::ReviewVacantRecord { record_id, .. } => Subject::VacantRecord(*record_id),
+            | OpKind::ReviewVacantRecord { record_id, .. }
+            | OpKind::SettleVacantRecord { record_id } => Subject::VacantRecord(*record_id),
             OpKind::ReportFinding { finding_id, .. }
             | OpKind::AssignFinding { finding_id, .. }
             | OpKind::CloseFinding { finding_id, .. }
             | OpKind::ConfirmFinding { finding_id }
+            | OpKind::SettleFinding { finding_id, .. }
             | OpKind::ReopenFinding { finding_id, .. } => Subject::Finding(*finding_id),
             OpKind::SubmitRound { round_id, .. } => Subject::Round(*round_id),
             OpKind::TakeComplaint { complaint } => Subject::Complaint(complaint.id),
@@ -346,6 +368,17 @@ impl Operation {
     /// Apply to a work order: the phone does it at once, the server does it for good. A refused
     /// operation leaves the work order exactly as it was.
     pub fn apply_to(&self, wo: &mut WorkOrder) -> Result<(), OpError> {
+        self.apply_arrived(wo, None)
+    }
+
+    /// [`Operation::apply_to`], as it reached the server (`arrival`; None on the phone): a
+    /// report text saved on another device without the one stored is kept beside it
+    /// (`crate::conflict`).
+    pub fn apply_arrived(
+        &self,
+        wo: &mut WorkOrder,
+        arrival: Option<&crate::conflict::Arrival>,
+    ) -> Result<(), OpError> {
         if self.work_order_id() != Some(wo.id) {
             return Err(OpError::BadValue(
                 "the operation is not about this work order",
@@ -354,7 +387,13 @@ impl Operation {
         if wo.is_closed() {
             return Err(OpError::OrderClosed);
         }
-        if wo.report.submitted_at.is_some() {
+        // A refused waiver asks for the customer's signature again, even on a submitted report.
+        let signs_after_refusal = match &self.kind {
+            OpKind::Sign { .. } => true,
+            OpKind::AddPhoto { slot, .. } => slot == SIGNATURE_SLOT,
+            _ => false,
+        } && wo.report.waiver.as_ref().is_some_and(Waiver::refused);
+        if wo.report.submitted_at.is_some() && !signs_after_refusal {
             return Err(OpError::ReportSubmitted);
         }
         match &self.kind {
@@ -449,7 +488,24 @@ impl Operation {
                     taken_at: Some(self.device_time),
                     uploaded: false,
                     uploaded_at: None,
+                    withdrawn_at: None,
+                    withdrawn_by: None,
                 });
+            }
+            OpKind::WithdrawPhoto { photo_id, .. } => {
+                let Some(photo) = wo.photos.iter_mut().find(|p| p.id == *photo_id) else {
+                    return Err(OpError::NotFound("photo"));
+                };
+                if photo.slot == SIGNATURE_SLOT {
+                    return Err(OpError::BadPhoto(
+                        "a signature is replaced by signing again",
+                    ));
+                }
+                if photo.withdrawn_at.is_some() {
+                    return Err(OpError::WrongState);
+                }
+                photo.withdrawn_at = Some(self.device_time);
+                photo.withdrawn_by = Some(self.user.clone());
             }
             OpKind::SaveReport {
                 fault_cause,
@@ -484,11 +540,16 @@ impl Operation {
                 }
                 let mut parts = parts.clone();
                 tag_returns(&wo.ticket, &mut parts);
-                wo.report.fault_cause = fault_cause.clone();
-                wo.report.work_done = work_done.clone();
-                wo.report.parts = parts;
-                wo.report.companions = companions.clone();
-                wo.report.warranty = warranty.clone();
+                let text = crate::report::ServiceReport {
+                    fault_cause: fault_cause.clone(),
+                    work_done: work_done.clone(),
+                    parts,
+                    companions: companions.clone(),
+                    warranty: warranty.clone(),
+                    ..Default::default()
+                };
+                wo.report
+                    .save_text(&text, crate::conflict::Stamp::of(self, arrival));
             }
             OpKind::Sign {
                 photo_id, signer, ..
@@ -510,18 +571,22 @@ impl Operation {
                     signer: signer.clone(),
                     at: self.device_time,
                 });
+                // The customer signed: a request not approved has nothing left to decide.
+                if !wo.report.waiver.as_ref().is_some_and(Waiver::approved) {
+                    wo.report.waiver = None;
+                }
             }
-            OpKind::WaiveSignature { by, reason, .. } => {
-                if !short_ok(by)
-                    || reason.trim().is_empty()
-                    || !text_ok(reason, limits::MAX_TEXT_CHARS)
-                {
+            OpKind::WaiveSignature { reason, .. } => {
+                if reason.trim().is_empty() || !text_ok(reason, limits::MAX_TEXT_CHARS) {
                     return Err(OpError::BadValue("waiver"));
                 }
+                if wo.report.waiver.as_ref().is_some_and(Waiver::approved) {
+                    return Err(OpError::WrongState);
+                }
                 wo.report.waiver = Some(Waiver {
-                    by: by.clone(),
                     reason: reason.clone(),
                     at: self.device_time,
+                    decision: None,
                 });
             }
             OpKind::SubmitReport { .. } => {

@@ -63,6 +63,15 @@ pub struct PhotoMeta {
     /// When the server stored the bytes (the office's "filled when").
     #[serde(default)]
     pub uploaded_at: Option<DateTime<Utc>>,
+    /// When it was taken back by the engineer after it was sent (a wrong picture), at the best
+    /// time known for the tap: kept on record, but it no longer fills its slot nor goes into
+    /// ZIPs and claims. Two plain fields rather than a struct: every struct read costs the
+    /// phone's wasm its own code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    /// Who withdrew it (username).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_by: Option<String>,
 }
 
 /// The slot key of the customer's signature, stored like a photo.

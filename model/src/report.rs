@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::photo::{EXTRA_SLOT, OLD_PART_SLOT, PhotoSlot};
+use crate::conflict::{Side, Sides, Stamp};
+use crate::desk::Person;
+use crate::photo::{EXTRA_SLOT, OLD_PART_SLOT, PhotoMeta, PhotoSlot};
 use crate::work_order::{ServiceType, StatusNode, WorkOrder};
 
 /// A part used on the job. A replaced part (旧件) gets a return tag tying it to the ticket.
@@ -30,13 +32,42 @@ pub struct Signature {
     pub at: DateTime<Utc>,
 }
 
-/// The supervisor's waiver of the customer's signature, with the reason.
+/// The engineer's request to do without the customer's signature (免签), with the reason. The
+/// station head (or a manager) approves or refuses it on their own device: until then it is
+/// pending, and the report may be submitted (the engineer may be in a basement).
+///
+/// Records stored before requests existed carried the name of the supervisor the engineer typed
+/// (`by`): it is ignored, and they read as pending requests.
+// Read through a `serde_json::Value` (`desk/read.rs`), not a derived visitor (the wasm's size).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct Waiver {
-    /// The supervisor who agreed.
-    pub by: String,
     pub reason: String,
+    /// When the engineer asked.
     pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<WaiverDecision>,
+}
+
+/// The station head's (or a manager's) answer to a waiver request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverDecision {
+    pub approved: bool,
+    pub by: Person,
+    pub at: DateTime<Utc>,
+    /// Why it was refused (empty when approved).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+impl Waiver {
+    pub fn approved(&self) -> bool {
+        self.decision.as_ref().is_some_and(|d| d.approved)
+    }
+
+    pub fn refused(&self) -> bool {
+        self.decision.as_ref().is_some_and(|d| !d.approved)
+    }
 }
 
 /// Hours one person worked on the job, for the claim's labour lines.
@@ -108,6 +139,88 @@ pub struct ServiceReport {
     /// The claim's details, on an order that expects a claim.
     #[serde(default, skip_serializing_if = "WarrantyDetails::is_empty")]
     pub warranty: WarrantyDetails,
+    /// The save its text came from: who, which device, when (none before the first save).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
+    /// Another device's text, saved without this one (`crate::conflict`), with its own stamp:
+    /// kept beside it until the office keeps one. (A report of its own holding only the text,
+    /// so that no other type is read on the phone for it.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Box<ServiceReport>>,
+}
+
+impl ServiceReport {
+    /// The text alone, what the engineer saves whole (`OpKind::SaveReport`) and two phones can
+    /// disagree on: fault cause, work done, parts, companions, the claim's details.
+    pub fn text(&self) -> ServiceReport {
+        ServiceReport {
+            fault_cause: self.fault_cause.clone(),
+            work_done: self.work_done.clone(),
+            parts: self.parts.clone(),
+            companions: self.companions.clone(),
+            warranty: self.warranty.clone(),
+            ..ServiceReport::default()
+        }
+    }
+
+    /// The text shown and the other kept beside it, as sides of `crate::conflict`.
+    fn sides(&self) -> Option<Sides<ServiceReport>> {
+        Some(Sides {
+            shown: Side {
+                value: self.text(),
+                stamp: self.stamp.clone()?,
+            },
+            other: self.conflict.as_ref().and_then(|o| {
+                Some(Side {
+                    value: o.text(),
+                    stamp: o.stamp.clone()?,
+                })
+            }),
+        })
+    }
+
+    /// Save a text (the rule of `crate::conflict`): it replaces the one it has seen, or its own
+    /// device's; one saved on another device without it is kept beside it, the later save shown.
+    /// `text` is read for its text alone.
+    pub fn save_text(&mut self, text: &ServiceReport, stamp: Stamp) {
+        let change = Side {
+            value: text.text(),
+            stamp,
+        };
+        let sides = match self.sides() {
+            Some(sides) => sides.meet(change),
+            None => Sides::new(change),
+        };
+        self.show(sides);
+    }
+
+    /// Settle a conflict by keeping the text `device` saved. False: nothing to settle (a second
+    /// settling), or no side from that device.
+    pub fn settle(&mut self, device: Uuid) -> bool {
+        match self.sides().and_then(|sides| sides.settle(device)) {
+            Some(settled) => {
+                self.show(settled);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn show(&mut self, sides: Sides<ServiceReport>) {
+        let Side { value, stamp } = sides.shown;
+        self.fault_cause = value.fault_cause;
+        self.work_done = value.work_done;
+        self.parts = value.parts;
+        self.companions = value.companions;
+        self.warranty = value.warranty;
+        self.stamp = Some(stamp);
+        self.conflict = sides.other.map(|o| {
+            Box::new(ServiceReport {
+                stamp: Some(o.stamp),
+                ..o.value
+            })
+        });
+    }
 }
 
 /// What still stands between a work order and its submitted report.
@@ -122,7 +235,7 @@ pub enum Missing {
     },
     FaultCause,
     WorkDone,
-    /// Neither the customer's signature nor a supervisor's waiver.
+    /// Neither the customer's signature nor a waiver request that was not refused.
     Signature,
     /// An order that expects a claim: the service code is empty.
     ServiceCode,
@@ -166,7 +279,7 @@ impl WorkOrder {
                 if !self
                     .photos
                     .iter()
-                    .any(|p| p.slot == slot.key && !self.sent_back_photo(p.id))
+                    .any(|p| p.slot == slot.key && self.photo_stands(p))
                 {
                     missing.push(Missing::Photo {
                         slot: slot.key.clone(),
@@ -181,8 +294,7 @@ impl WorkOrder {
         if self.report.work_done.trim().is_empty() {
             missing.push(Missing::WorkDone);
         }
-        if self.needs_signature() && self.report.signature.is_none() && self.report.waiver.is_none()
-        {
+        if self.needs_signature() && !self.signature_covered() {
             missing.push(Missing::Signature);
         }
         if self.claim_expected {
@@ -213,6 +325,20 @@ impl WorkOrder {
     /// resolved by phone, with nobody on site to sign.
     pub fn needs_signature(&self) -> bool {
         self.status != StatusNode::ResolvedByPhone
+    }
+
+    /// The customer signed, or the engineer asked for a waiver that was not refused: enough to
+    /// submit (a pending request lets the report go; the scorecard judges it later).
+    pub fn signature_covered(&self) -> bool {
+        let r = &self.report;
+        r.signature.is_some() || r.waiver.as_ref().is_some_and(|w| !w.refused())
+    }
+
+    /// A waiver request waiting for the station head's answer: asked, not answered, and the
+    /// customer has not signed since (the office may have closed the order meanwhile).
+    pub fn waiver_waiting(&self) -> bool {
+        let r = &self.report;
+        r.signature.is_none() && r.waiver.as_ref().is_some_and(|w| w.decision.is_none())
     }
 
     /// How many photos of replaced parts the report needs: one per replaced part on an order
@@ -256,13 +382,18 @@ impl WorkOrder {
         self.photos.iter().filter(|p| p.slot == slot).count()
     }
 
-    /// How many photos stand in a slot: those the office did not send back. What the report
-    /// and the claim count as there.
+    /// How many photos stand in a slot: those the office did not send back and the engineer
+    /// did not withdraw. What the report, the claim and the scorecards count as there.
     pub fn photos_kept(&self, slot: &str) -> usize {
         self.photos
             .iter()
-            .filter(|p| p.slot == slot && !self.sent_back_photo(p.id))
+            .filter(|p| p.slot == slot && self.photo_stands(p))
             .count()
+    }
+
+    /// Whether a photo fills its slot: neither sent back by the office nor withdrawn.
+    pub fn photo_stands(&self, photo: &PhotoMeta) -> bool {
+        photo.withdrawn_at.is_none() && !self.sent_back_photo(photo.id)
     }
 }
 
@@ -561,26 +692,84 @@ mod tests {
     }
 
     #[test]
-    fn a_waiver_stands_in_for_the_signature_but_needs_a_reason() {
+    fn a_waiver_request_lets_the_report_go_until_it_is_refused() {
+        use crate::desk::{DeskError, Person, WaiverAnswer};
+        let head = || Person {
+            username: "head1".into(),
+            name: "周站长".into(),
+        };
+        let now: DateTime<Utc> = "2026-11-28T06:05:00Z".parse().unwrap();
         let mut wo = order(ServiceType::FaultRepair, vec![]);
-        let empty = op(
-            &wo,
-            OpKind::WaiveSignature {
-                work_order_id: wo.id,
-                by: "刘洋".into(),
-                reason: "  ".into(),
-            },
-            5,
-        );
+        let id = wo.id;
+        let ask = |reason: &str| OpKind::WaiveSignature {
+            work_order_id: id,
+            reason: reason.into(),
+        };
+        let empty = op(&wo, ask("  "), 5);
         assert!(matches!(empty.apply_to(&mut wo), Err(OpError::BadValue(_))));
         assert!(wo.report_missing().contains(&Missing::Signature));
-        let waiver = OpKind::WaiveSignature {
-            work_order_id: wo.id,
-            by: "刘洋".into(),
-            reason: "客户不在现场，电话确认".into(),
+        // Nothing asked: nothing to answer.
+        let approve = WaiverAnswer {
+            approve: true,
+            reason: String::new(),
         };
-        op(&wo, waiver, 5).apply_to(&mut wo).unwrap();
+        assert_eq!(
+            wo.decide_waiver(&approve, head(), now),
+            Err(DeskError::NoWaiver)
+        );
+
+        op(&wo, ask("客户不在现场"), 5).apply_to(&mut wo).unwrap();
+        assert!(wo.waiver_waiting());
         assert!(!wo.report_missing().contains(&Missing::Signature));
+
+        // A refusal needs its reason; once refused, the signature is missing again.
+        let refuse = |reason: &str| WaiverAnswer {
+            approve: false,
+            reason: reason.into(),
+        };
+        assert_eq!(
+            wo.decide_waiver(&refuse(" "), head(), now),
+            Err(DeskError::BadReason)
+        );
+        wo.decide_waiver(&refuse("请补签"), head(), now).unwrap();
+        assert_eq!(
+            wo.decide_waiver(&approve, head(), now),
+            Err(DeskError::AlreadyDecided)
+        );
+        assert!(!wo.waiver_waiting());
+        assert!(wo.report_missing().contains(&Missing::Signature));
+
+        // Asked again: a new, pending request; approved, it cannot be asked over.
+        op(&wo, ask("客户出差，电话确认"), 6)
+            .apply_to(&mut wo)
+            .unwrap();
+        assert!(wo.waiver_waiting());
+        // Had the office closed the order first, the request would still wait for the station
+        // head and be answered (the desk does not wait for it).
+        let mut closed = wo.clone();
+        closed.closure = Some(crate::desk::Closure {
+            by: head(),
+            at: now,
+            resolution: None,
+        });
+        assert!(closed.waiver_waiting());
+        closed.decide_waiver(&approve, head(), now).unwrap();
+        assert!(!closed.waiver_waiting() && closed.report.waiver.as_ref().unwrap().approved());
+        wo.decide_waiver(&approve, head(), now).unwrap();
+        let w = wo.report.waiver.as_ref().unwrap();
+        assert!(w.approved() && w.decision.as_ref().unwrap().by.name == "周站长");
+        assert!(matches!(
+            op(&wo, ask("再问"), 7).apply_to(&mut wo),
+            Err(OpError::WrongState)
+        ));
+        assert!(!wo.report_missing().contains(&Missing::Signature));
+
+        // A record stored before requests, with the supervisor's typed name, reads as pending.
+        let old: Waiver = serde_json::from_str(
+            r#"{"by": "周主管", "reason": "客户不在现场", "at": "2026-11-27T08:00:00Z"}"#,
+        )
+        .unwrap();
+        assert!(old.decision.is_none());
     }
 
     #[test]
@@ -821,5 +1010,79 @@ mod tests {
         tag_returns("BX/../1", &mut parts);
         let tags: Vec<Option<&str>> = parts.iter().map(|p| p.return_tag.as_deref()).collect();
         assert_eq!(tags, vec![Some("BX_1-R1"), None, Some("BX_1-R2")]);
+    }
+    /// A wrong photo withdrawn after it was sent (issue 16): on record still, with who and when,
+    /// but its slot is empty again, the next photo there counts on in its name, and a second
+    /// withdrawal, an unknown photo, the signature or a submitted report are refused unchanged.
+    #[test]
+    fn a_withdrawn_photo_leaves_its_slot_empty_again() {
+        let mut wo = order(ServiceType::FaultRepair, vec![slot("nameplate", true)]);
+        walk_to_left(&mut wo);
+        let wrong = photo(&wo, "nameplate", "image/jpeg");
+        let OpKind::AddPhoto { photo_id, .. } = wrong.clone() else {
+            unreachable!()
+        };
+        op(&wo, wrong, 4).apply_to(&mut wo).unwrap();
+        let nameplate = Missing::Photo {
+            slot: "nameplate".into(),
+        };
+        assert!(!wo.report_missing().contains(&nameplate));
+        let wo_id = wo.id;
+        let withdraw = |photo_id| OpKind::WithdrawPhoto {
+            work_order_id: wo_id,
+            photo_id,
+        };
+        let w = op(&wo, withdraw(photo_id), 5);
+        w.apply_to(&mut wo).unwrap();
+        assert!(wo.report_missing().contains(&nameplate));
+        assert_eq!(wo.photos_kept("nameplate"), 0);
+        assert_eq!(wo.photos[0].withdrawn_at, Some(w.device_time));
+        assert_eq!(wo.photos[0].withdrawn_by.as_deref(), Some("engineer1"));
+
+        let before = wo.clone();
+        assert_eq!(
+            op(&wo, withdraw(photo_id), 6).apply_to(&mut wo),
+            Err(OpError::WrongState)
+        );
+        assert_eq!(
+            op(&wo, withdraw(Uuid::new_v4()), 6).apply_to(&mut wo),
+            Err(OpError::NotFound("photo"))
+        );
+        let sig = photo(&wo, crate::photo::SIGNATURE_SLOT, "image/png");
+        let OpKind::AddPhoto {
+            photo_id: sig_id, ..
+        } = sig.clone()
+        else {
+            unreachable!()
+        };
+        op(&wo, sig, 6).apply_to(&mut wo).unwrap();
+        let signed = wo.clone();
+        assert!(matches!(
+            op(&wo, withdraw(sig_id), 6).apply_to(&mut wo),
+            Err(OpError::BadPhoto(_))
+        ));
+        assert_eq!(wo, signed);
+        assert_eq!(before.photos.len() + 1, wo.photos.len());
+
+        op(&wo, photo(&wo, "nameplate", "image/jpeg"), 7)
+            .apply_to(&mut wo)
+            .unwrap();
+        let retaken = wo.photos.last().unwrap();
+        assert_eq!(retaken.n, 2);
+        assert!(
+            retaken.name.ends_with("-nameplate-2.jpg"),
+            "{}",
+            retaken.name
+        );
+        assert!(!wo.report_missing().contains(&nameplate));
+
+        wo.report.submitted_at = Some(w.device_time);
+        let submitted = wo.clone();
+        let last = wo.photos.last().unwrap().id;
+        assert_eq!(
+            op(&wo, withdraw(last), 8).apply_to(&mut wo),
+            Err(OpError::ReportSubmitted)
+        );
+        assert_eq!(wo, submitted);
     }
 }

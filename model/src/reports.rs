@@ -432,10 +432,14 @@ pub fn cleaning_figures(
         })
         .count() as u32;
 
+    // Cleanings, not records: two records of one unit and day (a conflict, settled or not)
+    // are one cleaning, and a record set aside is none.
     f.vacant_cleaned = records
         .iter()
-        .filter(|r| period.contains(r.ended_at))
-        .count() as u32;
+        .filter(|r| r.stands() && period.contains(r.ended_at))
+        .map(|r| (r.unit_id, china_date(r.ended_at)))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len() as u32;
     let last = period.last();
     f.vacant_overdue = units
         .iter()
@@ -867,11 +871,18 @@ mod worked {
             unit(104, "2026-08-01", Some("2026-11-15"), None),
             unit(105, "2026-12-20", None, None),
         ];
+        // 103 was recorded twice on the 6th, on two phones apart: one record in conflict with
+        // another that the supervisor set aside, and a third still in conflict with the first.
+        // One cleaning either way.
+        let mut aside = record(103, "2026-12-06T03:30:00Z");
+        aside.set_aside = true;
         let records = [
             record(101, "2026-11-10T02:00:00Z"),
             record(102, "2026-11-01T02:00:00Z"),
             record(102, "2026-12-07T02:00:00Z"),
             record(103, "2026-12-06T03:00:00Z"),
+            aside,
+            record(103, "2026-12-06T04:00:00Z"),
         ];
         let day = Period::parse("day", "2026-12-06").unwrap();
         let f = cleaning_figures(

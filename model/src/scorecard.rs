@@ -11,7 +11,12 @@
 //!   visit (a later order names it in `repeat_of`), unless the office excused it with a reason.
 //! - Service data (60 points, 4 off per defect): each required photo missing from a submitted or
 //!   closed report, a report submitted after its 3 days (or still not submitted at `as_of`), a
-//!   submitted report with neither signature nor waiver, each review that sent it back.
+//!   submitted report without the customer's signature and without an *approved* waiver, each
+//!   review that sent it back. A waiver counts only when the station head approved it before the
+//!   month was over (or before the report's 3 days were, for an order left at the month's very
+//!   end): a request still pending then, or refused, leaves the record unsigned, so the month's
+//!   card does not change when a late approval comes (judged at `as_of` before then: pending is
+//!   unsigned).
 //! - Deductions beyond the 100: 10 per valid complaint about the engineer's order, 2 per
 //!   dissatisfied call-back of it.
 //! - A part's points never go below zero; the total may (the deductions beyond).
@@ -362,9 +367,18 @@ impl<'a> EngineerMonth<'a> {
                         );
                     }
                 }
+                // The latest moment an approval still counts (see the module's comment).
+                let cutoff = o
+                    .report_due()
+                    .map_or(self.period.end(), |due| due.max(self.period.end()));
+                let waived = o.report.waiver.as_ref().is_some_and(|w| {
+                    w.decision
+                        .as_ref()
+                        .is_some_and(|d| d.approved && d.at < cutoff)
+                });
                 if o.needs_signature()
                     && o.report.signature.is_none()
-                    && o.report.waiver.is_none()
+                    && !waived
                     && o.closure.as_ref().is_none_or(|c| c.resolution.is_none())
                 {
                     push(o, Defect::Unsigned, rules.data_off);
@@ -520,6 +534,95 @@ mod worked {
             "finding_id": Uuid::new_v4(), "fix_due": "2026-12-05T02:00:00Z", "state": "fixing"
         }))
         .unwrap()
+    }
+
+    /// An unsigned report with a waiver request, answered (or not) at `decided`.
+    fn waived(ticket: &str, left: &str, decided: Option<(&str, bool)>) -> WorkOrder {
+        use crate::report::{Waiver, WaiverDecision};
+        let called = "2026-11-02T02:00:00Z";
+        let mut o = worked(ticket, called, "2026-11-02T06:00:00Z", left, left);
+        o.report.signature = None;
+        o.report.waiver = Some(Waiver {
+            reason: "客户不在现场".into(),
+            at: at(left),
+            decision: decided.map(|(when, approved)| WaiverDecision {
+                approved,
+                by: Person {
+                    username: "head1".into(),
+                    name: "周站长".into(),
+                },
+                at: at(when),
+                reason: if approved { "" } else { "请补签" }.into(),
+            }),
+        });
+        o
+    }
+
+    #[test]
+    fn only_a_waiver_approved_by_the_month_s_end_stands_in_for_the_signature() {
+        let orders = vec![
+            // W1: approved on the 20th: no defect.
+            waived(
+                "W1",
+                "2026-11-19T08:00:00Z",
+                Some(("2026-11-20T01:00:00Z", true)),
+            ),
+            // W2: still pending on December 7th: unsigned (4 off).
+            waived("W2", "2026-11-19T08:00:00Z", None),
+            // W3: refused: unsigned (4 off).
+            waived(
+                "W3",
+                "2026-11-19T08:00:00Z",
+                Some(("2026-11-20T01:00:00Z", false)),
+            ),
+            // W4: left at 22:00 China time on the 29th, report due December 2nd 14:00 UTC;
+            // approved December 1st, within its 3 days: no defect.
+            waived(
+                "W4",
+                "2026-11-29T14:00:00Z",
+                Some(("2026-12-01T02:00:00Z", true)),
+            ),
+            // W5: approved December 5th, after the month and after its 3 days: unsigned (4 off).
+            waived(
+                "W5",
+                "2026-11-19T08:00:00Z",
+                Some(("2026-12-05T02:00:00Z", true)),
+            ),
+        ];
+        let card = engineer_scorecard(
+            "engineer1",
+            NOV,
+            &orders,
+            &[],
+            &[],
+            &EngineerRules::default(),
+            at("2026-12-07T02:00:00Z"),
+        );
+        assert_eq!(card.orders, 5);
+        assert_eq!(card.data, 60 - 3 * 4, "W2, W3 and W5");
+        assert_eq!(card.total, 20 + 20 + 48);
+        let mut unsigned: Vec<&str> = card
+            .deductions
+            .iter()
+            .map(|d| {
+                assert_eq!(d.defect, Defect::Unsigned);
+                d.ticket.as_str()
+            })
+            .collect();
+        unsigned.sort();
+        assert_eq!(unsigned, ["W2", "W3", "W5"]);
+
+        // Judged on November 25th, W2 is unsigned as it stands; W5 too (not approved yet).
+        let early = engineer_scorecard(
+            "engineer1",
+            NOV,
+            &orders,
+            &[],
+            &[],
+            &EngineerRules::default(),
+            at("2026-11-25T02:00:00Z"),
+        );
+        assert_eq!(early.data, 60 - 3 * 4);
     }
 
     #[test]

@@ -74,6 +74,16 @@ pub async fn change(
     body: &impl Serialize,
 ) -> Result<Option<WorkOrderDetail>, ApiFail> {
     let json = serde_json::to_string(body).map_err(|_| ApiFail::Unreachable)?;
+    change_json(method, path, json).await
+}
+
+/// [`change`] with the body already written as JSON: one copy of the request's code in the wasm
+/// for every kind of body, not one per type.
+pub async fn change_json(
+    method: &str,
+    path: &str,
+    json: String,
+) -> Result<Option<WorkOrderDetail>, ApiFail> {
     let answer = api::send_body(method, path, json).await?;
     Ok(detail(answer).ok())
 }

@@ -41,6 +41,10 @@ pub struct Task {
     pub after_photos: Vec<PhotoRef>,
     #[serde(default)]
     pub history: Vec<FindingStep>,
+    /// Two devices' steps both kept (`fieldbook_model::conflict`): the desk shows 有冲突 and
+    /// leaves the task to the team's supervisor, who keeps one.
+    #[serde(default)]
+    pub conflict: Option<serde::de::IgnoredAny>,
 }
 
 /// A refusal: the server's code and message, and the field it names, when it names one.

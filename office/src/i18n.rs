@@ -109,8 +109,13 @@ fieldbook::messages! {
     TakenAt => "拍摄", "Taken";
     ClockOff => "设备时钟偏差", "device clock off by";
     ClockOffMinutes => "分钟", "min";
+    ReportInConflict => "报告有冲突", "Report in conflict";
+    ReportConflictHint => "工程师的两部手机分别保存了不同的报告内容；保留一个后才能关单。", "Two of the engineer's phones saved different report texts; keep one before closing.";
+    KeepThis => "保留这个", "Keep this";
+    ConflictDevice => "设备", "device";
     PhotoSent => "已上传", "Uploaded";
     PhotoWaiting => "待上传", "Waiting to upload";
+    Withdrawn => "已撤回", "Withdrawn";
     // The desk (issue 14).
     DeskNav => "调度台导航", "Desk navigation";
     NavOrders => "工单", "Orders";
@@ -192,7 +197,7 @@ fieldbook::messages! {
     UnrepairedReasonLabel => "未修复原因", "Why not repaired";
     Parts => "更换配件", "Parts";
     SignatureItem => "客户签名", "Signature";
-    Waived => "免签", "Waived";
+    Waived => "免签", "Signature waiver";
     Other => "其他", "Other";
     MissingSlot => "缺少照片", "Missing photo";
     SendBackThis => "退回", "Send back";
@@ -559,6 +564,15 @@ fieldbook::messages! {
     TrendEveryone => "全部人员", "Everyone";
     TrendPick => "点击表格中的一行查看个人趋势", "Click a row to see one person's trend";
     TrendNoData => "这段时间没有可统计的数据。", "Nothing to count in these months.";
+    // The signature waiver (免签, issue 16): the station head's (or a manager's) answer.
+    WaiversWaiting => "待批免签", "Signature waivers to approve";
+    WaiverPending => "等待主管批准", "Waiting for approval";
+    WaiverApproved => "已批准", "Approved";
+    WaiverRefused => "被拒绝", "Refused";
+    WaiverRefuse => "拒绝", "Refuse";
+    WaiverRefuseReason => "拒绝原因（工程师会看到）", "Why refused (the engineer reads it)";
+    WaiverAlreadyDecided => "这个免签申请已经处理过了", "This waiver request was already answered";
+    WaiverNone => "没有等待批准的免签申请", "No waiver request is waiting";
 }
 
 /// A message in the current language, as a reactive closure for `view!`.

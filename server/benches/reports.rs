@@ -3,11 +3,15 @@
 //! their engineers' closed orders (`fieldbook_server::demo_staff`, as `fieldbook-server demo
 //! --demo-staff 2000` makes them), then each scorecard (and each report endpoint) timed for
 //! last month, `RUNS` times, median and min-max in ms:
-//! - "before": the way step 1 of issue 18 computed the engineers' scorecards (the month's
-//!   order ids, then each order read whole one by one, then each engineer's card walking every
-//!   order), measured here beside the rest;
-//! - "after": `routes::scorecards::compute`, the set-based reads and the month indexed once;
+//! - "before": the cards and trends computed from the orders read whole, every time (the way
+//!   before the summaries: `compute_from_orders`, `*_series_from_orders`), measured here
+//!   beside the rest;
+//! - "after": the same through `scorecard_summaries` (the kept cards of periods that are
+//!   over, checked against their source; the first, untimed run writes them);
 //! - "HTTP": the endpoint as the office calls it (JSON or the .xlsx), through a real server.
+//!
+//! Below the table: the first ask of the department's weekly trend with nothing kept (the
+//! summaries emptied), which computes and writes every card.
 //!
 //! ```sh
 //! cargo bench -p fieldbook-server --bench reports
@@ -20,12 +24,17 @@
 
 use std::time::Instant;
 
-use chrono::{Datelike, Duration, Utc};
-use fieldbook_model::complaints::{china_date, china_midnight};
-use fieldbook_model::scorecard::{EngineerRules, Month, engineer_scorecard};
-use fieldbook_server::routes::scorecards::{self, EngineerRow};
-use fieldbook_server::routes::{agent_scorecards, cleaning_scorecards, supervisor_scorecards};
-use fieldbook_server::{Config, db, demo_staff, work_orders};
+use chrono::{Datelike, Utc};
+use fieldbook_model::Role;
+use fieldbook_model::complaints::china_date;
+use fieldbook_model::reports::PeriodKind;
+use fieldbook_model::scorecard::Month;
+use fieldbook_model::scorecard::trend::trend_periods;
+use fieldbook_server::routes::scorecards;
+use fieldbook_server::routes::{
+    agent_scorecards, cleaning_scorecards, scorecard_trends, supervisor_scorecards,
+};
+use fieldbook_server::{Config, demo_staff};
 use reqwest::Client;
 use serde_json::json;
 use sqlx::Connection;
@@ -70,31 +79,6 @@ async fn fresh_pg_database(admin: &str) -> String {
     conn.close().await.unwrap();
     let base = admin.split('?').next().unwrap();
     format!("{}/{name}", base.rsplit_once('/').unwrap().0)
-}
-
-/// Step 1's way, kept here as the baseline: ids, each order whole, each card over all orders.
-async fn before(conn: &mut db::Conn, month: Month, engineers: &[EngineerRow]) -> usize {
-    let start = china_midnight(month.first_day());
-    let end = china_midnight(month.next().first_day());
-    let from = db::time_to_text(start - Duration::days(1));
-    let to = db::time_to_text(end + Duration::days(1));
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM work_orders WHERE called_at >= $1 \
-         AND (called_at < $2 OR repeat_of IS NOT NULL) ORDER BY called_at, id",
-    )
-    .bind(&from)
-    .bind(&to)
-    .fetch_all(&mut *conn)
-    .await
-    .unwrap();
-    let orders = work_orders::by_ids(conn, &ids).await.unwrap();
-    let as_of = Utc::now();
-    let rules = EngineerRules::default();
-    engineers
-        .iter()
-        .map(|e| engineer_scorecard(&e.username, month, &orders, &[], &[], &rules, as_of))
-        .map(|c| c.deductions.len())
-        .sum()
 }
 
 async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month: usize) {
@@ -175,15 +159,18 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
         ),
         ("a station's 25 engineers (its head)", station.clone(), None),
     ] {
-        let engineers = scorecards::engineers_of(&mut conn, station.as_deref())
-            .await
-            .unwrap();
-        let engineers = &engineers;
         let b = time(|| {
-            let db = db.clone();
+            let (db, station) = (db.clone(), station.clone());
             async move {
                 let mut conn = db.acquire().await.unwrap();
-                before(&mut conn, month, engineers).await
+                let engineers = scorecards::engineers_of(&mut conn, station.as_deref())
+                    .await
+                    .unwrap();
+                scorecards::compute_from_orders(&mut conn, engineers, month, None, Utc::now())
+                    .await
+                    .unwrap()
+                    .cards
+                    .len()
             }
         })
         .await;
@@ -216,6 +203,18 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
             a.0 / b.0,
         );
     }
+    let b = time(|| {
+        let db = db.clone();
+        async move {
+            let mut conn = db.acquire().await.unwrap();
+            agent_scorecards::compute_from_orders(&mut conn, month, None, Utc::now())
+                .await
+                .unwrap()
+                .cards
+                .len()
+        }
+    })
+    .await;
     let a = time(|| {
         let db = db.clone();
         async move {
@@ -231,8 +230,10 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
     let path = format!("/api/scorecards/agents?month={month}");
     let h = time(|| get(&manager, path.clone())).await;
     println!(
-        "| the 400 agents' scorecards | | {} | | {} ({path}) |",
+        "| the 400 agents' scorecards | {} | {} | {:.3} | {} ({path}) |",
+        cell(b),
         cell(a),
+        a.0 / b.0,
         cell(h)
     );
     let a = time(|| {
@@ -285,38 +286,128 @@ async fn setup(name: &str, database_url: Option<String>, staff: usize, per_month
         "| an engineer's own (the phone) | | | | {} ({path}) |",
         cell(h)
     );
-    // The trends: the 12 months ending with last month (the year's rows read once, every
-    // period computed in memory), by month (12 points) and by week (52 to 54).
+    // The trends: the 12 months ending with last month (by month, 12 points; by week, 52 to
+    // 54), before (the year's orders read whole, every period computed) and after (the kept
+    // cards), then through the server.
     let who = demo_staff::engineer_name(0);
-    for (what, path) in [
+    let who_id: String = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(&who)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let everyone: Vec<String> = all.iter().map(|e| e.username.clone()).collect();
+    let agents: Vec<String> =
+        sqlx::query_scalar("SELECT username FROM users WHERE role = $1 ORDER BY username")
+            .bind(Role::Dispatcher.as_str())
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    let one = vec![who.clone()];
+    for (what, engineers, agent, by, path) in [
         (
             "an engineer's trend, 12 months",
+            Some((&one, Some(who_id.as_str()))),
+            None,
+            PeriodKind::Month,
             format!("/api/scorecards/engineers/trend?who={who}&month={month}"),
         ),
         (
             "an engineer's trend, the year's weeks",
+            Some((&one, Some(who_id.as_str()))),
+            None,
+            PeriodKind::Week,
             format!("/api/scorecards/engineers/trend?who={who}&month={month}&by=week"),
         ),
         (
             "the department's trend (every engineer), 12 months",
+            Some((&everyone, None)),
+            None,
+            PeriodKind::Month,
             format!("/api/scorecards/engineers/trend?month={month}"),
         ),
         (
             "the department's trend (every engineer), the year's weeks",
+            Some((&everyone, None)),
+            None,
+            PeriodKind::Week,
             format!("/api/scorecards/engineers/trend?month={month}&by=week"),
         ),
         (
             "the 400 agents' trend, the year's weeks",
+            None,
+            Some(&agents),
+            PeriodKind::Week,
             format!("/api/scorecards/agents/trend?month={month}&by=week"),
         ),
-        (
-            "the supervisors' trend, the year's weeks",
-            format!("/api/scorecards/supervisors/trend?month={month}&by=week"),
-        ),
     ] {
+        let periods = trend_periods(by, month, Utc::now());
+        let periods = &periods;
+        let run = |fast: bool| {
+            let db = db.clone();
+            async move {
+                let mut conn = db.acquire().await.unwrap();
+                let as_of = Utc::now();
+                let series = match (engineers, agent) {
+                    (Some((names, id)), _) => {
+                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                        if fast {
+                            scorecard_trends::engineer_series(&mut conn, &names, periods, id, as_of)
+                                .await
+                        } else {
+                            scorecard_trends::engineer_series_from_orders(
+                                &mut conn, &names, periods, id, as_of,
+                            )
+                            .await
+                        }
+                    }
+                    (None, Some(names)) => {
+                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                        if fast {
+                            scorecard_trends::agent_series(&mut conn, &names, periods, as_of).await
+                        } else {
+                            scorecard_trends::agent_series_from_orders(
+                                &mut conn, &names, periods, as_of,
+                            )
+                            .await
+                        }
+                    }
+                    (None, None) => unreachable!("a trend of engineers or agents"),
+                };
+                series.unwrap().len()
+            }
+        };
+        let b = time(|| run(false)).await;
+        let a = time(|| run(true)).await;
         let h = time(|| get(&manager, path.clone())).await;
-        println!("| {what} | | | | {} ({path}) |", cell(h));
+        println!(
+            "| {what} | {} | {} | {:.3} | {} ({path}) |",
+            cell(b),
+            cell(a),
+            a.0 / b.0,
+            cell(h)
+        );
     }
+    let path = format!("/api/scorecards/supervisors/trend?month={month}&by=week");
+    let h = time(|| get(&manager, path.clone())).await;
+    println!(
+        "| the supervisors' trend, the year's weeks | | | | {} ({path}) |",
+        cell(h)
+    );
+    // The first ask with nothing kept: every card of the year's weeks computed and written.
+    sqlx::query("DELETE FROM scorecard_summaries")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let path = format!("/api/scorecards/engineers/trend?month={month}&by=week");
+    let started = Instant::now();
+    get(&manager, path.clone()).await;
+    let cold = started.elapsed().as_secs_f64() * 1000.0;
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM scorecard_summaries")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    println!();
+    println!("{name}: the first ask with nothing kept ({path}): {cold:.0} ms, {kept} cards kept.");
     // The report endpoints (issue 18's reports) join this table as they land on main.
     drop(conn);
     state.db.close().await;

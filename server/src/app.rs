@@ -129,17 +129,19 @@ pub async fn build(config: &Config) -> anyhow::Result<(Router, AppState)> {
             work_orders = report.work_orders,
             "demo data loaded"
         );
-        if config.demo_last_month {
-            let n = demo::load_last_month(&db)
-                .await
-                .context("cannot load the demo's last month")?;
-            tracing::info!(work_orders = n, "the demo's last month loaded");
-        }
+        // Yesterday first: on the 1st it is last month's last day, and keeps its finding and
+        // vacant unit (a day is loaded once).
         if config.demo_yesterday {
             let n = demo::load_yesterday(&db)
                 .await
                 .context("cannot load the demo's yesterday")?;
             tracing::info!(work_orders = n, "the demo's yesterday loaded");
+        }
+        if config.demo_last_month {
+            let n = demo::load_last_month(&db)
+                .await
+                .context("cannot load the demo's last month")?;
+            tracing::info!(work_orders = n, "the demo's last month loaded");
         }
     }
     let state = AppState {
@@ -206,6 +208,14 @@ pub fn router(state: AppState) -> Router {
             post(routes::order_desk::post_review),
         )
         .route(
+            "/api/work-orders/{id}/waiver",
+            post(routes::order_desk::post_waiver),
+        )
+        .route(
+            "/api/work-orders/{id}/report-conflict",
+            post(routes::order_desk::post_report_conflict),
+        )
+        .route(
             "/api/work-orders/{id}/held/{op_id}",
             post(routes::order_desk::post_held),
         )
@@ -245,6 +255,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/scorecards/supervisors/trend",
             get(routes::scorecard_trends::supervisors),
+        )
+        .route(
+            "/api/scorecards/cleaning/trend",
+            get(routes::scorecard_trends::cleaning),
         )
         .route(
             "/api/scorecards/cleaning",

@@ -182,12 +182,25 @@ fn lines(wo: &WorkOrder, claim: Option<&Claim>) -> Vec<Line> {
             SIZE,
         ),
         (None, Some(wv)) => push(
-            format!(
-                "免签 Signature waived by {}: {}  {}",
-                wv.by,
-                wv.reason,
-                china_time(wv.at)
-            ),
+            match &wv.decision {
+                Some(d) if d.approved => format!(
+                    "免签 Signature waived by {}: {}  {}",
+                    d.by.label(),
+                    wv.reason,
+                    china_time(d.at)
+                ),
+                Some(d) => format!(
+                    "免签被拒绝 Waiver refused by {}: {}  {}",
+                    d.by.label(),
+                    d.reason,
+                    china_time(d.at)
+                ),
+                None => format!(
+                    "免签待批 Waiver requested, not yet approved: {}  {}",
+                    wv.reason,
+                    china_time(wv.at)
+                ),
+            },
             SIZE,
         ),
         (None, None) => push("客户签字 Customer signature: —".into(), SIZE),
@@ -396,9 +409,9 @@ mod tests {
             tenths: 45,
         }];
         wo.report.waiver = Some(fieldbook_model::Waiver {
-            by: "head1".into(),
             reason: "客户外出，电话确认".into(),
             at: "2026-12-01T15:40:00Z".parse().unwrap(),
+            decision: None,
         });
         let pdf = service_report(&wo, None);
         // To look at it by hand: FIELDBOOK_PDF_OUT=/tmp/report.pdf cargo test ... claims_pdf

@@ -11,7 +11,7 @@ use fieldbook_model::complaints::{
     CallBackOutcome, CallBackSubject, Complaint, ComplaintState, NewCallBack, NewComplaint, Staff,
     WorkCalendar, call_back_order,
 };
-use fieldbook_model::findings::{Assignee, Finding, FindingSource};
+use fieldbook_model::findings::{Assignee, Finding, FindingEvent, FindingSource, FindingState};
 use fieldbook_model::{OpError, OpKind, Operation, RejectCode, Role, WorkOrder};
 use uuid::Uuid;
 
@@ -351,6 +351,8 @@ pub(crate) async fn call_back(
             if outcome == CallBackOutcome::Reopened {
                 let calendar = calendar(conn).await?;
                 complaint.reopen_task(&mut task, &by.username, new.at, &calendar);
+                // Reopened by the call-back, not by a device's step (`Finding::change`).
+                task.stamp = None;
                 save_finding(conn, &mut task, seq).await?;
             }
             save(conn, &mut complaint, seq).await?;
@@ -409,8 +411,19 @@ pub(crate) async fn task_changed(
     if complaint.finding_id != task.id {
         return Ok(());
     }
-    if task.state == fieldbook_model::findings::FindingState::Confirmed {
-        complaint.fix_confirmed(by, at);
+    match task.shown_state() {
+        // Confirmed by the step that shows: by whom and when that step says (a settling that
+        // keeps a confirmation makes the call-back due from the confirmation, not the settling).
+        Some(FindingState::Confirmed) => match task.history.last() {
+            Some(step) if step.event == FindingEvent::Confirmed => {
+                complaint.fix_confirmed(&step.by, step.at)
+            }
+            _ => complaint.fix_confirmed(by, at),
+        },
+        // Two devices' steps both kept: the call-back is not due until one is kept, even when
+        // the confirmation arrived first and made it due.
+        None => complaint.fix_in_doubt(),
+        Some(_) => {}
     }
     save(conn, &mut complaint, seq).await
 }

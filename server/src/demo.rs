@@ -341,7 +341,8 @@ pub(crate) fn derived(id: Uuid, kind: u128, k: usize) -> Uuid {
     Uuid::from_u128(id.as_u128() ^ (kind << 64) ^ ((k as u128 + 1) << 72))
 }
 
-/// Load the demo's last month (`--demo-last-month`), whatever of it is missing; after [`load`].
+/// Load the demo's last month (`--demo-last-month`), whatever of it is missing; after [`load`]:
+/// engineer2's orders and team-a's cleaning days.
 pub async fn load_last_month(db: &Db) -> Result<usize, DemoError> {
     let mut tx = db.begin().await?;
     let n = last_month(&mut tx, Utc::now()).await?;
@@ -684,6 +685,10 @@ async fn last_month(tx: &mut db::Conn, now: DateTime<Utc>) -> Result<usize, Demo
         work_orders::record_desk(&mut *tx, &wo, seq).await?;
         made += 1;
     }
+    // Team-a's cleaning of every day of the month: lists, rounds, spot checks, vacant units.
+    crate::field::load_demo_month(&mut *tx, DEMO_TEAM, now)
+        .await
+        .map_err(|e| DemoError::Field(e.to_string()))?;
     Ok(made)
 }
 

@@ -6,7 +6,9 @@
 use chrono::{DateTime, Duration, Utc};
 use fieldbook_model::claims::ChainStep;
 use fieldbook_model::desk::{Closure, Person};
-use fieldbook_model::report::{LabourHours, PartUsed, Waiver, WarrantyDetails, tag_returns};
+use fieldbook_model::report::{
+    LabourHours, PartUsed, Waiver, WaiverDecision, WarrantyDetails, tag_returns,
+};
 use fieldbook_model::{Role, ServiceType, StatusEvent, StatusNode, WorkOrder};
 use uuid::Uuid;
 
@@ -204,9 +206,17 @@ pub async fn load_closed_order(
         }],
     };
     wo.report.waiver = Some(Waiver {
-        by: "head1".into(),
         reason: "客户现场负责人外出，电话确认".into(),
         at: left,
+        decision: Some(WaiverDecision {
+            approved: true,
+            by: Person {
+                username: "head1".into(),
+                name: "周站长".into(),
+            },
+            at: left + Duration::minutes(20),
+            reason: String::new(),
+        }),
     });
     wo.report.submitted_at = Some(left + Duration::hours(1));
     let seq = db::next_seq(conn).await?;

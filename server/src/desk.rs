@@ -51,6 +51,18 @@ pub fn scope(user: &CurrentUser) -> Result<Scope, AppError> {
     }
 }
 
+/// Who answers a waiver request (免签): the station head, for their station's orders, and a
+/// manager, for every order; the 400 desk does not.
+pub fn waiver_scope(user: &CurrentUser) -> Result<Scope, AppError> {
+    match user.profile.role {
+        Role::Manager => Ok(Scope::All),
+        Role::ServiceSupervisor => scope(user),
+        _ => Err(AppError::Forbidden(
+            "only the station head (or a manager) answers a waiver request".into(),
+        )),
+    }
+}
+
 /// Dispatchers only (the 400 desk): taking calls, reviews, settings, held work.
 pub fn dispatcher(user: &CurrentUser) -> Result<(), AppError> {
     if user.profile.role == Role::Dispatcher {
@@ -95,6 +107,10 @@ pub fn desk_error(e: DeskError) -> AppError {
         DeskError::BadReason => (StatusCode::UNPROCESSABLE_ENTITY, "bad_reason"),
         DeskError::UnknownPhoto => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_photo"),
         DeskError::NoResolution => (StatusCode::UNPROCESSABLE_ENTITY, "no_resolution"),
+        DeskError::NoWaiver => (StatusCode::NOT_FOUND, "no_waiver_request"),
+        DeskError::AlreadyDecided => (StatusCode::CONFLICT, "already_decided"),
+        DeskError::ReportInConflict => (StatusCode::CONFLICT, "report_in_conflict"),
+        DeskError::NoConflict => (StatusCode::CONFLICT, "no_conflict"),
     };
     AppError::refused(status, code, e.to_string())
 }
@@ -331,6 +347,20 @@ pub struct Change {
 
 /// Load order `id` for a change within `scope`; a closed order is refused.
 pub async fn begin_change(state: &AppState, scope: &Scope, id: Uuid) -> Result<Change, AppError> {
+    let change = begin_change_closed_too(state, scope, id).await?;
+    if change.wo.is_closed() {
+        return Err(closed());
+    }
+    Ok(change)
+}
+
+/// Load order `id` for a change within `scope` that a closed order takes too: the station
+/// head's answer to a waiver request, which the desk does not wait for before closing.
+pub async fn begin_change_closed_too(
+    state: &AppState,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<Change, AppError> {
     let mut tx = state.db.begin().await?;
     let seq = db::next_seq(&mut tx).await?;
     let Some((wo, assignee_id)) = work_orders::find(&mut tx, id).await? else {
@@ -339,9 +369,6 @@ pub async fn begin_change(state: &AppState, scope: &Scope, id: Uuid) -> Result<C
     // Not theirs answers as an unknown id does: ids cannot be probed.
     if !scope.covers(&wo) {
         return Err(AppError::NotFound(format!("no work order {id}")));
-    }
-    if wo.is_closed() {
-        return Err(closed());
     }
     Ok(Change {
         tx,

@@ -31,6 +31,7 @@ pub mod photos;
 pub mod rate_limit;
 pub mod register;
 pub mod routes;
+pub mod scorecard_summaries;
 pub mod sheet;
 pub mod state;
 pub mod static_files;

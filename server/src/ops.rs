@@ -305,7 +305,12 @@ async fn check_and_apply(
         return Ok(Err(RejectCode::InvalidPhoto.into()));
     }
     // The model decides, the same code the phone ran; then exactly what it changed is written.
-    if let Err(e) = op.apply_to(&mut wo) {
+    let at_server = fieldbook_model::conflict::Arrival {
+        received_at: arrival.received_at,
+        // `op` is already judged: its time is corrected by the offset this batch measured.
+        clock_offset_ms: None,
+    };
+    if let Err(e) = op.apply_arrived(&mut wo, Some(&at_server)) {
         return Ok(Err(RejectCode::from(e).into()));
     }
     record_effect(&mut *conn, op, &wo, seq, db::millis(arrival.received_at)).await?;
@@ -342,6 +347,15 @@ pub(crate) async fn record_effect(
         OpKind::AddPhoto { .. } => {
             let photo = wo.photos.last().ok_or_else(|| missing("a photo"))?;
             photos::insert(&mut *conn, wo.id, photo, op.id, seq).await?;
+            work_orders::touch(&mut *conn, wo.id, seq).await?;
+        }
+        OpKind::WithdrawPhoto { photo_id, .. } => {
+            let photo = wo
+                .photos
+                .iter()
+                .find(|p| p.id == *photo_id)
+                .ok_or_else(|| missing("the photo"))?;
+            photos::withdraw(&mut *conn, photo).await?;
             work_orders::touch(&mut *conn, wo.id, seq).await?;
         }
         OpKind::SaveReport { .. } | OpKind::Sign { .. } | OpKind::WaiveSignature { .. } => {

@@ -52,10 +52,12 @@ struct PhotoRow {
     content_type: String,
     taken_at: String,
     uploaded_at: Option<i64>,
+    withdrawn_by: Option<String>,
+    withdrawn_at: Option<String>,
 }
 
 const PHOTO_COLUMNS: &str = "photo_id, work_order_id, slot, n, name, sha256, bytes, width, \
-    height, content_type, taken_at, uploaded_at";
+    height, content_type, taken_at, uploaded_at, withdrawn_by, withdrawn_at";
 
 fn bad(row: &PhotoRow, field: &'static str, value: String) -> StoreError {
     StoreError::BadField {
@@ -94,6 +96,14 @@ impl PhotoRow {
                         .ok_or_else(|| bad(self, "photo uploaded_at", ms.to_string()))
                 })
                 .transpose()?,
+            withdrawn_at: self
+                .withdrawn_at
+                .as_ref()
+                .map(|at| {
+                    db::time_from_text(at).map_err(|_| bad(self, "photo withdrawn_at", at.clone()))
+                })
+                .transpose()?,
+            withdrawn_by: self.withdrawn_by.clone(),
         })
     }
 }
@@ -179,6 +189,24 @@ pub async fn insert(
     Ok(())
 }
 
+/// Record that the photo the model withdrew (`meta.withdrawn_at`) no longer stands; its row and
+/// bytes stay.
+pub async fn withdraw(conn: &mut Conn, meta: &PhotoMeta) -> Result<(), sqlx::Error> {
+    let (Some(at), Some(by)) = (meta.withdrawn_at, &meta.withdrawn_by) else {
+        return Err(sqlx::Error::Protocol(format!(
+            "photo {} is not withdrawn",
+            meta.id
+        )));
+    };
+    sqlx::query("UPDATE photos SET withdrawn_by = $1, withdrawn_at = $2 WHERE photo_id = $3")
+        .bind(by)
+        .bind(db::time_to_text(at))
+        .bind(meta.id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct StoredRow {
     #[sqlx(flatten)]
@@ -218,7 +246,7 @@ impl StoredRow {
 
 const STORED_SELECT: &str = "SELECT p.photo_id, p.work_order_id, p.slot, p.n, p.name, \
     p.sha256, p.bytes, p.width, p.height, p.content_type, p.taken_at, p.uploaded_at, \
-    p.stored_key, p.seq, w.assignee_id, w.ticket, w.equipment_model, w.serial \
+    p.withdrawn_by, p.withdrawn_at, p.stored_key, p.seq, w.assignee_id, w.ticket, w.equipment_model, w.serial \
     FROM photos p JOIN work_orders w ON w.id = p.work_order_id";
 
 /// One photo with its filing fields: a work order's, or a field record's.
@@ -233,13 +261,15 @@ pub async fn find(conn: &mut Conn, photo_id: Uuid) -> Result<Option<StoredPhoto>
     }
 }
 
-/// A work order's uploaded photos, in the order taken.
+/// A work order's uploaded photos, in the order taken; not those withdrawn (kept for the record
+/// only, they go into no ZIP and no claim).
 pub async fn uploaded_for_order(
     conn: &mut Conn,
     work_order_id: Uuid,
 ) -> Result<Vec<StoredPhoto>, StoreError> {
     let rows: Vec<StoredRow> = sqlx::query_as(&format!(
-        "{STORED_SELECT} WHERE p.work_order_id = $1 AND p.uploaded_at IS NOT NULL ORDER BY p.seq"
+        "{STORED_SELECT} WHERE p.work_order_id = $1 AND p.uploaded_at IS NOT NULL \
+         AND p.withdrawn_at IS NULL ORDER BY p.seq"
     ))
     .bind(work_order_id.to_string())
     .fetch_all(conn)

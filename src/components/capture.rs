@@ -136,6 +136,9 @@ pub fn FieldPhoto(id: Uuid, #[prop(optional)] label: String) -> impl IntoView {
     // A tap shows it full screen (beside its "after" on a finding, by CSS), a double tap zooms,
     // and the phone's own pinch zooms further.
     let (full, zoom) = (RwSignal::new(false), RwSignal::new(false));
+    // Another device's photo whose bytes have not reached the server yet (its operation came
+    // first): say so instead of a broken picture.
+    let not_here = RwSignal::new(false);
     view! {
         <figure class="thumb" class:full=full class:zoomed=zoom data-photo=id.to_string()
             on:click=move |_| full.set(true) on:dblclick=move |_| zoom.update(|z| *z = !*z)>
@@ -143,7 +146,13 @@ pub fn FieldPhoto(id: Uuid, #[prop(optional)] label: String) -> impl IntoView {
                 <button type="button" class="viewer-close" data-testid="viewer-close" aria-label="✕"
                     on:click=move |e| { e.stop_propagation(); full.set(false); zoom.set(false) }>"✕"</button>
             })}
-            {move || url.get().and_then(Result::ok).map(|src| view! { <img src=src alt=alt.clone() loading="lazy"/> })}
+            {move || if not_here.get() {
+                view! { <span class="photo-not-here" data-testid="photo-not-here">{tr(Msg::NeverSynced)}</span> }.into_any()
+            } else {
+                url.get().and_then(Result::ok).map(|src| view! {
+                    <img src=src alt=alt.clone() loading="lazy" on:error=move |_| not_here.set(true)/>
+                }).into_any()
+            }}
             {(!label.is_empty()).then(|| view! { <figcaption><span class="photo-name">{label.clone()}</span></figcaption> })}
         </figure>
     }

@@ -99,6 +99,11 @@ async fn save(tx: &Transaction, record: &FieldRecord) -> Result<()> {
         FieldRecord::VacantRecord(r) => {
             tx.store(VACANT_RECORDS)?.put(&to_js(r)?, None).await?;
         }
+        FieldRecord::VacantPair(r, other) => {
+            let store = tx.store(VACANT_RECORDS)?;
+            store.put(&to_js(r)?, None).await?;
+            store.put(&to_js(other)?, None).await?;
+        }
         FieldRecord::Finding(f) => {
             tx.store(FINDINGS)?.put(&to_js(f)?, None).await?;
         }
@@ -136,10 +141,21 @@ async fn apply_local(
             .map(|a| a.name.as_str()),
         _ => None,
     };
+    // A settling keeps one record and sets the one in conflict with it aside.
+    let mut others = Vec::new();
+    if let (OpKind::SettleVacantRecord { .. }, Some(FieldRecord::VacantRecord(r))) =
+        (&op.kind, &current)
+        && let Some(other) = r.conflict_with
+        && let Some(other) = get(&tx.store(VACANT_RECORDS)?, id_key(other)).await?
+    {
+        others.push(other);
+    }
     let context = FieldContext {
         items: &reference.items,
         area_name,
         arrival: None,
+        others: &others,
+        finding_before: None,
     };
     let changed = field_op::apply(op, &me.actor(), current, &context)?;
     // A complaint's task confirmed (the supervisor's usual confirm): its call-back is due.

@@ -8,7 +8,7 @@ use rexie::TransactionMode;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::schema::{OUTBOX, PHOTOS};
+use super::schema::{OUTBOX, PHOTOS, WORK_ORDERS};
 use super::{Db, EntryState, OutboxEntry, PhotoBlob, Result, from_js, from_js_all, to_js};
 
 // The outbox's rules (which entries go next, what an answer does to them) are plain functions in
@@ -76,6 +76,49 @@ impl Db {
             tx.store(PHOTOS)?
                 .delete(JsValue::from_str(&photo.to_string()))
                 .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Take a photo off the phone before the server ever saw it: its outbox entry `seq` (queued,
+    /// or refused), its bytes and its place on work order `order`, in one transaction. False when
+    /// the entry is gone (sent meanwhile): nothing changed.
+    pub async fn remove_unsent_photo(
+        &self,
+        seq: Option<u32>,
+        order: Option<Uuid>,
+        photo_id: Uuid,
+    ) -> Result<bool> {
+        let (Some(seq), Some(order)) = (seq, order) else {
+            return Ok(false);
+        };
+        let tx = self
+            .rexie
+            .transaction(&[WORK_ORDERS, OUTBOX, PHOTOS], TransactionMode::ReadWrite)?;
+        let store = tx.store(OUTBOX)?;
+        // Keys are never reused: the entry still there is the one the caller read.
+        if store
+            .get(JsValue::from(seq))
+            .await?
+            .is_none_or(|v| v.is_undefined())
+        {
+            tx.abort().await.ok();
+            return Ok(false);
+        }
+        store.delete(JsValue::from(seq)).await?;
+        tx.store(PHOTOS)?
+            .delete(JsValue::from_str(&photo_id.to_string()))
+            .await?;
+        let orders = tx.store(WORK_ORDERS)?;
+        if let Some(v) = orders
+            .get(JsValue::from_str(&order.to_string()))
+            .await?
+            .filter(|v| !v.is_undefined())
+        {
+            let mut order: fieldbook_model::WorkOrder = from_js(v)?;
+            order.photos.retain(|p| p.id != photo_id);
+            orders.put(&to_js(&order)?, None).await?;
         }
         tx.commit().await?;
         Ok(true)

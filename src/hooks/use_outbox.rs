@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use fieldbook_model::OpKind;
 use leptos::prelude::*;
+use uuid::Uuid;
 
 use crate::components::feedback::Feedback;
 use crate::db::{PhotoBlob, use_db};
@@ -25,6 +26,8 @@ const SAVED_FOR: Duration = Duration::from_secs(5);
 struct Step {
     kinds: Vec<OpKind>,
     photos: Vec<PhotoBlob>,
+    /// A photo (work order, photo) taken back first: off the phone, or withdrawn once sent.
+    take_back: Option<(Uuid, Uuid)>,
     /// Runs once the steps are saved (clear a draft, go back to the list).
     then: Cell<Option<Box<dyn FnOnce()>>>,
 }
@@ -50,10 +53,32 @@ pub fn use_outbox() -> UseOutboxReturn {
         let kinds = step.kinds.clone();
         let photos = step.photos.clone();
         let then = step.then.take();
+        let take_back = step.take_back;
         async move {
             let Some(profile) = profile else { return };
             let with_photo = !photos.is_empty();
-            match crate::sync::record(&db, state, &profile, kinds, photos).await {
+            let done = async {
+                let mut kinds = kinds;
+                if let Some((work_order_id, photo_id)) = take_back {
+                    if crate::sync::take_off(&db, photo_id).await? {
+                        crate::sync::refresh_now().await;
+                    } else {
+                        // The server may have it: withdrawn, with the retake in one transaction.
+                        kinds.insert(
+                            0,
+                            OpKind::WithdrawPhoto {
+                                work_order_id,
+                                photo_id,
+                            },
+                        );
+                    }
+                }
+                if kinds.is_empty() {
+                    return Ok(());
+                }
+                crate::sync::record(&db, state, &profile, kinds, photos).await
+            };
+            match done.await {
                 Ok(()) => {
                     feedback.set(Some(Feedback::Saved));
                     if let Some(then) = then {
@@ -104,6 +129,7 @@ impl UseOutboxReturn {
         self.action.dispatch_local(Step {
             kinds,
             photos,
+            take_back: None,
             then: Cell::new(Some(Box::new(then))),
         });
     }
@@ -111,9 +137,21 @@ impl UseOutboxReturn {
     /// Record `kinds` even while another write is in flight: for steps that are each their own
     /// thing (every photo picked is kept), never for a save button.
     pub fn record_each(&self, kinds: Vec<OpKind>, photos: Vec<PhotoBlob>) {
+        self.replace_photo(None, kinds, photos);
+    }
+
+    /// Take photo `take_back` (work order, photo) back, then record `kinds` (a retake: the new
+    /// photo; nothing for a removal). Like [`Self::record_each`], every tap counts.
+    pub fn replace_photo(
+        &self,
+        take_back: Option<(Uuid, Uuid)>,
+        kinds: Vec<OpKind>,
+        photos: Vec<PhotoBlob>,
+    ) {
         self.action.dispatch_local(Step {
             kinds,
             photos,
+            take_back,
             then: Cell::new(None),
         });
     }

@@ -39,26 +39,29 @@ pub fn problem_kind(k: ProblemKind, lang: Lang) -> &'static str {
     }
 }
 
-pub fn finding_state(s: FindingState, lang: Lang) -> &'static str {
+/// A finding's state as it shows (`Finding::shown_state`): none while in conflict.
+pub fn finding_state(s: Option<FindingState>, lang: Lang) -> &'static str {
     match (s, lang) {
-        (FindingState::Open, Lang::Zh) => "待派发",
-        (FindingState::Open, Lang::En) => "Open",
-        (FindingState::Assigned, Lang::Zh) => "整改中",
-        (FindingState::Assigned, Lang::En) => "Assigned",
-        (FindingState::Fixed, Lang::Zh) => "待确认",
-        (FindingState::Fixed, Lang::En) => "To confirm",
-        (FindingState::Confirmed, Lang::Zh) => "已关闭",
-        (FindingState::Confirmed, Lang::En) => "Closed",
+        (None, _) => Msg::InConflict.text(lang),
+        (Some(FindingState::Open), Lang::Zh) => "待派发",
+        (Some(FindingState::Open), Lang::En) => "Open",
+        (Some(FindingState::Assigned), Lang::Zh) => "整改中",
+        (Some(FindingState::Assigned), Lang::En) => "Assigned",
+        (Some(FindingState::Fixed), Lang::Zh) => "待确认",
+        (Some(FindingState::Fixed), Lang::En) => "To confirm",
+        (Some(FindingState::Confirmed), Lang::Zh) => "已关闭",
+        (Some(FindingState::Confirmed), Lang::En) => "Closed",
     }
 }
 
 /// The CSS class of a finding's state badge.
-pub fn finding_state_class(s: FindingState) -> &'static str {
+pub fn finding_state_class(s: Option<FindingState>) -> &'static str {
     match s {
-        FindingState::Open => "open",
-        FindingState::Assigned => "assigned",
-        FindingState::Fixed => "fixed",
-        FindingState::Confirmed => "confirmed",
+        None => "conflict",
+        Some(FindingState::Open) => "open",
+        Some(FindingState::Assigned) => "assigned",
+        Some(FindingState::Fixed) => "fixed",
+        Some(FindingState::Confirmed) => "confirmed",
     }
 }
 
@@ -227,6 +230,7 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
         }
         // The slot's label needs its work order: the sync screen adds it.
         OpKind::AddPhoto { .. } => Msg::Photo.text(lang).to_string(),
+        OpKind::WithdrawPhoto { .. } => Msg::WithdrawPhoto.text(lang).to_string(),
         OpKind::SaveReport { .. } => (if zh {
             "服务报告内容"
         } else {
@@ -256,7 +260,9 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
         })
         .to_string(),
         OpKind::FinishArea { .. } => (if zh { "区域完成" } else { "Area finished" }).to_string(),
-        OpKind::SettleMark { .. } => (if zh {
+        OpKind::SettleMark { .. }
+        | OpKind::SettleVacantRecord { .. }
+        | OpKind::SettleFinding { .. } => (if zh {
             "解决冲突"
         } else {
             "Conflict settled"

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::photo_ref::{MAX_PHOTOS_PER_RECORD, PhotoRef, check_photos};
 use super::review::{Review, Verdict};
+use crate::conflict::{Side, Sides, Stamp};
 use crate::validate::{OpError, limits, text_ok};
 
 /// A vacant unit (空置单元) and who is responsible for it. `let_on` set: it is let and leaves the
@@ -147,6 +148,19 @@ pub struct VacantRecord {
     pub review: Option<Review>,
     #[serde(default)]
     pub seq: i64,
+    /// Who made it, from which device, when, and when the server received it (none on the
+    /// device before it is sent, and on records older than the stamps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
+    /// The other record of the same unit and day, made on another device without this one
+    /// (`crate::conflict`): both are kept, each naming the other, until the supervisor keeps one.
+    /// (Its findings and stamp are read from the record itself, which every device that shows
+    /// this one holds too: no copy of it here.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict_with: Option<Uuid>,
+    /// The supervisor kept the other record of its unit and day: this one is not used.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub set_aside: bool,
 }
 
 /// What a vacant-unit record still lacks, for the form to show.
@@ -171,12 +185,20 @@ pub enum RecordMissing {
 }
 
 impl VacantRecord {
+    /// Whether the record is one of the unit's cleanings: not the one a supervisor set aside
+    /// when settling a conflict (`settle`). A set-aside record stays on record, but reports and
+    /// scorecards never count it, nor its review; a record still in conflict counts, once per
+    /// unit and day with its other side (see `reports::cleaning_figures`).
+    pub fn stands(&self) -> bool {
+        !self.set_aside
+    }
+
     /// Why the supervisor sent back the unit's latest record, if they did: the unit must be
     /// cleaned again and a new record made (one made since clears it).
     pub fn sent_back(records: &[VacantRecord], unit: Uuid) -> Option<&str> {
         let latest = records
             .iter()
-            .filter(|r| r.unit_id == unit)
+            .filter(|r| r.unit_id == unit && r.stands())
             .max_by_key(|r| r.ended_at)?;
         match latest.review.as_ref().map(|r| &r.verdict) {
             Some(Verdict::SentBack { reason }) => Some(reason),
@@ -234,8 +256,76 @@ impl VacantRecord {
         Ok(())
     }
 
+    /// Whether `photos` are this record's own, each of an item it marked as a problem: the
+    /// photos of a finding made from it (`FindingSource::VacantUnit`), filed once, with the record.
+    pub fn shows_problems(&self, photos: &[PhotoRef]) -> bool {
+        !photos.is_empty()
+            && photos.iter().all(|p| {
+                self.photos.contains(p)
+                    && self
+                        .checks
+                        .iter()
+                        .any(|c| !c.pass && c.item.slot() == p.slot)
+            })
+    }
+
     pub fn is_problem_free(&self) -> bool {
         self.checks.iter().all(|c| c.pass)
+    }
+
+    /// The items found with a problem, in the standard's order: what two records of one unit
+    /// and day disagree on when they differ.
+    pub fn problems(&self) -> Vec<VacantStandard> {
+        VacantStandard::ALL
+            .into_iter()
+            .filter(|i| self.checks.iter().any(|c| c.item == *i && !c.pass))
+            .collect()
+    }
+
+    /// The record as one side of a conflict (none without a stamp).
+    pub fn side(&self) -> Option<Side<Vec<VacantStandard>>> {
+        Some(Side {
+            value: self.problems(),
+            stamp: self.stamp.clone()?,
+        })
+    }
+
+    /// Meet this record, just arrived, with `stored`, a record already there. Two records of
+    /// one unit on one (China) day that differ, made on two devices apart (the rule of
+    /// `crate::conflict`: neither could have seen the other), are in conflict: each names the
+    /// other, both are kept. Returns whether they now are. A record set aside or already in
+    /// conflict is not met again.
+    pub fn meet(&mut self, stored: &mut VacantRecord) -> bool {
+        let day = |r: &VacantRecord| crate::photo::naming_date(r.ended_at);
+        if stored.id == self.id
+            || stored.unit_id != self.unit_id
+            || day(stored) != day(self)
+            || stored.set_aside
+            || stored.conflict_with.is_some()
+        {
+            return false;
+        }
+        let (Some(new), Some(old)) = (self.side(), stored.side()) else {
+            return false;
+        };
+        if !Sides::new(old).meet(new).in_conflict() {
+            return false;
+        }
+        self.conflict_with = Some(stored.id);
+        stored.conflict_with = Some(self.id);
+        true
+    }
+
+    /// Settle a conflict by keeping this record: `other`, the one it is in conflict with, is
+    /// set aside. Refused when they are not in conflict with each other (a second settling).
+    pub fn settle(&mut self, other: &mut VacantRecord) -> Result<(), OpError> {
+        if self.conflict_with != Some(other.id) || other.conflict_with != Some(self.id) {
+            return Err(OpError::WrongState);
+        }
+        self.conflict_with = None;
+        other.conflict_with = None;
+        other.set_aside = true;
+        Ok(())
     }
 
     /// A supervisor's spot check: refused once the record was approved.
@@ -247,6 +337,9 @@ impl VacantRecord {
             return Err(OpError::Closed);
         }
         verdict.check()?;
+        if self.conflict_with.is_some() && verdict == Verdict::Approved {
+            return Err(OpError::BadValue("a conflict is not settled"));
+        }
         self.review = Some(Review {
             verdict,
             by: by.to_string(),
@@ -347,6 +440,9 @@ mod tests {
             photos: vec![photo(1, UNIT_PHOTO_SLOT)],
             review: None,
             seq: 0,
+            stamp: None,
+            conflict_with: None,
+            set_aside: false,
         }
     }
 
@@ -383,6 +479,12 @@ mod tests {
         assert_eq!(
             VacantRecord::sent_back(&[first.clone(), again.clone()], unit),
             None
+        );
+        // A newer record that a supervisor set aside (settling a conflict) is not a new one.
+        again.set_aside = true;
+        assert_eq!(
+            VacantRecord::sent_back(&[first.clone(), again.clone()], unit),
+            Some("地面有水渍")
         );
         // Approved records are not sent back.
         first.review = Some(review(Verdict::Approved));

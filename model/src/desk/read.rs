@@ -16,6 +16,7 @@ use super::{
     Closure, Departure, FirstResponse, FirstResponseRecord, Person, ReviewDecision, ReviewItem,
     ReviewRound, SendBackItem, Stamped,
 };
+use crate::report::{Waiver, WaiverDecision};
 
 // Read by reference (`get`, never `remove`) and with plain loops, and no `Value` printed in an
 // error: each of those brought generic code of its own back into the wasm.
@@ -243,6 +244,32 @@ impl TryFrom<Value> for FirstResponseRecord {
     }
 }
 
+/// A waiver request and its answer; `by` of a record stored before requests is ignored.
+impl TryFrom<Value> for Waiver {
+    type Error = String;
+
+    fn try_from(v: Value) -> Result<Self, String> {
+        let m = object(&v, "a waiver")?;
+        let decision = match m.get("decision") {
+            None | Some(Value::Null) => None,
+            Some(d) => {
+                let d = object(d, "decision")?;
+                Some(WaiverDecision {
+                    approved: boolean(d, "approved")?,
+                    by: person(take(d, "by")?)?,
+                    at: time(d, "at")?,
+                    reason: string_or_empty(d, "reason")?,
+                })
+            }
+        };
+        Ok(Waiver {
+            reason: string(m, "reason")?,
+            at: time(m, "at")?,
+            decision,
+        })
+    }
+}
+
 impl TryFrom<Value> for Stamped {
     type Error = String;
 
@@ -281,6 +308,28 @@ mod tests {
         assert_eq!(serde_json::from_str::<T>(&text).unwrap(), value, "{text}");
         let tree = serde_json::to_value(&value).unwrap();
         assert_eq!(serde_json::from_value::<T>(tree).unwrap(), value, "{text}");
+    }
+
+    #[test]
+    fn a_waiver_reads_back_pending_approved_and_refused() {
+        let pending = Waiver {
+            reason: "客户不在现场".into(),
+            at: at("2026-11-27T08:00:00Z"),
+            decision: None,
+        };
+        round_trip(pending.clone());
+        for (approved, reason) in [(true, ""), (false, "请补签")] {
+            round_trip(Waiver {
+                decision: Some(WaiverDecision {
+                    approved,
+                    by: person(),
+                    at: at("2026-11-27T09:00:00Z"),
+                    reason: reason.into(),
+                }),
+                ..pending.clone()
+            });
+        }
+        assert!(serde_json::from_value::<Waiver>(json!({"reason": "x"})).is_err());
     }
 
     #[test]

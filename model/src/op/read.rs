@@ -177,6 +177,10 @@ enum Kind {
         height: u32,
         content_type: String,
     },
+    WithdrawPhoto {
+        work_order_id: Uuid,
+        photo_id: Uuid,
+    },
     SaveReport {
         work_order_id: Uuid,
         fault_cause: String,
@@ -191,9 +195,9 @@ enum Kind {
         photo_id: Uuid,
         signer: String,
     },
+    /// Old phones' `by` is an unknown field: skipped.
     WaiveSignature {
         work_order_id: Uuid,
-        by: String,
         reason: String,
     },
     SubmitReport {
@@ -233,6 +237,9 @@ enum Kind {
         record_id: Uuid,
         verdict: Verdict,
     },
+    SettleVacantRecord {
+        record_id: Uuid,
+    },
     ReportFinding {
         finding_id: Uuid,
         area_id: Option<Uuid>,
@@ -254,6 +261,10 @@ enum Kind {
     },
     ConfirmFinding {
         finding_id: Uuid,
+    },
+    SettleFinding {
+        finding_id: Uuid,
+        keep_device: Uuid,
     },
     ReopenFinding {
         finding_id: Uuid,
@@ -327,6 +338,13 @@ impl From<Kind> for OpKind {
                 height,
                 content_type,
             },
+            Kind::WithdrawPhoto {
+                work_order_id,
+                photo_id,
+            } => OpKind::WithdrawPhoto {
+                work_order_id,
+                photo_id,
+            },
             Kind::SaveReport {
                 work_order_id,
                 fault_cause,
@@ -353,11 +371,9 @@ impl From<Kind> for OpKind {
             },
             Kind::WaiveSignature {
                 work_order_id,
-                by,
                 reason,
             } => OpKind::WaiveSignature {
                 work_order_id,
-                by,
                 reason,
             },
             Kind::SubmitReport { work_order_id } => OpKind::SubmitReport { work_order_id },
@@ -413,6 +429,7 @@ impl From<Kind> for OpKind {
             Kind::ReviewVacantRecord { record_id, verdict } => {
                 OpKind::ReviewVacantRecord { record_id, verdict }
             }
+            Kind::SettleVacantRecord { record_id } => OpKind::SettleVacantRecord { record_id },
             Kind::ReportFinding {
                 finding_id,
                 area_id,
@@ -449,6 +466,13 @@ impl From<Kind> for OpKind {
                 photos,
             },
             Kind::ConfirmFinding { finding_id } => OpKind::ConfirmFinding { finding_id },
+            Kind::SettleFinding {
+                finding_id,
+                keep_device,
+            } => OpKind::SettleFinding {
+                finding_id,
+                keep_device,
+            },
             Kind::ReopenFinding { finding_id, reason } => {
                 OpKind::ReopenFinding { finding_id, reason }
             }
@@ -547,7 +571,6 @@ mod tests {
             },
             OpKind::WaiveSignature {
                 work_order_id: id(1),
-                by: "sup".into(),
                 reason: "不在".into(),
             },
             OpKind::SubmitReport {
@@ -676,6 +699,15 @@ mod tests {
                 work_order_id: id(1),
                 node: StatusNode::Departed,
             },
+            OpKind::WithdrawPhoto {
+                work_order_id: id(1),
+                photo_id: id(2),
+            },
+            OpKind::SettleVacantRecord { record_id: id(6) },
+            OpKind::SettleFinding {
+                finding_id: id(9),
+                keep_device: id(6),
+            },
         ]
     }
 
@@ -705,6 +737,9 @@ mod tests {
             OpKind::RecordCallBack { .. } => 20,
             OpKind::SettleMark { .. } => 21,
             OpKind::UndoStatus { .. } => 22,
+            OpKind::WithdrawPhoto { .. } => 23,
+            OpKind::SettleVacantRecord { .. } => 24,
+            OpKind::SettleFinding { .. } => 25,
         }
     }
 
@@ -712,7 +747,7 @@ mod tests {
     fn every_kind_reads_back_with_its_type_first_last_or_sorted() {
         let kinds = one_of_each();
         let numbers: Vec<usize> = kinds.iter().map(number).collect();
-        assert_eq!(numbers, (0..=22).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..=25).collect::<Vec<_>>());
         for kind in kinds {
             let text = serde_json::to_string(&kind).unwrap();
             assert!(text.starts_with("{\"type\":"), "{text}");
@@ -774,5 +809,17 @@ mod tests {
                 work_order_id: id(1)
             }
         );
+    }
+
+    #[test]
+    fn a_waiver_queued_before_requests_reads_as_a_request() {
+        // As phones in the field queued it: the supervisor's name typed by the engineer.
+        let old = r#"{"type": "waive_signature", "work_order_id": "00000000-0000-0000-0000-000000000001", "by": "周主管", "reason": "客户不在现场"}"#;
+        let request = OpKind::WaiveSignature {
+            work_order_id: id(1),
+            reason: "客户不在现场".into(),
+        };
+        assert_eq!(serde_json::from_str::<OpKind>(old).unwrap(), request);
+        assert_eq!(crate::json::from_str::<OpKind>(old).unwrap(), request);
     }
 }

@@ -126,6 +126,7 @@ pub struct TeamCleaning<'a> {
     pub findings: &'a [Finding],
 }
 
+/// The card's figures, in the order of [`cleaning_rates`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Figure {
     Checklist,
@@ -146,12 +147,8 @@ struct Counted {
     miss: Option<CleaningMiss>,
 }
 
-/// The month's area lines over the days over at `as_of` (the whole month once it is over).
-fn checklist_lines(month: Month, t: &TeamCleaning, as_of: DateTime<Utc>) -> Vec<AreaLine> {
-    let whole = Period {
-        kind: PeriodKind::Month,
-        first: month.first_day(),
-    };
+/// The period's area lines over the days over at `as_of` (the whole period once it is over).
+fn checklist_lines(whole: Period, t: &TeamCleaning, as_of: DateTime<Utc>) -> Vec<AreaLine> {
     let count = |period: Period| {
         cleaning_figures(period, t.areas, t.items, t.days, &[], &[], &[], &[]).areas
     };
@@ -184,12 +181,11 @@ fn checklist_lines(month: Month, t: &TeamCleaning, as_of: DateTime<Utc>) -> Vec<
     lines
 }
 
-/// The last day whose end has passed at `as_of`, if it is in the month.
-fn last_day_over(month: Month, as_of: DateTime<Utc>) -> Option<NaiveDate> {
-    let last = month.next().first_day() - Duration::days(1);
+/// The last day whose end has passed at `as_of`, if it is in the period.
+fn last_day_over(period: Period, as_of: DateTime<Utc>) -> Option<NaiveDate> {
     let over = china_date(as_of) - Duration::days(1);
-    let day = over.min(last);
-    (day >= month.first_day()).then_some(day)
+    let day = over.min(period.last());
+    (day >= period.first).then_some(day)
 }
 
 /// Whether the finding stood fixed (or confirmed) at `at`.
@@ -204,17 +200,17 @@ fn closed_at(f: &Finding, at: DateTime<Utc>) -> bool {
         })
 }
 
-fn review_in(review: &Option<Review>, month: Month, as_of: DateTime<Utc>) -> Option<bool> {
+fn review_in(review: &Option<Review>, period: Period, as_of: DateTime<Utc>) -> Option<bool> {
     review
         .as_ref()
-        .filter(|r| month.contains(r.at) && r.at <= as_of)
+        .filter(|r| period.contains(r.at) && r.at <= as_of)
         .map(|r| r.verdict == Verdict::Approved)
 }
 
-/// Everything the team's cards count in `month`, at `as_of`.
+/// Everything the team's cards count in `month` (or a week: the trend's), at `as_of`.
 fn counted(
     cleaners: &[String],
-    month: Month,
+    month: Period,
     t: &TeamCleaning,
     as_of: DateTime<Utc>,
 ) -> Vec<Counted> {
@@ -267,7 +263,7 @@ fn counted(
             .map(|u| u.name.clone())
             .unwrap_or_default()
     };
-    for r in t.records {
+    for r in t.records.iter().filter(|r| r.stands()) {
         let Some(passed) = review_in(&r.review, month, as_of) else {
             continue;
         };
@@ -381,7 +377,7 @@ pub fn cleaning_scorecards(
     records: &TeamCleaning,
     as_of: DateTime<Utc>,
 ) -> TeamCleaningScorecard {
-    let all = counted(cleaners, month, records, as_of);
+    let all = counted(cleaners, month.period(), records, as_of);
     TeamCleaningScorecard {
         team: team.to_string(),
         total: card("", team, month, all.iter().filter(|c| c.team)),
@@ -393,6 +389,30 @@ pub fn cleaning_scorecards(
             })
             .collect(),
     }
+}
+
+/// The four rates of the team's card (`who`: `None`) or of one of its cleaners in `period`,
+/// at `as_of`, by the card's own rules (the trend's value of a period, [`super::trend`]).
+pub fn cleaning_rates(
+    cleaners: &[String],
+    period: Period,
+    records: &TeamCleaning,
+    as_of: DateTime<Utc>,
+    who: Option<&str>,
+) -> [Rate; 4] {
+    let mut rates = [Rate::default(); 4];
+    for c in counted(cleaners, period, records, as_of) {
+        let counts = match who {
+            None => c.team,
+            Some(w) => c.owner.as_deref() == Some(w),
+        };
+        if counts {
+            let r = &mut rates[c.figure as usize];
+            r.met += c.met;
+            r.of += c.of;
+        }
+    }
+    rates
 }
 
 /// Team-a's November, worked out by hand (China time is UTC+8: 23:30 on 30 November is
@@ -594,6 +614,19 @@ mod worked {
                 Some(sent_back("2026-11-30T15:45:00Z")),
             ),
             record(903, 202, "cleaner2", "2026-11-30T16:10:00Z", None),
+            // 101 recorded again the same day on cleaner1's other phone, apart: the supervisor
+            // sent it back, then kept 901 when settling the conflict. Set aside, it is no spot
+            // check (nor a second cleaning).
+            VacantRecord {
+                set_aside: true,
+                ..record(
+                    904,
+                    101,
+                    "cleaner1",
+                    "2026-11-20T02:20:00Z",
+                    Some(sent_back("2026-11-21T01:00:00Z")),
+                )
+            },
         ];
 
         let findings = vec![
@@ -762,6 +795,56 @@ mod worked {
             at("2026-12-20T01:00:00Z"),
         );
         assert_eq!(again, cards);
+    }
+
+    #[test]
+    fn the_trend_reads_each_period_by_the_card_s_rules() {
+        use crate::scorecard::trend::{cleaning_trend, trend_periods};
+        let data = november();
+        let as_of = at("2026-12-01T01:00:00Z");
+        let cleaners = cleaners();
+        let teams = [(cleaners.as_slice(), data.team())];
+        let value = |s: &[crate::scorecard::trend::TrendSeries], figure: &str, first: &str| {
+            let s = s.iter().find(|s| s.figure == figure).unwrap();
+            let first: NaiveDate = first.parse().unwrap();
+            s.points
+                .iter()
+                .find(|p| p.period.first == first)
+                .unwrap()
+                .value
+        };
+        // By month, the team: November's point is the card's (39/60, 4/6, 2/4, 2/5).
+        let months = trend_periods(PeriodKind::Month, NOV, as_of);
+        let team = cleaning_trend(&teams, None, &months, as_of);
+        let nov = |f| value(&team, f, "2026-11-01");
+        assert_eq!(
+            [
+                nov("checklist"),
+                nov("spot_checks"),
+                nov("vacant_units"),
+                nov("findings_on_time")
+            ],
+            [Some(65.0), Some(67.0), Some(50.0), Some(40.0)]
+        );
+        // October, before team-a's first list: no value, not 0% (the lists fell due unrecorded).
+        assert_eq!(value(&team, "checklist", "2026-10-01"), None);
+        assert_eq!(value(&team, "spot_checks", "2026-10-01"), None);
+
+        // By week, cleaner1's: Friday 6 to Thursday 12 November. 大堂 ticked every day (7 of
+        // 7); the 12th's list sent back that day (0 of 1; the 5th's review was before the
+        // week); no unit cleaned or overdue by the 12th; F1 on time, F2 late (1 of 2).
+        let weeks = trend_periods(PeriodKind::Week, NOV, as_of);
+        let mine = cleaning_trend(&teams, Some("cleaner1"), &weeks, as_of);
+        let week = |f| value(&mine, f, "2026-11-06");
+        assert_eq!(
+            [
+                week("checklist"),
+                week("spot_checks"),
+                week("vacant_units"),
+                week("findings_on_time")
+            ],
+            [Some(100.0), Some(0.0), None, Some(50.0)]
+        );
     }
 
     #[test]

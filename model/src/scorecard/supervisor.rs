@@ -220,6 +220,8 @@ mod worked {
             after_photos: Vec::new(),
             history,
             seq: 0,
+            stamp: None,
+            conflict: None,
         }
     }
 

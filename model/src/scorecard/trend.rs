@@ -12,16 +12,21 @@
 //!   everyone's decided; the department's engineer points are the mean over the engineers who
 //!   had orders in the period (an engineer without orders keeps a full card, which says nothing).
 //!   A period with nothing to show has no value (`None`), not a zero.
+//! - A team's periods wholly before its first recorded list (the cleaning cards) or round (the
+//!   supervisors') have no value either: the team was not using Fieldbook yet, and its
+//!   checklists and rounds falling due unrecorded then would draw months of 0% that nobody
+//!   missed.
 //! - Every period is computed in memory from one load of the year's rows: the rows are sorted
 //!   into their periods once ([`Buckets`]), and each period reads only its own.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Month;
-use super::agent::{AgentRules, Rate, agent_card_over};
+use super::agent::{AgentRules, AgentScorecard, Rate, agent_card_over};
+use super::cleaning::{TeamCleaning, cleaning_rates};
 use super::supervisor::supervisor_card_over;
 use super::{EngineerMonth, EngineerRules, EngineerScorecard};
 use crate::complaints::{Complaint, china_midnight};
@@ -53,6 +58,10 @@ pub struct TrendSeries {
 pub struct Trend {
     /// The person, or `None` for the department (everyone the reader may see).
     pub who: Option<String>,
+    /// The person's name as people know them (张伟), for the trend's heading; `None` for the
+    /// department or when the account has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub by: PeriodKind,
     /// The last month of the trend.
     pub last: Month,
@@ -168,26 +177,38 @@ pub fn engineer_trend(
     as_of: DateTime<Utc>,
 ) -> Vec<TrendSeries> {
     let buckets = Buckets::new(periods, orders, |o| o.called_at);
-    series(&ENGINEER_FIGURES, periods, |i, period| {
-        let records = EngineerMonth::over(
-            period,
-            buckets.rows[i].iter().copied(),
-            repeats,
-            complaints,
-            excused,
-        );
-        if let [one] = engineers {
-            return engineer_figures(&records.card(one, rules, as_of))
-                .map(Some)
-                .to_vec();
+    let cards: Vec<Vec<EngineerScorecard>> = buckets
+        .rows
+        .iter()
+        .zip(periods)
+        .map(|(rows, period)| {
+            let records =
+                EngineerMonth::over(*period, rows.iter().copied(), repeats, complaints, excused);
+            engineers
+                .iter()
+                .map(|e| records.card(e, rules, as_of))
+                .collect()
+        })
+        .collect();
+    engineer_trend_of(periods, &cards)
+}
+
+/// The engineers' trend from their cards: `cards[i]` holds every engineer's card of
+/// `periods[i]` (one card: that engineer's own figures; more: the department's mean over those
+/// with orders, rounded to one decimal). The cards may come from the stored summaries of
+/// periods that are over (the server's `scorecard_summaries`) or be computed afresh: the
+/// figures are the same.
+pub fn engineer_trend_of(periods: &[Period], cards: &[Vec<EngineerScorecard>]) -> Vec<TrendSeries> {
+    series(&ENGINEER_FIGURES, periods, |i, _| {
+        if let [one] = cards[i].as_slice() {
+            return engineer_figures(one).map(Some).to_vec();
         }
         let mut sum = [0.0; 5];
         let mut n = 0u32;
-        for e in engineers {
-            let card = records.card(e, rules, as_of);
+        for card in &cards[i] {
             if card.orders > 0 {
                 n += 1;
-                for (s, v) in sum.iter_mut().zip(engineer_figures(&card)) {
+                for (s, v) in sum.iter_mut().zip(engineer_figures(card)) {
                     *s += v;
                 }
             }
@@ -216,15 +237,33 @@ pub fn agent_trend(
     as_of: DateTime<Utc>,
 ) -> Vec<TrendSeries> {
     let buckets = Buckets::new(periods, taken, |(_, o)| o.called_at);
-    series(&AGENT_FIGURES, periods, |i, period| {
-        let mut by_agent: HashMap<&str, Vec<&WorkOrder>> = HashMap::new();
-        for (by, o) in &buckets.rows[i] {
-            by_agent.entry(by.as_str()).or_default().push(o);
-        }
+    let cards: Vec<Vec<AgentScorecard>> = buckets
+        .rows
+        .iter()
+        .zip(periods)
+        .map(|(rows, period)| {
+            let mut by_agent: HashMap<&str, Vec<&WorkOrder>> = HashMap::new();
+            for (by, o) in rows {
+                by_agent.entry(by.as_str()).or_default().push(o);
+            }
+            agents
+                .iter()
+                .map(|a| {
+                    let mine = by_agent.get(a).map(Vec::as_slice).unwrap_or_default();
+                    agent_card_over(a, *period, mine, rules, as_of)
+                })
+                .collect()
+        })
+        .collect();
+    agent_trend_of(periods, &cards)
+}
+
+/// The agents' trend from their cards (`cards[i]`: every agent's card of `periods[i]`), each
+/// rate summed, as [`engineer_trend_of`] is for the engineers.
+pub fn agent_trend_of(periods: &[Period], cards: &[Vec<AgentScorecard>]) -> Vec<TrendSeries> {
+    series(&AGENT_FIGURES, periods, |i, _| {
         let mut rates = [Rate::default(); 4];
-        for a in agents {
-            let mine = by_agent.get(a).map(Vec::as_slice).unwrap_or_default();
-            let c = agent_card_over(a, period, mine, rules, as_of);
+        for c in &cards[i] {
             let card = [
                 c.first_response,
                 c.actual_response,
@@ -257,9 +296,17 @@ pub fn supervisor_trend(
     let findings = Buckets::new(periods, findings.iter().filter(|f| f.due.is_some()), |f| {
         f.due.unwrap_or_default()
     });
+    let mut since: HashMap<&str, NaiveDate> = HashMap::new();
+    for r in rounds.rows.iter().flatten() {
+        let first = since.entry(r.team.as_str()).or_insert(r.date);
+        *first = (*first).min(r.date);
+    }
     series(&SUPERVISOR_FIGURES, periods, |i, period| {
         let mut rates = [Rate::default(); 3];
         for (s, team) in supervisors {
+            if since.get(team).is_none_or(|first| period.last() < *first) {
+                continue;
+            }
             let c =
                 supervisor_card_over(s, team, period, &rounds.rows[i], &findings.rows[i], as_of);
             for (r, c) in rates
@@ -267,6 +314,42 @@ pub fn supervisor_trend(
                 .zip([c.rounds, c.outlet_check, c.findings_confirmed])
             {
                 *r = r.plus(c);
+            }
+        }
+        rates.into_iter().map(percent).collect()
+    })
+}
+
+/// The cleaning card's figures, in the order of [`cleaning_trend`]'s series.
+pub const CLEANING_FIGURES: [&str; 4] = [
+    "checklist",
+    "spot_checks",
+    "vacant_units",
+    "findings_on_time",
+];
+
+/// The cleaning trend: each rate summed over the teams' cards (`who`: `None`), or one cleaner's
+/// own. `teams`: each team's cleaners and records over the trend's span (with the month before
+/// it, for the spot checks of its first day, as the card's).
+pub fn cleaning_trend(
+    teams: &[(&[String], TeamCleaning)],
+    who: Option<&str>,
+    periods: &[Period],
+    as_of: DateTime<Utc>,
+) -> Vec<TrendSeries> {
+    let since: Vec<Option<NaiveDate>> = teams
+        .iter()
+        .map(|(_, t)| t.days.iter().map(|d| d.date).min())
+        .collect();
+    series(&CLEANING_FIGURES, periods, |_, period| {
+        let mut rates = [Rate::default(); 4];
+        for ((cleaners, records), since) in teams.iter().zip(&since) {
+            if since.is_none_or(|first| period.last() < first) {
+                continue;
+            }
+            let team = cleaning_rates(cleaners, period, records, as_of, who);
+            for (r, t) in rates.iter_mut().zip(team) {
+                *r = r.plus(t);
             }
         }
         rates.into_iter().map(percent).collect()
@@ -535,5 +618,8 @@ mod worked {
         // October: 31 x 3 = 93 due, 29th–31st done: 9 of 93, 10%; no outlet check: 0%.
         assert_eq!(value(&t, "rounds", date(2026, 10, 1)), Some(10.0));
         assert_eq!(value(&t, "outlet_check", date(2026, 10, 1)), Some(0.0));
+        // September, before team-a's first round: no value, not 0%.
+        assert_eq!(value(&t, "rounds", date(2026, 9, 1)), None);
+        assert_eq!(value(&t, "outlet_check", date(2026, 9, 1)), None);
     }
 }

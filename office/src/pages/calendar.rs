@@ -111,7 +111,12 @@ pub fn CalendarPage() -> impl IntoView {
         busy.set(true);
         note.set(None);
         spawn_local(async move {
-            let answer = capi::change("PUT", "/api/calendar", &c).await;
+            let answer = capi::send(
+                "PUT",
+                "/api/calendar",
+                serde_json::to_string(&c).unwrap_or_default(),
+            )
+            .await;
             busy.set(false);
             match answer {
                 Ok(body) => {

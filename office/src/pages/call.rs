@@ -352,7 +352,12 @@ pub fn CallPage() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let answer = api::change("POST", "/api/work-orders", &call).await;
+            let answer = api::change_json(
+                "POST",
+                "/api/work-orders",
+                serde_json::to_string(&call).unwrap_or_default(),
+            )
+            .await;
             busy.set(false);
             match answer {
                 Ok(created) => {

@@ -23,6 +23,10 @@ use crate::session::{fail_text, use_session};
 /// A refusal of a call-back or another complaint change, in the desk's words.
 pub fn refusal_text(fail: &ChangeFail, lang: Lang) -> String {
     match fail {
+        // A task in conflict (two devices' steps kept): the words its state shows, "有冲突".
+        ChangeFail::Refused(r) if r.error == "task_in_conflict" => {
+            fieldbook::i18n::finding_state(None, lang).to_string()
+        }
         ChangeFail::Refused(r) => {
             let msg = match r.error.as_str() {
                 "fix_not_confirmed" => Some(Msg::FixNotConfirmed),
@@ -138,7 +142,12 @@ pub fn CallBackForm(
         }
         busy.set(true);
         spawn_local(async move {
-            let answer = capi::change("POST", "/api/call-backs", &new).await;
+            let answer = capi::send(
+                "POST",
+                "/api/call-backs",
+                serde_json::to_string(&new).unwrap_or_default(),
+            )
+            .await;
             busy.set(false);
             match answer {
                 Ok(body) => {

@@ -90,7 +90,13 @@ fn send(
 ) {
     outcome.set(None);
     spawn_local(async move {
-        match capi::change(method, &path, &body).await {
+        match capi::send(
+            method,
+            &path,
+            serde_json::to_string(&body).unwrap_or_default(),
+        )
+        .await
+        {
             Ok(answer) => {
                 if let Ok(view) = fieldbook_model::json::from_str::<ClaimView>(&answer) {
                     data.set(Some(view));

@@ -149,7 +149,13 @@ fn QueueLine(row: QueueRow, writer: bool) -> impl IntoView {
             kind: kind.get_untracked(),
         };
         spawn_local(async move {
-            match capi::change("POST", "/api/claims", &body).await {
+            match capi::send(
+                "POST",
+                "/api/claims",
+                serde_json::to_string(&body).unwrap_or_default(),
+            )
+            .await
+            {
                 Ok(_) => router::go(Route::Claim(body.id)),
                 Err(f) => {
                     busy.set(false);

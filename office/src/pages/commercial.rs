@@ -134,7 +134,13 @@ fn RequestForm(reload: Callback<()>) -> impl IntoView {
             reason: r,
         };
         spawn_local(async move {
-            match capi::change("POST", "/api/commercial-claims", &body).await {
+            match capi::send(
+                "POST",
+                "/api/commercial-claims",
+                serde_json::to_string(&body).unwrap_or_default(),
+            )
+            .await
+            {
                 Ok(_) => {
                     outcome.set(Some(Ok(())));
                     tried.set(false);
@@ -211,7 +217,13 @@ fn CommercialCard(
                 approved,
                 reason: r,
             };
-            match capi::change("POST", &format!("/api/commercial-claims/{id}/sign"), &body).await {
+            match capi::send(
+                "POST",
+                &format!("/api/commercial-claims/{id}/sign"),
+                serde_json::to_string(&body).unwrap_or_default(),
+            )
+            .await
+            {
                 Ok(_) => reload.run(()),
                 Err(f) => outcome.set(Some(kapi::refusal_text(&f, lang.get_untracked()))),
             }

@@ -313,7 +313,7 @@ fn TaskCard(
     let fixing = move || complaint.with(|c| c.state == ComplaintState::Fixing);
     view! {
         <div class="card" data-testid="task">
-            <h2>{tr(Msg::Task)}": "<span data-testid="task-state">{move || labels::finding_state(task.with(|t| t.state), lang.get())}</span></h2>
+            <h2>{tr(Msg::Task)}": "<span data-testid="task-state">{move || labels::finding_state(task.with(|t| t.conflict.is_none().then_some(t.state)), lang.get())}</span></h2>
             <dl class="kv-grid two">
                 <div class="kv"><dt>{tr(Msg::TaskAssignee)}</dt><dd data-testid="task-assignee">{move || task.with(|t| t.assignee.as_ref().map(|a| assignee_text(a, lang.get())).unwrap_or_default())}</dd></div>
                 <div class="kv"><dt>{tr(Msg::Due)}</dt><dd data-testid="task-due">{move || task.with(|t| t.due.map(china::due).unwrap_or_default())}</dd></div>
@@ -330,7 +330,7 @@ fn TaskCard(
                     </div>
                 })
             }}
-            {move || (fixing() && task.with(|t| matches!(t.state, FindingState::Open | FindingState::Assigned))).then(|| view! {
+            {move || (fixing() && task.with(|t| t.conflict.is_none() && matches!(t.state, FindingState::Open | FindingState::Assigned))).then(|| view! {
                 <div class="row assign-row">
                     <label class="field grow">
                         <span>{tr(Msg::Assign)}</span>
@@ -359,7 +359,7 @@ fn TaskCard(
                     <button class="secondary" type="button" data-testid="assign" on:click=assign>{tr(Msg::Assign)}</button>
                 </div>
             })}
-            {move || (fixing() && task.with(|t| t.state == FindingState::Fixed)).then(|| view! {
+            {move || (fixing() && task.with(|t| t.conflict.is_none() && t.state == FindingState::Fixed)).then(|| view! {
                 <button class="primary" type="button" data-testid="confirm-fix" on:click=confirm>{tr(Msg::ConfirmFix)}</button>
             })}
             {move || outcome.get().map(|r| match r {

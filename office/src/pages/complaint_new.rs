@@ -304,7 +304,12 @@ pub fn NewComplaintPage() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let answer = capi::change("POST", "/api/complaints", &new).await;
+            let answer = capi::send(
+                "POST",
+                "/api/complaints",
+                serde_json::to_string(&new).unwrap_or_default(),
+            )
+            .await;
             busy.set(false);
             match answer {
                 Ok(_) => {

@@ -262,10 +262,10 @@ fn FollowUpRow(order: WorkOrder, list: FollowUp, now: ReadSignal<DateTime<Utc>>)
         };
         spawn_local(async move {
             let lang = lang.get_untracked();
-            match api::change(
+            match api::change_json(
                 "PUT",
                 &format!("/api/work-orders/{id}/unrepaired-reason"),
-                &body,
+                serde_json::to_string(&body).unwrap_or_default(),
             )
             .await
             {

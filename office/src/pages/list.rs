@@ -45,6 +45,7 @@ pub fn WorkOrderTable() -> impl IntoView {
                 <button class="secondary" on:click=move |_| live.reload()>{tr(Msg::Refresh)}</button>
             </div>
             {move || failed.get().flatten().map(|e| view! { <p class="banner offline">{move || fail_text(&e).text(lang.get())}</p> })}
+            {crate::pages::waivers::answers_waivers().then(|| view! { <crate::pages::waivers::WaitingWaivers/> })}
             {move || match failed.get() {
                 None => view! { <p class="muted">{tr(Msg::Loading)}</p> }.into_any(),
                 Some(_) if live.orders.with(Option::is_none) => ().into_any(),

@@ -21,3 +21,4 @@ pub mod reports;
 pub mod scorecards;
 pub mod sign_in;
 pub mod trend;
+pub mod waivers;

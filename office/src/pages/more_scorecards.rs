@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::china;
 use crate::i18n::{Msg, tr};
-use crate::pages::trend::{AGENT_FIGURES, SUPERVISOR_FIGURES, TrendPanel};
+use crate::pages::trend::{AGENT_FIGURES, CLEANING_FIGURES, SUPERVISOR_FIGURES, TrendPanel};
 use crate::router::Route;
 use crate::session::{fail_text, use_session};
 
@@ -210,8 +210,9 @@ fn cleaning_miss(m: &CleaningMiss) -> (Msg, String) {
     }
 }
 
-/// A card's row: the team's own first (in bold), then its cleaners'.
-fn cleaning_row(c: &CleaningScorecard) -> impl IntoView + use<> {
+/// A card's row: the team's own first (in bold), then its cleaners'. A click shows the
+/// cleaner's trend (the team's row: everyone's).
+fn cleaning_row(c: &CleaningScorecard, pick: RwSignal<Option<String>>) -> impl IntoView + use<> {
     let whole = c.cleaner.is_empty();
     let who = if whole {
         None
@@ -220,7 +221,10 @@ fn cleaning_row(c: &CleaningScorecard) -> impl IntoView + use<> {
     };
     view! {
         <tr data-testid="cleaning-row" data-team=c.team.clone() data-cleaner=c.cleaner.clone()
-            class:team-total=whole>
+            class:team-total=whole data-pick="" on:click={
+                let c = (!whole).then(|| c.cleaner.clone());
+                move |_| pick.set(c.clone())
+            }>
             <td class="cell-strong">{c.team.clone()}</td>
             <td>{match who { Some(w) => w.into_any(), None => tr(Msg::ScWholeTeam).into_any() }}</td>
             <td class="num">{rate(c.checklist)}</td>
@@ -235,6 +239,7 @@ fn cleaning_row(c: &CleaningScorecard) -> impl IntoView + use<> {
 pub fn CleaningScorecards(month: RwSignal<String>) -> impl IntoView {
     let lang = use_lang();
     let cards = LocalResource::new(move || api::cleaning_scorecards(month.get()));
+    let who = RwSignal::new(None::<String>);
     expire_when_refused(cards);
     view! {
         {exports("cleaning", month)}
@@ -253,11 +258,12 @@ pub fn CleaningScorecards(month: RwSignal<String>) -> impl IntoView {
                             <th class="num">{tr(Msg::ScFindingsOnTime)}</th>
                         </tr></thead>
                         <tbody>
-                            {all.teams.iter().flat_map(|t| std::iter::once(&t.total).chain(&t.cleaners)).map(cleaning_row).collect_view()}
+                            {all.teams.iter().flat_map(|t| std::iter::once(&t.total).chain(&t.cleaners)).map(|c| cleaning_row(c, who)).collect_view()}
                         </tbody>
                     </table>
                 </div>
                 <p class="muted">{tr(Msg::ScAsOf)} " " {china::full(all.as_of)}</p>
+                <TrendPanel which="cleaning" figures=CLEANING_FIGURES.to_vec() who=who month=month/>
                 {all.teams.into_iter().flat_map(|t| t.cleaners).filter(|c| !c.misses.is_empty()).map(|c| view! {
                     <section class="card scorecard-deductions">
                         <h2>{named(&c.name, &c.cleaner)} " · " {tr(Msg::ScMisses)}</h2>

@@ -16,7 +16,7 @@ use fieldbook::i18n::{self as labels, Lang, use_lang};
 use fieldbook_model::claims::claimable_service;
 use fieldbook_model::desk::{
     FirstResponse, HeldDecision, MachineFix, PhoneFix, PlanChange, ReviewDecision, ReviewItem,
-    SendBackItem, UnrepairedReason,
+    SendBackItem, UnrepairedReason, WaiverAnswer,
 };
 use fieldbook_model::{AssigneeChange, HeldOperation, PhotoMeta, Role, WorkOrder, WorkOrderDetail};
 use leptos::prelude::*;
@@ -120,9 +120,25 @@ fn send(
     outcome: Outcome,
     lang: Lang,
 ) {
+    // Written as JSON here: what follows is one copy of code for every form's body (a copy per
+    // body type was about 0.3 KiB brotli of wasm each).
+    match serde_json::to_string(&body) {
+        Ok(json) => send_json(page, method, path, json, outcome, lang),
+        Err(_) => outcome.set(Some(Err(refusal_text(&ApiFail::Unreachable, lang)))),
+    }
+}
+
+fn send_json(
+    page: Page,
+    method: &'static str,
+    path: String,
+    json: String,
+    outcome: Outcome,
+    lang: Lang,
+) {
     outcome.set(None);
     spawn_local(async move {
-        match api::change(method, &path, &body).await {
+        match api::change_json(method, &path, json).await {
             Ok(answer) => {
                 match answer {
                     Some(d) => {
@@ -139,7 +155,7 @@ fn send(
 }
 
 /// A refusal as the desk says it: the server's code in words, else its message.
-fn refusal_text(fail: &ApiFail, lang: Lang) -> String {
+pub(crate) fn refusal_text(fail: &ApiFail, lang: Lang) -> String {
     match fail {
         ApiFail::Server(_, e) => {
             let msg = match e.error.as_str() {
@@ -154,6 +170,9 @@ fn refusal_text(fail: &ApiFail, lang: Lang) -> String {
                 "not_an_engineer" => Some(Msg::NotAnEngineer),
                 "unknown_user" => Some(Msg::UnknownUser),
                 "required" => Some(Msg::Required),
+                "already_decided" => Some(Msg::WaiverAlreadyDecided),
+                "no_waiver_request" => Some(Msg::WaiverNone),
+                "report_in_conflict" => Some(Msg::ReportConflictHint),
                 _ => None,
             };
             match msg {
@@ -273,6 +292,7 @@ fn OrderView(page: Page) -> impl IntoView {
             <div class="order-cols">
                 <div class="order-col">
                     <StatusCard order page/>
+                    <WaiverCard order page/>
                     {move || claimable_service(order.with(|o| o.service_type)).then(|| view! { <ClaimCard order page closed/> })}
                     <FirstResponseCard order page closed=locked/>
                     {move || (writer && closed.get()).then(|| view! { <CallBackCard order page/> })}
@@ -289,6 +309,48 @@ fn OrderView(page: Page) -> impl IntoView {
                 </div>
             </div>
         </div>
+    }
+}
+
+/// The engineer's waiver request (免签) and its answer; the station head or a manager answers a
+/// waiting one here: approved in one tap, or refused with the reason typed beside it.
+#[component]
+fn WaiverCard(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
+    let lang = use_lang();
+    let id = order.with_untracked(|o| o.id);
+    let reason = RwSignal::new(String::new());
+    let outcome: Outcome = RwSignal::new(None);
+    let answer = move |approve: bool| {
+        let reason = reason.get_untracked().trim().to_string();
+        if !approve && reason.is_empty() {
+            let why = Msg::WaiverRefuseReason.text(lang.get_untracked());
+            outcome.set(Some(Err(why.into())));
+            return;
+        }
+        let body = WaiverAnswer { approve, reason };
+        let path = format!("/api/work-orders/{id}/waiver");
+        send(page, "POST", path, body, outcome, lang.get_untracked());
+    };
+    let answers = crate::pages::waivers::answers_waivers();
+    move || {
+        // Drawn again (the order changed): the input is empty again, and so is its reason.
+        reason.update_untracked(String::clear);
+        let (w, waiting) = order.with(|o| (o.report.waiver.clone(), o.waiver_waiting()));
+        w.map(|w| view! {
+            <div class="card" data-testid="waiver">
+                <h2>{tr(Msg::Waived)}</h2>
+                <p data-testid="waiver-state">{crate::pages::waivers::waiver_line(&w, lang.get_untracked())}</p>
+                {(waiting && answers).then(|| view! {
+                    <div class="row">
+                        <button class="primary" type="button" on:click=move |_| answer(true) data-testid="waiver-approve">{tr(Msg::Approve)}</button>
+                        <input name="waiver_refuse_reason" placeholder=Msg::WaiverRefuseReason.text(lang.get_untracked())
+                            on:input=move |ev| reason.set(event_target_value(&ev))/>
+                        <button class="danger" type="button" on:click=move |_| answer(false) data-testid="waiver-refuse">{tr(Msg::WaiverRefuse)}</button>
+                    </div>
+                })}
+                {outcome_line(outcome, "waiver-outcome")}
+            </div>
+        })
     }
 }
 
@@ -841,10 +903,10 @@ fn ExcuseCard(id: Uuid, dispatcher: bool) -> impl IntoView {
         outcome.set(None);
         spawn_local(async move {
             let body = fieldbook_model::scorecard::ExcuseRequest { reason: text };
-            match api::change(
+            match api::change_json(
                 "PUT",
                 &format!("/api/work-orders/{id}/first-fix-excuse"),
-                &body,
+                serde_json::to_string(&body).unwrap_or_default(),
             )
             .await
             {
@@ -949,14 +1011,77 @@ fn pick_view(pick: Pick, label: String) -> impl IntoView {
     }
 }
 
+/// Which of two report texts in conflict to keep: the device that saved it.
+#[derive(Serialize)]
+struct KeepText {
+    keep_device: Uuid,
+}
+
+/// Two report texts saved apart on two of the engineer's phones (`fieldbook_model::conflict`):
+/// both with who, when and which device, the later save first; the desk keeps one with a click.
+#[component]
+fn ReportConflict(order: Memo<WorkOrder>, page: Page) -> impl IntoView {
+    let lang = use_lang();
+    let outcome: Outcome = RwSignal::new(None);
+    move || {
+        let (id, report) = order.with(|o| (o.id, o.report.clone()));
+        let Some(other) = report.conflict.clone() else {
+            return ().into_any();
+        };
+        let sides = [report, *other].into_iter().filter_map(|side| {
+            let stamp = side.stamp.clone()?;
+            let device = stamp.device;
+            let keep = move |_| {
+                send(
+                    page,
+                    "POST",
+                    format!("/api/work-orders/{id}/report-conflict"),
+                    KeepText { keep_device: device },
+                    outcome,
+                    lang.get_untracked(),
+                )
+            };
+            let t = side;
+            let parts = t
+                .parts
+                .iter()
+                .map(|p| format!("{} {} ×{}", p.part_no, p.name, p.qty))
+                .collect::<Vec<_>>()
+                .join("、");
+            Some(view! {
+                <li data-testid="conflict-side">
+                    <p><strong>{tr(Msg::FaultCause)}": "</strong>{t.fault_cause}</p>
+                    <p><strong>{tr(Msg::WorkDone)}": "</strong>{t.work_done}</p>
+                    {(!parts.is_empty()).then(|| view! { <p><strong>{tr(Msg::Parts)}": "</strong>{parts}</p> })}
+                    <p class="muted small">{stamp.by}" · "{china::full(stamp.at)}" · "
+                        {tr(Msg::ConflictDevice)}" "{device.simple().to_string()[..6].to_string()}</p>
+                    <button class="secondary" type="button" data-testid="keep-side" on:click=keep>{tr(Msg::KeepThis)}</button>
+                </li>
+            })
+        });
+        view! {
+            <div class="card banner attention" data-testid="report-conflict">
+                <h2>{tr(Msg::ReportInConflict)}</h2>
+                <p class="muted">{tr(Msg::ReportConflictHint)}</p>
+                <ul class="conflict-sides">{sides.collect_view()}</ul>
+                {outcome_line(outcome, "conflict-outcome")}
+            </div>
+        }
+        .into_any()
+    }
+}
+
 #[component]
 fn ReviewCard(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl IntoView {
     let lang = use_lang();
-    // Rebuilt for each submission (ticks belong to the report they were made on) and on closing.
+    // Rebuilt for each submission (ticks belong to the report they were made on), on closing,
+    // and when a conflict between two texts is settled.
     let submitted = Memo::new(move |_| order.with(|o| o.report.submitted_at));
+    let text = Memo::new(move |_| order.with(|o| o.report.stamp.clone()));
     view! {
+        <ReportConflict order page/>
         {move || {
-            let _ = (submitted.get(), closed.get());
+            let _ = (submitted.get(), closed.get(), text.get());
             view! { <ReviewBody order page closed/> }
         }}
         <div class="card" data-testid="review-rounds">
@@ -1096,7 +1221,7 @@ fn ReviewBody(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl In
             let label = (slot.label_zh.clone(), slot.label_en.clone());
             let slot_label = slot.label_zh.clone();
             let required = slot.required;
-            let filled = photos.iter().any(|p| p.uploaded && !sent_back(p.id));
+            let filled = photos.iter().any(|p| p.uploaded && order.with_untracked(|o| o.photo_stands(p)));
             let state = if filled { "slot done" } else if required { "slot missing" } else { "slot optional" };
             let slot_pick = slot_picks.get(&slot.key).copied();
             view! {
@@ -1111,8 +1236,12 @@ fn ReviewBody(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl In
                         {photos.into_iter().map(|p| {
                             let pick = photo_picks.get(&p.id).copied();
                             let back = sent_back(p.id);
+                            // Withdrawn by the engineer (a wrong picture): shown crossed out, for the record.
+                            let withdrawn = p.withdrawn_at.map(|at| (p.withdrawn_by.clone().unwrap_or_default(), at));
+                            let is_withdrawn = withdrawn.is_some();
+                            let gone = back || is_withdrawn;
                             view! {
-                                <figure class="thumb" class:sent-back=back>
+                                <figure class="thumb" class:sent-back=back class:withdrawn=is_withdrawn>
                                     {p.uploaded.then(|| view! { <a href=format!("/api/photos/{}", p.id) target="_blank"><img src=format!("/api/photos/{}", p.id) alt=p.name.clone() loading="lazy"/></a> })}
                                     <figcaption>
                                         <span class="photo-name" data-testid="photo-name">{p.name.clone()}</span>
@@ -1123,8 +1252,11 @@ fn ReviewBody(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl In
                                             " "{p.uploaded_at.map(china::short).unwrap_or_default()}
                                         </span>
                                         {back.then(|| view! { <span class="badge missing">{tr(Msg::SentBack)}</span> })}
+                                        {withdrawn.map(|w| view! {
+                                            <span class="badge missing" data-testid="photo-withdrawn">{tr(Msg::Withdrawn)}" · "{w.0}" "{china::short(w.1)}</span>
+                                        })}
                                     </figcaption>
-                                    {(reviewable && !back).then(|| pick.map(|k| pick_view(k, p.name.clone())))}
+                                    {(reviewable && !gone).then(|| pick.map(|k| pick_view(k, p.name.clone())))}
                                 </figure>
                             }
                         }).collect_view()}
@@ -1172,7 +1304,7 @@ fn ReviewBody(order: Memo<WorkOrder>, page: Page, closed: Memo<bool>) -> impl In
                 <p>
                     <strong>{tr(Msg::SignatureItem)}": "</strong>
                     {report.signature.as_ref().map(|s| format!("✓ {} {}", s.signer, china::short(s.at)))}
-                    {report.waiver.as_ref().map(|w| format!("{} · {} · {}", Msg::Waived.text(lang.get_untracked()), w.by, w.reason))}
+                    {report.waiver.as_ref().map(|w| crate::pages::waivers::waiver_line(w, lang.get_untracked()))}
                 </p>
                 {text_pick(&ReviewItem::Signature)}
             </div>

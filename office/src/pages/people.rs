@@ -91,7 +91,13 @@ fn PersonRow(person: Person, writer: bool) -> impl IntoView {
         };
         let path = format!("/api/people/{}", crate::api::encode(&username));
         spawn_local(async move {
-            match capi::change("PUT", &path, &body).await {
+            match capi::send(
+                "PUT",
+                &path,
+                serde_json::to_string(&body).unwrap_or_default(),
+            )
+            .await
+            {
                 Ok(_) => outcome.set(Some(Ok(()))),
                 Err(f) => outcome.set(Some(Err(kapi::refusal_text(&f, lang.get_untracked())))),
             }

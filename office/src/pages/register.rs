@@ -188,9 +188,11 @@ fn OrderRow(order: WorkOrder, lang: RwSignal<fieldbook::i18n::Lang>) -> impl Int
     let repeat = order.repeat_of.clone().map(|of| {
         view! { " "<span class="badge down" data-testid="repeat" title=of.clone()>{tr(Msg::RepeatVisit)}" · "{of.clone()}</span> }
     });
+    // A withdrawn photo (a wrong picture) is on its order's page, not in the machine's history.
     let photos = order
         .photos
         .iter()
+        .filter(|p| p.withdrawn_at.is_none())
         .map(|p| {
             let href = format!("/api/photos/{}", p.id);
             view! { <li><a href=href target="_blank" class="cell-mono">{p.name.clone()}</a></li> }

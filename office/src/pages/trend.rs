@@ -62,7 +62,15 @@ pub const SUPERVISOR_FIGURES: [Figure; 3] = [
     Figure::rate("outlet_check", Msg::ScOutletCheck),
 ];
 
-/// The trend of `which` (`engineers`, `agents`, `supervisors`) under a tab.
+/// The cleaning card's rates in the trend.
+pub const CLEANING_FIGURES: [Figure; 4] = [
+    Figure::rate("checklist", Msg::ScChecklist),
+    Figure::rate("spot_checks", Msg::ScSpotChecks),
+    Figure::rate("vacant_units", Msg::ScVacantUnits),
+    Figure::rate("findings_on_time", Msg::ScFindingsOnTime),
+];
+
+/// The trend of `which` (`engineers`, `agents`, `supervisors`, `cleaning`) under a tab.
 #[component]
 pub fn TrendPanel(
     /// The route's kind of card.
@@ -102,7 +110,14 @@ pub fn TrendPanel(
             <div class="trend-head">
                 <h2>
                     {tr(Msg::Trend)} " · "
-                    <span data-testid="trend-who">{move || who.get().unwrap_or_else(|| Msg::TrendEveryone.text(lang.get()).to_string())}</span>
+                    <span data-testid="trend-who">{move || match who.get() {
+                        None => Msg::TrendEveryone.text(lang.get()).to_string(),
+                        // Their name once their trend is here (the server's), the username till then.
+                        Some(w) => trend.with(|t| match t {
+                            Some(Ok(t)) if t.who.as_ref() == Some(&w) => t.name.clone(),
+                            _ => None,
+                        }).unwrap_or(w),
+                    }}</span>
                 </h2>
                 <Show when=move || who.with(Option::is_some)>
                     <button type="button" class="link" data-testid="trend-everyone" on:click=move |_| who.set(None)>{tr(Msg::TrendEveryone)}</button>

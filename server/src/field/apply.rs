@@ -2,16 +2,18 @@
 //! rows, let the model decide (`field_op::apply`, the code the phone ran), then file what it
 //! returned with its photos.
 
-use fieldbook_model::cleaning::ChecklistItem;
+use fieldbook_model::cleaning::{ChecklistItem, VacantRecord};
+use fieldbook_model::conflict::Stamp;
 use fieldbook_model::field_op::{self, FieldContext, FieldRecord};
-use fieldbook_model::findings::{Actor, Assignee, FindingSource};
+use fieldbook_model::findings::{Actor, Assignee, Finding, FindingSource};
 use fieldbook_model::patrol::AreaResult;
 use fieldbook_model::{OpKind, Operation, RejectCode, Role};
 
 use super::photos::add_photos;
 use super::rows::{
-    UnitRow, area, area_day, finding, insert_round, insert_vacant_record, items_of, record_cleaned,
-    round, save_area_day, save_finding, unit, update_vacant_record, vacant_record,
+    UnitRow, area, area_day, finding, finding_before, insert_round, insert_vacant_record, items_of,
+    keep_finding_before, keep_finding_settled, record_cleaned, round, save_area_day, save_finding,
+    unit, update_vacant_record, vacant_record, vacant_records_of,
 };
 use super::visibility::{is_supervisor_of, visible_finding};
 use crate::applying::{Arrival, Refusal};
@@ -37,6 +39,10 @@ struct Loaded {
     area_name: Option<String>,
     /// The unit a new vacant-unit record is for.
     unit: Option<UnitRow>,
+    /// A new vacant-unit record's unit's records, or the record in conflict with one kept.
+    others: Vec<VacantRecord>,
+    /// For a finding's step: the finding as it was before the step it shows (`Finding::change`).
+    finding_before: Option<Finding>,
 }
 
 impl Loaded {
@@ -47,6 +53,8 @@ impl Loaded {
             items: Vec::new(),
             area_name: None,
             unit: None,
+            others: Vec::new(),
+            finding_before: None,
         }
     }
 }
@@ -71,9 +79,16 @@ pub(crate) async fn apply(
         Err(refusal) => return Ok(Err(refusal)),
     };
     let created = loaded.current.is_none();
+    // A finding's step that is taken as a plain step keeps the finding as it was for the next.
+    let shown = match &loaded.current {
+        Some(FieldRecord::Finding(f)) => Some(f.clone()),
+        _ => None,
+    };
     let context = FieldContext {
         items: &loaded.items,
         area_name: loaded.area_name.as_deref(),
+        others: &loaded.others,
+        finding_before: loaded.finding_before.as_ref(),
         arrival: Some(fieldbook_model::conflict::Arrival {
             received_at: arrival.received_at,
             // `op` is already judged (`Arrival::judged` in ops.rs): its time is corrected by the
@@ -85,7 +100,32 @@ pub(crate) async fn apply(
         Ok(changed) => changed,
         Err(e) => return refuse(e.into()),
     };
-    save(conn, op, seq, me, &loaded, changed, created).await
+    let step = Stamp::of(op, context.arrival.as_ref());
+    // A settling keeps the finding in conflict as it was: the side set aside may name someone
+    // whose device must drop the task on its next pull (`pull`'s moved tasks).
+    let settled = match (&op.kind, &shown) {
+        (OpKind::SettleFinding { .. }, Some(f)) if f.conflict.is_some() => Some(f.clone()),
+        _ => None,
+    };
+    let before = match (&changed, shown) {
+        // Taken as a plain step (not kept beside, not the same outcome, not a settling).
+        (FieldRecord::Finding(f), Some(shown))
+            if f.conflict.is_none() && f.stamp.as_ref() == Some(&step) =>
+        {
+            Some(shown)
+        }
+        _ => None,
+    };
+    let verdict = save(conn, op, seq, me, &loaded, changed, created).await?;
+    if verdict.is_ok() {
+        if let Some(before) = before {
+            keep_finding_before(conn, before.id, &before).await?;
+        }
+        if let Some(settled) = settled {
+            keep_finding_settled(conn, &settled).await?;
+        }
+    }
+    Ok(verdict)
 }
 
 /// Load the record `op` is about and check that `me` may act on it; refusals in the order the
@@ -132,9 +172,29 @@ async fn load(
             }
             let existing = vacant_record(conn, *record_id).await?;
             let team = row.team.clone();
+            let others = vacant_records_of(conn, *unit_id).await?;
             Ok(Ok(Loaded {
                 unit: Some(row),
+                others,
                 ..Loaded::new(existing.map(|(_, r)| FieldRecord::VacantRecord(r)), team)
+            }))
+        }
+        OpKind::SettleVacantRecord { record_id } => {
+            let Some((team, record)) = vacant_record(conn, *record_id).await? else {
+                return refuse(RejectCode::UnknownRecord);
+            };
+            if !is_supervisor_of(me, &team) {
+                return refuse(RejectCode::Forbidden);
+            }
+            let mut others = Vec::new();
+            if let Some(other) = record.conflict_with
+                && let Some((_, other)) = vacant_record(conn, other).await?
+            {
+                others.push(other);
+            }
+            Ok(Ok(Loaded {
+                others,
+                ..Loaded::new(Some(FieldRecord::VacantRecord(record)), team)
             }))
         }
         OpKind::ReviewVacantRecord { record_id, .. } => {
@@ -153,6 +213,7 @@ async fn load(
             finding_id,
             area_id,
             source,
+            photos,
             ..
         } => {
             // A complaint's task is made with the complaint (`TakeComplaint`), never on its own.
@@ -160,6 +221,22 @@ async fn load(
                 return refuse(RejectCode::InvalidValue);
             }
             let existing = finding(conn, *finding_id).await?;
+            // A vacant unit's problem: sent by the record's cleaner after the record, with the
+            // record's own photos of its problems.
+            if existing.is_none()
+                && let FindingSource::VacantUnit(record_id) = source
+            {
+                match vacant_record(conn, *record_id).await? {
+                    Some((team, r))
+                        if r.cleaner == op.user && actor.team.as_deref() == Some(&team) =>
+                    {
+                        if !r.shows_problems(photos) {
+                            return refuse(RejectCode::InvalidPhoto);
+                        }
+                    }
+                    _ => return refuse(RejectCode::UnknownRecord),
+                }
+            }
             let mut area_name = None;
             // One already there is refused by the model, whatever area it names.
             if existing.is_none()
@@ -201,16 +278,26 @@ async fn load(
                 }
             }
             let team = f.team.clone();
-            Ok(Ok(Loaded::new(Some(FieldRecord::Finding(f)), team)))
+            Ok(Ok(Loaded {
+                finding_before: finding_before(conn, *finding_id).await?,
+                ..Loaded::new(Some(FieldRecord::Finding(f)), team)
+            }))
         }
         OpKind::CloseFinding { finding_id, .. }
         | OpKind::ConfirmFinding { finding_id }
-        | OpKind::ReopenFinding { finding_id, .. } => {
+        | OpKind::ReopenFinding { finding_id, .. }
+        | OpKind::SettleFinding { finding_id, .. } => {
             let Some(f) = visible_finding(conn, *finding_id, actor).await? else {
                 return refuse(RejectCode::UnknownRecord);
             };
+            if matches!(op.kind, OpKind::SettleFinding { .. }) && !is_supervisor_of(me, &f.team) {
+                return refuse(RejectCode::Forbidden);
+            }
             let team = f.team.clone();
-            Ok(Ok(Loaded::new(Some(FieldRecord::Finding(f)), team)))
+            Ok(Ok(Loaded {
+                finding_before: finding_before(conn, *finding_id).await?,
+                ..Loaded::new(Some(FieldRecord::Finding(f)), team)
+            }))
         }
         OpKind::SubmitRound {
             round_id, areas, ..
@@ -263,6 +350,11 @@ async fn save(
         OpKind::SaveVacantRecord {
             record_id, photos, ..
         } => Some(("vacant_record", record_id, photos)),
+        // A vacant unit's problem shows the photos filed with its record.
+        OpKind::ReportFinding {
+            source: FindingSource::VacantUnit(_),
+            ..
+        } => None,
         OpKind::ReportFinding {
             finding_id, photos, ..
         } => Some(("finding", finding_id, photos)),
@@ -279,13 +371,13 @@ async fn save(
     }
     match changed {
         FieldRecord::AreaDay(mut day) => save_area_day(conn, &loaded.team, &mut day, seq).await?,
-        FieldRecord::VacantRecord(mut record) => match &loaded.unit {
-            Some(unit) if created => {
-                insert_vacant_record(conn, &mut record, &me.id, &loaded.team, seq).await?;
-                record_cleaned(conn, unit, record.ended_at, seq).await?;
-            }
-            _ => update_vacant_record(conn, &mut record, seq).await?,
-        },
+        FieldRecord::VacantRecord(record) => {
+            save_vacant(conn, me, loaded, record, created, seq).await?
+        }
+        FieldRecord::VacantPair(record, mut other) => {
+            save_vacant(conn, me, loaded, record, created, seq).await?;
+            update_vacant_record(conn, &mut other, seq).await?;
+        }
         FieldRecord::Finding(mut f) => {
             save_finding(conn, &mut f, seq).await?;
             // A complaint's task: the complaint follows (a confirmed fix makes its call-back due).
@@ -294,4 +386,22 @@ async fn save(
         FieldRecord::Round(mut round) => insert_round(conn, &mut round, &me.id, seq).await?,
     }
     Ok(Ok(()))
+}
+
+/// File a vacant-unit record: a new one moves its unit's last cleaning.
+async fn save_vacant(
+    conn: &mut Conn,
+    me: &CurrentUser,
+    loaded: &Loaded,
+    mut record: VacantRecord,
+    created: bool,
+    seq: i64,
+) -> Result<(), AppError> {
+    match &loaded.unit {
+        Some(unit) if created => {
+            insert_vacant_record(conn, &mut record, &me.id, &loaded.team, seq).await?;
+            record_cleaned(conn, unit, record.ended_at, seq).await
+        }
+        _ => update_vacant_record(conn, &mut record, seq).await,
+    }
 }

@@ -1,9 +1,12 @@
-//! The demo's cleaning yesterday (issue 18's reports, with `--demo-last-month`): ticked areas,
-//! two of the three rounds, a finding reported and closed, a vacant unit cleaned. Loaded once
-//! a day (not when the team has rounds that day).
+//! The demo's cleaning days (issue 18's reports and scorecards): yesterday's (with
+//! `--demo-yesterday`): ticked areas, two of the three rounds, a finding reported and closed, a
+//! vacant unit cleaned; and every day of last month (with `--demo-last-month`) the same areas
+//! ticked and rounds made, the lobby's list spot-checked each week (one sent back) and a vacant
+//! unit cleaned on two days, so the cleaning and the supervisors' scorecards have a month to
+//! count. A day is loaded once (not when the team has rounds that day).
 
-use chrono::{DateTime, Duration, Utc};
-use fieldbook_model::cleaning::{AreaDay, ItemMark, Mark, VacantRecord};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use fieldbook_model::cleaning::{AreaDay, ItemMark, Mark, Review, VacantRecord, Verdict};
 use fieldbook_model::complaints::{china_date, china_midnight};
 use fieldbook_model::findings::{
     Finding, FindingEvent, FindingSource, FindingState, FindingStep, ProblemKind,
@@ -31,6 +34,54 @@ pub async fn load_demo_day(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let yesterday = china_date(now) - Duration::days(1);
+    load_day(conn, team, yesterday, Extras::Yesterday).await
+}
+
+/// Load the demo's cleaning of every day of the China month before `now`'s for `team`,
+/// whatever of it is missing.
+pub async fn load_demo_month(
+    conn: &mut Conn,
+    team: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let first_this = china_date(now).with_day(1).expect("a month has a 1st");
+    let mut day = (first_this - Duration::days(1))
+        .with_day(1)
+        .expect("a month has a 1st");
+    while day < first_this {
+        load_day(conn, team, day, Extras::LastMonth).await?;
+        day += Duration::days(1);
+    }
+    Ok(())
+}
+
+/// What a day holds beyond its lists and rounds.
+#[derive(Clone, Copy, PartialEq)]
+enum Extras {
+    /// The finding and the vacant unit's cleaning (5栋 0801).
+    Yesterday,
+    /// Spot checks of the lobby's list on the 3rd, 10th, 17th (sent back) and 24th; a vacant unit
+    /// cleaned on the 5th (3栋 1502) and the 25th (5栋 0801). The demo's overdue units (3栋 1204,
+    /// 5栋 2103) stay overdue: the field screens show them so.
+    LastMonth,
+}
+
+/// The vacant unit (demo index) cleaned on `day`, and by whom.
+fn unit_cleaned(day: NaiveDate, extras: Extras) -> Option<(usize, &'static str)> {
+    match (extras, day.day()) {
+        (Extras::Yesterday, _) => Some((2, "cleaner1")),
+        (Extras::LastMonth, 5) => Some((1, "cleaner1")),
+        (Extras::LastMonth, 25) => Some((2, "cleaner1")),
+        _ => None,
+    }
+}
+
+async fn load_day(
+    conn: &mut Conn,
+    team: &str,
+    yesterday: NaiveDate,
+    extras: Extras,
+) -> Result<(), AppError> {
     let at = |h: i64| china_midnight(yesterday) + Duration::hours(h);
     let exists: Option<String> =
         sqlx::query_scalar("SELECT id FROM patrol_rounds WHERE team = $1 AND day = $2")
@@ -65,6 +116,19 @@ pub async fn load_demo_day(
             day.finished_at = Some(at(9));
             day.finished_by = Some(by.into());
         }
+        if area == 0 && extras == Extras::LastMonth && [3, 10, 17, 24].contains(&yesterday.day()) {
+            day.review = Some(Review {
+                verdict: if yesterday.day() == 17 {
+                    Verdict::SentBack {
+                        reason: "地面有水渍".into(),
+                    }
+                } else {
+                    Verdict::Approved
+                },
+                by: "supervisor1".into(),
+                at: at(11),
+            });
+        }
         save_area_day(&mut *conn, team, &mut day, seq).await?;
     }
     // The morning and the last round; the afternoon one was missed.
@@ -90,11 +154,39 @@ pub async fn load_demo_day(
         };
         insert_round(&mut *conn, &mut round, &supervisor.id, seq).await?;
     }
-    // A finding at 10:00, fixed and confirmed by 15:00.
-    let step = |event, by: &str, h| FindingStep {
+    if extras == Extras::Yesterday {
+        report_finding(&mut *conn, team, seq, at(10), at(15)).await?;
+    }
+    let Some((unit, by)) = unit_cleaned(yesterday, extras) else {
+        return Ok(());
+    };
+    let by = users::find_by_username(&mut *conn, by)
+        .await?
+        .unwrap_or(cleaner);
+    clean_unit(
+        &mut *conn,
+        team,
+        seq,
+        demo_id(3, unit),
+        &by,
+        yesterday,
+        at(13),
+    )
+    .await
+}
+
+/// A finding in the lobby at `reported`, confirmed at `confirmed`.
+async fn report_finding(
+    conn: &mut Conn,
+    team: &str,
+    seq: i64,
+    reported: DateTime<Utc>,
+    confirmed: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let step = |event, by: &str, at| FindingStep {
         event,
         by: by.into(),
-        at: at(h),
+        at,
     };
     let mut finding = Finding {
         id: Uuid::new_v4(),
@@ -105,39 +197,54 @@ pub async fn load_demo_day(
         problem: ProblemKind::Damaged,
         note: "大堂旋转门玻璃有裂纹".into(),
         reported_by: "cleaner1".into(),
-        reported_at: at(10),
+        reported_at: reported,
         photos: Vec::new(),
         state: FindingState::Confirmed,
         assignee: None,
         due: None,
         after_photos: Vec::new(),
         history: vec![
-            step(FindingEvent::Reported, "cleaner1", 10),
-            step(FindingEvent::Confirmed, "supervisor1", 15),
+            step(FindingEvent::Reported, "cleaner1", reported),
+            step(FindingEvent::Confirmed, "supervisor1", confirmed),
         ],
         seq: 0,
+        stamp: None,
+        conflict: None,
     };
-    save_finding(&mut *conn, &mut finding, seq).await?;
-    // 5栋 0801, never cleaned before, cleaned at 14:00.
-    let unit = demo_id(3, 2);
+    save_finding(&mut *conn, &mut finding, seq).await
+}
+
+/// `unit` cleaned by `cleaner` from `started` for an hour on `day`.
+async fn clean_unit(
+    conn: &mut Conn,
+    team: &str,
+    seq: i64,
+    unit: Uuid,
+    cleaner: &users::UserRecord,
+    day: NaiveDate,
+    started: DateTime<Utc>,
+) -> Result<(), AppError> {
     let mut record = VacantRecord {
         id: Uuid::new_v4(),
         unit_id: unit,
-        cleaner: "cleaner1".into(),
-        started_at: at(13),
-        ended_at: at(14),
+        cleaner: cleaner.username.clone(),
+        started_at: started,
+        ended_at: started + Duration::hours(1),
         checks: Vec::new(),
         note: String::new(),
         photos: Vec::new(),
         review: None,
         seq: 0,
+        stamp: None,
+        conflict_with: None,
+        set_aside: false,
     };
     insert_vacant_record(&mut *conn, &mut record, &cleaner.id, team, seq).await?;
     sqlx::query(
         "UPDATE vacant_units SET last_cleaned = $1, seq = $2 WHERE id = $3 \
          AND (last_cleaned IS NULL OR last_cleaned < $1)",
     )
-    .bind(yesterday.to_string())
+    .bind(day.to_string())
     .bind(seq)
     .bind(unit.to_string())
     .execute(&mut *conn)

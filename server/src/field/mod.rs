@@ -15,7 +15,7 @@ mod team_rows;
 mod visibility;
 
 pub(crate) use apply::apply;
-pub use demo_day::load_demo_day;
+pub use demo_day::{load_demo_day, load_demo_month};
 pub use photos::find_photo;
 pub(crate) use photos::{PhotoFiling, file_photos};
 pub use pull::pull;

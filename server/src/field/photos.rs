@@ -159,6 +159,8 @@ pub async fn find_photo(conn: &mut Conn, photo_id: Uuid) -> Result<Option<Stored
         uploaded_at: r
             .uploaded_at
             .and_then(DateTime::<Utc>::from_timestamp_millis),
+        withdrawn_at: None,
+        withdrawn_by: None,
     };
     Ok(Some(StoredPhoto {
         meta,

@@ -95,13 +95,15 @@ pub async fn pull(conn: &mut Conn, user: &CurrentUser, since: i64) -> Result<Fie
     data.findings = visible_findings(conn, profile, since).await?;
     // Tasks that were this user's (by name or by department) and went to someone else since:
     // the device drops them rather than keep a task nobody may close there. Usernames and
-    // department names are plain ASCII, so they are found in the stored JSON as they are.
+    // department names are plain ASCII, so they are found in the stored JSON as they are; a
+    // settled conflict's side set aside is found in the finding as it was settled.
     let mine = format!("%\"username\":\"{}\"%", profile.username);
     // No department: a pattern only the empty text matches.
     let dept = department.map_or_else(String::new, |d| format!("%\"department\":\"{d}\"%"));
     let moved: Vec<String> = sqlx::query_scalar(
         "SELECT finding_json FROM findings WHERE seq > $1 AND reported_by <> $2 \
-         AND (finding_json LIKE $3 OR finding_json LIKE $4)",
+         AND (finding_json LIKE $3 OR finding_json LIKE $4 \
+         OR settled_json LIKE $3 OR settled_json LIKE $4)",
     )
     .bind(since)
     .bind(&profile.username)
@@ -182,7 +184,8 @@ async fn visible_findings(
         "SELECT finding_json FROM findings WHERE seq > $1 AND (reported_by = $2 \
          OR (team = $3 AND $4) \
          OR (assignee_kind = 'person' AND assignee = $2) \
-         OR (assignee_kind = 'department' AND assignee = $5)) ORDER BY seq",
+         OR (assignee_kind = 'department' AND assignee = $5) \
+         OR finding_json LIKE '%\"conflict\":{%') ORDER BY seq",
     )
     .bind(since)
     .bind(&profile.username)

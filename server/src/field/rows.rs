@@ -226,6 +226,46 @@ pub(crate) async fn save_finding(
     Ok(())
 }
 
+/// The finding as it was before the step it shows (`Finding::change`), when the server has it.
+pub(crate) async fn finding_before(conn: &mut Conn, id: Uuid) -> Result<Option<Finding>, AppError> {
+    let row: Option<Option<String>> =
+        sqlx::query_scalar("SELECT before_json FROM findings WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(conn)
+            .await?;
+    row.flatten()
+        .map(|j| serde_json::from_str(&j).map_err(|e| corrupt("finding", &id.to_string(), e)))
+        .transpose()
+}
+
+/// Keep `before` as the finding before the step `id` shows.
+pub(crate) async fn keep_finding_before(
+    conn: &mut Conn,
+    id: Uuid,
+    before: &Finding,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE findings SET before_json = $1 WHERE id = $2")
+        .bind(to_json(before)?)
+        .bind(id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Keep `settled`, a finding in conflict, as the supervisor settled it: both sides, so a pull
+/// finds whoever the side set aside named (the server's only).
+pub(crate) async fn keep_finding_settled(
+    conn: &mut Conn,
+    settled: &Finding,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE findings SET settled_json = $1 WHERE id = $2")
+        .bind(to_json(settled)?)
+        .bind(settled.id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// A vacant unit with its responsible person's user id.
 pub(super) async fn unit(conn: &mut Conn, id: Uuid) -> Result<Option<UnitRow>, AppError> {
     Ok(sqlx::query_as(&format!("{UNIT_SELECT} WHERE v.id = $1"))
@@ -251,6 +291,21 @@ pub(super) async fn vacant_record(
             .map_err(|e| corrupt("vacant record", &id.to_string(), e))
     })
     .transpose()
+}
+
+/// A unit's vacant-unit records (a new one meets those of its day, `VacantRecord::meet`).
+pub(super) async fn vacant_records_of(
+    conn: &mut Conn,
+    unit_id: Uuid,
+) -> Result<Vec<VacantRecord>, AppError> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, record_json FROM vacant_records WHERE unit_id = $1")
+            .bind(unit_id.to_string())
+            .fetch_all(conn)
+            .await?;
+    rows.into_iter()
+        .map(|(id, j)| serde_json::from_str(&j).map_err(|e| corrupt("vacant record", &id, e)))
+        .collect()
 }
 
 /// File a new vacant-unit record, made by `cleaner_id` for a unit of `team`.

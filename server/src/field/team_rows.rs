@@ -23,6 +23,20 @@ pub struct TeamRecords {
     pub records: Vec<VacantRecord>,
 }
 
+impl TeamRecords {
+    /// What the cleaning cards count, borrowed from the rows.
+    pub fn cleaning(&self) -> fieldbook_model::scorecard::cleaning::TeamCleaning<'_> {
+        fieldbook_model::scorecard::cleaning::TeamCleaning {
+            areas: &self.areas,
+            items: &self.items,
+            days: &self.days,
+            units: &self.units,
+            records: &self.records,
+            findings: &self.findings,
+        }
+    }
+}
+
 /// The cleaning teams (the teams that have areas), in name order.
 pub async fn cleaning_teams(conn: &mut Conn) -> Result<Vec<String>, AppError> {
     Ok(

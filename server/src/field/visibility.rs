@@ -1,7 +1,7 @@
 //! Who may see a field record, and so its photos.
 
 use fieldbook_model::Role;
-use fieldbook_model::findings::{Actor, Finding};
+use fieldbook_model::findings::{Actor, Finding, FindingSource};
 use uuid::Uuid;
 
 use super::rows::finding;
@@ -41,9 +41,33 @@ pub async fn may_read_photo(
             let cleaner: Option<String> =
                 sqlx::query_scalar("SELECT cleaner_id FROM vacant_records WHERE id = $1")
                     .bind(owner_id.to_string())
-                    .fetch_optional(conn)
+                    .fetch_optional(&mut *conn)
                     .await?;
-            Ok(cleaner.is_some_and(|c| c == user.id))
+            if cleaner.is_some_and(|c| c == user.id) {
+                return Ok(true);
+            }
+            // Its problems became findings (`FindingSource::VacantUnit`): whoever sees one of
+            // them sees the photos it shows.
+            let ids: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM findings WHERE team = $1 AND finding_json LIKE $2",
+            )
+            .bind(team)
+            .bind(format!("%\"vacant_unit\":\"{owner_id}\"%"))
+            .fetch_all(&mut *conn)
+            .await?;
+            let actor = user.profile.actor();
+            for id in ids {
+                let Ok(id) = Uuid::parse_str(&id) else {
+                    continue;
+                };
+                if visible_finding(conn, id, &actor)
+                    .await?
+                    .is_some_and(|f| f.source == FindingSource::VacantUnit(owner_id))
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
         }
         // A complaint's photos and its call-backs' signatures: whoever sees the complaint, or
         // its task (the person fixing it sees the before photos).

@@ -21,6 +21,7 @@ use crate::db;
 use crate::error::AppError;
 use crate::extract::ApiQuery;
 use crate::routes::scorecards::{ScorecardQuery, month_of, start_of};
+use crate::scorecard_summaries;
 use crate::sheet::{self, Cell};
 use crate::state::AppState;
 use crate::work_orders;
@@ -31,21 +32,65 @@ struct AgentRow {
     display_name: String,
 }
 
-/// The agents' cards for `month`: every agent's, or `only` this one's.
-pub async fn compute(
-    conn: &mut db::Conn,
-    month: Month,
-    only: Option<&str>,
-    as_of: DateTime<Utc>,
-) -> Result<AgentScorecards, AppError> {
-    let agents: Vec<AgentRow> = sqlx::query_as(
+async fn agents_of(conn: &mut db::Conn, only: Option<&str>) -> Result<Vec<AgentRow>, AppError> {
+    Ok(sqlx::query_as(
         "SELECT username, display_name FROM users \
          WHERE role = $1 AND ($2 IS NULL OR username = $2) ORDER BY username",
     )
     .bind(Role::Dispatcher.as_str())
     .bind(only)
     .fetch_all(&mut *conn)
-    .await?;
+    .await?)
+}
+
+/// The agents' rule book with the desk's call-back days.
+pub async fn rules(conn: &mut db::Conn) -> Result<AgentRules, AppError> {
+    let settings = crate::desk::settings(conn).await?;
+    Ok(AgentRules {
+        call_back_days: settings.call_back_days,
+        ..AgentRules::default()
+    })
+}
+
+/// The agents' cards for `month`: every agent's, or `only` this one's; a month that is over
+/// from the kept cards whose source still holds ([`crate::scorecard_summaries`]).
+pub async fn compute(
+    conn: &mut db::Conn,
+    month: Month,
+    only: Option<&str>,
+    as_of: DateTime<Utc>,
+) -> Result<AgentScorecards, AppError> {
+    let agents = agents_of(conn, only).await?;
+    let rules = rules(conn).await?;
+    let names: Vec<&str> = agents.iter().map(|a| a.username.as_str()).collect();
+    let mut cards =
+        scorecard_summaries::agent_cards(conn, &[month.period()], &names, &rules, as_of).await?;
+    let cards = cards
+        .pop()
+        .unwrap_or_default()
+        .into_iter()
+        .zip(agents)
+        .map(|(mut card, a)| {
+            card.name = a.display_name;
+            card
+        })
+        .collect();
+    Ok(AgentScorecards {
+        month,
+        as_of,
+        cards,
+    })
+}
+
+/// [`compute`] without the kept cards: every card by the model from the month's orders read
+/// whole. The way before the summaries; the tests and the benchmark compare the two.
+pub async fn compute_from_orders(
+    conn: &mut db::Conn,
+    month: Month,
+    only: Option<&str>,
+    as_of: DateTime<Utc>,
+) -> Result<AgentScorecards, AppError> {
+    let agents = agents_of(conn, only).await?;
     let from = db::time_to_text(start_of(month) - Duration::days(1));
     let to = db::time_to_text(start_of(month.next()) + Duration::days(1));
     let taken = work_orders::taken_between(conn, &from, &to).await?;
@@ -53,11 +98,7 @@ pub async fn compute(
     for (by, o) in &taken {
         by_agent.entry(by.as_str()).or_default().push(o);
     }
-    let settings = crate::desk::settings(conn).await?;
-    let rules = AgentRules {
-        call_back_days: settings.call_back_days,
-        ..AgentRules::default()
-    };
+    let rules = rules(conn).await?;
     let cards = agents
         .into_iter()
         .map(|a| {

@@ -13,7 +13,7 @@ use fieldbook_model::Role;
 use fieldbook_model::scorecard::Month;
 use fieldbook_model::scorecard::agent::Rate;
 use fieldbook_model::scorecard::cleaning::{
-    CleaningMiss, CleaningScorecard, CleaningScorecards, TeamCleaning, cleaning_scorecards,
+    CleaningMiss, CleaningScorecard, CleaningScorecards, cleaning_scorecards,
 };
 
 use crate::auth::CurrentUser;
@@ -62,15 +62,7 @@ pub async fn compute(
         // The lists of the month before too: a spot check made on the 1st of the last day's
         // list is the month's.
         let r = field::team_records(&mut *conn, &team, first - Duration::days(31), last).await?;
-        let records = TeamCleaning {
-            areas: &r.areas,
-            items: &r.items,
-            days: &r.days,
-            units: &r.units,
-            records: &r.records,
-            findings: &r.findings,
-        };
-        let mut cards = cleaning_scorecards(&team, &usernames, month, &records, as_of);
+        let mut cards = cleaning_scorecards(&team, &usernames, month, &r.cleaning(), as_of);
         for (card, row) in cards.cleaners.iter_mut().zip(&mine) {
             card.name = row.display_name.clone();
         }

@@ -329,6 +329,14 @@ async fn begin_change(
         return Err(not_found(id));
     }
     let task = store::task_of(&mut tx, &complaint).await?;
+    // Two devices' steps both kept: the team's supervisor keeps one first (`Finding::settle`);
+    // the desk changes nothing meanwhile (the page hides its buttons, a stale page is told why).
+    if task.conflict.is_some() {
+        return Err(conflict(
+            "task_in_conflict",
+            "the task is in conflict: the team's supervisor keeps one of its two steps first",
+        ));
+    }
     Ok((tx, seq, complaint, task))
 }
 
@@ -338,6 +346,9 @@ async fn finish(
     mut complaint: Complaint,
     mut task: Finding,
 ) -> Result<Json<ComplaintDetail>, AppError> {
+    // The desk's step carries no device: a phone's step made without it is judged as always
+    // (no stamp, nothing to contest; `Finding::change`).
+    task.stamp = None;
     crate::field::save_finding(&mut tx, &mut task, seq).await?;
     store::save(&mut tx, &mut complaint, seq).await?;
     tx.commit().await?;

@@ -1,5 +1,6 @@
 //! The desk's changes to one work order: plan, machine, unrepaired reason, first response, phone
-//! fix, review, and the settling of work held after a reassignment.
+//! fix, review, the answer to a signature waiver request, and the settling of work held after a
+//! reassignment.
 //!
 //! Each loads the order in a transaction that took the next sequence value first (so the phone
 //! pulls the change at its next sync), lets the model's rule decide, and writes what changed; a
@@ -12,11 +13,12 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use fieldbook_model::desk::{
     FirstResponse, FirstResponseRecord, HeldDecision, MachineFix, PhoneFix, PlanChange,
-    ReviewDecision, Stamped, UnrepairedReason,
+    ReviewDecision, Stamped, UnrepairedReason, WaiverAnswer,
 };
 use fieldbook_model::dispatch;
 use fieldbook_model::validate::{limits, short_ok, text_ok};
 use fieldbook_model::{HeldSettlement, OpKind, RejectCode, WorkOrderDetail};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::CurrentUser;
@@ -193,6 +195,48 @@ pub async fn post_review(
     Ok(Json(c.commit(&user).await?))
 }
 
+/// `POST /api/work-orders/{id}/waiver` (免签): the station head of the order's station, or a
+/// manager, approves the engineer's waiver request or refuses it with a reason; the phone reads
+/// the answer at its next sync. Another station's order answers 404 as an unknown one does; a
+/// request already answered 409 `already_decided`, none waiting 404 `no_waiver_request`.
+pub async fn post_waiver(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(answer): ApiJson<WaiverAnswer>,
+) -> Result<Json<WorkOrderDetail>, AppError> {
+    let scope = desk::waiver_scope(&user)?;
+    let mut c = desk::begin_change_closed_too(&state, &scope, order_id(&id)?).await?;
+    c.wo.decide_waiver(&answer, desk::person(&user), Utc::now())
+        .map_err(desk::desk_error)?;
+    work_orders::record_report(&mut c.tx, c.wo.id, &c.wo.report, c.seq).await?;
+    tracing::info!(work_order = %c.wo.id, approved = answer.approve, by = %user.profile.username, "waiver answered");
+    Ok(Json(c.commit(&user).await?))
+}
+
+/// Which of two report texts in conflict the office keeps: the device that saved it.
+#[derive(Debug, Deserialize)]
+pub struct KeepText {
+    pub keep_device: Uuid,
+}
+
+/// `POST /api/work-orders/{id}/report-conflict` (dispatchers, who review reports): two of the
+/// engineer's phones saved different texts apart (`fieldbook_model::conflict`); keep one, once.
+pub async fn post_report_conflict(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(keep): ApiJson<KeepText>,
+) -> Result<Json<WorkOrderDetail>, AppError> {
+    desk::dispatcher(&user)?;
+    let mut c = desk::begin_change(&state, &Scope::All, order_id(&id)?).await?;
+    c.wo.settle_report(keep.keep_device)
+        .map_err(desk::desk_error)?;
+    work_orders::record_report(&mut c.tx, c.wo.id, &c.wo.report, c.seq).await?;
+    tracing::info!(work_order = %c.wo.id, by = %user.profile.username, "report conflict settled");
+    Ok(Json(c.commit(&user).await?))
+}
+
 /// `POST /api/work-orders/{id}/held/{op_id}` (dispatchers): apply a held operation to the order
 /// as if it came now, through the same model rule, or dismiss it with a reason. The decision is
 /// kept with the held operation; a held operation is settled once.
@@ -238,7 +282,11 @@ pub async fn post_held(
         {
             return Err(refused_op(RejectCode::InvalidPhoto));
         }
-        if let Err(e) = op.apply_to(&mut c.wo) {
+        let arrival = fieldbook_model::conflict::Arrival {
+            received_at: held.received_at,
+            clock_offset_ms: None,
+        };
+        if let Err(e) = op.apply_arrived(&mut c.wo, Some(&arrival)) {
             return Err(refused_op(RejectCode::from(e)));
         }
         crate::ops::record_effect(&mut c.tx, op, &c.wo, c.seq, db::millis(now)).await?;

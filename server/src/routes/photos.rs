@@ -85,9 +85,20 @@ pub async fn put_photo(
     }
     let photo = find_photo(&state, photo_id).await?;
     if photo.assignee_id != user.id {
-        return Err(AppError::Forbidden(
-            "only the work order's assignee uploads its photos".into(),
-        ));
+        // Answered as an id nobody has (issue 15), so ids cannot be probed, and the phone's rule
+        // (404: its metadata has not arrived, try later) still holds for the sender. Only an
+        // earlier assignee of the order (taken from them meanwhile) hears why: they knew it, and
+        // their phone then stops sending it.
+        let mut conn = state.db.acquire().await?;
+        let was_theirs = match photo.work_order_id {
+            Some(order) => work_orders::was_assigned(&mut conn, order, &user.id).await?,
+            None => false,
+        };
+        return Err(if was_theirs {
+            AppError::Forbidden("the work order was given to someone else".into())
+        } else {
+            unknown_photo(photo_id)
+        });
     }
 
     let (bytes, actual) = read_limited(body, content_length(&headers)).await?;

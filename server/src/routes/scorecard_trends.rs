@@ -1,11 +1,13 @@
-//! Scorecard trends (issue 18): `GET /api/scorecards/{engineers|agents|supervisors}/trend
+//! Scorecard trends (issue 18): `GET /api/scorecards/{engineers|agents|supervisors|cleaning}/trend
 //! ?who=<username>&by=month|week&month=YYYY-MM`: each figure of the card per month (12 points)
 //! or per week over the 12 months ending with `month` (the current China month when absent),
 //! for `who` or, without it, for everyone the reader may read (the manager: the department).
 //!
 //! Read rights are the card's own: the engineers' for the manager and the desk (every engineer),
 //! a station head (their station's) and an engineer (their own); the agents' for the manager and
-//! an agent (their own); the supervisors' for the manager and a supervisor (their own).
+//! an agent (their own); the supervisors' for the manager and a supervisor (their own); the
+//! cleaning cards' for the manager (every team), a supervisor (their team and its cleaners) and
+//! a cleaner (their own).
 //!
 //! Each trend loads the span's rows in the same few set-based queries a month's cards do, then
 //! the model computes every period in memory (`fieldbook_model::scorecard::trend`): no query per
@@ -18,9 +20,10 @@ use fieldbook_model::Role;
 use fieldbook_model::findings::Finding;
 use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::reports::{Period, PeriodKind};
-use fieldbook_model::scorecard::agent::AgentRules;
+use fieldbook_model::scorecard::cleaning::TeamCleaning;
 use fieldbook_model::scorecard::trend::{
-    Trend, agent_trend, engineer_trend, span, supervisor_trend, trend_periods,
+    Trend, TrendSeries, agent_trend, agent_trend_of, cleaning_trend, engineer_trend,
+    engineer_trend_of, span, supervisor_trend, trend_periods,
 };
 use fieldbook_model::scorecard::{EngineerRules, Month};
 use serde::Deserialize;
@@ -29,8 +32,11 @@ use crate::auth::CurrentUser;
 use crate::db;
 use crate::error::AppError;
 use crate::extract::ApiQuery;
+use crate::field;
+use crate::routes::agent_scorecards;
 use crate::routes::scorecards::{complaints_since, engineers_of, excused};
 use crate::routes::supervisor_scorecards::parse;
+use crate::scorecard_summaries;
 use crate::state::AppState;
 use crate::work_orders;
 
@@ -47,23 +53,70 @@ pub struct TrendQuery {
     pub month: Option<String>,
 }
 
-/// The query's period kind, last month and periods, at `as_of`.
-fn periods_of(
-    query: &TrendQuery,
+/// What a trend request asks, at the time it is asked: the period kind, the last month, the
+/// periods and whom (`None`: everyone the reader may read).
+struct Asked<'q> {
     as_of: DateTime<Utc>,
-) -> Result<(PeriodKind, Month, Vec<Period>), AppError> {
-    let by = match query.by.as_deref().map(str::trim) {
-        None | Some("") | Some("month") => PeriodKind::Month,
-        Some("week") => PeriodKind::Week,
-        Some(_) => return Err(AppError::bad_request("bad_query", "by: month or week")),
-    };
-    let last = match query.month.as_deref() {
-        None => Month::of(as_of),
-        Some(m) => Month::parse(m).ok_or_else(|| {
-            AppError::bad_request("bad_query", "month: give it as YYYY-MM, e.g. 2026-11")
-        })?,
-    };
-    Ok((by, last, trend_periods(by, last, as_of)))
+    by: PeriodKind,
+    last: Month,
+    periods: Vec<Period>,
+    who: Option<&'q str>,
+}
+
+impl<'q> Asked<'q> {
+    fn of(query: &'q TrendQuery) -> Result<Asked<'q>, AppError> {
+        let as_of = Utc::now();
+        let by = match query.by.as_deref().map(str::trim) {
+            None | Some("") | Some("month") => PeriodKind::Month,
+            Some("week") => PeriodKind::Week,
+            Some(_) => return Err(AppError::bad_request("bad_query", "by: month or week")),
+        };
+        let last = match query.month.as_deref() {
+            None => Month::of(as_of),
+            Some(m) => Month::parse(m).ok_or_else(|| {
+                AppError::bad_request("bad_query", "month: give it as YYYY-MM, e.g. 2026-11")
+            })?,
+        };
+        let who = query
+            .who
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty());
+        Ok(Asked {
+            as_of,
+            by,
+            last,
+            periods: trend_periods(by, last, as_of),
+            who,
+        })
+    }
+
+    /// The trend of `who` (a cleaner asking without `who`: themselves) made of `series`, with
+    /// their name as people know them.
+    async fn answer(
+        &self,
+        conn: &mut db::Conn,
+        who: Option<&str>,
+        series: Vec<TrendSeries>,
+    ) -> Result<Json<Trend>, AppError> {
+        let name: Option<String> = match who {
+            Some(w) => {
+                sqlx::query_scalar("SELECT display_name FROM users WHERE username = $1")
+                    .bind(w)
+                    .fetch_optional(&mut *conn)
+                    .await?
+            }
+            None => None,
+        };
+        Ok(Json(Trend {
+            who: who.map(str::to_string),
+            name: name.filter(|n| !n.is_empty()),
+            by: self.by,
+            last: self.last,
+            as_of: self.as_of,
+            series,
+        }))
+    }
 }
 
 /// The span's bounds as stored call times are compared (UTC RFC 3339 text); a day either side
@@ -87,23 +140,14 @@ fn only<'a>(who: Option<&'a str>, readable: &[&'a str], what: &str) -> Result<()
     }
 }
 
-fn who_of(query: &TrendQuery) -> Option<&str> {
-    query
-        .who
-        .as_deref()
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-}
-
 /// `GET /api/scorecards/engineers/trend`.
 pub async fn engineers(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<TrendQuery>,
 ) -> Result<Json<Trend>, AppError> {
-    let as_of = Utc::now();
-    let (by, last, periods) = periods_of(&query, as_of)?;
-    let who = who_of(&query);
+    let asked = Asked::of(&query)?;
+    let (who, periods, as_of) = (asked.who, &asked.periods, asked.as_of);
     let mut conn = state.db.acquire().await?;
     let readable: Vec<String> = match user.profile.role {
         Role::Manager | Role::Dispatcher => engineers_of(&mut conn, None)
@@ -139,37 +183,66 @@ pub async fn engineers(
         }
         _ => None,
     };
-    let (from, to) = text_span(&periods)?;
+    let series = engineer_series(
+        &mut conn,
+        &engineers,
+        periods,
+        assignee_id.as_deref(),
+        as_of,
+    )
+    .await?;
+    asked.answer(&mut conn, who, series).await
+}
+
+/// The engineers' trend over `periods` (`assignee_id`: the one engineer's user id when
+/// `engineers` is them alone): each period's cards kept or computed
+/// ([`scorecard_summaries::engineer_cards`]), then the model's figures of them.
+pub async fn engineer_series(
+    conn: &mut db::Conn,
+    engineers: &[&str],
+    periods: &[Period],
+    assignee_id: Option<&str>,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<TrendSeries>, AppError> {
+    let cards =
+        scorecard_summaries::engineer_cards(conn, periods, engineers, assignee_id, as_of).await?;
+    Ok(engineer_trend_of(periods, &cards))
+}
+
+/// The engineers' trend without the kept cards: the span's orders read whole and every period
+/// computed by the model (the way before `scorecard_summaries`; the tests and the benchmark
+/// compare the two).
+pub async fn engineer_series_from_orders(
+    conn: &mut db::Conn,
+    engineers: &[&str],
+    periods: &[Period],
+    assignee_id: Option<&str>,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<TrendSeries>, AppError> {
+    let (from, to) = text_span(periods)?;
     let orders = if engineers.is_empty() {
         Vec::new()
     } else {
-        work_orders::called_between(&mut conn, &from, &to, assignee_id.as_deref()).await?
+        work_orders::called_between(conn, &from, &to, assignee_id).await?
     };
-    let repeats = work_orders::repeats_since(&mut conn, &from).await?;
+    let repeats = work_orders::repeats_since(conn, &from).await?;
     let repeats: Vec<(&str, &str)> = repeats
         .iter()
         .map(|(t, r)| (t.as_str(), r.as_str()))
         .collect();
     let first = Month::of(periods[0].start());
-    let complaints = complaints_since(&mut conn, first).await?;
-    let excused = excused(&mut conn).await?;
-    let series = engineer_trend(
-        &engineers,
-        &periods,
+    let complaints = complaints_since(conn, first).await?;
+    let excused = excused(conn).await?;
+    Ok(engineer_trend(
+        engineers,
+        periods,
         &orders,
         &repeats,
         &complaints,
         &excused,
         &EngineerRules::default(),
         as_of,
-    );
-    Ok(Json(Trend {
-        who: who.map(str::to_string),
-        by,
-        last,
-        as_of,
-        series,
-    }))
+    ))
 }
 
 /// `GET /api/scorecards/agents/trend`.
@@ -178,9 +251,8 @@ pub async fn agents(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<TrendQuery>,
 ) -> Result<Json<Trend>, AppError> {
-    let as_of = Utc::now();
-    let (by, last, periods) = periods_of(&query, as_of)?;
-    let who = who_of(&query);
+    let asked = Asked::of(&query)?;
+    let (who, periods, as_of) = (asked.who, &asked.periods, asked.as_of);
     let mut conn = state.db.acquire().await?;
     let readable: Vec<String> = match user.profile.role {
         Role::Manager => {
@@ -199,27 +271,59 @@ pub async fn agents(
     let readable: Vec<&str> = readable.iter().map(String::as_str).collect();
     only(who, &readable, "agents")?;
     let agents: Vec<&str> = who.map_or(readable.clone(), |w| vec![w]);
-    let (from, to) = text_span(&periods)?;
-    let taken = work_orders::taken_between(&mut conn, &from, &to).await?;
-    let settings = crate::desk::settings(&mut conn).await?;
-    let rules = AgentRules {
-        call_back_days: settings.call_back_days,
-        ..AgentRules::default()
-    };
-    let series = agent_trend(&agents, &periods, &taken, &rules, as_of);
-    Ok(Json(Trend {
-        who: who.map(str::to_string),
-        by,
-        last,
-        as_of,
-        series,
-    }))
+    let series = agent_series(&mut conn, &agents, periods, as_of).await?;
+    asked.answer(&mut conn, who, series).await
+}
+
+/// The agents' trend over `periods`: each period's cards kept or computed
+/// ([`scorecard_summaries::agent_cards`]), then each rate summed.
+pub async fn agent_series(
+    conn: &mut db::Conn,
+    agents: &[&str],
+    periods: &[Period],
+    as_of: DateTime<Utc>,
+) -> Result<Vec<TrendSeries>, AppError> {
+    let rules = agent_scorecards::rules(conn).await?;
+    let cards = scorecard_summaries::agent_cards(conn, periods, agents, &rules, as_of).await?;
+    Ok(agent_trend_of(periods, &cards))
+}
+
+/// The agents' trend without the kept cards: the span's orders read whole and every period
+/// computed by the model (the way before `scorecard_summaries`).
+pub async fn agent_series_from_orders(
+    conn: &mut db::Conn,
+    agents: &[&str],
+    periods: &[Period],
+    as_of: DateTime<Utc>,
+) -> Result<Vec<TrendSeries>, AppError> {
+    let (from, to) = text_span(periods)?;
+    let taken = work_orders::taken_between(conn, &from, &to).await?;
+    let rules = agent_scorecards::rules(conn).await?;
+    Ok(agent_trend(agents, periods, &taken, &rules, as_of))
 }
 
 #[derive(sqlx::FromRow)]
-struct SupervisorRow {
+struct StaffRow {
     username: String,
     team: Option<String>,
+}
+
+/// The users of `role`, of `team` and named `username` where given, by team and name.
+async fn staff(
+    conn: &mut db::Conn,
+    role: Role,
+    team: Option<&str>,
+    username: Option<&str>,
+) -> Result<Vec<StaffRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT username, team FROM users WHERE role = $1 AND ($2 IS NULL OR team = $2) \
+         AND ($3 IS NULL OR username = $3) ORDER BY team, username",
+    )
+    .bind(role.as_str())
+    .bind(team)
+    .bind(username)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// `GET /api/scorecards/supervisors/trend`.
@@ -228,9 +332,8 @@ pub async fn supervisors(
     user: CurrentUser,
     ApiQuery(query): ApiQuery<TrendQuery>,
 ) -> Result<Json<Trend>, AppError> {
-    let as_of = Utc::now();
-    let (by, last, periods) = periods_of(&query, as_of)?;
-    let who = who_of(&query);
+    let asked = Asked::of(&query)?;
+    let (who, periods, as_of) = (asked.who, &asked.periods, asked.as_of);
     let mine = match user.profile.role {
         Role::Manager => None,
         Role::Supervisor => Some(user.profile.username.clone()),
@@ -242,14 +345,7 @@ pub async fn supervisors(
         }
     };
     let mut conn = state.db.acquire().await?;
-    let rows: Vec<SupervisorRow> = sqlx::query_as(
-        "SELECT username, team FROM users \
-         WHERE role = $1 AND ($2 IS NULL OR username = $2) ORDER BY team, username",
-    )
-    .bind(Role::Supervisor.as_str())
-    .bind(mine.as_deref())
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = staff(&mut conn, Role::Supervisor, None, mine.as_deref()).await?;
     let readable: Vec<&str> = rows.iter().map(|r| r.username.as_str()).collect();
     only(who, &readable, "supervisors")?;
     let supervisors: Vec<(&str, &str)> = rows
@@ -282,12 +378,69 @@ pub async fn supervisors(
     .fetch_all(&mut *conn)
     .await?;
     let findings: Vec<Finding> = parse(&findings, "finding")?;
-    let series = supervisor_trend(&supervisors, &periods, &rounds, &findings, as_of);
-    Ok(Json(Trend {
-        who: who.map(str::to_string),
-        by,
-        last,
-        as_of,
-        series,
-    }))
+    let series = supervisor_trend(&supervisors, periods, &rounds, &findings, as_of);
+    asked.answer(&mut conn, who, series).await
+}
+
+/// `GET /api/scorecards/cleaning/trend`: the teams' cards summed (the manager's: every team's;
+/// a supervisor's: their team's), or one cleaner's own.
+pub async fn cleaning(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<TrendQuery>,
+) -> Result<Json<Trend>, AppError> {
+    let asked = Asked::of(&query)?;
+    let (periods, as_of) = (&asked.periods, asked.as_of);
+    let profile = &user.profile;
+    let (team, who) = match profile.role {
+        Role::Manager => (None, asked.who),
+        Role::Supervisor => (Some(profile.team.clone().unwrap_or_default()), asked.who),
+        Role::Cleaner => (
+            Some(profile.team.clone().unwrap_or_default()),
+            Some(asked.who.unwrap_or(&profile.username)),
+        ),
+        _ => {
+            return Err(AppError::Forbidden(
+                "the cleaning scorecards are the manager's and the supervisors' (a cleaner \
+                 reads their own)"
+                    .into(),
+            ));
+        }
+    };
+    let mut conn = state.db.acquire().await?;
+    let cleaners = staff(&mut conn, Role::Cleaner, team.as_deref(), None).await?;
+    let readable: Vec<&str> = match profile.role {
+        Role::Cleaner => vec![profile.username.as_str()],
+        _ => cleaners.iter().map(|c| c.username.as_str()).collect(),
+    };
+    only(who, &readable, "cleaners")?;
+    // A cleaner's trend needs only their team's records; the department's every team's.
+    let who_team = who.and_then(|w| cleaners.iter().find(|c| c.username == w));
+    let first = periods[0].first - Duration::days(31);
+    let last_day = periods[periods.len() - 1].last();
+    let mut teams = Vec::new();
+    for t in field::cleaning_teams(&mut conn).await? {
+        let wanted = match who_team {
+            Some(c) => c.team.as_deref() == Some(t.as_str()),
+            None => team.as_deref().is_none_or(|mine| mine == t),
+        };
+        if !wanted {
+            continue;
+        }
+        let names: Vec<String> = cleaners
+            .iter()
+            .filter(|c| c.team.as_deref() == Some(t.as_str()))
+            .map(|c| c.username.clone())
+            .collect();
+        teams.push((
+            names,
+            field::team_records(&mut conn, &t, first, last_day).await?,
+        ));
+    }
+    let teams: Vec<(&[String], TeamCleaning)> = teams
+        .iter()
+        .map(|(names, r)| (names.as_slice(), r.cleaning()))
+        .collect();
+    let series = cleaning_trend(&teams, who, periods, as_of);
+    asked.answer(&mut conn, who, series).await
 }

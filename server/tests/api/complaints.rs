@@ -21,7 +21,7 @@ use crate::field::Photo;
 use crate::harness::{TestServer, assert_error};
 use crate::team::{
     add_user, assert_applied, assert_rejected, assign_to, close, confirm, op_at, photo_ref,
-    refused, send,
+    refused, reopen, send,
 };
 
 /// A device time a few minutes ago (call-backs may not be in the future).
@@ -1481,4 +1481,135 @@ pub async fn at_step(server: &TestServer, step: &str) -> Uuid {
     )
     .await;
     made.id
+}
+
+/// The team's supervisor confirms a complaint's fix on the tablet while their phone, offline,
+/// reopens it (earlier): both kept, the confirmation shows. In both arrival orders the call-back
+/// is not due while the task is in conflict (not even when the confirmation arrived first and
+/// had made it due), the desk's steps on the task are refused with `task_in_conflict` and change
+/// nothing; kept, the confirmation makes the call-back due from its own time.
+#[tokio::test]
+async fn a_task_in_conflict_takes_no_desk_step_and_its_call_back_is_not_due_until_settled() {
+    const TABLET: &str = "00000000-0000-4000-8000-0000000000d1";
+    const PHONE: &str = "00000000-0000-4000-8000-0000000000d2";
+    let mut seen = Vec::new();
+    for reopen_first in [true, false] {
+        let server = TestServer::with_demo().await;
+        let (c1, c2, s1, desk) = (
+            server.signed_in("cleaner1").await,
+            server.signed_in("cleaner2").await,
+            server.signed_in("supervisor1").await,
+            server.signed_in("dispatcher1").await,
+        );
+        let new = new_complaint("team-a", "ordinary", vec![], None);
+        let id = id_of(&new);
+        let task: Uuid = serde_json::from_value(new["finding_id"].clone()).unwrap();
+        assert_applied(&send(&server, &c1, &take_op("cleaner1", &new, &now_minus(60))).await);
+        let due = (Utc::now() + Duration::days(3)).to_rfc3339();
+        assert_applied(
+            &send(
+                &server,
+                &s1,
+                &assign_to("supervisor1", task, "cleaner2", &due),
+            )
+            .await,
+        );
+        let after = Photo::jpeg(45);
+        assert_applied(
+            &send(
+                &server,
+                &c2,
+                &close("cleaner2", task, vec![photo_ref(&after, "after")]),
+            )
+            .await,
+        );
+        let confirmed_at = now_minus(5);
+        let mut yes = confirm("supervisor1", task);
+        yes["device_id"] = TABLET.into();
+        yes["device_time"] = confirmed_at.clone().into();
+        let mut no = reopen("supervisor1", task, "还在漏");
+        no["device_id"] = PHONE.into();
+        no["device_time"] = now_minus(10).into();
+        let (first, second) = if reopen_first {
+            (&no, &yes)
+        } else {
+            (&yes, &no)
+        };
+        assert_applied(&send(&server, &s1, first).await);
+        assert_applied(&send(&server, &s1, second).await);
+
+        let d = detail(&server, &desk, id).await;
+        assert!(d.task.conflict.is_some(), "both steps kept");
+        assert_eq!(d.task.state, FindingState::Confirmed, "the later shows");
+        assert_eq!(
+            (
+                d.complaint.state,
+                d.complaint.call_back_due,
+                d.complaint.fix_confirmed_at
+            ),
+            (ComplaintState::Fixing, None, None),
+            "no call-back is due while the task is in conflict"
+        );
+        assert_error(
+            post(
+                &server,
+                &desk,
+                "/api/call-backs",
+                &call_back_body(about_complaint(id), "phone", true, &now_minus(0), None),
+            )
+            .await,
+            StatusCode::CONFLICT,
+            "fix_not_confirmed",
+        )
+        .await;
+        // The desk's steps on the task are refused, and change nothing.
+        let view = desk_view(&server, &desk).await;
+        for (path, body) in [
+            (
+                "assign",
+                json!({"assignee": {"person": {"username": "cleaner1"}}}),
+            ),
+            ("confirm", json!({})),
+        ] {
+            let b = assert_error(
+                post(
+                    &server,
+                    &desk,
+                    &format!("/api/complaints/{id}/{path}"),
+                    &body,
+                )
+                .await,
+                StatusCode::CONFLICT,
+                "task_in_conflict",
+            )
+            .await;
+            assert!(b["message"].as_str().is_some_and(|m| !m.is_empty()));
+        }
+        assert_eq!(desk_view(&server, &desk).await, view);
+
+        // The supervisor keeps the confirmation: the call-back is due from it.
+        let keep = crate::team::op(
+            "supervisor1",
+            json!({"type": "settle_finding", "finding_id": task, "keep_device": TABLET}),
+        );
+        assert_applied(&send(&server, &s1, &keep).await);
+        let d = detail(&server, &desk, id).await;
+        assert_eq!(d.task.shown_state(), Some(FindingState::Confirmed));
+        let at: DateTime<Utc> = confirmed_at.parse().unwrap();
+        assert_eq!(
+            (d.complaint.state, d.complaint.fix_confirmed_at),
+            (ComplaintState::CallBackDue, Some(at))
+        );
+        let events: Vec<_> = d
+            .complaint
+            .history
+            .iter()
+            .map(|s| s.event.clone())
+            .collect();
+        seen.push((events, d.complaint.call_back_due.map(|due| due - at)));
+    }
+    assert_eq!(
+        seen[0], seen[1],
+        "the same complaint in both arrival orders"
+    );
 }

@@ -1421,3 +1421,121 @@ async fn field_staff_reach_no_desk_endpoint() {
     }
     assert_eq!(snapshot(&server).await, before);
 }
+
+/// Two phones of engineer1 save different report texts apart; each reaches the server first in
+/// turn. Both texts are kept, the later save shown, on the phone and at the desk; the order is
+/// not closed while they disagree; a dispatcher keeps one text, once.
+#[tokio::test]
+async fn two_phones_saving_a_report_apart_keep_both_texts_until_the_desk_keeps_one() {
+    const PHONE_1: &str = "00000000-0000-4000-8000-0000000000a1";
+    const PHONE_2: &str = "00000000-0000-4000-8000-0000000000a2";
+    let mut shown = Vec::new();
+    for phone_1_first in [true, false] {
+        let server = TestServer::with_demo().await;
+        let desk = server.signed_in("dispatcher1").await;
+        let e1 = server.signed_in("engineer1").await;
+        let wo = my_orders(&server, &e1)
+            .await
+            .into_iter()
+            .find(|o| o.service_type == ServiceType::FaultRepair)
+            .unwrap();
+        let mut ops = walk_to_left("engineer1", wo.id);
+        for (i, slot) in wo.slots.iter().filter(|s| s.required).enumerate() {
+            ops.push(Photo::jpeg(i as u8 + 40).add("engineer1", wo.id, &slot.key));
+        }
+        let signature = Photo::signature_png();
+        ops.push(signature.add("engineer1", wo.id, "signature"));
+        ops.push(sign("engineer1", wo.id, signature.id));
+        let r = server.push(&e1, &ops).await;
+        assert!(r.results.iter().all(|r| r.outcome == Outcome::Applied));
+        let on = |device: &str, time: &str, work: &str| {
+            let mut save = save_report("engineer1", wo.id);
+            save["device_id"] = device.into();
+            save["device_time"] = time.into();
+            save["kind"]["work_done"] = work.into();
+            save
+        };
+        let one = on(PHONE_1, "2026-11-27T05:00:00Z", "更换油管");
+        let two = on(PHONE_2, "2026-11-27T05:05:00Z", "更换油管和滤芯");
+        let order = if phone_1_first {
+            [one, two]
+        } else {
+            [two, one]
+        };
+        for save in order {
+            let r = server.push(&e1, &[save]).await;
+            assert_eq!(r.results[0].outcome, Outcome::Applied);
+        }
+        let r = server.push(&e1, &[submit("engineer1", wo.id)]).await;
+        assert_eq!(r.results[0].outcome, Outcome::Applied);
+        let on_phone = my_orders(&server, &e1)
+            .await
+            .into_iter()
+            .find(|o| o.id == wo.id)
+            .unwrap();
+        let at_desk = detail(&server, &desk, wo.id).await.work_order;
+        for seen in [&on_phone, &at_desk] {
+            assert_eq!(
+                seen.report.work_done, "更换油管和滤芯",
+                "the later save shows"
+            );
+            let other = seen.report.conflict.as_ref().expect("both texts kept");
+            assert_eq!(other.work_done, "更换油管");
+            assert_eq!(other.stamp.as_ref().unwrap().device.to_string(), PHONE_1);
+        }
+        let other = at_desk.report.conflict.clone().unwrap();
+        let stamp = other.stamp.clone().unwrap();
+        shown.push((at_desk.report.text(), other.text(), stamp.device, stamp.at));
+
+        let review = format!("/api/work-orders/{}/review", wo.id);
+        let settle = format!("/api/work-orders/{}/report-conflict", wo.id);
+        let keep = json!({"keep_device": PHONE_1});
+        let before = snapshot(&server).await;
+        let close = json!({"decision": "close"});
+        let r = send(&desk, &server, "POST", &review, close.clone()).await;
+        assert_error(r, StatusCode::CONFLICT, "report_in_conflict").await;
+        for who in ["head1", "engineer1"] {
+            let client = server.signed_in(who).await;
+            let r = send(&client, &server, "POST", &settle, keep.clone()).await;
+            assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+        }
+        let r = send(
+            &desk,
+            &server,
+            "POST",
+            &settle,
+            json!({"keep_device": Uuid::new_v4()}),
+        )
+        .await;
+        assert_error(r, StatusCode::CONFLICT, "no_conflict").await;
+        assert_eq!(snapshot(&server).await, before, "refusals change nothing");
+
+        let kept: WorkOrderDetail = ok(
+            send(&desk, &server, "POST", &settle, keep.clone()).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(kept.work_order.report.work_done, "更换油管");
+        assert!(kept.work_order.report.conflict.is_none());
+        let r = send(&desk, &server, "POST", &settle, keep).await;
+        assert_error(r, StatusCode::CONFLICT, "no_conflict").await;
+        let on_phone = my_orders(&server, &e1)
+            .await
+            .into_iter()
+            .find(|o| o.id == wo.id)
+            .unwrap();
+        assert_eq!(
+            on_phone.report.work_done, "更换油管",
+            "the phone gets the kept text"
+        );
+        let _: WorkOrderDetail = ok(
+            send(&desk, &server, "POST", &review, close).await,
+            StatusCode::OK,
+        )
+        .await;
+    }
+    assert_eq!(
+        shown[0], shown[1],
+        "the same report whichever phone arrived first"
+    );
+}

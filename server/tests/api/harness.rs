@@ -331,6 +331,17 @@ pub async fn assert_error(response: Response, status: StatusCode, code: &str) ->
     body
 }
 
+/// The work orders the office's list (`GET /api/work-orders`) gives `client`.
+pub async fn desk_orders(server: &TestServer, client: &Client) -> Vec<WorkOrder> {
+    let r = client
+        .get(server.url("/api/work-orders"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    r.json().await.unwrap()
+}
+
 /// The ids of a user's demo work orders, as their first sync returns them.
 pub async fn my_orders(server: &TestServer, client: &Client) -> Vec<WorkOrder> {
     server.sync(client, 0).await.work_orders

@@ -33,4 +33,5 @@ mod scorecards;
 mod session;
 mod static_files;
 mod sync;
+mod waiver;
 mod work_orders;

@@ -305,6 +305,27 @@ async fn every_field_operation_applies_exactly_once() {
     );
     apply(&server, &sup, &record_review).await;
     resend_changes_nothing(&server, &sup, &record_review, &all).await;
+    // A second phone recorded the same unit that day differently; the supervisor keeps one.
+    let mut wet = all_pass();
+    wet[0] = json!({"item": "floor_clear", "pass": false, "note": "地面有水"});
+    let mut second = vacant_record(
+        "cleaner1",
+        Uuid::new_v4(),
+        unit(&r, "3栋 1204").id,
+        wet,
+        vec![
+            photo_ref(&Photo::jpeg(86), "unit"),
+            photo_ref(&Photo::jpeg(87), "floor"),
+        ],
+    );
+    second["device_id"] = "00000000-0000-4000-8000-0000000000a3".into();
+    apply(&server, &c1, &second).await;
+    let keep = op(
+        "supervisor1",
+        json!({"type": "settle_vacant_record", "record_id": record_id}),
+    );
+    apply(&server, &sup, &keep).await;
+    resend_changes_nothing(&server, &sup, &keep, &all).await;
 
     let finding = Uuid::new_v4();
     let report = report_finding(
@@ -346,8 +367,13 @@ async fn every_field_operation_applies_exactly_once() {
     let field = server.sync(&c1, 0).await.field;
     assert_eq!(field.area_days.len(), 1);
     assert!(field.area_days[0].review.is_some());
-    assert_eq!(field.vacant_records.len(), 1);
-    assert!(field.vacant_records[0].review.is_some());
+    assert_eq!(
+        field.vacant_records.len(),
+        2,
+        "both phones' records, one set aside"
+    );
+    let kept = field.vacant_records.iter().find(|r| r.id == record_id);
+    assert!(kept.is_some_and(|r| r.review.is_some() && !r.set_aside));
 
     // The same id with other content is not a resend.
     let mut reused = tick.clone();

@@ -471,11 +471,29 @@ async fn only_the_assignee_uploads_and_metadata_comes_first() {
     assert_error(r, StatusCode::NOT_FOUND, "unknown_photo").await;
     add(&server, &e1, wo.id, "nameplate", &photo).await;
 
-    let r = photo.put(&server, &e2).await;
-    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    // Someone else's photo is answered as an unknown one, word for word (issue 15): an id
+    // cannot be probed.
+    let unknown = Photo::jpeg(2);
     let dispatcher = server.signed_in("dispatcher1").await;
-    let r = photo.put(&server, &dispatcher).await;
-    assert_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    for client in [&e2, &dispatcher] {
+        let r = photo.put(&server, client).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let body: serde_json::Value = r.json().await.unwrap();
+        let r = unknown.put(&server, client).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let other: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"], other["error"]);
+        assert_eq!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .replace(&photo.id.to_string(), "ID"),
+            other["message"]
+                .as_str()
+                .unwrap()
+                .replace(&unknown.id.to_string(), "ID")
+        );
+    }
     let r = photo.put(&server, &server.client()).await;
     assert_error(r, StatusCode::UNAUTHORIZED, "unauthorized").await;
     assert!(stored_objects(&server).await.is_empty());
@@ -759,4 +777,122 @@ async fn long_chinese_names_unpack_on_every_file_system() {
     }
     names.dedup();
     assert_eq!(names.len(), 2, "{names:?}");
+}
+
+fn withdraw(user: &str, wo: Uuid, photo_id: Uuid) -> serde_json::Value {
+    crate::field::op(
+        user,
+        json!({"type": "withdraw_photo", "work_order_id": wo, "photo_id": photo_id}),
+    )
+}
+
+/// A wrong photo withdrawn after it was sent (issue 16): applied once, kept with its bytes and
+/// who and when, its slot missing again, left out of the ZIP; refused without a change when it
+/// is not the sender's order, the photo is unknown or already withdrawn, or the report is in.
+#[tokio::test]
+async fn a_sent_photo_is_withdrawn_once_and_kept_for_the_record() {
+    let server = TestServer::with_demo().await;
+    let e1 = server.signed_in("engineer1").await;
+    let e2 = server.signed_in("engineer2").await;
+    let office = server.signed_in("dispatcher1").await;
+    let wo = order_of(&server, &e1, ServiceType::PeriodicMaintenance).await;
+    let wrong = Photo::jpeg(40);
+    add(&server, &e1, wo.id, "nameplate", &wrong).await;
+    assert_eq!(wrong.put(&server, &e1).await.status(), StatusCode::CREATED);
+    let missing_nameplate = |o: &WorkOrder| {
+        o.report_missing()
+            .contains(&fieldbook_model::Missing::Photo {
+                slot: "nameplate".into(),
+            })
+    };
+    let before = server.work_order(&office, wo.id).await;
+    assert!(!missing_nameplate(&before));
+
+    // Refusals, each changing nothing.
+    let refusals = [
+        (&e2, withdraw("engineer2", wo.id, wrong.id), "not_assigned"),
+        (
+            &e1,
+            withdraw("engineer1", wo.id, Uuid::new_v4()),
+            "unknown_record",
+        ),
+    ];
+    for (client, op, code) in refusals {
+        let r = server.push(client, &[op]).await;
+        assert_eq!(r.results[0].outcome, Outcome::Rejected, "{r:?}");
+        assert_eq!(
+            serde_json::to_value(r.results[0].code).unwrap(),
+            json!(code)
+        );
+        assert_eq!(server.work_order(&office, wo.id).await, before, "{code}");
+    }
+
+    let op = withdraw("engineer1", wo.id, wrong.id);
+    let r = server.push(&e1, std::slice::from_ref(&op)).await;
+    assert_eq!(r.results[0].outcome, Outcome::Applied, "{r:?}");
+    let r = server.push(&e1, &[op]).await;
+    assert_eq!(r.results[0].outcome, Outcome::Duplicate, "{r:?}");
+    let withdrawn = server.work_order(&office, wo.id).await;
+    assert!(withdrawn.seq > before.seq);
+    let meta = withdrawn.photos.iter().find(|p| p.id == wrong.id).unwrap();
+    assert!(meta.withdrawn_at.is_some());
+    assert_eq!(meta.withdrawn_by.as_deref(), Some("engineer1"));
+    assert!(meta.uploaded);
+    assert!(missing_nameplate(&withdrawn));
+    // The engineer's phone pulls it as the office sees it.
+    let pulled = server.sync(&e1, before.seq).await;
+    let mine = pulled.work_orders.iter().find(|o| o.id == wo.id).unwrap();
+    assert!(mine.photos[0].withdrawn_at.is_some());
+    // Kept: the office can still open it; a second withdrawal is refused.
+    let url = server.url(&format!("/api/photos/{}", wrong.id));
+    assert_eq!(
+        office.get(&url).send().await.unwrap().status(),
+        StatusCode::OK
+    );
+    let r = server
+        .push(&e1, &[withdraw("engineer1", wo.id, wrong.id)])
+        .await;
+    assert_eq!(r.results[0].outcome, Outcome::Rejected, "{r:?}");
+    assert_eq!(server.work_order(&office, wo.id).await, withdrawn);
+
+    // Retaken: the new photo fills the slot, and only it goes into the ZIP.
+    let right = Photo::jpeg(41);
+    add(&server, &e1, wo.id, "nameplate", &right).await;
+    assert_eq!(right.put(&server, &e1).await.status(), StatusCode::CREATED);
+    let retaken = server.work_order(&office, wo.id).await;
+    assert!(!missing_nameplate(&retaken));
+    let new = retaken.photos.iter().find(|p| p.id == right.id).unwrap();
+    assert!(new.name.ends_with("-nameplate-2.jpg"), "{}", new.name);
+    let zip_url = server.url(&format!("/api/work-orders/{}/photos.zip", wo.id));
+    let bytes = office.get(&zip_url).send().await.unwrap().bytes().await;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes.unwrap().to_vec())).unwrap();
+    assert_eq!(archive.len(), 1);
+    assert!(archive.by_index(0).unwrap().name().ends_with(&new.name));
+
+    // Once the report is submitted, nothing is withdrawn any more.
+    let mut ops = walk_to_left("engineer1", wo.id);
+    for (i, slot) in wo.slots.iter().filter(|s| s.required).enumerate() {
+        if slot.key != "nameplate" {
+            ops.push(Photo::jpeg(i as u8).add("engineer1", wo.id, &slot.key));
+        }
+    }
+    ops.push(save_report("engineer1", wo.id));
+    let signature = Photo::signature_png();
+    ops.push(signature.add("engineer1", wo.id, "signature"));
+    ops.push(sign("engineer1", wo.id, signature.id));
+    ops.push(submit("engineer1", wo.id));
+    let r = server.push(&e1, &ops).await;
+    assert!(
+        r.results.iter().all(|r| r.outcome == Outcome::Applied),
+        "{r:?}"
+    );
+    let submitted = server.work_order(&office, wo.id).await;
+    let r = server
+        .push(&e1, &[withdraw("engineer1", wo.id, right.id)])
+        .await;
+    assert_eq!(
+        serde_json::to_value(r.results[0].code).unwrap(),
+        json!("report_submitted")
+    );
+    assert_eq!(server.work_order(&office, wo.id).await, submitted);
 }

@@ -336,7 +336,7 @@ async fn the_cleaning_daily_counts_the_demo_s_yesterday_and_its_xlsx_holds_it() 
         .unwrap();
     assert_eq!(number(&lobby[4]), 4.0);
 
-    // The month-end summary of last month is there (nothing ticked then in the demo).
+    // The month-end summary of last month: the demo's two rounds of three every day.
     let last_month = china_date(Utc::now()) - Duration::days(31);
     let month: CleaningReport = get(
         &server,
@@ -348,5 +348,7 @@ async fn the_cleaning_daily_counts_the_demo_s_yesterday_and_its_xlsx_holds_it() 
         month.period.kind,
         fieldbook_model::reports::PeriodKind::Month
     );
-    assert!(month.teams[0].figures.rounds_due >= 28 * 3);
+    let f = &month.teams[0].figures;
+    assert!(f.rounds_due >= 28 * 3);
+    assert_eq!(f.rounds_done * 3, f.rounds_due * 2);
 }

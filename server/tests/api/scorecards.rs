@@ -392,8 +392,9 @@ async fn the_agent_s_card_counts_the_orders_they_took_and_its_xlsx_holds_it() {
     assert_eq!(misses.rows().count(), card.misses.len() + 1);
 }
 
-/// The cleaning supervisor's scorecard: the demo has no rounds last month, so every round of
-/// every day was missed, and the outlet check too; its .xlsx says the same.
+/// The cleaning supervisor's scorecard: the demo's last month has the morning and the last
+/// round of every day, so every afternoon round was missed, and the outlet check too; its .xlsx
+/// says the same.
 #[tokio::test]
 async fn the_supervisor_s_card_counts_rounds_against_due_and_its_xlsx_holds_it() {
     use fieldbook_model::scorecard::agent::Rate;
@@ -416,12 +417,12 @@ async fn the_supervisor_s_card_counts_rounds_against_due_and_its_xlsx_holds_it()
     assert_eq!(
         card.rounds,
         Rate {
-            met: 0,
+            met: days * 2,
             of: days * 3
         }
     );
     assert_eq!(card.outlet_check, Rate { met: 0, of: 1 });
-    assert_eq!(card.misses.len() as u32, days * 3 + 1);
+    assert_eq!(card.misses.len() as u32, days + 1);
 
     // The supervisor reads their own; a cleaner or the desk none.
     let mine: SupervisorScorecards = get(server.signed_in("supervisor1").await, "")
@@ -450,9 +451,9 @@ async fn the_supervisor_s_card_counts_rounds_against_due_and_its_xlsx_holds_it()
     assert_eq!(
         row[3..7].to_vec(),
         vec![
-            Data::Float(0.0),
+            Data::Float(f64::from(days * 2)),
             Data::Float(f64::from(days * 3)),
-            Data::Float(0.0),
+            Data::Float(67.0),
             Data::String("未做".into()),
         ]
     );
@@ -642,6 +643,33 @@ async fn the_cleaning_cards_count_the_month_s_checklists_and_spot_checks_and_the
     let server = server().await;
     let cleaner = server.signed_in("cleaner1").await;
     let supervisor = server.signed_in("supervisor1").await;
+    let month = "2026-11";
+    let get = |client: Client, path: String| {
+        let url = server.url(&path);
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let manager = server.signed_in("manager1").await;
+    // What the demo's last month already holds (when November is last month: its spot checks).
+    let cards = |manager: Client| async {
+        let all: CleaningScorecards =
+            get(manager, format!("/api/scorecards/cleaning?month={month}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+        all
+    };
+    let before = cards(manager.clone()).await;
+    let before_team = before.teams.iter().find(|t| t.team == "team-a").unwrap();
+    let before_card = before_team
+        .cleaners
+        .iter()
+        .find(|c| c.cleaner == "cleaner1")
+        .unwrap();
+    let one_more = |r: Rate| Rate {
+        met: r.met + 1,
+        of: r.of + 1,
+    };
     let r = reference(&server, &cleaner).await;
     let lobby = area(&r, "大堂").id;
     let items = due(&r, lobby);
@@ -667,33 +695,23 @@ async fn the_cleaning_cards_count_the_month_s_checklists_and_spot_checks_and_the
     )
     .await;
 
-    let month = "2026-11";
-    let get = |client: Client, path: String| {
-        let url = server.url(&path);
-        async move { client.get(url).send().await.unwrap() }
-    };
-    let manager = server.signed_in("manager1").await;
-    let all: CleaningScorecards = get(
-        manager.clone(),
-        format!("/api/scorecards/cleaning?month={month}"),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
+    let all = cards(manager.clone()).await;
     let team = all.teams.iter().find(|t| t.team == "team-a").unwrap();
     let card = team
         .cleaners
         .iter()
         .find(|c| c.cleaner == "cleaner1")
         .unwrap();
-    assert_eq!(card.spot_checks, Rate { met: 1, of: 1 });
+    assert_eq!(card.spot_checks, one_more(before_card.spot_checks));
     assert!(card.checklist.met >= items.len() as u32, "{card:?}");
     assert!(
         card.checklist.of > card.checklist.met,
-        "a month of days, one ticked"
+        "a month of days, not every item ticked"
     );
-    assert_eq!(team.total.spot_checks, Rate { met: 1, of: 1 });
+    assert_eq!(
+        team.total.spot_checks,
+        one_more(before_team.total.spot_checks)
+    );
     assert_eq!(team.total.cleaner, "");
     assert!(team.total.checklist.of >= card.checklist.of);
 
@@ -718,6 +736,31 @@ async fn the_cleaning_cards_count_the_month_s_checklists_and_spot_checks_and_the
     .await
     .unwrap();
     assert_eq!(&own, card);
+
+    // The trends' November points are the cards': the cleaner's own (asked by the cleaner,
+    // without `who`), and the department's, every team's card summed.
+    let pct = |r: Rate| r.percent().map(f64::from);
+    let month_arg = format!("month={month}");
+    let mine = trend(&server, &cleaner, "cleaning", &month_arg).await;
+    assert_eq!(mine.who.as_deref(), Some("cleaner1"));
+    assert_eq!(last_point(&mine, "checklist"), pct(card.checklist));
+    assert_eq!(last_point(&mine, "spot_checks"), pct(card.spot_checks));
+    let dept = trend(&server, &manager, "cleaning", &month_arg).await;
+    let sum = |f: fn(&CleaningScorecard) -> Rate| {
+        all.teams
+            .iter()
+            .map(|t| f(&t.total))
+            .fold(Rate::default(), Rate::plus)
+    };
+    assert_eq!(last_point(&dept, "checklist"), pct(sum(|c| c.checklist)));
+    assert_eq!(
+        last_point(&dept, "vacant_units"),
+        pct(sum(|c| c.vacant_units))
+    );
+    assert_eq!(
+        last_point(&dept, "findings_on_time"),
+        pct(sum(|c| c.findings_on_time))
+    );
     for who in ["cleaner1", "dispatcher1"] {
         let r = get(
             server.signed_in(who).await,
@@ -800,4 +843,335 @@ async fn the_cleaning_cards_count_the_month_s_checklists_and_spot_checks_and_the
     let text = r.text().await.unwrap();
     assert!(text.contains("清单完成率(%)"));
     assert!(text.lines().any(|l| l.starts_with("team-a,cleaner1,")));
+}
+
+/// The kept cards (`scorecard_summaries`) give exactly the figures of the orders read whole,
+/// on a fixed data set: the demo's last month and a year of 40 generated field staff (ten
+/// engineers, ten agents; second visits, call-backs), by month and by week, for everyone and
+/// for one person, the first time (computed and kept) and the second (read back).
+#[tokio::test]
+async fn the_kept_cards_give_the_figures_of_the_orders_read_whole() {
+    use fieldbook_model::reports::PeriodKind;
+    use fieldbook_model::scorecard::trend::trend_periods;
+    use fieldbook_server::routes::{agent_scorecards, scorecard_trends, scorecards};
+
+    let server = server().await;
+    let db = server.database().await;
+    fieldbook_server::demo_staff::generate(&db, 40, 12, 3, Utc::now())
+        .await
+        .unwrap();
+    let mut conn = db.acquire().await.unwrap();
+    let month = last_month();
+    let as_of = Utc::now();
+    let everyone: Vec<String> = scorecards::engineers_of(&mut conn, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.username)
+        .collect();
+    assert!(everyone.len() >= 12, "the demo's and the generated");
+    let agents: Vec<String> =
+        sqlx::query_scalar("SELECT username FROM users WHERE role = $1 ORDER BY username")
+            .bind(Role::Dispatcher.as_str())
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    let one = fieldbook_server::demo_staff::engineer_name(3);
+    let one_id: String = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(&one)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    for round in ["computed and kept", "read back"] {
+        let engineers = scorecards::engineers_of(&mut conn, None).await.unwrap();
+        let slow = scorecards::compute_from_orders(&mut conn, engineers, month, None, as_of)
+            .await
+            .unwrap();
+        let engineers = scorecards::engineers_of(&mut conn, None).await.unwrap();
+        let fast = scorecards::compute(&mut conn, engineers, month, None, as_of)
+            .await
+            .unwrap();
+        assert_eq!(fast, slow, "every engineer's card, {round}");
+        assert!(slow.cards.iter().any(|c| !c.deductions.is_empty()));
+        let slow = agent_scorecards::compute_from_orders(&mut conn, month, None, as_of)
+            .await
+            .unwrap();
+        let fast = agent_scorecards::compute(&mut conn, month, None, as_of)
+            .await
+            .unwrap();
+        assert_eq!(fast, slow, "the agents' cards, {round}");
+        assert!(slow.cards.iter().any(|c| c.orders > 0));
+        for by in [PeriodKind::Month, PeriodKind::Week] {
+            let periods = trend_periods(by, month, as_of);
+            let names: Vec<&str> = everyone.iter().map(String::as_str).collect();
+            let slow = scorecard_trends::engineer_series_from_orders(
+                &mut conn, &names, &periods, None, as_of,
+            )
+            .await
+            .unwrap();
+            let fast = scorecard_trends::engineer_series(&mut conn, &names, &periods, None, as_of)
+                .await
+                .unwrap();
+            assert_eq!(fast, slow, "the department's trend by {by:?}, {round}");
+            let slow = scorecard_trends::engineer_series_from_orders(
+                &mut conn,
+                &[&one],
+                &periods,
+                Some(&one_id),
+                as_of,
+            )
+            .await
+            .unwrap();
+            let fast = scorecard_trends::engineer_series(
+                &mut conn,
+                &[&one],
+                &periods,
+                Some(&one_id),
+                as_of,
+            )
+            .await
+            .unwrap();
+            assert_eq!(fast, slow, "{one}'s trend by {by:?}, {round}");
+            let names: Vec<&str> = agents.iter().map(String::as_str).collect();
+            let slow =
+                scorecard_trends::agent_series_from_orders(&mut conn, &names, &periods, as_of)
+                    .await
+                    .unwrap();
+            let fast = scorecard_trends::agent_series(&mut conn, &names, &periods, as_of)
+                .await
+                .unwrap();
+            assert_eq!(fast, slow, "the agents' trend by {by:?}, {round}");
+        }
+    }
+    let kept: Vec<(String, String)> =
+        sqlx::query_as("SELECT DISTINCT card, period_kind FROM scorecard_summaries ORDER BY 1, 2")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    let kept: Vec<(&str, &str)> = kept.iter().map(|(c, p)| (c.as_str(), p.as_str())).collect();
+    assert_eq!(
+        kept,
+        [
+            ("agent", "month"),
+            ("agent", "week"),
+            ("engineer", "month"),
+            ("engineer", "week")
+        ]
+    );
+}
+
+/// engineer2's kept cards of last month (the card, and the trend by month and by week) change
+/// at once with each later event that changes the past month: a complaint about the order, a
+/// dissatisfied call-back of it, the office excusing its second visit. After each, the page
+/// gives what the orders read whole give.
+#[tokio::test]
+async fn a_later_event_changes_the_kept_month_at_once() {
+    use fieldbook_model::scorecard::trend::Trend;
+    use fieldbook_server::routes::scorecards;
+
+    let server = server().await;
+    let (manager, desk) = (
+        server.signed_in("manager1").await,
+        server.signed_in("dispatcher1").await,
+    );
+    let month = last_month();
+    let read = || async {
+        let card = card(&cards(&server, &manager, month).await, "engineer2").clone();
+        let mut trends = Vec::new();
+        for by in ["month", "week"] {
+            let t: Trend = manager
+                .get(server.url(&format!(
+                    "/api/scorecards/engineers/trend?who=engineer2&month={month}&by={by}"
+                )))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            trends.push(t);
+        }
+        (card, trends)
+    };
+    // The week holding a deduction's order: its figure in the weekly trend.
+    let order_called = server.work_order(&desk, id(1)).await.called_at;
+    let week_of = |t: &Trend, figure: &str| {
+        let s = t.series.iter().find(|s| s.figure == figure).unwrap();
+        s.points
+            .iter()
+            .find(|p| p.period.contains(order_called))
+            .unwrap()
+            .value
+    };
+    let slow = || async {
+        let db = server.database().await;
+        let mut conn = db.acquire().await.unwrap();
+        let engineers = scorecards::engineers_of(&mut conn, None).await.unwrap();
+        let all = scorecards::compute_from_orders(&mut conn, engineers, month, None, Utc::now())
+            .await
+            .unwrap();
+        card(&all, "engineer2").clone()
+    };
+    let (before, trends) = read().await;
+    assert_eq!((before.beyond, before.first_fix), (0, 15));
+    let kept: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM scorecard_summaries WHERE person = 'engineer2' AND card = 'engineer'",
+    )
+    .fetch_one(&server.database().await)
+    .await
+    .unwrap();
+    assert!(
+        kept >= 2,
+        "last month's card and its weeks are kept: {kept}"
+    );
+    assert_eq!(last_point(&trends[0], "beyond"), Some(0.0));
+    // The trend names engineer2 as people know them (the office's heading shows it).
+    assert_eq!(trends[0].who.as_deref(), Some("engineer2"));
+    assert_eq!(trends[0].name.as_deref(), Some("李强"));
+    let week_beyond = week_of(&trends[1], "beyond");
+
+    // A complaint about the maintenance order: 10 off beyond the 100.
+    let complaint = json!({
+        "id": Uuid::new_v4(), "finding_id": Uuid::new_v4(), "team": "济南站",
+        "severity": "ordinary", "customer": "王经理", "contact_phone": "138 0000 1234",
+        "place": "济南东站三期", "what": "修完又漏油", "photos": [], "work_order_id": id(1),
+    });
+    let r = desk
+        .post(server.url("/api/complaints"))
+        .json(&complaint)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let (after, trends) = read().await;
+    assert_eq!(after.beyond, 10);
+    assert_eq!(after.total, before.total - 10);
+    assert_eq!(after, slow().await);
+    assert_eq!(last_point(&trends[0], "beyond"), Some(10.0));
+    assert_eq!(week_of(&trends[1], "beyond"), week_beyond.map(|v| v + 10.0));
+
+    // A dissatisfied call-back of it: 2 more.
+    assert!(
+        server.work_order(&desk, id(1)).await.closure.is_some(),
+        "the demo's last month is closed"
+    );
+    let call_back = json!({
+        "id": Uuid::new_v4(), "subject": {"work_order": {"work_order_id": id(1)}},
+        "method": "phone", "at": (Utc::now() - chrono::Duration::minutes(1)).to_rfc3339(),
+        "answered_by": "王经理", "satisfied": false, "words": "还是漏油",
+    });
+    let r = desk
+        .post(server.url("/api/call-backs"))
+        .json(&call_back)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let (later, trends) = read().await;
+    assert_eq!(later.beyond, 12);
+    assert_eq!(later, slow().await);
+    assert_eq!(last_point(&trends[0], "beyond"), Some(12.0));
+
+    // The office excuses the fault order's second visit: first-time fix whole again.
+    let r = desk
+        .put(server.url(&format!("/api/work-orders/{}/first-fix-excuse", id(0))))
+        .json(&json!({"reason": "客户操作不当"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (excused, trends) = read().await;
+    assert_eq!(excused.first_fix, 20);
+    assert_eq!(excused.total, later.total + 5);
+    assert_eq!(excused, slow().await);
+    assert_eq!(last_point(&trends[0], "first_fix"), Some(20.0));
+}
+
+/// A waiver answered after the month is over still counts when it comes within the report's 3
+/// days (the model's rule): engineer1's order called last month, left today and submitted
+/// without the customer's signature and with a waiver asked, is unsigned on the kept card
+/// until the manager approves the request; then the card changes at once.
+#[tokio::test]
+async fn an_approved_waiver_changes_the_kept_month_at_once() {
+    use crate::waiver::{answer, waiver};
+    use fieldbook_server::routes::scorecards;
+
+    let server = server().await;
+    let (manager, e1) = (
+        server.signed_in("manager1").await,
+        server.signed_in("engineer1").await,
+    );
+    let month = last_month();
+    let wo = crate::harness::my_orders(&server, &e1).await[0].clone();
+    // The call came in on the 20th of last month (as a late order's would).
+    let called = fieldbook_server::db::time_to_text(
+        fieldbook_model::complaints::china_midnight(month.first_day()) + chrono::Duration::days(19),
+    );
+    sqlx::query("UPDATE work_orders SET called_at = $1 WHERE id = $2")
+        .bind(&called)
+        .bind(wo.id.to_string())
+        .execute(&server.database().await)
+        .await
+        .unwrap();
+    // On site and left today: the report's 3 days, and so the time an approval still counts,
+    // run to three days from now.
+    let now = (Utc::now() - chrono::Duration::minutes(5)).to_rfc3339();
+    let mut ops: Vec<serde_json::Value> = ["departed", "arrived", "repaired_left"]
+        .into_iter()
+        .map(|node| crate::harness::set_status_at("engineer1", wo.id, node, &now))
+        .collect();
+    for (i, slot) in wo.slots.iter().filter(|s| s.required).enumerate() {
+        ops.push(crate::field::Photo::jpeg(i as u8 + 40).add("engineer1", wo.id, &slot.key));
+    }
+    ops.push(crate::field::save_report("engineer1", wo.id));
+    ops.push(waiver(wo.id, "客户不在现场"));
+    ops.push(crate::field::submit("engineer1", wo.id));
+    let r = server.push(&e1, &ops).await;
+    assert!(
+        r.results
+            .iter()
+            .all(|r| r.outcome == fieldbook_model::Outcome::Applied),
+        "{:?}",
+        r.results
+    );
+    let slow = || async {
+        let db = server.database().await;
+        let mut conn = db.acquire().await.unwrap();
+        let engineers = scorecards::engineers_of(&mut conn, None).await.unwrap();
+        let all = scorecards::compute_from_orders(&mut conn, engineers, month, None, Utc::now())
+            .await
+            .unwrap();
+        card(&all, "engineer1").clone()
+    };
+    let pending = card(&cards(&server, &manager, month).await, "engineer1").clone();
+    assert_eq!(pending.orders, 1);
+    assert!(
+        pending
+            .deductions
+            .iter()
+            .any(|d| d.defect == Defect::Unsigned && d.work_order_id == wo.id),
+        "{:?}",
+        pending.deductions
+    );
+    assert_eq!(pending, slow().await);
+    let kept: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM scorecard_summaries WHERE person = 'engineer1' \
+         AND card = 'engineer' AND period_kind = 'month' AND first_day = $1",
+    )
+    .bind(month.first_day().to_string())
+    .fetch_one(&server.database().await)
+    .await
+    .unwrap();
+    assert_eq!(kept, 1, "the month's card is kept with the request pending");
+
+    let r = answer(&server, &manager, wo.id, json!({"approve": true})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let approved = card(&cards(&server, &manager, month).await, "engineer1").clone();
+    assert!(
+        !approved
+            .deductions
+            .iter()
+            .any(|d| d.defect == Defect::Unsigned)
+    );
+    assert_eq!(approved.data, pending.data + 4);
 }

@@ -98,7 +98,7 @@ fn complaint_view(
     let photos: Vec<Uuid> = c.photos.iter().map(|p| p.photo_id).collect();
     let phone = c.contact_phone.clone();
     let task_view = task.map(|t| {
-        let state = t.state;
+        let state = t.shown_state();
         let who = t
             .assignee
             .as_ref()

@@ -75,15 +75,27 @@ fn FindingView(
     let session = use_session();
     let me = session.0.get_untracked();
     let actor = me.as_ref().map(|p| p.actor());
-    let can_close = finding.state == FindingState::Assigned
+    // In conflict, nothing but the supervisor's keep is taken (`Finding::change`).
+    let in_conflict = finding.conflict.is_some();
+    let can_close = !in_conflict
+        && finding.state == FindingState::Assigned
         && actor.as_ref().is_some_and(|a| finding.is_assigned_to(a));
     let is_supervisor = me
         .as_ref()
         .is_some_and(|p| p.role == fieldbook_model::Role::Supervisor);
-    let state = finding.state;
+    let conflict = in_conflict.then(|| {
+        view! { <super::conflicts::FindingConflict finding=finding.clone() people=people.clone() can_settle=is_supervisor outbox=use_outbox()/> }
+    });
+    let state = finding.shown_state();
     let problem = finding.problem;
     let before: Vec<Uuid> = finding.photos.iter().map(|p| p.photo_id).collect();
-    let after: Vec<Uuid> = finding.after_photos.iter().map(|p| p.photo_id).collect();
+    // In conflict, the other closing's after photos follow the shown one's.
+    let mut after: Vec<Uuid> = finding.after_photos.iter().map(|p| p.photo_id).collect();
+    for p in finding.conflict.iter().flat_map(|c| &c.after_photos) {
+        if !after.contains(&p.photo_id) {
+            after.push(p.photo_id);
+        }
+    }
     let has_after = !after.is_empty();
     let assignee = finding
         .assignee
@@ -126,9 +138,10 @@ fn FindingView(
                 })}
             </div>
         </div>
+        {conflict}
         {complaint.map(|c| view! { <ul class="cards" data-testid="task-complaint">{crate::pages::complaints::complaint_card(c)}</ul> })}
         {can_close.then(|| view! { <CloseForm finding_id=finding.id place=finding.place.clone()/> })}
-        {is_supervisor.then(|| view! { <crate::pages::supervising::FindingActions finding=finding.clone() people=people.clone() fix_due/> })}
+        {(is_supervisor && !in_conflict).then(|| view! { <crate::pages::supervising::FindingActions finding=finding.clone() people=people.clone() fix_due/> })}
         <div class="card">
             <h2>{tr(Msg::History)}</h2>
             <ol class="history" data-testid="finding-history">

@@ -3,7 +3,7 @@
 //! `hooks::use_outbox`, one transaction with its outbox entry.
 
 pub mod area;
-mod conflicts;
+pub mod conflicts;
 pub mod finding;
 pub mod report;
 pub mod today;

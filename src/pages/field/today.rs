@@ -2,7 +2,7 @@
 //! units with the monthly cleaning due, their tasks, and one big button to report a problem.
 
 use chrono::Datelike;
-use fieldbook_model::board::AreaProgress;
+use fieldbook_model::board::{AreaProgress, UnitFigure};
 use fieldbook_model::cleaning::{Area, AreaDay, UnitDue, VacantRecord, Verdict};
 use fieldbook_model::complaints::Complaint;
 use fieldbook_model::findings::{Finding, FindingSource, FindingState};
@@ -131,15 +131,24 @@ pub fn TodayPage() -> impl IntoView {
     }
 }
 
-/// The vacant units the person is responsible for, with the monthly cleaning due.
+/// The vacant units the person is responsible for, with the monthly cleaning due; on the
+/// supervisor's board, the team's units a figure counts.
 #[component]
-fn UnitList(reference: FieldReference, records: Vec<VacantRecord>, me: String) -> impl IntoView {
+pub fn UnitList(
+    reference: FieldReference,
+    records: Vec<VacantRecord>,
+    me: String,
+    #[prop(optional)] figure: Option<UnitFigure>,
+) -> impl IntoView {
     let lang = use_lang();
     let date = today();
     let units: Vec<_> = reference
         .units
         .into_iter()
-        .filter(|u| u.responsible == me && u.is_vacant_on(date))
+        .filter(|u| match figure {
+            Some(f) => f.holds(u, date),
+            None => u.responsible == me && u.is_vacant_on(date),
+        })
         .map(|u| u.with_records(&records))
         .collect();
     let units = ordered(units, |u| {
@@ -147,14 +156,19 @@ fn UnitList(reference: FieldReference, records: Vec<VacantRecord>, me: String) -
     });
     view! {
         <h2 class="section-title">{tr(Msg::VacantUnits)}</h2>
-        {units.is_empty().then(|| view! { <p class="empty muted">{tr(Msg::NoUnits)}</p> })}
+        {(units.is_empty() && figure.is_none()).then(|| view! { <p class="empty muted">{tr(Msg::NoUnits)}</p> })}
         <ul class="cards" data-testid="unit-list">
             {units.into_iter().map(|u| {
                 let state = u.due_state(date);
-                let (class, text) = match state {
-                    UnitDue::Overdue { days, .. } => ("deadline overdue", i18n::unit_overdue(days, lang.get_untracked())),
-                    UnitDue::DueSoon { due } => ("deadline soon", i18n::unit_due(due, lang.get_untracked())),
-                    UnitDue::Upcoming { due } => ("deadline met", i18n::unit_due(due, lang.get_untracked())),
+                let class = match state {
+                    UnitDue::Overdue { .. } => "deadline overdue",
+                    UnitDue::DueSoon { .. } => "deadline soon",
+                    UnitDue::Upcoming { .. } => "deadline met",
+                };
+                // In the language switched to, as the rest of the card.
+                let text = move || match state {
+                    UnitDue::Overdue { days, .. } => i18n::unit_overdue(days, lang.get()),
+                    UnitDue::DueSoon { due } | UnitDue::Upcoming { due } => i18n::unit_due(due, lang.get()),
                 };
                 let last = u.last_cleaned.map(|d| d.to_string());
                 let back = VacantRecord::sent_back(&records, u.id).map(str::to_string);
@@ -229,7 +243,7 @@ fn task_cards(findings: Vec<Finding>, reported: bool) -> AnyView {
 #[component]
 pub fn FindingCard(finding: Finding) -> impl IntoView {
     let lang = use_lang();
-    let state = finding.state;
+    let state = finding.shown_state();
     let problem = finding.problem;
     let overdue = finding.is_overdue(crate::time::now());
     let complaint = matches!(finding.source, FindingSource::Complaint { .. });

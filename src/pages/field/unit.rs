@@ -63,6 +63,9 @@ impl Draft {
             photos: self.photos.clone(),
             review: None,
             seq: 0,
+            stamp: None,
+            conflict_with: None,
+            set_aside: false,
         }
     }
 }
@@ -264,7 +267,14 @@ fn RecordForm(
                 photos: record.photos.clone(),
             };
             let unit_id = unit.id;
-            outbox.record_then(vec![kind], Vec::new(), move || {
+            // Each problem noted is a finding for the supervisor, in the same transaction.
+            let mut kinds = vec![kind];
+            kinds.extend(fieldbook_model::field_op::vacant_problems(
+                &record,
+                &unit.name,
+                Uuid::new_v4,
+            ));
+            outbox.record_then(kinds, Vec::new(), move || {
                 draft.set(None);
                 crate::drafts::forget(&db.get_value(), &draft_key(unit_id));
             });
@@ -351,6 +361,8 @@ pub fn RecordCard(
                 </span>
             </a>
             <span class="muted small">{cleaner}</span>
+            {record.conflict_with.is_some().then(|| view! { <span class="warn-text small" data-testid="record-conflict">{tr(Msg::InConflict)}</span> })}
+            {record.set_aside.then(|| view! { <span class="muted small" data-testid="record-set-aside">{tr(Msg::SetAside)}</span> })}
             {review.map(|v| match v {
                 Verdict::Approved => view! { <span class="ok-text small">{tr(Msg::Approved)}</span> }.into_any(),
                 Verdict::SentBack { reason } => view! { <span class="warn-text small" data-testid="record-sent-back">{tr(Msg::SentBack)}": "{reason}</span> }.into_any(),

@@ -178,11 +178,23 @@ fn AssignForm(
             Vec::new(),
         );
     };
-    let chip = move |a: Assignee, label: String, sub: &'static str, testid: String| {
+    // A person's name and role, or a department's name: the words follow a language switch.
+    let chip = move |a: Assignee, name: Option<String>, role: Option<Role>, testid: String| {
         let selected = {
             let a = a.clone();
             move || to.with(|t| t.as_ref() == Some(&a))
         };
+        let label = {
+            let a = a.clone();
+            move || match (&name, &a) {
+                (Some(n), _) => n.clone(),
+                (None, Assignee::Department { department }) => {
+                    i18n::department(*department, lang.get()).to_string()
+                }
+                (None, _) => String::new(),
+            }
+        };
+        let sub = move || role.map_or("", |r| i18n::role_name(r, lang.get()));
         view! {
             <button type="button" class="chip choice person" class:selected=selected
                 data-testid="assignee" data-to=testid on:click=move |_| chosen.set(to_text(&a))>
@@ -197,8 +209,8 @@ fn AssignForm(
                 Assignee::Person {
                     username: p.username.clone(),
                 },
-                p.display_name.clone(),
-                i18n::role_name(p.role, lang.get_untracked()),
+                Some(p.display_name.clone()),
+                Some(p.role),
                 p.username,
             )
         })
@@ -208,8 +220,8 @@ fn AssignForm(
         .map(|d| {
             chip(
                 Assignee::Department { department: d },
-                i18n::department(d, lang.get_untracked()).to_string(),
-                "",
+                None,
+                None,
                 match d {
                     Department::Engineering => "engineering",
                     Department::Cleaning => "cleaning",

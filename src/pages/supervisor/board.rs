@@ -2,7 +2,7 @@
 //! device by `Board::compute`, so they are the same offline.
 
 use fieldbook_model::UserProfile;
-use fieldbook_model::board::{Board, FindingFigure};
+use fieldbook_model::board::{Board, FindingFigure, OrderFigure, UnitFigure};
 use fieldbook_model::patrol::{PatrolRound, RoundKind, RoundState};
 use leptos::prelude::*;
 
@@ -61,6 +61,8 @@ pub fn RoundsStrip(board: Board, rounds: Vec<PatrolRound>, in_progress: bool) ->
 pub enum Behind {
     Findings(FindingFigure),
     Areas,
+    Units(UnitFigure),
+    Orders(OrderFigure),
 }
 
 /// A figure with its label, red when it needs attention; a tap opens the list it counts (`on`).
@@ -70,7 +72,7 @@ fn Figure(
     label: Msg,
     testid: &'static str,
     #[prop(optional)] bad: bool,
-    #[prop(optional)] on: Option<(Behind, Callback<Behind>)>,
+    on: (Behind, Callback<Behind>),
 ) -> impl IntoView {
     let tone = if bad && value > 0 {
         "figure bad"
@@ -78,7 +80,7 @@ fn Figure(
         "figure"
     };
     view! {
-        <button type="button" class=tone disabled=on.is_none() on:click=move |_| if let Some((b, open)) = on { open.run(b) }>
+        <button type="button" class=tone on:click=move |_| on.1.run(on.0)>
             <span class="figure-value" data-testid=testid>{value}</span>
             <span class="figure-label">{tr(label)}</span>
         </button>
@@ -107,6 +109,16 @@ pub fn BoardTiles(
     let f = board.findings.clone();
     let n_open = f.under_1d + f.from_1d_to_3d + f.over_3d;
     let w = board.work_orders.clone();
+    // "超时 2" / "进行中 1": each opens the orders it counts.
+    let deadline = move |figure: OrderFigure, n: usize, testid: &'static str| {
+        let late = matches!(figure, OrderFigure::ResponseLate | OrderFigure::ReportLate);
+        view! {
+            <button type="button" class=if late { "late" } else { "running" } class:zero=late && n == 0
+                data-testid=testid on:click=move |_| open.run(Behind::Orders(figure))>
+                {tr(if late { Msg::Late } else { Msg::InTime })}" "{n}
+            </button>
+        }
+    };
     view! {
         <div class="sv-tiles">
             <div class="card tile" data-testid="tile-cleaning">
@@ -132,8 +144,8 @@ pub fn BoardTiles(
             <div class="card tile" data-testid="tile-units">
                 <h3>{tr(Msg::VacantUnits)}</h3>
                 <div class="figures">
-                    <Figure value=board.units_overdue label=Msg::UnitsOverdue testid="units-overdue" bad=true/>
-                    <Figure value=board.units_due label=Msg::UnitsDue testid="units-due"/>
+                    <Figure value=board.units_overdue label=Msg::UnitsOverdue testid="units-overdue" bad=true on=(Behind::Units(UnitFigure::Overdue), open)/>
+                    <Figure value=board.units_due label=Msg::UnitsDue testid="units-due" on=(Behind::Units(UnitFigure::Due), open)/>
                 </div>
             </div>
             <div class="card tile" data-testid="tile-findings">
@@ -155,18 +167,18 @@ pub fn BoardTiles(
             <div class="card tile" data-testid="tile-orders">
                 <h3>{tr(Msg::EngineersOrders)}</h3>
                 <div class="figures">
-                    <Figure value=w.open label=Msg::OpenOrders testid="orders-open"/>
+                    <Figure value=w.open label=Msg::OpenOrders testid="orders-open" on=(Behind::Orders(OrderFigure::Open), open)/>
                 </div>
                 <dl class="deadline-rows">
                     <dt>{tr(Msg::Response36h)}</dt>
                     <dd>
-                        <span class="late" class:zero=w.response_overdue == 0 data-testid="response-overdue">{tr(Msg::Late)}" "{w.response_overdue}</span>
-                        <span class="running" data-testid="response-pending">{tr(Msg::InTime)}" "{w.response_pending}</span>
+                        {deadline(OrderFigure::ResponseLate, w.response_overdue, "response-overdue")}
+                        {deadline(OrderFigure::ResponsePending, w.response_pending, "response-pending")}
                     </dd>
                     <dt>{tr(Msg::Report3d)}</dt>
                     <dd>
-                        <span class="late" class:zero=w.report_overdue == 0 data-testid="report-overdue">{tr(Msg::Late)}" "{w.report_overdue}</span>
-                        <span class="running" data-testid="report-pending">{tr(Msg::InTime)}" "{w.report_pending}</span>
+                        {deadline(OrderFigure::ReportLate, w.report_overdue, "report-overdue")}
+                        {deadline(OrderFigure::ReportPending, w.report_pending, "report-pending")}
                     </dd>
                 </dl>
             </div>

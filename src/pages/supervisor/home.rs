@@ -3,7 +3,9 @@
 
 use chrono::Utc;
 use fieldbook_model::WorkOrder;
-use fieldbook_model::board::{Board, BoardInput, FindingFigure, ReviewState};
+use fieldbook_model::board::{
+    Board, BoardInput, FindingFigure, OrderFigure, ReviewState, UnitFigure,
+};
 use fieldbook_model::cleaning::{AreaDay, VacantRecord, Verdict};
 use fieldbook_model::complaints::Complaint;
 use fieldbook_model::findings::{Finding, FindingSource, FindingState};
@@ -98,6 +100,23 @@ enum Tab {
     Findings,
     Areas,
     Records,
+    /// The units or orders a figure of the board counts (no tab of their own).
+    Units(UnitFigure),
+    Orders(OrderFigure),
+}
+
+/// What the chip over a units or orders list says: which figure it is.
+fn behind_chip(tab: Tab) -> Option<(Msg, Msg)> {
+    Some(match tab {
+        Tab::Units(UnitFigure::Overdue) => (Msg::VacantUnits, Msg::UnitsOverdue),
+        Tab::Units(UnitFigure::Due) => (Msg::VacantUnits, Msg::UnitsDue),
+        Tab::Orders(OrderFigure::Open) => (Msg::EngineersOrders, Msg::OpenOrders),
+        Tab::Orders(OrderFigure::ResponseLate) => (Msg::Response36h, Msg::Late),
+        Tab::Orders(OrderFigure::ResponsePending) => (Msg::Response36h, Msg::InTime),
+        Tab::Orders(OrderFigure::ReportLate) => (Msg::Report3d, Msg::Late),
+        Tab::Orders(OrderFigure::ReportPending) => (Msg::Report3d, Msg::InTime),
+        _ => return None,
+    })
 }
 
 /// Bring the lists and the picked item's detail to the top of the screen (below the bar), the
@@ -157,6 +176,8 @@ pub fn SupervisorHome() -> impl IntoView {
                 tab.set(Tab::Areas);
                 only.set(None);
             }
+            Behind::Units(figure) => tab.set(Tab::Units(figure)),
+            Behind::Orders(figure) => tab.set(Tab::Orders(figure)),
         }
         show_detail();
     });
@@ -169,6 +190,8 @@ pub fn SupervisorHome() -> impl IntoView {
                     <span class="muted small">{move || i18n::date_label(today(), lang.get())}</span>
                 </div>
                 <span class="muted small freshness" data-testid="freshness">{freshness}</span>
+                // Damage seen outside a round: the same form as the cleaners' (issue 16).
+                <a href=Route::Report.href() class="primary report-button" data-testid="report-problem">{tr(Msg::ReportProblem)}</a>
             </div>
             <Show when=move || sync.reachable.get() == Some(false)>
                 <p class="banner offline" data-testid="offline-banner">{tr(Msg::Offline)}</p>
@@ -229,11 +252,11 @@ fn Lists(
     });
     let open_count = findings.iter().filter(|f| f.is_open()).count();
 
-    // Today's records, and any still waiting for a check.
+    // Today's records, and any still waiting for a check (one set aside waits for none).
     let records: Vec<VacantRecord> = data
         .records
         .iter()
-        .filter(|r| naming_date(r.ended_at) == date || r.review.is_none())
+        .filter(|r| naming_date(r.ended_at) == date || (r.review.is_none() && !r.set_aside))
         .cloned()
         .collect();
     let unit_name = {
@@ -275,7 +298,7 @@ fn Lists(
             <ul class="sv-list" data-testid="sv-findings">
                 {findings.into_iter().map(|f| {
                     let id = f.id;
-                    let state = f.state;
+                    let state = f.shown_state();
                     let problem = f.problem;
                     let overdue = f.is_overdue(now);
                     let age = (now - f.reported_at).num_minutes();
@@ -287,7 +310,7 @@ fn Lists(
                         <li hidden=move || only.get().is_some_and(|o| !figures[o as usize])>
                             <button type="button" class="sv-item" class:overdue=overdue
                                 class:picked=move || picked.get() == Some(Pick::Finding(id))
-                                data-testid="sv-finding" data-id=id.to_string() data-state=format!("{state:?}")
+                                data-testid="sv-finding" data-id=id.to_string() data-state=format!("{:?}", f.state)
                                 on:click=move |_| open.run(Pick::Finding(id))>
                                 <span class="row between">
                                     <strong>{complaint.then(|| view! { <span class="badge missing" data-testid="complaint-tag">{tr(Msg::ComplaintTag)}</span>" " })}{f.place.clone()}</strong>
@@ -365,6 +388,7 @@ fn Lists(
                             </span>
                             <span class="row between small">
                                 <span class="muted">{cleaner}" · "{time::short(r.started_at)}" – "{time::short(r.ended_at)}</span>
+                                {r.conflict_with.is_some().then(|| view! { <span class="badge missing" data-testid="record-conflict">{tr(Msg::InConflict)}</span> })}
                                 {match review {
                                     None => view! { <span class="badge plain">{tr(Msg::NotReviewed)}</span> }.into_any(),
                                     Some(Verdict::Approved) => view! { <span class="badge ok">{tr(Msg::Approved)}</span> }.into_any(),
@@ -378,6 +402,38 @@ fn Lists(
         </ul>
     };
 
+    // The lists behind the units and orders figures, each shown while its figure is picked (no
+    // view rebuilt on a tap, as the tabs).
+    let units = move |figure: UnitFigure| {
+        view! {
+            <div class="tab-panel" class:hidden=move || tab.get() != Tab::Units(figure)>
+                <super::super::field::today::UnitList reference=data.reference.clone() records=data.records.clone() me=String::new() figure/>
+            </div>
+        }
+    };
+    let orders = move |figure: OrderFigure| {
+        view! {
+            <ul class="sv-list tab-panel" class:hidden=move || tab.get() != Tab::Orders(figure)>
+                {data.work_orders.iter().filter(|o| figure.holds(o, now)).map(|o| view! {
+                    <li class="sv-item" data-testid="sv-order">
+                        <strong>{o.ticket.clone()}</strong>
+                        <span class="small">{o.customer.clone()}" · "{o.assignee_name.clone()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    };
+    let behind = view! {
+        {move || behind_chip(tab.get()).map(|(what, which)| view! {
+            <button type="button" class="chip choice selected list-filter" data-testid="list-filter" on:click=move |_| tab.set(Tab::Findings)>
+                {tr(what)}" · "{tr(which)}" ✕"
+            </button>
+        })}
+        {units(UnitFigure::Overdue)}
+        {units(UnitFigure::Due)}
+        {OrderFigure::ALL.into_iter().map(orders).collect_view()}
+    };
+
     view! {
                 <div class="tabs" role="tablist">
                     {tab_button(Tab::Findings, Msg::FindingsList, open_count, "tab-findings")}
@@ -387,6 +443,7 @@ fn Lists(
                 <div class="tab-panel" class:hidden=move || tab.get() != Tab::Findings>{finding_list}</div>
                 <div class="tab-panel" class:hidden=move || tab.get() != Tab::Areas>{area_list}</div>
                 <div class="tab-panel" class:hidden=move || tab.get() != Tab::Records>{record_list}</div>
+                <div data-testid="sv-behind">{behind}</div>
     }
 }
 

@@ -13,7 +13,9 @@ use crate::components::capture::FieldPhoto;
 use crate::components::device_read::DeviceRead;
 use crate::hooks::{use_outbox, use_read};
 use crate::i18n::{self, Msg, tr, use_lang};
+use crate::pages::field::conflicts::RecordConflict;
 use crate::pages::supervising::ReviewPanel;
+use crate::session::use_session;
 use crate::sync::use_sync;
 use crate::time;
 
@@ -27,18 +29,23 @@ pub fn RecordPage(id: Uuid) -> impl IntoView {
         move || sync.changed.field.track(),
         move |db| async move {
             let record = db.vacant_record(id).await?;
+            // The record it is in conflict with, for both to show side by side.
+            let other = match record.as_ref().and_then(|r| r.conflict_with) {
+                Some(other) => db.vacant_record(other).await?,
+                None => None,
+            };
             let reference = db.field_reference().await?;
-            Ok((record, reference))
+            Ok((record, other, reference))
         },
     );
     view! {
         <section class="detail-page field-page">
             <BackHome/>
-            <DeviceRead read view=move |(record, reference): (Option<VacantRecord>, FieldReference)| match record {
+            <DeviceRead read view=move |(record, other, reference): (Option<VacantRecord>, Option<VacantRecord>, FieldReference)| match record {
                 None => view! { <p class="empty muted">{move || Msg::NotOnDevice.text(lang.get())}</p> }.into_any(),
                 Some(record) => {
                     let unit = reference.units.iter().find(|u| u.id == record.unit_id).map(|u| u.name.clone()).unwrap_or_default();
-                    view! { <RecordView record unit people=reference.people/> }.into_any()
+                    view! { <RecordView record other unit people=reference.people/> }.into_any()
                 }
             }/>
         </section>
@@ -48,12 +55,19 @@ pub fn RecordPage(id: Uuid) -> impl IntoView {
 #[component]
 fn RecordView(
     record: VacantRecord,
+    /// The record it is in conflict with, if it is.
+    other: Option<VacantRecord>,
     unit: String,
     people: Vec<fieldbook_model::UserProfile>,
 ) -> impl IntoView {
     let lang = use_lang();
     let outbox = use_outbox();
     let record_id = record.id;
+    let is_supervisor = use_session()
+        .0
+        .get_untracked()
+        .is_some_and(|p| p.role == fieldbook_model::Role::Supervisor);
+    let in_conflict = record.conflict_with.is_some();
     let minutes = (record.ended_at - record.started_at).num_minutes();
     let cleaner = display_name(&people, &record.cleaner);
     let photos_of = |slot: &str| -> Vec<Uuid> {
@@ -72,9 +86,14 @@ fn RecordView(
         )
     });
     view! {
+        {other.map(|other| view! {
+            <RecordConflict records=[record.clone(), other] unit=unit.clone() people=people.clone()
+                can_settle=is_supervisor outbox/>
+        })}
         <div class="card record-detail" data-testid="record-detail">
             <h1>{unit}</h1>
             <p class="muted small">{tr(Msg::VacantRecord)}</p>
+            {record.set_aside.then(|| view! { <p class="muted" data-testid="record-set-aside">{tr(Msg::SetAside)}</p> })}
             <dl class="facts">
                 <dt>{tr(Msg::Cleaner)}</dt><dd>{cleaner}</dd>
                 <dt>{tr(Msg::CleanedAt)}</dt>
@@ -108,6 +127,6 @@ fn RecordView(
             <div class="thumbs" data-testid="unit-photos">{unit_photos.into_iter().map(|id| view! { <FieldPhoto id/> }).collect_view()}</div>
             {(!record.note.is_empty()).then(|| view! { <p><strong>{tr(Msg::Note)}": "</strong>{record.note.clone()}</p> })}
         </div>
-        <ReviewPanel key=format!("review:{record_id}") current=record.review.clone() can_approve=true people on_verdict outbox/>
+        <ReviewPanel key=format!("review:{record_id}") current=record.review.clone() can_approve=!in_conflict people on_verdict outbox/>
     }
 }

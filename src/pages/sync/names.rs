@@ -124,7 +124,8 @@ impl Names {
                 self.area(*area_id).into()
             }
             OpKind::SaveVacantRecord { unit_id, .. } => self.unit(*unit_id).into(),
-            OpKind::ReviewVacantRecord { record_id, .. } => self
+            OpKind::ReviewVacantRecord { record_id, .. }
+            | OpKind::SettleVacantRecord { record_id } => self
                 .records
                 .iter()
                 .find(|r| r.id == *record_id)
@@ -143,7 +144,8 @@ impl Names {
             OpKind::AssignFinding { finding_id, .. }
             | OpKind::CloseFinding { finding_id, .. }
             | OpKind::ConfirmFinding { finding_id }
-            | OpKind::ReopenFinding { finding_id, .. } => self.finding(*finding_id, lang),
+            | OpKind::ReopenFinding { finding_id, .. }
+            | OpKind::SettleFinding { finding_id, .. } => self.finding(*finding_id, lang),
             OpKind::AddPhoto {
                 work_order_id,
                 slot,

@@ -232,6 +232,9 @@ fn Detail(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl Int
             </div>
             <status::StatusCard loaded outbox/>
             <photos::PhotosCard loaded outbox/>
+            {move || loaded.with(|l| l.as_ref().map(|l| l.order.report.clone()))
+                .filter(|r| r.conflict.is_some())
+                .map(|report| view! { <crate::pages::field::conflicts::ReportConflict report outbox/> })}
             <report::ReportCard loaded outbox/>
             <report::SignatureCard loaded outbox/>
             <report::SubmitCard loaded outbox/>

@@ -4,6 +4,7 @@ use fieldbook_model::photo::{EXTRA_SLOT, LONG_EDGE_PX, OLD_PART_SLOT, PhotoMeta,
 use fieldbook_model::{OpKind, WorkOrder, op::limits};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use uuid::Uuid;
 use web_sys::HtmlInputElement;
 
 use super::Loaded;
@@ -150,7 +151,8 @@ fn SlotView(
                     l.order
                         .photos
                         .iter()
-                        .filter(|p| p.slot == key)
+                        // Withdrawn ones stay on record at the office, not in the slot.
+                        .filter(|p| p.slot == key && p.withdrawn_at.is_none())
                         .map(|p| {
                             let device = l.photos.iter().find(|d| d.record.id == p.id);
                             let url = device
@@ -206,8 +208,9 @@ fn SlotView(
         (0, false) => "slot optional",
         _ => "slot done",
     };
-    let pick = {
-        let key = key.clone();
+    // A new photo, or a retake of `replaces` (taken back only once the new one is there).
+    let slot_key = StoredValue::new(key.clone());
+    let pick = move |replaces: Option<Uuid>| {
         move |ev: leptos::ev::Event| {
             let input: HtmlInputElement = event_target(&ev);
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
@@ -223,7 +226,7 @@ fn SlotView(
             } else {
                 Vec::new()
             };
-            let slot = key.clone();
+            let slot = slot_key.get_value();
             processing.set(true);
             spawn_local(async move {
                 let result = photo::process(&file, LONG_EDGE_PX, &caption).await;
@@ -237,14 +240,28 @@ fn SlotView(
                             .unwrap_or_default();
                         let (kind, blob) = p.into_record(order.id, &slot, &user);
                         // Every photo picked is kept, even while the one before is written.
-                        outbox.record_each(vec![kind], vec![blob]);
+                        outbox.replace_photo(
+                            replaces.map(|p| (order.id, p)),
+                            vec![kind],
+                            vec![blob],
+                        );
                     }
                     Err(e) => outbox.fail(Failure::from(&e)),
                 }
             });
         }
     };
-    let pick_gallery = pick.clone();
+    // Off the phone while the server never saw it, else withdrawn (the office sees 已撤回).
+    let remove = move |photo: Uuid| {
+        let yes = window()
+            .confirm_with_message(Msg::RemovePhotoConfirm.text(lang.get_untracked()))
+            .unwrap_or(false);
+        if let Some(order) = loaded.with_untracked(|l| l.as_ref().map(|l| l.order.id))
+            && yes
+        {
+            outbox.replace_photo(Some((order, photo)), Vec::new(), Vec::new());
+        }
+    };
 
     view! {
         <li class=class data-slot=key.clone()>
@@ -256,19 +273,35 @@ fn SlotView(
                 <p class="photo-state refused" data-testid="slot-sent-back">{tr(Msg::PhotoSentBack)}"："{reason}</p>
             })}
             <div class="thumbs">
-                {move || taken.get().into_iter().map(|(meta, url, state, sent_back)| view! { <Thumb meta url state sent_back/> }).collect_view()}
+                {move || taken.get().into_iter().map(|(meta, url, state, sent_back)| {
+                    let id = meta.id;
+                    let actions = (!disabled.get()).then(|| view! {
+                        <div class="thumb-actions">
+                            <button type="button" class="secondary" data-testid="remove-photo"
+                                on:click=move |_| remove(id)>
+                                {tr(Msg::RemovePhoto)}
+                            </button>
+                            <label class="capture secondary">
+                                {tr(Msg::Retake)}
+                                <input type="file" accept="image/*" capture="environment" class="visually-hidden"
+                                    data-testid="retake-input" on:change=pick(Some(id))/>
+                            </label>
+                        </div>
+                    });
+                    view! { <Thumb meta url state sent_back>{actions}</Thumb> }
+                }).collect_view()}
             </div>
             <Show when=move || !disabled.get()>
                 <div class="slot-actions">
                     <label class="capture primary">
                         {move || if count() == 0 { Msg::TakePhoto.text(lang.get()) } else { Msg::AddPhoto.text(lang.get()) }}
                         <input type="file" accept="image/*" capture="environment" class="visually-hidden"
-                            data-testid="camera-input" on:change=pick.clone()/>
+                            data-testid="camera-input" on:change=pick(None)/>
                     </label>
                     <label class="capture secondary">
                         {tr(Msg::Gallery)}
                         <input type="file" accept="image/*" class="visually-hidden" data-testid="gallery-input"
-                            on:change=pick_gallery.clone()/>
+                            on:change=pick(None)/>
                     </label>
                 </div>
             </Show>
@@ -291,6 +324,8 @@ fn Thumb(
     state: PhotoState,
     /// The office's reason, when it sent this photo back.
     sent_back: Option<String>,
+    /// What can be done with it (remove, withdraw, retake), under its caption.
+    children: Children,
 ) -> impl IntoView {
     let (text, class) = match state {
         PhotoState::Waiting => (Msg::PhotoWaiting, "photo-state waiting"),
@@ -312,6 +347,7 @@ fn Thumb(
                     <span class="photo-state refused" data-testid="photo-sent-back">{tr(Msg::PhotoSentBack)}"："{reason}</span>
                 })}
             </figcaption>
+            {children()}
         </figure>
     }
 }

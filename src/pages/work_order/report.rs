@@ -531,7 +531,9 @@ pub fn ReportCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
     }
 }
 
-/// The customer signs on the screen with a finger; or a supervisor waives it, with a reason.
+/// The customer signs on the screen with a finger; or the engineer asks the station head to waive
+/// it, with a reason (one tap on a common one), and sees the answer after a pull. A refusal asks
+/// for the signature again, also on a submitted report.
 #[component]
 pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> impl IntoView {
     let lang = use_lang();
@@ -539,7 +541,6 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
     let pad = Pad::new();
     let signer = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
-    let waive_by = RwSignal::new(String::new());
     let waive_reason = RwSignal::new(String::new());
     let waive_error = RwSignal::new(false);
     let show_waiver = RwSignal::new(false);
@@ -550,16 +551,34 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
                 r.signature
                     .as_ref()
                     .map(|s| format!("{} · {}", s.signer, time::short(s.at)))
-                    .or_else(|| {
-                        r.waiver
-                            .as_ref()
-                            .map(|w| format!("{} · {}", w.by, w.reason))
-                    })
             })
         })
     };
-    let waived =
-        move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.report.waiver.is_some()));
+    // "等待主管批准" / "已批准 · 周站长 · 14:05" / "被拒绝：reason".
+    let waiver_state = move || {
+        let lang = lang.get();
+        loaded.with(|l| {
+            let w = l.as_ref()?.order.report.waiver.as_ref()?;
+            Some(match &w.decision {
+                None => Msg::WaiverPending.text(lang).to_string(),
+                Some(d) if d.approved => format!(
+                    "{} · {} · {}",
+                    Msg::WaiverApproved.text(lang),
+                    d.by.label(),
+                    time::short(d.at)
+                ),
+                Some(d) => format!("{}：{}", Msg::WaiverRefused.text(lang), d.reason),
+            })
+        })
+    };
+    // Signed, or a waiver asked and not refused: no pad (unless the office sent it back).
+    let covered = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.signature_covered()));
+    let submitted = move || {
+        loaded.with(|l| {
+            l.as_ref()
+                .is_some_and(|l| l.order.report.submitted_at.is_some())
+        })
+    };
     // A call resolved by phone had nobody on site to sign.
     let unneeded = move || loaded.with(|l| l.as_ref().is_some_and(|l| !l.order.needs_signature()));
     let closed = move || loaded.with(|l| l.as_ref().is_some_and(|l| l.order.is_closed()));
@@ -612,12 +631,8 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
     };
     let waive = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (by, reason) = (
-            waive_by.get_untracked().trim().to_string(),
-            waive_reason.get_untracked().trim().to_string(),
-        );
-        let ok =
-            !by.is_empty() && by.chars().count() <= limits::MAX_SHORT_CHARS && !reason.is_empty();
+        let reason = waive_reason.get_untracked().trim().to_string();
+        let ok = !reason.is_empty();
         waive_error.set(!ok);
         let Some(id) = loaded.with_untracked(|l| l.as_ref().map(|l| l.order.id)) else {
             return;
@@ -626,7 +641,6 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
             outbox.record(
                 vec![OpKind::WaiveSignature {
                     work_order_id: id,
-                    by,
                     reason,
                 }],
                 Vec::new(),
@@ -638,12 +652,12 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
         <div class="card" data-testid="signature" hidden=unneeded>
             <h2>{tr(Msg::CustomerSignature)}</h2>
             {move || signed().map(|s| view! {
-                <p class="signed" data-testid="signed">
-                    {move || if waived() { Msg::Waived.text(lang.get()) } else { Msg::Signed.text(lang.get()) }}
-                    ": "{s}
-                </p>
+                <p class="signed" data-testid="signed">{tr(Msg::Signed)}": "{s}</p>
             })}
-            <Show when=move || (signed().is_none() || sign_again()) && !closed()>
+            {move || waiver_state().map(|s| view! {
+                <p class="signed" data-testid="waiver-state">{tr(Msg::Waived)}": "{s}</p>
+            })}
+            <Show when=move || (!covered() || sign_again()) && !closed()>
                 <label class="field">
                     <span>{tr(Msg::Signer)}</span>
                     <input name="signer" prop:value=move || signer.get() on:input=move |ev| signer.set(event_target_value(&ev))/>
@@ -653,13 +667,15 @@ pub fn SignatureCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) 
                 <div class="row">
                     <button class="primary" type="button" on:click=confirm disabled=move || outbox.pending.get() data-testid="confirm-signature">{tr(Msg::ConfirmSignature)}</button>
                 </div>
-                <button class="link" type="button" on:click=move |_| show_waiver.update(|v| *v = !*v)>{tr(Msg::WaiveInstead)}</button>
-                <Show when=move || show_waiver.get()>
+                <button class="link" type="button" hidden=submitted on:click=move |_| show_waiver.update(|v| *v = !*v)>{tr(Msg::WaiveInstead)}</button>
+                <Show when=move || show_waiver.get() && !submitted()>
                     <form class="form waiver" on:submit=waive novalidate>
-                        <label class="field">
-                            <span>{tr(Msg::WaivedBy)}</span>
-                            <input name="waive_by" prop:value=move || waive_by.get() on:input=move |ev| waive_by.set(event_target_value(&ev))/>
-                        </label>
+                        <div class="chips">
+                            {[Msg::WaiverAway, Msg::WaiverRefuses, Msg::WaiverUnattended].map(|m| view! {
+                                <button type="button" class="chip" data-testid="waiver-reason"
+                                    on:click=move |_| waive_reason.set(m.text(lang.get_untracked()).to_string())>{tr(m)}</button>
+                            })}
+                        </div>
                         <label class="field">
                             <span>{tr(Msg::WaiveReason)}</span>
                             <textarea name="waive_reason" rows="2" prop:value=move || waive_reason.get()
