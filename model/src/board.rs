@@ -422,6 +422,9 @@ mod tests {
             ended_at: at("2026-11-27T01:40:00Z"),
             areas: vec![],
             seq: 0,
+            stamp: None,
+            conflict_with: None,
+            set_aside: false,
         }];
         let sup = Actor {
             username: "supervisor1".into(),

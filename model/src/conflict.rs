@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::op::Operation;
+use crate::validate::OpError;
 
 /// How long after a value reached the server another device is taken to have seen it.
 pub const SEEN_AFTER: Duration = Duration::minutes(10);
@@ -141,6 +142,61 @@ impl<T: PartialEq> Sides<T> {
         };
         Some(Sides::new(keep))
     }
+}
+
+/// A record made whole, once, on one device (a vacant-unit record, a patrol round). Two of them
+/// made of the same thing on two devices apart, that say different things, are in conflict by the
+/// rule above: both are kept, each naming the other ([`meet`]), until the supervisor keeps one and
+/// the other is set aside ([`settle`]); a set-aside record stays on record but is not counted.
+pub trait Twin {
+    fn id(&self) -> Uuid;
+    fn stamp(&self) -> Option<&Stamp>;
+    /// Whether `other` records the same thing (one unit's day; one supervisor's round of a kind
+    /// and day).
+    fn same_thing(&self, other: &Self) -> bool;
+    /// Whether the two say the same: then they are no conflict.
+    fn agrees(&self, other: &Self) -> bool;
+    /// The record it is in conflict with, and whether it was set aside.
+    fn pairing(&mut self) -> (&mut Option<Uuid>, &mut bool);
+}
+
+/// Meet `new`, just arrived, with `stored`, a record already there: in conflict when they record
+/// the same thing, differ, and were made on two devices apart. Returns whether they now are. A
+/// record set aside or already in conflict is not met again.
+pub fn meet<T: Twin>(new: &mut T, stored: &mut T) -> bool {
+    let (new_id, stored_id) = (new.id(), stored.id());
+    let (with, aside) = stored.pairing();
+    if stored_id == new_id || *aside || with.is_some() || !new.same_thing(stored) {
+        return false;
+    }
+    let contested = match (new.stamp(), stored.stamp()) {
+        (Some(n), Some(s)) => n.contests(s),
+        _ => false,
+    };
+    if !contested || new.agrees(stored) {
+        return false;
+    }
+    *new.pairing().0 = Some(stored_id);
+    *stored.pairing().0 = Some(new_id);
+    true
+}
+
+/// Settle a conflict by keeping `keep`: `other`, the one it is in conflict with, is set aside.
+/// Refused when they are not in conflict with each other (a second settling).
+pub fn settle<T: Twin>(keep: &mut T, other: &mut T) -> Result<(), OpError> {
+    let (keep_id, other_id) = (keep.id(), other.id());
+    let (kept_with, _) = keep.pairing();
+    if *kept_with != Some(other_id) {
+        return Err(OpError::WrongState);
+    }
+    let (other_with, other_aside) = other.pairing();
+    if *other_with != Some(keep_id) {
+        return Err(OpError::WrongState);
+    }
+    *other_with = None;
+    *other_aside = true;
+    *keep.pairing().0 = None;
+    Ok(())
 }
 
 #[cfg(test)]

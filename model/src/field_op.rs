@@ -10,7 +10,7 @@
 use uuid::Uuid;
 
 use crate::cleaning::{AreaDay, ChecklistItem, VacantRecord, VacantStandard, due_items};
-use crate::conflict::{Arrival, Stamp};
+use crate::conflict::{Arrival, Stamp, Twin};
 use crate::findings::{Finding, FindingSource, ProblemKind};
 use crate::op::{OpKind, Operation, Subject};
 use crate::patrol::PatrolRound;
@@ -27,6 +27,9 @@ pub enum FieldRecord {
     VacantPair(VacantRecord, Box<VacantRecord>),
     Finding(Finding),
     Round(PatrolRound),
+    /// A round and the supervisor's other round of its kind and day it was just found in conflict
+    /// with, or settled against: both are stored.
+    RoundPair(PatrolRound, Box<PatrolRound>),
 }
 
 impl FieldRecord {
@@ -38,7 +41,7 @@ impl FieldRecord {
                 Subject::VacantRecord(r.id)
             }
             FieldRecord::Finding(f) => Subject::Finding(f.id),
-            FieldRecord::Round(r) => Subject::Round(r.id),
+            FieldRecord::Round(r) | FieldRecord::RoundPair(r, _) => Subject::Round(r.id),
         }
     }
 }
@@ -55,8 +58,11 @@ pub struct FieldContext<'a> {
     /// that had not seen the item's mark is kept beside it (`crate::conflict`).
     pub arrival: Option<Arrival>,
     /// For a new vacant-unit record, the unit's other records (those of its day are met, see
-    /// [`VacantRecord::meet`]); for a settling, the record in conflict with the one kept.
+    /// `crate::conflict::Twin`); for a settling, the record in conflict with the one kept.
     pub others: &'a [VacantRecord],
+    /// For a new round, the supervisor's rounds of its kind and day (month, for the outlets); for
+    /// a settling, the round in conflict with the one kept.
+    pub rounds: &'a [PatrolRound],
     /// For a finding's step, the finding before the step it shows, which the server keeps (a
     /// step made without that one is taken from it: [`Finding::change`]); None on the phone.
     pub finding_before: Option<&'a Finding>,
@@ -153,31 +159,17 @@ pub fn apply(
                 set_aside: false,
             };
             record.check()?;
-            for other in context.others {
-                let mut other = other.clone();
-                if record.meet(&mut other) {
-                    return Ok(FieldRecord::VacantPair(record, Box::new(other)));
-                }
-            }
-            Ok(FieldRecord::VacantRecord(record))
+            Ok(match met(&mut record, context.others) {
+                Some(other) => FieldRecord::VacantPair(record, Box::new(other)),
+                None => FieldRecord::VacantRecord(record),
+            })
         }
-        OpKind::SettleVacantRecord { .. } => {
-            // The server checks the settler supervises the unit's team; the model, the role.
-            if actor.role != crate::user::Role::Supervisor {
-                return Err(OpError::NotAllowed);
-            }
-            let Some(FieldRecord::VacantRecord(mut keep)) = current else {
-                return Err(OpError::NotFound("vacant-unit record"));
-            };
-            let mut other = context
-                .others
-                .iter()
-                .find(|r| Some(r.id) == keep.conflict_with)
-                .cloned()
-                .ok_or(OpError::WrongState)?;
-            keep.settle(&mut other)?;
-            Ok(FieldRecord::VacantPair(keep, Box::new(other)))
-        }
+        // The server checks the settler supervises the unit's team; the model, the role.
+        OpKind::SettleVacantRecord { .. } => match current {
+            Some(FieldRecord::VacantRecord(keep)) => settled(actor, keep, context.others)
+                .map(|(keep, other)| FieldRecord::VacantPair(keep, Box::new(other))),
+            _ => Err(OpError::NotFound("vacant-unit record")),
+        },
         OpKind::ReviewVacantRecord { verdict, .. } => {
             let Some(FieldRecord::VacantRecord(mut record)) = current else {
                 return Err(OpError::NotFound("vacant-unit record"));
@@ -245,7 +237,7 @@ pub fn apply(
             let Some(team) = actor.team.clone() else {
                 return Err(OpError::NotAllowed);
             };
-            let round = PatrolRound {
+            let mut round = PatrolRound {
                 id: *round_id,
                 team,
                 kind: *kind,
@@ -255,10 +247,22 @@ pub fn apply(
                 ended_at: *ended_at,
                 areas: areas.clone(),
                 seq: 0,
+                stamp: Some(Stamp::of(op, context.arrival.as_ref())),
+                conflict_with: None,
+                set_aside: false,
             };
             round.check()?;
-            Ok(FieldRecord::Round(round))
+            Ok(match met(&mut round, context.rounds) {
+                Some(other) => FieldRecord::RoundPair(round, Box::new(other)),
+                None => FieldRecord::Round(round),
+            })
         }
+        // The server checks the round is of the settler's team; the model, the role.
+        OpKind::SettleRound { .. } => match current {
+            Some(FieldRecord::Round(keep)) => settled(actor, keep, context.rounds)
+                .map(|(keep, other)| FieldRecord::RoundPair(keep, Box::new(other))),
+            _ => Err(OpError::NotFound("patrol round")),
+        },
         // Work-order kinds: refused above.
         _ => Err(OpError::BadValue("the operation is about a work order")),
     }
@@ -294,6 +298,31 @@ pub fn vacant_problems(
                 .collect(),
         })
         .collect()
+}
+
+/// A new record met with the stored ones of its kind (`crate::conflict::meet`): the first it is now
+/// in conflict with, changed to name it.
+fn met<T: Twin + Clone>(new: &mut T, stored: &[T]) -> Option<T> {
+    stored.iter().find_map(|other| {
+        let mut other = other.clone();
+        crate::conflict::meet(new, &mut other).then_some(other)
+    })
+}
+
+/// A supervisor keeps `keep` of two records in conflict, the other among `stored`; returns both
+/// as they are to be stored (`crate::conflict::settle`).
+fn settled<T: Twin + Clone>(actor: &Actor, mut keep: T, stored: &[T]) -> Result<(T, T), OpError> {
+    if actor.role != crate::user::Role::Supervisor {
+        return Err(OpError::NotAllowed);
+    }
+    let with = *keep.pairing().0;
+    let mut other = stored
+        .iter()
+        .find(|r| Some(r.id()) == with)
+        .cloned()
+        .ok_or(OpError::WrongState)?;
+    crate::conflict::settle(&mut keep, &mut other)?;
+    Ok((keep, other))
 }
 
 // `apply` refused a `current` of another kind than its operation's subject before these.
@@ -478,6 +507,7 @@ mod tests {
             area_name: Some("大堂"),
             arrival: None,
             others: &[],
+            rounds: &[],
             finding_before: None,
         }
     }
@@ -1007,6 +1037,145 @@ mod tests {
             &FieldContext {
                 others: &others,
                 ..context(&items)
+            },
+        );
+        assert_eq!(
+            RejectCode::from(again.unwrap_err()),
+            RejectCode::InvalidTransition
+        );
+    }
+
+    #[test]
+    fn two_tablets_submitting_one_round_apart_keep_both_in_either_order_until_settled() {
+        // The supervisor's tablet passes the lobby at 09:20; their phone, offline, found a
+        // problem there at 09:25 (its finding reported first, as the phone sends it).
+        let tablet = |n: u128, finding: bool, acted: &str| {
+            let mut op = submit(n);
+            op.device_id = Uuid::from_u128(n);
+            op.device_time = at(acted);
+            if let OpKind::SubmitRound { areas, .. } = &mut op.kind
+                && finding
+            {
+                areas[0].result = AreaResult::Finding {
+                    finding_id: Uuid::from_u128(40 + n),
+                };
+            }
+            op
+        };
+        let pass = tablet(1, false, "2026-11-27T01:20:00Z");
+        let problem = tablet(2, true, "2026-11-27T01:25:00Z");
+        let arrive = |op: &Operation, when: &str, rounds: &[PatrolRound]| {
+            let context = FieldContext {
+                arrival: Some(Arrival {
+                    received_at: at(when),
+                    clock_offset_ms: Some(0),
+                }),
+                rounds,
+                ..FieldContext::default()
+            };
+            apply(op, &supervisor(), None, &context).unwrap()
+        };
+        let alone = |r: FieldRecord| match r {
+            FieldRecord::Round(r) => r,
+            other => panic!("the first round stands alone, not {other:?}"),
+        };
+        let pair = |r: FieldRecord| match r {
+            FieldRecord::RoundPair(new, stored) => (new, *stored),
+            other => panic!("the second round meets the first, not {other:?}"),
+        };
+        let first = alone(arrive(&pass, "2026-11-27T03:00:00Z", &[]));
+        let (problem_one, pass_one) = pair(arrive(&problem, "2026-11-27T03:30:00Z", &[first]));
+        let first = alone(arrive(&problem, "2026-11-27T03:00:00Z", &[]));
+        let (pass_two, problem_two) = pair(arrive(&pass, "2026-11-27T03:30:00Z", &[first]));
+        let what = |r: &PatrolRound| {
+            let s = r.stamp.clone().unwrap();
+            (r.id, r.tally(), r.conflict_with, s.device, s.at)
+        };
+        // The same two rounds, each naming the other, whichever tablet found signal first.
+        assert_eq!(what(&pass_one), what(&pass_two));
+        assert_eq!(what(&problem_one), what(&problem_two));
+        assert_eq!(
+            (pass_one.conflict_with, problem_one.conflict_with),
+            (Some(problem_one.id), Some(pass_one.id))
+        );
+        assert_eq!(
+            (pass_one.tally(), problem_one.tally()),
+            ([1, 0, 0], [0, 1, 0])
+        );
+
+        // The same results (other findings' ids), a round made after the first could be seen,
+        // another kind, day or supervisor: no conflict.
+        let stored = PatrolRound {
+            conflict_with: None,
+            ..problem_one.clone()
+        };
+        let same = tablet(3, true, "2026-11-27T01:26:00Z");
+        let later = tablet(4, false, "2026-11-27T04:00:00Z");
+        let mut afternoon = tablet(5, false, "2026-11-27T01:26:00Z");
+        if let OpKind::SubmitRound { kind, .. } = &mut afternoon.kind {
+            *kind = RoundKind::Afternoon;
+        }
+        for op in [same, later, afternoon] {
+            alone(arrive(
+                &op,
+                "2026-11-27T05:00:00Z",
+                std::slice::from_ref(&stored),
+            ));
+        }
+        let other_supervisor = PatrolRound {
+            supervisor: "supervisor2".into(),
+            ..stored.clone()
+        };
+        alone(arrive(
+            &tablet(6, false, "2026-11-27T01:26:00Z"),
+            "2026-11-27T05:00:00Z",
+            &[other_supervisor],
+        ));
+
+        // Only a supervisor settles, keeping one round and setting the other aside, once.
+        let settle = op(
+            &supervisor(),
+            OpKind::SettleRound {
+                round_id: problem_one.id,
+            },
+        );
+        let others = [pass_one.clone()];
+        let with_other = FieldContext {
+            rounds: &others,
+            ..FieldContext::default()
+        };
+        let current = Some(FieldRecord::Round(problem_one.clone()));
+        assert_eq!(
+            apply(&settle, &cleaner(), current.clone(), &with_other),
+            Err(OpError::NotAllowed)
+        );
+        let (kept, aside) = pair(apply(&settle, &supervisor(), current, &with_other).unwrap());
+        assert_eq!((kept.conflict_with, kept.set_aside), (None, false));
+        assert_eq!(
+            (
+                aside.id,
+                aside.conflict_with,
+                aside.set_aside,
+                aside.stands()
+            ),
+            (pass_one.id, None, true, false)
+        );
+        // The board counts the kept round: the morning round is done once.
+        let states =
+            crate::patrol::round_states(at("2026-11-27T05:00:00Z"), std::slice::from_ref(&aside));
+        assert_eq!(
+            states[0].1,
+            crate::patrol::RoundState::Missed,
+            "set aside: not done"
+        );
+        let others = [aside];
+        let again = apply(
+            &settle,
+            &supervisor(),
+            Some(FieldRecord::Round(kept)),
+            &FieldContext {
+                rounds: &others,
+                ..FieldContext::default()
             },
         );
         assert_eq!(

@@ -204,6 +204,11 @@ pub enum OpKind {
         ended_at: DateTime<Utc>,
         areas: Vec<RoundArea>,
     },
+    /// The supervisor settles two of their rounds of one kind and day in conflict
+    /// (`crate::conflict::Twin`): `round_id` is kept, the other set aside.
+    SettleRound {
+        round_id: Uuid,
+    },
 
     // Complaints and call-backs (`crate::complaints`).
     /// A customer's complaint taken on a phone or tablet, with its fix task (offline too).
@@ -337,7 +342,9 @@ impl Operation {
             | OpKind::ConfirmFinding { finding_id }
             | OpKind::SettleFinding { finding_id, .. }
             | OpKind::ReopenFinding { finding_id, .. } => Subject::Finding(*finding_id),
-            OpKind::SubmitRound { round_id, .. } => Subject::Round(*round_id),
+            OpKind::SubmitRound { round_id, .. } | OpKind::SettleRound { round_id } => {
+                Subject::Round(*round_id)
+            }
             OpKind::TakeComplaint { complaint } => Subject::Complaint(complaint.id),
             OpKind::RecordCallBack { call_back } => match call_back.subject {
                 CallBackSubject::Complaint { complaint_id } => Subject::Complaint(complaint_id),

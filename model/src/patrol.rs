@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cleaning::{Area, AreaKind};
+use crate::conflict::{Stamp, Twin};
 use crate::photo::naming_date;
 use crate::validate::{OpError, limits, text_ok};
 
@@ -87,6 +88,17 @@ pub enum AreaResult {
     Skipped,
 }
 
+impl AreaResult {
+    /// 0 pass, 1 a finding, 2 skipped: what a result says, whichever finding it names.
+    pub fn code(&self) -> usize {
+        match self {
+            AreaResult::Pass => 0,
+            AreaResult::Finding { .. } => 1,
+            AreaResult::Skipped => 2,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundArea {
     pub area_id: Uuid,
@@ -111,6 +123,18 @@ pub struct PatrolRound {
     pub areas: Vec<RoundArea>,
     #[serde(default)]
     pub seq: i64,
+    /// Who submitted it, from which device, when, and when the server received it (none on the
+    /// device before it is sent, and on rounds older than the stamps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stamp: Option<Stamp>,
+    /// The supervisor's other round of the same kind and day (month, for the outlets), submitted
+    /// from another device without this one, with other results (`crate::conflict::Twin`): both
+    /// are kept, each naming the other, until the supervisor keeps one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict_with: Option<Uuid>,
+    /// The supervisor kept the other round: this one is on record but not counted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub set_aside: bool,
 }
 
 impl PatrolRound {
@@ -137,11 +161,59 @@ impl PatrolRound {
         Ok(())
     }
 
+    /// Whether the round counts: not the one set aside when a conflict was settled.
+    pub fn stands(&self) -> bool {
+        !self.set_aside
+    }
+
+    /// Its areas passed, with a finding and skipped: what two rounds in conflict say.
+    pub fn tally(&self) -> [usize; 3] {
+        let mut n = [0; 3];
+        for a in &self.areas {
+            n[a.result.code()] += 1;
+        }
+        n
+    }
+
     pub fn skipped(&self) -> impl Iterator<Item = Uuid> + '_ {
         self.areas
             .iter()
             .filter(|a| a.result == AreaResult::Skipped)
             .map(|a| a.area_id)
+    }
+}
+
+impl Twin for PatrolRound {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn stamp(&self) -> Option<&Stamp> {
+        self.stamp.as_ref()
+    }
+    /// One supervisor's round of one team, kind and (China) day, or month for the outlets: two
+    /// supervisors' rounds are two rounds, each on its own scorecard.
+    fn same_thing(&self, other: &Self) -> bool {
+        let period = |r: &PatrolRound| match r.kind {
+            RoundKind::MonthlyOutlets => (r.date.year(), r.date.month(), 0),
+            _ => (r.date.year(), r.date.month(), r.date.day()),
+        };
+        self.team == other.team
+            && self.supervisor == other.supervisor
+            && self.kind == other.kind
+            && period(self) == period(other)
+    }
+    /// The same areas with the same results (pass, a finding with the same failed checks, or
+    /// skipped); the findings themselves are records of their own, kept either way.
+    fn agrees(&self, other: &Self) -> bool {
+        let said = |a: &RoundArea| (a.area_id, a.result.code(), a.failed_checks.clone());
+        self.areas.len() == other.areas.len()
+            && self
+                .areas
+                .iter()
+                .all(|a| other.areas.iter().any(|b| said(a) == said(b)))
+    }
+    fn pairing(&mut self) -> (&mut Option<Uuid>, &mut bool) {
+        (&mut self.conflict_with, &mut self.set_aside)
     }
 }
 
@@ -167,7 +239,8 @@ pub fn round_states(now: DateTime<Utc>, rounds: &[PatrolRound]) -> Vec<(RoundKin
         .into_iter()
         .map(|kind| {
             let done = rounds.iter().any(|r| {
-                r.kind == kind
+                r.stands()
+                    && r.kind == kind
                     && match kind {
                         RoundKind::MonthlyOutlets => {
                             r.date.year() == today.year() && r.date.month() == today.month()
@@ -229,6 +302,9 @@ mod tests {
                 failed_checks: vec![],
             }],
             seq: 0,
+            stamp: None,
+            conflict_with: None,
+            set_aside: false,
         }
     }
 

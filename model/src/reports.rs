@@ -370,14 +370,14 @@ pub fn cleaning_figures(
     f.rounds_due = 3 * n_days;
     f.rounds_done = rounds
         .iter()
-        .filter(|r| RoundKind::DAILY.contains(&r.kind) && in_days(r.date))
+        .filter(|r| r.stands() && RoundKind::DAILY.contains(&r.kind) && in_days(r.date))
         .map(|r| (r.kind, r.date))
         .collect::<std::collections::BTreeSet<_>>()
         .len() as u32;
     f.rounds_missed = f.rounds_due.saturating_sub(f.rounds_done);
     f.outlet_checks = rounds
         .iter()
-        .filter(|r| r.kind == RoundKind::MonthlyOutlets && in_days(r.date))
+        .filter(|r| r.stands() && r.kind == RoundKind::MonthlyOutlets && in_days(r.date))
         .count() as u32;
 
     let mut cleaners: BTreeMap<String, (u32, u32)> = BTreeMap::new();

@@ -110,6 +110,11 @@ async fn save(tx: &Transaction, record: &FieldRecord) -> Result<()> {
         FieldRecord::Round(r) => {
             tx.store(ROUNDS)?.put(&to_js(r)?, None).await?;
         }
+        FieldRecord::RoundPair(r, other) => {
+            let store = tx.store(ROUNDS)?;
+            store.put(&to_js(r)?, None).await?;
+            store.put(&to_js(other)?, None).await?;
+        }
     }
     Ok(())
 }
@@ -150,11 +155,19 @@ async fn apply_local(
     {
         others.push(other);
     }
+    let mut rounds = Vec::new();
+    if let (OpKind::SettleRound { .. }, Some(FieldRecord::Round(r))) = (&op.kind, &current)
+        && let Some(other) = r.conflict_with
+        && let Some(other) = get(&tx.store(ROUNDS)?, id_key(other)).await?
+    {
+        rounds.push(other);
+    }
     let context = FieldContext {
         items: &reference.items,
         area_name,
         arrival: None,
         others: &others,
+        rounds: &rounds,
         finding_before: None,
     };
     let changed = field_op::apply(op, &me.actor(), current, &context)?;

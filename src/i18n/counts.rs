@@ -60,6 +60,14 @@ pub fn problems_found(n: usize, lang: Lang) -> String {
     }
 }
 
+/// A round's areas: "通过 5 · 问题 1 · 跳过 0" / "5 passed · 1 problem · 0 skipped".
+pub fn round_tally([pass, problems, skipped]: [usize; 3], lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("通过 {pass} · 问题 {problems} · 跳过 {skipped}"),
+        Lang::En => format!("{pass} passed · {problems} problem · {skipped} skipped"),
+    }
+}
+
 /// "剩余 5 小时 20 分" / "5 h 20 min left", or overdue.
 pub fn duration_left(minutes: i64, lang: Lang) -> String {
     let (h, m) = (minutes.abs() / 60, minutes.abs() % 60);

@@ -262,7 +262,8 @@ pub fn op_label(kind: &OpKind, lang: Lang) -> String {
         OpKind::FinishArea { .. } => (if zh { "区域完成" } else { "Area finished" }).to_string(),
         OpKind::SettleMark { .. }
         | OpKind::SettleVacantRecord { .. }
-        | OpKind::SettleFinding { .. } => (if zh {
+        | OpKind::SettleFinding { .. }
+        | OpKind::SettleRound { .. } => (if zh {
             "解决冲突"
         } else {
             "Conflict settled"

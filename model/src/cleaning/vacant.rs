@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::photo_ref::{MAX_PHOTOS_PER_RECORD, PhotoRef, check_photos};
 use super::review::{Review, Verdict};
-use crate::conflict::{Side, Sides, Stamp};
+use crate::conflict::{Side, Stamp, Twin};
 use crate::validate::{OpError, limits, text_ok};
 
 /// A vacant unit (空置单元) and who is responsible for it. `let_on` set: it is let and leaves the
@@ -290,44 +290,6 @@ impl VacantRecord {
         })
     }
 
-    /// Meet this record, just arrived, with `stored`, a record already there. Two records of
-    /// one unit on one (China) day that differ, made on two devices apart (the rule of
-    /// `crate::conflict`: neither could have seen the other), are in conflict: each names the
-    /// other, both are kept. Returns whether they now are. A record set aside or already in
-    /// conflict is not met again.
-    pub fn meet(&mut self, stored: &mut VacantRecord) -> bool {
-        let day = |r: &VacantRecord| crate::photo::naming_date(r.ended_at);
-        if stored.id == self.id
-            || stored.unit_id != self.unit_id
-            || day(stored) != day(self)
-            || stored.set_aside
-            || stored.conflict_with.is_some()
-        {
-            return false;
-        }
-        let (Some(new), Some(old)) = (self.side(), stored.side()) else {
-            return false;
-        };
-        if !Sides::new(old).meet(new).in_conflict() {
-            return false;
-        }
-        self.conflict_with = Some(stored.id);
-        stored.conflict_with = Some(self.id);
-        true
-    }
-
-    /// Settle a conflict by keeping this record: `other`, the one it is in conflict with, is
-    /// set aside. Refused when they are not in conflict with each other (a second settling).
-    pub fn settle(&mut self, other: &mut VacantRecord) -> Result<(), OpError> {
-        if self.conflict_with != Some(other.id) || other.conflict_with != Some(self.id) {
-            return Err(OpError::WrongState);
-        }
-        self.conflict_with = None;
-        other.conflict_with = None;
-        other.set_aside = true;
-        Ok(())
-    }
-
     /// A supervisor's spot check: refused once the record was approved.
     pub fn review(&mut self, verdict: Verdict, by: &str, at: DateTime<Utc>) -> Result<(), OpError> {
         if matches!(
@@ -346,6 +308,25 @@ impl VacantRecord {
             at,
         });
         Ok(())
+    }
+}
+
+impl Twin for VacantRecord {
+    fn id(&self) -> Uuid {
+        self.id
+    }
+    fn stamp(&self) -> Option<&Stamp> {
+        self.stamp.as_ref()
+    }
+    fn same_thing(&self, other: &Self) -> bool {
+        let day = |r: &VacantRecord| crate::photo::naming_date(r.ended_at);
+        other.unit_id == self.unit_id && day(other) == day(self)
+    }
+    fn agrees(&self, other: &Self) -> bool {
+        self.problems() == other.problems()
+    }
+    fn pairing(&mut self) -> (&mut Option<Uuid>, &mut bool) {
+        (&mut self.conflict_with, &mut self.set_aside)
     }
 }
 

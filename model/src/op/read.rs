@@ -278,6 +278,9 @@ enum Kind {
         ended_at: DateTime<Utc>,
         areas: Vec<RoundArea>,
     },
+    SettleRound {
+        round_id: Uuid,
+    },
     TakeComplaint {
         complaint: NewComplaint,
     },
@@ -430,6 +433,7 @@ impl From<Kind> for OpKind {
                 OpKind::ReviewVacantRecord { record_id, verdict }
             }
             Kind::SettleVacantRecord { record_id } => OpKind::SettleVacantRecord { record_id },
+            Kind::SettleRound { round_id } => OpKind::SettleRound { round_id },
             Kind::ReportFinding {
                 finding_id,
                 area_id,
@@ -708,6 +712,7 @@ mod tests {
                 finding_id: id(9),
                 keep_device: id(6),
             },
+            OpKind::SettleRound { round_id: id(7) },
         ]
     }
 
@@ -740,6 +745,7 @@ mod tests {
             OpKind::WithdrawPhoto { .. } => 23,
             OpKind::SettleVacantRecord { .. } => 24,
             OpKind::SettleFinding { .. } => 25,
+            OpKind::SettleRound { .. } => 26,
         }
     }
 
@@ -747,7 +753,7 @@ mod tests {
     fn every_kind_reads_back_with_its_type_first_last_or_sorted() {
         let kinds = one_of_each();
         let numbers: Vec<usize> = kinds.iter().map(number).collect();
-        assert_eq!(numbers, (0..=25).collect::<Vec<_>>());
+        assert_eq!(numbers, (0..=26).collect::<Vec<_>>());
         for kind in kinds {
             let text = serde_json::to_string(&kind).unwrap();
             assert!(text.starts_with("{\"type\":"), "{text}");

@@ -87,7 +87,7 @@ pub fn supervisor_card_over(
     findings: &[&Finding],
     as_of: DateTime<Utc>,
 ) -> SupervisorScorecard {
-    let mine = |r: &&&PatrolRound| r.supervisor == supervisor && r.team == team;
+    let mine = |r: &&&PatrolRound| r.stands() && r.supervisor == supervisor && r.team == team;
     let done = |date: NaiveDate, kind: RoundKind| {
         rounds
             .iter()
@@ -183,6 +183,9 @@ mod worked {
             ended_at: china_midnight(date),
             areas: Vec::new(),
             seq: 0,
+            stamp: None,
+            conflict_with: None,
+            set_aside: false,
         }
     }
 

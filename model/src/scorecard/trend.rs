@@ -590,6 +590,9 @@ mod worked {
             ended_at: china_midnight(d),
             areas: Vec::new(),
             seq: 0,
+            stamp: None,
+            conflict_with: None,
+            set_aside: false,
         };
         // Every daily round of October 29th – November 4th except November 1st's morning, and
         // November's outlet check on the 2nd.

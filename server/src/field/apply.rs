@@ -6,14 +6,14 @@ use fieldbook_model::cleaning::{ChecklistItem, VacantRecord};
 use fieldbook_model::conflict::Stamp;
 use fieldbook_model::field_op::{self, FieldContext, FieldRecord};
 use fieldbook_model::findings::{Actor, Assignee, Finding, FindingSource};
-use fieldbook_model::patrol::AreaResult;
+use fieldbook_model::patrol::{AreaResult, PatrolRound};
 use fieldbook_model::{OpKind, Operation, RejectCode, Role};
 
 use super::photos::add_photos;
 use super::rows::{
     UnitRow, area, area_day, finding, finding_before, insert_round, insert_vacant_record, items_of,
-    keep_finding_before, keep_finding_settled, record_cleaned, round, save_area_day, save_finding,
-    unit, update_vacant_record, vacant_record, vacant_records_of,
+    keep_finding_before, keep_finding_settled, record_cleaned, round, rounds_like, save_area_day,
+    save_finding, unit, update_round, update_vacant_record, vacant_record, vacant_records_of,
 };
 use super::visibility::{is_supervisor_of, visible_finding};
 use crate::applying::{Arrival, Refusal};
@@ -41,6 +41,8 @@ struct Loaded {
     unit: Option<UnitRow>,
     /// A new vacant-unit record's unit's records, or the record in conflict with one kept.
     others: Vec<VacantRecord>,
+    /// A new round's like rounds (`rows::rounds_like`), or the round in conflict with one kept.
+    rounds: Vec<PatrolRound>,
     /// For a finding's step: the finding as it was before the step it shows (`Finding::change`).
     finding_before: Option<Finding>,
 }
@@ -54,6 +56,7 @@ impl Loaded {
             area_name: None,
             unit: None,
             others: Vec::new(),
+            rounds: Vec::new(),
             finding_before: None,
         }
     }
@@ -88,6 +91,7 @@ pub(crate) async fn apply(
         items: &loaded.items,
         area_name: loaded.area_name.as_deref(),
         others: &loaded.others,
+        rounds: &loaded.rounds,
         finding_before: loaded.finding_before.as_ref(),
         arrival: Some(fieldbook_model::conflict::Arrival {
             received_at: arrival.received_at,
@@ -300,7 +304,11 @@ async fn load(
             }))
         }
         OpKind::SubmitRound {
-            round_id, areas, ..
+            round_id,
+            areas,
+            kind,
+            date,
+            ..
         } => {
             let (Role::Supervisor, Some(team)) = (me.profile.role, me.profile.team.clone()) else {
                 return refuse(RejectCode::Forbidden);
@@ -327,7 +335,33 @@ async fn load(
                     }
                 }
             }
-            Ok(Ok(Loaded::new(existing.map(FieldRecord::Round), team)))
+            let rounds = match existing {
+                None => rounds_like(conn, &team, *kind, *date).await?,
+                Some(_) => Vec::new(),
+            };
+            Ok(Ok(Loaded {
+                rounds,
+                ..Loaded::new(existing.map(FieldRecord::Round), team)
+            }))
+        }
+        OpKind::SettleRound { round_id } => {
+            let Some(kept) = round(conn, *round_id).await? else {
+                return refuse(RejectCode::UnknownRecord);
+            };
+            if !is_supervisor_of(me, &kept.team) {
+                return refuse(RejectCode::Forbidden);
+            }
+            let mut rounds = Vec::new();
+            if let Some(other) = kept.conflict_with
+                && let Some(other) = round(conn, other).await?
+            {
+                rounds.push(other);
+            }
+            let team = kept.team.clone();
+            Ok(Ok(Loaded {
+                rounds,
+                ..Loaded::new(Some(FieldRecord::Round(kept)), team)
+            }))
         }
         _ => Err(AppError::Internal(format!(
             "operation {} is not a field operation",
@@ -384,6 +418,14 @@ async fn save(
             crate::complaints::task_changed(conn, &f, &op.user, op.device_time, seq).await?;
         }
         FieldRecord::Round(mut round) => insert_round(conn, &mut round, &me.id, seq).await?,
+        FieldRecord::RoundPair(mut round, mut other) => {
+            if created {
+                insert_round(conn, &mut round, &me.id, seq).await?;
+            } else {
+                update_round(conn, &mut round, seq).await?;
+            }
+            update_round(conn, &mut other, seq).await?;
+        }
     }
     Ok(Ok(()))
 }

@@ -151,6 +151,9 @@ async fn load_day(
                 failed_checks: Vec::new(),
             }],
             seq: 0,
+            stamp: None,
+            conflict_with: None,
+            set_aside: false,
         };
         insert_round(&mut *conn, &mut round, &supervisor.id, seq).await?;
     }

@@ -2,13 +2,13 @@
 //! and their records, findings and patrol rounds. Records are kept whole as JSON beside the
 //! columns the queries filter on.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use fieldbook_model::cleaning::{
     Area, AreaDay, AreaKind, ChecklistItem, Schedule, VacantRecord, VacantUnit,
 };
 use fieldbook_model::findings::{Assignee, Department, Finding, FindingState};
 use fieldbook_model::op::naming_date;
-use fieldbook_model::patrol::PatrolRound;
+use fieldbook_model::patrol::{PatrolRound, RoundKind};
 use uuid::Uuid;
 
 use crate::db::Conn;
@@ -293,7 +293,7 @@ pub(super) async fn vacant_record(
     .transpose()
 }
 
-/// A unit's vacant-unit records (a new one meets those of its day, `VacantRecord::meet`).
+/// A unit's vacant-unit records (a new one meets those of its day, `conflict::meet`).
 pub(super) async fn vacant_records_of(
     conn: &mut Conn,
     unit_id: Uuid,
@@ -377,6 +377,53 @@ pub(super) async fn round(conn: &mut Conn, id: Uuid) -> Result<Option<PatrolRoun
     .await?;
     row.map(|(id, j)| serde_json::from_str(&j).map_err(|e| corrupt("patrol round", &id, e)))
         .transpose()
+}
+
+/// The team's rounds of `kind` on `date` (in its month, for the outlets): those a new round
+/// meets (`conflict::meet`, which keeps only the same supervisor's).
+pub(super) async fn rounds_like(
+    conn: &mut Conn,
+    team: &str,
+    kind: RoundKind,
+    date: NaiveDate,
+) -> Result<Vec<PatrolRound>, AppError> {
+    let (from, to) = match kind {
+        RoundKind::MonthlyOutlets => {
+            let first = date.with_day(1).unwrap_or(date);
+            let next = first.checked_add_months(Months::new(1)).unwrap_or(first);
+            (first, next.pred_opt().unwrap_or(first))
+        }
+        _ => (date, date),
+    };
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, round_json FROM patrol_rounds \
+         WHERE team = $1 AND kind = $2 AND day >= $3 AND day <= $4",
+    )
+    .bind(team)
+    .bind(to_json(&kind)?.trim_matches('"').to_string())
+    .bind(date_text(from))
+    .bind(date_text(to))
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, j)| serde_json::from_str(&j).map_err(|e| corrupt("patrol round", &id, e)))
+        .collect()
+}
+
+/// Store a round changed by a conflict or its settling, under a new sequence number (phones pull it).
+pub(super) async fn update_round(
+    conn: &mut Conn,
+    round: &mut PatrolRound,
+    seq: i64,
+) -> Result<(), AppError> {
+    round.seq = seq;
+    sqlx::query("UPDATE patrol_rounds SET round_json = $1, seq = $2 WHERE id = $3")
+        .bind(to_json(round)?)
+        .bind(seq)
+        .bind(round.id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// File a new patrol round, made by the supervisor `supervisor_id`.

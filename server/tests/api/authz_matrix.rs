@@ -1669,6 +1669,50 @@ async fn every_operation_on_an_object_answers_every_caller_exactly() {
         ],
     ));
 
+    // Settling two rounds of one morning supervisor1's tablet and phone submitted differently:
+    // only the round's team's supervisor, once.
+    let contested_round = Uuid::new_v4();
+    for (device, id, result) in [
+        (
+            "00000000-0000-4000-8000-0000000000c1",
+            contested_round,
+            "pass",
+        ),
+        (
+            "00000000-0000-4000-8000-0000000000c2",
+            Uuid::new_v4(),
+            "skipped",
+        ),
+    ] {
+        let areas = vec![json!({"area_id": lobby, "result": result})];
+        let mut submit = crate::team::round("supervisor1", id, "afternoon", areas);
+        submit["device_id"] = device.into();
+        apply(&server, &clients[6], &submit).await;
+    }
+    rows.push((
+        "settle_round on supervisor1's contested afternoon round",
+        Box::new(move |who| {
+            crate::field::op(
+                who,
+                json!({"type": "settle_round", "round_id": contested_round}),
+            )
+        }),
+        [
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            Applied,
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+            No(Forbidden),
+        ],
+    ));
+
     let mut failures = Vec::new();
     for (what, make, cells) in &rows {
         for (i, cell) in cells.iter().enumerate() {

@@ -10,8 +10,8 @@ use crate::field::Photo;
 use crate::harness::TestServer;
 use crate::team::{
     add_area, add_user, all_pass, apply, approved, area, assert_applied, assert_unchanged,
-    assign_to, at, close, confirm, due, finish_at, mark, op, photo_ref, reference, refused, reopen,
-    report_finding, review_area, round, send, unit, vacant_record,
+    assign_to, at, close, confirm, due, finish_at, mark, op, op_at, photo_ref, reference, refused,
+    reopen, report_finding, review_area, round, send, unit, vacant_record,
 };
 
 fn pass(area: Uuid) -> Value {
@@ -78,6 +78,111 @@ async fn the_supervisor_submits_a_round_with_a_finding_and_a_skipped_area() {
     // The same round id in a new operation is refused.
     let copy = round("supervisor1", id, "morning", areas);
     refused(&server, &sup, &copy, RejectCode::InvalidValue, &[&sup]).await;
+}
+
+#[tokio::test]
+async fn two_devices_submitting_one_round_apart_keep_both_in_either_order_until_settled() {
+    const TABLET: &str = "00000000-0000-4000-8000-0000000000c1";
+    const PHONE: &str = "00000000-0000-4000-8000-0000000000c2";
+    let (pass_id, problem_id, finding) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    let mut shown = Vec::new();
+    for tablet_first in [true, false] {
+        let server = TestServer::with_demo().await;
+        add_user(&server, "supervisor2", Role::Supervisor, Some("team-b")).await;
+        let tablet = server.signed_in("supervisor1").await;
+        let phone = server.signed_in("supervisor1").await;
+        let sup_b = server.signed_in("supervisor2").await;
+        let lobby = area(&reference(&server, &tablet).await, "大堂").id;
+        // Offline, the tablet passes the lobby at 09:45; the phone found a problem there at 09:50
+        // (its finding sent first, as the phone sends it).
+        let mut report = report_finding(
+            "supervisor1",
+            finding,
+            Some(lobby),
+            vec![photo_ref(&Photo::jpeg(73), "before")],
+        );
+        report["device_id"] = PHONE.into();
+        apply(&server, &phone, &report).await;
+        let on = |device: &str, time: &str, id: Uuid, result: Value| {
+            let areas = vec![json!({"area_id": lobby, "result": result})];
+            let mut op = round("supervisor1", id, "morning", areas);
+            op["device_id"] = device.into();
+            op["device_time"] = time.into();
+            op
+        };
+        let passed = on(TABLET, "2026-11-27T01:45:00Z", pass_id, json!("pass"));
+        let problem = json!({"finding": {"finding_id": finding}});
+        let found = on(PHONE, "2026-11-27T01:50:00Z", problem_id, problem);
+        if tablet_first {
+            apply(&server, &tablet, &passed).await;
+            apply(&server, &phone, &found).await;
+        } else {
+            apply(&server, &phone, &found).await;
+            apply(&server, &tablet, &passed).await;
+        }
+        let rounds = async |client| {
+            let mut rounds = server.sync(client, 0).await.field.rounds;
+            rounds.sort_by_key(|r| r.id != pass_id);
+            rounds
+        };
+        for client in [&tablet, &phone] {
+            let rs = rounds(client).await;
+            assert_eq!(rs.len(), 2, "both rounds kept");
+            assert_eq!(
+                (rs[0].conflict_with, rs[1].conflict_with),
+                (Some(problem_id), Some(pass_id)),
+                "each names the other"
+            );
+            assert_eq!((rs[0].tally(), rs[1].tally()), ([1, 0, 0], [0, 1, 0]));
+            let device = |i: usize| rs[i].stamp.as_ref().unwrap().device.to_string();
+            assert_eq!((device(0), device(1)), (TABLET.into(), PHONE.into()));
+        }
+        let rs = rounds(&tablet).await;
+        let what = |r: &fieldbook_model::patrol::PatrolRound| {
+            (
+                r.id,
+                r.conflict_with,
+                r.stamp.clone().map(|s| (s.device, s.at)),
+            )
+        };
+        shown.push((what(&rs[0]), what(&rs[1])));
+
+        let settle = |by: &str| {
+            op_at(
+                by,
+                "2026-11-27T05:00:00Z",
+                json!({"type": "settle_round", "round_id": problem_id}),
+            )
+        };
+        // Another team's supervisor does not settle it; the round's supervisor does, once.
+        let watchers = [&tablet, &sup_b];
+        refused(
+            &server,
+            &sup_b,
+            &settle("supervisor2"),
+            RejectCode::Forbidden,
+            &watchers,
+        )
+        .await;
+        apply(&server, &tablet, &settle("supervisor1")).await;
+        refused(
+            &server,
+            &tablet,
+            &settle("supervisor1"),
+            RejectCode::InvalidTransition,
+            &watchers,
+        )
+        .await;
+        for client in [&tablet, &phone] {
+            let rs = rounds(client).await;
+            assert_eq!((rs[0].conflict_with, rs[0].set_aside), (None, true));
+            assert_eq!((rs[1].conflict_with, rs[1].set_aside), (None, false));
+        }
+    }
+    assert_eq!(
+        shown[0], shown[1],
+        "the same rounds whichever device arrived first"
+    );
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use fieldbook_model::OpKind;
 use fieldbook_model::cleaning::{AreaDay, ChecklistItem, Mark, VacantRecord};
 use fieldbook_model::conflict::{Side, Stamp};
 use fieldbook_model::findings::{Finding, FindingEvent};
+use fieldbook_model::patrol::PatrolRound;
 use fieldbook_model::report::ServiceReport;
 use fieldbook_model::user::{UserProfile, display_name};
 use leptos::prelude::*;
@@ -137,6 +138,31 @@ pub fn RecordConflict(
         })
         .collect();
     view! { <ConflictCard label=unit sides people can_settle outbox/> }
+}
+
+/// Two of a supervisor's rounds of one kind and day, submitted from two devices apart with other
+/// results: each round's areas passed, with a problem and skipped; the supervisor keeps one.
+#[component]
+pub fn RoundConflict(
+    rounds: [PatrolRound; 2],
+    people: Vec<UserProfile>,
+    outbox: UseOutboxReturn,
+) -> impl IntoView {
+    let lang = use_lang();
+    let label = i18n::round_kind(rounds[0].kind, lang.get_untracked()).to_string();
+    let sides = rounds
+        .iter()
+        .filter_map(|r| {
+            let tally = r.tally();
+            Some(ConflictSide {
+                kind: if tally[1] == 0 { "pass" } else { "problem" },
+                what: ViewFn::from(move || i18n::round_tally(tally, lang.get())),
+                stamp: r.stamp.clone()?,
+                keep: Some(OpKind::SettleRound { round_id: r.id }),
+            })
+        })
+        .collect();
+    view! { <ConflictCard label sides people can_settle=true outbox/> }
 }
 
 /// A service report whose text two of the engineer's phones saved apart: both texts; the office

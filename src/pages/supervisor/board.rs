@@ -6,6 +6,8 @@ use fieldbook_model::board::{Board, FindingFigure, OrderFigure, UnitFigure};
 use fieldbook_model::patrol::{PatrolRound, RoundKind, RoundState};
 use leptos::prelude::*;
 
+use crate::hooks::use_outbox;
+use crate::pages::field::conflicts::RoundConflict;
 use crate::router::Route;
 
 use super::display_name;
@@ -21,34 +23,55 @@ fn clock(at: chrono::DateTime<chrono::Utc>) -> String {
         .map_or(short.clone(), |(_, t)| t.to_string())
 }
 
-/// The day's rounds, each with its state (and times when done), and the button to start one.
+/// The day's rounds, each with its state (and times when done), and the button to start one; a
+/// round two devices submitted apart says so, and both are shown to keep one.
 #[component]
-pub fn RoundsStrip(board: Board, rounds: Vec<PatrolRound>, in_progress: bool) -> impl IntoView {
+pub fn RoundsStrip(
+    board: Board,
+    rounds: Vec<PatrolRound>,
+    in_progress: bool,
+    people: Vec<UserProfile>,
+) -> impl IntoView {
     let lang = use_lang();
+    let outbox = use_outbox();
     let date = board.date;
+    let of_today = |r: &&PatrolRound, kind: RoundKind| {
+        r.kind == kind && (r.date == date || kind == RoundKind::MonthlyOutlets)
+    };
+    let mut conflicts = Vec::new();
+    let pills = board.rounds.iter().map(|(kind, state)| {
+        let (kind, state) = (*kind, *state);
+        let done = rounds.iter().find(|r| r.stands() && of_today(r, kind));
+        let times = done.map(|r| format!("{}–{}", clock(r.started_at), clock(r.ended_at)));
+        let other = done.and_then(|r| {
+            let other = rounds.iter().find(|o| Some(o.id) == r.conflict_with)?;
+            Some([r.clone(), other.clone()])
+        });
+        let in_conflict = other.is_some();
+        conflicts.extend(other);
+        let class = match state {
+            RoundState::Done => "round-pill done",
+            RoundState::Due => "round-pill due",
+            RoundState::Upcoming => "round-pill upcoming",
+            RoundState::Missed => "round-pill missed",
+        };
+        view! {
+            <li class=class class:conflict=in_conflict data-testid="round-state" data-kind=format!("{kind:?}") data-state=format!("{state:?}")>
+                <span class="round-name">{move || i18n::round_kind(kind, lang.get())}</span>
+                <span class="round-state">{move || if in_conflict { Msg::InConflict.text(lang.get()) } else { i18n::round_state(state, lang.get()) }}</span>
+                {times.map(|t| view! { <span class="round-times">{t}</span> })}
+            </li>
+        }
+    }).collect_view();
+    let conflicts = conflicts
+        .into_iter()
+        .map(|rounds| view! { <RoundConflict rounds people=people.clone() outbox/> })
+        .collect_view();
     view! {
         <div class="card sv-rounds" data-testid="board-rounds">
             <h2>{tr(Msg::Rounds)}</h2>
-            <ul class="round-pills">
-                {board.rounds.iter().map(|(kind, state)| {
-                    let (kind, state) = (*kind, *state);
-                    let done = rounds.iter().find(|r| r.kind == kind && (r.date == date || kind == RoundKind::MonthlyOutlets));
-                    let times = done.map(|r| format!("{}–{}", clock(r.started_at), clock(r.ended_at)));
-                    let class = match state {
-                        RoundState::Done => "round-pill done",
-                        RoundState::Due => "round-pill due",
-                        RoundState::Upcoming => "round-pill upcoming",
-                        RoundState::Missed => "round-pill missed",
-                    };
-                    view! {
-                        <li class=class data-testid="round-state" data-kind=format!("{kind:?}") data-state=format!("{state:?}")>
-                            <span class="round-name">{move || i18n::round_kind(kind, lang.get())}</span>
-                            <span class="round-state">{move || i18n::round_state(state, lang.get())}</span>
-                            {times.map(|t| view! { <span class="round-times">{t}</span> })}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
+            <ul class="round-pills">{pills}</ul>
+            {conflicts}
             <a href=Route::Patrol.href() class="primary start-round" data-testid="start-round">
                 {move || if in_progress { Msg::ContinueRound.text(lang.get()) } else { Msg::StartRound.text(lang.get()) }}
             </a>

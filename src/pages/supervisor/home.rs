@@ -199,7 +199,7 @@ pub fn SupervisorHome() -> impl IntoView {
             <DeviceRead read=shown view=move |d: HomeData| {
                 let board = compute(&d, now.get());
                 view! {
-                    <RoundsStrip board=board.clone() rounds=d.rounds.clone() in_progress=d.round_in_progress/>
+                    <RoundsStrip board=board.clone() rounds=d.rounds.clone() in_progress=d.round_in_progress people=d.reference.people.clone()/>
                     <BoardTiles board people=d.reference.people.clone() complaints=d.complaints.clone() open=show_list/>
                 }
             }/>
