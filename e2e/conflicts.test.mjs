@@ -7,6 +7,8 @@
 // differently (both phones show both texts; the office keeps one on the order's page). And for a
 // finding the supervisor confirms on the tablet while their phone, offline, reopens it: every
 // device shows it 有冲突 with both steps, the supervisor's list counts it once, one tap keeps one.
+// And for the month's outlet check done on the supervisor's tablet and phone apart with other
+// results: the board shows both rounds, one tap keeps one, the other is set aside.
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -363,4 +365,71 @@ test("a confirmation on the tablet and a reopening on the phone apart show the f
     assert.equal(await d.page.locator("[data-testid=conflict]").count(), 0, "settled on every device");
   }
   for (const d of [tablet, phone, cleaner]) await d.context.close();
+});
+
+test("two of a supervisor's devices submitting the month's outlet check apart show both rounds until one is kept", { timeout: 400_000 }, async () => {
+  const sup = await server.client("supervisor1");
+  const outlets = async () => (await sup.get("/api/sync?cursor=0")).body.field.rounds.filter((r) => r.kind === "monthly_outlets");
+  const device = async (options) => {
+    const context = await browser.newContext({ ...options });
+    const page = await context.newPage();
+    await signIn(page, server.url, "supervisor1", "[data-testid=board-rounds]");
+    await badge(page, "allsent");
+    await serviceWorkerReady(page);
+    return { context, page };
+  };
+  const shop = (name) => `[data-testid=patrol-area][data-area="${name}"]`;
+  const tablet = await device(TABLET);
+  const phone = await device(PHONE);
+  for (const d of [tablet, phone]) await d.context.setOffline(true);
+  // Both check the outlets: the tablet passes both shops, the phone passes one and leaves the
+  // other unchecked (skipped).
+  for (const [d, both] of [[tablet, true], [phone, false]]) {
+    await d.page.click("[data-testid=start-round]");
+    await d.page.click("[data-testid=round-kind][data-kind=MonthlyOutlets]");
+    await d.page.click("[data-testid=begin-round]");
+    await d.page.click(`${shop("商铺 101 便利店")} [data-testid=area-pass]`);
+    if (both) await d.page.click(`${shop("商铺 102 茶饮店")} [data-testid=area-pass]`);
+    await d.page.click("[data-testid=finish-round]");
+    if (!both) await d.page.click("[data-testid=finish-anyway]");
+    await d.page.waitForSelector("[data-testid=round-state][data-kind=MonthlyOutlets][data-state=Done]");
+    await badge(d.page, "savedhere");
+  }
+  // The phone finds signal first.
+  for (const d of [phone, tablet]) {
+    await reconnect(d.context, d.page);
+    await badge(d.page, "allsent", 90_000);
+  }
+  await until("the server holds both rounds in conflict", async () => (await outlets()).filter((r) => r.conflict_with).length === 2, 30_000);
+
+  // Both devices show the round in conflict with both tallies, and keep buttons.
+  const pill = "[data-testid=round-state][data-kind=MonthlyOutlets]";
+  for (const d of [tablet, phone]) {
+    await d.page.goto(server.url);
+    await d.page.waitForSelector("[data-testid=board-rounds] [data-testid=conflict]", { timeout: 60_000 });
+    assert.equal(await d.page.locator(`${pill} .round-state`).textContent(), "有冲突");
+    const sides = d.page.locator("[data-testid=board-rounds] [data-testid=conflict-side]");
+    assert.equal(await sides.count(), 2);
+    const texts = (await sides.allTextContents()).join(" | ");
+    assert.ok(texts.includes("通过 2 · 问题 0 · 跳过 0") && texts.includes("通过 1 · 问题 0 · 跳过 1"), texts);
+    assert.equal(await d.page.locator("[data-testid=board-rounds] [data-testid=keep-side]").count(), 2);
+  }
+  await shoot(tablet.page, "supervisor-round-conflict-tablet.png");
+
+  // The supervisor keeps the tablet's round, with both shops checked.
+  await tablet.page.locator("[data-testid=conflict-side]", { hasText: "跳过 0" }).locator("[data-testid=keep-side]").click();
+  await until("the server keeps one round and sets the other aside", async () => {
+    const rs = await outlets();
+    return rs.length === 2 && rs.every((r) => !r.conflict_with) && rs.filter((r) => r.set_aside).length === 1;
+  }, 60_000);
+  const kept = (await outlets()).find((r) => !r.set_aside);
+  assert.deepEqual(kept.areas.map((a) => a.result), ["pass", "pass"]);
+  for (const d of [tablet, phone]) {
+    await d.page.goto(server.url);
+    await badge(d.page, "allsent", 90_000);
+    await d.page.waitForFunction(() => !document.querySelector("[data-testid=board-rounds] [data-testid=conflict]"), null, { timeout: 60_000 });
+    assert.equal(await d.page.locator(pill).getAttribute("data-state"), "Done");
+    assert.equal(await d.page.locator(`${pill} .round-state`).textContent(), "已完成");
+  }
+  for (const d of [tablet, phone]) await d.context.close();
 });

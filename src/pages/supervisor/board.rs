@@ -41,7 +41,11 @@ pub fn RoundsStrip(
     let mut conflicts = Vec::new();
     let pills = board.rounds.iter().map(|(kind, state)| {
         let (kind, state) = (*kind, *state);
-        let done = rounds.iter().find(|r| r.stands() && of_today(r, kind));
+        // One in conflict first: a round done twice may be so.
+        let done = rounds
+            .iter()
+            .filter(|r| r.stands() && of_today(r, kind))
+            .max_by_key(|r| r.conflict_with.is_some());
         let times = done.map(|r| format!("{}–{}", clock(r.started_at), clock(r.ended_at)));
         let other = done.and_then(|r| {
             let other = rounds.iter().find(|o| Some(o.id) == r.conflict_with)?;
