@@ -24,11 +24,13 @@ services_cleanup() {
 }
 trap services_cleanup EXIT
 
-# A port nothing listens on now (bash alone: a fresh Debian may have no python).
+# A port nothing listens on now (bash alone: a fresh Debian may have no python), below Linux's
+# ephemeral range (32768 and up), where an outgoing connection may hold it: s3s-fs once failed
+# with "Address already in use" on a port nothing listened on.
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
@@ -64,24 +66,34 @@ start_postgres() {
 }
 
 start_s3() {
-  local dir port
+  local dir port pid try i
   dir="$(mktemp -d /tmp/fieldbook-s3.XXXXXX)"
   SERVICES_CLEANUP+=("rm -rf '$dir'")
-  port="$(free_port)"
   mkdir -p "$dir/root/fieldbook-test"
   export FIELDBOOK_TEST_S3_ACCESS_KEY="fieldbook-test"
   export FIELDBOOK_TEST_S3_SECRET_KEY="fieldbook-test-secret"
-  s3s-fs --host 127.0.0.1 --port "$port" --access-key "$FIELDBOOK_TEST_S3_ACCESS_KEY" \
-    --secret-key "$FIELDBOOK_TEST_S3_SECRET_KEY" "$dir/root" \
-    >"$dir/s3s-fs.log" 2>&1 &
-  SERVICES_CLEANUP+=("kill $!")
   SERVICES_LOGS+=("$dir/s3s-fs.log")
-  local i
-  for i in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 0.1
+  # Started when it answers; a port taken meanwhile makes it exit, and another is tried.
+  for try in 1 2 3 4 5; do
+    port="$(free_port)"
+    s3s-fs --host 127.0.0.1 --port "$port" --access-key "$FIELDBOOK_TEST_S3_ACCESS_KEY" \
+      --secret-key "$FIELDBOOK_TEST_S3_SECRET_KEY" "$dir/root" \
+      >"$dir/s3s-fs.log" 2>&1 &
+    pid=$!
+    for i in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        SERVICES_CLEANUP+=("kill $pid")
+        export FIELDBOOK_TEST_S3_ENDPOINT="http://127.0.0.1:$port"
+        export FIELDBOOK_TEST_S3_BUCKET="fieldbook-test"
+        echo "    s3s-fs on $FIELDBOOK_TEST_S3_ENDPOINT (objects in $dir/root)"
+        return 0
+      fi
+      sleep 0.1
+    done
+    kill "$pid" 2>/dev/null || true
+    echo "    s3s-fs did not start on port $port (try $try): $(tail -n 1 "$dir/s3s-fs.log")" >&2
   done
-  export FIELDBOOK_TEST_S3_ENDPOINT="http://127.0.0.1:$port"
-  export FIELDBOOK_TEST_S3_BUCKET="fieldbook-test"
-  echo "    s3s-fs on $FIELDBOOK_TEST_S3_ENDPOINT (objects in $dir/root)"
+  echo "s3s-fs did not start: see $dir/s3s-fs.log" >&2
+  return 1
 }
