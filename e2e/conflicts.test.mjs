@@ -413,6 +413,11 @@ test("two of a supervisor's devices submitting the month's outlet check apart sh
     const texts = (await sides.allTextContents()).join(" | ");
     assert.ok(texts.includes("通过 2 · 问题 0 · 跳过 0") && texts.includes("通过 1 · 问题 0 · 跳过 1"), texts);
     assert.equal(await d.page.locator("[data-testid=board-rounds] [data-testid=keep-side]").count(), 2);
+    // Each device names its own side 本机, the other by the start of its id.
+    const device = (hasText) => sides.filter({ hasText }).locator("[data-testid=conflict-device]").textContent();
+    const [own, other] = d === tablet ? ["跳过 0", "跳过 1"] : ["跳过 1", "跳过 0"];
+    assert.equal(await device(own), "本机");
+    assert.match(await device(other), /^设备 [0-9a-f]{6}$/);
   }
   await shoot(tablet.page, "supervisor-round-conflict-tablet.png");
 

@@ -142,7 +142,6 @@ impl Db {
         self.meta_put("profile", profile).await
     }
 
-    /// This device's id, made once and kept.
     /// This device's id, made on first use. Read and made in ONE read-write transaction: two
     /// taps on a new device (their operations made at once) get the same id, not one each.
     pub async fn device_id(&self) -> Result<Uuid> {

@@ -337,6 +337,7 @@ messages! {
     ConflictProblem => "有问题", "Problem";
     ConflictCleared => "未勾选", "Not ticked";
     ConflictDevice => "设备", "device";
+    ConflictThisDevice => "本机", "this device";
     ConflictKeep => "保留这个", "Keep this";
     SetAside => "未采用", "Not kept";
     NotFinishedYet => "保洁员尚未完成本区域：现在只能退回。", "Not finished yet: it can only be sent back now.";

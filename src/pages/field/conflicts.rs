@@ -45,13 +45,24 @@ pub fn ConflictCard(
     {
         std::mem::swap(a, b);
     }
+    // This device's side says so; another's shows the start of its id (people tell their phones
+    // apart by which one they hold, not by an id).
+    let here = RwSignal::new(None::<uuid::Uuid>);
+    let db = crate::db::use_db();
+    leptos::task::spawn_local(async move { here.set(db.device_id().await.ok()) });
+    let lang = use_lang();
     let sides = sides.into_iter().map(|side| {
-        let device = side.stamp.device.simple().to_string()[..6].to_string();
+        let id = side.stamp.device;
+        let short = id.simple().to_string()[..6].to_string();
+        let device = move || match here.get() == Some(id) {
+            true => Msg::ConflictThisDevice.text(lang.get()).to_string(),
+            false => format!("{} {short}", Msg::ConflictDevice.text(lang.get())),
+        };
         let keep = side.keep;
         view! {
             <li data-testid="conflict-side" data-mark=side.kind>
                 <strong>{side.what.run()}</strong>" · "{display_name(&people, &side.stamp.by)}" · "
-                {time::short(side.stamp.at)}" · "{tr(Msg::ConflictDevice)}" "{device}
+                {time::short(side.stamp.at)}" · "<span data-testid="conflict-device">{device}</span>
                 {keep.filter(|_| can_settle).map(|keep| view! {
                     <button class="secondary" data-testid="keep-side" disabled=move || outbox.pending.get()
                         on:click=move |_| outbox.record(vec![keep.clone()], Vec::new())>{tr(Msg::ConflictKeep)}</button>

@@ -146,6 +146,7 @@ impl Names {
             | OpKind::ConfirmFinding { finding_id }
             | OpKind::ReopenFinding { finding_id, .. }
             | OpKind::SettleFinding { finding_id, .. } => self.finding(*finding_id, lang),
+            OpKind::SubmitRound { kind, .. } => i18n::round_kind(*kind, lang).into(),
             OpKind::AddPhoto {
                 work_order_id,
                 slot,
