@@ -1,6 +1,7 @@
 //! Today's board (今日看板): the rounds of the day and four tiles of figures, all computed on the
 //! device by `Board::compute`, so they are the same offline.
 
+use chrono::Datelike;
 use fieldbook_model::UserProfile;
 use fieldbook_model::board::{Board, FindingFigure, OrderFigure, UnitFigure};
 use fieldbook_model::patrol::{PatrolRound, RoundKind, RoundState};
@@ -35,8 +36,15 @@ pub fn RoundsStrip(
     let lang = use_lang();
     let outbox = use_outbox();
     let date = board.date;
+    // Today's round of a kind; the outlet check's of this month (not an earlier month's).
     let of_today = |r: &&PatrolRound, kind: RoundKind| {
-        r.kind == kind && (r.date == date || kind == RoundKind::MonthlyOutlets)
+        r.kind == kind
+            && match kind {
+                RoundKind::MonthlyOutlets => {
+                    (r.date.year(), r.date.month()) == (date.year(), date.month())
+                }
+                _ => r.date == date,
+            }
     };
     let mut conflicts = Vec::new();
     let pills = board.rounds.iter().map(|(kind, state)| {
