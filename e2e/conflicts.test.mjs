@@ -420,6 +420,13 @@ test("two of a supervisor's devices submitting the month's outlet check apart sh
     assert.match(await device(other), /^设备 [0-9a-f]{6}$/);
   }
   await shoot(tablet.page, "supervisor-round-conflict-tablet.png");
+  await shoot(phone.page, "supervisor-round-conflict-phone.png", { en: true });
+  // The card follows the page's language, its sides' words too.
+  await phone.page.click("[data-testid=lang-switch]");
+  await phone.page.waitForSelector("[data-testid=board-rounds] [data-testid=conflict-side]:has-text('1 passed · 0 with a problem · 1 skipped · 刘洋')");
+  assert.match(await phone.page.locator("[data-testid=board-rounds] [data-testid=conflict] p").textContent(), /^In conflict: Monthly outlet check$/);
+  await phone.page.click("[data-testid=lang-switch]");
+  await phone.page.waitForSelector("[data-testid=board-rounds] [data-testid=conflict-side]:has-text('通过 1 · 问题 0 · 跳过 1')");
 
   // The supervisor keeps the tablet's round, with both shops checked.
   await tablet.page.locator("[data-testid=conflict-side]", { hasText: "跳过 0" }).locator("[data-testid=keep-side]").click();

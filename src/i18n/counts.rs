@@ -60,11 +60,11 @@ pub fn problems_found(n: usize, lang: Lang) -> String {
     }
 }
 
-/// A round's areas: "通过 5 · 问题 1 · 跳过 0" / "5 passed · 1 problem · 0 skipped".
+/// A round's areas: "通过 5 · 问题 1 · 跳过 0" / "5 passed · 1 with a problem · 0 skipped".
 pub fn round_tally([pass, problems, skipped]: [usize; 3], lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("通过 {pass} · 问题 {problems} · 跳过 {skipped}"),
-        Lang::En => format!("{pass} passed · {problems} problem · {skipped} skipped"),
+        Lang::En => format!("{pass} passed · {problems} with a problem · {skipped} skipped"),
     }
 }
 

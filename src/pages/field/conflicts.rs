@@ -30,8 +30,10 @@ pub struct ConflictSide {
 /// A record in conflict: its sides, the later action first (`Stamp::shown_before`).
 #[component]
 pub fn ConflictCard(
-    /// What is in conflict, as people know it (an item's label, a unit's name).
-    label: String,
+    /// What is in conflict, as people know it (an item's label, a unit's name, a round's kind in
+    /// the page's language).
+    #[prop(into)]
+    label: Signal<String>,
     sides: Vec<ConflictSide>,
     people: Vec<UserProfile>,
     /// The supervisor settles; everyone else sees.
@@ -59,9 +61,11 @@ pub fn ConflictCard(
             false => format!("{} {short}", Msg::ConflictDevice.text(lang.get())),
         };
         let keep = side.keep;
+        // Run inside a closure: a side's words follow the page's language.
+        let what = side.what;
         view! {
             <li data-testid="conflict-side" data-mark=side.kind>
-                <strong>{side.what.run()}</strong>" · "{display_name(&people, &side.stamp.by)}" · "
+                <strong>{move || what.run()}</strong>" · "{display_name(&people, &side.stamp.by)}" · "
                 {time::short(side.stamp.at)}" · "<span data-testid="conflict-device">{device}</span>
                 {keep.filter(|_| can_settle).map(|keep| view! {
                     <button class="secondary" data-testid="keep-side" disabled=move || outbox.pending.get()
@@ -70,10 +74,9 @@ pub fn ConflictCard(
             </li>
         }
     });
-    let item = label.clone();
     view! {
-        <div class="card banner attention" data-testid="conflict" data-item=item>
-            <p><strong>{tr(Msg::InConflict)}</strong>": "{label}</p>
+        <div class="card banner attention" data-testid="conflict" data-item=move || label.get()>
+            <p><strong>{tr(Msg::InConflict)}</strong>": "{move || label.get()}</p>
             <ul>{sides.collect_view()}</ul>
         </div>
     }
@@ -160,7 +163,8 @@ pub fn RoundConflict(
     outbox: UseOutboxReturn,
 ) -> impl IntoView {
     let lang = use_lang();
-    let label = i18n::round_kind(rounds[0].kind, lang.get_untracked()).to_string();
+    let kind = rounds[0].kind;
+    let label = Signal::derive(move || i18n::round_kind(kind, lang.get()).to_string());
     let sides = rounds
         .iter()
         .filter_map(|r| {
@@ -198,7 +202,7 @@ pub fn ReportConflict(report: ServiceReport, outbox: UseOutboxReturn) -> impl In
             })
         })
         .collect();
-    let label = Msg::ServiceReport.text(lang.get_untracked()).to_string();
+    let label = Signal::derive(move || Msg::ServiceReport.text(lang.get()).to_string());
     view! { <ConflictCard label sides people=Vec::new() can_settle=false outbox/> }.into_any()
 }
 
