@@ -38,6 +38,16 @@ async function phone() {
   return { context, page };
 }
 
+/** A signed-in device of `username`, everything sent, ready to work offline. */
+async function device(options, username) {
+  const context = await browser.newContext({ ...options });
+  const page = await context.newPage();
+  await signIn(page, server.url, username, "[data-testid=sync-badge]");
+  await badge(page, "allsent");
+  await serviceWorkerReady(page);
+  return { context, page };
+}
+
 /** The area's page, freshly pulled. */
 async function openArea(page, areaId) {
   await page.goto(`${server.url}/areas/${areaId}`);
@@ -292,14 +302,6 @@ test("a confirmation on the tablet and a reopening on the phone apart show the f
   }
   const held = async () => (await sup.get("/api/sync?cursor=0")).body.field.findings.find((f) => f.id === id);
 
-  const device = async (options, username) => {
-    const context = await browser.newContext({ ...options });
-    const page = await context.newPage();
-    await signIn(page, server.url, username, "[data-testid=sync-badge]");
-    await badge(page, "allsent");
-    await serviceWorkerReady(page);
-    return { context, page };
-  };
   const openFinding = async (page) => {
     await page.goto(`${server.url}/findings/${id}`);
     await page.waitForSelector("[data-testid=finding-detail]");
@@ -370,17 +372,9 @@ test("a confirmation on the tablet and a reopening on the phone apart show the f
 test("two of a supervisor's devices submitting the month's outlet check apart show both rounds until one is kept", { timeout: 400_000 }, async () => {
   const sup = await server.client("supervisor1");
   const outlets = async () => (await sup.get("/api/sync?cursor=0")).body.field.rounds.filter((r) => r.kind === "monthly_outlets");
-  const device = async (options) => {
-    const context = await browser.newContext({ ...options });
-    const page = await context.newPage();
-    await signIn(page, server.url, "supervisor1", "[data-testid=board-rounds]");
-    await badge(page, "allsent");
-    await serviceWorkerReady(page);
-    return { context, page };
-  };
   const shop = (name) => `[data-testid=patrol-area][data-area="${name}"]`;
-  const tablet = await device(TABLET);
-  const phone = await device(PHONE);
+  const tablet = await device(TABLET, "supervisor1");
+  const phone = await device(PHONE, "supervisor1");
   for (const d of [tablet, phone]) await d.context.setOffline(true);
   // Both check the outlets: the tablet passes both shops, the phone passes one and leaves the
   // other unchecked (skipped).
@@ -414,10 +408,10 @@ test("two of a supervisor's devices submitting the month's outlet check apart sh
     assert.ok(texts.includes("通过 2 · 问题 0 · 跳过 0") && texts.includes("通过 1 · 问题 0 · 跳过 1"), texts);
     assert.equal(await d.page.locator("[data-testid=board-rounds] [data-testid=keep-side]").count(), 2);
     // Each device names its own side 本机, the other by the start of its id.
-    const device = (hasText) => sides.filter({ hasText }).locator("[data-testid=conflict-device]").textContent();
+    const deviceOf = (hasText) => sides.filter({ hasText }).locator("[data-testid=conflict-device]").textContent();
     const [own, other] = d === tablet ? ["跳过 0", "跳过 1"] : ["跳过 1", "跳过 0"];
-    assert.equal(await device(own), "本机");
-    assert.match(await device(other), /^设备 [0-9a-f]{6}$/);
+    assert.equal(await deviceOf(own), "本机");
+    assert.match(await deviceOf(other), /^设备 [0-9a-f]{6}$/);
   }
   await shoot(tablet.page, "supervisor-round-conflict-tablet.png");
   await shoot(phone.page, "supervisor-round-conflict-phone.png", { en: true });
