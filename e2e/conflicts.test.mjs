@@ -408,10 +408,11 @@ test("two of a supervisor's devices submitting the month's outlet check apart sh
     assert.ok(texts.includes("通过 2 · 问题 0 · 跳过 0") && texts.includes("通过 1 · 问题 0 · 跳过 1"), texts);
     assert.equal(await d.page.locator("[data-testid=board-rounds] [data-testid=keep-side]").count(), 2);
     // Each device names its own side 本机, the other by the start of its id.
-    const deviceOf = (hasText) => sides.filter({ hasText }).locator("[data-testid=conflict-device]").textContent();
+    // (The card reads this device's id from its store after it shows: wait for the names.)
+    const deviceOf = (hasText) => sides.filter({ hasText }).locator("[data-testid=conflict-device]");
     const [own, other] = d === tablet ? ["跳过 0", "跳过 1"] : ["跳过 1", "跳过 0"];
-    assert.equal(await deviceOf(own), "本机");
-    assert.match(await deviceOf(other), /^设备 [0-9a-f]{6}$/);
+    await deviceOf(own).filter({ hasText: /^本机$/ }).waitFor({ timeout: 10_000 });
+    await deviceOf(other).filter({ hasText: /^设备 [0-9a-f]{6}$/ }).waitFor({ timeout: 10_000 });
   }
   await shoot(tablet.page, "supervisor-round-conflict-tablet.png");
   await shoot(phone.page, "supervisor-round-conflict-phone.png", { en: true });

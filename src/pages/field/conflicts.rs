@@ -49,16 +49,19 @@ pub fn ConflictCard(
     }
     // This device's side says so; another's shows the start of its id (people tell their phones
     // apart by which one they hold, not by an id).
-    let here = RwSignal::new(None::<uuid::Uuid>);
+    // Until this device's id is read, neither side is named: a moment's "设备 …" on its own side
+    // would be untrue.
+    let here = RwSignal::new(None::<Option<uuid::Uuid>>);
     let db = crate::db::use_db();
-    leptos::task::spawn_local(async move { here.set(db.device_id().await.ok()) });
+    leptos::task::spawn_local(async move { here.set(Some(db.device_id().await.ok())) });
     let lang = use_lang();
     let sides = sides.into_iter().map(|side| {
         let id = side.stamp.device;
         let short = id.simple().to_string()[..6].to_string();
-        let device = move || match here.get() == Some(id) {
-            true => Msg::ConflictThisDevice.text(lang.get()).to_string(),
-            false => format!("{} {short}", Msg::ConflictDevice.text(lang.get())),
+        let device = move || match here.get() {
+            None => String::new(),
+            Some(here) if here == Some(id) => Msg::ConflictThisDevice.text(lang.get()).to_string(),
+            Some(_) => format!("{} {short}", Msg::ConflictDevice.text(lang.get())),
         };
         let keep = side.keep;
         // Run inside a closure: a side's words follow the page's language.
