@@ -7,15 +7,21 @@
 //! Three phases per setup, each `FIELDBOOK_BENCH_SECONDS` long:
 //! - **ops**: `FIELDBOOK_BENCH_PHONES` phones (default 100), each sending batches of
 //!   `OPS_PER_BATCH` operations (`correct_hours` on its own orders) as fast as they are answered;
+//! - **paced ops**: the same phones, each sending one batch every `PACED_EVERY` (1,000
+//!   operations/s offered by 100 phones, starts spread over the interval): the latency of a
+//!   server that keeps up, where the closed loop's latency is its queue (phones / throughput);
 //! - **sync**: the same phones pulling with an up-to-date cursor (nothing changed), each once
 //!   every `SYNC_EVERY` (a phone's pull is answered by then);
-//! - **photos**: `PHOTO_PHONES` phones, each an `add_photo` then the PUT of a ~300 KB JPEG, as
+//! - **photos**: `PHOTO_PHONES` phones, each an `add_photo` then the PUT of a JPEG of at most
+//!   300 KB (the issue's photo), as
 //!   fast as they are answered.
 //!
 //! ```sh
 //! FIELDBOOK_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //! FIELDBOOK_BENCH_SECONDS=5 FIELDBOOK_BENCH_PROCESSES=1,2,4 cargo bench -p fieldbook-server --bench load
 //! ```
+//! `FIELDBOOK_BENCH_SERVER=path` runs another build of the server (an earlier commit's release
+//! binary) under the same phones, for a comparison run beside this one.
 //! The PostgreSQL URL is an admin URL: each run creates its own database there.
 //! (`FIELDBOOK_TEST_DATABASE_URL` is used when the bench variable is unset.) Phone `i` talks to
 //! process `i mod n`, as behind a load balancer.
@@ -48,6 +54,10 @@ const ORDERS_PER_DEVICE: usize = 3;
 const OPS_PER_BATCH: usize = 4;
 /// Phones uploading photos in the photo phase.
 const PHOTO_PHONES: usize = 10;
+/// How often each phone sends a batch in the paced phase.
+const PACED_EVERY: Duration = Duration::from_millis(400);
+/// The bench photo's size limit (issue 20: "a 300 KB photo").
+const PHOTO_BYTES: usize = 300 * 1024;
 /// How often each phone pulls in the sync phase.
 const SYNC_EVERY: Duration = Duration::from_millis(100);
 
@@ -89,7 +99,8 @@ impl Samples {
     }
 }
 
-/// A photo-sized JPEG (1600x1200 with texture, ~300 KB, like a resized phone photo).
+/// A photo-sized JPEG (1600x1200 with texture, like a resized phone photo): the best quality
+/// whose file is at most `PHOTO_BYTES`.
 fn photo_bytes() -> Vec<u8> {
     let img = RgbImage::from_fn(1600, 1200, |x, y| {
         let noise = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 24;
@@ -99,11 +110,18 @@ fn photo_bytes() -> Vec<u8> {
             ((x + y) / 7) as u8,
         ])
     });
-    let mut out = Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 30)
-        .encode_image(&img)
-        .unwrap();
-    out.into_inner()
+    (10..=90u8)
+        .rev()
+        .step_by(5)
+        .map(|quality| {
+            let mut out = Cursor::new(Vec::new());
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+                .encode_image(&img)
+                .unwrap();
+            out.into_inner()
+        })
+        .find(|jpeg| jpeg.len() <= PHOTO_BYTES)
+        .expect("a JPEG of the bench photo under the size limit")
 }
 
 fn order(ticket: String, assignee: &str) -> WorkOrder {
@@ -221,6 +239,7 @@ async fn push(client: &Client, base: &str, ops: &[Value], samples: &mut Samples)
 #[derive(Clone, Copy, PartialEq)]
 enum Phase {
     Ops,
+    Paced,
     Sync,
     Photos,
 }
@@ -297,7 +316,8 @@ async fn device(
                 }
                 tokio::time::sleep_until((started + SYNC_EVERY).into()).await;
             }
-            Phase::Ops => {
+            Phase::Ops | Phase::Paced => {
+                let started = Instant::now();
                 let ops: Vec<Value> = (0..OPS_PER_BATCH)
                     .map(|i| {
                         let wo = orders[(round + i) % orders.len()];
@@ -308,6 +328,9 @@ async fn device(
                     })
                     .collect();
                 push(&client, &base, &ops, &mut samples).await;
+                if phase == Phase::Paced {
+                    tokio::time::sleep_until((started + PACED_EVERY).into()).await;
+                }
             }
             Phase::Photos => {
                 let photo_id = Uuid::new_v4();
@@ -369,7 +392,11 @@ impl Drop for Server {
 }
 
 fn start_server(data: &Path, database_url: Option<&str>, baseline: bool) -> Server {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_fieldbook-server"));
+    // `FIELDBOOK_BENCH_SERVER` names another build of the server (an earlier commit's, to
+    // compare it with this one beside it); the client side stays this bench's.
+    let bin = std::env::var("FIELDBOOK_BENCH_SERVER")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_fieldbook-server").into());
+    let mut command = Command::new(bin);
     command
         .arg("serve")
         .args(["--addr", "127.0.0.1:0", "--requests-per-second", "1000000"])
@@ -401,6 +428,8 @@ struct Measured {
     ops_per_s: f64,
     ops_p50: f64,
     ops_p99: f64,
+    paced_p50: f64,
+    paced_p99: f64,
     sync_p50: f64,
     sync_p99: f64,
     photos_per_s: f64,
@@ -432,20 +461,20 @@ async fn run_phase(
     }
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
+    let count = phones.len() as u32;
     let tasks: Vec<_> = clients
         .into_iter()
         .zip(phones)
-        .map(|(((client, cursor), base), (user, orders))| {
-            tokio::spawn(device(
-                phase,
-                client,
-                cursor,
-                base,
-                user.clone(),
-                orders.clone(),
-                photo,
-                deadline,
-            ))
+        .enumerate()
+        .map(|(i, (((client, cursor), base), (user, orders)))| {
+            let (user, orders) = (user.clone(), orders.clone());
+            tokio::spawn(async move {
+                // Paced phones start spread over the interval, as phones do.
+                if phase == Phase::Paced {
+                    tokio::time::sleep(PACED_EVERY * i as u32 / count).await;
+                }
+                device(phase, client, cursor, base, user, orders, photo, deadline).await
+            })
         })
         .collect();
     let mut all = Samples::default();
@@ -485,6 +514,7 @@ async fn run(
         .collect();
 
     let (mut ops, ops_s) = run_phase(Phase::Ops, &servers, &accounts, photo, seconds).await;
+    let (mut paced, _) = run_phase(Phase::Paced, &servers, &accounts, photo, seconds).await;
     let (mut sync, _) = run_phase(Phase::Sync, &servers, &accounts, photo, seconds).await;
     let (mut photos, photos_s) =
         run_phase(Phase::Photos, &servers, &accounts, photo, seconds).await;
@@ -493,21 +523,25 @@ async fn run(
         ops_per_s: ops.ops_applied as f64 / ops_s,
         ops_p50: ms(&mut ops, "ops", 50.0),
         ops_p99: ms(&mut ops, "ops", 99.0),
+        paced_p50: ms(&mut paced, "ops", 50.0),
+        paced_p99: ms(&mut paced, "ops", 99.0),
         sync_p50: ms(&mut sync, "sync", 50.0),
         sync_p99: ms(&mut sync, "sync", 99.0),
         photos_per_s: photos.photos_stored as f64 / photos_s,
         photo_p50: ms(&mut photos, "photo", 50.0),
         photo_p99: ms(&mut photos, "photo", 99.0),
-        errors: ops.errors + sync.errors + photos.errors,
+        errors: ops.errors + paced.errors + sync.errors + photos.errors,
     }
 }
 
 fn row(database: &str, processes: usize, version: &str, m: &Measured) {
     println!(
-        "| {database} | {processes} | {version} | {:.0} | {:.1} / {:.1} | {:.2} / {:.1} | {:.1} | {:.0} / {:.0} | {} |",
+        "| {database} | {processes} | {version} | {:.0} | {:.1} / {:.1} | {:.1} / {:.1} | {:.2} / {:.1} | {:.1} | {:.0} / {:.0} | {} |",
         m.ops_per_s,
         m.ops_p50,
         m.ops_p99,
+        m.paced_p50,
+        m.paced_p99,
         m.sync_p50,
         m.sync_p99,
         m.photos_per_s,
@@ -521,10 +555,12 @@ fn ratio_row(before: &Measured, after: &Measured) {
     // Throughput: after/before (higher is better); latency: before/after (higher is better).
     let up = |a: f64, b: f64| format!("{:.1}x", a / b);
     println!(
-        "| | | **after vs before** | **{}** | {} / {} faster | {} / {} faster | **{}** | {} / {} faster | |",
+        "| | | **after vs before** | **{}** | {} / {} faster | {} / {} faster | {} / {} faster | **{}** | {} / {} faster | |",
         up(after.ops_per_s, before.ops_per_s),
         up(before.ops_p50, after.ops_p50),
         up(before.ops_p99, after.ops_p99),
+        up(before.paced_p50, after.paced_p50),
+        up(before.paced_p99, after.paced_p99),
         up(before.sync_p50, after.sync_p50),
         up(before.sync_p99, after.sync_p99),
         up(after.photos_per_s, before.photos_per_s),
@@ -560,19 +596,20 @@ fn main() {
         let photo: &'static [u8] = Box::leak(photo_bytes().into_boxed_slice());
         println!(
             "Fieldbook load: {seconds} s per phase, {} cores, {} phones ({} for photos). ops: batches of \
-             {OPS_PER_BATCH} operations, closed loop; sync: an unchanged pull every {} ms per phone; \
+             {OPS_PER_BATCH} operations, closed loop; paced ops: a batch every {} ms per phone; sync: an unchanged pull every {} ms per phone; \
              photos: add_photo + PUT of a {} KB 1600x1200 JPEG, closed loop. Latency in ms, p50 / p99.",
             std::thread::available_parallelism().map_or(0, |n| n.get()),
             phones,
             PHOTO_PHONES.min(phones),
+            PACED_EVERY.as_millis(),
             SYNC_EVERY.as_millis(),
             photo.len() / 1024,
         );
         println!();
         println!(
-            "| database | processes | version | ops applied/s | ops p50 / p99 | unchanged sync p50 / p99 | photos/s | photo PUT p50 / p99 | errors |"
+            "| database | processes | version | ops applied/s | ops p50 / p99 | paced ops p50 / p99 | unchanged sync p50 / p99 | photos/s | photo PUT p50 / p99 | errors |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|---|---|");
         let before = run(None, 1, true, phones, seconds, photo).await;
         row("SQLite", 1, "before", &before);
         let after = run(None, 1, false, phones, seconds, photo).await;

@@ -106,8 +106,9 @@ async fn apply_in_one_transaction(
             .map(|one| OpResult::rejected(one.id, RejectCode::Malformed))
             .collect());
     }
-    let mut tx = db.begin().await?;
-    let shared = db::is_postgres(&tx)
+    let mut writing = db::begin_writing(db).await?;
+    let tx = writing.tx();
+    let shared = db::is_postgres(tx)
         && !db::baseline()
         && batch.iter().all(|one| {
             one.read
@@ -115,22 +116,24 @@ async fn apply_in_one_transaction(
                 .is_none_or(|(op, _)| op.work_order_id().is_some())
         });
     if shared {
-        db::share_writes(&mut tx).await?;
+        db::share_writes(tx).await?;
     }
     let mut results = Vec::with_capacity(batch.len());
+    let mut slots = work_orders::Slots::new();
     for one in batch {
         results.push(match &one.read {
             None => OpResult::rejected(one.id, RejectCode::Malformed),
             Some((op, canonical)) => {
-                apply_one(&mut tx, arrival, one.id, op, canonical, shared).await?
+                apply_one(tx, arrival, one.id, op, canonical, shared, &mut slots).await?
             }
         });
     }
-    tx.commit().await?;
+    writing.commit().await?;
     Ok(results)
 }
 
 /// Apply one operation of the batch in `tx`, in a savepoint of its own.
+#[allow(clippy::too_many_arguments)]
 async fn apply_one(
     tx: &mut Tx,
     arrival: &Arrival<'_>,
@@ -138,6 +141,7 @@ async fn apply_one(
     op: &Operation,
     canonical: &str,
     shared: bool,
+    slots: &mut work_orders::Slots,
 ) -> Result<OpResult, AppError> {
     // SQLite: the sequence is taken first, so this transaction writes from its start and SQLite
     // never has to upgrade a reader to a writer (which fails under contention instead of
@@ -165,7 +169,7 @@ async fn apply_one(
         None => db::next_seq_shared(&mut attempt).await?,
     };
 
-    if let Err(refusal) = check_and_apply(&mut attempt, op, seq, arrival).await? {
+    if let Err(refusal) = check_and_apply(&mut attempt, op, seq, arrival, slots).await? {
         attempt.rollback().await?;
         let result = OpResult::rejected(id, refusal.code);
         tracing::info!(op = %id, user = %arrival.user.profile.username, code = ?refusal.code, "operation rejected");
@@ -273,6 +277,7 @@ async fn check_and_apply(
     op: &Operation,
     seq: i64,
     arrival: &Arrival<'_>,
+    slots: &mut work_orders::Slots,
 ) -> Result<Result<(), Refusal>, AppError> {
     if op.user != arrival.user.profile.username {
         return Ok(Err(RejectCode::WrongUser.into()));
@@ -284,7 +289,8 @@ async fn check_and_apply(
     let Some(work_order_id) = op.work_order_id() else {
         return crate::field::apply(conn, op, seq, arrival).await;
     };
-    let Some((mut wo, assignee_id)) = work_orders::find(conn, work_order_id).await? else {
+    let Some((mut wo, assignee_id)) = work_orders::find_with(conn, work_order_id, slots).await?
+    else {
         return Ok(Err(RejectCode::UnknownWorkOrder.into()));
     };
     if assignee_id != arrival.user.id {

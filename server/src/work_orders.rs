@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use crate::db::Conn;
 use fieldbook_model::desk::PhotoNaming;
 use fieldbook_model::{PhotoSlot, ServiceReport, ServiceType, StatusEvent, StatusNode, WorkOrder};
+use sqlx::{FromRow, Row};
 use uuid::Uuid;
 
 use crate::error::StoreError;
@@ -190,12 +191,30 @@ fn order(row: OrderRow, history: Vec<StatusEvent>) -> Result<(WorkOrder, String)
 
 /// One work order with its history, and the id of its assignee.
 pub async fn find(conn: &mut Conn, id: Uuid) -> Result<Option<(WorkOrder, String)>, StoreError> {
+    find_with(conn, id, &mut Slots::new()).await
+}
+
+/// The photo slots of each service type, read once for several orders (the configuration
+/// changes only by the office, never within one batch or one read).
+pub type Slots = HashMap<ServiceType, Vec<PhotoSlot>>;
+
+/// [`find`], with the slots read by an earlier order of the same batch.
+pub async fn find_with(
+    conn: &mut Conn,
+    id: Uuid,
+    slots: &mut Slots,
+) -> Result<Option<(WorkOrder, String)>, StoreError> {
     let id = id.to_string();
-    let row: Option<OrderRow> = sqlx::query_as(&format!("{SELECT_ORDERS} WHERE w.id = $1"))
+    // The report comes with the row: one statement fewer for every operation applied (a batch's
+    // statements run one after another while it holds the database's write lock).
+    let columns = SELECT_ORDERS.trim_start_matches("SELECT ");
+    let row = sqlx::query(&format!("SELECT w.report_json, {columns} WHERE w.id = $1"))
         .bind(&id)
         .fetch_optional(&mut *conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
+    let report: String = row.try_get("report_json")?;
+    let row = OrderRow::from_row(&row)?;
     let events: Vec<EventRow> = sqlx::query_as(
         "SELECT work_order_id, node, device_time, username, op_id \
          FROM status_events WHERE work_order_id = $1 ORDER BY seq",
@@ -205,7 +224,7 @@ pub async fn find(conn: &mut Conn, id: Uuid) -> Result<Option<(WorkOrder, String
     .await?;
     let history = events.iter().map(event).collect::<Result<_, _>>()?;
     let (mut wo, assignee_id) = order(row, history)?;
-    complete(conn, &mut wo, &mut HashMap::new()).await?;
+    complete(conn, &mut wo, slots, Some(report)).await?;
     Ok(Some((wo, assignee_id)))
 }
 
@@ -276,7 +295,7 @@ async fn changed(
         .collect::<Result<Vec<_>, _>>()?;
     let mut slots = HashMap::new();
     for wo in &mut orders {
-        complete(conn, wo, &mut slots).await?;
+        complete(conn, wo, &mut slots, None).await?;
     }
     Ok(orders)
 }
@@ -287,6 +306,7 @@ async fn complete(
     conn: &mut Conn,
     wo: &mut WorkOrder,
     slots: &mut HashMap<ServiceType, Vec<PhotoSlot>>,
+    report: Option<String>,
 ) -> Result<(), StoreError> {
     wo.slots = match slots.get(&wo.service_type) {
         Some(configured) => configured.clone(),
@@ -298,10 +318,15 @@ async fn complete(
     };
     wo.photos = photos::for_order(&mut *conn, wo.id).await?;
     let id = wo.id.to_string();
-    let report: String = sqlx::query_scalar("SELECT report_json FROM work_orders WHERE id = $1")
-        .bind(&id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let report: String = match report {
+        Some(report) => report,
+        None => {
+            sqlx::query_scalar("SELECT report_json FROM work_orders WHERE id = $1")
+                .bind(&id)
+                .fetch_one(&mut *conn)
+                .await?
+        }
+    };
     wo.report = serde_json::from_str(&report).map_err(|_| StoreError::BadField {
         id,
         field: "report_json",

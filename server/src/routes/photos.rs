@@ -151,25 +151,25 @@ pub async fn put_photo(
             tracing::error!(photo = %photo_id, %key, error = %e, "photo store write failed");
             AppError::Unavailable("the photo store does not answer; try again later".into())
         })?;
-    let mut tx = state.db.begin().await?;
+    let mut writing = db::begin_writing(&state.db).await?;
+    let tx = writing.tx();
     let seq = match photo.work_order_id {
         Some(work_order_id) => {
-            db::next_seq_for_order(&mut tx, &photo_id.to_string(), &work_order_id.to_string())
-                .await?
+            db::next_seq_for_order(tx, &photo_id.to_string(), &work_order_id.to_string()).await?
         }
-        None => db::next_seq(&mut tx).await?,
+        None => db::next_seq(tx).await?,
     };
-    let first = photos::mark_uploaded(&mut tx, &photo, key.as_ref(), Utc::now()).await?;
+    let first = photos::mark_uploaded(tx, &photo, key.as_ref(), Utc::now()).await?;
     let status = if first {
         // The order changed (a slot is filled): devices and the office pull it again.
         if let Some(work_order_id) = photo.work_order_id {
-            work_orders::touch(&mut tx, work_order_id, seq).await?;
+            work_orders::touch(tx, work_order_id, seq).await?;
         }
-        tx.commit().await?;
+        writing.commit().await?;
         tracing::info!(photo = %photo_id, %key, "photo stored");
         StatusCode::CREATED
     } else {
-        tx.rollback().await?;
+        writing.rollback().await?;
         StatusCode::OK
     };
     let stored = find_photo(&state, photo_id).await?;
