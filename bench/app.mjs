@@ -513,7 +513,7 @@ async function taps(browser, h, server, template) {
         const node = await next.getAttribute("data-node");
         keep(
           "status_node",
-          await timedTap(page, `[data-testid=next-node][data-node=${node}]`, `() => document.querySelector("[data-testid=stepper] .step.reached[data-node=${node}]")`),
+          await timedTap(page, `[data-testid=next-node][data-node=${node}]`, `() => document.querySelector("[data-testid=stepper] .step.reached[data-node=${node}], [data-testid=stepper] .step.saving[data-node=${node}]")`),
         );
       }
       await page.goBack();
@@ -669,7 +669,7 @@ export function appRows(a, photo, h) {
 
 export function appDetails(a) {
   const taps = a.taps
-    ? `- Taps: ${a.taps.stored} stored orders (copies of a demo order written by plain JS; the cleaner's phone holds as many), the signal cut (\`context.setOffline\`: no sync answers in the middle) and \`Emulation.setCPUThrottlingRate\` ${CPU_SLOWDOWN}. Timed in the page from the click event's timestamp: the next paint is a task queued from the first requestAnimationFrame after the click; the new content is the first DOM mutation after which the page shows it (the order's ticket and stepper; the tapped node reached on the stepper; the area's count changed); the longest task runs from the tap until a second after the content. Opening an order is the n-th card from the top of the list; the status node is the one after 出发 (departing, not timed, asks for the arrival first). Event Timing durations (INP's parts, ≥ 16 ms only): open ${a.taps.open_order?.event_duration_ms?.median ?? "–"} ms, status ${a.taps.status_node?.event_duration_ms?.median ?? "–"} ms, tick ${a.taps.tick?.event_duration_ms?.median ?? "–"} ms (medians; 0 = under 16 ms).`
+    ? `- Taps: ${a.taps.stored} stored orders (copies of a demo order written by plain JS; the cleaner's phone holds as many), the signal cut (\`context.setOffline\`: no sync answers in the middle) and \`Emulation.setCPUThrottlingRate\` ${CPU_SLOWDOWN}. Timed in the page from the click event's timestamp: the next paint is a task queued from the first requestAnimationFrame after the click; the new content is the first DOM mutation after which the page shows it (the order's ticket and stepper; the tapped node on the stepper, reached or being saved (.step.saving, from 2026-12-08); the area's count changed); the longest task runs from the tap until a second after the content. Opening an order is the n-th card from the top of the list; the status node is the one after 出发 (departing, not timed, asks for the arrival first). Event Timing durations (INP's parts, ≥ 16 ms only): open ${a.taps.open_order?.event_duration_ms?.median ?? "–"} ms, status ${a.taps.status_node?.event_duration_ms?.median ?? "–"} ms, tick ${a.taps.tick?.event_duration_ms?.median ?? "–"} ms (medians; 0 = under 16 ms).`
     : null;
   if (!(a.cold_load && a.warm_start && a.write && a.scroll && a.pull)) return ["- (only some of the app's figures were measured in this run)", taps].filter(Boolean).join("\n");
   const ws = Object.entries(a.warm_start).map(([n, w]) => `${n}: ${w.cards_rendered} cards rendered`).join(", ");

@@ -1,11 +1,12 @@
 //! The status nodes: a stepper with their times, and the button for the next one.
 
 use fieldbook_model::work_order::UNDO_OFFERED_SECS;
-use fieldbook_model::{OpKind, StatusNode, WorkOrder};
+use fieldbook_model::{OpKind, StatusNode};
 use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::Loaded;
+use crate::components::feedback::Feedback;
 use crate::components::rejected::RejectedCard;
 use crate::db::EntryState;
 use crate::hooks::UseOutboxReturn;
@@ -13,9 +14,9 @@ use crate::i18n::{self, Msg, tr, use_lang};
 use crate::session::use_session;
 use crate::time;
 
-/// The path of nodes this order is on, for the stepper.
-fn path_of(order: &WorkOrder) -> Vec<StatusNode> {
-    if order.status == StatusNode::ResolvedByPhone {
+/// The path of nodes an order at `status` is on, for the stepper.
+fn path_of(status: StatusNode) -> Vec<StatusNode> {
+    if status == StatusNode::ResolvedByPhone {
         vec![StatusNode::Dispatched, StatusNode::ResolvedByPhone]
     } else {
         vec![
@@ -63,23 +64,44 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
             Vec::new(),
         );
     };
+    // The node a tap is saving, shown at the next paint: the write and the read of the order
+    // after it are IndexedDB round trips (~200 ms on a slowed phone; issue 20). It is drawn as
+    // "saving" (`.step.saving`), never as reached: reached means stored on this phone, and the
+    // rest of the page (the report's fields) follows the stored order. Until the stored order has
+    // the node; a write that fails clears it.
+    let tapped = RwSignal::new(None::<StatusNode>);
+    Effect::new(move |_| {
+        let Some(node) = tapped.get() else { return };
+        let stored = loaded.with(|l| {
+            l.as_ref()
+                .is_some_and(|l| l.order.history.iter().any(|h| h.node == node))
+        });
+        let failed = outbox
+            .feedback
+            .with(|f| matches!(f, Some(Feedback::Failed(_))));
+        if stored || failed {
+            tapped.set(None);
+        }
+    });
     let steps = move || {
         let Some(l) = loaded.get() else {
             return Vec::new();
         };
+        let tapped = tapped.get();
         let queued: Vec<Uuid> = l.queued().map(|e| e.op.id).collect();
         let order = l.order;
-        path_of(&order)
+        path_of(tapped.unwrap_or(order.status))
             .into_iter()
             .map(|node| {
                 let event = order.history.iter().find(|h| h.node == node).cloned();
                 let reached = node == StatusNode::Dispatched || event.is_some();
+                let saving = !reached && tapped == Some(node);
                 let pending = event.as_ref().is_some_and(|e| queued.contains(&e.op_id));
                 // Dispatch has no tap of its own: show the planned time, marked as such.
                 let planned = (node == StatusNode::Dispatched).then(|| time::short(order.planned_at));
                 let at = event.as_ref().map(|e| time::short(e.at));
                 view! {
-                    <li class="step" class:reached=reached class:pending=pending data-node=node.as_str()>
+                    <li class="step" class:reached=reached class:saving=saving class:pending=pending data-node=node.as_str()>
                         <span class="step-dot" aria-hidden="true"></span>
                         <span class="step-name">{move || i18n::status_node(node, lang.get())}</span>
                         <span class="step-time" data-testid="step-time">
@@ -100,8 +122,9 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
         if l.order.report.submitted_at.is_some() || l.order.is_closed() {
             return Vec::new();
         }
-        l.order
-            .status
+        tapped
+            .get()
+            .unwrap_or(l.order.status)
             .next()
             .iter()
             .map(|&node| {
@@ -110,6 +133,9 @@ pub fn StatusCard(loaded: RwSignal<Option<Loaded>>, outbox: UseOutboxReturn) -> 
                     if node == StatusNode::Departed {
                         departing.set(true);
                     } else {
+                        if !outbox.pending.get_untracked() {
+                            tapped.set(Some(node));
+                        }
                         outbox.record(vec![OpKind::SetStatus { work_order_id: id, node }], Vec::new());
                     }
                 };
