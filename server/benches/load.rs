@@ -13,8 +13,7 @@
 //! - **sync**: the same phones pulling with an up-to-date cursor (nothing changed), each once
 //!   every `SYNC_EVERY` (a phone's pull is answered by then);
 //! - **photos**: `PHOTO_PHONES` phones, each an `add_photo` then the PUT of a JPEG of at most
-//!   300 KB (the issue's photo), as
-//!   fast as they are answered.
+//!   300 KB (the issue's photo), as fast as they are answered.
 //!
 //! ```sh
 //! FIELDBOOK_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \

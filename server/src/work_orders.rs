@@ -198,6 +198,29 @@ pub async fn find(conn: &mut Conn, id: Uuid) -> Result<Option<(WorkOrder, String
 /// changes only by the office, never within one batch or one read).
 pub type Slots = HashMap<ServiceType, Vec<PhotoSlot>>;
 
+/// The photo slots of `service_type`, from `slots` when an earlier order read them.
+async fn slots_of(
+    conn: &mut Conn,
+    slots: &mut Slots,
+    service_type: ServiceType,
+) -> Result<Vec<PhotoSlot>, StoreError> {
+    if let Some(configured) = slots.get(&service_type) {
+        return Ok(configured.clone());
+    }
+    let configured = photos::slots_for(conn, service_type).await?;
+    slots.insert(service_type, configured.clone());
+    Ok(configured)
+}
+
+/// A stored service report (`report_json`) of order `id`.
+fn report_of(id: String, report: String) -> Result<ServiceReport, StoreError> {
+    serde_json::from_str(&report).map_err(|_| StoreError::BadField {
+        id,
+        field: "report_json",
+        value: report,
+    })
+}
+
 /// [`find`], with the slots read by an earlier order of the same batch.
 pub async fn find_with(
     conn: &mut Conn,
@@ -293,7 +316,7 @@ async fn changed(
             order(row, history).map(|(wo, _)| wo)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut slots = HashMap::new();
+    let mut slots = Slots::new();
     for wo in &mut orders {
         complete(conn, wo, &mut slots, None).await?;
     }
@@ -305,17 +328,10 @@ async fn changed(
 async fn complete(
     conn: &mut Conn,
     wo: &mut WorkOrder,
-    slots: &mut HashMap<ServiceType, Vec<PhotoSlot>>,
+    slots: &mut Slots,
     report: Option<String>,
 ) -> Result<(), StoreError> {
-    wo.slots = match slots.get(&wo.service_type) {
-        Some(configured) => configured.clone(),
-        None => {
-            let configured = photos::slots_for(&mut *conn, wo.service_type).await?;
-            slots.insert(wo.service_type, configured.clone());
-            configured
-        }
-    };
+    wo.slots = slots_of(&mut *conn, slots, wo.service_type).await?;
     wo.photos = photos::for_order(&mut *conn, wo.id).await?;
     let id = wo.id.to_string();
     let report: String = match report {
@@ -327,11 +343,7 @@ async fn complete(
                 .await?
         }
     };
-    wo.report = serde_json::from_str(&report).map_err(|_| StoreError::BadField {
-        id,
-        field: "report_json",
-        value: report,
-    })?;
+    wo.report = report_of(id, report)?;
     Ok(())
 }
 
@@ -804,27 +816,15 @@ pub async fn called_between(
     .fetch_all(&mut *conn)
     .await?;
     let mut reports: HashMap<String, String> = reports.into_iter().collect();
-    let mut slots: HashMap<ServiceType, Vec<PhotoSlot>> = HashMap::new();
+    let mut slots = Slots::new();
     let mut orders = Vec::with_capacity(rows.len());
     for row in rows {
         let history = histories.remove(&row.id).unwrap_or_default();
         let report = reports.remove(&row.id).unwrap_or_else(|| "{}".into());
         let (mut wo, _) = order(row, history)?;
-        wo.slots = match slots.get(&wo.service_type) {
-            Some(configured) => configured.clone(),
-            None => {
-                let configured = photos::slots_for(&mut *conn, wo.service_type).await?;
-                slots.insert(wo.service_type, configured.clone());
-                configured
-            }
-        };
+        wo.slots = slots_of(&mut *conn, &mut slots, wo.service_type).await?;
         wo.photos = photos.remove(&wo.id.to_string()).unwrap_or_default();
-        let id = wo.id.to_string();
-        wo.report = serde_json::from_str(&report).map_err(|_| StoreError::BadField {
-            id,
-            field: "report_json",
-            value: report,
-        })?;
+        wo.report = report_of(wo.id.to_string(), report)?;
         orders.push(wo);
     }
     Ok(orders)
